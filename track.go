@@ -1,0 +1,286 @@
+package parley
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Status is where a track stands.
+type Status string
+
+const (
+	StatusExploratory Status = "exploratory"
+	StatusActive      Status = "active"
+	StatusPaused      Status = "paused"
+	StatusSuspended   Status = "suspended"
+	StatusCollapsed   Status = "collapsed"
+	StatusConcluded   Status = "concluded"
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusExploratory, StatusActive, StatusPaused, StatusSuspended, StatusCollapsed, StatusConcluded}
+
+// transitions is the lifecycle of a track:
+//
+//	exploratory → active ⇄ paused
+//	active, paused → suspended, collapsed, concluded
+//	suspended → active
+//
+// Collapsed and concluded are final.
+var transitions = map[Status][]Status{
+	StatusExploratory: {StatusActive},
+	StatusActive:      {StatusPaused, StatusSuspended, StatusCollapsed, StatusConcluded},
+	StatusPaused:      {StatusActive, StatusSuspended, StatusCollapsed, StatusConcluded},
+	StatusSuspended:   {StatusActive},
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// CanTransition reports whether a track may move from s to to.
+func (s Status) CanTransition(to Status) bool {
+	for _, t := range transitions[s] {
+		if t == to {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckTransition returns nil if a track may move from s to to, EINVALID for an
+// unknown status, and ECONFLICT naming both statuses otherwise.
+func (s Status) CheckTransition(to Status) error {
+	if !to.Valid() {
+		return Errorf(EINVALID, "status", "unknown status %q (want one of %s)", to, statusList())
+	}
+	if !s.CanTransition(to) {
+		allowed := transitions[s]
+		if len(allowed) == 0 {
+			return Errorf(ECONFLICT, "status", "track is %s, which is final; it cannot become %s", s, to)
+		}
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = string(a)
+		}
+		return Errorf(ECONFLICT, "status", "track is %s and cannot become %s (from %s it may become %s)", s, to, s, strings.Join(names, ", "))
+	}
+	return nil
+}
+
+func statusList() string {
+	names := make([]string, len(Statuses))
+	for i, s := range Statuses {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Track is one negotiation channel.
+type Track struct {
+	ID        int64        `json:"id"`
+	Title     string       `json:"title"`
+	Mandate   string       `json:"mandate"`
+	Status    Status       `json:"status"`
+	Parties   []TrackParty `json:"parties"`   // hosts, mediators, principals, observers…
+	VenueIDs  []int64      `json:"venue_ids"` // where its meetings may be held
+	Themes    []*Theme     `json:"themes,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// PartyRole is a party's role in a track.
+type PartyRole string
+
+const (
+	RolePrincipal PartyRole = "principal"
+	RoleHost      PartyRole = "host"
+	RoleMediator  PartyRole = "mediator"
+	RoleObserver  PartyRole = "observer"
+	RoleGuarantor PartyRole = "guarantor"
+	RoleVerifier  PartyRole = "verifier"
+)
+
+// PartyRoles lists every party role.
+var PartyRoles = []PartyRole{RolePrincipal, RoleHost, RoleMediator, RoleObserver, RoleGuarantor, RoleVerifier}
+
+// Valid reports whether r is a known party role.
+func (r PartyRole) Valid() bool {
+	for _, v := range PartyRoles {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// TrackParty is a party's role in a track. A party may hold several roles in
+// one track (Qatar hosts and mediates).
+type TrackParty struct {
+	PartyID int64     `json:"party_id"`
+	Role    PartyRole `json:"role"`
+}
+
+// Validate checks the fields a caller sets.
+func (t *Track) Validate() error {
+	if err := checkName("title", t.Title); err != nil {
+		return err
+	}
+	if err := checkText("mandate", t.Mandate); err != nil {
+		return err
+	}
+	return checkTrackLinks(t.Parties, t.VenueIDs)
+}
+
+func checkTrackLinks(parties []TrackParty, venues []int64) error {
+	if len(parties) > MaxLinkedItems {
+		return Errorf(EINVALID, "parties", "at most %d party roles per track", MaxLinkedItems)
+	}
+	seen := map[TrackParty]bool{}
+	for _, p := range parties {
+		if !p.Role.Valid() {
+			return Errorf(EINVALID, "parties.role", "unknown party role %q", p.Role)
+		}
+		if p.PartyID <= 0 {
+			return Errorf(EINVALID, "parties.party_id", "party_id is required")
+		}
+		if seen[p] {
+			return Errorf(EINVALID, "parties", "party %d is listed twice as %s", p.PartyID, p.Role)
+		}
+		seen[p] = true
+	}
+	if len(venues) > MaxLinkedItems {
+		return Errorf(EINVALID, "venue_ids", "at most %d venues per track", MaxLinkedItems)
+	}
+	return checkIDs("venue_ids", venues)
+}
+
+// TrackUpdate is a partial change of a track; nil fields stay as they are.
+// Status changes go through Transition, never through Update.
+type TrackUpdate struct {
+	Title    *string       `json:"title,omitempty"`
+	Mandate  *string       `json:"mandate,omitempty"`
+	Parties  *[]TrackParty `json:"parties,omitempty"`
+	VenueIDs *[]int64      `json:"venue_ids,omitempty"`
+}
+
+// Validate checks the fields that are set.
+func (u *TrackUpdate) Validate() error {
+	if u.Title != nil {
+		if err := checkName("title", *u.Title); err != nil {
+			return err
+		}
+	}
+	if u.Mandate != nil {
+		if err := checkText("mandate", *u.Mandate); err != nil {
+			return err
+		}
+	}
+	var parties []TrackParty
+	var venues []int64
+	if u.Parties != nil {
+		parties = *u.Parties
+	}
+	if u.VenueIDs != nil {
+		venues = *u.VenueIDs
+	}
+	return checkTrackLinks(parties, venues)
+}
+
+// TrackFilter selects tracks.
+type TrackFilter struct {
+	Status Status // "" for any
+	Page
+}
+
+// Transition is one step of a track's status history. History is
+// append-only: transitions are never edited or deleted.
+type Transition struct {
+	ID      int64     `json:"id"`
+	TrackID int64     `json:"track_id"`
+	From    Status    `json:"from"` // "" for the first status of a track
+	To      Status    `json:"to"`
+	Reason  string    `json:"reason"`
+	EventID *int64    `json:"event_id,omitempty"` // the outside event that caused it
+	ActorID *int64    `json:"actor_id,omitempty"` // the user who made it; nil for the system
+	At      time.Time `json:"at"`
+}
+
+// TransitionRequest asks to move a track to a new status.
+type TransitionRequest struct {
+	To      Status     `json:"to"`
+	Reason  string     `json:"reason"`
+	EventID *int64     `json:"event_id,omitempty"`
+	At      *time.Time `json:"at,omitempty"` // when it happened; now if nil. Never before the last transition.
+}
+
+// Validate checks the request's own fields; the store checks the lifecycle.
+func (r *TransitionRequest) Validate() error {
+	if !r.To.Valid() {
+		return Errorf(EINVALID, "to", "unknown status %q (want one of %s)", r.To, statusList())
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return Errorf(EINVALID, "reason", "a transition needs a reason")
+	}
+	if err := checkText("reason", r.Reason); err != nil {
+		return err
+	}
+	if r.EventID != nil && *r.EventID <= 0 {
+		return Errorf(EINVALID, "event_id", "event_id must be a positive id")
+	}
+	return nil
+}
+
+// TrackService keeps tracks and their status history.
+type TrackService interface {
+	// FindTrackByID returns the track with its parties, venues and themes, or
+	// ENOTFOUND.
+	FindTrackByID(ctx context.Context, id int64) (*Track, error)
+	// FindTracks returns tracks matching filter, ordered by ID, and the total
+	// number that match.
+	FindTracks(ctx context.Context, filter TrackFilter) ([]*Track, int, error)
+	// CreateTrack stores t, setting its ID and timestamps. A new track starts
+	// exploratory unless t.Status says otherwise; its first transition records
+	// that status with reason "created". ECONFLICT if the title is taken;
+	// EINVALID if a party or venue does not exist.
+	CreateTrack(ctx context.Context, t *Track) error
+	// UpdateTrack applies upd and returns the track, or ENOTFOUND.
+	UpdateTrack(ctx context.Context, id int64, upd TrackUpdate) (*Track, error)
+	// TransitionTrack moves the track to a new status and records who, when
+	// and why. ECONFLICT naming the current and requested status if the
+	// lifecycle forbids it; EINVALID if the event does not exist or the time
+	// lies before the last transition.
+	TransitionTrack(ctx context.Context, id int64, req TransitionRequest) (*Transition, error)
+	// FindTransitions returns the track's status history, oldest first.
+	FindTransitions(ctx context.Context, trackID int64) ([]*Transition, error)
+	// Timeline returns the track's transitions, meetings and linked events
+	// merged in time order (ties: transitions, then events, then meetings, then
+	// by ID). ENOTFOUND if the track does not exist.
+	Timeline(ctx context.Context, trackID int64) ([]*TimelineEntry, error)
+}
+
+// TimelineKind says what a timeline entry is.
+type TimelineKind string
+
+const (
+	TimelineTransition TimelineKind = "transition"
+	TimelineMeeting    TimelineKind = "meeting"
+	TimelineEvent      TimelineKind = "event"
+)
+
+// TimelineEntry is one item of a track's timeline; exactly one of its
+// pointers is set, matching Kind.
+type TimelineEntry struct {
+	At         time.Time    `json:"at"`
+	Kind       TimelineKind `json:"kind"`
+	Transition *Transition  `json:"transition,omitempty"`
+	Meeting    *Meeting     `json:"meeting,omitempty"`
+	Event      *Event       `json:"event,omitempty"`
+}
