@@ -248,7 +248,8 @@ type TrackService interface {
 	FindTracks(ctx context.Context, filter TrackFilter) ([]*Track, int, error)
 	// CreateTrack stores t, setting its ID and timestamps. A new track starts
 	// exploratory unless t.Status says otherwise; its first transition records
-	// that status with reason "created". ECONFLICT if the title is taken;
+	// that status with reason "created", at t.CreatedAt if the caller set it
+	// (importing a track with its history) and at Now otherwise. ECONFLICT if the title is taken;
 	// EINVALID if a party or venue does not exist.
 	CreateTrack(ctx context.Context, t *Track) error
 	// UpdateTrack applies upd and returns the track, or ENOTFOUND.

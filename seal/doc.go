@@ -17,8 +17,8 @@
 // never encrypts data directly. Each track has its own data key, a
 // [TrackKey] of 32 random bytes ([TrackKeySize]), which the store keeps only
 // in wrapped form: encrypted under the master key with XChaCha20-Poly1305,
-// the associated data binding the wrap to the track's id and to the wrap
-// format's version label ([wrapLabel]). A wrapped key moved to another track
+// the associated data binding the wrap to the track's id and to the version
+// label "parley seal track key v1". A wrapped key moved to another track
 // does not unwrap.
 //
 // A master key is named by its [KeyID], a fingerprint
@@ -55,9 +55,13 @@
 //
 // [FieldAD] builds the associated data for a sealed field from the table, the
 // record id and the field name, each prefixed by its length as a 4-byte
-// big-endian integer after a fixed label, so no two distinct triples give the
-// same bytes ("ab","c" and "a","bc" differ). A ciphertext opened with the AD
-// of another row or field fails with [ErrOpen].
+// big-endian integer after the label "parley seal field v1", so no two
+// distinct triples give the same bytes ("ab","c" and "a","bc" differ). A
+// ciphertext opened with the AD of another row or field fails with
+// [ErrOpen]. [TrackKey.SealField] and [TrackKey.OpenField] build it for you.
+//
+// Test vectors for both formats, made with fixed keys and nonces, are in
+// testdata/vectors.json.
 //
 // # Rotation
 //
@@ -68,8 +72,8 @@
 //
 // # Crypto-shredding
 //
-// Deleting a track's wrapped data key from the store (and from every backup
-// taken after the deletion ages out) makes every value sealed under it
+// Once a track's wrapped data key is deleted from the store, and the backups
+// that still hold it have aged out, every value sealed under it is
 // unreadable, even to a holder of the master key: the data key existed
 // nowhere else. Seal provides no delete function; shredding is the store
 // deleting the wrapped key row.

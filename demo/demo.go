@@ -1,0 +1,271 @@
+// Package demo holds Parley's demo scenario — the second-track talks of the
+// seed article: ten parties, six tracks with their themes, venues, meetings,
+// outside events and status histories, the principals' positions, and four
+// demo accounts — and loads it into a store.
+//
+// The scenario is the file scenario.json beside this code, embedded in the
+// binary. Its dates, themes, options and positions are illustrative.
+package demo
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parley-talks/parley"
+)
+
+//go:embed scenario.json
+var scenarioJSON []byte
+
+// MediatorEmail is the demo mediator's account; its presence marks a store
+// that holds the demo.
+const MediatorEmail = "mediator@demo.parley"
+
+// Scenario is the demo file's form.
+type Scenario struct {
+	About    string         `json:"about"`
+	Parties  []parley.Party `json:"parties"`
+	Venues   []parley.Venue `json:"venues"`
+	Events   []EventSpec    `json:"events"`
+	Tracks   []TrackSpec    `json:"tracks"`
+	Accounts []AccountSpec  `json:"accounts"`
+}
+
+// EventSpec is an outside event; Tracks are track keys.
+type EventSpec struct {
+	Key         string    `json:"key"`
+	OccurredAt  time.Time `json:"occurred_at"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Source      string    `json:"source"`
+	Tracks      []string  `json:"tracks"`
+}
+
+// TrackSpec is a track with everything that hangs off it, named rather than
+// numbered.
+type TrackSpec struct {
+	Key       string           `json:"key"`
+	Title     string           `json:"title"`
+	Mandate   string           `json:"mandate"`
+	Parties   []PartyRoleSpec  `json:"parties"`
+	Venues    []string         `json:"venues"`
+	CreatedAt time.Time        `json:"created_at"`
+	History   []TransitionSpec `json:"history"`
+	Themes    []ThemeSpec      `json:"themes"`
+	Meetings  []MeetingSpec    `json:"meetings"`
+	Positions []Position       `json:"positions"`
+}
+
+// PartyRoleSpec is a party's role in a track.
+type PartyRoleSpec struct {
+	Party string           `json:"party"`
+	Role  parley.PartyRole `json:"role"`
+}
+
+// TransitionSpec is one step of a track's status history.
+type TransitionSpec struct {
+	To     parley.Status `json:"to"`
+	At     time.Time     `json:"at"`
+	Reason string        `json:"reason"`
+	Event  string        `json:"event,omitempty"`
+}
+
+// ThemeSpec is an agenda item with its options in order.
+type ThemeSpec struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Options     []string `json:"options"`
+}
+
+// MeetingSpec is a meeting; Venue and Attendees are names.
+type MeetingSpec struct {
+	Title     string               `json:"title"`
+	Venue     string               `json:"venue"`
+	Format    parley.MeetingFormat `json:"format"`
+	StartsAt  time.Time            `json:"starts_at"`
+	EndsAt    *time.Time           `json:"ends_at,omitempty"`
+	Attendees []string             `json:"attendees"`
+	Outcome   string               `json:"outcome"`
+}
+
+// Position is a principal's confidential position on a track: what the
+// delegation tells the mediator in caucus. It is sealed when stored.
+type Position struct {
+	Party       string                        `json:"party"`
+	CoreDemands []Choice                      `json:"core_demands"`
+	RedLines    []RedLine                     `json:"red_lines"`
+	Weights     map[string]float64            `json:"weights"`
+	Values      map[string]map[string]float64 `json:"values"`
+	Reservation float64                       `json:"reservation"`
+}
+
+// Choice is one option of one theme.
+type Choice struct {
+	Theme  string `json:"theme"`
+	Option string `json:"option"`
+}
+
+// RedLine is an option a party will not accept ("forbid").
+type RedLine struct {
+	Kind   string `json:"kind"`
+	Theme  string `json:"theme"`
+	Option string `json:"option"`
+	Why    string `json:"why,omitempty"`
+}
+
+// AccountSpec is a demo account and its grants.
+type AccountSpec struct {
+	Email       string           `json:"email"`
+	Name        string           `json:"name"`
+	Memberships []MembershipSpec `json:"memberships"`
+}
+
+// MembershipSpec grants a role on tracks: Track is a track key, "*" for
+// every track, or "*principal:<party>" for every track where that party is a
+// principal.
+type MembershipSpec struct {
+	Track string            `json:"track"`
+	Role  parley.MemberRole `json:"role"`
+	Party string            `json:"party,omitempty"`
+}
+
+// Default parses the embedded scenario. It fails only if the file in the binary
+// is broken, which the package's tests rule out.
+func Default() (*Scenario, error) {
+	return Parse(scenarioJSON)
+}
+
+// Parse decodes a scenario, refusing unknown fields, and checks that every
+// name it refers to is defined.
+func Parse(data []byte) (*Scenario, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Scenario
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("demo: parse scenario: %w", err)
+	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("demo: scenario: %w", err)
+	}
+	return &s, nil
+}
+
+// check verifies the references between the scenario's parts by name.
+func (s *Scenario) check() error {
+	parties := map[string]bool{}
+	for _, p := range s.Parties {
+		parties[p.Name] = true
+	}
+	venues := map[string]bool{}
+	for _, v := range s.Venues {
+		venues[v.Name] = true
+	}
+	tracks := map[string]*TrackSpec{}
+	for i := range s.Tracks {
+		tracks[s.Tracks[i].Key] = &s.Tracks[i]
+	}
+	events := map[string]bool{}
+	for _, e := range s.Events {
+		events[e.Key] = true
+		for _, k := range e.Tracks {
+			if tracks[k] == nil {
+				return fmt.Errorf("event %q links unknown track %q", e.Key, k)
+			}
+		}
+	}
+	for _, t := range s.Tracks {
+		for _, p := range t.Parties {
+			if !parties[p.Party] {
+				return fmt.Errorf("track %q: unknown party %q", t.Key, p.Party)
+			}
+		}
+		for _, v := range t.Venues {
+			if !venues[v] {
+				return fmt.Errorf("track %q: unknown venue %q", t.Key, v)
+			}
+		}
+		for _, h := range t.History {
+			if h.Event != "" && !events[h.Event] {
+				return fmt.Errorf("track %q: transition to %s cites unknown event %q", t.Key, h.To, h.Event)
+			}
+		}
+		for _, m := range t.Meetings {
+			if m.Venue != "" && !venues[m.Venue] {
+				return fmt.Errorf("track %q: meeting %q: unknown venue %q", t.Key, m.Title, m.Venue)
+			}
+			for _, a := range m.Attendees {
+				if !parties[a] {
+					return fmt.Errorf("track %q: meeting %q: unknown attendee %q", t.Key, m.Title, a)
+				}
+			}
+		}
+		if err := t.checkPositions(); err != nil {
+			return err
+		}
+	}
+	for _, a := range s.Accounts {
+		for _, m := range a.Memberships {
+			if m.Party != "" && !parties[m.Party] {
+				return fmt.Errorf("account %s: unknown party %q", a.Email, m.Party)
+			}
+			if key, ok := strings.CutPrefix(m.Track, "*principal:"); ok {
+				if !parties[key] {
+					return fmt.Errorf("account %s: unknown party %q", a.Email, key)
+				}
+			} else if m.Track != "*" && tracks[m.Track] == nil {
+				return fmt.Errorf("account %s: unknown track %q", a.Email, m.Track)
+			}
+		}
+	}
+	return nil
+}
+
+func (t *TrackSpec) checkPositions() error {
+	options := map[string]map[string]bool{}
+	for _, th := range t.Themes {
+		options[th.Name] = map[string]bool{}
+		for _, o := range th.Options {
+			options[th.Name][o] = true
+		}
+	}
+	known := func(c Choice) bool { return options[c.Theme][c.Option] }
+	for _, p := range t.Positions {
+		if !t.hasRole(p.Party, parley.RolePrincipal) {
+			return fmt.Errorf("track %q: position of %q, who is not a principal", t.Key, p.Party)
+		}
+		for _, c := range p.CoreDemands {
+			if !known(c) {
+				return fmt.Errorf("track %q: %s: core demand %q: %q is not an option", t.Key, p.Party, c.Theme, c.Option)
+			}
+		}
+		for _, r := range p.RedLines {
+			if r.Kind != "forbid" || !known(Choice{r.Theme, r.Option}) {
+				return fmt.Errorf("track %q: %s: red line %s %q: %q is not an option", t.Key, p.Party, r.Kind, r.Theme, r.Option)
+			}
+		}
+		for th, opts := range options {
+			if _, ok := p.Weights[th]; !ok {
+				return fmt.Errorf("track %q: %s: no weight for theme %q", t.Key, p.Party, th)
+			}
+			for o := range opts {
+				if _, ok := p.Values[th][o]; !ok {
+					return fmt.Errorf("track %q: %s: no value for %q: %q", t.Key, p.Party, th, o)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (t *TrackSpec) hasRole(party string, role parley.PartyRole) bool {
+	for _, p := range t.Parties {
+		if p.Party == party && p.Role == role {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,82 @@
+// Package ledger is Parley's tamper-evident audit log: every write appends
+// an [Entry] to a Merkle tree with RFC 6962 hashing, and the tree's root is
+// signed from time to time in a [Checkpoint].
+//
+// # What it protects against
+//
+// Anyone who edits the stored log behind the application's back — changes a
+// field of an entry, deletes, duplicates or reorders entries, alters a
+// stored hash, or forges a checkpoint — is detected by [Verify], which names
+// the first bad entry. An attacker who also recomputes every stored hash is
+// caught by the next signed checkpoint, whose root no longer matches, as long
+// as the checkpoint signer key is not theirs. Truncating the log's tail is
+// caught only by a checkpoint beyond the truncation, so a store should sign
+// checkpoints often and keep them (or hand them to auditors). The ledger does
+// not hide what it records: actor, action, object and time are stored in
+// the clear; a change itself is recorded only as a digest.
+//
+// # Entries and their encoding
+//
+// An entry's leaf data is its canonical binary encoding (see
+// [Entry.AppendEncoding]): fixed-size fields and length-prefixed strings, so
+// distinct entries have distinct encodings. Times are Unix microseconds
+// ([TimePrecision]). The change digest is SHA-256 of the change's canonical
+// bytes as stored — sealed fields in their sealed form — never of a
+// plaintext, which could be guessed from its digest.
+//
+// # Hashing and storage
+//
+// The tree is the one of golang.org/x/mod/sumdb/tlog: leaf hash
+// SHA-256(0x00 || leaf data), interior node SHA-256(0x01 || left || right)
+// (RFC 6962 §2.1). A store keeps the tlog "stored hashes": every complete
+// subtree's hash, under 2 per entry, at the indexes tlog.StoredHashIndex
+// gives. [Append] computes the hashes to add for new entries from a
+// [HashReader] over the ones already stored; [TreeHash], [ProveInclusion]
+// and [ProveConsistency] read them. A store therefore implements one method,
+// ReadHashes, and yields its entries in index order for [Verify].
+//
+// Verify also needs the log's size as the store recorded it (a row updated
+// in the same transaction as each append), so that entries deleted from the
+// end are noticed. A suggested table shape (SQLite; in PostgreSQL use
+// BIGINT and BYTEA, and keep the time as integer microseconds so that it
+// round-trips exactly):
+//
+//	CREATE TABLE audit_entries (
+//	    idx             INTEGER PRIMARY KEY,  -- Entry.Index, from 0
+//	    time_us         INTEGER NOT NULL,     -- Entry.Time as Unix microseconds
+//	    actor           TEXT NOT NULL,
+//	    action          TEXT NOT NULL,
+//	    object          TEXT NOT NULL,
+//	    digest          BLOB NOT NULL,        -- 32 bytes
+//	    prev_checkpoint INTEGER NOT NULL      -- 0 if none
+//	);
+//	CREATE TABLE audit_hashes (
+//	    id   INTEGER PRIMARY KEY,             -- stored-hash index
+//	    hash BLOB NOT NULL                    -- 32 bytes
+//	);
+//	CREATE TABLE audit_checkpoints (
+//	    size   INTEGER PRIMARY KEY,           -- tree size
+//	    signed BLOB NOT NULL                  -- the signed note
+//	);
+//
+// # Checkpoints
+//
+// A checkpoint is the C2SP tlog-checkpoint text (origin, size, base64 root)
+// signed as a golang.org/x/mod/sumdb/note with an Ed25519 key; the key's name
+// is the log's origin. [GenerateKey] makes a key pair; the signer key is a
+// secret, the verifier key is published.
+//
+// # Proofs
+//
+// [ProveInclusion] and [CheckInclusion] prove that an entry is in a tree
+// (RFC 6962 §2.1.1); [ProveConsistency] and [CheckConsistency] prove that an
+// older tree is a prefix of a newer one (§2.1.2). Proofs are lists of
+// hashes; a tlog.Hash marshals to JSON as a base64 string.
+//
+// # Errors
+//
+// Bad caller input returns an error prefixed "ledger:". Anything that does
+// not verify wraps [ErrVerify]; Verify's findings are [*VerifyError] values
+// with the first bad entry's index and a [Problem]. A broken internal
+// invariant panics.
+package ledger
