@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/negotiation"
 )
 
 //go:embed scenario.json
@@ -93,28 +94,20 @@ type MeetingSpec struct {
 }
 
 // Position is a principal's confidential position on a track: what the
-// delegation tells the mediator in caucus. It is sealed when stored.
+// delegation tells the mediator in caucus — its core demands, free notes, and
+// its priorities and red lines in the analysis's terms. It is sealed when
+// stored.
 type Position struct {
-	Party       string                        `json:"party"`
-	CoreDemands []Choice                      `json:"core_demands"`
-	RedLines    []RedLine                     `json:"red_lines"`
-	Weights     map[string]float64            `json:"weights"`
-	Values      map[string]map[string]float64 `json:"values"`
-	Reservation float64                       `json:"reservation"`
+	Party       string                  `json:"party"`
+	CoreDemands []Choice                `json:"core_demands"`
+	Notes       string                  `json:"notes"`
+	Profile     negotiation.ProfileSpec `json:"profile"`
 }
 
 // Choice is one option of one theme.
 type Choice struct {
 	Theme  string `json:"theme"`
 	Option string `json:"option"`
-}
-
-// RedLine is an option a party will not accept ("forbid").
-type RedLine struct {
-	Kind   string `json:"kind"`
-	Theme  string `json:"theme"`
-	Option string `json:"option"`
-	Why    string `json:"why,omitempty"`
 }
 
 // AccountSpec is a demo account and its grants.
@@ -225,40 +218,51 @@ func (s *Scenario) check() error {
 }
 
 func (t *TrackSpec) checkPositions() error {
-	options := map[string]map[string]bool{}
-	for _, th := range t.Themes {
-		options[th.Name] = map[string]bool{}
-		for _, o := range th.Options {
-			options[th.Name][o] = true
-		}
-	}
-	known := func(c Choice) bool { return options[c.Theme][c.Option] }
 	for _, p := range t.Positions {
 		if !t.hasRole(p.Party, parley.RolePrincipal) {
 			return fmt.Errorf("track %q: position of %q, who is not a principal", t.Key, p.Party)
 		}
 		for _, c := range p.CoreDemands {
-			if !known(c) {
+			if !t.hasOption(c.Theme, c.Option) {
 				return fmt.Errorf("track %q: %s: core demand %q: %q is not an option", t.Key, p.Party, c.Theme, c.Option)
 			}
 		}
-		for _, r := range p.RedLines {
-			if r.Kind != "forbid" || !known(Choice{r.Theme, r.Option}) {
-				return fmt.Errorf("track %q: %s: red line %s %q: %q is not an option", t.Key, p.Party, r.Kind, r.Theme, r.Option)
-			}
-		}
-		for th, opts := range options {
-			if _, ok := p.Weights[th]; !ok {
-				return fmt.Errorf("track %q: %s: no weight for theme %q", t.Key, p.Party, th)
-			}
-			for o := range opts {
-				if _, ok := p.Values[th][o]; !ok {
-					return fmt.Errorf("track %q: %s: no value for %q: %q", t.Key, p.Party, th, o)
+	}
+	if len(t.Positions) == 0 {
+		return nil
+	}
+	if _, err := t.AnalysisScenario().Compile(); err != nil {
+		return fmt.Errorf("track %q: positions: %w", t.Key, err)
+	}
+	return nil
+}
+
+func (t *TrackSpec) hasOption(theme, option string) bool {
+	for _, th := range t.Themes {
+		if th.Name == theme {
+			for _, o := range th.Options {
+				if o == option {
+					return true
 				}
 			}
 		}
 	}
-	return nil
+	return false
+}
+
+// AnalysisScenario returns the track's themes and its principals' profiles
+// as a negotiation scenario.
+func (t *TrackSpec) AnalysisScenario() *negotiation.Scenario {
+	sc := &negotiation.Scenario{Name: t.Title}
+	for _, th := range t.Themes {
+		sc.Issues = append(sc.Issues, negotiation.IssueSpec{Name: th.Name, Options: th.Options})
+	}
+	for _, p := range t.Positions {
+		prof := p.Profile
+		prof.Name = p.Party
+		sc.Profiles = append(sc.Profiles, prof)
+	}
+	return sc
 }
 
 func (t *TrackSpec) hasRole(party string, role parley.PartyRole) bool {
