@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+)
+
+func init() {
+	register(&command{
+		name:    "user",
+		summary: "add, list, disable accounts and set their passwords",
+		usage: `Usage:
+  parley user add [--db D] [--name N] [--admin] EMAIL   (password: one line on stdin, or generated)
+  parley user passwd [--db D] EMAIL                     (new password: one line on stdin)
+  parley user disable [--db D] EMAIL
+  parley user enable [--db D] EMAIL
+  parley user list [--db D]
+
+Accounts are global; what a user may see is granted per track by a
+membership. An administrator (--admin) manages accounts and memberships but
+reads no sealed content unless also a member of the track.
+
+Passwords are read from standard input, never from the command line (which
+other users of the machine can see). "user add" with nothing on stdin
+generates a password and prints it once.
+
+Examples:
+  parley user add --name "Ana Mediator" ana@example.org < /dev/null
+  printf '%s\n' "$NEWPASS" | parley user passwd ana@example.org
+  parley user disable ana@example.org
+  parley user list --db postgres://parley@127.0.0.1:5432/parley`,
+		run: runUser,
+	})
+}
+
+func runUser(ctx context.Context, env *Env, args []string) error {
+	c := commands["user"]
+	if len(args) == 0 {
+		return usagef("missing subcommand (add, passwd, disable, enable or list)")
+	}
+	if args[0] == "-h" || args[0] == "--help" {
+		c.flagSet(env).Usage()
+		return errHelp
+	}
+	sub, args := args[0], args[1:]
+	fs := c.flagSet(env)
+	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
+	name := fs.String("name", "", "the user's display `name` (add; default: the part of the email before @)")
+	admin := fs.Bool("admin", false, "make the user an administrator (add)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	wantArgs := 1
+	if sub == "list" {
+		wantArgs = 0
+	}
+	switch sub {
+	case "add", "passwd", "disable", "enable", "list":
+	default:
+		return usagef("unknown subcommand %q (want add, passwd, disable, enable or list)", sub)
+	}
+	if fs.NArg() != wantArgs {
+		if wantArgs == 0 {
+			return usagef("user list takes no arguments")
+		}
+		return usagef("user %s needs exactly one EMAIL", sub)
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch sub {
+	case "add":
+		return userAdd(ctx, env, store, fs.Arg(0), *name, *admin)
+	case "passwd":
+		return userPasswd(ctx, env, store, fs.Arg(0))
+	case "disable", "enable":
+		return userSetDisabled(ctx, env, store, fs.Arg(0), sub == "disable")
+	default:
+		return userList(ctx, env, store)
+	}
+}
+
+// readPassword reads one line from stdin; "" if stdin is empty.
+func readPassword(r io.Reader) (string, error) {
+	if r == nil {
+		return "", nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(r, password.MaxPasswordLen+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password from standard input: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func userAdd(ctx context.Context, env *Env, store parley.Store, email, name string, admin bool) error {
+	pw, err := readPassword(env.Stdin)
+	if err != nil {
+		return err
+	}
+	generated := pw == ""
+	if generated {
+		if pw, err = randomPassword(); err != nil {
+			return err
+		}
+	}
+	if err := password.CheckLength(pw); err != nil {
+		return fmt.Errorf("the password read from standard input: %w", err)
+	}
+	hash, err := password.Hash(pw, password.DefaultParams)
+	if err != nil {
+		return err
+	}
+	email = parley.NormalizeEmail(email)
+	if name == "" {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	u := &parley.User{Email: email, Name: name, Admin: admin, PasswordHash: hash}
+	if err := store.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Added user %d: %s (%s)%s\n", u.ID, u.Email, u.Name, map[bool]string{true: ", administrator"}[admin])
+	if generated {
+		fmt.Fprintf(env.Stdout, "Password (shown only now): %s\n", pw)
+	}
+	return nil
+}
+
+func userPasswd(ctx context.Context, env *Env, store parley.Store, email string) error {
+	u, err := store.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	pw, err := readPassword(env.Stdin)
+	if err != nil {
+		return err
+	}
+	if pw == "" {
+		return errors.New("no password on standard input; nothing changed")
+	}
+	if err := password.CheckLength(pw); err != nil {
+		return fmt.Errorf("the password read from standard input: %w; nothing changed", err)
+	}
+	hash, err := password.Hash(pw, password.DefaultParams)
+	if err != nil {
+		return err
+	}
+	if _, err := store.UpdateUser(ctx, u.ID, parley.UserUpdate{PasswordHash: &hash}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Set a new password for %s.\n", u.Email)
+	return nil
+}
+
+func userSetDisabled(ctx context.Context, env *Env, store parley.Store, email string, disabled bool) error {
+	u, err := store.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if _, err := store.UpdateUser(ctx, u.ID, parley.UserUpdate{Disabled: &disabled}); err != nil {
+		return err
+	}
+	if disabled {
+		fmt.Fprintf(env.Stdout, "Disabled %s: it can no longer sign in.\n", u.Email)
+	} else {
+		fmt.Fprintf(env.Stdout, "Enabled %s.\n", u.Email)
+	}
+	return nil
+}
+
+func userList(ctx context.Context, env *Env, store parley.Store) error {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tADMIN\tDISABLED")
+	for page := (parley.Page{Limit: parley.MaxLimit}); ; page.Offset += page.Limit {
+		users, total, err := store.FindUsers(ctx, page)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\t%v\n", u.ID, u.Email, u.Name, u.Admin, u.Disabled)
+		}
+		if page.Offset+len(users) >= total || len(users) == 0 {
+			break
+		}
+	}
+	return tw.Flush()
+}

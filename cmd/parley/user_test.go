@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/sqlite"
+)
+
+// runWithStdin runs parley in process with stdin.
+func runWithStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code = Run(context.Background(), env, args)
+	return code, out.String(), errb.String()
+}
+
+func TestUserCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	const pw = "a sturdy password"
+
+	code, out, errs := runWithStdin(t, pw+"\n", "user", "add", "--db", db, "--name", "Ana", "--admin", "Ana@Example.org")
+	if code != 0 || !strings.Contains(out, "ana@example.org") || strings.Contains(out, pw) {
+		t.Fatalf("user add: code %d, out %q, err %q", code, out, errs)
+	}
+	// A generated password is printed once.
+	code, out, _ = runWithStdin(t, "", "user", "add", "--db", db, "bo@example.org")
+	if code != 0 || !strings.Contains(out, "Password (shown only now): ") {
+		t.Fatalf("user add with a generated password: code %d, out %q", code, out)
+	}
+	generated := strings.TrimSpace(out[strings.Index(out, ": ")+2:])
+	generated = strings.TrimSpace(generated[strings.LastIndex(generated, ":")+1:])
+
+	// Refusals change nothing.
+	for _, tt := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"duplicate", pw, []string{"user", "add", "--db", db, "ana@example.org"}, 1, "already"},
+		{"short password", "short", []string{"user", "add", "--db", db, "cy@example.org"}, 1, "password"},
+		{"bad email", pw, []string{"user", "add", "--db", db, "not-an-address"}, 1, "email"},
+		{"passwd without a password", "", []string{"user", "passwd", "--db", db, "ana@example.org"}, 1, "nothing changed"},
+		{"passwd unknown user", pw, []string{"user", "passwd", "--db", db, "zz@example.org"}, 1, "no user has"},
+		{"no subcommand", "", []string{"user"}, 2, "missing subcommand"},
+		{"unknown subcommand", "", []string{"user", "frob"}, 2, "unknown subcommand"},
+		{"list with an argument", "", []string{"user", "list", "--db", db, "x"}, 2, "no arguments"},
+	} {
+		code, out, errs := runWithStdin(t, tt.stdin, tt.args...)
+		if code != tt.code || !strings.Contains(strings.ToLower(errs), tt.want) {
+			t.Errorf("%s: code %d (want %d), stderr %q (want %q), stdout %q", tt.name, code, tt.code, errs, tt.want, out)
+		}
+	}
+
+	code, out, _ = runWithStdin(t, "", "user", "list", "--db", db)
+	if code != 0 || strings.Count(out, "@example.org") != 2 || !strings.Contains(out, "Ana") {
+		t.Fatalf("user list: code %d, out %q", code, out)
+	}
+
+	if code, _, errs := runWithStdin(t, "another good password\n", "user", "passwd", "--db", db, "ana@example.org"); code != 0 {
+		t.Fatalf("user passwd: %d %s", code, errs)
+	}
+	if code, _, errs := runWithStdin(t, "", "user", "disable", "--db", db, "bo@example.org"); code != 0 {
+		t.Fatalf("user disable: %d %s", code, errs)
+	}
+
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ana, err := s.FindUserByEmail(context.Background(), "ana@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ana.Admin || ana.Name != "Ana" {
+		t.Errorf("ana = %+v, want an administrator named Ana", ana)
+	}
+	if password.Verify("another good password", ana.PasswordHash) != nil || password.Verify(pw, ana.PasswordHash) == nil {
+		t.Error("passwd did not replace the password")
+	}
+	bo, err := s.FindUserByEmail(context.Background(), "bo@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bo.Disabled {
+		t.Error("bo is not disabled")
+	}
+	if err := password.Verify(generated, bo.PasswordHash); err != nil {
+		t.Errorf("the printed generated password does not verify: %v", err)
+	}
+	if _, n, _ := s.FindUsers(context.Background(), parley.Page{}); n != 2 {
+		t.Errorf("%d users after the refusals, want 2", n)
+	}
+}
