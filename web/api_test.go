@@ -1,0 +1,141 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestAPIHappyPaths calls every route of the table with good input and
+// checks the answer; a final check proves every route was called with
+// success.
+func TestAPIHappyPaths(t *testing.T) {
+	for _, b := range testBackends {
+		t.Run(b.name, func(t *testing.T) { testAPIHappyPaths(t, b.open(t)) })
+	}
+}
+
+func testAPIHappyPaths(t *testing.T, a *testAPI) {
+	f := a.seed()
+	tr, th, mt, ev, mb := f.track.ID, f.theme.ID, f.meeting.ID, f.event.ID, f.member.ID
+	type M = map[string]any
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		status       int
+		want         []string // substrings of the response body
+	}{
+		{"GET", "/healthz", nil, 200, []string{`"status":"ok"`}},
+		{"GET", "/api/openapi.json", nil, 200, []string{`"openapi": "3.1.0"`}},
+
+		{"GET", "/api/v1/parties", nil, 200, []string{`"total":3`, `"offset":0`, `"limit":100`, `"Ukraine"`}},
+		{"GET", "/api/v1/parties?offset=1&limit=1", nil, 200, []string{`"total":3`, `"Russia"`, `"offset":1`, `"limit":1`}},
+		{"POST", "/api/v1/parties", M{"name": "Türkiye", "kind": "state"}, 201, []string{`"name":"Türkiye"`}},
+		{"GET", fmt.Sprintf("/api/v1/parties/%d", f.qatar.ID), nil, 200, []string{`"Qatar"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/parties/%d", f.qatar.ID), M{"name": "State of Qatar"}, 200, []string{`"State of Qatar"`, `"kind":"state"`}},
+
+		{"GET", "/api/v1/venues", nil, 200, []string{`"Doha"`}},
+		{"POST", "/api/v1/venues", M{"name": "Jeddah summit venue", "city": "Jeddah"}, 201, []string{`"Jeddah"`}},
+		{"GET", fmt.Sprintf("/api/v1/venues/%d", f.doha.ID), nil, 200, []string{`"Doha talks venue"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/venues/%d", f.doha.ID), M{"country": "QA"}, 200, []string{`"country":"QA"`}},
+
+		{"GET", "/api/v1/tracks", nil, 200, []string{`"total":2`}},
+		{"GET", "/api/v1/tracks?status=exploratory", nil, 200, []string{`"total":2`}},
+		{"GET", "/api/v1/tracks?status=active", nil, 200, []string{`"total":0`, `"items":[]`}},
+		{"POST", "/api/v1/tracks", M{"title": "Prisoner exchanges", "status": "active"}, 201, []string{`"status":"active"`, `"parties":[]`}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d", tr), nil, 200, []string{`"role":"mediator"`, `"venue_ids":[`, `"themes":[`, `"Duration"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/tracks/%d", tr), M{"mandate": "Halt strikes on power plants and the grid."}, 200, []string{`power plants`}},
+		{"POST", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), M{"to": "active", "reason": "Both delegations accept"}, 201, []string{`"from":"exploratory"`, `"to":"active"`}},
+		{"POST", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), M{"to": "paused", "reason": "After the Kursk offensive", "event_id": ev}, 201, []string{`"to":"paused"`, fmt.Sprintf(`"event_id":%d`, ev)}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), nil, 200, []string{`"total":3`, `"reason":"created"`}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/timeline", tr), nil, 200, []string{`"kind":"transition"`, `"kind":"meeting"`, `"kind":"event"`, `"total":5`}},
+
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/themes", tr), nil, 200, []string{`"Duration"`}},
+		{"POST", fmt.Sprintf("/api/v1/tracks/%d/themes", tr), M{"name": "Monitoring", "options": []M{{"label": "None"}, {"label": "IAEA"}, {"label": "Neutral monitors"}}}, 201, []string{`"position":1`}},
+		{"GET", fmt.Sprintf("/api/v1/themes/%d", th), nil, 200, []string{`"30 days"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/themes/%d", th), M{"description": "How long the halt lasts"}, 200, []string{`How long`}},
+
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/members", tr), nil, 200, []string{`"role":"mediator"`}},
+		{"POST", fmt.Sprintf("/api/v1/tracks/%d/members", tr), M{"user_id": f.user2.ID, "role": "delegate", "party_id": f.ukraine.ID}, 201, []string{`"role":"delegate"`}},
+		{"GET", fmt.Sprintf("/api/v1/members/%d", mb), nil, 200, []string{`"role":"mediator"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/members/%d", mb), M{"role": "observer"}, 200, []string{`"role":"observer"`}},
+		{"GET", fmt.Sprintf("/api/v1/users/%d/memberships", f.user.ID), nil, 200, []string{`"total":1`}},
+		{"DELETE", fmt.Sprintf("/api/v1/members/%d", mb), nil, 204, nil},
+
+		{"GET", "/api/v1/meetings", nil, 200, []string{`"Proximity talks"`}},
+		{"GET", fmt.Sprintf("/api/v1/meetings?track_id=%d&venue_id=%d", tr, f.doha.ID), nil, 200, []string{`"total":1`}},
+		{"GET", fmt.Sprintf("/api/v1/meetings?track_id=%d", f.other.ID), nil, 200, []string{`"total":0`}},
+		{"POST", "/api/v1/meetings", M{"track_id": tr, "title": "Caucus with Ukraine", "format": "caucus", "starts_at": "2024-07-01T10:00:00+02:00"}, 201, []string{`"attendees":[]`, `"starts_at":"2024-07-01T08:00:00Z"`}},
+		{"GET", fmt.Sprintf("/api/v1/meetings/%d", mt), nil, 200, []string{`"Head of delegation"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/meetings/%d", mt), M{"outcome": "A text to prepare", "venue_id": nil, "ends_at": nil}, 200, []string{`A text to prepare`}},
+
+		{"GET", "/api/v1/events", nil, 200, []string{`"Kursk offensive"`}},
+		{"GET", fmt.Sprintf("/api/v1/events?track_id=%d", f.other.ID), nil, 200, []string{`"total":0`}},
+		{"POST", "/api/v1/events", M{"occurred_at": "2023-07-17T00:00:00Z", "title": "Russia leaves the grain deal"}, 201, []string{`"track_ids":[]`}},
+		{"GET", fmt.Sprintf("/api/v1/events/%d", ev), nil, 200, []string{`"source":"news"`}},
+		{"PATCH", fmt.Sprintf("/api/v1/events/%d", ev), M{"track_ids": []int64{tr, f.other.ID}}, 200, []string{fmt.Sprintf(`"track_ids":[%d,%d]`, tr, f.other.ID)}},
+
+		{"GET", "/api/v1/users", nil, 200, []string{`"mediator@example.org"`}},
+		{"GET", fmt.Sprintf("/api/v1/users/%d", f.user.ID), nil, 200, []string{`"admin":false`}},
+		{"PATCH", fmt.Sprintf("/api/v1/users/%d", f.user.ID), M{"name": "Chief mediator", "admin": true}, 200, []string{`"admin":true`, `"Chief mediator"`}},
+	} {
+		w := a.do(tc.method, tc.path, tc.body)
+		if w.Code != tc.status {
+			t.Errorf("%s %s: status %d, want %d: %s", tc.method, tc.path, w.Code, tc.status, w.Body)
+			continue
+		}
+		for _, s := range tc.want {
+			if !strings.Contains(w.Body.String(), s) {
+				t.Errorf("%s %s: response lacks %s: %s", tc.method, tc.path, s, w.Body)
+			}
+		}
+		if tc.status == 201 && w.Header().Get("Location") == "" && !strings.HasSuffix(tc.path, "/transitions") {
+			t.Errorf("%s %s: 201 without Location", tc.method, tc.path)
+		}
+	}
+	// The meeting's venue and end were cleared by the explicit nulls.
+	var m map[string]any
+	a.call("GET", fmt.Sprintf("/api/v1/meetings/%d", mt), nil, 200, &m)
+	if _, ok := m["venue_id"]; ok {
+		t.Errorf("venue_id survived an explicit null: %v", m)
+	}
+	for _, rt := range a.srv.Routes() {
+		if !a.hitWithSuccess(rt) {
+			t.Errorf("no happy-path test calls %s %s", rt.Method, rt.Pattern)
+		}
+	}
+}
+
+func (a *testAPI) hitWithSuccess(rt RouteInfo) bool {
+	for k := range a.hit { // "GET /api/v1/tracks 200"
+		if strings.HasPrefix(k, rt.Method+" "+rt.Pattern+" 2") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestListEnvelope checks that every list pages the same way.
+func TestListEnvelope(t *testing.T) {
+	for _, b := range testBackends {
+		t.Run(b.name, func(t *testing.T) { testListEnvelope(t, b.open(t)) })
+	}
+}
+
+func testListEnvelope(t *testing.T, a *testAPI) {
+	f := a.seed()
+	for _, path := range []string{"/api/v1/parties", fmt.Sprintf("/api/v1/tracks/%d/timeline", f.track.ID)} {
+		var all, page List[json.RawMessage]
+		a.call("GET", path, nil, http.StatusOK, &all)
+		a.call("GET", path+"?offset=1&limit=1", nil, http.StatusOK, &page)
+		if page.Total != all.Total || page.Offset != 1 || page.Limit != 1 || len(page.Items) != 1 || string(page.Items[0]) != string(all.Items[1]) {
+			t.Errorf("%s: page 1/1 is %+v of %+v", path, page, all)
+		}
+		a.call("GET", path+"?offset=1000", nil, http.StatusOK, &page)
+		if len(page.Items) != 0 || page.Total != all.Total {
+			t.Errorf("%s: past the end: %+v", path, page)
+		}
+	}
+}

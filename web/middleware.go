@@ -1,0 +1,162 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+)
+
+// The middleware of the server, in the order a request meets it (see
+// Server.chain): request id, request log, panic recovery, security headers,
+// body limit; then the mux, and for a route the guard (authentication) and
+// the handler.
+
+type requestIDKey struct{}
+
+// requestIDFrom returns the request's id, or "" outside a request.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func newRequestID() string {
+	b := make([]byte, requestIDBytes)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+// withRequestID gives every request a fresh random id, in its context and
+// in the X-Request-Id response header. A client's own X-Request-Id is not
+// trusted: it would let a client forge log lines' ids.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+// recorder remembers the status and size of a response for the request log
+// and for panic recovery, which may only answer if nothing was sent yet.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	n, err := rec.ResponseWriter.Write(b)
+	rec.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// withRequestLog logs one line per request: method, path, status, duration,
+// response size and request id. Never the query, headers or bodies, which
+// may carry credentials or confidential content.
+func withRequestLog(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			if rec.status == 0 {
+				rec.status = http.StatusOK
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status),
+				slog.Duration("duration", time.Since(start)),
+				slog.Int64("bytes", rec.bytes),
+				slog.String("request_id", requestIDFrom(r.Context())))
+		})
+	}
+}
+
+// withRecovery turns a panic in a handler into a 500 problem carrying the
+// request id, and logs the panic value and stack (never the request body).
+// http.ErrAbortHandler keeps its meaning: abort the response silently.
+func withRecovery(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
+					slog.String("request_id", requestIDFrom(r.Context())),
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.String("panic", fmt.Sprint(v)),
+					slog.String("stack", string(debug.Stack())))
+				if rec, ok := w.(*recorder); ok && rec.status != 0 {
+					panic(http.ErrAbortHandler) // the status is out; cut the connection
+				}
+				p := problemFor(fmt.Errorf("panic: %v", v))
+				p.Instance = requestIDFrom(r.Context())
+				writeProblem(w, p)
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Security headers of every response of the API. The pages of the UI, when
+// they come, get their own Content-Security-Policy here, in this one place.
+const (
+	apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+)
+
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", apiContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withBodyLimit caps every request body at MaxRequestBodyBytes; reading past
+// it fails with *http.MaxBytesError, which the problem writer turns into 413.
+func withBodyLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxRequestBodyBytes {
+			writeProblem(w, Problem{
+				Type: problemType("too_large"), Title: http.StatusText(http.StatusRequestEntityTooLarge),
+				Status: http.StatusRequestEntityTooLarge, Detail: bodyTooLargeMessage(MaxRequestBodyBytes),
+				Instance: requestIDFrom(r.Context()),
+			})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func bodyTooLargeMessage(limit int64) string {
+	return fmt.Sprintf("the request body is larger than the limit of %d bytes", limit)
+}

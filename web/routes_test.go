@@ -1,0 +1,194 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/parley-talks/parley"
+)
+
+// nilStore is a parley.Store whose every method panics: for tests of the
+// HTTP layer that must never reach the store.
+type nilStore struct{ parley.Store }
+
+// recordingAuth refuses every request and records the routes it was asked
+// about.
+type recordingAuth struct {
+	mu   sync.Mutex
+	seen []RouteInfo
+}
+
+func (a *recordingAuth) Authenticate(r *http.Request, rt RouteInfo) (context.Context, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.seen = append(a.seen, rt)
+	return nil, parley.Errorf(parley.EUNAUTHORIZED, "", "sign in first")
+}
+
+var pathParamRE = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// samplePath fills a route pattern's parameters with 1.
+func samplePath(pattern string) string { return pathParamRE.ReplaceAllString(pattern, "1") }
+
+func TestRouteTableIsComplete(t *testing.T) {
+	s, err := New(Config{Store: nilStore{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, rt := range s.routes {
+		name := rt.method + " " + rt.pattern
+		if !rt.policy.Valid() {
+			t.Errorf("%s: policy %q", name, rt.policy)
+		}
+		if rt.summary == "" || rt.id == "" || rt.handle == nil || rt.status == 0 {
+			t.Errorf("%s: summary, id, handler and status are all required", name)
+		}
+		if ids[rt.id] {
+			t.Errorf("%s: operation id %s used twice", name, rt.id)
+		}
+		ids[rt.id] = true
+		public := rt.pattern == "/healthz" || rt.pattern == "/api/openapi.json"
+		if public != (rt.policy == PolicyPublic) {
+			t.Errorf("%s: policy %s; only /healthz and the OpenAPI document are public", name, rt.policy)
+		}
+		if (rt.method == "POST" || rt.method == "PATCH") != (rt.body != nil) {
+			t.Errorf("%s: request body type %v", name, rt.body)
+		}
+	}
+}
+
+// TestEveryRouteIsGuarded proves that the mux reaches no handler without
+// the Authenticator: with one that refuses everything, every route of the
+// table answers 401 and the Authenticator saw exactly that route. The store
+// panics if touched, so a route that skipped the guard would fail loudly.
+func TestEveryRouteIsGuarded(t *testing.T) {
+	auth := &recordingAuth{}
+	s, err := New(Config{Store: nilStore{}, Authenticator: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range s.Routes() {
+		auth.seen = nil
+		var body *strings.Reader = strings.NewReader("")
+		if want.Method == "POST" || want.Method == "PATCH" {
+			body = strings.NewReader(`{}`)
+		}
+		req := httptest.NewRequest(want.Method, samplePath(want.Pattern), body)
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != http.StatusUnauthorized {
+			t.Errorf("%s %s: status %d, want 401 from the guard", want.Method, want.Pattern, w.Code)
+		}
+		if len(auth.seen) != 1 || auth.seen[0] != want {
+			t.Errorf("%s %s: the Authenticator saw %v", want.Method, want.Pattern, auth.seen)
+		}
+		checkProblem(t, w, http.StatusUnauthorized, "")
+	}
+}
+
+func TestNoRoute(t *testing.T) {
+	s, err := New(Config{Store: nilStore{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"GET", "/api/v1/nonesuch", 404, ""},
+		{"GET", "/", 404, ""},
+		{"DELETE", "/api/v1/tracks", 405, "GET, HEAD, POST"},
+		{"PUT", "/api/v1/tracks/1", 405, "GET, HEAD, PATCH"},
+	} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
+		checkProblem(t, w, tc.status, "")
+		if got := w.Header().Get("Allow"); got != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, got, tc.allow)
+		}
+	}
+}
+
+// TestPanicRecovery: the nil store panics; the client gets a bare 500 with
+// the request id and the log gets the panic.
+func TestPanicRecovery(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := New(Config{Store: nilStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/parties", nil))
+	p := checkProblem(t, w, http.StatusInternalServerError, "")
+	if p.Detail != "internal error" {
+		t.Errorf("detail %q, want only \"internal error\"", p.Detail)
+	}
+	if !strings.Contains(logs.String(), "panic serving request") || !strings.Contains(logs.String(), p.Instance) {
+		t.Errorf("log lacks the panic and its request id %s:\n%s", p.Instance, logs.String())
+	}
+	if !strings.Contains(logs.String(), "status=500") {
+		t.Errorf("the request log does not record the 500:\n%s", logs.String())
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s, err := New(Config{Store: nilStore{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/openapi.json", "/api/v1/nonesuch"} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		for k, v := range map[string]string{
+			"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "no-referrer",
+		} {
+			if got := w.Header().Get(k); got != v {
+				t.Errorf("%s: %s = %q, want %q", path, k, got, v)
+			}
+		}
+		if len(w.Header().Get("X-Request-Id")) != 2*requestIDBytes {
+			t.Errorf("%s: X-Request-Id %q", path, w.Header().Get("X-Request-Id"))
+		}
+	}
+}
+
+// checkProblem checks that w holds a problem document with the status and,
+// if field is not empty, naming that field; it returns the document.
+func checkProblem(t *testing.T, w *httptest.ResponseRecorder, status int, field string) Problem {
+	t.Helper()
+	if w.Code != status {
+		t.Errorf("status %d, want %d; body %s", w.Code, status, w.Body)
+	}
+	if ct := w.Header().Get("Content-Type"); ct != problemContentType {
+		t.Errorf("Content-Type %q, want %s", ct, problemContentType)
+	}
+	var p Problem
+	dec := json.NewDecoder(bytes.NewReader(w.Body.Bytes()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		t.Fatalf("problem document: %v: %s", err, w.Body)
+	}
+	if p.Status != status || p.Title == "" || !strings.HasPrefix(p.Type, "urn:parley:problem:") || p.Detail == "" {
+		t.Errorf("incomplete problem document %+v", p)
+	}
+	if p.Instance == "" || p.Instance != w.Header().Get("X-Request-Id") {
+		t.Errorf("instance %q, want the request id %q", p.Instance, w.Header().Get("X-Request-Id"))
+	}
+	if field != "" && p.Field != field {
+		t.Errorf("field %q, want %q (detail %q)", p.Field, field, p.Detail)
+	}
+	return p
+}
