@@ -106,6 +106,39 @@ func (c *Caller) CanRead(trackID int64, a Audience) bool {
 	return false
 }
 
+// CanSeeTrack reports whether the caller may see a track's map — its
+// title, status and history, parties, venues, themes, members, meetings
+// (without sealed minutes) and linked events: members of the track see it,
+// and administrators, who manage memberships. It grants no sealed content.
+func (c *Caller) CanSeeTrack(trackID int64) bool {
+	return c.CanRead(trackID, AudiencePlenary) || c.IsAdmin()
+}
+
+// CanEditTrack reports whether the caller may change a track's map: its
+// fields and status, themes, meetings and the events linked to it. Only the
+// track's mediators may.
+func (c *Caller) CanEditTrack(trackID int64) bool { return c.IsMediator(trackID) }
+
+// CanEditProfile reports whether the caller may store a new version of a
+// party's profile on a track: that party's delegates and the mediators.
+func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
+	g := c.Grant(trackID)
+	if g == nil {
+		return false
+	}
+	return g.Role == MemberMediator || (g.Role == MemberDelegate && g.PartyID != nil && *g.PartyID == partyID)
+}
+
+// Who may do what, in one table (the stores and the web layer apply it; a
+// context without a caller is the trusted command line and may do anything):
+//
+//	parties, venues: read by anyone signed in; written by administrators
+//	users, memberships: written by administrators; a user reads itself
+//	tracks: created by administrators; the map read per CanSeeTrack and
+//	  written per CanEditTrack
+//	records with an audience (profiles, minutes, notes): read per CanRead;
+//	  profiles written per CanEditProfile
+
 type callerKey struct{}
 
 // NewContextWithCaller returns a context carrying the caller; it also
