@@ -1,0 +1,225 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/parley-talks/parley"
+)
+
+const eventColumns = `id, occurred_at, title, description, source, created_at, updated_at`
+
+func scanEvent(row interface{ Scan(...any) error }) (*parley.Event, error) {
+	var e parley.Event
+	var occurred, created, updated int64
+	if err := row.Scan(&e.ID, &occurred, &e.Title, &e.Description, &e.Source, &created, &updated); err != nil {
+		return nil, err
+	}
+	e.OccurredAt, e.CreatedAt, e.UpdatedAt = fromMicro(occurred), fromMicro(created), fromMicro(updated)
+	e.TrackIDs = []int64{}
+	return &e, nil
+}
+
+// queryEvents runs a query for eventColumns and loads the linked tracks of
+// the events it returns in one more query.
+func queryEvents(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Event, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find events: %w", err)
+	}
+	defer rows.Close()
+	events := []*parley.Event{}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return events, loadEventTracks(ctx, tx, events)
+}
+
+func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*parley.Event, len(events))
+	ids := make([]int64, len(events))
+	for i, e := range events {
+		byID[e.ID] = e
+		ids[i] = e.ID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT event_id, track_id FROM event_tracks
+		WHERE event_id IN (`+placeholders(1, len(ids))+`) ORDER BY event_id, position`, int64Args(ids)...)
+	if err != nil {
+		return fmt.Errorf("load event tracks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var eventID, trackID int64
+		if err := rows.Scan(&eventID, &trackID); err != nil {
+			return err
+		}
+		byID[eventID].TrackIDs = append(byID[eventID].TrackIDs, trackID)
+	}
+	return rows.Err()
+}
+
+// FindEventByID returns the event with its linked tracks, or ENOTFOUND.
+func (s *Store) FindEventByID(ctx context.Context, id int64) (_ *parley.Event, err error) {
+	defer s.mapErr(&err, "find event")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e, err := findEventByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return e, commit(tx)
+}
+
+// FindEvents returns the events matching filter ordered by time, then ID,
+// and the total number that match.
+func (s *Store) FindEvents(ctx context.Context, filter parley.EventFilter) (_ []*parley.Event, total int, err error) {
+	defer s.mapErr(&err, "find events")
+	page, err := filter.Page.Normalize()
+	if err != nil {
+		return nil, 0, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	where, args := "", []any{}
+	if filter.TrackID != 0 {
+		where, args = ` WHERE id IN (SELECT event_id FROM event_tracks WHERE track_id = $1)`, append(args, filter.TrackID)
+	}
+	if total, err = count(ctx, tx, `SELECT count(*) FROM events`+where, args...); err != nil {
+		return nil, 0, err
+	}
+	n := len(args)
+	events, err := queryEvents(ctx, tx,
+		fmt.Sprintf(`SELECT %s FROM events%s ORDER BY occurred_at, id LIMIT $%d OFFSET $%d`, eventColumns, where, n+1, n+2),
+		append(args, page.Limit, page.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return events, total, commit(tx)
+}
+
+// CreateEvent stores e; EINVALID if a linked track does not exist.
+func (s *Store) CreateEvent(ctx context.Context, e *parley.Event) (err error) {
+	defer s.mapErr(&err, "create event")
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createEvent(ctx, tx, e) })
+}
+
+// UpdateEvent applies upd; ENOTFOUND, EINVALID.
+func (s *Store) UpdateEvent(ctx context.Context, id int64, upd parley.EventUpdate) (_ *parley.Event, err error) {
+	defer s.mapErr(&err, "update event")
+	var e *parley.Event
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		e, err = updateEvent(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func findEventByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Event, error) {
+	q := `SELECT ` + eventColumns + ` FROM events WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	es, err := queryEvents(ctx, tx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, notFound("event", id)
+	}
+	return es[0], nil
+}
+
+func createEvent(ctx context.Context, tx *Tx, e *parley.Event) error {
+	if err := requireRefs(ctx, tx, "tracks", "track_ids", "track", e.TrackIDs); err != nil {
+		return err
+	}
+	e.OccurredAt = normalTime(e.OccurredAt)
+	if e.TrackIDs == nil {
+		e.TrackIDs = []int64{}
+	}
+	e.CreatedAt, e.UpdatedAt = tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO events (occurred_at, title, description, source, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		micro(e.OccurredAt), e.Title, e.Description, e.Source, micro(e.CreatedAt), micro(e.UpdatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return insertEventTracks(ctx, tx, e.ID, e.TrackIDs)
+}
+
+func insertEventTracks(ctx context.Context, tx *Tx, eventID int64, trackIDs []int64) error {
+	if len(trackIDs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO event_tracks (event_id, track_id, position) VALUES `)
+	args := make([]any, 0, 3*len(trackIDs))
+	for i, t := range trackIDs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+		args = append(args, eventID, t, i)
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("insert event tracks: %w", err)
+	}
+	return nil
+}
+
+func updateEvent(ctx context.Context, tx *Tx, id int64, upd parley.EventUpdate) (*parley.Event, error) {
+	old, err := findEventByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	e := upd.Apply(*old)
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	if err := requireRefs(ctx, tx, "tracks", "track_ids", "track", e.TrackIDs); err != nil {
+		return nil, err
+	}
+	e.OccurredAt = normalTime(e.OccurredAt)
+	if e.TrackIDs == nil {
+		e.TrackIDs = []int64{}
+	}
+	e.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE events SET occurred_at = $1, title = $2, description = $3, source = $4, updated_at = $5 WHERE id = $6`,
+		micro(e.OccurredAt), e.Title, e.Description, e.Source, micro(e.UpdatedAt), id)
+	if err != nil {
+		return nil, fmt.Errorf("update event: %w", err)
+	}
+	if upd.TrackIDs != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM event_tracks WHERE event_id = $1`, id); err != nil {
+			return nil, fmt.Errorf("delete event tracks: %w", err)
+		}
+		if err := insertEventTracks(ctx, tx, id, e.TrackIDs); err != nil {
+			return nil, err
+		}
+	}
+	return &e, nil
+}

@@ -1,0 +1,268 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/parley-talks/parley"
+)
+
+const meetingColumns = `id, track_id, venue_id, title, format, starts_at, ends_at, outcome, created_at, updated_at`
+
+func scanMeeting(row interface{ Scan(...any) error }) (*parley.Meeting, error) {
+	var m parley.Meeting
+	var venue, ends sql.NullInt64
+	var starts, created, updated int64
+	if err := row.Scan(&m.ID, &m.TrackID, &venue, &m.Title, &m.Format, &starts, &ends, &m.Outcome, &created, &updated); err != nil {
+		return nil, err
+	}
+	m.VenueID = nullableID(venue)
+	m.StartsAt, m.CreatedAt, m.UpdatedAt = fromMicro(starts), fromMicro(created), fromMicro(updated)
+	if ends.Valid {
+		t := fromMicro(ends.Int64)
+		m.EndsAt = &t
+	}
+	m.Attendees = []parley.Attendee{}
+	return &m, nil
+}
+
+// queryMeetings runs a query for meetingColumns and loads the attendees of
+// the meetings it returns in one more query.
+func queryMeetings(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Meeting, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find meetings: %w", err)
+	}
+	defer rows.Close()
+	meetings := []*parley.Meeting{}
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, err
+		}
+		meetings = append(meetings, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return meetings, loadAttendees(ctx, tx, meetings)
+}
+
+func loadAttendees(ctx context.Context, tx *Tx, meetings []*parley.Meeting) error {
+	if len(meetings) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*parley.Meeting, len(meetings))
+	ids := make([]int64, len(meetings))
+	for i, m := range meetings {
+		byID[m.ID] = m
+		ids[i] = m.ID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT meeting_id, party_id, name FROM meeting_attendees
+		WHERE meeting_id IN (`+placeholders(1, len(ids))+`) ORDER BY meeting_id, position`, int64Args(ids)...)
+	if err != nil {
+		return fmt.Errorf("load attendees: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var meetingID int64
+		var a parley.Attendee
+		if err := rows.Scan(&meetingID, &a.PartyID, &a.Name); err != nil {
+			return err
+		}
+		byID[meetingID].Attendees = append(byID[meetingID].Attendees, a)
+	}
+	return rows.Err()
+}
+
+// FindMeetingByID returns the meeting with its attendees, or ENOTFOUND.
+func (s *Store) FindMeetingByID(ctx context.Context, id int64) (_ *parley.Meeting, err error) {
+	defer s.mapErr(&err, "find meeting")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	m, err := findMeetingByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return m, commit(tx)
+}
+
+// FindMeetings returns the meetings matching filter ordered by start time,
+// then ID, and the total number that match.
+func (s *Store) FindMeetings(ctx context.Context, filter parley.MeetingFilter) (_ []*parley.Meeting, total int, err error) {
+	defer s.mapErr(&err, "find meetings")
+	page, err := filter.Page.Normalize()
+	if err != nil {
+		return nil, 0, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	var conds []string
+	var args []any
+	if filter.TrackID != 0 {
+		args = append(args, filter.TrackID)
+		conds = append(conds, fmt.Sprintf("track_id = $%d", len(args)))
+	}
+	if filter.VenueID != 0 {
+		args = append(args, filter.VenueID)
+		conds = append(conds, fmt.Sprintf("venue_id = $%d", len(args)))
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	if total, err = count(ctx, tx, `SELECT count(*) FROM meetings`+where, args...); err != nil {
+		return nil, 0, err
+	}
+	n := len(args)
+	meetings, err := queryMeetings(ctx, tx,
+		fmt.Sprintf(`SELECT %s FROM meetings%s ORDER BY starts_at, id LIMIT $%d OFFSET $%d`, meetingColumns, where, n+1, n+2),
+		append(args, page.Limit, page.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return meetings, total, commit(tx)
+}
+
+// CreateMeeting stores m with its attendees; EINVALID if the track, venue or
+// an attendee's party does not exist.
+func (s *Store) CreateMeeting(ctx context.Context, m *parley.Meeting) (err error) {
+	defer s.mapErr(&err, "create meeting")
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createMeeting(ctx, tx, m) })
+}
+
+// UpdateMeeting applies upd; ENOTFOUND, EINVALID.
+func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd parley.MeetingUpdate) (_ *parley.Meeting, err error) {
+	defer s.mapErr(&err, "update meeting")
+	var m *parley.Meeting
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		m, err = updateMeeting(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func findMeetingByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Meeting, error) {
+	q := `SELECT ` + meetingColumns + ` FROM meetings WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	ms, err := queryMeetings(ctx, tx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, notFound("meeting", id)
+	}
+	return ms[0], nil
+}
+
+func normalizeMeeting(m *parley.Meeting) {
+	m.StartsAt = normalTime(m.StartsAt)
+	if m.EndsAt != nil {
+		t := normalTime(*m.EndsAt)
+		m.EndsAt = &t
+	}
+	if m.Attendees == nil {
+		m.Attendees = []parley.Attendee{}
+	}
+}
+
+func requireMeetingRefs(ctx context.Context, tx *Tx, m *parley.Meeting) error {
+	if m.VenueID != nil {
+		if err := requireRef(ctx, tx, "venues", "venue_id", "venue", *m.VenueID); err != nil {
+			return err
+		}
+	}
+	ids := make([]int64, len(m.Attendees))
+	for i, a := range m.Attendees {
+		ids[i] = a.PartyID
+	}
+	return requireRefs(ctx, tx, "parties", "attendees.party_id", "party", ids)
+}
+
+func createMeeting(ctx context.Context, tx *Tx, m *parley.Meeting) error {
+	if err := requireRef(ctx, tx, "tracks", "track_id", "track", m.TrackID); err != nil {
+		return err
+	}
+	if err := requireMeetingRefs(ctx, tx, m); err != nil {
+		return err
+	}
+	normalizeMeeting(m)
+	m.CreatedAt, m.UpdatedAt = tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO meetings (track_id, venue_id, title, format, starts_at, ends_at, outcome, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		m.TrackID, nullInt64(m.VenueID), m.Title, m.Format, micro(m.StartsAt), nullTime(m.EndsAt), m.Outcome,
+		micro(m.CreatedAt), micro(m.UpdatedAt)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("insert meeting: %w", err)
+	}
+	return insertAttendees(ctx, tx, m.ID, m.Attendees)
+}
+
+// insertAttendees stores the attendees in one statement.
+func insertAttendees(ctx context.Context, tx *Tx, meetingID int64, as []parley.Attendee) error {
+	if len(as) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO meeting_attendees (meeting_id, position, party_id, name) VALUES `)
+	args := make([]any, 0, 4*len(as))
+	for i, a := range as {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+		args = append(args, meetingID, i, a.PartyID, a.Name)
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("insert attendees: %w", err)
+	}
+	return nil
+}
+
+func updateMeeting(ctx context.Context, tx *Tx, id int64, upd parley.MeetingUpdate) (*parley.Meeting, error) {
+	old, err := findMeetingByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	m := upd.Apply(*old)
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if err := requireMeetingRefs(ctx, tx, &m); err != nil {
+		return nil, err
+	}
+	normalizeMeeting(&m)
+	m.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE meetings SET venue_id = $1, title = $2, format = $3, starts_at = $4, ends_at = $5, outcome = $6, updated_at = $7
+		WHERE id = $8`,
+		nullInt64(m.VenueID), m.Title, m.Format, micro(m.StartsAt), nullTime(m.EndsAt), m.Outcome, micro(m.UpdatedAt), id)
+	if err != nil {
+		return nil, fmt.Errorf("update meeting: %w", err)
+	}
+	if upd.Attendees != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_attendees WHERE meeting_id = $1`, id); err != nil {
+			return nil, fmt.Errorf("delete attendees: %w", err)
+		}
+		if err := insertAttendees(ctx, tx, id, m.Attendees); err != nil {
+			return nil, err
+		}
+	}
+	return &m, nil
+}

@@ -1,0 +1,196 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/parley-talks/parley"
+)
+
+const memberColumns = `id, track_id, user_id, role, party_id, created_at`
+
+func scanMember(row interface{ Scan(...any) error }) (*parley.Member, error) {
+	var m parley.Member
+	var party sql.NullInt64
+	var created int64
+	if err := row.Scan(&m.ID, &m.TrackID, &m.UserID, &m.Role, &party, &created); err != nil {
+		return nil, err
+	}
+	if party.Valid {
+		m.PartyID = &party.Int64
+	}
+	m.CreatedAt = fromMicro(created)
+	return &m, nil
+}
+
+func queryMembers(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Member, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	members := []*parley.Member{}
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		members = append(members, m)
+	}
+	return members, rows.Err()
+}
+
+// FindMemberByID returns the grant or ENOTFOUND.
+func (s *Store) FindMemberByID(ctx context.Context, id int64) (_ *parley.Member, err error) {
+	defer s.mapErr(&err, "find member")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	m, err := findMemberByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return m, commit(tx)
+}
+
+// FindMembers lists a track's members ordered by ID; ENOTFOUND if the track
+// does not exist.
+func (s *Store) FindMembers(ctx context.Context, trackID int64) (_ []*parley.Member, err error) {
+	defer s.mapErr(&err, "find members")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFound("track", trackID)
+	}
+	members, err := queryMembers(ctx, tx, `SELECT `+memberColumns+` FROM members WHERE track_id = $1 ORDER BY id`, trackID)
+	if err != nil {
+		return nil, err
+	}
+	return members, commit(tx)
+}
+
+// FindMembershipsOfUser lists the user's grants on every track, ordered by ID;
+// an empty list for a user without grants or an unknown user.
+func (s *Store) FindMembershipsOfUser(ctx context.Context, userID int64) (_ []*parley.Member, err error) {
+	defer s.mapErr(&err, "find memberships")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	members, err := queryMembers(ctx, tx, `SELECT `+memberColumns+` FROM members WHERE user_id = $1 ORDER BY id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	return members, commit(tx)
+}
+
+// CreateMember grants m; ECONFLICT if the user already holds a grant on the
+// track; EINVALID if the track, user or party does not exist.
+func (s *Store) CreateMember(ctx context.Context, m *parley.Member) (err error) {
+	defer s.mapErr(&err, "create member")
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createMember(ctx, tx, m) })
+}
+
+// UpdateMember changes a grant's role or party; ENOTFOUND, EINVALID.
+func (s *Store) UpdateMember(ctx context.Context, id int64, upd parley.MemberUpdate) (_ *parley.Member, err error) {
+	defer s.mapErr(&err, "update member")
+	var m *parley.Member
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		m, err = updateMember(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DeleteMember revokes a grant; ENOTFOUND.
+func (s *Store) DeleteMember(ctx context.Context, id int64) (err error) {
+	defer s.mapErr(&err, "delete member")
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return deleteMember(ctx, tx, id) })
+}
+
+func deleteMember(ctx context.Context, tx *Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("member", id)
+	}
+	return nil
+}
+
+func findMemberByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Member, error) {
+	q := `SELECT ` + memberColumns + ` FROM members WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	m, err := scanMember(tx.QueryRowContext(ctx, q, id))
+	if isNoRows(err) {
+		return nil, notFound("member", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find member %d: %w", id, err)
+	}
+	return m, nil
+}
+
+func createMember(ctx context.Context, tx *Tx, m *parley.Member) error {
+	if err := requireRef(ctx, tx, "tracks", "track_id", "track", m.TrackID); err != nil {
+		return err
+	}
+	if err := requireRef(ctx, tx, "users", "user_id", "user", m.UserID); err != nil {
+		return err
+	}
+	if m.PartyID != nil {
+		if err := requireRef(ctx, tx, "parties", "party_id", "party", *m.PartyID); err != nil {
+			return err
+		}
+	}
+	m.CreatedAt = tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO members (track_id, user_id, role, party_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		m.TrackID, m.UserID, m.Role, nullInt64(m.PartyID), micro(m.CreatedAt)).Scan(&m.ID)
+	if err != nil && tx.d.IsUnique(err) {
+		return parley.Errorf(parley.ECONFLICT, "user_id", "user %d already holds a grant on track %d", m.UserID, m.TrackID)
+	}
+	return err
+}
+
+func updateMember(ctx context.Context, tx *Tx, id int64, upd parley.MemberUpdate) (*parley.Member, error) {
+	m, err := findMemberByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Role != nil {
+		m.Role = *upd.Role
+	}
+	if upd.PartyID != nil {
+		m.PartyID = *upd.PartyID
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if m.PartyID != nil {
+		if err := requireRef(ctx, tx, "parties", "party_id", "party", *m.PartyID); err != nil {
+			return nil, err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE members SET role = $1, party_id = $2 WHERE id = $3`, m.Role, nullInt64(m.PartyID), id)
+	return m, err
+}

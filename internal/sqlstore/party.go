@@ -1,0 +1,139 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-talks/parley"
+)
+
+const partyColumns = `id, name, kind, created_at, updated_at`
+
+func scanParty(row interface{ Scan(...any) error }) (*parley.Party, error) {
+	var p parley.Party
+	var created, updated int64
+	if err := row.Scan(&p.ID, &p.Name, &p.Kind, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = fromMicro(created), fromMicro(updated)
+	return &p, nil
+}
+
+// FindPartyByID returns the party or ENOTFOUND.
+func (s *Store) FindPartyByID(ctx context.Context, id int64) (_ *parley.Party, err error) {
+	defer s.mapErr(&err, "find party")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	p, err := findPartyByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return p, commit(tx)
+}
+
+// FindParties returns parties ordered by ID and the total count.
+func (s *Store) FindParties(ctx context.Context, page parley.Page) (_ []*parley.Party, total int, err error) {
+	defer s.mapErr(&err, "find parties")
+	if page, err = page.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	if total, err = count(ctx, tx, `SELECT count(*) FROM parties`); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+partyColumns+` FROM parties ORDER BY id LIMIT $1 OFFSET $2`, page.Limit, page.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	parties := []*parley.Party{}
+	for rows.Next() {
+		p, err := scanParty(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		parties = append(parties, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return parties, total, commit(tx)
+}
+
+// CreateParty stores p; ECONFLICT if the name is taken.
+func (s *Store) CreateParty(ctx context.Context, p *parley.Party) (err error) {
+	defer s.mapErr(&err, "create party")
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createParty(ctx, tx, p) })
+}
+
+// UpdateParty applies upd; ENOTFOUND, ECONFLICT on a taken name.
+func (s *Store) UpdateParty(ctx context.Context, id int64, upd parley.PartyUpdate) (_ *parley.Party, err error) {
+	defer s.mapErr(&err, "update party")
+	var p *parley.Party
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		p, err = updateParty(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func findPartyByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Party, error) {
+	q := `SELECT ` + partyColumns + ` FROM parties WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	p, err := scanParty(tx.QueryRowContext(ctx, q, id))
+	if isNoRows(err) {
+		return nil, notFound("party", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find party %d: %w", id, err)
+	}
+	return p, nil
+}
+
+func createParty(ctx context.Context, tx *Tx, p *parley.Party) error {
+	p.CreatedAt, p.UpdatedAt = tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO parties (name, kind, created_at, updated_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		p.Name, p.Kind, micro(p.CreatedAt), micro(p.UpdatedAt)).Scan(&p.ID)
+	if err != nil && tx.d.IsUnique(err) {
+		return parley.Errorf(parley.ECONFLICT, "name", "a party named %q already exists", p.Name)
+	}
+	return err
+}
+
+func updateParty(ctx context.Context, tx *Tx, id int64, upd parley.PartyUpdate) (*parley.Party, error) {
+	p, err := findPartyByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		p.Name = *upd.Name
+	}
+	if upd.Kind != nil {
+		p.Kind = *upd.Kind
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	p.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE parties SET name = $1, kind = $2, updated_at = $3 WHERE id = $4`,
+		p.Name, p.Kind, micro(p.UpdatedAt), id)
+	if err != nil && tx.d.IsUnique(err) {
+		return nil, parley.Errorf(parley.ECONFLICT, "name", "a party named %q already exists", p.Name)
+	}
+	return p, err
+}

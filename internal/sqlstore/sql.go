@@ -1,0 +1,133 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parley-talks/parley"
+)
+
+// micro is how times are stored: unix microseconds, UTC.
+func micro(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicro is the inverse of micro.
+func fromMicro(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// normalTime returns t as the stores keep it: UTC, whole microseconds.
+func normalTime(t time.Time) time.Time { return fromMicro(micro(t)) }
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + i))
+	}
+	return b.String()
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// exists reports whether table holds a row with the id. table is one of ours,
+// never input.
+func exists(ctx context.Context, tx *Tx, table string, id int64) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
+	if err == nil {
+		return true, nil
+	}
+	if isNoRows(err) {
+		return false, nil
+	}
+	return false, fmt.Errorf("look up %s %d: %w", table, id, err)
+}
+
+// requireRef returns EINVALID on field unless table holds a row with id.
+// noun names the record in the message ("venue 12 does not exist").
+func requireRef(ctx context.Context, tx *Tx, table, field, noun string, id int64) error {
+	ok, err := exists(ctx, tx, table, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return parley.Errorf(parley.EINVALID, field, "%s %d does not exist", noun, id)
+	}
+	return nil
+}
+
+// requireRefs is requireRef for a list of ids, in one query.
+func requireRefs(ctx context.Context, tx *Tx, table, field, noun string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	uniq := make([]int64, 0, len(ids))
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM `+table+` WHERE id IN (`+placeholders(1, len(uniq))+`)`, int64Args(uniq)...)
+	if err != nil {
+		return fmt.Errorf("look up %s: %w", table, err)
+	}
+	defer rows.Close()
+	found := make(map[int64]bool, len(uniq))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		found[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range uniq {
+		if !found[id] {
+			return parley.Errorf(parley.EINVALID, field, "%s %d does not exist", noun, id)
+		}
+	}
+	return nil
+}
+
+// count runs a count(*) query.
+func count(ctx context.Context, tx *Tx, query string, args ...any) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count: %w", err)
+	}
+	return n, nil
+}
+
+func notFound(noun string, id int64) error {
+	return parley.Errorf(parley.ENOTFOUND, "", "%s %d not found", noun, id)
+}
+
+// nullInt64 returns p's value or nil.
+func nullInt64(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func nullTime(p *time.Time) any {
+	if p == nil {
+		return nil
+	}
+	return micro(*p)
+}

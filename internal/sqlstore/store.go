@@ -1,0 +1,175 @@
+// Package sqlstore implements every Parley service over database/sql. The
+// sqlite and postgres packages open their databases, apply their own
+// migrations and hand the handles to New; the SQL here is the dialect both
+// understand ($N placeholders, RETURNING id, BIGINT unix-microsecond times).
+//
+// # Transactions
+//
+// Each service method validates its input and runs private helpers that
+// take one transaction. Reads run in a read transaction on the reader
+// handle, so a list and its total come from one snapshot. Writes go through
+// Store.write, which begins the transaction, rolls it back on any error and
+// commits once: in PostgreSQL each write has a transaction of its own and
+// locks the rows it is about to change with SELECT … FOR UPDATE; in SQLite,
+// whose one writer connection serialises writes anyway, concurrent writes
+// share a transaction, each behind a savepoint, and one durable commit (group
+// commit), which multiplies the writes per fsync.
+//
+// # Errors
+//
+// Every error a caller can act on is a *parley.Error: EINVALID naming the
+// field, ENOTFOUND, ECONFLICT, and EUNAVAILABLE when the database is locked,
+// read-only or unreachable. Anything else is wrapped with the operation's name
+// and is internal.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/parley-talks/parley"
+)
+
+// Dialect is what differs between the databases behind a Store.
+type Dialect struct {
+	// ForUpdate is appended to a SELECT of a row the transaction will change:
+	// " FOR UPDATE" in PostgreSQL, "" in SQLite, whose one writer connection
+	// serialises writes.
+	ForUpdate string
+	// ReadTx are the options of read transactions (nil for the default).
+	ReadTx *sql.TxOptions
+	// Unavailable returns a message for the person at the other end if err
+	// means the database cannot serve now (locked, read-only, unreachable),
+	// and "" otherwise.
+	Unavailable func(err error) string
+	// IsUnique reports whether err is a unique-constraint violation.
+	IsUnique func(err error) bool
+	// IsForeignKey reports whether err is a foreign-key violation.
+	IsForeignKey func(err error) bool
+	// GroupCommit runs concurrent writes in shared transactions with one
+	// commit each (see Store.write). For SQLite, whose one writer
+	// connection serialises writes anyway and whose commit is an fsync.
+	GroupCommit bool
+}
+
+// Store implements parley.Store over a reader and a writer handle.
+type Store struct {
+	reader, writer *sql.DB
+	d              Dialect
+
+	// With group commit: the queue of writes, closed by Close, and the
+	// commit loop's end.
+	ops       chan *writeOp
+	quit      chan struct{}
+	loopDone  chan struct{}
+	closeOnce sync.Once
+}
+
+var _ parley.Store = (*Store)(nil)
+
+// New returns a Store that reads through reader and writes through writer;
+// they may be the same handle. The Store owns both and closes them.
+func New(reader, writer *sql.DB, d Dialect) *Store {
+	s := &Store{reader: reader, writer: writer, d: d}
+	if d.GroupCommit {
+		s.ops = make(chan *writeOp)
+		s.quit = make(chan struct{})
+		s.loopDone = make(chan struct{})
+		go s.commitLoop()
+	}
+	return s
+}
+
+// Close waits for the write in progress, if any, refuses further writes and
+// closes the store's handles.
+func (s *Store) Close() error {
+	if s.ops != nil {
+		s.closeOnce.Do(func() { close(s.quit) })
+		<-s.loopDone
+	}
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		err = errors.Join(err, s.reader.Close())
+	}
+	return err
+}
+
+// Tx is a transaction with the dialect and the time it began, which is the
+// time of every change it makes.
+type Tx struct {
+	*sql.Tx
+	d   *Dialect
+	now time.Time
+}
+
+func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, d: &s.d, now: parley.Now()}, nil
+}
+
+func (s *Store) beginRead(ctx context.Context) (*Tx, error) {
+	tx, err := s.reader.BeginTx(ctx, s.d.ReadTx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, d: &s.d, now: parley.Now()}, nil
+}
+
+func commit(tx *Tx) error {
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// mapErr turns the error in *errp into what callers of op may see: a
+// *parley.Error as it is; locked, read-only or unreachable databases as
+// EUNAVAILABLE; constraint violations the helpers did not foresee as
+// ECONFLICT or EINVALID; anything else wrapped with op.
+func (s *Store) mapErr(errp *error, op string) {
+	err := *errp
+	if err == nil {
+		return
+	}
+	var pe *parley.Error
+	switch {
+	case errors.As(err, &pe):
+		*errp = pe
+	case s.d.Unavailable != nil && s.d.Unavailable(err) != "":
+		*errp = parley.Errorf(parley.EUNAVAILABLE, "", "%s", s.d.Unavailable(err))
+	case s.d.IsUnique != nil && s.d.IsUnique(err):
+		*errp = parley.Errorf(parley.ECONFLICT, "", "the change conflicts with a record stored at the same time; try again")
+	case s.d.IsForeignKey != nil && s.d.IsForeignKey(err):
+		*errp = parley.Errorf(parley.EINVALID, "", "the change refers to a record that does not exist")
+	default:
+		*errp = fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+}
+
+// Empty reports whether the store holds no party, track, venue, event or user.
+func (s *Store) Empty(ctx context.Context) (empty bool, err error) {
+	defer s.mapErr(&err, "empty")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var n int
+	err = tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT 1 FROM parties LIMIT 1) p) +
+		(SELECT count(*) FROM (SELECT 1 FROM tracks LIMIT 1) t) +
+		(SELECT count(*) FROM (SELECT 1 FROM venues LIMIT 1) v) +
+		(SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1) e) +
+		(SELECT count(*) FROM (SELECT 1 FROM users LIMIT 1) u)`).Scan(&n)
+	if err != nil {
+		return false, err
+	}
+	return n == 0, commit(tx)
+}

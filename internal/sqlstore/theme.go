@@ -1,0 +1,285 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-talks/parley"
+)
+
+const themeColumns = `id, track_id, name, description, position, created_at, updated_at`
+
+func scanTheme(row interface{ Scan(...any) error }) (*parley.Theme, error) {
+	var t parley.Theme
+	var created, updated int64
+	if err := row.Scan(&t.ID, &t.TrackID, &t.Name, &t.Description, &t.Position, &created, &updated); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.UpdatedAt = fromMicro(created), fromMicro(updated)
+	t.Options = []parley.Option{}
+	return &t, nil
+}
+
+// FindThemeByID returns the theme with its options, or ENOTFOUND.
+func (s *Store) FindThemeByID(ctx context.Context, id int64) (_ *parley.Theme, err error) {
+	defer s.mapErr(&err, "find theme")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t, err := findThemeByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return t, commit(tx)
+}
+
+// FindThemes returns the track's themes in agenda order (position, then ID);
+// ENOTFOUND if the track does not exist.
+func (s *Store) FindThemes(ctx context.Context, trackID int64) (_ []*parley.Theme, err error) {
+	defer s.mapErr(&err, "find themes")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFound("track", trackID)
+	}
+	themes, err := findThemes(ctx, tx, []int64{trackID})
+	if err != nil {
+		return nil, err
+	}
+	return themes, commit(tx)
+}
+
+// CreateTheme stores t with its options. A Position of 0 puts the theme at
+// the end of its track's agenda; themes that share a position are ordered by
+// ID. ECONFLICT if the track has a theme of that name; EINVALID if the track
+// does not exist.
+func (s *Store) CreateTheme(ctx context.Context, t *parley.Theme) (err error) {
+	defer s.mapErr(&err, "create theme")
+	if err := validateTheme(t); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := requireRef(ctx, tx, "tracks", "track_id", "track", t.TrackID); err != nil {
+			return err
+		}
+		return createTheme(ctx, tx, t)
+	})
+}
+
+// UpdateTheme applies upd. Options, when set, replace the list; an option
+// keeps its ID where its label is unchanged. ENOTFOUND, ECONFLICT on a name
+// the track already uses.
+func (s *Store) UpdateTheme(ctx context.Context, id int64, upd parley.ThemeUpdate) (_ *parley.Theme, err error) {
+	defer s.mapErr(&err, "update theme")
+	if err := upd.Validate(); err != nil {
+		return nil, err
+	}
+	var t *parley.Theme
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		t, err = updateTheme(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func validateTheme(t *parley.Theme) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if t.Position < 0 {
+		return parley.Errorf(parley.EINVALID, "position", "position must not be negative")
+	}
+	return nil
+}
+
+func findThemeByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Theme, error) {
+	q := `SELECT ` + themeColumns + ` FROM themes WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	t, err := scanTheme(tx.QueryRowContext(ctx, q, id))
+	if isNoRows(err) {
+		return nil, notFound("theme", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find theme %d: %w", id, err)
+	}
+	if err := loadOptions(ctx, tx, []*parley.Theme{t}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// findThemes returns the themes of the tracks in agenda order, with their
+// options, in two queries.
+func findThemes(ctx context.Context, tx *Tx, trackIDs []int64) ([]*parley.Theme, error) {
+	if len(trackIDs) == 0 {
+		return []*parley.Theme{}, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+themeColumns+` FROM themes WHERE track_id IN (`+placeholders(1, len(trackIDs))+`)
+		ORDER BY track_id, position, id`, int64Args(trackIDs)...)
+	if err != nil {
+		return nil, fmt.Errorf("find themes: %w", err)
+	}
+	defer rows.Close()
+	themes := []*parley.Theme{}
+	for rows.Next() {
+		t, err := scanTheme(rows)
+		if err != nil {
+			return nil, err
+		}
+		themes = append(themes, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := loadOptions(ctx, tx, themes); err != nil {
+		return nil, err
+	}
+	return themes, nil
+}
+
+// loadOptions fills in the options of themes in one query.
+func loadOptions(ctx context.Context, tx *Tx, themes []*parley.Theme) error {
+	if len(themes) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*parley.Theme, len(themes))
+	ids := make([]int64, len(themes))
+	for i, t := range themes {
+		byID[t.ID] = t
+		ids[i] = t.ID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT theme_id, id, label, description FROM options
+		WHERE theme_id IN (`+placeholders(1, len(ids))+`) ORDER BY theme_id, position`, int64Args(ids)...)
+	if err != nil {
+		return fmt.Errorf("load options: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var themeID int64
+		var o parley.Option
+		if err := rows.Scan(&themeID, &o.ID, &o.Label, &o.Description); err != nil {
+			return err
+		}
+		t := byID[themeID]
+		t.Options = append(t.Options, o)
+	}
+	return rows.Err()
+}
+
+func createTheme(ctx context.Context, tx *Tx, t *parley.Theme) error {
+	if t.Position == 0 {
+		var next int
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(max(position) + 1, 0) FROM themes WHERE track_id = $1`, t.TrackID).Scan(&next)
+		if err != nil {
+			return fmt.Errorf("next theme position: %w", err)
+		}
+		t.Position = next
+	}
+	t.CreatedAt, t.UpdatedAt = tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO themes (track_id, name, description, position, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		t.TrackID, t.Name, t.Description, t.Position, micro(t.CreatedAt), micro(t.UpdatedAt)).Scan(&t.ID)
+	if err != nil {
+		if tx.d.IsUnique(err) {
+			return parley.Errorf(parley.ECONFLICT, "name", "track %d already has a theme named %q", t.TrackID, t.Name)
+		}
+		return err
+	}
+	for i := range t.Options {
+		if err := insertOption(ctx, tx, t.ID, i, &t.Options[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertOption(ctx context.Context, tx *Tx, themeID int64, position int, o *parley.Option) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO options (theme_id, position, label, description) VALUES ($1, $2, $3, $4) RETURNING id`,
+		themeID, position, o.Label, o.Description).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("insert option: %w", err)
+	}
+	return nil
+}
+
+func updateTheme(ctx context.Context, tx *Tx, id int64, upd parley.ThemeUpdate) (*parley.Theme, error) {
+	t, err := findThemeByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		t.Name = *upd.Name
+	}
+	if upd.Description != nil {
+		t.Description = *upd.Description
+	}
+	if upd.Position != nil {
+		t.Position = *upd.Position
+	}
+	t.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE themes SET name = $1, description = $2, position = $3, updated_at = $4 WHERE id = $5`,
+		t.Name, t.Description, t.Position, micro(t.UpdatedAt), id)
+	if err != nil {
+		if tx.d.IsUnique(err) {
+			return nil, parley.Errorf(parley.ECONFLICT, "name", "track %d already has a theme named %q", t.TrackID, t.Name)
+		}
+		return nil, err
+	}
+	if upd.Options != nil {
+		opts, err := replaceOptions(ctx, tx, t, *upd.Options)
+		if err != nil {
+			return nil, err
+		}
+		t.Options = opts
+	}
+	return t, nil
+}
+
+// replaceOptions makes want the theme's options, keeping the ID of every
+// option whose label is unchanged.
+func replaceOptions(ctx context.Context, tx *Tx, t *parley.Theme, want []parley.Option) ([]parley.Option, error) {
+	old := make(map[string]int64, len(t.Options))
+	for _, o := range t.Options {
+		old[o.Label] = o.ID
+	}
+	keep := make(map[string]bool, len(want))
+	for _, o := range want {
+		keep[o.Label] = true
+	}
+	for _, o := range t.Options {
+		if !keep[o.Label] {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM options WHERE id = $1`, o.ID); err != nil {
+				return nil, fmt.Errorf("delete option: %w", err)
+			}
+		}
+	}
+	opts := make([]parley.Option, len(want))
+	for i, o := range want {
+		opts[i] = parley.Option{Label: o.Label, Description: o.Description}
+		if id, ok := old[o.Label]; ok {
+			opts[i].ID = id
+			_, err := tx.ExecContext(ctx, `UPDATE options SET position = $1, description = $2 WHERE id = $3`, i, o.Description, id)
+			if err != nil {
+				return nil, fmt.Errorf("update option: %w", err)
+			}
+			continue
+		}
+		if err := insertOption(ctx, tx, t.ID, i, &opts[i]); err != nil {
+			return nil, err
+		}
+	}
+	return opts, nil
+}

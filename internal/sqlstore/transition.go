@@ -1,0 +1,197 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+
+	"github.com/parley-talks/parley"
+)
+
+const transitionColumns = `id, track_id, from_status, to_status, reason, event_id, actor_id, at`
+
+func scanTransition(row interface{ Scan(...any) error }) (*parley.Transition, error) {
+	var tr parley.Transition
+	var event, actor sql.NullInt64
+	var at int64
+	if err := row.Scan(&tr.ID, &tr.TrackID, &tr.From, &tr.To, &tr.Reason, &event, &actor, &at); err != nil {
+		return nil, err
+	}
+	tr.EventID, tr.ActorID, tr.At = nullableID(event), nullableID(actor), fromMicro(at)
+	return &tr, nil
+}
+
+// TransitionTrack moves the track to req.To and records who (the actor of
+// ctx), when (req.At, or now) and why. ECONFLICT naming the current and
+// requested status if the lifecycle forbids the step; EINVALID if the event
+// does not exist or the time lies before the last transition; ENOTFOUND.
+func (s *Store) TransitionTrack(ctx context.Context, id int64, req parley.TransitionRequest) (_ *parley.Transition, err error) {
+	defer s.mapErr(&err, "transition track")
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	var tr *parley.Transition
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		tr, err = transitionTrack(ctx, tx, id, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// FindTransitions returns the track's status history, oldest first;
+// ENOTFOUND if the track does not exist.
+func (s *Store) FindTransitions(ctx context.Context, trackID int64) (_ []*parley.Transition, err error) {
+	defer s.mapErr(&err, "find transitions")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	trs, err := findTransitions(ctx, tx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	if len(trs) == 0 { // every track has its first transition
+		return nil, notFound("track", trackID)
+	}
+	return trs, commit(tx)
+}
+
+func findTransitions(ctx context.Context, tx *Tx, trackID int64) ([]*parley.Transition, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+transitionColumns+` FROM transitions WHERE track_id = $1 ORDER BY id`, trackID)
+	if err != nil {
+		return nil, fmt.Errorf("find transitions: %w", err)
+	}
+	defer rows.Close()
+	trs := []*parley.Transition{}
+	for rows.Next() {
+		tr, err := scanTransition(rows)
+		if err != nil {
+			return nil, err
+		}
+		trs = append(trs, tr)
+	}
+	return trs, rows.Err()
+}
+
+func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.TransitionRequest) (*parley.Transition, error) {
+	t, err := findTrackByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Status.CheckTransition(req.To); err != nil {
+		return nil, err
+	}
+	if req.EventID != nil {
+		if err := requireRef(ctx, tx, "events", "event_id", "event", *req.EventID); err != nil {
+			return nil, err
+		}
+	}
+	actor, err := actor(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	at := tx.now
+	if req.At != nil {
+		at = normalTime(*req.At)
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT max(at) FROM transitions WHERE track_id = $1`, id).Scan(&last); err != nil {
+		return nil, fmt.Errorf("last transition: %w", err)
+	}
+	if at.Before(fromMicro(last)) {
+		return nil, parley.Errorf(parley.EINVALID, "at", "the transition at %s lies before the track's last transition at %s",
+			at.Format("2006-01-02T15:04:05.999999Z07:00"), fromMicro(last).Format("2006-01-02T15:04:05.999999Z07:00"))
+	}
+	tr := &parley.Transition{TrackID: id, From: t.Status, To: req.To, Reason: req.Reason, EventID: req.EventID, ActorID: actor, At: at}
+	if err := insertTransition(ctx, tx, tr); err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE tracks SET status = $1, updated_at = $2 WHERE id = $3`, req.To, micro(tx.now), id)
+	if err != nil {
+		return nil, fmt.Errorf("update track status: %w", err)
+	}
+	return tr, nil
+}
+
+func insertTransition(ctx context.Context, tx *Tx, tr *parley.Transition) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO transitions (track_id, from_status, to_status, reason, event_id, actor_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		tr.TrackID, tr.From, tr.To, tr.Reason, nullInt64(tr.EventID), nullInt64(tr.ActorID), micro(tr.At)).Scan(&tr.ID)
+	if err != nil {
+		return fmt.Errorf("insert transition: %w", err)
+	}
+	return nil
+}
+
+// Timeline returns the track's transitions, meetings and linked events
+// merged in time order; ties are broken by kind (transitions, then events,
+// then meetings) and then by ID. ENOTFOUND if the track does not exist. It
+// costs five indexed queries and O(n log n) for n entries.
+func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.TimelineEntry, err error) {
+	defer s.mapErr(&err, "timeline")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	trs, err := findTransitions(ctx, tx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	if len(trs) == 0 {
+		return nil, notFound("track", trackID)
+	}
+	meetings, err := queryMeetings(ctx, tx, `SELECT `+meetingColumns+` FROM meetings WHERE track_id = $1 ORDER BY starts_at, id`, trackID)
+	if err != nil {
+		return nil, err
+	}
+	events, err := queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events
+		WHERE id IN (SELECT event_id FROM event_tracks WHERE track_id = $1) ORDER BY occurred_at, id`, trackID)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]*parley.TimelineEntry, 0, len(trs)+len(meetings)+len(events))
+	for _, tr := range trs {
+		entries = append(entries, &parley.TimelineEntry{At: tr.At, Kind: parley.TimelineTransition, Transition: tr})
+	}
+	for _, e := range events {
+		entries = append(entries, &parley.TimelineEntry{At: e.OccurredAt, Kind: parley.TimelineEvent, Event: e})
+	}
+	for _, m := range meetings {
+		entries = append(entries, &parley.TimelineEntry{At: m.StartsAt, Kind: parley.TimelineMeeting, Meeting: m})
+	}
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
+		}
+		if ra, rb := kindRank[a.Kind], kindRank[b.Kind]; ra != rb {
+			return ra < rb
+		}
+		return entryID(a) < entryID(b)
+	})
+	return entries, commit(tx)
+}
+
+// kindRank orders timeline entries that happened at the same time.
+var kindRank = map[parley.TimelineKind]int{
+	parley.TimelineTransition: 0,
+	parley.TimelineEvent:      1,
+	parley.TimelineMeeting:    2,
+}
+
+func entryID(e *parley.TimelineEntry) int64 {
+	switch {
+	case e.Transition != nil:
+		return e.Transition.ID
+	case e.Event != nil:
+		return e.Event.ID
+	default:
+		return e.Meeting.ID
+	}
+}

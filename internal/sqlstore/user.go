@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-talks/parley"
+)
+
+const userColumns = `id, email, name, admin, disabled, password_hash, created_at, updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*parley.User, error) {
+	var u parley.User
+	var created, updated int64
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Disabled, &u.PasswordHash, &created, &updated); err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = fromMicro(created), fromMicro(updated)
+	return &u, nil
+}
+
+// FindUserByID returns the user or ENOTFOUND.
+func (s *Store) FindUserByID(ctx context.Context, id int64) (_ *parley.User, err error) {
+	defer s.mapErr(&err, "find user")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := findUserByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return u, commit(tx)
+}
+
+// FindUserByEmail looks the address up after parley.NormalizeEmail; ENOTFOUND.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (_ *parley.User, err error) {
+	defer s.mapErr(&err, "find user")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, parley.NormalizeEmail(email)))
+	if isNoRows(err) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "email", "no user has this email address")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, commit(tx)
+}
+
+// FindUsers returns users ordered by ID and the total count.
+func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.User, total int, err error) {
+	defer s.mapErr(&err, "find users")
+	if page, err = page.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	if total, err = count(ctx, tx, `SELECT count(*) FROM users`); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id LIMIT $1 OFFSET $2`, page.Limit, page.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	users := []*parley.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return users, total, commit(tx)
+}
+
+// CreateUser stores u with its email normalised; ECONFLICT if it is taken.
+func (s *Store) CreateUser(ctx context.Context, u *parley.User) (err error) {
+	defer s.mapErr(&err, "create user")
+	u.Email = parley.NormalizeEmail(u.Email)
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createUser(ctx, tx, u) })
+}
+
+// UpdateUser applies upd; ENOTFOUND.
+func (s *Store) UpdateUser(ctx context.Context, id int64, upd parley.UserUpdate) (_ *parley.User, err error) {
+	defer s.mapErr(&err, "update user")
+	var u *parley.User
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		u, err = updateUser(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func findUserByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.User, error) {
+	q := `SELECT ` + userColumns + ` FROM users WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	u, err := scanUser(tx.QueryRowContext(ctx, q, id))
+	if isNoRows(err) {
+		return nil, notFound("user", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+func createUser(ctx context.Context, tx *Tx, u *parley.User) error {
+	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, admin, disabled, password_hash, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		u.Email, u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.CreatedAt), micro(u.UpdatedAt)).Scan(&u.ID)
+	if err != nil && tx.d.IsUnique(err) {
+		return parley.Errorf(parley.ECONFLICT, "email", "a user with email %q already exists", u.Email)
+	}
+	return err
+}
+
+func updateUser(ctx context.Context, tx *Tx, id int64, upd parley.UserUpdate) (*parley.User, error) {
+	u, err := findUserByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		u.Name = *upd.Name
+	}
+	if upd.Admin != nil {
+		u.Admin = *upd.Admin
+	}
+	if upd.Disabled != nil {
+		u.Disabled = *upd.Disabled
+	}
+	if upd.PasswordHash != nil {
+		u.PasswordHash = *upd.PasswordHash
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	u.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE users SET name = $1, admin = $2, disabled = $3, password_hash = $4, updated_at = $5 WHERE id = $6`,
+		u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.UpdatedAt), id)
+	return u, err
+}

@@ -1,0 +1,142 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-talks/parley"
+)
+
+const venueColumns = `id, name, city, country, created_at, updated_at`
+
+func scanVenue(row interface{ Scan(...any) error }) (*parley.Venue, error) {
+	var v parley.Venue
+	var created, updated int64
+	if err := row.Scan(&v.ID, &v.Name, &v.City, &v.Country, &created, &updated); err != nil {
+		return nil, err
+	}
+	v.CreatedAt, v.UpdatedAt = fromMicro(created), fromMicro(updated)
+	return &v, nil
+}
+
+// FindVenueByID returns the venue or ENOTFOUND.
+func (s *Store) FindVenueByID(ctx context.Context, id int64) (_ *parley.Venue, err error) {
+	defer s.mapErr(&err, "find venue")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	v, err := findVenueByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return v, commit(tx)
+}
+
+// FindVenues returns venues ordered by ID and the total count.
+func (s *Store) FindVenues(ctx context.Context, page parley.Page) (_ []*parley.Venue, total int, err error) {
+	defer s.mapErr(&err, "find venues")
+	if page, err = page.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	if total, err = count(ctx, tx, `SELECT count(*) FROM venues`); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+venueColumns+` FROM venues ORDER BY id LIMIT $1 OFFSET $2`, page.Limit, page.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	venues := []*parley.Venue{}
+	for rows.Next() {
+		v, err := scanVenue(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		venues = append(venues, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return venues, total, commit(tx)
+}
+
+// CreateVenue stores v; ECONFLICT if the name is taken.
+func (s *Store) CreateVenue(ctx context.Context, v *parley.Venue) (err error) {
+	defer s.mapErr(&err, "create venue")
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createVenue(ctx, tx, v) })
+}
+
+// UpdateVenue applies upd; ENOTFOUND, ECONFLICT on a taken name.
+func (s *Store) UpdateVenue(ctx context.Context, id int64, upd parley.VenueUpdate) (_ *parley.Venue, err error) {
+	defer s.mapErr(&err, "update venue")
+	var v *parley.Venue
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		v, err = updateVenue(ctx, tx, id, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func findVenueByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Venue, error) {
+	q := `SELECT ` + venueColumns + ` FROM venues WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	v, err := scanVenue(tx.QueryRowContext(ctx, q, id))
+	if isNoRows(err) {
+		return nil, notFound("venue", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find venue %d: %w", id, err)
+	}
+	return v, nil
+}
+
+func createVenue(ctx context.Context, tx *Tx, v *parley.Venue) error {
+	v.CreatedAt, v.UpdatedAt = tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO venues (name, city, country, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		v.Name, v.City, v.Country, micro(v.CreatedAt), micro(v.UpdatedAt)).Scan(&v.ID)
+	if err != nil && tx.d.IsUnique(err) {
+		return parley.Errorf(parley.ECONFLICT, "name", "a venue named %q already exists", v.Name)
+	}
+	return err
+}
+
+func updateVenue(ctx context.Context, tx *Tx, id int64, upd parley.VenueUpdate) (*parley.Venue, error) {
+	v, err := findVenueByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		v.Name = *upd.Name
+	}
+	if upd.City != nil {
+		v.City = *upd.City
+	}
+	if upd.Country != nil {
+		v.Country = *upd.Country
+	}
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	v.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE venues SET name = $1, city = $2, country = $3, updated_at = $4 WHERE id = $5`,
+		v.Name, v.City, v.Country, micro(v.UpdatedAt), id)
+	if err != nil && tx.d.IsUnique(err) {
+		return nil, parley.Errorf(parley.ECONFLICT, "name", "a venue named %q already exists", v.Name)
+	}
+	return v, err
+}

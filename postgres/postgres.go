@@ -1,0 +1,258 @@
+// Package postgres is Parley's store for deployments that outgrow one
+// machine: PostgreSQL through jackc/pgx/v5 (its database/sql driver).
+//
+// It implements the same services as package sqlite, with the same SQL
+// (internal/sqlstore) and its own embedded migrations, numbered and meaning
+// the same as SQLite's. Reads run in read-only REPEATABLE READ transactions,
+// so a list and its total agree; writes run in READ COMMITTED transactions
+// that lock the rows they are about to change with SELECT … FOR UPDATE.
+//
+// # Migrations
+//
+// migrations/*.sql are applied in order at Open, in one transaction that
+// holds an advisory lock per schema (so two servers starting together do not
+// race), and recorded in schema_migrations. A database whose recorded version
+// is newer than this binary knows is refused and left untouched.
+//
+// # Schemas
+//
+// Parley's tables live in the first schema of the connection's search_path:
+// set it with the Schema option or in the DSN
+// (postgres://…/db?search_path=parley). Tests use a fresh schema each.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DefaultMaxConns bounds the connection pool.
+const DefaultMaxConns = 16
+
+// DB is a Parley store in a PostgreSQL database. It implements parley.Store.
+type DB struct {
+	*sqlstore.Store
+	schema string
+}
+
+var _ parley.Store = (*DB)(nil)
+
+// Schema returns the schema that holds Parley's tables.
+func (db *DB) Schema() string { return db.schema }
+
+type config struct {
+	schema   string
+	maxConns int
+}
+
+// Option changes how Open connects.
+type Option func(*config)
+
+// Schema keeps Parley's tables in the named schema, which must exist, by
+// setting the connections' search_path. Names are plain identifiers: lower
+// case letters, digits and underscores.
+func Schema(name string) Option { return func(c *config) { c.schema = name } }
+
+// MaxConns bounds the connection pool (default DefaultMaxConns).
+func MaxConns(n int) Option { return func(c *config) { c.maxConns = n } }
+
+var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// Open connects to the database at dsn (a postgres:// URL or key=value
+// string), brings its schema up to date and returns the store. It fails with
+// a clear message if the server cannot be reached, the schema does not exist
+// or the database was written by a newer Parley.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	cfg := config{maxConns: DefaultMaxConns}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	conf, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bad connection string: %w", err)
+	}
+	if cfg.schema != "" {
+		if !identifier.MatchString(cfg.schema) {
+			return nil, fmt.Errorf("postgres: schema name %q is not a plain identifier (lower case letters, digits, underscores)", cfg.schema)
+		}
+		conf.RuntimeParams["search_path"] = cfg.schema
+	}
+	db := stdlib.OpenDB(*conf)
+	db.SetMaxOpenConns(cfg.maxConns)
+	db.SetMaxIdleConns(cfg.maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	migrations, err := loadMigrations()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	schema, err := migrate(ctx, db, migrations)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &DB{Store: sqlstore.New(db, db, dialect), schema: schema}, nil
+}
+
+// migration is one embedded schema change, named NNNN_description.sql.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrations: %w", err)
+	}
+	var ms []migration
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			panic("postgres: migration file " + base + " is not named NNNN_description.sql")
+		}
+		b, err := fs.ReadFile(migrationFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: migrations: %w", err)
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			panic(fmt.Sprintf("postgres: migration %s is out of sequence (want version %d)", m.name, i+1))
+		}
+	}
+	return ms, nil
+}
+
+// lockMigrations is the first key of the advisory lock that serialises
+// migrations; the second is a hash of the schema's name.
+const lockMigrations = 0x70726c79 // "prly"
+
+// migrate applies the migrations the schema lacks in one transaction and
+// returns the schema's name. Nothing is written to a database at a newer
+// version.
+func migrate(ctx context.Context, db *sql.DB, ms []migration) (string, error) {
+	latest := ms[len(ms)-1].version
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("postgres: connect: %w", describe(err))
+	}
+	defer tx.Rollback()
+	var schema sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return "", fmt.Errorf("postgres: connect: %w", describe(err))
+	}
+	if !schema.Valid {
+		var path string
+		_ = tx.QueryRowContext(ctx, `SHOW search_path`).Scan(&path)
+		return "", fmt.Errorf("postgres: no schema of the search_path (%s) exists; create it first", path)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockMigrations, schema.String); err != nil {
+		return "", fmt.Errorf("postgres: lock migrations: %w", describe(err))
+	}
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return "", fmt.Errorf("postgres: read schema version: %w", describe(err))
+	}
+	version := 0
+	if exists {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
+			return "", fmt.Errorf("postgres: read schema version: %w", describe(err))
+		}
+	}
+	if version > latest {
+		return "", fmt.Errorf("postgres: database schema version %d is newer than this parley (knows up to %d); upgrade parley", version, latest)
+	}
+	if version == latest {
+		return schema.String, nil
+	}
+	if !exists {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+			return "", fmt.Errorf("postgres: create schema_migrations: %w", describe(err))
+		}
+	}
+	for _, m := range ms[version:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return "", fmt.Errorf("postgres: migration %s: %w", m.name, describe(err))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+			m.version, m.name, parley.Now().UnixMicro()); err != nil {
+			return "", fmt.Errorf("postgres: record migration %s: %w", m.name, describe(err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("postgres: commit migrations: %w", describe(err))
+	}
+	return schema.String, nil
+}
+
+// describe adds plain words to the errors Open may meet.
+func describe(err error) error {
+	if msg := unavailable(err); msg != "" {
+		return fmt.Errorf("%s: %w", msg, err)
+	}
+	return err
+}
+
+// dialect is what sqlstore needs to know of PostgreSQL.
+var dialect = sqlstore.Dialect{
+	ForUpdate:    " FOR UPDATE",
+	ReadTx:       &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+	Unavailable:  unavailable,
+	IsUnique:     func(err error) bool { return pgCode(err) == "23505" },
+	IsForeignKey: func(err error) bool { return pgCode(err) == "23503" },
+}
+
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+func unavailable(err error) string {
+	code := pgCode(err)
+	switch {
+	case code == "25006": // read_only_sql_transaction: a standby, or default_transaction_read_only
+		return "the database is read-only"
+	case code == "40001", code == "40P01", code == "55P03": // serialization failure, deadlock, lock not available
+		return "the database is busy; try again"
+	case code == "57P01", code == "57P02", code == "57P03", strings.HasPrefix(code, "53"), strings.HasPrefix(code, "08"):
+		return "the database server is unavailable; try again later"
+	case code != "":
+		return ""
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err) {
+		return "the database server cannot be reached"
+	}
+	return ""
+}
