@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/negotiation/genius"
+)
+
+func init() {
+	register(&command{
+		name:    "analyze",
+		summary: "find the frontier, the fair points, the zone of agreement and its blockers",
+		usage: `Usage:
+  parley analyze [--format text|json] [--step 0.1] DOMAIN.xml PROFILE.xml...
+  parley analyze [--format text|json] [--step 0.1] SCENARIO.json
+
+Analyses a negotiation given as GENIUS/ANAC XML (one domain file and one
+utility profile per party) or as one Parley scenario JSON file: the exact
+Pareto frontier of the packages that cross no red line, the Nash,
+Kalai–Smorodinsky, utilitarian and maximin points above the parties'
+reservation values, the zone of agreement (exact where the method reaches,
+else labelled bounds and a sampled estimate) and the single relaxations —
+one red line dropped, one reservation lowered by --step — ranked by the
+packages they open.
+
+Utilities are undiscounted. --format json prints one object, the shape the
+web API serves.
+
+Examples:
+  parley analyze laptop_domain.xml laptop_buyer.xml laptop_seller.xml
+  parley analyze --format json talks.json | jq .agreement_zone`,
+		run: runAnalyze,
+	})
+}
+
+func runAnalyze(ctx context.Context, env *Env, args []string) error {
+	c := commands["analyze"]
+	fs := c.flagSet(env)
+	format := fs.String("format", "text", "output format: text or json")
+	step := fs.Float64("step", 0.1, "how far the blockers lower a reservation value, in (0,1]")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("unknown --format %q (text or json)", *format)
+	}
+	if !(*step > 0 && *step <= 1) {
+		return usagef("--step must be in (0,1]")
+	}
+	files := fs.Args()
+	var s *negotiation.Scenario
+	var err error
+	switch {
+	case len(files) == 0:
+		return usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+	case len(files) == 1:
+		s, err = loadScenarioJSON(files[0])
+	default:
+		s, err = loadGenius(files[0], files[1:])
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.Compile()
+	if err != nil {
+		return err
+	}
+	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step})
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		_, err := env.Stdout.Write(b.Bytes())
+		return err
+	}
+	return writeReport(env.Stdout, s.Name, p, r)
+}
+
+func loadScenarioJSON(path string) (*negotiation.Scenario, error) {
+	if strings.EqualFold(filepath.Ext(path), ".xml") {
+		return nil, usagef("%s: a GENIUS domain needs its profile files after it", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s, err := negotiation.DecodeScenario(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+func loadGenius(domainPath string, profilePaths []string) (*negotiation.Scenario, error) {
+	data, err := os.ReadFile(domainPath)
+	if err != nil {
+		return nil, err
+	}
+	d, err := genius.ParseDomain(bytes.NewReader(data), domainPath)
+	if err != nil {
+		return nil, err
+	}
+	var ps []*genius.Profile
+	for _, path := range profilePaths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		p, err := genius.ParseProfile(bytes.NewReader(data), path, d)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	s := genius.Scenario(d, ps)
+	if s.Name == "" || s.Name == "root" { // GENIUS's default objective name says nothing
+		s.Name = strings.TrimSuffix(filepath.Base(domainPath), filepath.Ext(domainPath))
+	}
+	return s, nil
+}
+
+// maxTextFrontier bounds the frontier rows of the text report.
+const maxTextFrontier = 30
+
+func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiation.Report) error {
+	w := &errWriter{w: out}
+	pkg := func(m negotiation.Package) string {
+		parts := make([]string, len(p.Issues))
+		for i, is := range p.Issues {
+			parts[i] = is.Name + " = " + m[is.Name]
+		}
+		return strings.Join(parts, "; ")
+	}
+	vec := func(u []float64) string {
+		if u == nil {
+			return "none"
+		}
+		parts := make([]string, len(u))
+		for i, x := range u {
+			parts[i] = strconv.FormatFloat(x, 'f', 3, 64)
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	}
+	if name != "" {
+		w.printf("Scenario: %s\n", name)
+	}
+	w.printf("Packages: %s (%d issues)\n", r.Outcomes, len(p.Issues))
+	w.printf("Parties:  %s\n", strings.Join(r.Parties, ", "))
+	w.printf("Reservation values: %s\n\n", vec(r.Reservation))
+
+	w.printf("Pareto frontier: %d points (packages crossing no red line; reservations not applied)\n", len(r.Frontier))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  #\t%s\tpackage\n", strings.Join(r.Parties, "\t"))
+	for i, e := range r.Frontier {
+		if i == maxTextFrontier {
+			break
+		}
+		us := make([]string, len(e.Utility))
+		for k, x := range e.Utility {
+			us[k] = strconv.FormatFloat(x, 'f', 3, 64)
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\n", i+1, strings.Join(us, "\t"), pkg(e.Outcome))
+	}
+	tw.Flush()
+	if len(r.Frontier) > maxTextFrontier {
+		w.printf("  … %d more points (see --format json)\n", len(r.Frontier)-maxTextFrontier)
+	}
+
+	w.printf("\nBargaining points (above the reservation values):\n")
+	for _, b := range []struct {
+		name string
+		pt   *negotiation.Point
+	}{{"Nash", r.Nash}, {"Kalai–Smorodinsky", r.KalaiSmorodinsky}, {"Utilitarian", r.Utilitarian}, {"Maximin", r.Maximin}} {
+		if b.pt == nil {
+			w.printf("  %-18s none: no package is accepted by every party\n", b.name)
+			continue
+		}
+		w.printf("  %-18s %s  %s", b.name, vec(b.pt.Utility), pkg(b.pt.Outcomes[0]))
+		if len(b.pt.Outcomes) > 1 {
+			w.printf("  (+%d tied packages)", len(b.pt.Outcomes)-1)
+		}
+		w.printf("\n")
+	}
+
+	z := r.AgreementZone
+	w.printf("\nZone of agreement: ")
+	if z.Exact {
+		w.printf("%s packages (exact)\n", *z.Count)
+	} else {
+		w.printf("between %s and %s packages (exact bounds); sampled estimate about %s from %d samples — an estimate, not a count\n",
+			z.Lower, z.Upper, z.Estimate.Value, z.Estimate.Samples)
+	}
+	for _, e := range z.Examples {
+		w.printf("  e.g. %s\n", pkg(e))
+	}
+
+	w.printf("\nBlockers (single relaxations, most opening first):\n")
+	if len(r.Blockers) == 0 {
+		w.printf("  none: no red lines and no positive reservation values\n")
+	}
+	for i, b := range r.Blockers {
+		exact := "exact"
+		if !b.Exact {
+			exact = "estimate"
+		}
+		w.printf("  %d. %s: %s — opens %s package(s) (%s); zone %s; Nash %s\n", i+1, b.Party, b.Rule, b.Opens, exact, b.Zone, vec(b.Nash))
+	}
+	return w.err
+}
+
+// errWriter keeps the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

@@ -1,0 +1,65 @@
+// Package negotiation is Parley's analysis core: outcome spaces, additive
+// utilities, red lines, the exact Pareto frontier, the bargaining points, the
+// zone of agreement and the red lines that block it.
+//
+// # Model
+//
+// A negotiation has issues (themes), each with discrete ordered options; a
+// package (an [Outcome]) picks one option per issue, stored as one option index
+// per issue. Every party has an additive utility
+//
+//	u_p(o) = Σ_i w_{p,i} · v_{p,i}(o_i),  Σ_i w_{p,i} = 1,  v_{p,i} ∈ [0,1],
+//
+// so u_p ∈ [0,1], a reservation value r_p (the disagreement point d_p), and
+// red lines: a forbidden option, a required option, a cross-issue rule "if A is
+// x then B must be in S", and a minimum utility. Non-additive forms implement
+// [Utility] and are served by the brute-force reference ([BruteForce]).
+//
+// People write scenarios as name-keyed JSON ([Scenario], [DecodeScenario]);
+// [Scenario.Compile] checks them and turns them into an index-based [Problem].
+//
+// # Algorithms
+//
+// [Problem.Frontier] computes the exact Pareto frontier without enumerating
+// the space: only options undominated within their issue can appear, and
+//
+//	F(1..k) = ND( F(1..k−1) ⊕ issue k ),
+//
+// where ⊕ adds every option's utility vector to every point and ND keeps the
+// undominated points. Red lines that touch one issue remove options first;
+// cross-issue rules are handled exactly by splitting on the option
+// combinations of the issues they touch and taking the undominated union;
+// minimum-utility red lines filter the result (an undominated point of a
+// superlevel set {u_p ≥ t} is an undominated point of the whole set that lies
+// in it, and conversely). Each point keeps back-pointers (parent point,
+// option) per merge level, so witnesses cost two int32 per point.
+//
+// [Frontier.Bargains] picks the Nash, Kalai–Smorodinsky, utilitarian and
+// maximin points among the frontier points every party accepts.
+//
+// [Problem.CountZone] counts the packages every party accepts exactly, by
+// depth-first search that prunes subtrees lying wholly inside or outside the
+// zone, and beyond that by meet in the middle over two halves of the issues
+// with dominance counting: 2-D for two parties (sort + Fenwick tree, exact to
+// about 4·10^12 packages), 3-D for three (divide and conquer, to about
+// 10^12). Beyond its reach it returns exact lower and upper bounds (from a
+// level-by-level pruned search and from dynamic programmes over utilities
+// rounded down and up to a grid) and a sampled estimate, each labelled:
+// never an estimate presented as a count.
+//
+// [Problem.Blockers] ranks the single relaxations — one red line of one
+// party dropped, one reservation lowered by a step — by the packages they
+// open, and [Problem.Analyze] (or [Analyze] on a Scenario) runs everything
+// and returns a [Report], which marshals to the JSON of `parley analyze
+// --format json`.
+//
+// # Floating point
+//
+// Utilities are float64 sums computed in issue order from 0, by the merge and
+// by the brute-force enumerator alike, so both produce bit-identical vectors:
+// dominance and equality of utility vectors use tolerance 0 (exact
+// comparison). Acceptance (u_p ≥ r_p) uses [AcceptTolerance]: a package is
+// accepted when u_p ≥ r_p − AcceptTolerance, so that a reservation written as
+// 0.3 accepts a package whose sum rounds to 0.29999999999999993. Ties between
+// bargaining objectives (Nash product, …) use [TieTolerance].
+package negotiation

@@ -1,0 +1,8 @@
+package negotiation
+
+// Test helpers shared with the external test package (anac_test.go).
+var (
+	CheckFrontier = checkFrontier
+	CheckBargains = checkBargains
+	BruteZone     = bruteZone
+)

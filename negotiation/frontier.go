@@ -1,0 +1,451 @@
+package negotiation
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Frontier is the exact Pareto frontier of a Problem: every distinct
+// undominated utility vector of the packages that cross no red line, each with
+// its witnessing packages. Points are in lexicographically decreasing order
+// of their utility vectors.
+type Frontier struct {
+	n      int        // parties
+	u      []float64  // n utilities per point
+	ref    []pointRef // primary witness per point
+	extra  map[int32][]pointRef
+	traces []*trace
+}
+
+// pointRef locates a point of a merge trace: the trace and the index of the
+// point in its last level.
+type pointRef struct{ trace, pos int32 }
+
+// trace holds the back-pointers of one merge: level k has one entry per
+// undominated point of issues 0..k. Witnesses are rebuilt by walking back.
+type trace struct {
+	levels []level
+}
+
+// level is one merge step. Point j came from point parent[j] of the
+// previous level plus option option[j] of this level's issue; tieHead[j]
+// (when ties is not nil) starts a chain of other (parent, option) pairs with
+// exactly the same vector.
+type level struct {
+	parent  []int32
+	option  []int32
+	tieHead []int32 // nil when this level has no ties
+	ties    []tieLink
+}
+
+type tieLink struct{ parent, option, next int32 }
+
+// Len returns the number of points.
+func (f *Frontier) Len() int { return len(f.ref) }
+
+// Parties returns the number of parties.
+func (f *Frontier) Parties() int { return f.n }
+
+// Utility returns the utility vector of point i (a view; do not modify).
+func (f *Frontier) Utility(i int) []float64 { return f.u[i*f.n : i*f.n+f.n : i*f.n+f.n] }
+
+// Outcome returns one package witnessing point i. Cost O(issues).
+func (f *Frontier) Outcome(i int) Outcome {
+	r := f.ref[i]
+	t := f.traces[r.trace]
+	o := make(Outcome, len(t.levels))
+	pos := r.pos
+	for k := len(t.levels) - 1; k >= 0; k-- {
+		o[k] = int(t.levels[k].option[pos])
+		pos = t.levels[k].parent[pos]
+	}
+	return o
+}
+
+// Outcomes returns up to limit packages whose utility vector is exactly that
+// of point i (all of them when there are at most limit), the primary witness
+// first. The count of tied packages can grow exponentially with the number of
+// issues on which all parties are indifferent, hence the limit. The list is
+// complete when the float64 sums are exact (e.g. dyadic values); otherwise a
+// package whose partial sum was strictly dominated, and whose full sum rounds
+// onto the point, is not listed (the point itself is exact all the same).
+func (f *Frontier) Outcomes(i, limit int) []Outcome {
+	var out []Outcome
+	refs := append([]pointRef{f.ref[i]}, f.extra[int32(i)]...)
+	for _, r := range refs {
+		t := f.traces[r.trace]
+		o := make(Outcome, len(t.levels))
+		out = t.expand(len(t.levels)-1, r.pos, o, out, limit)
+		if len(out) >= limit {
+			break
+		}
+	}
+	return out
+}
+
+// expand appends to out every package of point pos of level k (with the
+// options of levels > k already in o), up to limit packages.
+func (t *trace) expand(k int, pos int32, o Outcome, out []Outcome, limit int) []Outcome {
+	if len(out) >= limit {
+		return out
+	}
+	lv := &t.levels[k]
+	visit := func(parent, option int32) {
+		o[k] = int(option)
+		if k == 0 {
+			out = append(out, slices.Clone(o))
+			return
+		}
+		out = t.expand(k-1, parent, o, out, limit)
+	}
+	visit(lv.parent[pos], lv.option[pos])
+	if lv.tieHead != nil {
+		for l := lv.tieHead[pos]; l >= 0 && len(out) < limit; l = lv.ties[l].next {
+			visit(lv.ties[l].parent, lv.ties[l].option)
+		}
+	}
+	return out
+}
+
+// maxSplits bounds the option combinations of the issues touched by
+// cross-issue rules that Frontier and CountZone split on.
+const maxSplits = 1 << 16
+
+// issueOptions returns, per issue, the options no forbid or require red line
+// of any party excludes. Cost O(options + red lines).
+func (p *Problem) issueOptions() [][]int {
+	ok := make([][]bool, len(p.Issues))
+	for i, is := range p.Issues {
+		ok[i] = make([]bool, len(is.Options))
+		for x := range ok[i] {
+			ok[i][x] = true
+		}
+	}
+	for _, pa := range p.Parties {
+		for _, c := range pa.RedLines {
+			switch c.Kind {
+			case Forbid:
+				ok[c.Issue][c.Option] = false
+			case Require:
+				for x := range ok[c.Issue] {
+					if x != c.Option {
+						ok[c.Issue][x] = false
+					}
+				}
+			}
+		}
+	}
+	opts := make([][]int, len(p.Issues))
+	for i := range ok {
+		for x, b := range ok[i] {
+			if b {
+				opts[i] = append(opts[i], x)
+			}
+		}
+	}
+	return opts
+}
+
+// rules returns all cross-issue rules of all parties.
+func (p *Problem) rules() []Constraint {
+	var rs []Constraint
+	for _, pa := range p.Parties {
+		for _, c := range pa.RedLines {
+			if c.Kind == Rule {
+				rs = append(rs, c)
+			}
+		}
+	}
+	return rs
+}
+
+// errTooManySplits is returned when rules touch too many combinations.
+var errTooManySplits = fmt.Errorf("negotiation: cross-issue rules touch more than %d option combinations", maxSplits)
+
+// splits returns the per-issue option lists of the branches that cross-issue
+// rules induce: each branch fixes every issue a rule touches to one option,
+// over all combinations that satisfy every rule, and leaves the other issues
+// as opts has them. Without rules it returns opts alone. The branches
+// partition the packages that satisfy the rules, so their union is exact.
+func (p *Problem) splits(opts [][]int) ([][][]int, error) {
+	rs := p.rules()
+	if len(rs) == 0 {
+		return [][][]int{opts}, nil
+	}
+	var touched []int
+	for _, r := range rs {
+		for _, i := range []int{r.Issue, r.Then} {
+			if !slices.Contains(touched, i) {
+				touched = append(touched, i)
+			}
+		}
+	}
+	slices.Sort(touched)
+	combos := 1
+	for _, i := range touched {
+		combos *= len(opts[i])
+		if combos > maxSplits {
+			return nil, errTooManySplits
+		}
+	}
+	var out [][][]int
+	if combos == 0 {
+		return out, nil
+	}
+	choice := make([]int, len(p.Issues))
+	var rec func(t int)
+	rec = func(t int) {
+		if t == len(touched) {
+			for _, r := range rs {
+				if choice[r.Issue] == r.Option && !r.In[choice[r.Then]] {
+					return
+				}
+			}
+			b := slices.Clone(opts)
+			for _, i := range touched {
+				b[i] = []int{choice[i]}
+			}
+			out = append(out, b)
+			return
+		}
+		for _, x := range opts[touched[t]] {
+			choice[touched[t]] = x
+			rec(t + 1)
+		}
+	}
+	rec(0)
+	return out, nil
+}
+
+// Frontier computes the exact Pareto frontier of p over the packages that
+// cross no red line (reservation values do not filter it). Cost: for each
+// branch of the rule split, Σ_k ND(|F_{k−1}|·m_k candidates), where m_k is
+// the number of undominated options of issue k; ND is O(N) for two parties
+// (run merge), O(N log N) for three and O(N·K) in general.
+func (p *Problem) Frontier() (*Frontier, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if len(p.Issues) > 1<<20 {
+		return nil, errors.New("negotiation: too many issues")
+	}
+	branches, err := p.splits(p.issueOptions())
+	if err != nil {
+		return nil, err
+	}
+	n := len(p.Parties)
+	var s ndScratch
+	f := &Frontier{n: n}
+	if len(branches) == 1 {
+		t, u, ok, err := p.merge(branches[0], &s)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			f.traces = []*trace{t}
+			f.u = u
+			f.ref = make([]pointRef, len(u)/n)
+			for j := range f.ref {
+				f.ref[j] = pointRef{0, int32(j)}
+			}
+		}
+	} else {
+		// Union of the branches' frontiers, filtered again.
+		var all []float64
+		var refs []pointRef
+		for _, b := range branches {
+			t, u, ok, err := p.merge(b, &s)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			ti := int32(len(f.traces))
+			f.traces = append(f.traces, t)
+			all = append(all, u...)
+			for j := range len(u) / n {
+				refs = append(refs, pointRef{ti, int32(j)})
+			}
+		}
+		s.filter(all, n, len(refs), 1)
+		f.u = make([]float64, 0, len(s.keep)*n)
+		for _, c := range s.keep {
+			f.u = append(f.u, all[int(c)*n:int(c)*n+n]...)
+			f.ref = append(f.ref, refs[c])
+		}
+		for j, pos := range s.tiePos {
+			if f.extra == nil {
+				f.extra = map[int32][]pointRef{}
+			}
+			f.extra[pos] = append(f.extra[pos], refs[s.tieCand[j]])
+		}
+	}
+	f.applyMinUtility(p)
+	return f, nil
+}
+
+// applyMinUtility drops the points that cross a party's minimum-utility red
+// line. Exact: a point of {u_p ≥ t} undominated there is undominated in the
+// whole set (anything dominating it also lies in {u_p ≥ t}), and conversely.
+func (f *Frontier) applyMinUtility(p *Problem) {
+	type bound struct {
+		party int
+		min   float64
+	}
+	var bs []bound
+	for k, pa := range p.Parties {
+		for _, c := range pa.RedLines {
+			if c.Kind == MinUtility {
+				bs = append(bs, bound{k, c.Min})
+			}
+		}
+	}
+	if len(bs) == 0 {
+		return
+	}
+	n := f.n
+	w := 0
+	extra := map[int32][]pointRef{}
+	for i := range f.ref {
+		ok := true
+		for _, b := range bs {
+			if f.u[i*n+b.party] < b.min-AcceptTolerance {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		copy(f.u[w*n:w*n+n], f.u[i*n:i*n+n])
+		f.ref[w] = f.ref[i]
+		if e, has := f.extra[int32(i)]; has {
+			extra[int32(w)] = e
+		}
+		w++
+	}
+	f.u = f.u[:w*n]
+	f.ref = f.ref[:w]
+	f.extra = extra
+}
+
+// issueTable returns the undominated options of issue i among opts, with
+// their utility vectors (n per option): an option dominated within its issue
+// never appears on the frontier, since swapping in the dominating option
+// dominates the package. Options with equal vectors are all kept (ties).
+func (p *Problem) issueTable(i int, opts []int, s *ndScratch) ([]int32, []float64) {
+	n := len(p.Parties)
+	u := make([]float64, 0, len(opts)*n)
+	for _, x := range opts {
+		for _, pa := range p.Parties {
+			u = append(u, pa.Utility.term(i, x))
+		}
+	}
+	s.filter(u, n, len(opts), 1)
+	var keptOpts []int32
+	var keptU []float64
+	add := func(c int32) {
+		keptOpts = append(keptOpts, int32(opts[c]))
+		keptU = append(keptU, u[int(c)*n:int(c)*n+n]...)
+	}
+	// Kept options in order, each followed by its ties.
+	t := 0
+	for j, c := range s.keep {
+		add(c)
+		for t < len(s.tiePos) && s.tiePos[t] == int32(j) {
+			add(s.tieCand[t])
+			t++
+		}
+	}
+	return keptOpts, keptU
+}
+
+// merge runs F(1..k) = ND(F(1..k−1) ⊕ issue k) over the per-issue option
+// lists opts and returns the trace and the frontier's vectors in
+// lexicographically decreasing order; ok is false when some issue has no
+// option left.
+func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []float64, ok bool, err error) {
+	n := len(p.Parties)
+	t = &trace{levels: make([]level, len(p.Issues))}
+	var cand []float64
+	var cpar, copt []int32
+	for k := range p.Issues {
+		if len(opts[k]) == 0 {
+			return nil, nil, false, nil
+		}
+		tOpts, tU := p.issueTable(k, opts[k], s)
+		m := len(tOpts)
+		// Candidates: run x is F + option x, in F's order.
+		var fl int
+		if k == 0 {
+			fl = 1
+		} else {
+			fl = len(u) / n
+		}
+		count := fl * m
+		if count > maxCandidates {
+			return nil, nil, false, errTooLarge
+		}
+		cand = slices.Grow(cand[:0], count*n)[:count*n]
+		cpar = slices.Grow(cpar[:0], count)[:count]
+		copt = slices.Grow(copt[:0], count)[:count]
+		c := 0
+		for x := range m {
+			ox := tU[x*n : x*n+n]
+			for j := range fl {
+				dst := cand[c*n : c*n+n]
+				if k == 0 {
+					// 0 + t: the same first addition as Additive.Utility.
+					for q := range n {
+						dst[q] = 0 + ox[q]
+					}
+				} else {
+					src := u[j*n : j*n+n]
+					for q := range n {
+						dst[q] = src[q] + ox[q]
+					}
+				}
+				cpar[c] = int32(j)
+				if k == 0 {
+					cpar[c] = -1
+				}
+				copt[c] = tOpts[x]
+				c++
+			}
+		}
+		runs := m
+		if k == 0 {
+			runs = 1
+		}
+		s.filter(cand, n, count, runs)
+		lv := &t.levels[k]
+		lv.parent = make([]int32, len(s.keep))
+		lv.option = make([]int32, len(s.keep))
+		nu := make([]float64, len(s.keep)*n)
+		for j, ci := range s.keep {
+			lv.parent[j] = cpar[ci]
+			lv.option[j] = copt[ci]
+			copy(nu[j*n:j*n+n], cand[int(ci)*n:int(ci)*n+n])
+		}
+		if len(s.tiePos) > 0 {
+			lv.tieHead = make([]int32, len(s.keep))
+			for j := range lv.tieHead {
+				lv.tieHead[j] = -1
+			}
+			for j, pos := range s.tiePos {
+				ci := s.tieCand[j]
+				lv.ties = append(lv.ties, tieLink{cpar[ci], copt[ci], lv.tieHead[pos]})
+				lv.tieHead[pos] = int32(len(lv.ties) - 1)
+			}
+		}
+		u = nu
+	}
+	return t, u, true, nil
+}
+
+// maxCandidates bounds the candidates of one merge step (int32 indices).
+const maxCandidates = 1<<31 - 1
+
+var errTooLarge = errors.New("negotiation: frontier too large: a merge step has more than 2^31 candidates")

@@ -1,0 +1,255 @@
+package negotiation
+
+import (
+	"context"
+	"slices"
+)
+
+// Report is a full analysis. It marshals to the JSON that `parley analyze
+// --format json` prints and the web API serves:
+//
+//	{"outcomes": "<decimal>", "parties": [...], "reservation": [...],
+//	 "frontier": [{"outcome": {"<issue>": "<option>"}, "utility": [...]}],
+//	 "nash": P, "kalai_smorodinsky": P, "utilitarian": P, "maximin": P,
+//	 "agreement_zone": {"count": "<decimal>"|null, "exact": bool,
+//	                    "lower": "<decimal>", "upper": "<decimal>",
+//	                    "estimate": {...} (only when inexact), "examples": [...]},
+//	 "blockers": [...]}
+//
+// where P is {"outcomes": [{"<issue>": "<option>"}, ...], "utility": [...]}
+// or null when no package is accepted by all. Utilities are undiscounted.
+type Report struct {
+	// Outcomes is the number of packages, Π |options| (before red lines).
+	Outcomes string `json:"outcomes"`
+	// Parties are the profile names, in order; utility vectors follow it.
+	Parties []string `json:"parties"`
+	// Reservation is the disagreement point d.
+	Reservation []float64 `json:"reservation"`
+	// Frontier holds every undominated utility vector of the packages that
+	// cross no red line (reservations do not filter it), each with one
+	// witnessing package, in lexicographically decreasing order.
+	Frontier         []FrontierEntry `json:"frontier"`
+	Nash             *Point          `json:"nash"`
+	KalaiSmorodinsky *Point          `json:"kalai_smorodinsky"`
+	Utilitarian      *Point          `json:"utilitarian"`
+	Maximin          *Point          `json:"maximin"`
+	AgreementZone    Zone            `json:"agreement_zone"`
+	Blockers         []Blocker       `json:"blockers"`
+}
+
+// Package is a package by name: issue name → option name.
+type Package map[string]string
+
+// FrontierEntry is one frontier point.
+type FrontierEntry struct {
+	Outcome Package   `json:"outcome"`
+	Utility []float64 `json:"utility"`
+}
+
+// Point is a bargaining point: one utility vector and all packages that
+// reach it (up to AnalyzeOptions.TieLimit).
+type Point struct {
+	Outcomes []Package `json:"outcomes"`
+	Utility  []float64 `json:"utility"`
+}
+
+// Zone is the zone of agreement. Count is null unless Exact; Lower and
+// Upper are exact bounds (equal to Count when exact); Estimate, present only
+// when inexact, is a sampled estimate and labelled as such.
+type Zone struct {
+	Count    *string   `json:"count"`
+	Exact    bool      `json:"exact"`
+	Lower    string    `json:"lower"`
+	Upper    string    `json:"upper"`
+	Estimate *Estimate `json:"estimate,omitempty"`
+	Examples []Package `json:"examples"`
+}
+
+// Estimate is a sampled estimate of the zone's size: never a count.
+type Estimate struct {
+	Value   string `json:"value"`
+	Samples int    `json:"samples"`
+	Method  string `json:"method"`
+}
+
+// Blocker is one single relaxation and what it opens.
+type Blocker struct {
+	Party string `json:"party"`
+	// Kind is "red_line" or "reservation".
+	Kind string `json:"kind"`
+	// Rule says what is relaxed, e.g. "drop red line: forbid Energy = none".
+	Rule string `json:"rule"`
+	// Opens is the number of packages added to the zone (decimal); an
+	// estimate unless Exact.
+	Opens string `json:"opens"`
+	Exact bool   `json:"exact"`
+	// Zone is the zone's size after the relaxation: the count when exact,
+	// else the estimate.
+	Zone string `json:"zone"`
+	// The bargaining points' utility vectors after the relaxation (null
+	// when nothing is accepted).
+	Nash             []float64 `json:"nash"`
+	KalaiSmorodinsky []float64 `json:"kalai_smorodinsky"`
+	Utilitarian      []float64 `json:"utilitarian"`
+	Maximin          []float64 `json:"maximin"`
+}
+
+// AnalyzeOptions tunes Analyze. Zero fields take the defaults.
+type AnalyzeOptions struct {
+	Step     float64     // reservation step of the blockers (default 0.1)
+	TieLimit int         // packages listed per bargaining point (default 20)
+	Examples int         // example packages of the zone (default 5)
+	Zone     ZoneOptions // limits of the zone count
+}
+
+// Analyze compiles s and runs the whole analysis with default options.
+func Analyze(s *Scenario) (*Report, error) {
+	p, err := s.Compile()
+	if err != nil {
+		return nil, err
+	}
+	return p.Analyze(AnalyzeOptions{})
+}
+
+// Analyze runs the whole analysis of p: frontier, bargaining points, zone
+// of agreement and blockers. It needs at least two parties.
+func (p *Problem) Analyze(opt AnalyzeOptions) (*Report, error) {
+	return p.AnalyzeContext(context.Background(), opt)
+}
+
+// AnalyzeContext is Analyze that gives up with ctx.Err() when ctx is done,
+// checked between stages and between the blockers' relaxations (each
+// relaxation reruns the frontier and the zone count), so that a caller
+// recomputing on every edit can abandon stale work.
+func (p *Problem) AnalyzeContext(ctx context.Context, opt AnalyzeOptions) (*Report, error) {
+	if len(p.Parties) < 2 {
+		return nil, errNoParties
+	}
+	if opt.Step == 0 {
+		opt.Step = 0.1
+	}
+	if opt.TieLimit <= 0 {
+		opt.TieLimit = 20
+	}
+	if opt.Examples <= 0 {
+		opt.Examples = 5
+	}
+	f, err := p.Frontier()
+	if err != nil {
+		return nil, err
+	}
+	d := p.Reservations()
+	b, err := f.Bargains(d, opt.TieLimit)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	z, err := p.CountZone(opt.Zone)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := p.blockers(ctx, z, opt.Step, opt.TieLimit, opt.Zone)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{
+		Outcomes:    p.Size().String(),
+		Reservation: d,
+		Frontier:    make([]FrontierEntry, f.Len()),
+		Blockers:    []Blocker{},
+	}
+	for _, pa := range p.Parties {
+		r.Parties = append(r.Parties, pa.Name)
+	}
+	for i := range f.Len() {
+		r.Frontier[i] = FrontierEntry{Outcome: p.Package(f.Outcome(i)), Utility: slices.Clone(f.Utility(i))}
+	}
+	r.Nash = p.point(b.Nash)
+	r.KalaiSmorodinsky = p.point(b.KalaiSmorodinsky)
+	r.Utilitarian = p.point(b.Utilitarian)
+	r.Maximin = p.point(b.Maximin)
+	r.AgreementZone = p.zone(z, f, b, d, opt.Examples)
+	for _, x := range rel {
+		bl := Blocker{
+			Party: p.Parties[x.Party].Name, Kind: "red_line", Rule: x.Rule,
+			Opens: x.Opens.String(), Exact: x.Exact, Zone: zoneFigure(x.Zone).String(),
+			Nash: utilityOf(x.Bargains.Nash), KalaiSmorodinsky: utilityOf(x.Bargains.KalaiSmorodinsky),
+			Utilitarian: utilityOf(x.Bargains.Utilitarian), Maximin: utilityOf(x.Bargains.Maximin),
+		}
+		if x.RedLine < 0 {
+			bl.Kind = "reservation"
+		}
+		r.Blockers = append(r.Blockers, bl)
+	}
+	return r, nil
+}
+
+// Package names the options of o.
+func (p *Problem) Package(o Outcome) Package {
+	m := make(Package, len(o))
+	for i, x := range o {
+		m[p.Issues[i].Name] = p.Issues[i].Options[x]
+	}
+	return m
+}
+
+func (p *Problem) point(s *Solution) *Point {
+	if s == nil {
+		return nil
+	}
+	pt := &Point{Utility: s.Utility}
+	for _, o := range s.Outcomes {
+		pt.Outcomes = append(pt.Outcomes, p.Package(o))
+	}
+	return pt
+}
+
+func utilityOf(s *Solution) []float64 {
+	if s == nil {
+		return nil
+	}
+	return s.Utility
+}
+
+// zone builds the report's zone: the figures and up to k example packages,
+// the bargaining points' first, then other accepted frontier points.
+func (p *Problem) zone(z *ZoneCount, f *Frontier, b Bargains, d []float64, k int) Zone {
+	out := Zone{Exact: z.Exact, Lower: z.Lower.String(), Upper: z.Upper.String(), Examples: []Package{}}
+	if z.Exact {
+		c := z.Count.String()
+		out.Count = &c
+	} else {
+		out.Estimate = &Estimate{Value: z.Estimate.String(), Samples: z.Samples,
+			Method: "uniform sampling; an estimate, not a count"}
+	}
+	var seen []int
+	add := func(i int) {
+		if len(seen) < k && !slices.Contains(seen, i) {
+			seen = append(seen, i)
+			out.Examples = append(out.Examples, p.Package(f.Outcome(i)))
+		}
+	}
+	for _, s := range []*Solution{b.Nash, b.KalaiSmorodinsky, b.Utilitarian, b.Maximin} {
+		if s != nil {
+			add(s.Point)
+		}
+	}
+	for i := range f.Len() {
+		if len(seen) >= k {
+			break
+		}
+		accepted := true
+		for q, x := range f.Utility(i) {
+			if x < d[q]-AcceptTolerance {
+				accepted = false
+				break
+			}
+		}
+		if accepted {
+			add(i)
+		}
+	}
+	return out
+}
