@@ -63,13 +63,15 @@ func (c *ProfileContent) Validate(themes []*Theme) error {
 			options[t.Name][o.Label] = true
 		}
 	}
+	// An unknown name came from the sealed content and is not quoted back
+	// (error messages reach logs); a known theme name is map data.
 	known := func(field, theme, option string) error {
 		opts, ok := options[theme]
 		if !ok {
-			return Errorf(EINVALID, field, "unknown theme %q", theme)
+			return Errorf(EINVALID, field, "%s names a theme that is not on this track's agenda", field)
 		}
 		if option != "" && !opts[option] {
-			return Errorf(EINVALID, field, "theme %q has no option %q", theme, option)
+			return Errorf(EINVALID, field, "%s names an option that theme %q does not have", field, theme)
 		}
 		return nil
 	}

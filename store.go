@@ -5,6 +5,24 @@ import "context"
 // Store is everything a backing store provides. The sqlite and postgres
 // packages implement it, and the storetest package holds the conformance
 // suite that both must pass.
+//
+// # Who is asking
+//
+// Every method applies the rules of the table in audience.go to the caller
+// of its context (CallerFromContext), through the Caller's methods only:
+// reads are filtered (a record the caller may not see is ENOTFOUND and
+// absent from lists and totals), writes without the right are EFORBIDDEN
+// when the record is visible and ENOTFOUND when it is not. A context with
+// no caller at all is the trusted command line or the system (the demo
+// loader, migrations, the authenticator looking up a session): it sees and
+// may do everything. That is distinct from a caller with no grants, which
+// sees no track.
+//
+// # Sealing and the ledger
+//
+// Sealed fields (profile contents, meeting notes) are encrypted under a data
+// key of their track, wrapped by the master key the store was opened with;
+// every write appends an entry to the audit ledger in its own transaction.
 type Store interface {
 	PartyService
 	VenueService
@@ -14,6 +32,11 @@ type Store interface {
 	MemberService
 	MeetingService
 	EventService
+	SessionService
+	TokenService
+	ProfileService
+	NoteService
+	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,
 	// track, venue, event or user), so that the demo is loaded only into a

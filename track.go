@@ -265,6 +265,14 @@ type TrackService interface {
 	// merged in time order (ties: transitions, then events, then meetings, then
 	// by ID). ENOTFOUND if the track does not exist.
 	Timeline(ctx context.Context, trackID int64) ([]*TimelineEntry, error)
+	// ShredTrack deletes the track's data key: every sealed record of the
+	// track (profiles, notes) becomes unreadable for good, to anyone, even
+	// to a holder of the master key, once backups that still hold the
+	// wrapped key have aged out. Reads of its sealed records then fail with
+	// ENOTFOUND saying that the track's sealed content was shredded; the
+	// map stays.
+	// Administrators only.
+	ShredTrack(ctx context.Context, id int64) error
 }
 
 // TimelineKind says what a timeline entry is.

@@ -72,7 +72,7 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, passwordHash string) error {
-	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings}
+	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -228,4 +228,36 @@ func (ms MembershipSpec) covers(t *TrackSpec) bool {
 		return t.hasRole(party, parley.RolePrincipal)
 	}
 	return ms.Track == t.Key
+}
+
+// loadProfiles stores each principal's position as its sealed profile.
+func (l *loader) loadProfiles(ctx context.Context) error {
+	for _, ts := range l.sc.Tracks {
+		for _, pos := range ts.Positions {
+			p := &parley.Profile{TrackID: l.tracks[ts.Key].ID, PartyID: l.parties[pos.Party], Content: pos.ProfileContent()}
+			if err := l.store.PutProfile(ctx, p); err != nil {
+				return fmt.Errorf("track %q: profile of %s: %w", ts.Key, pos.Party, err)
+			}
+		}
+	}
+	return nil
+}
+
+// ProfileContent returns the position in the terms of parley.Profile.
+func (p Position) ProfileContent() parley.ProfileContent {
+	c := parley.ProfileContent{
+		Weights:     p.Profile.Weights,
+		Values:      p.Profile.Values,
+		Reservation: p.Profile.Reservation,
+		RedLines:    make([]parley.RedLine, len(p.Profile.RedLines)),
+		CoreDemands: make([]parley.Choice, len(p.CoreDemands)),
+		Notes:       p.Notes,
+	}
+	for i, r := range p.Profile.RedLines {
+		c.RedLines[i] = parley.RedLine{Kind: r.Kind, Issue: r.Issue, Option: r.Option, Then: r.Then, In: r.In, Min: r.Min}
+	}
+	for i, d := range p.CoreDemands {
+		c.CoreDemands[i] = parley.Choice{Theme: d.Theme, Option: d.Option}
+	}
+	return c
 }

@@ -9,12 +9,13 @@ import (
 	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 )
 
 func openStore(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/internal/sqlstore"
+	"github.com/parley-talks/parley/seal"
 )
 
 //go:embed migrations/*.sql
@@ -62,9 +63,17 @@ var _ parley.Store = (*DB)(nil)
 func (db *DB) Schema() string { return db.schema }
 
 type config struct {
-	schema   string
-	maxConns int
+	schema    string
+	maxConns  int
+	masterKey *seal.MasterKey
 }
+
+// MasterKey opens the store with the master key that wraps its data keys.
+// A database that recorded another key's id is refused, untouched, with an
+// error naming both ids; a database that recorded none records this one's.
+// Without this option sealed content (profiles, notes) can be neither read
+// nor written.
+func MasterKey(k *seal.MasterKey) Option { return func(c *config) { c.masterKey = k } }
 
 // Option changes how Open connects.
 type Option func(*config)
@@ -112,7 +121,12 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	return &DB{Store: sqlstore.New(db, db, dialect), schema: schema}, nil
+	store := sqlstore.New(db, db, dialect)
+	if err := store.OpenKeys(ctx, cfg.masterKey); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &DB{Store: store, schema: schema}, nil
 }
 
 // migration is one embedded schema change, named NNNN_description.sql.

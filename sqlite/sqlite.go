@@ -55,6 +55,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/internal/sqlstore"
+	"github.com/parley-talks/parley/seal"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -83,7 +84,15 @@ func (db *DB) Path() string { return db.path }
 type config struct {
 	busyTimeout time.Duration
 	readOnly    bool
+	masterKey   *seal.MasterKey
 }
+
+// MasterKey opens the store with the master key that wraps its data keys.
+// A database that recorded another key's id is refused, untouched, with an
+// error naming both ids; a database that recorded none records this one's.
+// Without this option sealed content (profiles, notes) can be neither read
+// nor written.
+func MasterKey(k *seal.MasterKey) Option { return func(c *config) { c.masterKey = k } }
 
 // Option changes how Open opens the database.
 type Option func(*config)
@@ -151,7 +160,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		reader.Close()
 		return nil, fmt.Errorf("sqlite: open %s for reading: %w", abs, describe(err))
 	}
-	return &DB{Store: sqlstore.New(reader, writer, dialect), path: abs}, nil
+	store := sqlstore.New(reader, writer, dialect)
+	if !cfg.readOnly || cfg.masterKey != nil {
+		if err := store.OpenKeys(ctx, cfg.masterKey); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("sqlite: %s: %w", abs, err)
+		}
+	}
+	return &DB{Store: store, path: abs}, nil
 }
 
 // dsn returns the data source name of a writer or reader connection.
@@ -285,4 +301,28 @@ func unavailable(err error) string {
 		return "the database file cannot be read or written"
 	}
 	return ""
+}
+
+// Backup writes a consistent copy of the database at path to out (SQLite's
+// VACUUM INTO), which must not exist. Sealed fields are copied sealed.
+func Backup(ctx context.Context, path, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("sqlite: backup: %s exists; refusing to overwrite it", out)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+	db, err := sql.Open("sqlite", dsn(abs, config{busyTimeout: DefaultBusyTimeout}, true))
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO $1`, out); err != nil {
+		return fmt.Errorf("sqlite: backup %s to %s: %w", abs, out, describe(err))
+	}
+	return nil
 }

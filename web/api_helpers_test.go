@@ -8,18 +8,22 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/postgres"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 )
 
@@ -31,6 +35,10 @@ const testBusyTimeout = 200 * time.Millisecond
 type testAPI struct {
 	t      *testing.T
 	srv    *Server
+	auth   *Auth
+	clock  *testClock
+	token  string // the bearer token do sends; "" for none
+	admin  *parley.User
 	store  parley.Store
 	path   string
 	doc    *openapi3.T
@@ -46,7 +54,22 @@ func newTestAPI(t *testing.T) *testAPI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return newTestAPIWith(t, store, path)
+	openTestKeys(t, store)
+	a := newTestAPIWith(t, store, path)
+	a.signInAdmin()
+	return a
+}
+
+// openTestKeys gives a store that seals a fresh master key.
+func openTestKeys(t *testing.T, store parley.Store) {
+	t.Helper()
+	if k, ok := store.(interface {
+		OpenKeys(context.Context, *seal.MasterKey) error
+	}); ok {
+		if err := k.OpenKeys(context.Background(), seal.GenerateMasterKey()); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // testBackends are the stores the API tests run on: SQLite always,
@@ -89,16 +112,24 @@ func newTestAPIPostgres(t *testing.T) *testAPI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return newTestAPIWith(t, store, "")
+	openTestKeys(t, store)
+	a := newTestAPIWith(t, store, "")
+	a.signInAdmin()
+	return a
 }
 
 func newTestAPIWith(t *testing.T, store parley.Store, path string) *testAPI {
 	t.Helper()
-	srv, err := New(Config{Store: store})
+	clock := newTestClock()
+	auth, err := NewAuth(AuthConfig{Store: store, Now: clock.Now, PasswordParams: password.InsecureTestParams, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &testAPI{t: t, srv: srv, store: store, path: path, doc: loadOpenAPI(t, srv), routes: http.NewServeMux(), hit: map[string]bool{}}
+	srv, err := New(Config{Store: store, Authenticator: auth, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &testAPI{t: t, srv: srv, auth: auth, clock: clock, store: store, path: path, doc: loadOpenAPI(t, srv), routes: http.NewServeMux(), hit: map[string]bool{}}
 	for _, rt := range srv.Routes() {
 		a.routes.HandleFunc(rt.Method+" "+rt.Pattern, func(http.ResponseWriter, *http.Request) {})
 	}
@@ -124,6 +155,9 @@ func (a *testAPI) do(method, path string, body any) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, rd)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	w := httptest.NewRecorder()
 	a.srv.ServeHTTP(w, req)
@@ -174,6 +208,9 @@ func (a *testAPI) checkDocumented(req *http.Request, w *httptest.ResponseRecorde
 	if mt == nil {
 		a.t.Errorf("%s: %d response of type %q is not documented", pattern, w.Code, ct)
 		return
+	}
+	if !strings.Contains(ct, "json") {
+		return // a page, a stylesheet, a script: documented by media type only
 	}
 	var v any
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
@@ -247,20 +284,108 @@ func (a *testAPI) seed() *fixture {
 		"venue_ids": []int64{f.doha.ID},
 	}, 201, &f.track)
 	a.call("POST", "/api/v1/tracks", `{"title":"Status of Crimea"}`, 201, &f.other)
+	// The signed-in administrator mediates both tracks, so that the tests
+	// of the API's behaviour may change them.
+	for _, tr := range []parley.Track{f.track, f.other} {
+		a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/members", tr.ID), map[string]any{"user_id": a.admin.ID, "role": "mediator"}, 201, nil)
+	}
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/themes", f.track.ID), `{"name":"Duration","options":[{"label":"30 days"},{"label":"Indefinite","description":"with review"}]}`, 201, &f.theme)
 	a.call("POST", "/api/v1/events", map[string]any{"occurred_at": "2024-08-06T00:00:00Z", "title": "Kursk offensive",
 		"source": "news", "track_ids": []int64{f.track.ID}}, 201, &f.event)
 	a.call("POST", "/api/v1/meetings", map[string]any{"track_id": f.track.ID, "venue_id": f.doha.ID, "title": "Proximity talks",
 		"format": "shuttle", "starts_at": "2024-06-20T09:00:00Z", "ends_at": "2024-06-21T17:00:00Z",
 		"attendees": []map[string]any{{"party_id": f.qatar.ID}, {"party_id": f.ukraine.ID, "name": "Head of delegation"}}}, 201, &f.meeting)
-	// Accounts are made by the demo and the CLI, not the API (yet).
-	for _, u := range []*parley.User{{Email: "mediator@example.org", Name: "Mediator"}, {Email: "ua@example.org", Name: "Delegate"}} {
-		if err := a.store.CreateUser(context.Background(), u); err != nil {
-			a.t.Fatal(err)
-		}
-	}
-	a.call("GET", "/api/v1/users/1", nil, 200, &f.user)
-	a.call("GET", "/api/v1/users/2", nil, 200, &f.user2)
+	a.call("POST", "/api/v1/users", map[string]any{"email": "mediator@example.org", "name": "Mediator", "password": testPassword}, 201, &f.user)
+	a.call("POST", "/api/v1/users", map[string]any{"email": "ua@example.org", "name": "Delegate", "password": testPassword}, 201, &f.user2)
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/members", f.track.ID), map[string]any{"user_id": f.user.ID, "role": "mediator"}, 201, &f.member)
 	return &f
+}
+
+// testPassword is the password of every account the tests make.
+const testPassword = "correct horse battery staple"
+
+// testClock is the clock of a test server's sessions and throttle.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: time.Now().UTC().Truncate(time.Microsecond)} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// testLogs collects what every test server logs, so that TestNoSecretsInLogs
+// can search it for passwords, tokens and session secrets.
+var testLogs = &lockedBuffer{}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testLogs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// testSecrets are the secrets the tests sent or received; none may be logged.
+var testSecrets sync.Map
+
+// createTestUser makes an account with testPassword through the store,
+// as `parley user add` does.
+func (a *testAPI) createTestUser(email, name string, admin bool) *parley.User {
+	a.t.Helper()
+	h, err := password.Hash(testPassword, password.InsecureTestParams)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	u := &parley.User{Email: email, Name: name, Admin: admin, PasswordHash: h}
+	if err := a.store.CreateUser(context.Background(), u); err != nil {
+		a.t.Fatal(err)
+	}
+	return u
+}
+
+// signIn signs in through POST /api/v1/sessions and returns the bearer
+// token.
+func (a *testAPI) signIn(email, pw string) string {
+	a.t.Helper()
+	saved := a.token
+	a.token = ""
+	defer func() { a.token = saved }()
+	var out signInOutput
+	a.call("POST", "/api/v1/sessions", map[string]any{"email": email, "password": pw}, http.StatusCreated, &out)
+	if !password.IsToken(out.Token) {
+		a.t.Fatalf("sign-in answered no token: %+v", out)
+	}
+	testSecrets.Store(out.Token, true)
+	return out.Token
+}
+
+// signInAdmin makes the administrator the tests act as and signs it in.
+func (a *testAPI) signInAdmin() {
+	a.t.Helper()
+	a.admin = a.createTestUser("admin@example.org", "Administrator", true)
+	a.token = a.signIn("admin@example.org", testPassword)
 }

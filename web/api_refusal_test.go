@@ -159,6 +159,7 @@ func (a *testAPI) send(method, path string, body any, contentType string) *httpt
 	if contentType != "-" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	req.Header.Set("Authorization", "Bearer "+a.token)
 	w := httptest.NewRecorder()
 	a.srv.ServeHTTP(w, req)
 	a.checkDocumented(req, w)
@@ -224,6 +225,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	}
 	defer ro.Close()
 	b := newTestAPIWith(t, ro, a.path)
+	b.token = a.token // the session lives in the file; signing in would write
 	w := b.do("POST", "/api/v1/parties", `{"name":"Germany","kind":"state"}`)
 	p := checkProblem(t, w, http.StatusServiceUnavailable, "")
 	if !strings.Contains(p.Detail, "read-only") {
@@ -242,6 +244,7 @@ func TestBodyLimitWithoutLength(t *testing.T) {
 	req := httptest.NewRequest("POST", "/api/v1/parties", io.NopCloser(strings.NewReader(body)))
 	req.ContentLength = -1
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.token)
 	w := httptest.NewRecorder()
 	a.srv.ServeHTTP(w, req)
 	p := checkProblem(t, w, http.StatusRequestEntityTooLarge, "")

@@ -80,6 +80,19 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		{"GET", "/api/v1/users", nil, 200, []string{`"mediator@example.org"`}},
 		{"GET", fmt.Sprintf("/api/v1/users/%d", f.user.ID), nil, 200, []string{`"admin":false`}},
 		{"PATCH", fmt.Sprintf("/api/v1/users/%d", f.user.ID), M{"name": "Chief mediator", "admin": true}, 200, []string{`"admin":true`, `"Chief mediator"`}},
+		{"POST", "/api/v1/users", M{"email": "ru@example.org", "name": "Delegate of Russia", "password": testPassword}, 201, []string{`"ru@example.org"`}},
+		{"GET", "/api/v1/users/me", nil, 200, []string{`"admin@example.org"`, `"admin":true`}},
+
+		{"PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", tr, f.ukraine.ID), M{"weights": M{"Duration": 0.7}, "values": M{"Duration": M{"30 days": 1, "Indefinite": 0.2}},
+			"reservation": 0.4, "red_lines": []M{{"kind": "forbid", "issue": "Duration", "option": "Indefinite"}}, "core_demands": []M{}, "notes": "Energy first."}, 200, []string{`"version":1`, `"Energy first."`}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", tr, f.ukraine.ID), nil, 200, []string{`"reservation":0.4`}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d/history", tr, f.ukraine.ID), nil, 200, []string{`"total":1`}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/profiles", tr), nil, 200, []string{`"total":1`}},
+
+		{"POST", "/api/v1/tokens", M{"name": "ci"}, 201, []string{`"name":"ci"`, `"token":"parley_`}},
+		{"GET", "/api/v1/tokens", nil, 200, []string{`"name":"ci"`, `"total":1`}},
+		{"DELETE", "/api/v1/tokens/1", nil, 204, nil},
+		{"GET", "/api/v1/tokens", nil, 200, []string{`"revoked_at":"`}},
 	} {
 		w := a.do(tc.method, tc.path, tc.body)
 		if w.Code != tc.status {
@@ -101,6 +114,9 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	if _, ok := m["venue_id"]; ok {
 		t.Errorf("venue_id survived an explicit null: %v", m)
 	}
+	// Signing out ends the session: its token no longer works.
+	a.call("DELETE", "/api/v1/sessions/current", nil, 204, nil)
+	a.call("GET", "/api/v1/users/me", nil, 401, nil)
 	for _, rt := range a.srv.Routes() {
 		if !a.hitWithSuccess(rt) {
 			t.Errorf("no happy-path test calls %s %s", rt.Method, rt.Pattern)

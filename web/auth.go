@@ -7,21 +7,57 @@ import (
 
 // Policy says who may call a route. Every route in the route table has one,
 // and the one guard (see Server.guard) consults the Authenticator with it
-// before the route's handler runs; there is no other way onto the mux.
+// before the route's handler runs, then checks the policy against the caller
+// it established (see authorize in authz.go); there is no other way onto the
+// mux. The policies follow the root package's "who may do what" table.
+//
+// A route whose track the caller may not see answers 404, exactly as for a
+// track that does not exist, so that no status reveals that a track (or a
+// record of it) exists; a write to a track the caller sees but may not
+// change answers 403.
 type Policy string
 
 const (
-	// PolicyPublic routes answer anyone: GET /healthz and the OpenAPI
-	// document (and, with the confidentiality work, signing in).
+	// PolicyPublic routes answer anyone: GET /healthz, the OpenAPI
+	// document and signing in.
 	PolicyPublic Policy = "public"
-	// PolicyMember routes need a signed-in user. Which records of a track
-	// the user may read is decided below the web layer, per record, by the
-	// audience check; the route policy only establishes who is calling.
-	PolicyMember Policy = "member"
+	// PolicySignedIn routes need a signed-in user and nothing more. Lists
+	// of track records are filtered below the web layer, per record.
+	PolicySignedIn Policy = "signed_in"
+	// PolicyAdmin routes are for administrators, who manage accounts,
+	// memberships, parties, venues and the creation of tracks.
+	PolicyAdmin Policy = "admin"
+	// PolicySelf routes read an account: the account itself or an
+	// administrator; anyone else gets 404.
+	PolicySelf Policy = "self_or_admin"
+	// PolicyTrackReader routes read a track's map (Caller.CanSeeTrack) —
+	// the track in the path, or the track of the record in the path.
+	PolicyTrackReader Policy = "track_reader"
+	// PolicyTrackEditor routes change a track's map (Caller.CanEditTrack):
+	// 404 if the caller may not see the track, 403 if it may only see it.
+	PolicyTrackEditor Policy = "track_editor"
+	// PolicyProfileReader routes read the sealed profile of the party in
+	// the path (Caller.CanRead with the party's audience), else 404.
+	PolicyProfileReader Policy = "profile_reader"
+	// PolicyProfileEditor routes store a party's profile
+	// (Caller.CanEditProfile): 404 if the caller may not see the track, 403
+	// if it may not edit that party's profile.
+	PolicyProfileEditor Policy = "profile_editor"
 )
 
+// policies lists every policy.
+var policies = []Policy{PolicyPublic, PolicySignedIn, PolicyAdmin, PolicySelf,
+	PolicyTrackReader, PolicyTrackEditor, PolicyProfileReader, PolicyProfileEditor}
+
 // Valid reports whether p is a known policy.
-func (p Policy) Valid() bool { return p == PolicyPublic || p == PolicyMember }
+func (p Policy) Valid() bool {
+	for _, q := range policies {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
 
 // RouteInfo describes a route of the API: what the Authenticator and the
 // tests that walk the route table see of it.
@@ -47,9 +83,9 @@ type Authenticator interface {
 	Authenticate(r *http.Request, route RouteInfo) (context.Context, error)
 }
 
-// AllowAll is the Authenticator of the foundation: it lets every request
-// through with no actor. The confidentiality work replaces it with one that
-// requires a session or bearer token on PolicyMember routes.
+// AllowAll lets every request through with no caller, which the stores and
+// the guard treat as the trusted command line: every policy passes. It is
+// for tests of the HTTP layer only; `parley serve` uses *Auth.
 type AllowAll struct{}
 
 // Authenticate returns r's context unchanged.

@@ -31,8 +31,18 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) error {
 	return getOne(w, r, s.store.FindEventByID)
 }
 
+// updateEvent changes an event; the guard checked that the caller may
+// change every track it is linked to, and a new list of tracks is checked
+// the same way.
 func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request) error {
-	return patchOne(w, r, s.store.UpdateEvent)
+	return patchOne(w, r, func(ctx context.Context, id int64, upd parley.EventUpdate) (*parley.Event, error) {
+		if upd.TrackIDs != nil {
+			if err := s.checkTracksInBody(r, "track_ids", *upd.TrackIDs); err != nil {
+				return nil, err
+			}
+		}
+		return s.store.UpdateEvent(ctx, id, upd)
+	})
 }
 
 func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
@@ -43,6 +53,9 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	e := &parley.Event{OccurredAt: in.OccurredAt, Title: in.Title, Description: in.Description, Source: in.Source, TrackIDs: in.TrackIDs}
 	if e.TrackIDs == nil {
 		e.TrackIDs = []int64{}
+	}
+	if err := s.checkTracksInBody(r, "track_ids", e.TrackIDs); err != nil {
+		return err
 	}
 	if err := e.Validate(); err != nil {
 		return err

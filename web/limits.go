@@ -33,3 +33,39 @@ const (
 	// X-Request-Id header, the logs and the problem documents).
 	requestIDBytes = 16
 )
+
+// Sign-in: sessions, throttling and the cost of a guess. A session's secret
+// and an API token are 256 random bits (password.NewToken), so they need no
+// throttle of their own; passwords do.
+const (
+	// SessionIdleTimeout ends a session that has not been used this long.
+	SessionIdleTimeout = 30 * time.Minute
+	// SessionMaxAge ends a session this long after sign-in, however busy.
+	SessionMaxAge = 12 * time.Hour
+	// SessionTouchInterval is how stale a session's last-seen time may get
+	// before a request writes a new one: a request costs an indexed read,
+	// and at most one write per session per interval. The idle expiry is
+	// therefore exact to within this interval.
+	SessionTouchInterval = time.Minute
+
+	// AccountLockFailures consecutive failed sign-ins to one account (known
+	// or not, so that the lock reveals nothing) lock it for
+	// AccountLockDuration. A success resets the count.
+	AccountLockFailures = 50
+	// AccountLockDuration is how long a locked account refuses every
+	// sign-in, the right password included.
+	AccountLockDuration = 15 * time.Minute
+	// AccountFailureWindow forgets an account's failures after this long
+	// without another.
+	AccountFailureWindow = time.Hour
+
+	// AddressLoginBurst sign-in attempts may come at once from one client
+	// address (an IPv6 /64 counts as one address); after that, one more per
+	// AddressLoginInterval. Each attempt costs an argon2id hash.
+	AddressLoginBurst    = 20
+	AddressLoginInterval = 3 * time.Second
+
+	// MaxThrottleEntries bounds the accounts and addresses the throttle
+	// remembers; past it, entries that hold no lock are forgotten first.
+	MaxThrottleEntries = 100_000
+)

@@ -50,6 +50,9 @@ func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) error {
 	if in.TrackID <= 0 {
 		return parley.Errorf(parley.EINVALID, "track_id", "track_id must be a positive id")
 	}
+	if err := s.checkTracksInBody(r, "track_id", []int64{in.TrackID}); err != nil {
+		return err
+	}
 	m := &parley.Meeting{TrackID: in.TrackID, VenueID: in.VenueID, Title: in.Title, Format: in.Format,
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Attendees: in.Attendees, Outcome: in.Outcome}
 	if m.Attendees == nil {

@@ -103,6 +103,8 @@ func (ss *schemaSet) schema(t reflect.Type) (object, error) {
 		return object{"type": "integer", "format": "int64"}, nil
 	case reflect.Int:
 		return object{"type": "integer"}, nil
+	case reflect.Float64:
+		return object{"type": "number"}, nil
 	case reflect.Slice:
 		items, err := ss.schema(t.Elem())
 		if err != nil {
@@ -120,6 +122,9 @@ func (ss *schemaSet) schema(t reflect.Type) (object, error) {
 func (ss *schemaSet) named(t reflect.Type, build func() (object, error)) (object, error) {
 	name := t.Name()
 	name = strings.ToUpper(name[:1]) + name[1:]
+	if strings.HasSuffix(t.PkgPath(), "/negotiation") {
+		name = "Negotiation" + name // the analysis's own types: Report, RedLine…
+	}
 	if prev, ok := ss.types[name]; ok {
 		if prev != t {
 			return nil, fmt.Errorf("schema name %s used by %s and %s", name, prev, t)
@@ -196,12 +201,20 @@ func openAPIDocument(routes []route) ([]byte, error) {
 			"version": "1",
 			"summary": "The map of second-track talks: parties, venues, tracks and their status history, themes, members, meetings and outside events.",
 			"description": "Errors are application/problem+json documents (RFC 9457) whose `instance` is the request id " +
-				"and whose extension member `field` names the offending input. Every route except /healthz and this document " +
-				"will require a session or bearer token (x-parley-policy: member). Lists are paged with ?offset= and ?limit=.",
+				"and whose extension member `field` names the offending input. Every route except /healthz, this document " +
+				"and signing in (POST /api/v1/sessions) requires a session or bearer token; x-parley-policy names who may call " +
+				"each route (public, signed_in, admin, self_or_admin, track_reader, track_editor, profile_reader, profile_editor). " +
+				"A track the caller may not see answers 404, as a missing one does. Lists are paged with ?offset= and ?limit=.",
 		},
 		"paths": paths,
 		"components": object{
 			"schemas": ss.defs,
+			"securitySchemes": object{
+				"bearer": object{"type": "http", "scheme": "bearer",
+					"description": "a session token from POST /api/v1/sessions, or an API token"},
+				"cookie": object{"type": "apiKey", "in": "cookie", "name": SessionCookieName,
+					"description": "the browser's session; requests that change something also need the X-CSRF-Token header"},
+			},
 			"responses": object{
 				"Problem": object{
 					"description": "An error, as a problem document",
@@ -220,6 +233,11 @@ func operation(ss *schemaSet, rt route) (object, error) {
 		"tags":            []string{tagOf(rt.pattern)},
 		"x-parley-policy": string(rt.policy),
 	}
+	if rt.policy == PolicyPublic {
+		op["security"] = []any{}
+	} else {
+		op["security"] = []any{object{"bearer": []string{}}, object{"cookie": []string{}}}
+	}
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(rt.pattern, -1) {
 		params = append(params, object{"name": m[1], "in": "path", "required": true,
@@ -236,7 +254,11 @@ func operation(ss *schemaSet, rt route) (object, error) {
 		if err != nil {
 			return nil, err
 		}
-		op["requestBody"] = object{"required": true, "content": object{"application/json": object{"schema": s}}}
+		media := "application/json"
+		if rt.media != "" {
+			media = "application/x-www-form-urlencoded" // pages post forms
+		}
+		op["requestBody"] = object{"required": true, "content": object{media: object{"schema": s}}}
 	}
 	ok := object{"description": http.StatusText(rt.status)}
 	if rt.resp != nil {
@@ -245,6 +267,9 @@ func operation(ss *schemaSet, rt route) (object, error) {
 			return nil, err
 		}
 		ok["content"] = object{"application/json": object{"schema": s}}
+	}
+	if rt.media != "" {
+		ok["content"] = object{rt.media: object{"schema": object{"type": "string"}}}
 	}
 	op["responses"] = object{
 		fmt.Sprint(rt.status): ok,

@@ -56,11 +56,18 @@ func TestRouteTableIsComplete(t *testing.T) {
 			t.Errorf("%s: operation id %s used twice", name, rt.id)
 		}
 		ids[rt.id] = true
-		public := rt.pattern == "/healthz" || rt.pattern == "/api/openapi.json"
+		// Public: the health check, the API's description, signing in (API
+		// and page) and the pages' stylesheet and script, which hold no data.
+		public := rt.pattern == "/healthz" || rt.pattern == "/api/openapi.json" || name == "POST /api/v1/sessions" ||
+			rt.pattern == "/signin" || (rt.method == "GET" && strings.HasPrefix(rt.pattern, "/static/"))
 		if public != (rt.policy == PolicyPublic) {
-			t.Errorf("%s: policy %s; only /healthz and the OpenAPI document are public", name, rt.policy)
+			t.Errorf("%s: policy %s; only /healthz, the OpenAPI document, signing in and static assets are public", name, rt.policy)
 		}
-		if (rt.method == "POST" || rt.method == "PATCH") != (rt.body != nil) {
+		trackPolicy := rt.policy == PolicyTrackReader || rt.policy == PolicyTrackEditor
+		if trackPolicy != (rt.scope != scopeNone) {
+			t.Errorf("%s: policy %s with track scope %d", name, rt.policy, rt.scope)
+		}
+		if (rt.method == "POST" || rt.method == "PATCH" || rt.method == "PUT") != (rt.body != nil) {
 			t.Errorf("%s: request body type %v", name, rt.body)
 		}
 	}

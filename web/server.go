@@ -37,7 +37,8 @@ type Config struct {
 	Store parley.Store
 	// Logger receives the request log and error details; nil discards them.
 	Logger *slog.Logger
-	// Authenticator guards every route; nil means AllowAll.
+	// Authenticator guards every route: *Auth (NewAuth) in production; nil
+	// means AllowAll, which trusts every request (tests of the HTTP layer).
 	Authenticator Authenticator
 }
 
@@ -103,6 +104,7 @@ func (s *Server) HTTPServer() *http.Server {
 
 // chain wraps h in the middleware that every request passes through.
 func (s *Server) chain(h http.Handler) http.Handler {
+	h = withFormCSRF(h) // pages.go: a form's CSRF token, for the guard
 	h = withBodyLimit(h)
 	h = withSecurityHeaders(h)
 	h = withRecovery(s.log)(h)
@@ -140,8 +142,9 @@ func (s *Server) mux() (http.Handler, error) {
 	}), nil
 }
 
-// guard runs the Authenticator for rt, then rt's handler, and writes any
-// error either returns as a problem document.
+// guard runs the Authenticator for rt, then checks rt's policy against the
+// caller (authorize, authz.go), then runs rt's handler, and writes any
+// error as a problem document.
 func (s *Server) guard(rt route) http.Handler {
 	info := rt.info()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -150,6 +153,9 @@ func (s *Server) guard(rt route) http.Handler {
 			if ctx != nil {
 				r = r.WithContext(ctx)
 			}
+			err = s.authorize(r, rt)
+		}
+		if err == nil {
 			err = rt.handle(w, r)
 		}
 		if err != nil {
@@ -162,6 +168,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if _, started := err.(errResponseStarted); started {
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "response cut short",
 			slog.String("request_id", requestIDFrom(r.Context())), slog.String("error", err.Error()))
+		return
+	}
+	if s.pageFailure(w, r, err) { // pages.go: HTML for a browser's page
 		return
 	}
 	writeError(w, r, s.log, err)

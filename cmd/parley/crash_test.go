@@ -42,6 +42,7 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	db := filepath.Join(dir, "crash.db")
+	addTestAdmin(t, db)
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -76,7 +77,7 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 		enough = make(chan struct{})
 		once   sync.Once
 	)
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := bearerClient(&http.Client{Timeout: 10 * time.Second}, signInHTTP(t, url, testAdminEmail, testAdminPassword))
 	deadline := time.Now().Add(crashDeadline)
 	start := time.Date(2024, 8, 6, 0, 0, 0, 0, time.UTC)
 	var wg sync.WaitGroup

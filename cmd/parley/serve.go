@@ -48,6 +48,11 @@ Serves Parley's JSON API (under /api/v1, described at /api/openapi.json)
 and GET /healthz until interrupted (Ctrl-C, SIGTERM), then finishes the
 requests in flight and exits.
 
+Every route but GET /healthz, the OpenAPI document and signing in
+(POST /api/v1/sessions with an email and password) needs a session or an
+API token (parley token create): accounts come from parley user add or
+--demo.
+
 With no flags it stores everything in the SQLite file ./parley.db (created
 if missing) and listens on 127.0.0.1:8080. --db takes a file path, or a
 postgres:// or postgresql:// URL for PostgreSQL.
@@ -74,6 +79,7 @@ type serveConfig struct {
 	addr, db     string
 	demo, force  bool
 	demoPassword string
+	keyFile      string // master key file; see findMasterKey
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -82,6 +88,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", defaultAddr, "`host:port` to listen on (port 0: any free port)")
 	fs.StringVar(&cfg.db, "db", defaultDB, "SQLite database `file`, or a postgres:// URL")
+	fs.StringVar(&cfg.keyFile, "key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the SQLite database, created for a new database)")
 	fs.BoolVar(&cfg.demo, "demo", false, "load the demo scenario into a fresh database")
 	fs.BoolVar(&cfg.force, "demo-force", false, "with --demo: load the demo even if the database holds other data")
 	fs.StringVar(&cfg.demoPassword, "demo-password", "", "`password` of the demo accounts (default $"+demoPasswordEnv+", else random)")
@@ -114,7 +121,11 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 	}
 	defer ln.Close()
 
-	store, err := openStore(ctx, cfg.db)
+	key, err := findMasterKey(ctx, env.Stdout, env.Getenv, cfg.db, cfg.keyFile)
+	if err != nil {
+		return err
+	}
+	store, err := openStoreWithKey(ctx, cfg.db, key)
 	if err != nil {
 		return err
 	}
@@ -129,7 +140,11 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 		}
 	}
 
-	srv, err := web.New(web.Config{Store: store, Logger: log})
+	auth, err := web.NewAuth(web.AuthConfig{Store: store, Logger: log})
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Store: store, Logger: log, Authenticator: auth})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 )
 
@@ -101,7 +102,9 @@ func (r *running) stop(t *testing.T) int {
 
 func TestServeAnswersAndStops(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "parley.db")
+	addTestAdmin(t, db)
 	r, url := startServe(t, nil, "--addr", "127.0.0.1:0", "--db", db)
+	client := bearerClient(http.DefaultClient, signInHTTP(t, url, testAdminEmail, testAdminPassword))
 	resp, err := http.Get(url + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +114,14 @@ func TestServeAnswersAndStops(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
 		t.Fatalf("/healthz: %d %s", resp.StatusCode, body)
 	}
-	resp, err = http.Get(url + "/api/v1/tracks")
+	resp, err = client.Get(url + "/api/v1/tracks")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /api/v1/tracks signed in: %d", resp.StatusCode)
+	}
 	if code := r.stop(t); code != 0 {
 		t.Fatalf("exit status %d:\n%s", code, r.stderr)
 	}
@@ -136,7 +142,9 @@ func TestServeAnswersAndStops(t *testing.T) {
 // parley serve exit.
 func TestServeFinishesRequestsInFlight(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "parley.db")
+	addTestAdmin(t, db)
 	r, url := startServe(t, nil, "--addr", "127.0.0.1:0", "--db", db)
+	client := bearerClient(http.DefaultClient, signInHTTP(t, url, testAdminEmail, testAdminPassword))
 
 	lock, err := sql.Open("sqlite", "file:"+db)
 	if err != nil {
@@ -155,7 +163,7 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 
 	status := make(chan int, 1)
 	go func() {
-		resp, err := http.Post(url+"/api/v1/parties", "application/json", strings.NewReader(`{"name":"Qatar","kind":"state"}`))
+		resp, err := client.Post(url+"/api/v1/parties", "application/json", strings.NewReader(`{"name":"Qatar","kind":"state"}`))
 		if err != nil {
 			t.Errorf("the request in flight failed: %v", err)
 			status <- 0
@@ -233,7 +241,12 @@ func TestServeDemo(t *testing.T) {
 	} else if strings.Contains(r.stderr.String(), m[0][1]) {
 		t.Errorf("the password is in the log")
 	}
-	resp, err := http.Get(url + "/api/v1/tracks")
+	m := passwordRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatal("no demo password to sign in with")
+	}
+	client := bearerClient(http.DefaultClient, signInHTTP(t, url, "mediator@demo.parley", m[1]))
+	resp, err := client.Get(url + "/api/v1/tracks")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,8 +413,10 @@ func TestServePostgres(t *testing.T) {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	r, url := startServe(t, nil, "--addr", "127.0.0.1:0", "--db", dsn+sep+"search_path="+schema, "--demo")
-	resp, err := http.Get(url + "/api/v1/tracks?status=exploratory")
+	key := map[string]string{seal.EnvMasterKey: strings.TrimSpace(string(seal.GenerateMasterKey().Encode()))} // PostgreSQL needs its key given
+	r, url := startServe(t, key, "--addr", "127.0.0.1:0", "--db", dsn+sep+"search_path="+schema, "--demo", "--demo-password", testAdminPassword)
+	client := bearerClient(http.DefaultClient, signInHTTP(t, url, "mediator@demo.parley", testAdminPassword))
+	resp, err := client.Get(url + "/api/v1/tracks?status=exploratory")
 	if err != nil {
 		t.Fatal(err)
 	}

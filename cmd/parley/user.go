@@ -170,6 +170,11 @@ func userSetDisabled(ctx context.Context, env *Env, store parley.Store, email st
 		return err
 	}
 	if disabled {
+		// The server refuses a disabled account's sessions anyway; ending
+		// them here leaves nothing behind.
+		if _, err := store.DeleteSessionsOfUser(ctx, u.ID); err != nil {
+			return err
+		}
 		fmt.Fprintf(env.Stdout, "Disabled %s: it can no longer sign in.\n", u.Email)
 	} else {
 		fmt.Fprintf(env.Stdout, "Enabled %s.\n", u.Email)

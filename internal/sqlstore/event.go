@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/parley-talks/parley"
@@ -65,7 +66,9 @@ func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error 
 		if err := rows.Scan(&eventID, &trackID); err != nil {
 			return err
 		}
-		byID[eventID].TrackIDs = append(byID[eventID].TrackIDs, trackID)
+		if canSeeTrack(ctx, trackID) { // no hint of tracks the caller may not see
+			byID[eventID].TrackIDs = append(byID[eventID].TrackIDs, trackID)
+		}
 	}
 	return rows.Err()
 }
@@ -81,6 +84,11 @@ func (s *Store) FindEventByID(ctx context.Context, id int64) (_ *parley.Event, e
 	e, err := findEventByID(ctx, tx, id, false)
 	if err != nil {
 		return nil, err
+	}
+	if ok, err := eventVisible(ctx, tx, id); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFound("event", id)
 	}
 	return e, commit(tx)
 }
@@ -98,9 +106,19 @@ func (s *Store) FindEvents(ctx context.Context, filter parley.EventFilter) (_ []
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	where, args := "", []any{}
+	var conds []string
+	args := []any{}
 	if filter.TrackID != 0 {
-		where, args = ` WHERE id IN (SELECT event_id FROM event_tracks WHERE track_id = $1)`, append(args, filter.TrackID)
+		conds, args = append(conds, `id IN (SELECT event_id FROM event_tracks WHERE track_id = $1)`), append(args, filter.TrackID)
+	}
+	// Visible: linked to a visible track, or to none.
+	if cond, ids := scopeOf(ctx).filter("et.track_id", len(args)+1); cond != "" {
+		conds = append(conds, `(NOT EXISTS (SELECT 1 FROM event_tracks et WHERE et.event_id = events.id) OR EXISTS (SELECT 1 FROM event_tracks et WHERE et.event_id = events.id AND `+cond+`))`)
+		args = append(args, ids...)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	if total, err = count(ctx, tx, `SELECT count(*) FROM events`+where, args...); err != nil {
 		return nil, 0, err
@@ -121,7 +139,15 @@ func (s *Store) CreateEvent(ctx context.Context, e *parley.Event) (err error) {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createEvent(ctx, tx, e) })
+	if err := requireEditEventTracks(ctx, e.TrackIDs); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, eventAudit("event.create", e))
+	})
 }
 
 // UpdateEvent applies upd; ENOTFOUND, EINVALID.
@@ -129,8 +155,25 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, upd parley.EventUpdat
 	defer s.mapErr(&err, "update event")
 	var e *parley.Event
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		e, err = updateEvent(ctx, tx, id, upd)
-		return err
+		links, err := eventLinks(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if upd.TrackIDs != nil {
+			links = append(links, *upd.TrackIDs...)
+		}
+		if vis, err := eventVisible(ctx, tx, id); err != nil {
+			return err
+		} else if !vis {
+			return notFound("event", id)
+		}
+		if err := requireEditEventTracks(ctx, links); err != nil {
+			return err
+		}
+		if e, err = updateEvent(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, eventAudit("event.update", e))
 	})
 	if err != nil {
 		return nil, err
@@ -222,4 +265,65 @@ func updateEvent(ctx context.Context, tx *Tx, id int64, upd parley.EventUpdate) 
 		}
 	}
 	return &e, nil
+}
+
+// eventLinks returns every track the event is linked to, visible or not.
+func eventLinks(ctx context.Context, tx *Tx, id int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM event_tracks WHERE event_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load event tracks: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var t int64
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		ids = append(ids, t)
+	}
+	return ids, rows.Err()
+}
+
+// eventVisible reports whether the caller may see the event: it is linked
+// to no track, or to one the caller may see.
+func eventVisible(ctx context.Context, tx *Tx, id int64) (bool, error) {
+	links, err := eventLinks(ctx, tx, id)
+	if err != nil || len(links) == 0 {
+		return err == nil, err
+	}
+	for _, t := range links {
+		if canSeeTrack(ctx, t) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// requireEditEventTracks applies the rule for events: an event linked to
+// tracks is written by the mediators of every one of them; an unlinked one
+// by administrators.
+func requireEditEventTracks(ctx context.Context, trackIDs []int64) error {
+	if len(trackIDs) == 0 {
+		return requireAdmin(ctx)
+	}
+	for _, t := range trackIDs {
+		if err := requireEditTrack(ctx, t); err != nil {
+			if pe, ok := err.(*parley.Error); ok && pe.Code == parley.ENOTFOUND {
+				return parley.Errorf(parley.EINVALID, "track_ids", "track %d does not exist", t)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// eventAudit is the ledger's record of a change of an event: an entry of
+// its first linked track, or of no track.
+func eventAudit(action string, e *parley.Event) auditRecord {
+	rec := auditRecord{action: action, object: "event/" + strconv.FormatInt(e.ID, 10), stored: []any{e}}
+	if len(e.TrackIDs) > 0 {
+		rec.trackID, rec.audience = e.TrackIDs[0], parley.AudiencePlenary
+	}
+	return rec
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/parley-talks/parley"
@@ -90,6 +91,9 @@ func (s *Store) FindMeetingByID(ctx context.Context, id int64) (_ *parley.Meetin
 	if err != nil {
 		return nil, err
 	}
+	if !canSeeTrack(ctx, m.TrackID) {
+		return nil, notFound("meeting", id)
+	}
 	return m, commit(tx)
 }
 
@@ -116,6 +120,9 @@ func (s *Store) FindMeetings(ctx context.Context, filter parley.MeetingFilter) (
 		args = append(args, filter.VenueID)
 		conds = append(conds, fmt.Sprintf("venue_id = $%d", len(args)))
 	}
+	if cond, ids := scopeOf(ctx).filter("track_id", len(args)+1); cond != "" {
+		conds, args = append(conds, cond), append(args, ids...)
+	}
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
@@ -140,7 +147,18 @@ func (s *Store) CreateMeeting(ctx context.Context, m *parley.Meeting) (err error
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createMeeting(ctx, tx, m) })
+	if err := requireEditTrack(ctx, m.TrackID); err != nil {
+		if pe, ok := err.(*parley.Error); ok && pe.Code == parley.ENOTFOUND {
+			return parley.Errorf(parley.EINVALID, "track_id", "track %d does not exist", m.TrackID)
+		}
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createMeeting(ctx, tx, m); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "meeting.create", object: "meeting/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary, stored: []any{m}})
+	})
 }
 
 // UpdateMeeting applies upd; ENOTFOUND, EINVALID.
@@ -148,8 +166,20 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd parley.MeetingU
 	defer s.mapErr(&err, "update meeting")
 	var m *parley.Meeting
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		m, err = updateMeeting(ctx, tx, id, upd)
-		return err
+		old, err := findMeetingByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, old.TrackID); err != nil {
+			if pe, ok := err.(*parley.Error); ok && pe.Code == parley.ENOTFOUND {
+				return notFound("meeting", id)
+			}
+			return err
+		}
+		if m, err = updateMeeting(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "meeting.update", object: "meeting/" + strconv.FormatInt(id, 10), trackID: m.TrackID, audience: parley.AudiencePlenary, stored: []any{m}})
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"github.com/parley-talks/parley"
 )
@@ -53,6 +54,9 @@ func (s *Store) FindMemberByID(ctx context.Context, id int64) (_ *parley.Member,
 	if err != nil {
 		return nil, err
 	}
+	if !canSeeTrack(ctx, m.TrackID) && !isSelf(ctx, m.UserID) {
+		return nil, notFound("member", id)
+	}
 	return m, commit(tx)
 }
 
@@ -60,6 +64,9 @@ func (s *Store) FindMemberByID(ctx context.Context, id int64) (_ *parley.Member,
 // does not exist.
 func (s *Store) FindMembers(ctx context.Context, trackID int64) (_ []*parley.Member, err error) {
 	defer s.mapErr(&err, "find members")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -90,6 +97,15 @@ func (s *Store) FindMembershipsOfUser(ctx context.Context, userID int64) (_ []*p
 	if err != nil {
 		return nil, err
 	}
+	if !isSelf(ctx, userID) {
+		visible := members[:0]
+		for _, m := range members {
+			if canSeeTrack(ctx, m.TrackID) {
+				visible = append(visible, m)
+			}
+		}
+		members = visible
+	}
 	return members, commit(tx)
 }
 
@@ -100,16 +116,29 @@ func (s *Store) CreateMember(ctx context.Context, m *parley.Member) (err error) 
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createMember(ctx, tx, m) })
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createMember(ctx, tx, m); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, memberAudit("member.create", m))
+	})
 }
 
 // UpdateMember changes a grant's role or party; ENOTFOUND, EINVALID.
 func (s *Store) UpdateMember(ctx context.Context, id int64, upd parley.MemberUpdate) (_ *parley.Member, err error) {
 	defer s.mapErr(&err, "update member")
 	var m *parley.Member
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		m, err = updateMember(ctx, tx, id, upd)
-		return err
+		if m, err = updateMember(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, memberAudit("member.update", m))
 	})
 	if err != nil {
 		return nil, err
@@ -120,7 +149,24 @@ func (s *Store) UpdateMember(ctx context.Context, id int64, upd parley.MemberUpd
 // DeleteMember revokes a grant; ENOTFOUND.
 func (s *Store) DeleteMember(ctx context.Context, id int64) (err error) {
 	defer s.mapErr(&err, "delete member")
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return deleteMember(ctx, tx, id) })
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		m, err := findMemberByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := deleteMember(ctx, tx, id); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, memberAudit("member.delete", m))
+	})
+}
+
+// memberAudit is the ledger's record of a change of a grant.
+func memberAudit(action string, m *parley.Member) auditRecord {
+	return auditRecord{action: action, object: "member/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary, stored: []any{m}}
 }
 
 func deleteMember(ctx context.Context, tx *Tx, id int64) error {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/parley-talks/parley"
 )
@@ -22,6 +23,9 @@ func scanParty(row interface{ Scan(...any) error }) (*parley.Party, error) {
 // FindPartyByID returns the party or ENOTFOUND.
 func (s *Store) FindPartyByID(ctx context.Context, id int64) (_ *parley.Party, err error) {
 	defer s.mapErr(&err, "find party")
+	if err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -37,6 +41,9 @@ func (s *Store) FindPartyByID(ctx context.Context, id int64) (_ *parley.Party, e
 // FindParties returns parties ordered by ID and the total count.
 func (s *Store) FindParties(ctx context.Context, page parley.Page) (_ []*parley.Party, total int, err error) {
 	defer s.mapErr(&err, "find parties")
+	if err := requireSignedIn(ctx); err != nil {
+		return nil, 0, err
+	}
 	if page, err = page.Normalize(); err != nil {
 		return nil, 0, err
 	}
@@ -73,16 +80,29 @@ func (s *Store) CreateParty(ctx context.Context, p *parley.Party) (err error) {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createParty(ctx, tx, p) })
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createParty(ctx, tx, p); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "party.create", object: "party/" + strconv.FormatInt(p.ID, 10), stored: []any{p}})
+	})
 }
 
 // UpdateParty applies upd; ENOTFOUND, ECONFLICT on a taken name.
 func (s *Store) UpdateParty(ctx context.Context, id int64, upd parley.PartyUpdate) (_ *parley.Party, err error) {
 	defer s.mapErr(&err, "update party")
 	var p *parley.Party
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		p, err = updateParty(ctx, tx, id, upd)
-		return err
+		if p, err = updateParty(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "party.update", object: "party/" + strconv.FormatInt(id, 10), stored: []any{p}})
 	})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,39 @@
 // share a transaction, each behind a savepoint, and one durable commit (group
 // commit), which multiplies the writes per fsync.
 //
+// # Who is asking
+//
+// Every method applies the "who may do what" table of package parley to
+// the caller of its context, through the Caller's methods only (access.go):
+// lists are filtered in SQL by the tracks the caller may see, so totals are
+// right; a record the caller may not see is ENOTFOUND, a visible one it may
+// not change EFORBIDDEN. A context without a caller is the trusted command
+// line or system.
+//
+// # Keys and sealing
+//
+// The store is given its master key by OpenKeys (keys.go); the database
+// records the key's KeyID, never the key. Each track has a data key in
+// track_keys, wrapped by the master key, created with the track (or at its
+// first sealed write if the track was created without a master key) and
+// cached unwrapped in memory, keyed by its wrapped bytes. Sealed fields —
+// profile contents and meeting notes — are sealed with
+// seal.TrackKey.SealField(table, record, field), so a ciphertext moved to
+// another row or field does not open; such a failure is a *SealedError
+// naming the record. ShredTrack empties the track's key row for good.
+//
+// # Audit ledger
+//
+// Every write appends a ledger.Entry in its own transaction (audit.go):
+// under group commit the writes of a batch get consecutive indexes, and a
+// write rolled back to its savepoint takes its entry with it. An entry row
+// holds the entry's leaf data and the tlog stored hashes it added, so
+// VerifyAudit reads one row per entry. A checkpoint is signed every
+// CheckpointEvery entries and at open and close, with an Ed25519 key made at
+// the first open with a master key and kept in store_meta, sealed under a
+// data key of its own that the master key wraps (so rotation re-wraps it
+// too); the verifier key is stored in the clear.
+//
 // # Errors
 //
 // Every error a caller can act on is a *parley.Error: EINVALID naming the
@@ -67,6 +100,11 @@ type Store struct {
 	quit      chan struct{}
 	loopDone  chan struct{}
 	closeOnce sync.Once
+
+	// Keys (see keys.go): the master key, nil when the store was opened
+	// without one, the cache of unwrapped track keys and the ledger's
+	// checkpoint signer.
+	keys keyring
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -87,6 +125,7 @@ func New(reader, writer *sql.DB, d Dialect) *Store {
 // Close waits for the write in progress, if any, refuses further writes and
 // closes the store's handles.
 func (s *Store) Close() error {
+	s.closeCheckpoint()
 	if s.ops != nil {
 		s.closeOnce.Do(func() { close(s.quit) })
 		<-s.loopDone
@@ -102,8 +141,9 @@ func (s *Store) Close() error {
 // time of every change it makes.
 type Tx struct {
 	*sql.Tx
-	d   *Dialect
-	now time.Time
+	d     *Dialect
+	now   time.Time
+	store *Store // for the keys of audit appends (see audit.go)
 }
 
 func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
@@ -111,7 +151,7 @@ func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, d: &s.d, now: parley.Now()}, nil
+	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), store: s}, nil
 }
 
 func (s *Store) beginRead(ctx context.Context) (*Tx, error) {

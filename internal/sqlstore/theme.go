@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/parley-talks/parley"
 )
@@ -32,6 +33,9 @@ func (s *Store) FindThemeByID(ctx context.Context, id int64) (_ *parley.Theme, e
 	if err != nil {
 		return nil, err
 	}
+	if !canSeeTrack(ctx, t.TrackID) {
+		return nil, notFound("theme", id)
+	}
 	return t, commit(tx)
 }
 
@@ -39,6 +43,9 @@ func (s *Store) FindThemeByID(ctx context.Context, id int64) (_ *parley.Theme, e
 // ENOTFOUND if the track does not exist.
 func (s *Store) FindThemes(ctx context.Context, trackID int64) (_ []*parley.Theme, err error) {
 	defer s.mapErr(&err, "find themes")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -65,11 +72,20 @@ func (s *Store) CreateTheme(ctx context.Context, t *parley.Theme) (err error) {
 	if err := validateTheme(t); err != nil {
 		return err
 	}
+	if err := requireEditTrack(ctx, t.TrackID); err != nil {
+		if pe, ok := err.(*parley.Error); ok && pe.Code == parley.ENOTFOUND {
+			return parley.Errorf(parley.EINVALID, "track_id", "track %d does not exist", t.TrackID)
+		}
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := requireRef(ctx, tx, "tracks", "track_id", "track", t.TrackID); err != nil {
 			return err
 		}
-		return createTheme(ctx, tx, t)
+		if err := createTheme(ctx, tx, t); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "theme.create", object: "theme/" + strconv.FormatInt(t.ID, 10), trackID: t.TrackID, audience: parley.AudiencePlenary, stored: []any{t}})
 	})
 }
 
@@ -83,8 +99,20 @@ func (s *Store) UpdateTheme(ctx context.Context, id int64, upd parley.ThemeUpdat
 	}
 	var t *parley.Theme
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		t, err = updateTheme(ctx, tx, id, upd)
-		return err
+		old, err := findThemeByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, old.TrackID); err != nil {
+			if pe, ok := err.(*parley.Error); ok && pe.Code == parley.ENOTFOUND {
+				return notFound("theme", id)
+			}
+			return err
+		}
+		if t, err = updateTheme(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "theme.update", object: "theme/" + strconv.FormatInt(id, 10), trackID: t.TrackID, audience: parley.AudiencePlenary, stored: []any{t}})
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/parley-talks/parley"
 )
@@ -25,6 +26,9 @@ func scanTrack(row interface{ Scan(...any) error }) (*parley.Track, error) {
 // ENOTFOUND.
 func (s *Store) FindTrackByID(ctx context.Context, id int64) (_ *parley.Track, err error) {
 	defer s.mapErr(&err, "find track")
+	if err := requireSeeTrack(ctx, id); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -56,9 +60,17 @@ func (s *Store) FindTracks(ctx context.Context, filter parley.TrackFilter) (_ []
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	where, args := "", []any{}
+	var conds []string
+	args := []any{}
 	if filter.Status != "" {
-		where, args = ` WHERE status = $1`, append(args, filter.Status)
+		conds, args = append(conds, `status = $1`), append(args, filter.Status)
+	}
+	if cond, ids := scopeOf(ctx).filter("id", len(args)+1); cond != "" {
+		conds, args = append(conds, cond), append(args, ids...)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	if total, err = count(ctx, tx, `SELECT count(*) FROM tracks`+where, args...); err != nil {
 		return nil, 0, err
@@ -109,7 +121,21 @@ func (s *Store) CreateTrack(ctx context.Context, t *parley.Track) (err error) {
 			return err
 		}
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createTrack(ctx, tx, t) })
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	_, noKey := s.master()
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createTrack(ctx, tx, t); err != nil {
+			return err
+		}
+		if noKey == nil { // else at the first sealed write
+			if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary, stored: []any{t}})
+	})
 }
 
 // UpdateTrack applies upd and returns the track, or ENOTFOUND.
@@ -119,9 +145,14 @@ func (s *Store) UpdateTrack(ctx context.Context, id int64, upd parley.TrackUpdat
 		return nil, err
 	}
 	var t *parley.Track
+	if err := requireEditTrack(ctx, id); err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		t, err = updateTrack(ctx, tx, id, upd)
-		return err
+		if t, err = updateTrack(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "track.update", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary, stored: []any{t}})
 	})
 	if err != nil {
 		return nil, err

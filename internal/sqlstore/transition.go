@@ -32,9 +32,14 @@ func (s *Store) TransitionTrack(ctx context.Context, id int64, req parley.Transi
 		return nil, err
 	}
 	var tr *parley.Transition
+	if err := requireEditTrack(ctx, id); err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		tr, err = transitionTrack(ctx, tx, id, req)
-		return err
+		if tr, err = transitionTrack(ctx, tx, id, req); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "track.transition", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary, stored: []any{tr}})
 	})
 	if err != nil {
 		return nil, err
@@ -46,6 +51,9 @@ func (s *Store) TransitionTrack(ctx context.Context, id int64, req parley.Transi
 // ENOTFOUND if the track does not exist.
 func (s *Store) FindTransitions(ctx context.Context, trackID int64) (_ []*parley.Transition, err error) {
 	defer s.mapErr(&err, "find transitions")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -134,6 +142,9 @@ func insertTransition(ctx context.Context, tx *Tx, tr *parley.Transition) error 
 // costs five indexed queries and O(n log n) for n entries.
 func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.TimelineEntry, err error) {
 	defer s.mapErr(&err, "timeline")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/parley-talks/parley"
 )
@@ -27,6 +28,9 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (_ *parley.User, err
 		return nil, err
 	}
 	defer tx.Rollback()
+	if !isAdmin(ctx) && !isSelf(ctx, id) {
+		return nil, notFound("user", id)
+	}
 	u, err := findUserByID(ctx, tx, id, false)
 	if err != nil {
 		return nil, err
@@ -49,6 +53,9 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (_ *parley.Us
 	if err != nil {
 		return nil, err
 	}
+	if !isAdmin(ctx) && !isSelf(ctx, u.ID) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "email", "no user has this email address")
+	}
 	return u, commit(tx)
 }
 
@@ -63,10 +70,19 @@ func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.Us
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	if total, err = count(ctx, tx, `SELECT count(*) FROM users`); err != nil {
+	where, args := "", []any{}
+	if !isAdmin(ctx) { // a user sees itself only
+		self := int64(0)
+		if c := parley.CallerFromContext(ctx); c != nil && c.User != nil && !c.User.Disabled {
+			self = c.User.ID
+		}
+		where, args = ` WHERE id = $1`, append(args, self)
+	}
+	if total, err = count(ctx, tx, `SELECT count(*) FROM users`+where, args...); err != nil {
 		return nil, 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id LIMIT $1 OFFSET $2`, page.Limit, page.Offset)
+	n := len(args)
+	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users`+where+` ORDER BY id LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -92,16 +108,34 @@ func (s *Store) CreateUser(ctx context.Context, u *parley.User) (err error) {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createUser(ctx, tx, u) })
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, userAudit("user.create", u, u.PasswordHash != ""))
+	})
 }
 
 // UpdateUser applies upd; ENOTFOUND.
 func (s *Store) UpdateUser(ctx context.Context, id int64, upd parley.UserUpdate) (_ *parley.User, err error) {
 	defer s.mapErr(&err, "update user")
 	var u *parley.User
+	// Administrators change any account; a user may change its own name and
+	// password, not its admin or disabled flags.
+	if !isAdmin(ctx) && (!isSelf(ctx, id) || upd.Admin != nil || upd.Disabled != nil) {
+		if !isSelf(ctx, id) {
+			return nil, notFound("user", id)
+		}
+		return nil, forbidden("only administrators may change these fields")
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		u, err = updateUser(ctx, tx, id, upd)
-		return err
+		if u, err = updateUser(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, userAudit("user.update", u, upd.PasswordHash != nil))
 	})
 	if err != nil {
 		return nil, err
@@ -159,4 +193,11 @@ func updateUser(ctx context.Context, tx *Tx, id int64, upd parley.UserUpdate) (*
 	_, err = tx.ExecContext(ctx, `UPDATE users SET name = $1, admin = $2, disabled = $3, password_hash = $4, updated_at = $5 WHERE id = $6`,
 		u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.UpdatedAt), id)
 	return u, err
+}
+
+// userAudit is the ledger's record of a change of an account. It never
+// includes the password hash: only whether the password changed.
+func userAudit(action string, u *parley.User, passwordChanged bool) auditRecord {
+	return auditRecord{action: action, object: "user/" + strconv.FormatInt(u.ID, 10),
+		stored: []any{u.ID, u.Email, u.Name, u.Admin, u.Disabled, passwordChanged, micro(u.UpdatedAt)}}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/parley-talks/parley"
 )
@@ -22,6 +23,9 @@ func scanVenue(row interface{ Scan(...any) error }) (*parley.Venue, error) {
 // FindVenueByID returns the venue or ENOTFOUND.
 func (s *Store) FindVenueByID(ctx context.Context, id int64) (_ *parley.Venue, err error) {
 	defer s.mapErr(&err, "find venue")
+	if err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -37,6 +41,9 @@ func (s *Store) FindVenueByID(ctx context.Context, id int64) (_ *parley.Venue, e
 // FindVenues returns venues ordered by ID and the total count.
 func (s *Store) FindVenues(ctx context.Context, page parley.Page) (_ []*parley.Venue, total int, err error) {
 	defer s.mapErr(&err, "find venues")
+	if err := requireSignedIn(ctx); err != nil {
+		return nil, 0, err
+	}
 	if page, err = page.Normalize(); err != nil {
 		return nil, 0, err
 	}
@@ -73,16 +80,29 @@ func (s *Store) CreateVenue(ctx context.Context, v *parley.Venue) (err error) {
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return createVenue(ctx, tx, v) })
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := createVenue(ctx, tx, v); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "venue.create", object: "venue/" + strconv.FormatInt(v.ID, 10), stored: []any{v}})
+	})
 }
 
 // UpdateVenue applies upd; ENOTFOUND, ECONFLICT on a taken name.
 func (s *Store) UpdateVenue(ctx context.Context, id int64, upd parley.VenueUpdate) (_ *parley.Venue, err error) {
 	defer s.mapErr(&err, "update venue")
 	var v *parley.Venue
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-		v, err = updateVenue(ctx, tx, id, upd)
-		return err
+		if v, err = updateVenue(ctx, tx, id, upd); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "venue.update", object: "venue/" + strconv.FormatInt(id, 10), stored: []any{v}})
 	})
 	if err != nil {
 		return nil, err

@@ -80,7 +80,7 @@ func (s *Store) runBatch(first *writeOp) {
 		first.done <- fmt.Errorf("begin: %w", err)
 		return
 	}
-	tx := &Tx{Tx: sqlTx, d: &s.d}
+	tx := &Tx{Tx: sqlTx, d: &s.d, store: s}
 	// The first write needs no savepoint: if it fails, it is alone in the
 	// transaction.
 	if err := runOp(tx, first); err != nil {

@@ -1,0 +1,70 @@
+package parley
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEntry is one record of the audit ledger: who changed what, when,
+// and a digest of the change as stored (sealed fields in sealed form),
+// never the change itself. Every write of a store appends one in the same
+// transaction.
+//
+// An entry of a track carries the track and an audience (plenary for the
+// map, the record's audience for sealed records); it is visible to callers
+// for whom CanRead(TrackID, Audience) holds. An entry without a track
+// (parties, venues, accounts, memberships, keys) is visible to
+// administrators. The trusted command line sees every entry.
+type AuditEntry struct {
+	Index    int64     `json:"index"`
+	Time     time.Time `json:"time"`
+	Actor    string    `json:"actor"`  // "user/<id>" or "system"
+	Action   string    `json:"action"` // e.g. "track.transition"
+	Object   string    `json:"object"` // e.g. "track/12"
+	Digest   string    `json:"digest"` // SHA-256, 32 bytes, standard base64
+	TrackID  *int64    `json:"track_id,omitempty"`
+	Audience Audience  `json:"audience,omitempty"`
+}
+
+// InclusionProof proves that an entry is in the ledger's tree of TreeSize
+// entries (RFC 6962 §2.1.1): hashing LeafHash up with Proof gives Root.
+// Hashes are 32 bytes in standard base64, as in checkpoints.
+// Checkpoint is the latest signed checkpoint (a signed note), whose size is
+// at least TreeSize when the entry is covered by one, or empty.
+type InclusionProof struct {
+	Entry      *AuditEntry `json:"entry"`
+	LeafHash   string      `json:"leaf_hash"`
+	TreeSize   int64       `json:"tree_size"`
+	Root       string      `json:"root"`
+	Proof      []string    `json:"proof"`
+	Checkpoint string      `json:"checkpoint,omitempty"`
+}
+
+// ConsistencyProof proves that the tree of OldSize entries is a prefix of
+// the tree of NewSize entries (RFC 6962 §2.1.2), both sizes of signed
+// checkpoints, which are included. Hashes are in standard base64.
+type ConsistencyProof struct {
+	OldSize       int64    `json:"old_size"`
+	NewSize       int64    `json:"new_size"`
+	OldRoot       string   `json:"old_root"`
+	NewRoot       string   `json:"new_root"`
+	Proof         []string `json:"proof"`
+	OldCheckpoint string   `json:"old_checkpoint"`
+	NewCheckpoint string   `json:"new_checkpoint"`
+}
+
+// AuditService gives proofs over the audit ledger.
+type AuditService interface {
+	// ProveInclusion returns the entry at index with a proof of its
+	// inclusion in the current tree; ENOTFOUND if there is no such entry or
+	// the caller may not see it.
+	ProveInclusion(ctx context.Context, index int64) (*InclusionProof, error)
+	// ProveConsistency proves that the checkpoint of oldSize entries is a
+	// prefix of the checkpoint of newSize entries; ENOTFOUND unless both
+	// sizes are of signed checkpoints. Any signed-in caller may ask: the
+	// proof reveals hashes only.
+	ProveConsistency(ctx context.Context, oldSize, newSize int64) (*ConsistencyProof, error)
+	// AuditCheckpoints returns the sizes of the signed checkpoints, in
+	// increasing order.
+	AuditCheckpoints(ctx context.Context) ([]int64, error)
+}

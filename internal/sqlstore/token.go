@@ -1,0 +1,143 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/parley-talks/parley"
+)
+
+const tokenColumns = `id, secret_hash, user_id, name, created_at, last_used_at, revoked_at`
+
+func scanToken(row interface{ Scan(...any) error }) (*parley.APIToken, error) {
+	var t parley.APIToken
+	var created int64
+	var used, revoked sql.NullInt64
+	if err := row.Scan(&t.ID, &t.SecretHash, &t.UserID, &t.Name, &created, &used, &revoked); err != nil {
+		return nil, err
+	}
+	t.CreatedAt = fromMicro(created)
+	if used.Valid {
+		u := fromMicro(used.Int64)
+		t.LastUsedAt = &u
+	}
+	if revoked.Valid {
+		r := fromMicro(revoked.Int64)
+		t.RevokedAt = &r
+	}
+	return &t, nil
+}
+
+// CreateToken stores t, setting its ID and CreatedAt.
+func (s *Store) CreateToken(ctx context.Context, t *parley.APIToken) (err error) {
+	defer s.mapErr(&err, "create token")
+	if err := checkSecretHash(t.SecretHash); err != nil {
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := requireRef(ctx, tx, "users", "user_id", "user", t.UserID); err != nil {
+			return err
+		}
+		t.CreatedAt, t.LastUsedAt, t.RevokedAt = tx.now, nil, nil
+		err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (secret_hash, user_id, name, created_at)
+			VALUES ($1, $2, $3, $4) RETURNING id`, t.SecretHash, t.UserID, t.Name, micro(t.CreatedAt)).Scan(&t.ID)
+		if err != nil && tx.d.IsUnique(err) {
+			return parley.Errorf(parley.ECONFLICT, "secret_hash", "another token has this secret")
+		}
+		return err
+	})
+}
+
+// FindTokens lists the user's tokens, revoked ones too, ordered by ID.
+func (s *Store) FindTokens(ctx context.Context, userID int64) (_ []*parley.APIToken, err error) {
+	defer s.mapErr(&err, "find tokens")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tokens := []*parley.APIToken{}
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return tokens, commit(tx)
+}
+
+// FindTokenByID returns the token or ENOTFOUND.
+func (s *Store) FindTokenByID(ctx context.Context, id int64) (_ *parley.APIToken, err error) {
+	defer s.mapErr(&err, "find token")
+	return s.findToken(ctx, `id = $1`, id, notFound("token", id))
+}
+
+// FindTokenByHash returns the token (revoked or not) or ENOTFOUND.
+func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (_ *parley.APIToken, err error) {
+	defer s.mapErr(&err, "find token")
+	return s.findToken(ctx, `secret_hash = $1`, hash, parley.Errorf(parley.ENOTFOUND, "", "no such token"))
+}
+
+func (s *Store) findToken(ctx context.Context, where string, arg any, missing error) (*parley.APIToken, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE `+where, arg))
+	if isNoRows(err) {
+		return nil, missing
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find token: %w", err)
+	}
+	return t, commit(tx)
+}
+
+// TouchToken records a use of the token.
+func (s *Store) TouchToken(ctx context.Context, id int64, used time.Time) (err error) {
+	defer s.mapErr(&err, "touch token")
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, micro(used), id)
+		return affectedOne(res, err, "token", id)
+	})
+}
+
+// RevokeToken marks the token revoked; a revoked token keeps its first
+// revocation time.
+func (s *Store) RevokeToken(ctx context.Context, id int64) (_ *parley.APIToken, err error) {
+	defer s.mapErr(&err, "revoke token")
+	var t *parley.APIToken
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, micro(tx.now), id)
+		if err != nil {
+			return err
+		}
+		if _, err := res.RowsAffected(); err != nil {
+			return err
+		}
+		t, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id))
+		if isNoRows(err) {
+			return notFound("token", id)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -1,0 +1,44 @@
+package parley
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestProfileContentValidate(t *testing.T) {
+	themes := []*Theme{{Name: "Duration", Options: []Option{{Label: "30 days"}, {Label: "90 days"}}}}
+	const secret = "SECRET-NAME-7f3a"
+	tests := []struct {
+		name  string
+		c     ProfileContent
+		field string // "" for valid
+	}{
+		{"valid", ProfileContent{Weights: map[string]float64{"Duration": 1}, Values: map[string]map[string]float64{"Duration": {"30 days": 0.2, "90 days": 1}}, Reservation: 0.4,
+			RedLines: []RedLine{{Kind: "forbid", Issue: "Duration", Option: "30 days"}}, CoreDemands: []Choice{{"Duration", "90 days"}}}, ""},
+		{"unknown theme weight", ProfileContent{Weights: map[string]float64{secret: 1}}, "weights"},
+		{"negative weight", ProfileContent{Weights: map[string]float64{"Duration": -1}}, "weights"},
+		{"unknown option value", ProfileContent{Values: map[string]map[string]float64{"Duration": {secret: 0.5}}}, "values"},
+		{"value above 1", ProfileContent{Values: map[string]map[string]float64{"Duration": {"30 days": 1.5}}}, "values"},
+		{"reservation above 1", ProfileContent{Reservation: 1.01}, "reservation"},
+		{"red line unknown kind", ProfileContent{RedLines: []RedLine{{Kind: "veto"}}}, "red_lines"},
+		{"red line unknown option", ProfileContent{RedLines: []RedLine{{Kind: "forbid", Issue: "Duration", Option: secret}}}, "red_lines"},
+		{"rule with unknown then", ProfileContent{RedLines: []RedLine{{Kind: "rule", Issue: "Duration", Option: "30 days", Then: secret, In: []string{"x"}}}}, "red_lines"},
+		{"min utility out of range", ProfileContent{RedLines: []RedLine{{Kind: "min_utility", Min: 2}}}, "red_lines"},
+		{"core demand unknown", ProfileContent{CoreDemands: []Choice{{secret, "x"}}}, "core_demands"},
+	}
+	for _, tt := range tests {
+		err := tt.c.Validate(themes)
+		if tt.field == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		if ErrorCode(err) != EINVALID || ErrorField(err) != tt.field {
+			t.Errorf("%s: err = %v, want EINVALID on %s", tt.name, err, tt.field)
+		}
+		if err != nil && strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error quotes sealed input: %v", tt.name, err)
+		}
+	}
+}

@@ -1,0 +1,362 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"database/sql"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/demo"
+	"github.com/parley-talks/parley/ledger"
+	"github.com/parley-talks/parley/seal"
+	"github.com/parley-talks/parley/sqlite"
+	"github.com/parley-talks/parley/storetest"
+)
+
+func openKeyed(t *testing.T) parley.Store {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConfidential(t *testing.T) { storetest.RunConfidential(t, openKeyed) }
+
+func TestWrongMasterKeyRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parley.db")
+	k1, k2 := seal.GenerateMasterKey(), seal.GenerateMasterKey()
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(k1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before := fileBytes(t, path)
+	_, err = sqlite.Open(ctx, path, sqlite.MasterKey(k2))
+	if !errors.Is(err, seal.ErrWrongMasterKey) || !strings.Contains(err.Error(), string(k1.ID())) || !strings.Contains(err.Error(), string(k2.ID())) {
+		t.Fatalf("open with the wrong key: %v; want a refusal naming both key ids", err)
+	}
+	if !bytes.Equal(before, fileBytes(t, path)) {
+		t.Error("the refused open changed the database file")
+	}
+	// Without a key: the map opens, sealed content is refused clearly.
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.FindProfiles(ctx, 1)
+	if err == nil {
+		t.Fatal("sealed read without a key succeeded")
+	}
+}
+
+func fileBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestRotateMasterKey(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parley.db")
+	old, next := seal.GenerateMasterKey(), seal.GenerateMasterKey()
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, db, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.FindProfiles(ctx, 1)
+	if err != nil || len(want) == 0 {
+		t.Fatalf("profiles before rotation: %v (%d)", err, len(want))
+	}
+	if err := db.RotateMasterKey(ctx, next, next); err == nil {
+		t.Fatal("rotation with the wrong old key succeeded")
+	}
+	if err := db.RotateMasterKey(ctx, old, next); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := sqlite.Open(ctx, path, sqlite.MasterKey(old)); !errors.Is(err, seal.ErrWrongMasterKey) {
+		t.Fatalf("open with the old key after rotation: %v, want refusal", err)
+	}
+	db, err = sqlite.Open(ctx, path, sqlite.MasterKey(next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.FindProfiles(ctx, 1)
+	if err != nil || len(got) != len(want) || got[0].Content.Notes != want[0].Content.Notes {
+		t.Fatalf("profiles after rotation: %v", err)
+	}
+	if _, err := db.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// markerDB loads the demo, writes a distinct marker into every sealed field
+// (every profile field and meeting notes of every audience) and returns the
+// database's path, the markers and the master key. The store is closed.
+func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(dir, "parley.db")
+	key := seal.GenerateMasterKey()
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Load(ctx, db, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	var markers []string
+	mark := func(what string) string {
+		m := fmt.Sprintf("ZQX%04dMARK-%s", len(markers), what)
+		markers = append(markers, m)
+		return m
+	}
+	tracks, _, err := db.FindTracks(ctx, parley.TrackFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range tracks {
+		ps, err := db.FindProfiles(ctx, tr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			c := p.Content
+			c.Notes = mark("notes")
+			// Numbers carry no text: give the reservation a distinctive
+			// value whose JSON form is searched for too.
+			c.Reservation = 0.1 + float64(len(markers))*0.000123457
+			markers = append(markers, fmt.Sprint(c.Reservation))
+			p2 := &parley.Profile{TrackID: p.TrackID, PartyID: p.PartyID, Content: c}
+			if err := db.PutProfile(ctx, p2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ms, _, err := db.FindMeetings(ctx, parley.MeetingFilter{TrackID: tr.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			for _, a := range []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators} {
+				n := &parley.MeetingNote{MeetingID: m.ID, Kind: parley.NoteMinutes, Audience: a, Text: mark("note")}
+				if err := db.CreateNote(ctx, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return path, markers, key
+}
+
+// TestMarkersNeverStored is the proof that no sealed value reaches the
+// database file, its WAL and shared memory, or a backup, in plaintext.
+func TestMarkersNeverStored(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	// Keep a store open so that the WAL holds recent pages when searched.
+	path, markers, key := markerDB(t, dir)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	backup := filepath.Join(dir, "backup.db")
+	if err := sqlite.Backup(ctx, path, backup); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{path, path + "-wal", path + "-shm", backup}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range markers {
+			if bytes.Contains(b, []byte(m)) || bytes.Contains(b, []byte("ZQX0")) {
+				t.Errorf("%s holds the marker %s in plaintext", filepath.Base(f), m)
+			}
+		}
+	}
+	// And the markers do come back through the store.
+	ps, err := db.FindProfiles(ctx, 1)
+	if err != nil || len(ps) == 0 || !strings.HasPrefix(ps[0].Content.Notes, "ZQX") {
+		t.Fatalf("profiles do not read back: %v", err)
+	}
+	if _, err := db.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// edit is one change made behind the application's back.
+type edit struct {
+	kind string
+	sql  string
+	args []any
+	// what the report must name
+	want string
+}
+
+// TestTamperingDetected makes 1,000 random edits directly in the database
+// file, one per fresh copy, and checks that VerifyAudit detects each and
+// names the record it hit.
+func TestTamperingDetected(t *testing.T) {
+	n := 1000
+	if testing.Short() {
+		n = 100
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	path, _, key := markerDB(t, dir)
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	if err := raw.QueryRow(`SELECT size FROM audit_log`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	profiles := queryStrings(t, raw, `SELECT track_id || '/' || party_id || '/' || version FROM profiles`)
+	notes := queryStrings(t, raw, `SELECT id FROM meeting_notes`)
+	raw.Close()
+	orig := fileBytes(t, path)
+	rng := rand.New(rand.NewPCG(7, 7))
+	counts := map[string]int{}
+	for i := range n {
+		e := randomEdit(rng, size, profiles, notes)
+		counts[e.kind]++
+		copyPath := filepath.Join(dir, fmt.Sprintf("copy%d.db", i%4))
+		os.Remove(copyPath + "-wal")
+		os.Remove(copyPath + "-shm")
+		if err := os.WriteFile(copyPath, orig, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		w, err := sql.Open("sqlite", "file:"+copyPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.Exec(e.sql, e.args...)
+		if err != nil {
+			t.Fatalf("edit %d (%s): %v", i, e.kind, err)
+		}
+		w.Close()
+		if n, _ := res.RowsAffected(); n == 0 {
+			t.Fatalf("edit %d (%s) changed nothing", i, e.kind)
+		}
+		db, err := sqlite.Open(ctx, copyPath, sqlite.MasterKey(key), sqlite.ReadOnly())
+		if err != nil {
+			// Tampering with the keys themselves is caught at open.
+			if strings.Contains(err.Error(), e.want) {
+				continue
+			}
+			t.Fatalf("edit %d (%s): open: %v", i, e.kind, err)
+		}
+		_, err = db.VerifyAudit(ctx)
+		db.Close()
+		if !errors.Is(err, ledger.ErrVerify) {
+			t.Fatalf("edit %d (%s) not detected: %v", i, e.kind, err)
+		}
+		if !strings.Contains(err.Error(), e.want) {
+			t.Fatalf("edit %d (%s): report %q does not name %q", i, e.kind, err, e.want)
+		}
+	}
+	t.Logf("edits: %v", counts)
+}
+
+func queryStrings(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
+	idx := rng.Int64N(size)
+	entry := fmt.Sprintf("audit entry %d", idx)
+	switch k := rng.IntN(11); k {
+	case 0: // a byte of a profile's ciphertext
+		p := profiles[rng.IntN(len(profiles))]
+		pos := rng.IntN(60)
+		return edit{"flip profile byte", `UPDATE profiles SET content = CAST(substr(content, 1, $1) || CASE WHEN substr(content, $1 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || substr(content, $1 + 2) AS BLOB)
+			WHERE track_id || '/' || party_id || '/' || version = $2`,
+			[]any{pos, p}, "profiles record " + p}
+	case 1: // a byte of a note's ciphertext, by XOR via randomblob retry-free trick: append and cut
+		id := notes[rng.IntN(len(notes))]
+		return edit{"truncate note", `UPDATE meeting_notes SET text = substr(text, 1, length(text) - 1) WHERE id = $1`, []any{id}, "meeting_notes record " + id}
+	case 2: // a ciphertext moved to another row
+		a, b := profiles[rng.IntN(len(profiles))], profiles[rng.IntN(len(profiles))]
+		for a == b {
+			b = profiles[rng.IntN(len(profiles))]
+		}
+		return edit{"move profile ciphertext", `UPDATE profiles SET content = (SELECT content FROM profiles WHERE track_id || '/' || party_id || '/' || version = $1)
+			WHERE track_id || '/' || party_id || '/' || version = $2`, []any{a, b}, "profiles record " + b}
+	case 3: // a note's ciphertext moved to another note
+		a, b := notes[rng.IntN(len(notes))], notes[rng.IntN(len(notes))]
+		for a == b {
+			b = notes[rng.IntN(len(notes))]
+		}
+		return edit{"move note ciphertext", `UPDATE meeting_notes SET text = (SELECT text FROM meeting_notes WHERE id = $1) WHERE id = $2`, []any{a, b}, "meeting_notes record " + b}
+	case 4: // a byte of an audit entry: its index, time, previous
+		// checkpoint, digest, actor, action or object (the leaf data)
+		pos := rng.IntN(80)
+		return edit{"audit entry byte", `UPDATE audit_entries SET leaf = CAST(substr(leaf, 1, $2 % length(leaf)) || CASE WHEN substr(leaf, $2 % length(leaf) + 1, 1) = x'41' THEN x'42' ELSE x'41' END || substr(leaf, $2 % length(leaf) + 2) AS BLOB) WHERE idx = $1`,
+			[]any{idx, pos}, entry}
+	case 5: // a deleted entry
+		return edit{"delete entry", `DELETE FROM audit_entries WHERE idx = $1`, []any{idx}, "audit entry " + fmt.Sprint(idx)}
+	case 6: // two entries swapped
+		j := idx
+		for j == idx {
+			j = rng.Int64N(size)
+		}
+		lo := min(idx, j)
+		return edit{"swap entries", fmt.Sprintf(`UPDATE audit_entries SET idx = -1 WHERE idx = %[1]d; UPDATE audit_entries SET idx = %[1]d WHERE idx = %[2]d; UPDATE audit_entries SET idx = %[2]d WHERE idx = -1`, idx, j), nil, "audit entry " + fmt.Sprint(lo)}
+	case 9: // a byte of a wrapped track key: no sealed field of it opens
+		track := strings.SplitN(profiles[rng.IntN(len(profiles))], "/", 2)[0]
+		return edit{"flip track key", `UPDATE track_keys SET wrapped = CAST(substr(wrapped, 1, 10) || CASE WHEN substr(wrapped, 11, 1) = x'00' THEN x'01' ELSE x'00' END || substr(wrapped, 12) AS BLOB) WHERE track_id = $1`,
+			[]any{track}, "track_keys record " + track}
+	case 10: // a track key emptied, as if shredded, without the ledger saying so
+		track := strings.SplitN(profiles[rng.IntN(len(profiles))], "/", 2)[0]
+		return edit{"empty track key", `UPDATE track_keys SET wrapped = x'' WHERE track_id = $1`, []any{track}, "track_keys record " + track}
+	case 7: // a stored hash altered
+		pos := rng.IntN(32)
+		return edit{"stored hash byte", `UPDATE audit_entries SET hashes = CAST(substr(hashes, 1, $2) || CASE WHEN substr(hashes, $2 + 1, 1) = x'41' THEN x'42' ELSE x'41' END || substr(hashes, $2 + 2) AS BLOB) WHERE idx = $1`,
+			[]any{idx, pos}, entry}
+	default: // a profile byte flipped at the end (the tag)
+		p := profiles[rng.IntN(len(profiles))]
+		return edit{"profile tag", `UPDATE profiles SET content = CAST(substr(content, 1, length(content) - 1) || CASE WHEN substr(content, -1) = x'00' THEN x'01' ELSE x'00' END AS BLOB)
+			WHERE track_id || '/' || party_id || '/' || version = $1`, []any{p}, "profiles record " + p}
+	}
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"encoding/base64"
+	"fmt"
+	"testing"
+
+	"github.com/parley-talks/parley"
+	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
+)
+
+// TestNotesAndAuditProofs exercises the routes of notes.go and audit.go:
+// sealed notes by audience, and inclusion and consistency proofs that an
+// independent implementation (transparency-dev/merkle) verifies.
+func TestNotesAndAuditProofs(t *testing.T) {
+	for _, b := range testBackends {
+		t.Run(b.name, func(t *testing.T) {
+			a := b.open(t)
+			f := a.seed()
+			notes := fmt.Sprintf("/api/v1/meetings/%d/notes", f.meeting.ID)
+			var plenary, mediators parley.MeetingNote
+			a.call("POST", notes, map[string]any{"kind": "minutes", "audience": "plenary", "text": "agreed to meet again"}, 201, &plenary)
+			a.call("POST", notes, map[string]any{"kind": "caucus", "audience": "mediators", "text": "the mediators' own view"}, 201, &mediators)
+			a.call("POST", notes, map[string]any{"kind": "caucus", "audience": "nobody", "text": "x"}, 400, nil)
+			var list List[*parley.MeetingNote]
+			a.call("GET", notes, nil, 200, &list)
+			if list.Total != 2 || list.Items[1].Text != "the mediators' own view" {
+				t.Fatalf("notes for a mediator: %+v", list)
+			}
+			// An observer of the track reads the plenary minutes only.
+			obs := a.createTestUser("observer@example.org", "Observer", false)
+			a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/members", f.track.ID), map[string]any{"user_id": obs.ID, "role": "observer"}, 201, nil)
+			admin := a.token
+			a.token = a.signIn("observer@example.org", testPassword)
+			a.call("GET", notes, nil, 200, &list)
+			if list.Total != 1 || list.Items[0].ID != plenary.ID {
+				t.Errorf("notes for an observer: %+v", list)
+			}
+			a.call("GET", fmt.Sprintf("/api/v1/notes/%d", mediators.ID), nil, 404, nil)
+			a.call("GET", fmt.Sprintf("/api/v1/notes/%d", plenary.ID), nil, 200, nil)
+			a.call("POST", notes, map[string]any{"kind": "minutes", "audience": "plenary", "text": "x"}, 403, nil)
+			a.token = admin
+
+			// Proofs.
+			var sizes []int64
+			a.call("GET", "/api/v1/audit/checkpoints", nil, 200, &sizes)
+			if len(sizes) == 0 {
+				t.Fatal("no checkpoint")
+			}
+			var inc parley.InclusionProof
+			a.call("GET", "/api/v1/audit/entries/1/proof", nil, 200, &inc)
+			if err := proof.VerifyInclusion(rfc6962.DefaultHasher, 1, uint64(inc.TreeSize), unb64(t, inc.LeafHash), unb64s(t, inc.Proof), unb64(t, inc.Root)); err != nil {
+				t.Errorf("inclusion proof: %v", err)
+			}
+			last := sizes[len(sizes)-1]
+			var con parley.ConsistencyProof
+			a.call("GET", fmt.Sprintf("/api/v1/audit/consistency?old=%d&new=%d", sizes[0], last), nil, 200, &con)
+			if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(con.OldSize), uint64(con.NewSize), unb64s(t, con.Proof), unb64(t, con.OldRoot), unb64(t, con.NewRoot)); err != nil {
+				t.Errorf("consistency proof: %v", err)
+			}
+			a.call("GET", "/api/v1/audit/entries/-1/proof", nil, 400, nil)
+			a.call("GET", "/api/v1/audit/entries/999999/proof", nil, 404, nil)
+			a.call("GET", "/api/v1/audit/consistency?old=1", nil, 400, nil)
+		})
+	}
+}
+
+func unb64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func unb64s(t *testing.T, ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = unb64(t, s)
+	}
+	return out
+}

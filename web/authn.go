@@ -1,0 +1,319 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+)
+
+// # Signing in
+//
+// A client signs in with POST /api/v1/sessions and an email and password,
+// and gets a session: a 256-bit random secret (password.NewToken) that the
+// server stores only as its SHA-256, with an idle expiry
+// (SessionIdleTimeout, moved forward by use) and an absolute one
+// (SessionMaxAge). An API client sends the secret as
+// "Authorization: Bearer <secret>"; a browser gets it in an HttpOnly,
+// SameSite=Strict cookie (Secure over TLS). Every sign-in makes a new
+// session with a new secret, and ends the session of the cookie the
+// request came with, so a secret planted before sign-in (session fixation)
+// is worth nothing after it. API tokens (POST /api/v1/tokens, `parley token
+// create`) are bearer secrets of the same form that do not expire until
+// revoked.
+//
+// # CSRF
+//
+// A request authenticated by the cookie that may change something (any
+// method but GET, HEAD and OPTIONS) must carry the session's CSRF token in
+// the X-CSRF-Token header (pages: the csrf_token form field, checked by the
+// page handler with checkCSRFToken). The token is HMAC-SHA256 keyed with the
+// session's secret, so it needs no storage, differs per session, and cannot
+// be computed by a page that cannot read the HttpOnly cookie. In addition a
+// browser's Sec-Fetch-Site must be same-origin (or none) and an Origin
+// header, if sent, must name this host. Bearer requests need neither: a
+// browser never adds an Authorization header on its own.
+//
+// # Every request
+//
+// Authenticate costs one indexed read of the session (or token) by the
+// hash of its secret, one of the user and one of the user's grants; no
+// argon2id. The caller is built afresh each time, so a disabled account, a
+// revoked token or a withdrawn grant takes effect with the next request.
+
+const (
+	// SessionCookieName is the cookie that carries a browser's session.
+	SessionCookieName = "parley_session"
+	// CSRFHeader carries the CSRF token of a cookie-signed request.
+	CSRFHeader = "X-CSRF-Token"
+	// CSRFFormField carries the CSRF token of a page's form.
+	CSRFFormField = "csrf_token"
+
+	// csrfLabel is the message the CSRF token is the HMAC of.
+	csrfLabel = "parley csrf token v1"
+	// dummyPassword is verified against the dummy hash when no account
+	// matches, so that an unknown email costs what a wrong password does.
+	dummyPassword = "parley dummy password for unknown accounts"
+)
+
+// Refusals of Authenticate. One message for every bad credential, so that
+// the answer does not say whether a session expired, a token was revoked or
+// an account was disabled.
+var (
+	errSignInFirst   = parley.Errorf(parley.EUNAUTHORIZED, "", "sign in first: send Authorization: Bearer <token>, or the session cookie")
+	errBadCredential = parley.Errorf(parley.EUNAUTHORIZED, "", "the session or token is not valid (signed out, expired or revoked); sign in again")
+	errBadAuthHeader = parley.Errorf(parley.EUNAUTHORIZED, "", "the Authorization header must be \"Bearer <token>\"")
+)
+
+// AuthConfig is what an Auth needs.
+type AuthConfig struct {
+	Store parley.Store
+	// Now is the clock of sessions and throttling; nil means time.Now.
+	// Tests move it to expire sessions and locks.
+	Now func() time.Time
+	// PasswordParams are the argon2id parameters of the passwords the API
+	// sets, of rehashing at sign-in, and of the dummy hash that unknown
+	// accounts are verified against. Zero means password.DefaultParams.
+	PasswordParams password.Params
+	// SecureCookies marks the session cookie Secure on plain-HTTP
+	// requests too: set it behind a proxy that terminates TLS. Over TLS
+	// the cookie is always Secure.
+	SecureCookies bool
+	// Logger receives sign-in events (user ids, never secrets); nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+// Auth is Parley's Authenticator: sessions, API tokens and the sign-in
+// throttle. Pass it as Config.Authenticator; the server's session and token
+// routes use it.
+type Auth struct {
+	store         parley.Store
+	now           func() time.Time
+	params        password.Params
+	secureCookies bool
+	log           *slog.Logger
+	throttle      *loginThrottle
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+var _ Authenticator = (*Auth)(nil)
+
+// NewAuth returns an Auth over cfg.Store.
+func NewAuth(cfg AuthConfig) (*Auth, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: auth: no store")
+	}
+	a := &Auth{store: cfg.Store, now: cfg.Now, params: cfg.PasswordParams, secureCookies: cfg.SecureCookies,
+		log: cfg.Logger, throttle: newLoginThrottle()}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.params == (password.Params{}) {
+		a.params = password.DefaultParams
+	}
+	if err := a.params.Validate(); err != nil {
+		return nil, fmt.Errorf("web: auth: password parameters: %w", err)
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	return a, nil
+}
+
+// credentialKind says how a request proved who it is.
+type credentialKind int
+
+const (
+	bySessionBearer credentialKind = iota + 1
+	bySessionCookie
+	byToken
+)
+
+// credential is how the request was signed: kept in the context for
+// sign-out and the token routes. It never leaves the server.
+type credential struct {
+	kind      credentialKind
+	sessionID int64
+	tokenID   int64
+}
+
+type credentialKey struct{}
+
+func credentialFrom(ctx context.Context) credential {
+	c, _ := ctx.Value(credentialKey{}).(credential)
+	return c
+}
+
+// Authenticate establishes the caller of every route but the public ones:
+// the user of the session or token the request carries, with its grants.
+func (a *Auth) Authenticate(r *http.Request, route RouteInfo) (context.Context, error) {
+	if route.Policy == PolicyPublic {
+		return r.Context(), nil
+	}
+	secret, fromCookie, err := secretOf(r)
+	if err != nil {
+		return nil, err
+	}
+	// Lookups run with the request's own context, which carries no caller:
+	// the store answers them as the trusted system.
+	ctx := r.Context()
+	now := a.now()
+	cred, userID, err := a.lookUp(ctx, secret, fromCookie, now)
+	if err != nil {
+		return nil, err
+	}
+	if cred.kind == bySessionCookie && !safeMethod(r.Method) {
+		if err := checkCSRF(r, secret, r.Header.Get(CSRFHeader)); err != nil {
+			return nil, err
+		}
+	}
+	caller, err := a.callerOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ctx = context.WithValue(ctx, credentialKey{}, cred)
+	return parley.NewContextWithCaller(ctx, caller), nil
+}
+
+// secretOf returns the secret of the request's Authorization header or,
+// without one, of its session cookie.
+func secretOf(r *http.Request) (secret string, fromCookie bool, err error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, rest, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return "", false, errBadAuthHeader
+		}
+		return strings.TrimSpace(rest), false, nil
+	}
+	if c, err := r.Cookie(SessionCookieName); err == nil && c.Value != "" {
+		return c.Value, true, nil
+	}
+	return "", false, errSignInFirst
+}
+
+// lookUp finds the live session or token whose secret is secret; cookies
+// carry sessions only.
+func (a *Auth) lookUp(ctx context.Context, secret string, fromCookie bool, now time.Time) (credential, int64, error) {
+	if !password.IsToken(secret) {
+		return credential{}, 0, errBadCredential
+	}
+	h := password.HashToken(secret)
+	sess, err := a.store.FindSessionByHash(ctx, h[:])
+	switch {
+	case err == nil:
+		if sess.Expired(now) {
+			if err := a.store.DeleteSession(ctx, sess.ID); err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+				a.log.LogAttrs(ctx, slog.LevelWarn, "delete expired session", slog.String("error", err.Error()))
+			}
+			return credential{}, 0, errBadCredential
+		}
+		if now.Sub(sess.LastSeenAt) >= SessionTouchInterval {
+			// A failed touch (a locked or read-only database) must not
+			// fail a read; the session merely looks idle a little longer.
+			if err := a.store.TouchSession(ctx, sess.ID, now, now.Add(SessionIdleTimeout)); err != nil {
+				a.log.LogAttrs(ctx, slog.LevelDebug, "touch session", slog.String("error", err.Error()))
+			}
+		}
+		kind := bySessionBearer
+		if fromCookie {
+			kind = bySessionCookie
+		}
+		return credential{kind: kind, sessionID: sess.ID}, sess.UserID, nil
+	case parley.ErrorCode(err) != parley.ENOTFOUND:
+		return credential{}, 0, err
+	case fromCookie:
+		return credential{}, 0, errBadCredential
+	}
+	tok, err := a.store.FindTokenByHash(ctx, h[:])
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return credential{}, 0, errBadCredential
+	}
+	if err != nil {
+		return credential{}, 0, err
+	}
+	if tok.RevokedAt != nil || !password.TokenMatches(secret, tok.SecretHash) {
+		return credential{}, 0, errBadCredential
+	}
+	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= SessionTouchInterval {
+		if err := a.store.TouchToken(ctx, tok.ID, now); err != nil {
+			a.log.LogAttrs(ctx, slog.LevelDebug, "touch token", slog.String("error", err.Error()))
+		}
+	}
+	return credential{kind: byToken, tokenID: tok.ID}, tok.UserID, nil
+}
+
+// callerOf builds the caller: the user, refused if disabled, and its grants.
+func (a *Auth) callerOf(ctx context.Context, userID int64) (*parley.Caller, error) {
+	u, err := a.store.FindUserByID(ctx, userID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, errBadCredential
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, errBadCredential
+	}
+	grants, err := a.store.FindMembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &parley.Caller{User: u, Grants: grants}, nil
+}
+
+func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }
+
+// csrfToken is the CSRF token of the session whose secret is secret:
+// base64url(HMAC-SHA256(secret, csrfLabel)).
+func csrfToken(secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(csrfLabel))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF refuses a cookie-signed request that changes something unless
+// it comes from this origin and carries the session's CSRF token (from the
+// header, or for pages the form field).
+func checkCSRF(r *http.Request, secret, token string) error {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return parley.Errorf(parley.EFORBIDDEN, "", "a cross-site request may not use the session cookie")
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || u.Host != r.Host {
+			return parley.Errorf(parley.EFORBIDDEN, "", "a request from another origin may not use the session cookie")
+		}
+	}
+	want := csrfToken(secret)
+	if subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
+		return parley.Errorf(parley.EFORBIDDEN, "", "a request signed by the session cookie that changes something must carry the session's CSRF token in the %s header", CSRFHeader)
+	}
+	return nil
+}
+
+// dummyHash is a hash of the configured cost, computed once.
+func (a *Auth) dummyHash() string {
+	a.dummyOnce.Do(func() {
+		h, err := password.Hash(dummyPassword, a.params)
+		if err != nil {
+			panic("web: dummy password hash: " + err.Error()) // the parameters were validated in NewAuth
+		}
+		a.dummy = h
+	})
+	return a.dummy
+}

@@ -1,0 +1,285 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive Debian's chromium (headless) through chromedp
+// against the real server with the demo loaded. They run when
+// PARLEY_TEST_BROWSER names the browser binary, or is 1 to look for
+// chromium on the PATH; CI sets it (.ci/run). Screenshots of every page for
+// every role go to PARLEY_SCREENSHOTS if set, else to the test's temporary
+// folder.
+
+// browserBinary returns the browser to drive, or skips the test.
+func browserBinary(t *testing.T) string {
+	t.Helper()
+	v := os.Getenv("PARLEY_TEST_BROWSER")
+	if v == "" {
+		t.Skip("browser tests are off; set PARLEY_TEST_BROWSER=1 (chromium on the PATH) or to the browser's path, e.g. after apt-get install -y chromium")
+	}
+	if v == "1" || v == "true" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				return p
+			}
+		}
+		t.Fatal("PARLEY_TEST_BROWSER=1 but no chromium on the PATH; apt-get install -y chromium")
+	}
+	return v
+}
+
+// newBrowser starts a headless chromium with a fresh profile that reaches
+// nothing but the test server, and collects the page's console errors,
+// exceptions, browser log errors and CSP violations.
+func newBrowser(t *testing.T) (context.Context, *pageProblems) {
+	bin := browserBinary(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	// CSP violations also reach the console as errors; this listener makes
+	// sure that one the browser reports only as an event is seen too.
+	if _, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `document.addEventListener("securitypolicyviolation", function (e) {
+			console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
+		});`}); err != nil {
+		t.Fatal(err)
+	}
+	p := &pageProblems{}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException ||
+				strings.Contains(m.Text, "Content Security Policy") {
+				p.add(string(m.Type) + ": " + m.Text + " (" + m.URL + ")")
+			}
+		}
+	}()
+	return ctx, p
+}
+
+// pageProblems collects console errors, exceptions and CSP violations.
+type pageProblems struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (p *pageProblems) add(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.list = append(p.list, s)
+}
+
+func (p *pageProblems) take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.list
+	p.list = nil
+	return out
+}
+
+// TestBrowser signs in as every demo account in a real browser, visits
+// every page it can reach, checks what it must and must not see, saves a
+// screenshot of each page, and runs a live what-if as the mediator.
+func TestBrowser(t *testing.T) {
+	browserBinary(t)
+	d := newDesk(t)
+	shots := os.Getenv("PARLEY_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	for _, acc := range deskAccounts {
+		t.Run(acc.email, func(t *testing.T) {
+			ctx, problems := newBrowser(t)
+			role := strings.TrimSuffix(acc.email, "@demo.parley")
+			err := chromedp.Do(ctx,
+				chromedp.Navigate(d.http.URL+"/map"),
+				chromedp.WaitVisible(chromedp.CSS(`#email`)),
+				chromedp.SendKeys(chromedp.CSS(`#email`), acc.email),
+				chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
+				chromedp.Submit(chromedp.CSS(`#password`)),
+				chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+			)
+			if err != nil {
+				t.Fatalf("sign in: %v", err)
+			}
+			// Visit every page reachable by links, breadth first.
+			seen := map[string]bool{}
+			queue := []string{"/map"}
+			for len(queue) > 0 {
+				path := queue[0]
+				queue = queue[1:]
+				if seen[path] {
+					continue
+				}
+				seen[path] = true
+				if err := chromedp.Do(ctx, chromedp.Navigate(d.http.URL+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href^='/']")).map(a => a.getAttribute("href"))`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range acc.never {
+					for _, s := range m.strings() {
+						if strings.Contains(html, s) {
+							t.Errorf("%s shows %s's sealed %q", path, m.party, s)
+						}
+					}
+				}
+				if strings.Contains(html, `class="error"`) {
+					t.Errorf("%s shows an error", path)
+				}
+				shot(t, ctx, filepath.Join(shots, role+strings.ReplaceAll(path, "/", "_")+".png"))
+				for _, l := range links {
+					if !strings.HasPrefix(l, "/static/") {
+						queue = append(queue, l)
+					}
+				}
+				for _, p := range problems.take() {
+					t.Errorf("%s: %s", path, p)
+				}
+			}
+			analysis := fmt.Sprintf("/tracks/%d/analysis", energy.ID)
+			if seen[analysis] != acc.mediator {
+				t.Errorf("analysis reached: %v, want %v", seen[analysis], acc.mediator)
+			}
+			if acc.mediator {
+				runWhatIf(t, ctx, d.http.URL+analysis, shots)
+			} else {
+				if err := chromedp.Do(ctx, chromedp.Navigate(d.http.URL+analysis), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+					t.Fatal(err)
+				}
+				text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(text, "not found") {
+					t.Errorf("a delegate's analysis page: %q", text)
+				}
+				time.Sleep(100 * time.Millisecond)
+				for _, p := range problems.take() {
+					// The browser logs the 404 this check asked for.
+					if !strings.Contains(p, "404") || !strings.Contains(p, analysis) {
+						t.Errorf("%s: %s", analysis, p)
+					}
+				}
+			}
+			time.Sleep(100 * time.Millisecond) // let the last console messages arrive
+			for _, p := range problems.take() {
+				t.Errorf("%s", p)
+			}
+		})
+	}
+}
+
+// runWhatIf moves the first party's reservation in the live what-if, and
+// checks that the plot and the zone change without a page load.
+func runWhatIf(t *testing.T, ctx context.Context, url, shots string) {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#plot svg`))); err != nil {
+		t.Fatal(err)
+	}
+	before, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`#plot`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoneBefore, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#zone-size`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(function () {
+		window.__parleyMark = 1;
+		var r = document.querySelector("#whatif input[type=range]");
+		r.focus();
+		r.value = "0.6";
+		r.dispatchEvent(new Event("input", {bubbles: true}));
+		return 1;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	after := before
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && after == before; {
+		time.Sleep(50 * time.Millisecond)
+		if after, err = chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`#plot`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after == before {
+		t.Fatal("the plot did not change after moving a reservation value")
+	}
+	mark, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__parleyMark || 0`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mark != 1 {
+		t.Error("the what-if reloaded the page")
+	}
+	zoneAfter, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#zone-size`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zoneAfter == zoneBefore {
+		t.Errorf("the zone did not change: %q", zoneAfter)
+	}
+	shot(t, ctx, filepath.Join(shots, "mediator_whatif.png"))
+}
+
+// shot saves a screenshot of the whole page.
+func shot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", path, err)
+		return
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/demo"
+	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/seal"
+	"github.com/parley-talks/parley/sqlite"
+)
+
+// The desk's tests run the real server over a real SQLite file with the
+// demo loaded, and sealed markers in the principals' profiles: distinctive
+// values that must appear on the pages of those who may read them and
+// nowhere else.
+
+// deskLogger receives the desk's logs; DESK_DEBUG=1 shows them.
+var deskLogger = func() *slog.Logger {
+	if os.Getenv("DESK_DEBUG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.DiscardHandler)
+}()
+
+const deskPassword = "demo desk password"
+
+// marker is a profile's distinctive sealed values.
+type marker struct {
+	party       string
+	weight      float64 // the first theme's weight
+	reservation float64
+	minUtility  float64 // a min_utility red line
+	note        string
+}
+
+// The markers: their decimal forms appear nowhere else in the demo.
+var (
+	uaMarker = marker{party: "Ukraine", weight: 0.3719, reservation: 0.0417, minUtility: 0.0283, note: "UA-SEALED-NOTE-7c1f"}
+	ruMarker = marker{party: "Russia", weight: 0.4631, reservation: 0.0523, minUtility: 0.0389, note: "RU-SEALED-NOTE-3e9a"}
+)
+
+// strings returns what a page must not show to anyone who may not read
+// the profile.
+func (m marker) strings() []string {
+	return []string{fmt.Sprint(m.weight), fmt.Sprint(m.reservation), fmt.Sprint(m.minUtility), m.note}
+}
+
+// desk is a running server with the demo.
+type desk struct {
+	t      *testing.T
+	store  parley.Store
+	srv    *Server
+	http   *httptest.Server
+	tracks map[string]*parley.Track // by title
+	party  map[string]int64         // by name
+}
+
+func newDesk(t testing.TB) *desk {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, ok := any(store).(parley.ProfileService); !ok {
+		t.Skip("the store keeps no sealed profiles yet")
+	}
+	if _, err := demo.Load(ctx, store, deskPassword); err != nil {
+		t.Fatal(err)
+	}
+	auth, err := NewAuth(AuthConfig{Store: store, PasswordParams: password.InsecureTestParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: store, Authenticator: auth, Logger: deskLogger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &desk{store: store, srv: srv, tracks: map[string]*parley.Track{}, party: map[string]int64{}}
+	if tt, ok := t.(*testing.T); ok {
+		d.t = tt
+	}
+	ts, _, err := store.FindTracks(ctx, parley.TrackFilter{Page: parley.Page{Limit: parley.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range ts {
+		d.tracks[tr.Title] = tr
+	}
+	ps, _, err := store.FindParties(ctx, parley.Page{Limit: parley.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		d.party[p.Name] = p.ID
+	}
+	d.seal(t, uaMarker)
+	d.seal(t, ruMarker)
+	d.http = httptest.NewServer(srv)
+	t.Cleanup(d.http.Close)
+	return d
+}
+
+// seal writes the marker into the party's profile on every track where it
+// has one, as the trusted system.
+func (d *desk) seal(t testing.TB, m marker) {
+	t.Helper()
+	ctx := context.Background()
+	ps := d.store.(parley.ProfileService)
+	for _, tr := range d.tracks {
+		p, err := ps.FindProfile(ctx, tr.ID, d.party[m.party])
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		themes, err := d.store.FindThemes(ctx, tr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := p.Content
+		c.Weights[sortedThemes(themes)[0].Name] = m.weight
+		c.Reservation = m.reservation
+		c.RedLines = append(c.RedLines, parley.RedLine{Kind: "min_utility", Min: m.minUtility})
+		c.Notes = m.note
+		if err := ps.PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: p.PartyID, Content: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// browser is a cookie-carrying client of the desk that sends what a
+// browser sends (Accept: text/html, Sec-Fetch-Site).
+type browser struct {
+	d      *desk
+	t      *testing.T
+	client *http.Client
+	csrf   string
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func (d *desk) signIn(t *testing.T, email string) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{d: d, t: t, client: &http.Client{Jar: jar}}
+	status, body := b.post("/signin", url.Values{"email": {email}, "password": {deskPassword}, "next": {"/map"}})
+	if status != http.StatusOK || !strings.Contains(body, "Map of the talks") {
+		t.Fatalf("sign in as %s: status %d\n%s", email, status, body)
+	}
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the map of %s carries no CSRF token", email)
+	}
+	b.csrf = m[1]
+	return b
+}
+
+func (b *browser) do(req *http.Request) (int, string) {
+	b.t.Helper()
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	req, err := http.NewRequest("GET", b.d.http.URL+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+// post sends a form; the CSRF token is added when the browser has one.
+func (b *browser) post(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	if b.csrf != "" && form.Get(CSRFFormField) == "" {
+		form.Set(CSRFFormField, b.csrf)
+	}
+	req, err := http.NewRequest("POST", b.d.http.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// api sends a JSON request with the session cookie and CSRF header.
+func (b *browser) api(method, path, body string) (int, string) {
+	b.t.Helper()
+	req, err := http.NewRequest(method, b.d.http.URL+path, strings.NewReader(body))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set(CSRFHeader, b.csrf)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/negotiation"
+)
+
+// deskRoutes are the rows of the route table for the mediator's desk: the
+// analysis and scenario API, and the pages with their assets. Pages are
+// documented in the OpenAPI document too, with their media type (media)
+// and form bodies, so that the one table describes everything the server
+// answers. Routes that need sealed profiles are served only when the store
+// keeps them (parley.ProfileService).
+func (s *Server) deskRoutes() []route {
+	const ok, created, seeOther = http.StatusOK, http.StatusCreated, http.StatusSeeOther
+	const html = "text/html"
+	routes := []route{
+		{method: "GET", pattern: "/static/desk.css", policy: PolicyPublic, id: "deskStylesheet", summary: "The pages' stylesheet",
+			handle: serveStatic("desk.css", "text/css; charset=utf-8"), status: ok, media: "text/css"},
+		{method: "GET", pattern: "/static/desk.js", policy: PolicyPublic, id: "deskScript", summary: "The pages' script (the live what-if)",
+			handle: serveStatic("desk.js", "text/javascript; charset=utf-8"), status: ok, media: "text/javascript"},
+		{method: "GET", pattern: "/static/favicon.svg", policy: PolicyPublic, id: "deskIcon", summary: "The pages' icon",
+			handle: serveStatic("favicon.svg", "image/svg+xml"), status: ok, media: "image/svg+xml"},
+		{method: "GET", pattern: "/signin", policy: PolicyPublic, id: "pageSignIn", summary: "Page: sign in",
+			handle: s.pageSignIn, status: ok, media: html},
+		{method: "POST", pattern: "/signin", policy: PolicyPublic, id: "pageSignInPost", summary: "Page: sign in with the form; sets the session cookie and redirects",
+			handle: s.pageSignInPost, body: typeOf[signInForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/signout", policy: PolicySignedIn, id: "pageSignOut", summary: "Page: sign out; ends the cookie's session and redirects to the sign-in page",
+			handle: s.pageSignOut, body: typeOf[csrfForm](), status: seeOther, media: html},
+		{method: "GET", pattern: "/map", policy: PolicySignedIn, id: "pageMap", summary: "Page: the map of every track the caller may see",
+			handle: s.pageMap, status: ok, media: html},
+		{method: "GET", pattern: "/tracks/{id}", policy: PolicyTrackReader, scope: scopeTrack, id: "pageTrack", summary: "Page: a track's timeline, members, themes and, for mediators, its actions",
+			handle: s.pageTrack, status: ok, media: html},
+		{method: "POST", pattern: "/tracks/{id}/transition", policy: PolicyTrackEditor, scope: scopeTrack, id: "pageTransition", summary: "Page form: move a track to a new status",
+			handle: s.pageTransition, body: typeOf[transitionForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/tracks/{id}/meetings", policy: PolicyTrackEditor, scope: scopeTrack, id: "pageAddMeeting", summary: "Page form: record a meeting of the track",
+			handle: s.pageAddMeeting, body: typeOf[meetingForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/tracks/{id}/events", policy: PolicyTrackEditor, scope: scopeTrack, id: "pageAddEvent", summary: "Page form: record an outside event linked to the track",
+			handle: s.pageAddEvent, body: typeOf[eventForm](), status: seeOther, media: html},
+
+		{method: "GET", pattern: "/api/v1/tracks/{id}/export", policy: PolicyTrackReader, scope: scopeTrack, id: "exportTrack", summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
+			handle: s.exportTrack, query: []queryParam{formatParam}, status: ok, resp: typeOf[scenarioFiles]()},
+	}
+	if _, has := s.store.(parley.ProfileService); !has {
+		return routes
+	}
+	return append(routes,
+		route{method: "GET", pattern: "/api/v1/tracks/{id}/analysis", policy: PolicyTrackReader, scope: scopeTrack, id: "getAnalysis", summary: "The analysis of a track from its sealed profiles (the `parley analyze --format json` shape): mediators only",
+			handle: s.getAnalysis, status: ok, resp: typeOf[negotiation.Report]()},
+		route{method: "POST", pattern: "/api/v1/tracks/{id}/analysis", policy: PolicyTrackReader, scope: scopeTrack, id: "whatIfAnalysis", summary: "What-if: the analysis with temporary changes (dropped red lines, other reservations); nothing is saved. Mediators only",
+			handle: s.postAnalysis, body: typeOf[whatIf](), status: ok, resp: typeOf[negotiation.Report]()},
+		route{method: "POST", pattern: "/api/v1/tracks/import", policy: PolicyAdmin, id: "importTrack", summary: "Import a scenario (GENIUS domain + profiles XML, as JSON or multipart/form-data, or Parley's scenario JSON) as a new track with one sealed profile per party",
+			handle: s.importTrack, body: typeOf[scenarioFiles](), status: created, resp: typeOf[importResult]()},
+
+		route{method: "GET", pattern: "/tracks/{id}/profiles", policy: PolicyTrackReader, scope: scopeTrack, id: "pageProfiles", summary: "Page: every profile of the track the caller may read, side by side",
+			handle: s.pageProfiles, status: ok, media: html},
+		route{method: "GET", pattern: "/tracks/{id}/profiles/{party_id}", policy: PolicyProfileReader, id: "pageProfile", summary: "Page: a party's profile editor (its delegates and the mediators)",
+			handle: s.pageProfile, status: ok, media: html},
+		route{method: "POST", pattern: "/tracks/{id}/profiles/{party_id}", policy: PolicyProfileEditor, id: "pageProfileSave", summary: "Page form: store a new version of a party's profile",
+			handle: s.pageProfileSave, body: typeOf[profileForm](), status: seeOther, media: html},
+		route{method: "GET", pattern: "/tracks/{id}/analysis", policy: PolicyTrackReader, scope: scopeTrack, id: "pageAnalysis", summary: "Page: the analysis of a track (mediators only)",
+			handle: s.pageAnalysis, status: ok, media: html},
+		route{method: "POST", pattern: "/tracks/{id}/analysis", policy: PolicyTrackReader, scope: scopeTrack, id: "pageWhatIf", summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
+			handle: s.pageWhatIf, body: typeOf[whatIfForm](), status: ok, media: html},
+		route{method: "POST", pattern: "/tracks/{id}/analysis/plot", policy: PolicyTrackReader, scope: scopeTrack, id: "pageWhatIfPlot", summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
+			handle: s.pageWhatIfPlot, body: typeOf[whatIfForm](), status: ok, media: html},
+	)
+}
