@@ -275,6 +275,9 @@ var dialect = sqlstore.Dialect{
 	},
 	IsForeignKey: func(err error) bool { return code(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY },
 	GroupCommit:  true,
+	// The driver parses every statement it is given as text; keep the
+	// known ones prepared (see package sqlstore).
+	CacheStatements: true,
 }
 
 func code(err error) int {

@@ -50,8 +50,10 @@ import (
 //
 // Authenticate costs one indexed read of the session (or token) by the
 // hash of its secret, one of the user and one of the user's grants; no
-// argon2id. The caller is built afresh each time, so a disabled account, a
-// revoked token or a withdrawn grant takes effect with the next request.
+// argon2id. What they found is cached (authcache.go) until a write of this
+// process that may change it — so a disabled account, a revoked token or a
+// withdrawn grant takes effect with the next request — and for at most
+// authCacheTTL, the staleness of such a change made by another process.
 
 const (
 	// SessionCookieName is the cookie that carries a browser's session.
@@ -106,6 +108,7 @@ type Auth struct {
 	secureCookies bool
 	log           *slog.Logger
 	throttle      *loginThrottle
+	cache         *authCache // nil: every request reads the store
 
 	dummyOnce sync.Once
 	dummy     string
@@ -119,7 +122,7 @@ func NewAuth(cfg AuthConfig) (*Auth, error) {
 		return nil, errors.New("web: auth: no store")
 	}
 	a := &Auth{store: cfg.Store, now: cfg.Now, params: cfg.PasswordParams, secureCookies: cfg.SecureCookies,
-		log: cfg.Logger, throttle: newLoginThrottle()}
+		log: cfg.Logger, throttle: newLoginThrottle(), cache: newAuthCache(cfg.Store)}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -169,22 +172,44 @@ func (a *Auth) Authenticate(r *http.Request, route RouteInfo) (context.Context, 
 	if err != nil {
 		return nil, err
 	}
+	if !password.IsToken(secret) {
+		return nil, errBadCredential
+	}
+	h := password.HashToken(secret)
 	// Lookups run with the request's own context, which carries no caller:
 	// the store answers them as the trusted system.
 	ctx := r.Context()
 	now := a.now()
-	cred, userID, err := a.lookUp(ctx, secret, fromCookie, now)
-	if err != nil {
-		return nil, err
+	var cred credential
+	var caller *parley.Caller
+	if e := a.cache.get(h, now); e != nil && !(fromCookie && e.token) {
+		cred, caller = e.cred, e.caller()
+		if !e.token {
+			cred.kind = bySessionBearer
+			if fromCookie {
+				cred.kind = bySessionCookie
+			}
+		}
+	} else {
+		gen := a.cache.generation() // before the reads: see authCache
+		var userID int64
+		var until time.Time
+		cred, userID, until, err = a.lookUp(ctx, h, secret, fromCookie, now)
+		if err != nil {
+			return nil, err
+		}
+		if caller, err = a.callerOf(ctx, userID); err != nil {
+			return nil, err
+		}
+		if ttl := now.Add(authCacheTTL); until.IsZero() || ttl.Before(until) {
+			until = ttl
+		}
+		a.cache.put(h, newAuthEntry(gen, until, cred, caller))
 	}
 	if cred.kind == bySessionCookie && !safeMethod(r.Method) {
 		if err := checkCSRF(r, secret, r.Header.Get(CSRFHeader)); err != nil {
 			return nil, err
 		}
-	}
-	caller, err := a.callerOf(ctx, userID)
-	if err != nil {
-		return nil, err
 	}
 	ctx = context.WithValue(ctx, credentialKey{}, cred)
 	return parley.NewContextWithCaller(ctx, caller), nil
@@ -206,13 +231,10 @@ func secretOf(r *http.Request) (secret string, fromCookie bool, err error) {
 	return "", false, errSignInFirst
 }
 
-// lookUp finds the live session or token whose secret is secret; cookies
-// carry sessions only.
-func (a *Auth) lookUp(ctx context.Context, secret string, fromCookie bool, now time.Time) (credential, int64, error) {
-	if !password.IsToken(secret) {
-		return credential{}, 0, errBadCredential
-	}
-	h := password.HashToken(secret)
+// lookUp finds the live session or token whose secret is secret and whose
+// SHA-256 is h; cookies carry sessions only. until is the session's next
+// expiry (zero for a token).
+func (a *Auth) lookUp(ctx context.Context, h [32]byte, secret string, fromCookie bool, now time.Time) (_ credential, userID int64, until time.Time, _ error) {
 	sess, err := a.store.FindSessionByHash(ctx, h[:])
 	switch {
 	case err == nil:
@@ -220,7 +242,7 @@ func (a *Auth) lookUp(ctx context.Context, secret string, fromCookie bool, now t
 			if err := a.store.DeleteSession(ctx, sess.ID); err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 				a.log.LogAttrs(ctx, slog.LevelWarn, "delete expired session", slog.String("error", err.Error()))
 			}
-			return credential{}, 0, errBadCredential
+			return credential{}, 0, time.Time{}, errBadCredential
 		}
 		if now.Sub(sess.LastSeenAt) >= SessionTouchInterval {
 			// A failed touch (a locked or read-only database) must not
@@ -233,28 +255,32 @@ func (a *Auth) lookUp(ctx context.Context, secret string, fromCookie bool, now t
 		if fromCookie {
 			kind = bySessionCookie
 		}
-		return credential{kind: kind, sessionID: sess.ID}, sess.UserID, nil
+		until := sess.ExpiresAt
+		if sess.IdleExpiresAt.Before(until) {
+			until = sess.IdleExpiresAt
+		}
+		return credential{kind: kind, sessionID: sess.ID}, sess.UserID, until, nil
 	case parley.ErrorCode(err) != parley.ENOTFOUND:
-		return credential{}, 0, err
+		return credential{}, 0, time.Time{}, err
 	case fromCookie:
-		return credential{}, 0, errBadCredential
+		return credential{}, 0, time.Time{}, errBadCredential
 	}
 	tok, err := a.store.FindTokenByHash(ctx, h[:])
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return credential{}, 0, errBadCredential
+		return credential{}, 0, time.Time{}, errBadCredential
 	}
 	if err != nil {
-		return credential{}, 0, err
+		return credential{}, 0, time.Time{}, err
 	}
 	if tok.RevokedAt != nil || !password.TokenMatches(secret, tok.SecretHash) {
-		return credential{}, 0, errBadCredential
+		return credential{}, 0, time.Time{}, errBadCredential
 	}
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= SessionTouchInterval {
 		if err := a.store.TouchToken(ctx, tok.ID, now); err != nil {
 			a.log.LogAttrs(ctx, slog.LevelDebug, "touch token", slog.String("error", err.Error()))
 		}
 	}
-	return credential{kind: byToken, tokenID: tok.ID}, tok.UserID, nil
+	return credential{kind: byToken, tokenID: tok.ID}, tok.UserID, time.Time{}, nil
 }
 
 // callerOf builds the caller: the user, refused if disabled, and its grants.

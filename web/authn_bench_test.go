@@ -14,7 +14,10 @@ import (
 // BenchmarkAuthenticate measures what signing a request costs: the lookup
 // of the session by the hash of its secret, of the user and of its grants —
 // no argon2id. (A session is touched at most once per SessionTouchInterval,
-// so the loop measures reads.) Bearer session and API token alike.
+// so the loop measures reads.) Bearer session and API token alike, each
+// from the caller cache (authcache.go: what every request but the first in
+// authCacheTTL pays) and uncached (the store's three reads: what the first
+// request after any write that may change a caller pays).
 func BenchmarkAuthenticate(b *testing.B) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"))
@@ -50,8 +53,16 @@ func BenchmarkAuthenticate(b *testing.B) {
 		b.Fatal(err)
 	}
 	info := RouteInfo{Method: "GET", Pattern: "/api/v1/users/me", Policy: PolicySignedIn}
-	for _, bc := range []struct{ name, secret string }{{"session", session}, {"token", token}} {
+	cache := auth.cache
+	for _, bc := range []struct {
+		name, secret string
+		cached       bool
+	}{{"session/cached", session, true}, {"token/cached", token, true}, {"session/uncached", session, false}, {"token/uncached", token, false}} {
 		b.Run(bc.name, func(b *testing.B) {
+			auth.cache = nil
+			if bc.cached {
+				auth.cache = cache
+			}
 			req := httptest.NewRequest("GET", "/api/v1/users/me", nil)
 			req.Header.Set("Authorization", "Bearer "+bc.secret)
 			b.ReportAllocs()

@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -23,6 +24,14 @@ import (
 const (
 	defaultAddr = "127.0.0.1:8080"
 	defaultDB   = "parley.db"
+
+	// serveGCPercent is the garbage collector's target for the server
+	// unless $GOGC says otherwise. A request allocates a few tens of KB and
+	// keeps none of it, while the live heap is a few MB, so the default of
+	// 100 runs a collection every few hundred requests; 400 cuts the
+	// collector's share of CPU by about a third for a heap that stays in
+	// the tens of MB (BENCHMARKS.md, "HTTP").
+	serveGCPercent = 400
 
 	// shutdownTimeout bounds how long a shutdown waits for requests in
 	// flight before it closes their connections.
@@ -83,6 +92,9 @@ type serveConfig struct {
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
+	if env.Getenv == nil || env.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
 	c := commands["serve"]
 	fs := c.flagSet(env)
 	var cfg serveConfig

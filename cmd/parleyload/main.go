@@ -6,7 +6,8 @@
 //
 // It refuses any address that is not loopback, stops after -n requests of
 // each kind or -max-time, whichever comes first, and prints throughput and
-// latency percentiles.
+// latency percentiles. -phase writes or -phase reads runs one phase only
+// (a server profile of one kind of request).
 //
 // Example:
 //
@@ -46,7 +47,11 @@ func run() error {
 	n := flag.Int("n", 50000, "requests of each kind (writes, then reads)")
 	conc := flag.Int("c", 32, "concurrent connections")
 	maxTime := flag.Duration("max-time", 30*time.Second, "stop each phase after this long")
+	only := flag.String("phase", "both", "phases to run: writes, reads or both")
 	flag.Parse()
+	if *only != "both" && *only != "writes" && *only != "reads" {
+		return fmt.Errorf("-phase %q: want writes, reads or both", *only)
+	}
 	u, err := url.Parse(*base)
 	if err != nil {
 		return err
@@ -76,9 +81,12 @@ func run() error {
 	}
 	read := func() (*http.Request, error) { return http.NewRequest("GET", path, nil) }
 	for _, ph := range []struct {
-		name string
-		req  func() (*http.Request, error)
-	}{{"sealed, audited writes (PUT profile)", write}, {"reads (GET profile)", read}} {
+		kind, name string
+		req        func() (*http.Request, error)
+	}{{"writes", "sealed, audited writes (PUT profile)", write}, {"reads", "reads (GET profile)", read}} {
+		if *only != "both" && *only != ph.kind {
+			continue
+		}
 		res := phase(client, token, *n, *conc, *maxTime, ph.req)
 		res.print(ph.name)
 	}

@@ -63,8 +63,11 @@ func (s *Store) readProfiles(ctx context.Context, trackID, partyID int64, latest
 		return nil, err
 	}
 	defer tx.Rollback()
-	if _, err := findTrackByID(ctx, tx, trackID, false); err != nil {
+	// Whether the track exists, not its columns: a read of the primary key.
+	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
 		return nil, err
+	} else if !ok {
+		return nil, notFound("track", trackID)
 	}
 	q := `SELECT track_id, party_id, version, content, updated_by, updated_at FROM profiles p WHERE track_id = $1`
 	args := []any{trackID}
@@ -149,9 +152,16 @@ func (s *Store) PutProfile(ctx context.Context, p *parley.Profile) (err error) {
 	if err != nil {
 		return fmt.Errorf("encode profile: %w", err)
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if _, err := findTrackByID(ctx, tx, p.TrackID, true); err != nil {
-			return err
+	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
+		// The track's row, locked (PostgreSQL), not its columns: this
+		// runs in SQLite's commit loop, one write after another.
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM tracks WHERE id = $1`+tx.d.ForUpdate, p.TrackID).Scan(&one)
+		if isNoRows(err) {
+			return notFound("track", p.TrackID)
+		}
+		if err != nil {
+			return fmt.Errorf("find track %d: %w", p.TrackID, err)
 		}
 		principal, err := count(ctx, tx, `SELECT count(*) FROM track_parties WHERE track_id = $1 AND party_id = $2 AND role = $3`,
 			p.TrackID, p.PartyID, parley.RolePrincipal)
@@ -161,7 +171,7 @@ func (s *Store) PutProfile(ctx context.Context, p *parley.Profile) (err error) {
 		if principal == 0 {
 			return parley.Errorf(parley.EINVALID, "party_id", "party %d is not a principal of track %d", p.PartyID, p.TrackID)
 		}
-		themes, err := findThemes(ctx, tx, []int64{p.TrackID})
+		themes, err := s.trackThemes(ctx, tx, p.TrackID)
 		if err != nil {
 			return err
 		}

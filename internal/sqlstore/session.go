@@ -43,7 +43,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *parley.Session) (err er
 	for _, t := range []*time.Time{&sess.CreatedAt, &sess.LastSeenAt, &sess.IdleExpiresAt, &sess.ExpiresAt} {
 		*t = normalTime(*t)
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := requireRef(ctx, tx, "users", "user_id", "user", sess.UserID); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (s *Store) FindSessionByHash(ctx context.Context, hash []byte) (_ *parley.S
 // absolute one.
 func (s *Store) TouchSession(ctx context.Context, id int64, seen, idleExpires time.Time) (err error) {
 	defer s.mapErr(&err, "touch session")
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1,
 			idle_expires_at = CASE WHEN $2 < expires_at THEN $2 ELSE expires_at END WHERE id = $3`,
 			micro(seen), micro(idleExpires), id)

@@ -48,6 +48,14 @@
 // data key of its own that the master key wraps (so rotation re-wraps it
 // too); the verifier key is stored in the clear.
 //
+// # Caches
+//
+// Three, each bounded and each invalidated by the writes that matter: the
+// unwrapped track keys (keys.go), the prepared statements of SQLite
+// (stmt.go), and under group commit the tracks' themes for profile
+// validation (theme_cache.go). AuthGeneration (write.go) tells a cache
+// outside the store, the web layer's callers, when to drop what it holds.
+//
 // # Errors
 //
 // Every error a caller can act on is a *parley.Error: EINVALID naming the
@@ -62,6 +70,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parley-talks/parley"
@@ -87,6 +96,10 @@ type Dialect struct {
 	// commit each (see Store.write). For SQLite, whose one writer
 	// connection serialises writes anyway and whose commit is an fsync.
 	GroupCommit bool
+	// CacheStatements keeps the statements of known queries prepared on
+	// each connection (stmt.go). For SQLite, whose driver otherwise
+	// parses every statement anew; pgx caches its own.
+	CacheStatements bool
 }
 
 // Store implements parley.Store over a reader and a writer handle.
@@ -94,12 +107,22 @@ type Store struct {
 	reader, writer *sql.DB
 	d              Dialect
 
+	// With Dialect.CacheStatements: the prepared statements of each
+	// handle (stmt.go); nil otherwise.
+	readStmts, writeStmts *stmtCache
+
 	// With group commit: the queue of writes, closed by Close, and the
 	// commit loop's end.
 	ops       chan *writeOp
 	quit      chan struct{}
 	loopDone  chan struct{}
 	closeOnce sync.Once
+
+	// gen is the generation of the caches (see AuthGeneration in
+	// write.go), and themes the cache of tracks' themes it guards
+	// (theme_cache.go).
+	gen    atomic.Uint64
+	themes themeCache
 
 	// Keys (see keys.go): the master key, nil when the store was opened
 	// without one, the cache of unwrapped track keys and the ledger's
@@ -113,6 +136,13 @@ var _ parley.Store = (*Store)(nil)
 // they may be the same handle. The Store owns both and closes them.
 func New(reader, writer *sql.DB, d Dialect) *Store {
 	s := &Store{reader: reader, writer: writer, d: d}
+	if d.CacheStatements {
+		s.writeStmts = newStmtCache(writer)
+		s.readStmts = s.writeStmts
+		if reader != writer {
+			s.readStmts = newStmtCache(reader)
+		}
+	}
 	if d.GroupCommit {
 		s.ops = make(chan *writeOp)
 		s.quit = make(chan struct{})
@@ -130,6 +160,10 @@ func (s *Store) Close() error {
 		s.closeOnce.Do(func() { close(s.quit) })
 		<-s.loopDone
 	}
+	s.writeStmts.close()
+	if s.readStmts != s.writeStmts {
+		s.readStmts.close()
+	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())
@@ -144,6 +178,12 @@ type Tx struct {
 	d     *Dialect
 	now   time.Time
 	store *Store // for the keys of audit appends (see audit.go)
+	// stmts are the prepared statements of the transaction's handle, or
+	// nil (stmt.go).
+	stmts *stmtCache
+	// dirty is set once a write of a group-commit batch that may change
+	// what the caches hold has run in the transaction.
+	dirty bool
 }
 
 func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
@@ -151,7 +191,7 @@ func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), store: s}, nil
+	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), store: s, stmts: s.writeStmts}, nil
 }
 
 func (s *Store) beginRead(ctx context.Context) (*Tx, error) {
@@ -159,7 +199,7 @@ func (s *Store) beginRead(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, d: &s.d, now: parley.Now()}, nil
+	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), stmts: s.readStmts}, nil
 }
 
 func commit(tx *Tx) error {

@@ -39,7 +39,7 @@ func (s *Store) CreateToken(ctx context.Context, t *parley.APIToken) (err error)
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := requireRef(ctx, tx, "users", "user_id", "user", t.UserID); err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (s *Store) findToken(ctx context.Context, where string, arg any, missing er
 // TouchToken records a use of the token.
 func (s *Store) TouchToken(ctx context.Context, id int64, used time.Time) (err error) {
 	defer s.mapErr(&err, "touch token")
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, micro(used), id)
 		return affectedOne(res, err, "token", id)
 	})

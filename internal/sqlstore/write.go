@@ -19,7 +19,29 @@ type writeOp struct {
 	ctx  context.Context
 	fn   func(context.Context, *Tx) error
 	done chan error
+	// keepsCaches marks a write that changes neither what authentication
+	// decides nor a track's themes (see writeKeepsCaches); every other
+	// write moves the store's generation once committed.
+	keepsCaches bool
 }
+
+// AuthGeneration is a number that changes after every committed write of
+// this Store that may change what authentication decides — a session
+// ended, a user disabled or changed, a grant made, changed or withdrawn, a
+// token revoked, a track deleted — before the write is acknowledged. A
+// cache of callers (package web) that notes the generation before it reads
+// and drops its entries once the generation moves never serves a caller
+// older than the last acknowledged write of this process. Writes by other
+// processes to the same database (the command line, other servers on a
+// shared PostgreSQL database) do not move it; such a cache must bound its
+// entries' age as well.
+//
+// Only writes that are known not to matter keep it (writeKeepsCaches: a
+// profile version, a session's or token's last use, a new session or
+// token); every other write moves it, so that a new write path is safe by
+// default. The store's own cache of tracks' themes (theme_cache.go) follows
+// the same number.
+func (s *Store) AuthGeneration() uint64 { return s.gen.Load() }
 
 // write runs fn in a write transaction and returns once the transaction is
 // committed (durably: see package sqlite) or rolled back. fn must use the
@@ -34,6 +56,17 @@ type writeOp struct {
 // context's error; once its write has started, it waits for the outcome, so
 // that an acknowledged write is always a committed one.
 func (s *Store) write(ctx context.Context, fn func(context.Context, *Tx) error) error {
+	return s.runWrite(ctx, fn, false)
+}
+
+// writeKeepsCaches is write for a change that alters neither what
+// authentication decides nor any track's themes, so it leaves
+// AuthGeneration alone.
+func (s *Store) writeKeepsCaches(ctx context.Context, fn func(context.Context, *Tx) error) error {
+	return s.runWrite(ctx, fn, true)
+}
+
+func (s *Store) runWrite(ctx context.Context, fn func(context.Context, *Tx) error, keepsCaches bool) error {
 	if s.ops == nil {
 		tx, err := s.beginWrite(ctx)
 		if err != nil {
@@ -43,12 +76,16 @@ func (s *Store) write(ctx context.Context, fn func(context.Context, *Tx) error) 
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
-		return commit(tx)
+		err = commit(tx)
+		if !keepsCaches {
+			s.gen.Add(1) // after the commit: see AuthGeneration
+		}
+		return err
 	}
 	// An interrupted statement inside a transaction can roll the whole
 	// transaction back, other callers' writes with it, so a started write
 	// runs to its end.
-	op := &writeOp{ctx: context.WithoutCancel(ctx), fn: fn, done: make(chan error, 1)}
+	op := &writeOp{ctx: context.WithoutCancel(ctx), fn: fn, done: make(chan error, 1), keepsCaches: keepsCaches}
 	select {
 	case s.ops <- op:
 	case <-ctx.Done():
@@ -80,7 +117,7 @@ func (s *Store) runBatch(first *writeOp) {
 		first.done <- fmt.Errorf("begin: %w", err)
 		return
 	}
-	tx := &Tx{Tx: sqlTx, d: &s.d, store: s}
+	tx := &Tx{Tx: sqlTx, d: &s.d, store: s, stmts: s.writeStmts}
 	// The first write needs no savepoint: if it fails, it is alone in the
 	// transaction.
 	if err := runOp(tx, first); err != nil {
@@ -127,6 +164,12 @@ func (s *Store) runBatch(first *writeOp) {
 		err = fmt.Errorf("commit: %w", err)
 	}
 	for _, op := range batch {
+		if !op.keepsCaches {
+			s.gen.Add(1) // after the commit, before any acknowledgement
+			break
+		}
+	}
+	for _, op := range batch {
 		op.done <- err
 	}
 }
@@ -157,5 +200,10 @@ func runOp(tx *Tx, op *writeOp) (err error) {
 		}
 	}()
 	tx.now = parley.Now()
+	if !op.keepsCaches {
+		// From here to the commit the batch's transaction may differ
+		// from what the caches hold (theme_cache.go).
+		tx.dirty = true
+	}
 	return op.fn(op.ctx, tx)
 }
