@@ -130,6 +130,12 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		printMainUsage(env.Stderr)
 		return 2
 	}
+	// "parley keys -h" asks for help before naming a subcommand: answer it
+	// here, so that commands with subcommands need not.
+	if len(args) > 1 && (args[1] == "-h" || args[1] == "--help" || args[1] == "help") {
+		fmt.Fprintln(env.Stdout, strings.TrimSpace(c.usage))
+		return 0
+	}
 	err := c.run(ctx, env, args[1:])
 	var ue *usageError
 	switch {
