@@ -242,3 +242,16 @@ func (s *Server) postAnalysis(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, a.Report)
 }
+
+// The analysis's JSON has members that are null when nothing is accepted
+// (the bargaining points, the zone's count when inexact, a blocker's
+// points); the OpenAPI document says so.
+func init() {
+	point := object{"oneOf": []any{ref("NegotiationPoint"), object{"type": "null"}}}
+	vector := object{"oneOf": []any{object{"type": "array", "items": object{"type": "number"}}, object{"type": "null"}}}
+	for _, f := range []string{"nash", "kalai_smorodinsky", "utilitarian", "maximin"} {
+		fieldSchemas["Report."+f] = point
+		fieldSchemas["Blocker."+f] = vector
+	}
+	fieldSchemas["Zone.count"] = object{"oneOf": []any{object{"type": "string"}, object{"type": "null"}}}
+}

@@ -151,6 +151,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.otherTok = tok.ID
 
 	table := m.expectations(main, other, otherTheme.ID, otherMeeting.ID, otherEvent.ID, freeEvent.ID, mainGrant, otherGrant)
+	m.deskExpectations(table, main, other) // the desk's forms and what-if: desk_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.routes {
 		key := rt.method + " " + rt.pattern
@@ -462,6 +463,45 @@ func (m *matrix) expectations(main, other, otherTheme, otherMeeting, otherEvent,
 			return ts
 		},
 		"GET /api/v1/audit/checkpoints": one("", "/api/v1/audit/checkpoints", nil, always(200)),
+		"GET /api/v1/audit/entries/{index}/proof": func() []target {
+			// One entry of each kind the ledger holds — of no track, and of
+			// each track and audience — found through the trusted context.
+			seen := map[string]bool{}
+			var ts []target
+			for i := int64(0); ; i++ {
+				p, err := m.a.store.ProveInclusion(m.ctx, i)
+				if err != nil {
+					break
+				}
+				e := p.Entry
+				kind := "no track"
+				if e.TrackID != nil {
+					kind = fmt.Sprintf("track %d, %s", *e.TrackID, e.Audience)
+				}
+				if seen[kind] {
+					continue
+				}
+				seen[kind] = true
+				ts = append(ts, target{name: "entry of " + kind, path: fmt.Sprintf("/api/v1/audit/entries/%d/proof", i), want: func(r *role) int {
+					if e.TrackID == nil && r.admin || e.TrackID != nil && r.reads(*e.TrackID, e.Audience) {
+						return 200
+					}
+					return 404
+				}})
+			}
+			if len(seen) < 4 {
+				panic(fmt.Sprintf("the ledger holds entries of only %d kinds", len(seen)))
+			}
+			return ts
+		},
+		"GET /api/v1/audit/consistency": func() []target {
+			sizes, err := m.a.store.AuditCheckpoints(m.ctx)
+			if err != nil || len(sizes) == 0 {
+				panic(fmt.Sprintf("checkpoints: %v %v", sizes, err))
+			}
+			path := fmt.Sprintf("/api/v1/audit/consistency?old=%d&new=%d", sizes[0], sizes[len(sizes)-1])
+			return []target{{name: "first to last checkpoint", path: path, want: always(200)}}
+		},
 
 		// Pages, as a script sees them (no Accept: text/html).
 		"GET /static/desk.css":      one("", "/static/desk.css", nil, always(200)),

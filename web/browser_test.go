@@ -21,8 +21,8 @@ import (
 // against the real server with the demo loaded. They run when
 // PARLEY_TEST_BROWSER names the browser binary, or is 1 to look for
 // chromium on the PATH; CI sets it (.ci/run). Screenshots of every page for
-// every role go to PARLEY_SCREENSHOTS if set, else to the test's temporary
-// folder.
+// every role go to PARLEY_SCREENSHOTS if set, else to the test's artifact
+// folder (t.ArtifactDir: kept with go test -artifacts -outputdir DIR).
 
 // browserBinary returns the browser to drive, or skips the test.
 func browserBinary(t *testing.T) string {
@@ -125,7 +125,7 @@ func TestBrowser(t *testing.T) {
 	d := newDesk(t)
 	shots := os.Getenv("PARLEY_SCREENSHOTS")
 	if shots == "" {
-		shots = t.TempDir()
+		shots = t.ArtifactDir() // kept with go test -artifacts -outputdir DIR
 	}
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestBrowser(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, m := range acc.never {
-					for _, s := range m.strings() {
+					for _, s := range d.secrets(m) {
 						if strings.Contains(html, s) {
 							t.Errorf("%s shows %s's sealed %q", path, m.party, s)
 						}
@@ -192,6 +192,8 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("analysis reached: %v, want %v", seen[analysis], acc.mediator)
 			}
 			if acc.mediator {
+				narrow(t, ctx, d.http.URL, []string{"/map", fmt.Sprintf("/tracks/%d", energy.ID), analysis,
+					fmt.Sprintf("/tracks/%d/profiles", energy.ID), fmt.Sprintf("/tracks/%d/profiles/%d", energy.ID, d.party["Ukraine"])}, shots)
 				runWhatIf(t, ctx, d.http.URL+analysis, shots)
 			} else {
 				if err := chromedp.Do(ctx, chromedp.Navigate(d.http.URL+analysis), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
@@ -217,6 +219,28 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s", p)
 			}
 		})
+	}
+}
+
+// narrow checks that the pages fit a 360 px wide phone: nothing scrolls
+// sideways but the tables' own scroll regions.
+func narrow(t *testing.T, ctx context.Context, base string, paths []string, shots string) {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740)); err != nil {
+		t.Fatal(err)
+	}
+	defer chromedp.Do(ctx, chromedp.ResetViewport())
+	for _, p := range paths {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if width > 360 {
+			t.Errorf("%s is %d px wide on a 360 px screen", p, width)
+		}
+		shot(t, ctx, filepath.Join(shots, "mediator_360"+strings.ReplaceAll(p, "/", "_")+".png"))
 	}
 }
 

@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parley-talks/parley"
@@ -66,6 +67,30 @@ type desk struct {
 	http   *httptest.Server
 	tracks map[string]*parley.Track // by title
 	party  map[string]int64         // by name
+
+	mu   sync.Mutex
+	hits map[string]bool // "METHOD pattern" of the routes that answered < 400
+
+	redLines map[string][]string // each party's red lines, in the pages' words
+}
+
+// secrets returns what no page may show to anyone who may not read the
+// party's profiles: the marker's values and the party's red lines (those
+// the other party does not share, word for word).
+func (d *desk) secrets(m marker) []string {
+	out := m.strings()
+	for _, l := range d.redLines[m.party] {
+		shared := false
+		for p, ls := range d.redLines {
+			for _, o := range ls {
+				shared = shared || (p != m.party && o == l)
+			}
+		}
+		if !shared {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func newDesk(t testing.TB) *desk {
@@ -90,7 +115,7 @@ func newDesk(t testing.TB) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &desk{store: store, srv: srv, tracks: map[string]*parley.Track{}, party: map[string]int64{}}
+	d := &desk{store: store, srv: srv, tracks: map[string]*parley.Track{}, party: map[string]int64{}, redLines: map[string][]string{}}
 	if tt, ok := t.(*testing.T); ok {
 		d.t = tt
 	}
@@ -110,9 +135,36 @@ func newDesk(t testing.TB) *desk {
 	}
 	d.seal(t, uaMarker)
 	d.seal(t, ruMarker)
-	d.http = httptest.NewServer(srv)
+	routes := http.NewServeMux()
+	for _, rt := range srv.Routes() {
+		routes.HandleFunc(rt.Method+" "+rt.Pattern, func(http.ResponseWriter, *http.Request) {})
+	}
+	d.hits = map[string]bool{}
+	d.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w}
+		srv.ServeHTTP(rec, r)
+		if _, pattern := routes.Handler(r); pattern != "" && rec.status < 400 {
+			d.mu.Lock()
+			d.hits[pattern] = true
+			d.mu.Unlock()
+		}
+	}))
 	t.Cleanup(d.http.Close)
 	return d
+}
+
+// admin makes an administrator account with the desk's password.
+func (d *desk) admin(t testing.TB) string {
+	t.Helper()
+	h, err := password.Hash(deskPassword, password.InsecureTestParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &parley.User{Email: "admin@desk.example.org", Name: "Desk admin", Admin: true, PasswordHash: h}
+	if err := d.store.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u.Email
 }
 
 // seal writes the marker into the party's profile on every track where it
@@ -138,6 +190,9 @@ func (d *desk) seal(t testing.TB, m marker) {
 		c.Reservation = m.reservation
 		c.RedLines = append(c.RedLines, parley.RedLine{Kind: "min_utility", Min: m.minUtility})
 		c.Notes = m.note
+		for _, rl := range c.RedLines {
+			d.redLines[m.party] = append(d.redLines[m.party], describeRedLine(rl))
+		}
 		if err := ps.PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: p.PartyID, Content: c}); err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/parley-talks/parley/negotiation"
 )
 
@@ -72,7 +73,7 @@ func TestDeskConfidentiality(t *testing.T) {
 				return out
 			}(), "\n")
 			for _, m := range acc.never {
-				for _, s := range m.strings() {
+				for _, s := range d.secrets(m) {
 					for path, body := range pages {
 						if strings.Contains(body, s) {
 							t.Errorf("%s shows %s's sealed %q on %s", acc.email, m.party, s, path)
@@ -81,7 +82,7 @@ func TestDeskConfidentiality(t *testing.T) {
 				}
 			}
 			for _, m := range acc.reads {
-				for _, s := range m.strings() {
+				for _, s := range d.secrets(m) {
 					if !strings.Contains(all, s) {
 						t.Errorf("%s never sees %s's %q, which it may read", acc.email, m.party, s)
 					}
@@ -162,6 +163,16 @@ func TestDeskAnalysisAPI(t *testing.T) {
 	if what.Reservation[0] != 0.99 || what.Nash != nil || *what.AgreementZone.Count != "0" {
 		t.Errorf("what-if with an unreachable reservation: d %v, nash %v, zone %v", what.Reservation, what.Nash, what.AgreementZone.Count)
 	}
+	// The answer, nulls included, is what the OpenAPI document says.
+	doc := loadOpenAPI(t, d.srv)
+	schema := doc.Paths.Value("/api/v1/tracks/{id}/analysis").Post.Responses.Status(200).Value.Content.Get("application/json").Schema.Value
+	var v any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil {
+		t.Errorf("the what-if's answer does not match the OpenAPI document: %v", err)
+	}
 	if again := get(); again.Reservation[0] != uaMarker.reservation {
 		t.Errorf("the what-if was saved: reservation %v", again.Reservation)
 	}
@@ -216,8 +227,9 @@ func TestDeskForms(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, "Desk test meeting") {
 		t.Errorf("add meeting: %d", status)
 	}
+	// A refused form comes back with its message, on the track's page.
 	status, body = med.post(tp+"/transition", url.Values{"to": {"active"}, "reason": {""}})
-	if status != http.StatusBadRequest && status != http.StatusConflict {
+	if (status != http.StatusBadRequest && status != http.StatusConflict) || !strings.Contains(body, `class="error"`) || !strings.Contains(body, "Mediator's actions") {
 		t.Errorf("a transition without reason: status %d", status)
 	}
 
@@ -256,6 +268,15 @@ func TestDeskSignIn(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin?next=%2Fmap" {
 		t.Errorf("not signed in: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	req, _ = http.NewRequest("GET", d.http.URL+"/", nil)
+	req.Header.Set("Accept", "text/html")
+	if resp, err = b.client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/map" {
+		t.Errorf("GET / from a browser: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	status, body := b.post("/signin", url.Values{"email": {"ua@demo.parley"}, "password": {"wrong"}})
 	if status != http.StatusUnauthorized || !strings.Contains(body, "the email or password is wrong") {

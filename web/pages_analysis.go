@@ -188,6 +188,9 @@ func (s *Server) pageAnalysis(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) pageWhatIf(w http.ResponseWriter, r *http.Request) error {
+	if err := mediatorInPath(r); err != nil {
+		return err
+	}
 	wi, err := readWhatIf(r)
 	if err != nil {
 		return err
@@ -196,11 +199,24 @@ func (s *Server) pageWhatIf(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) pageWhatIfPlot(w http.ResponseWriter, r *http.Request) error {
+	if err := mediatorInPath(r); err != nil {
+		return err
+	}
 	wi, err := readWhatIf(r)
 	if err != nil {
 		return err
 	}
 	return s.renderAnalysis(w, r, wi, "analysis#results")
+}
+
+// mediatorInPath answers 404 unless the caller mediates the track in the
+// path, before a form is read.
+func mediatorInPath(r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return requireMediator(r, id)
 }
 
 func (s *Server) renderAnalysis(w http.ResponseWriter, r *http.Request, wi *whatIf, tmpl string) error {

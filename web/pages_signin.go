@@ -73,6 +73,9 @@ func (s *Server) pageSignInPost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) pageSignOut(w http.ResponseWriter, r *http.Request) error {
+	if credentialFrom(r.Context()).kind != bySessionCookie {
+		return parley.Errorf(parley.EINVALID, "", "this page signs out a browser's session cookie; a script signs out with DELETE /api/v1/sessions/current")
+	}
 	rec := newCapture()
 	if err := s.signOut(rec, r); err != nil {
 		return err

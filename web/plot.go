@@ -38,6 +38,7 @@ type plotView struct {
 
 // pairPlot is one plot: party X against party Y.
 type pairPlot struct {
+	ID             string // the plot's element id
 	XParty, YParty string
 	Size           float64
 	Cloud, Crossed string // SVG path data: one dot per package
@@ -138,7 +139,7 @@ func newPlotView(a *analysis) *plotView {
 
 func pairPlotOf(a *analysis, x, y int, us [][]float64, crossed []bool) pairPlot {
 	rep := a.Report
-	pp := pairPlot{XParty: rep.Parties[x], YParty: rep.Parties[y], Size: plotSize, Lo: plotMargin, Hi: plotSize - plotMargin, Span: plotSize - 2*plotMargin}
+	pp := pairPlot{ID: "plot-" + strconv.Itoa(x) + "-" + strconv.Itoa(y), XParty: rep.Parties[x], YParty: rep.Parties[y], Size: plotSize, Lo: plotMargin, Hi: plotSize - plotMargin, Span: plotSize - 2*plotMargin}
 	var cloud, cross strings.Builder
 	for k, u := range us {
 		b := &cloud

@@ -25,7 +25,9 @@ import (
 // member holds Parley's scenario; with format=genius its domain member
 // holds the GENIUS domain XML and profiles holds one {"name", "xml"} per
 // party, named by the party's name. The answer is also a valid body of the
-// import, so a track round-trips.
+// import, so a track round-trips. GENIUS XML has no red lines: the genius
+// format carries weights, values, reservation and discount only, while
+// the parley format carries everything the analysis uses.
 //
 // # Import
 //
@@ -173,14 +175,8 @@ func (s *Server) importTrack(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.CreateTrack(ctx, track); err != nil {
 		return err
 	}
-	for i, is := range sc.Issues {
-		th := &parley.Theme{TrackID: track.ID, Name: is.Name, Position: i, Options: optionsOf(is.Options)}
-		if err := s.store.CreateTheme(ctx, th); err != nil {
-			return err
-		}
-	}
-	// The importer becomes the track's mediator: it brought the profiles
-	// and is the one who may read them.
+	// The importer becomes the track's mediator, who adds the themes and
+	// the profiles: it brought them and is the one who may read them.
 	if c := parley.CallerFromContext(ctx); c != nil && c.User != nil {
 		m := &parley.Member{TrackID: track.ID, UserID: c.User.ID, Role: parley.MemberMediator}
 		if err := s.store.CreateMember(ctx, m); err != nil {
@@ -188,6 +184,12 @@ func (s *Server) importTrack(w http.ResponseWriter, r *http.Request) error {
 		}
 		grown := &parley.Caller{User: c.User, Grants: append(append([]*parley.Member{}, c.Grants...), m)}
 		ctx = parley.NewContextWithCaller(ctx, grown)
+	}
+	for i, is := range sc.Issues {
+		th := &parley.Theme{TrackID: track.ID, Name: is.Name, Position: i, Options: optionsOf(is.Options)}
+		if err := s.store.CreateTheme(ctx, th); err != nil {
+			return err
+		}
 	}
 	for i, spec := range sc.Profiles {
 		p := &parley.Profile{TrackID: track.ID, PartyID: parties[i], Content: profileContent(&spec)}

@@ -1,5 +1,7 @@
 // Package web serves Parley over HTTP: the JSON API under /api/v1, its
-// OpenAPI 3.1 document at /api/openapi.json and GET /healthz.
+// OpenAPI 3.1 document at /api/openapi.json, GET /healthz, and the
+// mediator's desk — server-rendered pages for browsers (pages.go,
+// pages_routes.go; templates and assets embedded from ui/).
 //
 // # Structure
 //
@@ -17,6 +19,8 @@
 // RFC 9457 problem documents and maps parley's error codes to statuses.
 // Only *parley.Error messages reach a client; anything else is a bare
 // "internal error" with the request id, and its detail goes to the log.
+// A browser's page request (Accept: text/html) gets the same message as an
+// HTML page instead, or a redirect to the sign-in page (pageFailure).
 //
 // # Limits
 //

@@ -30,6 +30,9 @@ Example:
 }
 
 func runAudit(ctx context.Context, env *Env, args []string) error {
+	if commands["audit"].subcommandHelp(env, args) {
+		return errHelp
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		return usagef("want verify")
 	}

@@ -58,6 +58,9 @@ Example:
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
 	c := commands["keys"]
+	if c.subcommandHelp(env, args) {
+		return errHelp
+	}
 	if len(args) == 0 {
 		return usagef("want init or rotate")
 	}

@@ -84,6 +84,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 var errHelp = errors.New("help requested")
 
+// subcommandHelp handles "parley keys -h", help asked for before a
+// subcommand is named: it prints c's usage and reports true.
+func (c *command) subcommandHelp(env *Env, args []string) bool {
+	if len(args) == 0 || (args[0] != "-h" && args[0] != "--help" && args[0] != "help") {
+		return false
+	}
+	c.flagSet(env).Usage()
+	return true
+}
+
 const mainUsage = `Parley — a confidential workspace for second-track negotiations.
 
 Usage:
@@ -129,12 +139,6 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "parley: unknown command %q\n\n", args[0])
 		printMainUsage(env.Stderr)
 		return 2
-	}
-	// "parley keys -h" asks for help before naming a subcommand: answer it
-	// here, so that commands with subcommands need not.
-	if len(args) > 1 && (args[1] == "-h" || args[1] == "--help" || args[1] == "help") {
-		fmt.Fprintln(env.Stdout, strings.TrimSpace(c.usage))
-		return 0
 	}
 	err := c.run(ctx, env, args[1:])
 	var ue *usageError

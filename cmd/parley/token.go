@@ -35,12 +35,11 @@ Examples:
 
 func runToken(ctx context.Context, env *Env, args []string) error {
 	c := commands["token"]
+	if c.subcommandHelp(env, args) {
+		return errHelp
+	}
 	if len(args) == 0 {
 		return usagef("missing subcommand (create, list or revoke)")
-	}
-	if args[0] == "-h" || args[0] == "--help" {
-		c.flagSet(env).Usage()
-		return errHelp
 	}
 	sub, args := args[0], args[1:]
 	fs := c.flagSet(env)

@@ -43,12 +43,11 @@ Examples:
 
 func runUser(ctx context.Context, env *Env, args []string) error {
 	c := commands["user"]
+	if c.subcommandHelp(env, args) {
+		return errHelp
+	}
 	if len(args) == 0 {
 		return usagef("missing subcommand (add, passwd, disable, enable or list)")
-	}
-	if args[0] == "-h" || args[0] == "--help" {
-		c.flagSet(env).Usage()
-		return errHelp
 	}
 	sub, args := args[0], args[1:]
 	fs := c.flagSet(env)
