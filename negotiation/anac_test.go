@@ -7,41 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/parley-talks/parley/internal/fixture"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/genius"
 )
-
-// geniusDir returns ../shared/domains/genius beside the module root (found
-// by walking up to go.mod), or skips the test saying where it looked.
-func geniusDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("PARLEY_GENIUS_DIR"); d != "" {
-		if _, err := os.Stat(d); err != nil {
-			t.Skipf("ANAC scenarios not found at PARLEY_GENIUS_DIR=%s: %v", d, err)
-		}
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Skipf("no go.mod above %s; cannot locate ../shared/domains/genius", wd)
-		}
-		root = parent
-	}
-	dir := filepath.Join(root, "..", "shared", "domains", "genius")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("ANAC scenarios not found at %s (set PARLEY_GENIUS_DIR to override): %v", dir, err)
-	}
-	return dir
-}
 
 // loadANAC reads every scenario folder under dir into a compiled problem.
 func loadANAC(t testing.TB, dir string) map[string]*negotiation.Problem {
@@ -114,7 +83,7 @@ func loadANAC(t testing.TB, dir string) map[string]*negotiation.Problem {
 // again with each party's reservation raised to 0.6 so that the points and
 // the zone are not trivial.
 func TestANACMatchesBruteForce(t *testing.T) {
-	for name, p := range loadANAC(t, geniusDir(t)) {
+	for name, p := range loadANAC(t, fixture.GeniusDir(t)) {
 		t.Run(name, func(t *testing.T) {
 			negotiation.CheckFrontier(t, p, false)
 			for _, r := range []float64{0, 0.6} {

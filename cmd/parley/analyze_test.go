@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/parley-talks/parley/internal/fixture"
 	"github.com/parley-talks/parley/negotiation"
 )
 
@@ -20,32 +21,6 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	code = Run(context.Background(), env, args)
 	return code, out.String(), errb.String()
-}
-
-// geniusDir returns ../shared/domains/genius beside the module root (found
-// by walking up to go.mod), or skips saying where it looked.
-func geniusDir(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Skipf("no go.mod above %s; cannot locate ../shared/domains/genius", wd)
-		}
-		root = parent
-	}
-	dir := filepath.Join(root, "..", "shared", "domains", "genius")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("ANAC scenarios not found at %s: %v", dir, err)
-	}
-	return dir
 }
 
 // talks is a small scenario with red lines that block agreement.
@@ -99,7 +74,7 @@ func writeScenario(t *testing.T, s *negotiation.Scenario) string {
 }
 
 func TestAnalyzeGeniusJSON(t *testing.T) {
-	d := filepath.Join(geniusDir(t), "y2011", "Laptop")
+	d := filepath.Join(fixture.GeniusDir(t), "y2011", "Laptop")
 	code, out, errOut := runCLI(t, "analyze", "--format", "json",
 		filepath.Join(d, "laptop_domain.xml"), filepath.Join(d, "laptop_buyer_utility.xml"), filepath.Join(d, "laptop_seller_utility.xml"))
 	if code != 0 {

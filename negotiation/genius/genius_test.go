@@ -9,41 +9,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/parley-talks/parley/internal/fixture"
 	"github.com/parley-talks/parley/negotiation"
 )
-
-// fixtureDir returns the ANAC scenarios in ../shared/domains/genius beside
-// the module root (found by walking up to go.mod), or skips the test saying
-// where it looked. PARLEY_GENIUS_DIR overrides the location.
-func fixtureDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("PARLEY_GENIUS_DIR"); d != "" {
-		if _, err := os.Stat(d); err != nil {
-			t.Skipf("ANAC scenarios not found at PARLEY_GENIUS_DIR=%s: %v", d, err)
-		}
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Skipf("no go.mod above %s; cannot locate ../shared/domains/genius", wd)
-		}
-		root = parent
-	}
-	dir := filepath.Join(root, "..", "shared", "domains", "genius")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("ANAC scenarios not found at %s (set PARLEY_GENIUS_DIR to override): %v", dir, err)
-	}
-	return dir
-}
 
 // scenarioFiles lists each scenario folder's domain file and profile files.
 type scenarioFiles struct {
@@ -121,7 +89,7 @@ func load(t testing.TB, sf scenarioFiles) (*Domain, []*Profile) {
 // TestANACRoundTrip reads every ANAC scenario, writes it back and reads it
 // again: the same domain and profiles, and the same Parley scenario.
 func TestANACRoundTrip(t *testing.T) {
-	for _, sf := range listScenarios(t, fixtureDir(t)) {
+	for _, sf := range listScenarios(t, fixture.GeniusDir(t)) {
 		t.Run(filepath.Base(sf.dir), func(t *testing.T) {
 			d, ps := load(t, sf)
 			var db bytes.Buffer
@@ -170,7 +138,7 @@ func TestANACRoundTrip(t *testing.T) {
 // TestANACKnownValues pins the figures of one ANAC file: the laptop buyer's
 // reservation, discount and normalised values (eval / max eval).
 func TestANACKnownValues(t *testing.T) {
-	dir := fixtureDir(t)
+	dir := fixture.GeniusDir(t)
 	sf := scenarioFiles{
 		domain:   filepath.Join(dir, "y2011", "Laptop", "laptop_domain.xml"),
 		profiles: []string{filepath.Join(dir, "y2011", "Laptop", "laptop_buyer_utility.xml"), filepath.Join(dir, "y2011", "Laptop", "laptop_seller_utility.xml")},
