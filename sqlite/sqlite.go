@@ -178,6 +178,9 @@ func dsn(path string, cfg config, writer bool) string {
 	if writer && !cfg.readOnly {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
+		// Deleted content is overwritten, so that a shredded track key or a
+		// key re-wrapped by rotation leaves no copy in the file's free pages.
+		q.Add("_pragma", "secure_delete(ON)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -278,6 +281,7 @@ var dialect = sqlstore.Dialect{
 	// The driver parses every statement it is given as text; keep the
 	// known ones prepared (see package sqlstore).
 	CacheStatements: true,
+	AfterShred:      `PRAGMA wal_checkpoint(TRUNCATE)`,
 }
 
 func code(err error) int {

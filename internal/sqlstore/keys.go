@@ -319,6 +319,11 @@ func (s *Store) ShredTrack(ctx context.Context, id int64) (err error) {
 	s.keys.mu.Lock()
 	delete(s.keys.tracks, id)
 	s.keys.mu.Unlock()
+	if s.d.AfterShred != "" {
+		if _, err := s.writer.ExecContext(ctx, s.d.AfterShred); err != nil {
+			return fmt.Errorf("the key of track %d is deleted, but clearing its earlier copies failed: %w", id, err)
+		}
+	}
 	return nil
 }
 

@@ -100,6 +100,12 @@ type Dialect struct {
 	// each connection (stmt.go). For SQLite, whose driver otherwise
 	// parses every statement anew; pgx caches its own.
 	CacheStatements bool
+	// AfterShred, if set, runs on the writer outside any transaction once
+	// a track's key is deleted, so that no earlier copy of the wrapped key
+	// stays in the database's files: for SQLite, a WAL checkpoint that
+	// truncates the log (the file itself overwrites deleted content, with
+	// secure_delete on). PostgreSQL leaves dead tuples to VACUUM.
+	AfterShred string
 }
 
 // Store implements parley.Store over a reader and a writer handle.
