@@ -28,12 +28,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
-	"path"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -129,37 +125,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	return &DB{Store: store, schema: schema}, nil
 }
 
-// migration is one embedded schema change, named NNNN_description.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+// loadMigrations returns the embedded migrations in version order.
+func loadMigrations() ([]sqlstore.Migration, error) {
+	ms, err := sqlstore.LoadMigrations(migrationFS, "migrations")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: migrations: %w", err)
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			panic("postgres: migration file " + base + " is not named NNNN_description.sql")
-		}
-		b, err := fs.ReadFile(migrationFS, name)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: migrations: %w", err)
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			panic(fmt.Sprintf("postgres: migration %s is out of sequence (want version %d)", m.name, i+1))
-		}
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	return ms, nil
 }
@@ -171,8 +141,8 @@ const lockMigrations = 0x70726c79 // "prly"
 // migrate applies the migrations the schema lacks in one transaction and
 // returns the schema's name. Nothing is written to a database at a newer
 // version.
-func migrate(ctx context.Context, db *sql.DB, ms []migration) (string, error) {
-	latest := ms[len(ms)-1].version
+func migrate(ctx context.Context, db *sql.DB, ms []sqlstore.Migration) (string, error) {
+	latest := ms[len(ms)-1].Version
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return "", fmt.Errorf("postgres: connect: %w", describe(err))
@@ -212,12 +182,12 @@ func migrate(ctx context.Context, db *sql.DB, ms []migration) (string, error) {
 		}
 	}
 	for _, m := range ms[version:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return "", fmt.Errorf("postgres: migration %s: %w", m.name, describe(err))
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return "", fmt.Errorf("postgres: migration %s: %w", m.Name, describe(err))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-			m.version, m.name, parley.Now().UnixMicro()); err != nil {
-			return "", fmt.Errorf("postgres: record migration %s: %w", m.name, describe(err))
+			m.Version, m.Name, parley.Now().UnixMicro()); err != nil {
+			return "", fmt.Errorf("postgres: record migration %s: %w", m.Name, describe(err))
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -4,46 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/sqlstore"
 )
 
-// migration is one embedded schema change, named NNNN_description.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+// loadMigrations returns the embedded migrations in version order.
+func loadMigrations() ([]sqlstore.Migration, error) {
+	ms, err := sqlstore.LoadMigrations(migrationFS, "migrations")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: migrations: %w", err)
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			panic("sqlite: migration file " + base + " is not named NNNN_description.sql")
-		}
-		b, err := fs.ReadFile(migrationFS, name)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: migrations: %w", err)
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			panic(fmt.Sprintf("sqlite: migration %s is out of sequence (want version %d)", m.name, i+1))
-		}
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	return ms, nil
 }
@@ -51,8 +22,8 @@ func loadMigrations() ([]migration, error) {
 // migrate applies the migrations the database lacks in one transaction and
 // records them. A database at a newer version than the last migration is
 // refused before anything is written.
-func migrate(ctx context.Context, db *sql.DB, file string, ms []migration, readOnly bool) error {
-	latest := ms[len(ms)-1].version
+func migrate(ctx context.Context, db *sql.DB, file string, ms []sqlstore.Migration, readOnly bool) error {
+	latest := ms[len(ms)-1].Version
 	if readOnly {
 		var version int
 		if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
@@ -94,11 +65,11 @@ func migrate(ctx context.Context, db *sql.DB, file string, ms []migration, readO
 		}
 	}
 	for _, m := range ms[version:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("sqlite: migration %s: %w", m.name, describe(err))
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", m.Name, describe(err))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, m.version, m.name, parley.Now().UnixMicro()); err != nil {
-			return fmt.Errorf("sqlite: record migration %s: %w", m.name, describe(err))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, m.Version, m.Name, parley.Now().UnixMicro()); err != nil {
+			return fmt.Errorf("sqlite: record migration %s: %w", m.Name, describe(err))
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `PRAGMA user_version = `+strconv.Itoa(latest)); err != nil {

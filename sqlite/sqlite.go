@@ -127,7 +127,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	latest := migrations[len(migrations)-1].version
+	latest := migrations[len(migrations)-1].Version
 	if err := checkFile(abs, cfg.readOnly, latest); err != nil {
 		return nil, err
 	}
