@@ -143,16 +143,26 @@ func isPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
-// openStoreWithKey opens the database with the master key.
+// openStoreWithKey opens the database that --db names — a SQLite file, or
+// a postgres:// or postgresql:// URL — with the master key; with a nil key,
+// sealed records cannot be read or written.
 func openStoreWithKey(ctx context.Context, db string, key *seal.MasterKey) (parley.Store, error) {
 	if isPostgres(db) {
-		s, err := postgres.Open(ctx, db, postgres.MasterKey(key))
+		var opts []postgres.Option
+		if key != nil {
+			opts = append(opts, postgres.MasterKey(key))
+		}
+		s, err := postgres.Open(ctx, db, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("open the PostgreSQL database %s: %w", redactDSN(db), err)
 		}
 		return s, nil
 	}
-	s, err := sqlite.Open(ctx, db, sqlite.MasterKey(key))
+	var opts []sqlite.Option
+	if key != nil {
+		opts = append(opts, sqlite.MasterKey(key))
+	}
+	s, err := sqlite.Open(ctx, db, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open the database %s: %w", db, err)
 	}
@@ -208,7 +218,7 @@ func recordedKeyID(ctx context.Context, db string) (seal.KeyID, error) {
 			return "", nil
 		}
 	}
-	store, err := openStore(ctx, db)
+	store, err := openStoreWithKey(ctx, db, nil)
 	if err != nil {
 		return "", err
 	}

@@ -16,8 +16,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
-	"github.com/parley-talks/parley/postgres"
-	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/web"
 )
 
@@ -197,20 +195,15 @@ func listenError(addr string, err error) error {
 	return fmt.Errorf("cannot listen on %s: %v (is another server using that port? choose another with --addr)", addr, err)
 }
 
-// openStore opens the database that --db names.
-func openStore(ctx context.Context, db string) (parley.Store, error) {
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		s, err := postgres.Open(ctx, db)
-		if err != nil {
-			return nil, fmt.Errorf("open the PostgreSQL database %s: %w", redactDSN(db), err)
-		}
-		return s, nil
-	}
-	s, err := sqlite.Open(ctx, db)
+// openKeyedStore opens the database that --db names with its master key
+// (see findMasterKey), so that the changes of administrative commands are
+// signed into the audit ledger like the server's.
+func openKeyedStore(ctx context.Context, env *Env, db, keyFile string) (parley.Store, error) {
+	key, err := findMasterKey(ctx, env.Stderr, env.Getenv, db, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("open the database %s: %w", db, err)
+		return nil, err
 	}
-	return s, nil
+	return openStoreWithKey(ctx, db, key)
 }
 
 // redactDSN hides the password of a database URL for logs and messages.

@@ -52,6 +52,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	sub, args := args[0], args[1:]
 	fs := c.flagSet(env)
 	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
+	keyFile := fs.String("key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the database)")
 	name := fs.String("name", "", "the user's display `name` (add; default: the part of the email before @)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add)")
 	if err := parseFlags(fs, args); err != nil {
@@ -72,7 +73,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		}
 		return usagef("user %s needs exactly one EMAIL", sub)
 	}
-	store, err := openStore(ctx, *db)
+	store, err := openKeyedStore(ctx, env, *db, *keyFile)
 	if err != nil {
 		return err
 	}
