@@ -20,6 +20,12 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 	fixed := func(v any) func(*role) any { return func(*role) any { return v } }
 	pkg := []parley.Choice{{Theme: f.theme.Name, Option: "30 days"}}
 	otherPkg := []parley.Choice{{Theme: "Sovereignty", Option: "a"}}
+	// Profiles of both principals of the main track, for improvements.
+	for party, full := range map[int64]float64{ua: 1, ru: 0.3} {
+		must(m.a.t, m.a.store.PutProfile(m.ctx, &parley.Profile{TrackID: main, PartyID: party, Content: parley.ProfileContent{
+			Weights: map[string]float64{f.theme.Name: 1}, Values: map[string]map[string]float64{f.theme.Name: {"30 days": full, "Indefinite": 0.5}},
+			RedLines: []parley.RedLine{}, CoreDemands: []parley.Choice{}}}))
+	}
 	proposals := map[string]*parley.Proposal{}
 	for _, aud := range []parley.Audience{parley.AudienceMediators, parley.AudiencePlenary, parley.PartyAudience(ua), parley.PartyAudience(ru)} {
 		p := &parley.Proposal{TrackID: main, Audience: aud, Package: pkg, Rationale: "For " + string(aud)}
@@ -92,6 +98,31 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 	table["GET /api/v1/proposals/{id}"] = perProposal("")
 	table["GET /api/v1/proposals/{id}/responses"] = perProposal("/responses")
 	table["GET /api/v1/proposals/{id}/utilities"] = perProposal("/utilities")
+	table["GET /api/v1/proposals/{id}/improvements"] = func() []target {
+		// The mediators of the proposal's track only; the other track has
+		// no profiles to improve with (409 for its mediator).
+		var ts []target
+		for _, name := range sortedKeys(proposals) {
+			p := proposals[name]
+			ts = append(ts, target{name: "proposal for " + name, path: fmt.Sprintf("/api/v1/proposals/%d/improvements", p.ID), want: func(r *role) int {
+				switch {
+				case !r.reads(p.TrackID, p.Audience) || !r.edits(p.TrackID):
+					return http.StatusNotFound
+				case p.TrackID != main:
+					return http.StatusConflict
+				}
+				// A package that leaves a theme open has no utilities to
+				// improve on (other routes of the matrix add themes).
+				themes, err := m.a.store.FindThemes(m.ctx, main)
+				must(m.a.t, err)
+				if len(themes) > len(p.Package) {
+					return http.StatusConflict
+				}
+				return http.StatusOK
+			}})
+		}
+		return ts
+	}
 	table["PATCH /api/v1/proposals/{id}"] = func() []target {
 		// A fresh plenary proposal of the mediators for each request.
 		return []target{{name: "the mediators' plenary proposal", body: fixed(M{"status": "withdrawn"}),

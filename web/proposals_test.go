@@ -53,6 +53,34 @@ func testProposalHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		}
 	}
 
+	// Improvements of a package of 30 days over Indefinite: Russia's
+	// profile joins Ukraine's (30 days at 1, Indefinite at 0.2), and 30
+	// days is better for both.
+	a.call("PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", tr, ru), M{"weights": M{"Duration": 1}, "values": M{"Duration": M{"30 days": 0.5, "Indefinite": 0.4}},
+		"reservation": 0, "red_lines": []M{}, "core_demands": []M{}, "notes": ""}, 200, nil)
+	var indefinite parley.Proposal
+	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/proposals", tr), M{"audience": "mediators", "package": []M{{"theme": "Duration", "option": "Indefinite"}, {"theme": "Monitoring", "option": "None"}}, "rationale": ""}, 201, &indefinite)
+	var ims improvementsOutput
+	a.call("GET", fmt.Sprintf("/api/v1/proposals/%d/improvements", indefinite.ID), nil, 200, &ims)
+	if len(ims.Improvements) != 1 || ims.Improvements[0].Package[0].Option != "30 days" || len(ims.Base) != 2 {
+		t.Fatalf("improvements = %+v", ims)
+	}
+	gains := ims.Improvements[0].Gains
+	if gains[0].PartyID != ua || !near(gains[0].Utility, 0.8) || gains[1].PartyID != ru || !near(gains[1].Utility, 0.1) || !near(ims.Improvements[0].MinGain, 0.1) {
+		t.Errorf("gains = %+v", ims.Improvements[0])
+	}
+	// From the best package there is nothing to improve; a partial
+	// package (p leaves Monitoring open) has no utilities to improve on.
+	var best parley.Proposal
+	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/proposals", tr), M{"audience": "mediators", "package": []M{{"theme": "Duration", "option": "30 days"}, {"theme": "Monitoring", "option": "IAEA"}}, "rationale": ""}, 201, &best)
+	a.call("GET", fmt.Sprintf("/api/v1/proposals/%d/improvements", best.ID), nil, 200, &ims)
+	if len(ims.Improvements) != 0 {
+		t.Errorf("improvements of a Pareto-efficient package: %+v", ims.Improvements)
+	}
+	if w := a.do("GET", fmt.Sprintf("/api/v1/proposals/%d/improvements", p.ID), nil); w.Code != 409 || !strings.Contains(w.Body.String(), "full package") {
+		t.Errorf("improvements of a partial package: %d %s", w.Code, w.Body)
+	}
+
 	// A ballot put to Ukraine and Russia, answered by their delegates.
 	var b parley.Ballot
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/ballots", tr), M{"package": pkg, "party_ids": []int64{ua, ru}, "deadline": time.Now().Add(time.Hour)}, 201, &b)
@@ -100,3 +128,5 @@ func testProposalHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		}
 	}
 }
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
