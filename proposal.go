@@ -192,4 +192,9 @@ type ProposalService interface {
 	// profile the caller may read (a delegate: its own party; a mediator:
 	// every party), ordered by party ID.
 	ProposalUtilities(ctx context.Context, id int64) ([]PartyUtility, error)
+	// FindConcessions compares each of the party's proposals on the track
+	// with its previous one (Concessions), valued under the party's latest
+	// profile; ENOTFOUND unless the caller reads that profile (the party's
+	// delegates and the mediators).
+	FindConcessions(ctx context.Context, trackID, partyID int64) ([]Concession, error)
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -193,6 +194,31 @@ func testProposals(t *testing.T, s parley.Store) {
 	checkCode(t, "withdraw twice", err, parley.ECONFLICT)
 	if list, _ := s.FindProposals(ctx, f.A.ID); len(list) != 5 {
 		t.Errorf("%d proposals after withdrawing, want 5 (nothing deleted)", len(list))
+	}
+
+	// Concessions: Russia moves to "none" (its own gain), then back to
+	// "full", giving up 0.4 of its utility toward Ukraine.
+	for _, option := range []string{"none", "full"} {
+		must2(t, s.CreateProposal(as(ru), &parley.Proposal{TrackID: f.A.ID, AuthorPartyID: &rus, Audience: parley.AudiencePlenary,
+			Package: []parley.Choice{{Theme: "Ceasefire", Option: option}}}))
+	}
+	for name, tc := range map[string]struct {
+		c      *parley.Caller
+		toward []int64
+	}{"mediator": {f.Mediator, []int64{ua}}, "delegate RU": {ru, []int64{}}} {
+		cs, err := s.FindConcessions(as(tc.c), f.A.ID, rus)
+		if err != nil || len(cs) != 3 {
+			t.Fatalf("%s: concessions %+v, %v", name, cs, err)
+		}
+		last := cs[2]
+		if len(cs[0].Moves) != 0 || len(last.Moves) != 1 || last.Moves[0].From != "none" || last.Moves[0].To != "full" ||
+			math.Abs(last.Change+0.4) > 1e-9 || !reflect.DeepEqual(last.Moves[0].Toward, tc.toward) {
+			t.Errorf("%s: concessions %+v", name, cs)
+		}
+	}
+	for name, c := range map[string]*parley.Caller{"delegate UA": f.DelegateUA, "observer": f.Observer, "admin": f.Admin, "outsider": f.Out} {
+		_, err := s.FindConcessions(as(c), f.A.ID, rus)
+		checkCode(t, name+" reads Russia's concessions", err, parley.ENOTFOUND)
 	}
 }
 

@@ -68,6 +68,9 @@ func (s *Server) proposalRoutes() []route {
 		{method: "GET", pattern: "/api/v1/proposals/{id}/utilities", policy: PolicySignedIn, id: "getProposalUtilities", summary: "The proposal's utility for each party whose profile the caller reads",
 			handle: s.proposalUtilities, status: ok, resp: reflect.TypeFor[[]parley.PartyUtility]()},
 
+		{method: "GET", pattern: "/api/v1/tracks/{id}/concessions/{party_id}", policy: PolicyProfileReader, id: "listConcessions", summary: "Each of a party's proposals against its previous one: themes moved, toward whom, worth what to the party (its delegates and the mediators only)",
+			handle: s.listConcessions, status: ok, resp: reflect.TypeFor[[]parley.Concession]()},
+
 		{method: "GET", pattern: "/api/v1/tracks/{id}/ballots", policy: PolicyTrackReader, scope: scopeTrack, id: "listBallots", summary: "The track's ballots put to the caller's party (all, for mediators), with outcomes",
 			handle: s.listBallots, query: pageParams, status: ok, resp: reflect.TypeFor[List[*parley.Ballot]]()},
 		{method: "POST", pattern: "/api/v1/tracks/{id}/ballots", policy: PolicyTrackEditor, scope: scopeTrack, id: "createBallot", summary: "Put one package to several parties for secret answers",
@@ -160,6 +163,23 @@ func (s *Server) proposalUtilities(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return writeJSON(w, http.StatusOK, us)
+}
+
+func (s *Server) listConcessions(w http.ResponseWriter, r *http.Request) error {
+	trackID, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	partyID, err := pathID(r, "party_id")
+	if err != nil {
+		return err
+	}
+	cs, err := s.store.FindConcessions(r.Context(), trackID, partyID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, cs)
 }
 
 func (s *Server) listBallots(w http.ResponseWriter, r *http.Request) error {

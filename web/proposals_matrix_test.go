@@ -123,6 +123,17 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 		}
 		return ts
 	}
+	table["GET /api/v1/tracks/{id}/concessions/{party_id}"] = func() []target {
+		// A party's delegates and the mediators, as for its profile (which
+		// the main track's principals have; the other track has none).
+		var ts []target
+		for _, party := range []int64{ua, ru} {
+			a := parley.PartyAudience(party)
+			ts = append(ts, target{name: "party " + string(a) + ", its track", path: fmt.Sprintf("/api/v1/tracks/%d/concessions/%d", main, party), want: readsRecord(main, a)},
+				target{name: "party " + string(a) + ", another track", path: fmt.Sprintf("/api/v1/tracks/%d/concessions/%d", other, party), want: func(*role) int { return http.StatusNotFound }})
+		}
+		return ts
+	}
 	table["PATCH /api/v1/proposals/{id}"] = func() []target {
 		// A fresh plenary proposal of the mediators for each request.
 		return []target{{name: "the mediators' plenary proposal", body: fixed(M{"status": "withdrawn"}),

@@ -81,6 +81,19 @@ func testProposalHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		t.Errorf("improvements of a partial package: %d %s", w.Code, w.Body)
 	}
 
+	// Ukraine's concessions: none yet (no proposal of its own), then one
+	// move from 30 days to Indefinite, which costs it 0.8.
+	a.call("GET", fmt.Sprintf("/api/v1/tracks/%d/concessions/%d", tr, ua), nil, 200, nil)
+	for _, option := range []string{"30 days", "Indefinite"} {
+		a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/proposals", tr), M{"author_party_id": ua, "audience": fmt.Sprintf("party:%d", ua),
+			"package": []M{{"theme": "Duration", "option": option}}, "rationale": ""}, 201, nil)
+	}
+	var cs []parley.Concession
+	a.call("GET", fmt.Sprintf("/api/v1/tracks/%d/concessions/%d", tr, ua), nil, 200, &cs)
+	if len(cs) != 1 || len(cs[0].Moves) != 1 || !near(cs[0].Change, -0.8) || len(cs[0].Moves[0].Toward) != 0 {
+		t.Errorf("concessions = %+v", cs)
+	}
+
 	// A ballot put to Ukraine and Russia, answered by their delegates.
 	var b parley.Ballot
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/ballots", tr), M{"package": pkg, "party_ids": []int64{ua, ru}, "deadline": time.Now().Add(time.Hour)}, 201, &b)

@@ -446,3 +446,24 @@ func (s *Store) ProposalUtilities(ctx context.Context, id int64) (_ []parley.Par
 	}
 	return out, nil
 }
+
+// FindConcessions compares the party's proposals with their predecessors
+// (see parley.ProposalService): the proposals and profiles are read with
+// the caller's context, so the audience check decides what is compared
+// and whose utilities show.
+func (s *Store) FindConcessions(ctx context.Context, trackID, partyID int64) (_ []parley.Concession, err error) {
+	defer s.mapErr(&err, "find concessions")
+	own, err := s.FindProfile(ctx, trackID, partyID)
+	if err != nil {
+		return nil, err
+	}
+	proposals, err := s.FindProposals(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := s.FindProfiles(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	return parley.Concessions(partyID, proposals, &own.Content, profiles), nil
+}
