@@ -39,6 +39,7 @@ type Store interface {
 	NoteService
 	ProposalService
 	BallotService
+	TextService
 	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,

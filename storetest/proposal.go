@@ -13,11 +13,12 @@ import (
 
 // RunProposals runs the suite of issue 4's store side: proposals and their
 // responses under the audience check, utilities per party, and ballots
-// whose answers stay secret. open must return a store opened with a master
+// whose answers stay secret, negotiating texts and their versions. open must return a store opened with a master
 // key.
 func RunProposals(t *testing.T, open Opener) {
 	t.Run("Proposals", func(t *testing.T) { testProposals(t, open(t)) })
 	t.Run("Ballots", func(t *testing.T) { testBallots(t, open(t)) })
+	t.Run("Texts", func(t *testing.T) { testTexts(t, open(t)) })
 }
 
 // delegateRU adds a Russian delegate on track A to the fixture.

@@ -442,7 +442,7 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 	// (PostgreSQL).
 	var trackIDs []int64
 	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM profiles UNION SELECT track_id FROM meeting_notes
-		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots`)
+		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots UNION SELECT track_id FROM text_versions`)
 	if err != nil {
 		return err
 	}
@@ -512,7 +512,8 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 }
 
 // verifySealedProposals opens the sealed fields of proposals, responses,
-// ballots and ballot answers (package proposal.go, ballot.go).
+// ballots, ballot answers and text versions (proposal.go, ballot.go,
+// text.go).
 func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int64) (*seal.TrackKey, error), rep *AuditReport) error {
 	for _, q := range []struct{ table, field, query string }{
 		{"proposals", "content", `SELECT CAST(id AS TEXT), track_id, content FROM proposals ORDER BY id`},
@@ -520,6 +521,7 @@ func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int6
 		{"ballots", "package", `SELECT CAST(id AS TEXT), track_id, package FROM ballots ORDER BY id`},
 		{"ballot_parties", "answer", `SELECT CAST(a.ballot_id AS TEXT) || '/' || CAST(a.party_id AS TEXT), b.track_id, a.answer
 			FROM ballot_parties a JOIN ballots b ON b.id = a.ballot_id WHERE a.answer IS NOT NULL ORDER BY a.ballot_id, a.party_id`},
+		{"text_versions", "clauses", `SELECT CAST(id AS TEXT), track_id, clauses FROM text_versions ORDER BY id`},
 	} {
 		if err := s.verifySealedRows(ctx, tx, key, rep, q.table, q.field, q.query); err != nil {
 			return err

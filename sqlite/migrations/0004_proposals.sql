@@ -1,4 +1,4 @@
--- 0004: proposals and ballots (issue 4). Sealed columns hold
+-- 0004: proposals, ballots and negotiating texts (issue 4). Sealed columns hold
 -- seal.TrackKey.SealField ciphertexts bound to (table, record, field).
 -- Nothing is deleted: a proposal is withdrawn or superseded. Times are unix
 -- microseconds, UTC.
@@ -53,4 +53,29 @@ CREATE TABLE ballot_parties (
 	party_id  INTEGER NOT NULL REFERENCES parties (id),
 	answer    BLOB,
 	PRIMARY KEY (ballot_id, party_id)
+) STRICT;
+
+-- Single negotiating texts. The title is map data; every version's clauses
+-- are the sealed JSON of []parley.Clause, record "<version id>". A version
+-- with frozen_at set never changes.
+CREATE TABLE texts (
+	id         INTEGER PRIMARY KEY,
+	track_id   INTEGER NOT NULL REFERENCES tracks (id),
+	title      TEXT    NOT NULL,
+	audience   TEXT    NOT NULL,
+	created_by INTEGER REFERENCES users (id),
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX texts_track ON texts (track_id, id);
+
+CREATE TABLE text_versions (
+	id         INTEGER PRIMARY KEY,
+	text_id    INTEGER NOT NULL REFERENCES texts (id),
+	track_id   INTEGER NOT NULL REFERENCES tracks (id),
+	number     INTEGER NOT NULL,
+	clauses    BLOB    NOT NULL,
+	frozen_at  INTEGER,
+	created_by INTEGER REFERENCES users (id),
+	created_at INTEGER NOT NULL,
+	UNIQUE (text_id, number)
 ) STRICT;
