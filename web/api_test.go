@@ -131,6 +131,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		t.Errorf("GET notes: %d %s", w.Code, w.Body)
 	}
 	testProposalHappyPaths(t, a, f)
+	testTextHappyPaths(t, a, f)
 
 	// The ledger: checkpoints, an inclusion proof of the note's entry and a
 	// consistency proof between the first and the last checkpoint.
