@@ -28,14 +28,18 @@ const (
 // A ballot is read by the mediators and by the delegates of the parties it
 // is put to (Caller.CanRead with party:<id> for one of PartyIDs).
 type Ballot struct {
-	ID        int64         `json:"id"`
-	TrackID   int64         `json:"track_id"`
-	Package   []Choice      `json:"package"` // sealed at rest
-	PartyIDs  []int64       `json:"party_ids"`
-	Deadline  time.Time     `json:"deadline"`
-	Outcome   BallotOutcome `json:"outcome"` // set by the store on every read
-	CreatedBy *int64        `json:"created_by,omitempty"`
-	CreatedAt time.Time     `json:"created_at"`
+	ID       int64         `json:"id"`
+	TrackID  int64         `json:"track_id"`
+	Package  []Choice      `json:"package"` // sealed at rest
+	PartyIDs []int64       `json:"party_ids"`
+	Deadline time.Time     `json:"deadline"`
+	Outcome  BallotOutcome `json:"outcome"` // set by the store on every read
+	// YouAnswered says, to a delegate of a party the ballot is put to,
+	// whether its own party has answered (never what, and never for
+	// another party); nil for everyone else.
+	YouAnswered *bool     `json:"you_answered,omitempty"`
+	CreatedBy   *int64    `json:"created_by,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Validate checks the fields a caller sets; the store checks the package

@@ -305,6 +305,16 @@ func testBallots(t *testing.T, s parley.Store) {
 			t.Errorf("after one accept: %q", got)
 		}
 	}
+	// Each delegate learns whether its own party answered, nobody else's.
+	for name, tc := range map[string]struct {
+		c    *parley.Caller
+		want *bool
+	}{"mediator": {f.Mediator, nil}, "delegate UA": {f.DelegateUA, ptrBool(true)}, "delegate RU": {ru, ptrBool(false)}} {
+		got, err := s.FindBallotByID(as(tc.c), b.ID)
+		if err != nil || !reflect.DeepEqual(got.YouAnswered, tc.want) {
+			t.Errorf("%s: you_answered %v (%v), want %v", name, got.YouAnswered, err, tc.want)
+		}
+	}
 	must2(t, s.AnswerBallot(as(ru), b.ID, rus, true))
 	for _, c := range everyone {
 		if got := outcome(c, b.ID); got != parley.BallotAccepted {
@@ -378,3 +388,5 @@ func testBallots(t *testing.T, s parley.Store) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func ptrBool(b bool) *bool { return &b }

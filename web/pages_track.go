@@ -24,6 +24,7 @@ type trackPage struct {
 	Venues      map[int64]string
 	Parties     map[int64]string
 	Profiles    []profileLink
+	Ballots     []*parley.Ballot // those put to the caller's party (all, for mediators)
 	Mediator    bool
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
@@ -134,6 +135,11 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 			}
 		}
 	}
+	ballots, err := s.store.FindBallots(ctx, id)
+	if err != nil {
+		return err
+	}
+	data.Ballots = ballots
 	for _, e := range entries {
 		if e.Kind == parley.TimelineMeeting && e.Meeting.VenueID != nil {
 			data.Venues[*e.Meeting.VenueID] = ""

@@ -174,6 +174,20 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 			return http.StatusNotFound
 		}}}
 	}
+	// The ballot's page, and its form (a JSON body is no form: 415 once
+	// the caller is signed in, before anything is read).
+	table["GET /ballots/{id}"] = func() []target {
+		return []target{{name: "a ballot to Ukraine and Russia", path: fmt.Sprintf("/ballots/%d", ballot.ID), want: func(r *role) int {
+			if readsBallot(r) {
+				return http.StatusOK
+			}
+			return http.StatusNotFound
+		}}}
+	}
+	table["POST /ballots/{id}/answer"] = func() []target {
+		return []target{{name: "a ballot to Ukraine and Russia", path: fmt.Sprintf("/ballots/%d/answer", ballot.ID),
+			body: fixed(M{"csrf_token": "x", "answer": "accept"}), want: always(http.StatusUnsupportedMediaType)}}
+	}
 	table["POST /api/v1/ballots/{id}/answer"] = func() []target {
 		// A fresh ballot for each request: a party answers once.
 		return []target{{name: "a fresh ballot to Ukraine and Russia", body: fixed(M{"answer": "reject"}), want: func(r *role) int {

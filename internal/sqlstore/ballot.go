@@ -81,6 +81,7 @@ func (s *Store) readBallots(ctx context.Context, tx *Tx, cond string, arg int64)
 		if err := json.Unmarshal(plain, &r.b.Package); err != nil {
 			return nil, fmt.Errorf("ballots record %s: package does not decode", rec)
 		}
+		r.b.YouAnswered = ownAnswered(ctx, r.b, answers)
 		r.b.Outcome = parley.BallotPending
 		if len(answers) == len(r.b.PartyIDs) || !tx.now.Before(r.b.Deadline) {
 			accepted := len(answers) == len(r.b.PartyIDs)
@@ -294,4 +295,20 @@ func (s *Store) AnswerBallot(ctx context.Context, id, partyID int64, accept bool
 		return appendAudit(ctx, tx, auditRecord{action: "ballot.answer", object: "ballot/" + strconv.FormatInt(id, 10),
 			trackID: b.TrackID, audience: parley.PartyAudience(partyID), stored: []any{id, partyID, sealed}})
 	})
+}
+
+// ownAnswered says whether the caller's own party has answered, for a
+// delegate of a party the ballot is put to; nil for anyone else.
+func ownAnswered(ctx context.Context, b *parley.Ballot, answers map[int64][]byte) *bool {
+	g := parley.CallerFromContext(ctx).Grant(b.TrackID)
+	if g == nil || g.Role != parley.MemberDelegate || g.PartyID == nil {
+		return nil
+	}
+	for _, p := range b.PartyIDs {
+		if p == *g.PartyID {
+			_, ok := answers[p]
+			return &ok
+		}
+	}
+	return nil
 }
