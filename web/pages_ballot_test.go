@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/parley-talks/parley"
 )
 
@@ -121,5 +122,89 @@ func testBallotPages(t *testing.T, d *desk) {
 	}
 	if _, body := obs.get(fmt.Sprintf("/tracks/%d", energy.ID)); strings.Contains(body, `href="`+page+`"`) {
 		t.Error("the observer's track page links the ballot")
+	}
+}
+
+// TestBrowserBallot runs the secret-answer flow in a real browser: two
+// delegates answer, neither sees the other's answer, and the mediator sees
+// the outcome once both have.
+func TestBrowserBallot(t *testing.T) {
+	browserBinary(t)
+	d := newDesk(t)
+	b := newDeskBallot(t, d)
+	page := d.http.URL + fmt.Sprintf("/ballots/%d", b.ID)
+	signIn := func(email string) (context.Context, *pageProblems) {
+		ctx, problems := newBrowser(t)
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(d.http.URL+"/map"),
+			chromedp.WaitVisible(chromedp.CSS(`#email`)),
+			chromedp.SendKeys(chromedp.CSS(`#email`), email),
+			chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
+			chromedp.Submit(chromedp.CSS(`#password`)),
+			chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+		)
+		if err != nil {
+			t.Fatalf("sign in as %s: %v", email, err)
+		}
+		return ctx, problems
+	}
+	outcomeIn := func(ctx context.Context) string {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#outcome`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	answer := func(ctx context.Context, button string) string {
+		t.Helper()
+		err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(button)),
+			chromedp.Click(chromedp.CSS(button)), chromedp.WaitVisible(chromedp.CSS(`.notice`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		notice, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.notice`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return notice
+	}
+	ua, uaProblems := signIn("ua@demo.parley")
+	ru, ruProblems := signIn("ru@demo.parley")
+	med, medProblems := signIn("mediator@demo.parley")
+
+	if n := answer(ua, `#accept`); n != "Your answer is recorded." {
+		t.Errorf("after accepting: %q", n)
+	}
+	for name, ctx := range map[string]context.Context{"mediator": med, "Ukraine": ua, "Russia": ru} {
+		if got := outcomeIn(ctx); got != string(parley.BallotPending) {
+			t.Errorf("%s sees %q after one answer", name, got)
+		}
+	}
+	if err := chromedp.Do(ru, chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	html, err := chromedp.Run(ru, chromedp.OuterHTML(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html, `id="answered"`) || !strings.Contains(html, `id="reject"`) {
+		t.Errorf("Russia's page tells of Ukraine's answer:\n%s", html)
+	}
+	if n := answer(ru, `#reject`); n != "Your answer is recorded." {
+		t.Errorf("after rejecting: %q", n)
+	}
+	for name, ctx := range map[string]context.Context{"mediator": med, "Ukraine": ua, "Russia": ru} {
+		if got := outcomeIn(ctx); got != string(parley.BallotNotAccepted) {
+			t.Errorf("%s sees %q after both answered", name, got)
+		}
+	}
+	for name, p := range map[string]*pageProblems{"mediator": medProblems, "Ukraine": uaProblems, "Russia": ruProblems} {
+		for _, problem := range p.take() {
+			t.Errorf("%s's browser: %s", name, problem)
+		}
 	}
 }
