@@ -176,7 +176,8 @@ type ProposalService interface {
 	// CreateProposal seals and stores p, setting ID, Status, CreatedBy and
 	// CreatedAt; EINVALID for a package that names an unknown theme or
 	// option. With Supersedes set, the replaced proposal (open, same track
-	// and author) becomes superseded in the same transaction.
+	// and author; the same audience or plenary) becomes superseded in the
+	// same transaction.
 	CreateProposal(ctx context.Context, p *Proposal) error
 	// WithdrawProposal marks an open proposal withdrawn; ECONFLICT if it is
 	// not open.

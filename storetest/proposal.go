@@ -179,6 +179,8 @@ func testProposals(t *testing.T, s parley.Store) {
 	// Supersede and withdraw: nothing is deleted.
 	next := &parley.Proposal{TrackID: f.A.ID, AuthorPartyID: &rus, Audience: parley.AudiencePlenary, Package: full, Rationale: "Revised.", Supersedes: &plenary.ID}
 	checkCode(t, "UA supersedes Russia's proposal", s.CreateProposal(as(f.DelegateUA), &parley.Proposal{TrackID: f.A.ID, AuthorPartyID: &ua, Audience: parley.AudiencePlenary, Package: full, Supersedes: &plenary.ID}), parley.EINVALID)
+	narrower := &parley.Proposal{TrackID: f.A.ID, AuthorPartyID: &rus, Audience: parley.PartyAudience(rus), Package: full, Supersedes: &plenary.ID}
+	checkCode(t, "supersede with a narrower audience", s.CreateProposal(as(ru), narrower), parley.EINVALID)
 	must2(t, s.CreateProposal(as(ru), next))
 	old, err := s.FindProposalByID(as(f.Observer), plenary.ID)
 	if err != nil || old.Status != parley.ProposalSuperseded || old.SupersededBy == nil || *old.SupersededBy != next.ID {

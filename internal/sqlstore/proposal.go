@@ -265,6 +265,11 @@ func (s *Store) checkSupersede(ctx context.Context, tx *Tx, p *parley.Proposal) 
 	if old.TrackID != p.TrackID || !sameParty(old.AuthorPartyID, p.AuthorPartyID) {
 		return parley.Errorf(parley.EINVALID, "supersedes", "a proposal replaces one of the same track and author")
 	}
+	// Whoever read the old proposal reads the new one, so that its
+	// superseded_by names nothing they cannot see.
+	if p.Audience != old.Audience && p.Audience != parley.AudiencePlenary {
+		return parley.Errorf(parley.EINVALID, "audience", "a proposal that replaces another keeps its audience (%s) or widens it to plenary", old.Audience)
+	}
 	if old.Status != parley.ProposalOpen {
 		return parley.Errorf(parley.ECONFLICT, "supersedes", "proposal %d is %s", old.ID, old.Status)
 	}
