@@ -45,6 +45,9 @@ func (s *Server) deskRoutes() []route {
 		{method: "POST", pattern: "/ballots/{id}/answer", policy: PolicySignedIn, id: "pageAnswerBallot", summary: "Page form: answer a ballot in secret for the caller's party; the same redirect for either answer",
 			handle: s.pageAnswerBallot, body: typeOf[answerForm](), status: seeOther, media: html},
 
+		{method: "GET", pattern: "/texts/{id}", policy: PolicySignedIn, id: "pageText", summary: "Page: a negotiating text, its versions with their counts, a version's clauses and the changes from the one before",
+			handle: s.pageText, status: ok, media: html},
+
 		{method: "GET", pattern: "/api/v1/tracks/{id}/export", policy: PolicyTrackReader, scope: scopeTrack, id: "exportTrack", summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
 			handle: s.exportTrack, query: []queryParam{formatParam}, status: ok, resp: typeOf[scenarioFiles]()},
 	}

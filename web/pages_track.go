@@ -25,6 +25,7 @@ type trackPage struct {
 	Parties     map[int64]string
 	Profiles    []profileLink
 	Ballots     []*parley.Ballot // those put to the caller's party (all, for mediators)
+	Texts       []*parley.NegotiatingText
 	Mediator    bool
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
@@ -140,6 +141,9 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 		return err
 	}
 	data.Ballots = ballots
+	if data.Texts, err = s.store.FindTexts(ctx, id); err != nil {
+		return err
+	}
 	for _, e := range entries {
 		if e.Kind == parley.TimelineMeeting && e.Meeting.VenueID != nil {
 			data.Venues[*e.Meeting.VenueID] = ""

@@ -74,6 +74,7 @@ func (m *matrix) textExpectations(table map[string]func() []target, main, other 
 			{name: "another track", path: fmt.Sprintf("/api/v1/tracks/%d/texts", other), body: body, want: editsTrack(other, 201)},
 		}
 	}
+	table["GET /texts/{id}"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/texts/%d", ft.text.ID) })
 	table["GET /api/v1/texts/{id}"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/texts/%d", ft.text.ID) })
 	table["GET /api/v1/texts/{id}/versions"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/texts/%d/versions", ft.text.ID) })
 	table["GET /api/v1/versions/{id}"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/versions/%d", ft.v1.ID) })
