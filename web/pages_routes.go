@@ -45,6 +45,8 @@ func (s *Server) deskRoutes() []route {
 		{method: "POST", pattern: "/ballots/{id}/answer", policy: PolicySignedIn, id: "pageAnswerBallot", summary: "Page form: answer a ballot in secret for the caller's party; the same redirect for either answer",
 			handle: s.pageAnswerBallot, body: typeOf[answerForm](), status: seeOther, media: html},
 
+		{method: "GET", pattern: "/tracks/{id}/proposals", policy: PolicyTrackReader, scope: scopeTrack, id: "pageProposals", summary: "Page: the track's proposals the caller may read, with responses and what each package is worth to the parties whose profiles the caller reads",
+			handle: s.pageProposals, status: ok, media: html},
 		{method: "GET", pattern: "/texts/{id}", policy: PolicySignedIn, id: "pageText", summary: "Page: a negotiating text, its versions with their counts, a version's clauses and the changes from the one before",
 			handle: s.pageText, status: ok, media: html},
 

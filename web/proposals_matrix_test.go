@@ -95,6 +95,13 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 				body: fixed(M{"audience": "mediators", "package": otherPkg, "rationale": "o"}), want: editsTrack(other, 201)},
 		}
 	}
+	table["GET /tracks/{id}/proposals"] = func() []target {
+		var ts []target
+		for _, tr := range tracks {
+			ts = append(ts, target{name: tr.name, path: fmt.Sprintf("/tracks/%d/proposals", tr.id), want: readsTrack(tr.id)})
+		}
+		return ts
+	}
 	table["GET /api/v1/proposals/{id}"] = perProposal("")
 	table["GET /api/v1/proposals/{id}/responses"] = perProposal("/responses")
 	table["GET /api/v1/proposals/{id}/utilities"] = perProposal("/utilities")
