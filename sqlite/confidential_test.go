@@ -112,7 +112,7 @@ func TestRotateMasterKey(t *testing.T) {
 
 // markerDB loads the demo, writes a distinct marker into every sealed field
 // (every profile field, meeting notes of every audience, a proposal's
-// rationale and a response's reasons) and returns the
+// rationale, a response's reasons and a text's clause) and returns the
 // database's path, the markers and the master key. The store is closed.
 func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 	t.Helper()
@@ -166,6 +166,13 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 			}
 			r := &parley.ProposalResponse{ProposalID: p.ID, Kind: parley.ResponseReject, Reasons: mark("reasons"), Audience: parley.AudienceMediators}
 			if err := db.CreateResponse(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			text := &parley.NegotiatingText{TrackID: tr.ID, Title: "Draft", Audience: parley.AudienceMediators}
+			if err := db.CreateText(ctx, text); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateVersion(ctx, text.ID, []parley.Clause{{Text: mark("clause"), Status: parley.ClauseOpen}}); err != nil {
 				t.Fatal(err)
 			}
 		}
