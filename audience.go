@@ -136,8 +136,15 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 //	users, memberships: written by administrators; a user reads itself
 //	tracks: created by administrators; the map read per CanSeeTrack and
 //	  written per CanEditTrack
-//	records with an audience (profiles, minutes, notes): read per CanRead;
-//	  profiles written per CanEditProfile
+//	records with an audience (profiles, minutes, notes, proposals and
+//	  their responses, negotiating texts with their versions): read per
+//	  CanRead; profiles written per CanEditProfile; a proposal or response
+//	  on behalf of a party per CanEditProfile, on behalf of the mediators
+//	  and texts per CanEditTrack
+//	ballots (the mediators' proposal with secret answers): read per
+//	  CanRead with party:<id> for one of the parties it is put to; put per
+//	  CanEditTrack; answered only by a delegate of its own party; no read
+//	  path reveals an answer, only "accepted by all" or "not accepted"
 
 type callerKey struct{}
 

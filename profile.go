@@ -143,3 +143,21 @@ type ProfileService interface {
 	// the track's themes or the party is not a principal of the track.
 	PutProfile(ctx context.Context, p *Profile) error
 }
+
+// Utility is what a (possibly partial) package is worth under the content:
+// Σ weight(theme) · value(theme, option) over the package's choices, divided
+// by the sum of all weights (0 when every weight is 0). A theme the package
+// leaves open counts for nothing.
+func (c *ProfileContent) Utility(pkg []Choice) float64 {
+	var total, u float64
+	for _, w := range c.Weights {
+		total += w
+	}
+	if total == 0 {
+		return 0
+	}
+	for _, ch := range pkg {
+		u += c.Weights[ch.Theme] * c.Values[ch.Theme][ch.Option]
+	}
+	return u / total
+}

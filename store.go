@@ -20,7 +20,8 @@ import "context"
 //
 // # Sealing and the ledger
 //
-// Sealed fields (profile contents, meeting notes) are encrypted under a data
+// Sealed fields (profile contents, meeting notes, proposals, responses,
+// ballots and their answers) are encrypted under a data
 // key of their track, wrapped by the master key the store was opened with;
 // every write appends an entry to the audit ledger in its own transaction.
 type Store interface {
@@ -36,6 +37,9 @@ type Store interface {
 	TokenService
 	ProfileService
 	NoteService
+	ProposalService
+	BallotService
+	TextService
 	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,

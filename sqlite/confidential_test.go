@@ -111,7 +111,8 @@ func TestRotateMasterKey(t *testing.T) {
 }
 
 // markerDB loads the demo, writes a distinct marker into every sealed field
-// (every profile field and meeting notes of every audience) and returns the
+// (every profile field, meeting notes of every audience, a proposal's
+// rationale, a response's reasons and a text's clause) and returns the
 // database's path, the markers and the master key. The store is closed.
 func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 	t.Helper()
@@ -150,6 +151,28 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 			markers = append(markers, fmt.Sprint(c.Reservation))
 			p2 := &parley.Profile{TrackID: p.TrackID, PartyID: p.PartyID, Content: c}
 			if err := db.PutProfile(ctx, p2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		themes, err := db.FindThemes(ctx, tr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(themes) > 0 {
+			pkg := []parley.Choice{{Theme: themes[0].Name, Option: themes[0].Options[0].Label}}
+			p := &parley.Proposal{TrackID: tr.ID, Audience: parley.AudienceMediators, Package: pkg, Rationale: mark("rationale")}
+			if err := db.CreateProposal(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			r := &parley.ProposalResponse{ProposalID: p.ID, Kind: parley.ResponseReject, Reasons: mark("reasons"), Audience: parley.AudienceMediators}
+			if err := db.CreateResponse(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			text := &parley.NegotiatingText{TrackID: tr.ID, Title: "Draft", Audience: parley.AudienceMediators}
+			if err := db.CreateText(ctx, text); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateVersion(ctx, text.ID, []parley.Clause{{Text: mark("clause"), Status: parley.ClauseOpen}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -130,6 +130,9 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	if w := a.do("GET", fmt.Sprintf("/api/v1/meetings/%d/notes", mt), nil); w.Code != 200 || !strings.Contains(w.Body.String(), "trade scope for monitoring") {
 		t.Errorf("GET notes: %d %s", w.Code, w.Body)
 	}
+	testProposalHappyPaths(t, a, f)
+	testTextHappyPaths(t, a, f)
+
 	// The ledger: checkpoints, an inclusion proof of the note's entry and a
 	// consistency proof between the first and the last checkpoint.
 	var sizes []int64

@@ -151,7 +151,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.otherTok = tok.ID
 
 	table := m.expectations(main, other, otherTheme.ID, otherMeeting.ID, otherEvent.ID, freeEvent.ID, mainGrant, otherGrant)
-	m.deskExpectations(table, main, other) // the desk's forms and what-if: desk_matrix_test.go
+	m.deskExpectations(table, main, other)     // the desk's forms and what-if: desk_matrix_test.go
+	m.proposalExpectations(table, main, other) // proposals_matrix_test.go
+	m.textExpectations(table, main, other)     // texts_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.routes {
 		key := rt.method + " " + rt.pattern
@@ -231,6 +233,12 @@ func (m *matrix) freshPath(rt route, r *role) string {
 		tok := &parley.APIToken{SecretHash: h[:], UserID: r.user.ID, Name: "to revoke"}
 		must(m.a.t, m.a.store.CreateToken(m.ctx, tok))
 		return fmt.Sprintf("/api/v1/tokens/%d", tok.ID)
+	}
+	if p := m.freshProposalPath(rt); p != "" {
+		return p
+	}
+	if p := m.freshTextPath(rt); p != "" {
+		return p
 	}
 	m.a.t.Fatalf("no fresh record for %s", rt.pattern)
 	return ""

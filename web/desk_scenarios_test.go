@@ -155,6 +155,9 @@ func TestDeskScenarios(t *testing.T) {
 			t.Errorf("GET %s: %d", p, status)
 		}
 	}
+	testBallotPages(t, d)
+	testTextPages(t, d)
+	testProposalPages(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -40,6 +40,16 @@ func (s *Server) deskRoutes() []route {
 		{method: "POST", pattern: "/tracks/{id}/events", policy: PolicyTrackEditor, scope: scopeTrack, id: "pageAddEvent", summary: "Page form: record an outside event linked to the track",
 			handle: s.pageAddEvent, body: typeOf[eventForm](), status: seeOther, media: html},
 
+		{method: "GET", pattern: "/ballots/{id}", policy: PolicySignedIn, id: "pageBallot", summary: "Page: a ballot, its outcome and, for a delegate whose party has not answered, the secret answer's buttons",
+			handle: s.pageBallot, status: ok, media: html},
+		{method: "POST", pattern: "/ballots/{id}/answer", policy: PolicySignedIn, id: "pageAnswerBallot", summary: "Page form: answer a ballot in secret for the caller's party; the same redirect for either answer",
+			handle: s.pageAnswerBallot, body: typeOf[answerForm](), status: seeOther, media: html},
+
+		{method: "GET", pattern: "/tracks/{id}/proposals", policy: PolicyTrackReader, scope: scopeTrack, id: "pageProposals", summary: "Page: the track's proposals the caller may read, with responses and what each package is worth to the parties whose profiles the caller reads",
+			handle: s.pageProposals, status: ok, media: html},
+		{method: "GET", pattern: "/texts/{id}", policy: PolicySignedIn, id: "pageText", summary: "Page: a negotiating text, its versions with their counts, a version's clauses and the changes from the one before",
+			handle: s.pageText, status: ok, media: html},
+
 		{method: "GET", pattern: "/api/v1/tracks/{id}/export", policy: PolicyTrackReader, scope: scopeTrack, id: "exportTrack", summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
 			handle: s.exportTrack, query: []queryParam{formatParam}, status: ok, resp: typeOf[scenarioFiles]()},
 	}

@@ -24,6 +24,8 @@ type trackPage struct {
 	Venues      map[int64]string
 	Parties     map[int64]string
 	Profiles    []profileLink
+	Ballots     []*parley.Ballot // those put to the caller's party (all, for mediators)
+	Texts       []*parley.NegotiatingText
 	Mediator    bool
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
@@ -133,6 +135,14 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 				data.Profiles = append(data.Profiles, profileLink{PartyID: p.PartyID, Party: names[p.PartyID]})
 			}
 		}
+	}
+	ballots, err := s.store.FindBallots(ctx, id)
+	if err != nil {
+		return err
+	}
+	data.Ballots = ballots
+	if data.Texts, err = s.store.FindTexts(ctx, id); err != nil {
+		return err
 	}
 	for _, e := range entries {
 		if e.Kind == parley.TimelineMeeting && e.Meeting.VenueID != nil {

@@ -161,6 +161,9 @@ func (s *Server) routeTable() []route {
 	}
 	routes = append(routes, s.profileRoutes()...)
 	routes = append(routes, s.noteRoutes()...)
+	routes = append(routes, s.proposalRoutes()...)
+	routes = append(routes, s.improvementRoutes()...)
+	routes = append(routes, s.textRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
 	return append(routes, s.deskRoutes()...) // pages_routes.go
 }

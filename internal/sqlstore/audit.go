@@ -441,7 +441,8 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 	// Unwrap the keys first: a connection cannot query while it reads rows
 	// (PostgreSQL).
 	var trackIDs []int64
-	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM profiles UNION SELECT track_id FROM meeting_notes`)
+	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM profiles UNION SELECT track_id FROM meeting_notes
+		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots UNION SELECT track_id FROM text_versions`)
 	if err != nil {
 		return err
 	}
@@ -500,6 +501,51 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 			return err
 		}
 		if err := s.checkSealed(key, rep, t, "meeting_notes", strconv.FormatInt(id, 10), "text", c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	return s.verifySealedProposals(ctx, tx, key, rep)
+}
+
+// verifySealedProposals opens the sealed fields of proposals, responses,
+// ballots, ballot answers and text versions (proposal.go, ballot.go,
+// text.go).
+func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int64) (*seal.TrackKey, error), rep *AuditReport) error {
+	for _, q := range []struct{ table, field, query string }{
+		{"proposals", "content", `SELECT CAST(id AS TEXT), track_id, content FROM proposals ORDER BY id`},
+		{"proposal_responses", "reasons", `SELECT CAST(id AS TEXT), track_id, reasons FROM proposal_responses ORDER BY id`},
+		{"ballots", "package", `SELECT CAST(id AS TEXT), track_id, package FROM ballots ORDER BY id`},
+		{"ballot_parties", "answer", `SELECT CAST(a.ballot_id AS TEXT) || '/' || CAST(a.party_id AS TEXT), b.track_id, a.answer
+			FROM ballot_parties a JOIN ballots b ON b.id = a.ballot_id WHERE a.answer IS NOT NULL ORDER BY a.ballot_id, a.party_id`},
+		{"text_versions", "clauses", `SELECT CAST(id AS TEXT), track_id, clauses FROM text_versions ORDER BY id`},
+	} {
+		if err := s.verifySealedRows(ctx, tx, key, rep, q.table, q.field, q.query); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifySealedRows opens the sealed field of every row of query, which
+// yields (record, track_id, ciphertext).
+func (s *Store) verifySealedRows(ctx context.Context, tx *Tx, key func(int64) (*seal.TrackKey, error), rep *AuditReport, table, field, query string) error {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rec string
+		var t int64
+		var c []byte
+		if err := rows.Scan(&rec, &t, &c); err != nil {
+			return err
+		}
+		if err := s.checkSealed(key, rep, t, table, rec, field, c); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,314 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/parley-talks/parley"
+)
+
+// A ballot's answers are sealed as one of two plaintexts of equal length,
+// so that neither the ciphertext nor its length tells them apart.
+var (
+	answerAccept = []byte("accept")
+	answerReject = []byte("reject")
+)
+
+func ballotAnswerRecord(ballotID, partyID int64) string {
+	return fmt.Sprintf("%d/%d", ballotID, partyID)
+}
+
+// ballotVisible applies the one audience check: the caller reads a ballot
+// if it reads the audience of one of the parties it is put to (the
+// mediators read them all).
+func ballotVisible(ctx context.Context, b *parley.Ballot) bool {
+	for _, p := range b.PartyIDs {
+		if canRead(ctx, b.TrackID, parley.PartyAudience(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readBallots reads the ballots matching cond that the caller may read,
+// with their outcomes.
+func (s *Store) readBallots(ctx context.Context, tx *Tx, cond string, arg int64) ([]*parley.Ballot, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, track_id, package, deadline, created_by, created_at FROM ballots WHERE `+cond+` ORDER BY id`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("find ballots: %w", err)
+	}
+	defer rows.Close()
+	type row struct {
+		b   *parley.Ballot
+		pkg []byte
+	}
+	var all []row
+	for rows.Next() {
+		r := row{b: &parley.Ballot{}}
+		var by sql.NullInt64
+		var deadline, at int64
+		if err := rows.Scan(&r.b.ID, &r.b.TrackID, &r.pkg, &deadline, &by, &at); err != nil {
+			return nil, err
+		}
+		r.b.Deadline, r.b.CreatedBy, r.b.CreatedAt = fromMicro(deadline), nullableID(by), fromMicro(at)
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	out := []*parley.Ballot{}
+	for _, r := range all {
+		answers, err := ballotAnswers(ctx, tx, r.b)
+		if err != nil {
+			return nil, err
+		}
+		if !ballotVisible(ctx, r.b) {
+			continue
+		}
+		k, err := s.trackKey(ctx, tx, r.b.TrackID, false)
+		if err != nil {
+			return nil, err
+		}
+		rec := strconv.FormatInt(r.b.ID, 10)
+		plain, err := k.OpenField("ballots", rec, "package", r.pkg)
+		if err != nil {
+			return nil, &SealedError{Table: "ballots", Record: rec, Field: "package", Err: err}
+		}
+		if err := json.Unmarshal(plain, &r.b.Package); err != nil {
+			return nil, fmt.Errorf("ballots record %s: package does not decode", rec)
+		}
+		r.b.YouAnswered = ownAnswered(ctx, r.b, answers)
+		r.b.Outcome = parley.BallotPending
+		if len(answers) == len(r.b.PartyIDs) || !tx.now.Before(r.b.Deadline) {
+			accepted := len(answers) == len(r.b.PartyIDs)
+			// Every answer is opened, whatever the first ones say.
+			for party, sealed := range answers {
+				rec := ballotAnswerRecord(r.b.ID, party)
+				a, err := k.OpenField("ballot_parties", rec, "answer", sealed)
+				if err != nil {
+					return nil, &SealedError{Table: "ballot_parties", Record: rec, Field: "answer", Err: err}
+				}
+				accepted = accepted && string(a) == string(answerAccept)
+			}
+			r.b.Outcome = parley.BallotNotAccepted
+			if accepted {
+				r.b.Outcome = parley.BallotAccepted
+			}
+		}
+		out = append(out, r.b)
+	}
+	return out, nil
+}
+
+// ballotAnswers sets b.PartyIDs and returns the sealed answers given so
+// far, by party.
+func ballotAnswers(ctx context.Context, tx *Tx, b *parley.Ballot) (map[int64][]byte, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT party_id, answer FROM ballot_parties WHERE ballot_id = $1 ORDER BY party_id`, b.ID)
+	if err != nil {
+		return nil, fmt.Errorf("find ballot parties: %w", err)
+	}
+	defer rows.Close()
+	answers := map[int64][]byte{}
+	b.PartyIDs = []int64{}
+	for rows.Next() {
+		var party int64
+		var answer []byte
+		if err := rows.Scan(&party, &answer); err != nil {
+			return nil, err
+		}
+		b.PartyIDs = append(b.PartyIDs, party)
+		if answer != nil {
+			answers[party] = answer
+		}
+	}
+	return answers, rows.Err()
+}
+
+func (s *Store) findBallot(ctx context.Context, tx *Tx, id int64) (*parley.Ballot, error) {
+	bs, err := s.readBallots(ctx, tx, `id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(bs) == 0 {
+		return nil, notFound("ballot", id)
+	}
+	return bs[0], nil
+}
+
+// FindBallotByID returns a ballot the caller may read, with its outcome.
+func (s *Store) FindBallotByID(ctx context.Context, id int64) (_ *parley.Ballot, err error) {
+	defer s.mapErr(&err, "find ballot")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	b, err := s.findBallot(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return b, commit(tx)
+}
+
+// FindBallots returns the track's ballots the caller may read.
+func (s *Store) FindBallots(ctx context.Context, trackID int64) (_ []*parley.Ballot, err error) {
+	defer s.mapErr(&err, "find ballots")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFound("track", trackID)
+	}
+	bs, err := s.readBallots(ctx, tx, `track_id = $1`, trackID)
+	if err != nil {
+		return nil, err
+	}
+	return bs, commit(tx)
+}
+
+// CreateBallot seals and stores a ballot (see parley.BallotService).
+func (s *Store) CreateBallot(ctx context.Context, b *parley.Ballot) (err error) {
+	defer s.mapErr(&err, "create ballot")
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	if err := requireEditTrack(ctx, b.TrackID); err != nil {
+		return err
+	}
+	plain, err := json.Marshal(b.Package)
+	if err != nil {
+		return fmt.Errorf("encode ballot: %w", err)
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := lockTrack(ctx, tx, b.TrackID); err != nil {
+			return err
+		}
+		for _, p := range b.PartyIDs {
+			if err := requirePrincipal(ctx, tx, "party_ids", b.TrackID, p); err != nil {
+				return err
+			}
+		}
+		themes, err := s.trackThemes(ctx, tx, b.TrackID)
+		if err != nil {
+			return err
+		}
+		if err := parley.CheckPackage("package", b.Package, themes); err != nil {
+			return err
+		}
+		if !b.Deadline.After(tx.now) {
+			return parley.Errorf(parley.EINVALID, "deadline", "the deadline must lie in the future")
+		}
+		k, err := s.trackKey(ctx, tx, b.TrackID, true)
+		if err != nil {
+			return err
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		b.Deadline, b.CreatedBy, b.CreatedAt, b.Outcome = normalTime(b.Deadline), by, normalTime(tx.now), parley.BallotPending
+		err = tx.QueryRowContext(ctx, `INSERT INTO ballots (track_id, package, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			b.TrackID, []byte{}, micro(b.Deadline), nullInt64(by), micro(b.CreatedAt)).Scan(&b.ID)
+		if err != nil {
+			return fmt.Errorf("insert ballot: %w", err)
+		}
+		rec := strconv.FormatInt(b.ID, 10)
+		sealed := k.SealField("ballots", rec, "package", plain)
+		if _, err := tx.ExecContext(ctx, `UPDATE ballots SET package = $1 WHERE id = $2`, sealed, b.ID); err != nil {
+			return fmt.Errorf("seal ballot: %w", err)
+		}
+		for _, p := range b.PartyIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_parties (ballot_id, party_id) VALUES ($1, $2)`, b.ID, p); err != nil {
+				return fmt.Errorf("insert ballot party: %w", err)
+			}
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "ballot.create", object: "ballot/" + rec, trackID: b.TrackID, audience: parley.AudienceMediators,
+			stored: []any{b.ID, b.TrackID, sealed, b.PartyIDs, micro(b.Deadline), by, micro(b.CreatedAt)}})
+	})
+}
+
+// AnswerBallot seals and records a party's answer. Its work and its result
+// are the same for an accept and a reject, and do not depend on the other
+// parties' answers, which it never opens.
+func (s *Store) AnswerBallot(ctx context.Context, id, partyID int64, accept bool) (err error) {
+	defer s.mapErr(&err, "answer ballot")
+	answer := answerReject
+	if accept {
+		answer = answerAccept
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		b := &parley.Ballot{ID: id}
+		var deadline int64
+		err := tx.QueryRowContext(ctx, `SELECT track_id, deadline FROM ballots WHERE id = $1`+tx.d.ForUpdate, id).Scan(&b.TrackID, &deadline)
+		if isNoRows(err) {
+			return notFound("ballot", id)
+		}
+		if err != nil {
+			return fmt.Errorf("find ballot %d: %w", id, err)
+		}
+		answers, err := ballotAnswers(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		if !ballotVisible(ctx, b) {
+			return notFound("ballot", id)
+		}
+		if c := parley.CallerFromContext(ctx); c != nil {
+			g := c.Grant(b.TrackID)
+			if g == nil || g.Role != parley.MemberDelegate || g.PartyID == nil || *g.PartyID != partyID {
+				return forbidden("only a delegate of party %d answers for it", partyID)
+			}
+		}
+		addressed := false
+		for _, p := range b.PartyIDs {
+			addressed = addressed || p == partyID
+		}
+		if !addressed {
+			return parley.Errorf(parley.EINVALID, "party_id", "ballot %d is not put to party %d", id, partyID)
+		}
+		if !tx.now.Before(fromMicro(deadline)) {
+			return parley.Errorf(parley.ECONFLICT, "", "the deadline of ballot %d has passed", id)
+		}
+		if _, ok := answers[partyID]; ok {
+			return parley.Errorf(parley.ECONFLICT, "", "party %d has already answered ballot %d", partyID, id)
+		}
+		k, err := s.trackKey(ctx, tx, b.TrackID, true)
+		if err != nil {
+			return err
+		}
+		rec := ballotAnswerRecord(id, partyID)
+		sealed := k.SealField("ballot_parties", rec, "answer", answer)
+		if _, err := tx.ExecContext(ctx, `UPDATE ballot_parties SET answer = $1 WHERE ballot_id = $2 AND party_id = $3`, sealed, id, partyID); err != nil {
+			return fmt.Errorf("record answer: %w", err)
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "ballot.answer", object: "ballot/" + strconv.FormatInt(id, 10),
+			trackID: b.TrackID, audience: parley.PartyAudience(partyID), stored: []any{id, partyID, sealed}})
+	})
+}
+
+// ownAnswered says whether the caller's own party has answered, for a
+// delegate of a party the ballot is put to; nil for anyone else.
+func ownAnswered(ctx context.Context, b *parley.Ballot, answers map[int64][]byte) *bool {
+	g := parley.CallerFromContext(ctx).Grant(b.TrackID)
+	if g == nil || g.Role != parley.MemberDelegate || g.PartyID == nil {
+		return nil
+	}
+	for _, p := range b.PartyIDs {
+		if p == *g.PartyID {
+			_, ok := answers[p]
+			return &ok
+		}
+	}
+	return nil
+}
