@@ -47,6 +47,14 @@ func (s *Server) deskRoutes() []route {
 
 		{method: "GET", pattern: "/tracks/{id}/proposals", policy: PolicyTrackReader, scope: scopeTrack, id: "pageProposals", summary: "Page: the track's proposals the caller may read, with responses and what each package is worth to the parties whose profiles the caller reads",
 			handle: s.pageProposals, status: ok, media: html},
+		{method: "POST", pattern: "/tracks/{id}/proposals", policy: PolicyTrackReader, scope: scopeTrack, id: "pagePutProposal", summary: "Page form: put a proposal for the caller's party (a delegate) or the mediators (a mediator)",
+			handle: s.pagePutProposal, body: typeOf[proposalForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/proposals/{id}/responses", policy: PolicySignedIn, id: "pageRespond", summary: "Page form: accept, reject or counter a proposal for the caller's party or the mediators",
+			handle: s.pageRespond, body: typeOf[responseForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/proposals/{id}/withdraw", policy: PolicySignedIn, id: "pageWithdraw", summary: "Page form: withdraw an open proposal (its author's delegates, the mediators)",
+			handle: s.pageWithdraw, body: typeOf[csrfForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/tracks/{id}/ballots", policy: PolicyTrackEditor, scope: scopeTrack, id: "pagePutBallot", summary: "Page form: put one package to several parties for secret answers (mediators)",
+			handle: s.pagePutBallot, body: typeOf[ballotForm](), status: seeOther, media: html},
 		{method: "GET", pattern: "/texts/{id}", policy: PolicySignedIn, id: "pageText", summary: "Page: a negotiating text, its versions with their counts, a version's clauses and the changes from the one before",
 			handle: s.pageText, status: ok, media: html},
 
