@@ -159,6 +159,7 @@ func TestDeskScenarios(t *testing.T) {
 	testTextPages(t, d)
 	testProposalPages(t, d)
 	testProposalForms(t, d)
+	testTextForms(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -141,6 +141,12 @@ func newBase(r *http.Request, title string) pageBase {
 		b.Notice = "The proposal was withdrawn."
 	case "ballot":
 		b.Notice = "The ballot was put to the parties."
+	case "text":
+		b.Notice = "The text was started."
+	case "version":
+		b.Notice = "The version was added."
+	case "frozen":
+		b.Notice = "The version was frozen."
 	}
 	return b
 }

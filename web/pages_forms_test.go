@@ -15,6 +15,9 @@ import (
 // TestProposalForms checks the proposals page's forms.
 func TestProposalForms(t *testing.T) { testProposalForms(t, newDesk(t)) }
 
+// TestTextForms checks the forms that start and write a negotiating text.
+func TestTextForms(t *testing.T) { testTextForms(t, newDesk(t)) }
+
 // proposalsByRationale returns the track's proposals by rationale (the
 // store without a caller reads them all).
 func proposalsByRationale(t *testing.T, d *desk, track int64) map[string]*parley.Proposal {
@@ -135,4 +138,105 @@ func testProposalForms(t *testing.T, d *desk) {
 	if status, _ := uaB.post(put, url.Values{"choice_0": {th.Options[0].Label}, "party_id": {fmt.Sprint(ua), fmt.Sprint(ru)}, "deadline": {deadline}}); status != http.StatusForbidden && status != http.StatusNotFound {
 		t.Errorf("a delegate puts a ballot: %d", status)
 	}
+}
+
+// testTextForms: the mediator starts a text, writes and freezes version 1
+// with a bracket, writes version 2 and compares the two; bad clauses are
+// refused with nothing stored, and a delegate writes nothing.
+func testTextForms(t *testing.T, d *desk) {
+	ctx := context.Background()
+	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	themes, err := d.store.FindThemes(ctx, energy.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := sortedThemes(themes)[0]
+	med, uaB := d.signIn(t, "mediator@demo.parley"), d.signIn(t, "ua@demo.parley")
+	track := fmt.Sprintf("/tracks/%d", energy.ID)
+	if status, _ := uaB.post(track+"/texts", url.Values{"title": {"FORM-UA-TEXT"}, "audience": {"plenary"}}); status != http.StatusForbidden && status != http.StatusNotFound {
+		t.Errorf("a delegate starts a text: %d", status)
+	}
+	if status, body := med.post(track+"/texts", url.Values{"title": {""}, "audience": {"plenary"}}); status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+		t.Errorf("a text without a title: %d", status)
+	}
+	status, body := med.post(track+"/texts", url.Values{"title": {"FORM-TEXT"}, "audience": {"plenary"}})
+	if status != http.StatusOK || !strings.Contains(body, "The text was started.") || !strings.Contains(body, "No version yet.") {
+		t.Fatalf("start a text: %d", status)
+	}
+	texts, err := d.store.FindTexts(ctx, energy.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text *parley.NegotiatingText
+	for _, x := range texts {
+		if x.Title == "FORM-TEXT" {
+			text = x
+		}
+	}
+	if text == nil {
+		t.Fatal("the text was not stored")
+	}
+	page := fmt.Sprintf("/texts/%d", text.ID)
+	write := page + "/versions"
+	v1 := fmt.Sprintf("(agreed) The parties halt strikes.\n\n[For now {Ukraine; %s = %s} | For ever {Russia}]", th.Name, th.Options[0].Label)
+	status, body = med.post(write, url.Values{"clauses": {v1}})
+	if status != http.StatusOK || !strings.Contains(body, "The version was added.") ||
+		!strings.Contains(body, `<span class="bracket">[For now]</span> <small>sponsors: Ukraine</small>`) || !strings.Contains(body, "Freeze version 1") {
+		t.Fatalf("write version 1: %d\n%s", status, body)
+	}
+	versions := func() []*parley.TextVersion {
+		vs, err := d.store.FindVersions(ctx, text.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vs
+	}
+	vs := versions()
+	if len(vs) != 1 || vs[0].Clauses[0].Status != parley.ClauseAgreed || vs[0].Clauses[1].Alternatives[0].Option != th.Options[0].Label {
+		t.Fatalf("stored version 1: %+v", vs)
+	}
+	if got := formatClauses(vs[0].Clauses, d.partyByID()); got != v1 {
+		t.Errorf("the textarea's format does not round-trip:\n%s\nwant\n%s", got, v1)
+	}
+	for _, bad := range []string{"[One | Two {Nobody}]", "(bracketed) Plain.", "", "(agreed) [One | Two]"} {
+		if status, body := med.post(write, url.Values{"clauses": {bad}}); status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+			t.Errorf("clauses %q: %d", bad, status)
+		}
+	}
+	if vs := versions(); len(vs) != 1 || formatClauses(vs[0].Clauses, d.partyByID()) != v1 {
+		t.Errorf("refused clauses changed the text")
+	}
+	freeze := fmt.Sprintf("/versions/%d/freeze", vs[0].ID)
+	if status, body := med.post(freeze, url.Values{}); status != http.StatusOK || !strings.Contains(body, "The version was frozen.") {
+		t.Errorf("freeze: %d", status)
+	}
+	if status, body := med.post(freeze, url.Values{}); status != http.StatusConflict || !strings.Contains(body, `class="error"`) {
+		t.Errorf("freeze twice: %d", status)
+	}
+	if status, _ := uaB.post(write, url.Values{"clauses": {"Plain."}}); status != http.StatusForbidden && status != http.StatusNotFound {
+		t.Errorf("a delegate writes a version: %d", status)
+	}
+	status, body = med.post(write, url.Values{"clauses": {"(agreed) The parties halt strikes.\n\n(agreed) For now."}})
+	if status != http.StatusOK || !strings.Contains(body, "Version 2") {
+		t.Errorf("write version 2: %d", status)
+	}
+	if vs := versions(); len(vs) != 2 || vs[0].FrozenAt == nil || !vs[1].Counts.AllAgree {
+		t.Errorf("versions after version 2: %d", len(vs))
+	}
+	status, body = uaB.get(page + "?from=1&version=2")
+	if status != http.StatusOK || !strings.Contains(body, "Changes from version 1") || !strings.Contains(body, `id="compare"`) || strings.Contains(body, `id="write-version"`) {
+		t.Errorf("compare as a delegate: %d", status)
+	}
+	if status, _ := uaB.get(page + "?from=3"); status != http.StatusNotFound {
+		t.Errorf("compare with a version that does not exist: %d", status)
+	}
+}
+
+// partyByID returns the demo's party names by id.
+func (d *desk) partyByID() map[int64]string {
+	out := map[int64]string{}
+	for name, id := range d.party {
+		out[id] = name
+	}
+	return out
 }
