@@ -307,3 +307,71 @@ func shot(t *testing.T, ctx context.Context, path string) {
 		t.Error(err)
 	}
 }
+
+// TestBrowserProposal: a delegate puts a proposal to the mediators through
+// the proposals page's form and sees it listed; the other party's delegate
+// does not see it.
+func TestBrowserProposal(t *testing.T) {
+	browserBinary(t)
+	d := newDesk(t)
+	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	themes, err := d.store.FindThemes(context.Background(), energy.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	option := sortedThemes(themes)[0].Options[0].Label
+	page := d.http.URL + fmt.Sprintf("/tracks/%d/proposals", energy.ID)
+	const rationale = "BROWSER-UA-TO-MEDIATORS"
+	signIn := func(email string) (context.Context, *pageProblems) {
+		ctx, problems := newBrowser(t)
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(d.http.URL+"/map"),
+			chromedp.WaitVisible(chromedp.CSS(`#email`)),
+			chromedp.SendKeys(chromedp.CSS(`#email`), email),
+			chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
+			chromedp.Submit(chromedp.CSS(`#password`)),
+			chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+		)
+		if err != nil {
+			t.Fatalf("sign in as %s: %v", email, err)
+		}
+		return ctx, problems
+	}
+	ua, uaProblems := signIn("ua@demo.parley")
+	err = chromedp.Do(ua,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`#put-proposal`)),
+		chromedp.SetValue(chromedp.CSS(`#p-choice-0`), option),
+		chromedp.SetValue(chromedp.CSS(`#p-audience`), fmt.Sprintf("party:%d", d.party["Ukraine"])),
+		chromedp.SendKeys(chromedp.CSS(`#p-rationale`), rationale),
+		chromedp.Click(chromedp.CSS(`#put-proposal button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
+	)
+	if err != nil {
+		t.Fatalf("put the proposal: %v", err)
+	}
+	text, err := chromedp.Run(ua, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "The proposal was put.") || !strings.Contains(text, rationale) || !strings.Contains(text, "To Ukraine and the mediators") {
+		t.Errorf("Ukraine's page after the form:\n%s", text)
+	}
+	ru, ruProblems := signIn("ru@demo.parley")
+	if err := chromedp.Do(ru, chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	html, err := chromedp.Run(ru, chromedp.OuterHTML(chromedp.CSS("html")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html, `id="put-proposal"`) || strings.Contains(html, rationale) {
+		t.Errorf("Russia's proposals page shows Ukraine's proposal to the mediators, or no form")
+	}
+	time.Sleep(100 * time.Millisecond) // let the last console messages arrive
+	for name, p := range map[string]*pageProblems{"Ukraine": uaProblems, "Russia": ruProblems} {
+		for _, problem := range p.take() {
+			t.Errorf("%s's browser: %s", name, problem)
+		}
+	}
+}

@@ -158,6 +158,8 @@ func TestDeskScenarios(t *testing.T) {
 	testBallotPages(t, d)
 	testTextPages(t, d)
 	testProposalPages(t, d)
+	testProposalForms(t, d)
+	testTextForms(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -133,6 +133,20 @@ func newBase(r *http.Request, title string) pageBase {
 		b.Notice = "The meeting was added."
 	case "event":
 		b.Notice = "The event was added."
+	case "proposal":
+		b.Notice = "The proposal was put."
+	case "response":
+		b.Notice = "The answer was sent."
+	case "withdrawn":
+		b.Notice = "The proposal was withdrawn."
+	case "ballot":
+		b.Notice = "The ballot was put to the parties."
+	case "text":
+		b.Notice = "The text was started."
+	case "version":
+		b.Notice = "The version was added."
+	case "frozen":
+		b.Notice = "The version was frozen."
 	}
 	return b
 }

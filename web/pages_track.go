@@ -30,6 +30,7 @@ type trackPage struct {
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
 	TrackVenues []*parley.Venue
+	Audiences   []audienceChoice // for the new text form
 	FormError   string
 	Form        map[string]string // the values of a refused form, to show again
 }
@@ -162,6 +163,7 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 		}
 		slices.Reverse(events)
 		data.Events = events
+		data.Audiences = audiences(nil, principals(t, names), names)
 		for _, vid := range t.VenueIDs {
 			data.Venues[vid] = ""
 		}

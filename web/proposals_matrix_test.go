@@ -195,6 +195,36 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 		return []target{{name: "a ballot to Ukraine and Russia", path: fmt.Sprintf("/ballots/%d/answer", ballot.ID),
 			body: fixed(M{"csrf_token": "x", "answer": "accept"}), want: always(http.StatusUnsupportedMediaType)}}
 	}
+	// The proposals page's forms (a JSON body is no form: 415 once the
+	// guard lets the caller through, before anything is read or written).
+	form := fixed(M{"csrf_token": "x"})
+	table["POST /tracks/{id}/proposals"] = func() []target {
+		var ts []target
+		for _, tr := range tracks {
+			ts = append(ts, target{name: tr.name, path: fmt.Sprintf("/tracks/%d/proposals", tr.id), body: form, want: func(r *role) int {
+				if readsTrack(tr.id)(r) == http.StatusOK {
+					return http.StatusUnsupportedMediaType
+				}
+				return http.StatusNotFound
+			}})
+		}
+		return ts
+	}
+	table["POST /tracks/{id}/ballots"] = func() []target {
+		var ts []target
+		for _, tr := range tracks {
+			ts = append(ts, target{name: tr.name, path: fmt.Sprintf("/tracks/%d/ballots", tr.id), body: form, want: editsTrack(tr.id, http.StatusUnsupportedMediaType)})
+		}
+		return ts
+	}
+	table["POST /proposals/{id}/responses"] = func() []target {
+		p := proposals[string(parley.AudiencePlenary)]
+		return []target{{name: "a plenary proposal", path: fmt.Sprintf("/proposals/%d/responses", p.ID), body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["POST /proposals/{id}/withdraw"] = func() []target {
+		p := proposals[string(parley.AudiencePlenary)]
+		return []target{{name: "a plenary proposal", path: fmt.Sprintf("/proposals/%d/withdraw", p.ID), body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
 	table["POST /api/v1/ballots/{id}/answer"] = func() []target {
 		// A fresh ballot for each request: a party answers once.
 		return []target{{name: "a fresh ballot to Ukraine and Russia", body: fixed(M{"answer": "reject"}), want: func(r *role) int {
