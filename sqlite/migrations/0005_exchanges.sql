@@ -1,0 +1,37 @@
+-- 0005: prisoner exchanges (issue 5). An exchange's title, terms and sides
+-- are map data; each person on a side's list is the sealed JSON of the
+-- art. 122 fields, record "<id>", field "person", with the side's party
+-- audience. Nothing is deleted. Times are unix microseconds, UTC.
+CREATE TABLE exchanges (
+	id         INTEGER PRIMARY KEY,
+	track_id   INTEGER NOT NULL REFERENCES tracks (id),
+	title      TEXT    NOT NULL,
+	terms      TEXT    NOT NULL,
+	n          INTEGER NOT NULL,
+	side_a     INTEGER NOT NULL REFERENCES parties (id),
+	side_b     INTEGER NOT NULL REFERENCES parties (id),
+	created_by INTEGER REFERENCES users (id),
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX exchanges_track ON exchanges (track_id, id);
+
+CREATE TABLE prisoners (
+	id          INTEGER PRIMARY KEY,
+	exchange_id INTEGER NOT NULL REFERENCES exchanges (id),
+	track_id    INTEGER NOT NULL REFERENCES tracks (id),
+	party_id    INTEGER NOT NULL REFERENCES parties (id),
+	person      BLOB    NOT NULL,
+	created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX prisoners_list ON prisoners (exchange_id, party_id, id);
+
+-- A person is matched at most once on each side.
+CREATE TABLE prisoner_matches (
+	id           INTEGER PRIMARY KEY,
+	exchange_id  INTEGER NOT NULL REFERENCES exchanges (id),
+	prisoner_a   INTEGER NOT NULL UNIQUE REFERENCES prisoners (id),
+	prisoner_b   INTEGER NOT NULL UNIQUE REFERENCES prisoners (id),
+	confirmed_by INTEGER REFERENCES users (id),
+	confirmed_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX prisoner_matches_exchange ON prisoner_matches (exchange_id, id);
