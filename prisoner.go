@@ -92,6 +92,7 @@ type Prisoner struct {
 	Captured        string         `json:"captured"`
 	NextOfKin       string         `json:"next_of_kin,omitempty"`
 	CreatedAt       time.Time      `json:"created_at"`
+	HandedOverAt    *time.Time     `json:"handed_over_at,omitempty"` // when the exchange handed the person over
 }
 
 // Validate checks the person's fields as of today: dates well formed and not
@@ -177,6 +178,14 @@ type ExchangeService interface {
 	ConfirmMatch(ctx context.Context, exchangeID, prisonerA, prisonerB int64) (*PrisonerMatch, error)
 	// FindMatches returns the confirmed matches, oldest first.
 	FindMatches(ctx context.Context, exchangeID int64) ([]*PrisonerMatch, error)
+	// RecordHandover records the persons the exchange actually handed
+	// over (mediators), all or none: EINVALID for a person not on its
+	// lists, ECONFLICT for one handed over already.
+	RecordHandover(ctx context.Context, exchangeID int64, prisonerIDs []int64) error
+	// FindHandedOver returns the persons handed over by the track's
+	// exchanges other than except, on the lists the caller may read, so
+	// that a new list can be checked against them.
+	FindHandedOver(ctx context.Context, trackID, except int64) ([]*Prisoner, error)
 }
 
 // CanReadPrisoners reports whether the caller may read the persons on a

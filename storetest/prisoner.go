@@ -14,6 +14,7 @@ import (
 // confirmed matches. open must return a store opened with a master key.
 func RunExchanges(t *testing.T, open Opener) {
 	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, open(t)) })
+	t.Run("Handovers", func(t *testing.T) { testHandovers(t, open(t)) })
 }
 
 func testExchanges(t *testing.T, s parley.Store) {
@@ -142,4 +143,41 @@ func testExchanges(t *testing.T, s parley.Store) {
 			checkCode(t, name+" reads the matches", err, parley.ENOTFOUND)
 		}
 	}
+}
+
+// testHandovers records who an exchange handed over and finds them from a
+// later exchange, per the lists each caller reads.
+func testHandovers(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	ua, rus := f.UA.ID, f.RU.ID
+	first := &parley.Exchange{TrackID: f.A.ID, Title: "First", Terms: parley.TermsAllForAll, SideA: ua, SideB: rus}
+	second := &parley.Exchange{TrackID: f.A.ID, Title: "Second", Terms: parley.TermsAllForAll, SideA: ua, SideB: rus}
+	must2(t, s.CreateExchange(as(f.Mediator), first))
+	must2(t, s.CreateExchange(as(f.Mediator), second))
+	ps := []*parley.Prisoner{
+		{Name: "Олег Шевченко", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"},
+		{Name: "Іван Бойко", Born: "1979-01-02", Status: parley.PrisonerCivilian, Captured: "2023-01-01"},
+	}
+	must2(t, s.AddPrisoners(as(f.Mediator), first.ID, ua, ps))
+	checkCode(t, "a delegate records a handover", s.RecordHandover(as(f.DelegateUA), first.ID, []int64{ps[0].ID}), parley.EFORBIDDEN)
+	checkCode(t, "a person of no list", s.RecordHandover(as(f.Mediator), second.ID, []int64{ps[0].ID}), parley.EINVALID)
+	checkCode(t, "a person twice", s.RecordHandover(as(f.Mediator), first.ID, []int64{ps[0].ID, ps[0].ID}), parley.ECONFLICT)
+	must2(t, s.RecordHandover(as(f.Mediator), first.ID, []int64{ps[0].ID}))
+	checkCode(t, "handed over again", s.RecordHandover(as(f.Mediator), first.ID, []int64{ps[0].ID}), parley.ECONFLICT)
+	for name, c := range map[string]*parley.Caller{"mediator": f.Mediator, "delegate UA": f.DelegateUA, "verifier": f.Verifier, "observer": f.Observer} {
+		got, err := s.FindHandedOver(as(c), f.A.ID, second.ID)
+		must2(t, err)
+		want := 0
+		if c.CanReadPrisoners(f.A.ID, ua) {
+			want = 1
+		}
+		if len(got) != want || (want == 1 && (got[0].ID != ps[0].ID || got[0].HandedOverAt == nil || got[0].Name != ps[0].Name)) {
+			t.Errorf("%s finds handed over %+v, want %d", name, got, want)
+		}
+	}
+	if got, _ := s.FindHandedOver(as(f.Mediator), f.A.ID, first.ID); len(got) != 0 {
+		t.Errorf("the exchange's own handovers are found: %+v", got)
+	}
+	_, err := s.FindHandedOver(as(f.MediatorB), f.A.ID, 0)
+	checkCode(t, "mediator of B", err, parley.ENOTFOUND)
 }

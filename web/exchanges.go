@@ -47,6 +47,20 @@ type matchCandidate struct {
 	Score     float64 `json:"score"`
 }
 
+// candidates are the proposed matches of the two lists, and the persons
+// of either list that match a person an earlier exchange of the track
+// handed over (prisoner_a: on this exchange's list, prisoner_b: handed
+// over), among the lists the caller reads.
+type candidates struct {
+	Pairs            []matchCandidate `json:"pairs"`
+	AlreadyExchanged []matchCandidate `json:"already_exchanged"`
+}
+
+// handoverInput records who the exchange handed over.
+type handoverInput struct {
+	PrisonerIDs []int64 `json:"prisoner_ids"`
+}
+
 // matchInput confirms a match.
 type matchInput struct {
 	PrisonerA int64 `json:"prisoner_a"`
@@ -78,9 +92,11 @@ func (s *Server) exchangeRoutes() []route {
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/lists/{party}", policy: PolicySignedIn, id: "addPrisoners", summary: "Add persons to a side's list, as JSON or as CSV, all or none; a CSV's rejected rows are answered with row, field and reason",
 			handle: s.addPrisoners, body: reflect.TypeFor[prisonersInput](), status: created, resp: reflect.TypeFor[prisonersAdded]()},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/candidates", policy: PolicySignedIn, id: "listMatchCandidates", summary: "Proposed matches of the two lists, robust to transliteration and typos, for the mediators to confirm",
-			handle: s.listCandidates, status: ok, resp: reflect.TypeFor[[]matchCandidate]()},
+			handle: s.listCandidates, status: ok, resp: reflect.TypeFor[candidates]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/matches", policy: PolicySignedIn, id: "confirmMatch", summary: "Confirm that a person of side A's list and one of side B's are the same (mediators)",
 			handle: s.confirmMatch, body: reflect.TypeFor[matchInput](), status: created, resp: reflect.TypeFor[parley.PrisonerMatch]()},
+		{method: "POST", pattern: "/api/v1/exchanges/{id}/handovers", policy: PolicySignedIn, id: "recordHandover", summary: "Record the persons the exchange actually handed over (mediators)",
+			handle: s.recordHandover, body: reflect.TypeFor[handoverInput](), status: http.StatusNoContent},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/reconciliation", policy: PolicySignedIn, id: "reconcileExchange", summary: "The two sides' counts and exactly which persons explain their difference",
 			handle: s.reconcileExchange, status: ok, resp: reflect.TypeFor[reconciliation]()},
 	}
@@ -229,13 +245,23 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, a, b, err := s.bothLists(r.Context(), id)
+	e, a, b, err := s.bothLists(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	matches, err := s.store.FindMatches(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	handed, err := s.store.FindHandedOver(r.Context(), e.TrackID, id)
+	if err != nil {
+		return err
+	}
+	out := candidates{Pairs: []matchCandidate{}, AlreadyExchanged: []matchCandidate{}}
+	for _, list := range [][]*parley.Prisoner{a, b} {
+		for _, c := range exchange.Match(persons(list), persons(handed)) {
+			out.AlreadyExchanged = append(out.AlreadyExchanged, matchCandidate{PrisonerA: list[c.I].ID, PrisonerB: handed[c.J].ID, Score: c.Score})
+		}
 	}
 	// Persons already matched are not proposed again.
 	done := map[int64]bool{}
@@ -252,11 +278,26 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 		return out
 	}
 	a, b = open(a), open(b)
-	out := []matchCandidate{}
 	for _, c := range exchange.Match(persons(a), persons(b)) {
-		out = append(out, matchCandidate{PrisonerA: a[c.I].ID, PrisonerB: b[c.J].ID, Score: c.Score})
+		out.Pairs = append(out.Pairs, matchCandidate{PrisonerA: a[c.I].ID, PrisonerB: b[c.J].ID, Score: c.Score})
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) recordHandover(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in handoverInput
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if err := s.store.RecordHandover(r.Context(), id, in.PrisonerIDs); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) confirmMatch(w http.ResponseWriter, r *http.Request) error {

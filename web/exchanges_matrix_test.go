@@ -91,6 +91,15 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 	table["GET /api/v1/exchanges/{id}/reconciliation"] = func() []target {
 		return []target{{name: "both lists", path: ex + "/reconciliation", want: both}}
 	}
+	table["POST /api/v1/exchanges/{id}/handovers"] = func() []target {
+		// A fresh person for each request, added as the system.
+		body := func(*role) any {
+			p := person()
+			must(m.a.t, m.a.store.AddPrisoners(m.ctx, e.ID, ua, []*parley.Prisoner{p}))
+			return M{"prisoner_ids": []int64{p.ID}}
+		}
+		return []target{{name: "a fresh person", path: ex + "/handovers", body: body, want: editsTrack(main, 204)}}
+	}
 	table["POST /api/v1/exchanges/{id}/matches"] = func() []target {
 		// A fresh pair for each request, added as the system.
 		body := func(*role) any {

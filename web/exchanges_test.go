@@ -67,8 +67,9 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		t.Fatalf("lists: %+v, %+v", uaList, ruList)
 	}
 
-	var cands []matchCandidate
-	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &cands)
+	var got candidates
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &got)
+	cands := got.Pairs
 	want := []matchCandidate{{PrisonerA: uaList.Items[0].ID, PrisonerB: ruList.Items[0].ID}, {PrisonerA: uaList.Items[1].ID, PrisonerB: ruList.Items[1].ID}}
 	if len(cands) != 2 {
 		t.Fatalf("candidates = %+v, want the pairs %+v", cands, want)
@@ -79,14 +80,32 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		}
 		a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/matches", e.ID), M{"prisoner_a": c.PrisonerA, "prisoner_b": c.PrisonerB}, 201, nil)
 	}
-	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &cands)
-	if len(cands) != 0 {
-		t.Errorf("confirmed persons proposed again: %+v", cands)
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &got)
+	if len(got.Pairs) != 0 || len(got.AlreadyExchanged) != 0 {
+		t.Errorf("confirmed persons proposed again: %+v", got)
 	}
 	var rec reconciliation
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &rec)
 	if rec.CountA != 3 || rec.CountB != 3 || len(rec.Matched) != 2 ||
 		!reflect.DeepEqual(rec.OnlyA, []int64{uaList.Items[2].ID}) || !reflect.DeepEqual(rec.OnlyB, []int64{ruList.Items[2].ID}) {
 		t.Errorf("reconciliation = %+v", rec)
+	}
+
+	// The exchange hands over the first two; a later exchange's list that
+	// names one of them again (transliterated) is flagged.
+	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/handovers", e.ID), M{"prisoner_ids": []int64{uaList.Items[0].ID, uaList.Items[1].ID}}, 204, nil)
+	if w := a.do("POST", fmt.Sprintf("/api/v1/exchanges/%d/handovers", e.ID), M{"prisoner_ids": []int64{uaList.Items[0].ID}}); w.Code != 409 {
+		t.Errorf("handed over twice: %d %s", w.Code, w.Body)
+	}
+	var later parley.Exchange
+	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", tr), M{"title": "Summer exchange", "terms": "n for n", "n": 1, "side_a": ua, "side_b": ru}, 201, &later)
+	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", later.ID, ua), M{"prisoners": []M{
+		{"name": "Ivan Boyko", "born": "1979-01-02", "status": "civilian", "captured": "2023-01-01"},
+	}}, 201, nil)
+	var fresh List[parley.Prisoner]
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", later.ID, ua), nil, 200, &fresh)
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", later.ID), nil, 200, &got)
+	if len(got.AlreadyExchanged) != 1 || got.AlreadyExchanged[0].PrisonerA != fresh.Items[0].ID || got.AlreadyExchanged[0].PrisonerB != uaList.Items[1].ID {
+		t.Errorf("already exchanged = %+v, want person %d as %d", got.AlreadyExchanged, fresh.Items[0].ID, uaList.Items[1].ID)
 	}
 }

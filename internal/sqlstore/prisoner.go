@@ -153,7 +153,7 @@ type person struct {
 // readPrisoners reads and opens a side's list; the caller has checked that
 // it reads it.
 func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, partyID int64) ([]*parley.Prisoner, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, person, created_at FROM prisoners WHERE exchange_id = $1 AND party_id = $2 ORDER BY id`, e.ID, partyID)
+	rows, err := tx.QueryContext(ctx, `SELECT id, person, created_at, handed_over_at FROM prisoners WHERE exchange_id = $1 AND party_id = $2 ORDER BY id`, e.ID, partyID)
 	if err != nil {
 		return nil, fmt.Errorf("find prisoners: %w", err)
 	}
@@ -166,10 +166,15 @@ func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, p
 	for rows.Next() {
 		r := row{p: &parley.Prisoner{ExchangeID: e.ID, TrackID: e.TrackID, PartyID: partyID}}
 		var at int64
-		if err := rows.Scan(&r.p.ID, &r.sealed, &at); err != nil {
+		var handed sql.NullInt64
+		if err := rows.Scan(&r.p.ID, &r.sealed, &at, &handed); err != nil {
 			return nil, err
 		}
 		r.p.CreatedAt = fromMicro(at)
+		if handed.Valid {
+			t := fromMicro(handed.Int64)
+			r.p.HandedOverAt = &t
+		}
 		found = append(found, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -409,5 +414,100 @@ func (s *Store) FindMatches(ctx context.Context, exchangeID int64) (_ []*parley.
 		return nil, err
 	}
 	rows.Close()
+	return out, commit(tx)
+}
+
+// RecordHandover records the persons an exchange handed over (see
+// parley.ExchangeService).
+func (s *Store) RecordHandover(ctx context.Context, exchangeID int64, prisonerIDs []int64) (err error) {
+	defer s.mapErr(&err, "record handover")
+	if len(prisonerIDs) == 0 {
+		return parley.Errorf(parley.EINVALID, "prisoner_ids", "name the persons handed over")
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		e, err := findExchange(ctx, tx, exchangeID)
+		if err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, e.TrackID); err != nil {
+			return err
+		}
+		if err := lockTrack(ctx, tx, e.TrackID); err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		for i, id := range prisonerIDs {
+			field := fmt.Sprintf("prisoner_ids[%d]", i)
+			var handed sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT handed_over_at FROM prisoners WHERE id = $1 AND exchange_id = $2`, id, exchangeID).Scan(&handed)
+			if isNoRows(err) {
+				return parley.Errorf(parley.EINVALID, field, "person %d is not on a list of exchange %d", id, exchangeID)
+			}
+			if err != nil {
+				return fmt.Errorf("find prisoner %d: %w", id, err)
+			}
+			if handed.Valid || seen[id] {
+				return parley.Errorf(parley.ECONFLICT, field, "person %d is handed over already", id)
+			}
+			seen[id] = true
+		}
+		at := micro(tx.now)
+		for _, id := range prisonerIDs {
+			if _, err := tx.ExecContext(ctx, `UPDATE prisoners SET handed_over_at = $1 WHERE id = $2`, at, id); err != nil {
+				return fmt.Errorf("record handover: %w", err)
+			}
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "exchange.handover", object: "exchange/" + strconv.FormatInt(exchangeID, 10), trackID: e.TrackID,
+			audience: parley.AudienceMediators, stored: []any{exchangeID, prisonerIDs, at}})
+	})
+}
+
+// FindHandedOver returns the persons handed over by the track's other
+// exchanges, on the lists the caller may read.
+func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []*parley.Prisoner, err error) {
+	defer s.mapErr(&err, "find handed over")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 AND id <> $2 ORDER BY id`, trackID, except)
+	if err != nil {
+		return nil, fmt.Errorf("find exchanges: %w", err)
+	}
+	defer rows.Close()
+	var es []*parley.Exchange
+	for rows.Next() {
+		e, err := scanExchange(rows)
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	c := parley.CallerFromContext(ctx)
+	out := []*parley.Prisoner{}
+	for _, e := range es {
+		for _, side := range []int64{e.SideA, e.SideB} {
+			if c != nil && !c.CanReadPrisoners(trackID, side) {
+				continue
+			}
+			ps, err := s.readPrisoners(ctx, tx, e, side)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if p.HandedOverAt != nil {
+					out = append(out, p)
+				}
+			}
+		}
+	}
 	return out, commit(tx)
 }

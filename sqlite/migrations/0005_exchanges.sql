@@ -1,7 +1,8 @@
 -- 0005: prisoner exchanges (issue 5). An exchange's title, terms and sides
 -- are map data; each person on a side's list is the sealed JSON of the
 -- art. 122 fields, record "<id>", field "person", with the side's party
--- audience. Nothing is deleted. Times are unix microseconds, UTC.
+-- audience; handed_over_at records the exchange's handover of the person.
+-- Nothing is deleted. Times are unix microseconds, UTC.
 CREATE TABLE exchanges (
 	id         INTEGER PRIMARY KEY,
 	track_id   INTEGER NOT NULL REFERENCES tracks (id),
@@ -21,7 +22,8 @@ CREATE TABLE prisoners (
 	track_id    INTEGER NOT NULL REFERENCES tracks (id),
 	party_id    INTEGER NOT NULL REFERENCES parties (id),
 	person      BLOB    NOT NULL,
-	created_at  INTEGER NOT NULL
+	created_at  INTEGER NOT NULL,
+	handed_over_at INTEGER
 ) STRICT;
 CREATE INDEX prisoners_list ON prisoners (exchange_id, party_id, id);
 
