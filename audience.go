@@ -148,7 +148,7 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 //	prisoner exchanges: map data, created per CanEditTrack; a side's list
 //	  of persons read per CanReadPrisoners (its party audience and the
 //	  track's verifiers), written per CanEditProfile for that side;
-//	  matches confirmed per CanEditTrack
+//	  matches confirmed per CanEditTrack and verified per CanVerify
 
 type callerKey struct{}
 

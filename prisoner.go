@@ -147,12 +147,14 @@ func (p *Prisoner) Validate(field string, today time.Time) error {
 // PrisonerMatch is a pair of persons, one on each side's list, that a
 // mediator confirmed to be the same person.
 type PrisonerMatch struct {
-	ID          int64     `json:"id"`
-	ExchangeID  int64     `json:"exchange_id"`
-	PrisonerA   int64     `json:"prisoner_a"` // on side A's list
-	PrisonerB   int64     `json:"prisoner_b"` // on side B's list
-	ConfirmedBy *int64    `json:"confirmed_by,omitempty"`
-	ConfirmedAt time.Time `json:"confirmed_at"`
+	ID          int64      `json:"id"`
+	ExchangeID  int64      `json:"exchange_id"`
+	PrisonerA   int64      `json:"prisoner_a"` // on side A's list
+	PrisonerB   int64      `json:"prisoner_b"` // on side B's list
+	ConfirmedBy *int64     `json:"confirmed_by,omitempty"`
+	ConfirmedAt time.Time  `json:"confirmed_at"`
+	VerifiedBy  *int64     `json:"verified_by,omitempty"` // the neutral body's verifier
+	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
 }
 
 // ExchangeService keeps prisoner exchanges, the sides' lists and the
@@ -178,6 +180,9 @@ type ExchangeService interface {
 	ConfirmMatch(ctx context.Context, exchangeID, prisonerA, prisonerB int64) (*PrisonerMatch, error)
 	// FindMatches returns the confirmed matches, oldest first.
 	FindMatches(ctx context.Context, exchangeID int64) ([]*PrisonerMatch, error)
+	// VerifyMatch records the neutral body's verification of a confirmed
+	// match: the track's verifiers only; ECONFLICT if verified already.
+	VerifyMatch(ctx context.Context, matchID int64) (*PrisonerMatch, error)
 	// RecordHandover records the persons the exchange actually handed
 	// over (mediators), all or none: EINVALID for a person not on its
 	// lists, ECONFLICT for one handed over already.
@@ -196,6 +201,13 @@ func (c *Caller) CanReadPrisoners(trackID, partyID int64) bool {
 	if c.CanRead(trackID, PartyAudience(partyID)) {
 		return true
 	}
+	g := c.Grant(trackID)
+	return g != nil && g.Role == MemberVerifier
+}
+
+// CanVerify reports whether the caller verifies for the neutral body on the
+// track: its verifiers.
+func (c *Caller) CanVerify(trackID int64) bool {
 	g := c.Grant(trackID)
 	return g != nil && g.Role == MemberVerifier
 }

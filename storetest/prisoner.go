@@ -133,6 +133,21 @@ func testExchanges(t *testing.T, s parley.Store) {
 	checkCode(t, "a person matched twice", err, parley.ECONFLICT)
 	_, err = s.ConfirmMatch(as(f.Mediator), e.ID, uaList[1].ID, 99999)
 	checkCode(t, "an unknown person", err, parley.EINVALID)
+	// The neutral body verifies a confirmed match, once.
+	for name, c := range map[string]*parley.Caller{"mediator": f.Mediator, "delegate UA": f.DelegateUA, "observer": f.Observer} {
+		_, err := s.VerifyMatch(as(c), m.ID)
+		checkCode(t, name+" verifies", err, parley.EFORBIDDEN)
+	}
+	_, err = s.VerifyMatch(as(f.MediatorB), m.ID)
+	checkCode(t, "mediator of B verifies", err, parley.ENOTFOUND)
+	verified, err := s.VerifyMatch(as(f.Verifier), m.ID)
+	must2(t, err)
+	if verified.VerifiedAt == nil || verified.VerifiedBy == nil || *verified.VerifiedBy != f.Verifier.User.ID {
+		t.Errorf("verified match = %+v", verified)
+	}
+	_, err = s.VerifyMatch(as(f.Verifier), m.ID)
+	checkCode(t, "verified twice", err, parley.ECONFLICT)
+	m = verified
 	for name, c := range readers {
 		got, err := s.FindMatches(as(c), e.ID)
 		if c.CanReadPrisoners(f.A.ID, ua) && c.CanReadPrisoners(f.A.ID, rus) {

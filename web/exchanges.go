@@ -61,6 +61,11 @@ type handoverInput struct {
 	PrisonerIDs []int64 `json:"prisoner_ids"`
 }
 
+// matchVerification verifies a match: verified true.
+type matchVerification struct {
+	Verified bool `json:"verified"`
+}
+
 // matchInput confirms a match.
 type matchInput struct {
 	PrisonerA int64 `json:"prisoner_a"`
@@ -95,6 +100,8 @@ func (s *Server) exchangeRoutes() []route {
 			handle: s.listCandidates, status: ok, resp: reflect.TypeFor[candidates]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/matches", policy: PolicySignedIn, id: "confirmMatch", summary: "Confirm that a person of side A's list and one of side B's are the same (mediators)",
 			handle: s.confirmMatch, body: reflect.TypeFor[matchInput](), status: created, resp: reflect.TypeFor[parley.PrisonerMatch]()},
+		{method: "POST", pattern: "/api/v1/matches/{id}/verification", policy: PolicySignedIn, id: "verifyMatch", summary: "Record the neutral body's verification of a confirmed match (the track's verifiers)",
+			handle: s.verifyMatch, body: reflect.TypeFor[matchVerification](), status: ok, resp: reflect.TypeFor[parley.PrisonerMatch]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/handovers", policy: PolicySignedIn, id: "recordHandover", summary: "Record the persons the exchange actually handed over (mediators)",
 			handle: s.recordHandover, body: reflect.TypeFor[handoverInput](), status: http.StatusNoContent},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/reconciliation", policy: PolicySignedIn, id: "reconcileExchange", summary: "The two sides' counts and exactly which persons explain their difference",
@@ -282,6 +289,25 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 		out.Pairs = append(out.Pairs, matchCandidate{PrisonerA: a[c.I].ID, PrisonerB: b[c.J].ID, Score: c.Score})
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) verifyMatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in matchVerification
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if !in.Verified {
+		return parley.Errorf(parley.EINVALID, "verified", "a match can only be verified (verified true)")
+	}
+	m, err := s.store.VerifyMatch(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
 }
 
 func (s *Server) recordHandover(w http.ResponseWriter, r *http.Request) error {

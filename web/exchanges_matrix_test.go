@@ -91,6 +91,30 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 	table["GET /api/v1/exchanges/{id}/reconciliation"] = func() []target {
 		return []target{{name: "both lists", path: ex + "/reconciliation", want: both}}
 	}
+	// A fresh confirmed match for each verification, made as the system.
+	fresh := func() string {
+		a, b := person(), person()
+		must(m.a.t, m.a.store.AddPrisoners(m.ctx, e.ID, ua, []*parley.Prisoner{a}))
+		must(m.a.t, m.a.store.AddPrisoners(m.ctx, e.ID, ru, []*parley.Prisoner{b}))
+		pm, err := m.a.store.ConfirmMatch(m.ctx, e.ID, a.ID, b.ID)
+		must(m.a.t, err)
+		return fmt.Sprintf("/api/v1/matches/%d/verification", pm.ID)
+	}
+	table["POST /api/v1/matches/{id}/verification"] = func() []target {
+		var ts []target
+		for range 9 { // one per role
+			ts = append(ts, target{name: "a fresh match", path: fresh(), body: func(*role) any { return M{"verified": true} }, want: func(r *role) int {
+				switch {
+				case !r.sees(main):
+					return http.StatusNotFound
+				case !r.verify[main]:
+					return http.StatusForbidden
+				}
+				return http.StatusOK
+			}})
+		}
+		return ts
+	}
 	table["POST /api/v1/exchanges/{id}/handovers"] = func() []target {
 		// A fresh person for each request, added as the system.
 		body := func(*role) any {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -67,6 +68,12 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		t.Fatalf("lists: %+v, %+v", uaList, ruList)
 	}
 
+	// The neutral body's verifier, signed in beside the administrator.
+	verifier := a.createTestUser("verifier@example.org", "ICRC verifier", false)
+	if err := a.store.CreateMember(context.Background(), &parley.Member{TrackID: tr, UserID: verifier.ID, Role: parley.MemberVerifier}); err != nil {
+		t.Fatal(err)
+	}
+	verifierToken := a.signIn("verifier@example.org", testPassword)
 	var got candidates
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &got)
 	cands := got.Pairs
@@ -78,7 +85,18 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		if c.PrisonerA != want[i].PrisonerA || c.PrisonerB != want[i].PrisonerB || c.Score <= 0 || c.Score > 1 {
 			t.Errorf("candidate %d = %+v, want %+v", i, c, want[i])
 		}
-		a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/matches", e.ID), M{"prisoner_a": c.PrisonerA, "prisoner_b": c.PrisonerB}, 201, nil)
+		var pm parley.PrisonerMatch
+		a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/matches", e.ID), M{"prisoner_a": c.PrisonerA, "prisoner_b": c.PrisonerB}, 201, &pm)
+		if w := a.do("POST", fmt.Sprintf("/api/v1/matches/%d/verification", pm.ID), M{"verified": true}); w.Code != 403 {
+			t.Errorf("a mediator verifies: %d %s", w.Code, w.Body)
+		}
+		saved := a.token
+		a.token = verifierToken
+		a.call("POST", fmt.Sprintf("/api/v1/matches/%d/verification", pm.ID), M{"verified": true}, 200, &pm)
+		a.token = saved
+		if pm.VerifiedAt == nil {
+			t.Errorf("verified match = %+v", pm)
+		}
 	}
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &got)
 	if len(got.Pairs) != 0 || len(got.AlreadyExchanged) != 0 {

@@ -394,20 +394,17 @@ func (s *Store) FindMatches(ctx context.Context, exchangeID int64) (_ []*parley.
 	if err := requireBothLists(ctx, e); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, prisoner_a, prisoner_b, confirmed_by, confirmed_at FROM prisoner_matches WHERE exchange_id = $1 ORDER BY id`, exchangeID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1 ORDER BY id`, exchangeID)
 	if err != nil {
 		return nil, fmt.Errorf("find matches: %w", err)
 	}
 	defer rows.Close()
 	out := []*parley.PrisonerMatch{}
 	for rows.Next() {
-		m := &parley.PrisonerMatch{ExchangeID: exchangeID}
-		var by sql.NullInt64
-		var at int64
-		if err := rows.Scan(&m.ID, &m.PrisonerA, &m.PrisonerB, &by, &at); err != nil {
+		m, err := scanMatch(rows)
+		if err != nil {
 			return nil, err
 		}
-		m.ConfirmedBy, m.ConfirmedAt = nullableID(by), fromMicro(at)
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
@@ -510,4 +507,62 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 		}
 	}
 	return out, commit(tx)
+}
+
+const matchColumns = `id, exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at, verified_by, verified_at`
+
+func scanMatch(row interface{ Scan(...any) error }) (*parley.PrisonerMatch, error) {
+	m := &parley.PrisonerMatch{}
+	var by, vby, vat sql.NullInt64
+	var at int64
+	if err := row.Scan(&m.ID, &m.ExchangeID, &m.PrisonerA, &m.PrisonerB, &by, &at, &vby, &vat); err != nil {
+		return nil, err
+	}
+	m.ConfirmedBy, m.ConfirmedAt, m.VerifiedBy = nullableID(by), fromMicro(at), nullableID(vby)
+	if vat.Valid {
+		t := fromMicro(vat.Int64)
+		m.VerifiedAt = &t
+	}
+	return m, nil
+}
+
+// VerifyMatch records the neutral body's verification of a match (see
+// parley.ExchangeService).
+func (s *Store) VerifyMatch(ctx context.Context, matchID int64) (_ *parley.PrisonerMatch, err error) {
+	defer s.mapErr(&err, "verify match")
+	var m *parley.PrisonerMatch
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		m, err = scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID))
+		if isNoRows(err) {
+			return notFound("match", matchID)
+		}
+		if err != nil {
+			return fmt.Errorf("find match %d: %w", matchID, err)
+		}
+		e, err := findExchange(ctx, tx, m.ExchangeID)
+		if err != nil {
+			return notFound("match", matchID)
+		}
+		if c := parley.CallerFromContext(ctx); c != nil && !c.CanVerify(e.TrackID) {
+			return forbidden("only the track's verifiers may verify a match")
+		}
+		if m.VerifiedAt != nil {
+			return parley.Errorf(parley.ECONFLICT, "", "match %d is verified already", matchID)
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		at := normalTime(tx.now)
+		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET verified_by = $1, verified_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
+			return fmt.Errorf("verify match: %w", err)
+		}
+		m.VerifiedBy, m.VerifiedAt = by, &at
+		return appendAudit(ctx, tx, auditRecord{action: "prisoner.verify", object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
+			audience: parley.AudienceMediators, stored: []any{matchID, by, micro(at)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }

@@ -34,6 +34,8 @@ CREATE TABLE prisoner_matches (
 	prisoner_a   BIGINT  NOT NULL UNIQUE REFERENCES prisoners (id),
 	prisoner_b   BIGINT  NOT NULL UNIQUE REFERENCES prisoners (id),
 	confirmed_by BIGINT  REFERENCES users (id),
-	confirmed_at BIGINT  NOT NULL
+	confirmed_at BIGINT  NOT NULL,
+	verified_by  BIGINT REFERENCES users (id),
+	verified_at  BIGINT
 );
 CREATE INDEX prisoner_matches_exchange ON prisoner_matches (exchange_id, id);

@@ -34,6 +34,8 @@ CREATE TABLE prisoner_matches (
 	prisoner_a   INTEGER NOT NULL UNIQUE REFERENCES prisoners (id),
 	prisoner_b   INTEGER NOT NULL UNIQUE REFERENCES prisoners (id),
 	confirmed_by INTEGER REFERENCES users (id),
-	confirmed_at INTEGER NOT NULL
+	confirmed_at INTEGER NOT NULL,
+	verified_by  INTEGER REFERENCES users (id),
+	verified_at  INTEGER
 ) STRICT;
 CREATE INDEX prisoner_matches_exchange ON prisoner_matches (exchange_id, id);
