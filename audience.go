@@ -149,6 +149,8 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 //	  of persons read per CanReadPrisoners (its party audience and the
 //	  track's verifiers), written per CanEditProfile for that side;
 //	  matches confirmed per CanEditTrack and verified per CanVerify
+//	children's return cases: read per CanRead, written per CanEditTrack;
+//	  their counts per stage read per CanSeeTrack
 
 type callerKey struct{}
 

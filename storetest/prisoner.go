@@ -8,13 +8,15 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-// RunExchanges runs the suite of issue 5's prisoner exchanges: exchanges as
-// map data, each side's list of persons sealed to its party audience, the
-// mediators and the verifiers, lists added all or none, and the mediators'
-// confirmed matches. open must return a store opened with a master key.
+// RunExchanges runs the suite of issue 5: prisoner exchanges as map data,
+// each side's list of persons sealed to its party audience, the mediators
+// and the verifiers, lists added all or none, the mediators' confirmed
+// matches, the verifiers' verification and the handovers; and children's
+// return cases. open must return a store opened with a master key.
 func RunExchanges(t *testing.T, open Opener) {
 	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, open(t)) })
 	t.Run("Handovers", func(t *testing.T) { testHandovers(t, open(t)) })
+	t.Run("ChildCases", func(t *testing.T) { testChildCases(t, open(t)) })
 }
 
 func testExchanges(t *testing.T, s parley.Store) {

@@ -157,6 +157,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.proposalExpectations(table, main, other) // proposals_matrix_test.go
 	m.textExpectations(table, main, other)     // texts_matrix_test.go
 	m.exchangeExpectations(table, main, other) // exchanges_matrix_test.go
+	m.childExpectations(table, main, other)    // children_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.routes {
 		key := rt.method + " " + rt.pattern

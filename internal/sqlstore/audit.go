@@ -443,7 +443,7 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 	var trackIDs []int64
 	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM profiles UNION SELECT track_id FROM meeting_notes
 		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots UNION SELECT track_id FROM text_versions
-		UNION SELECT track_id FROM prisoners`)
+		UNION SELECT track_id FROM prisoners UNION SELECT track_id FROM child_cases`)
 	if err != nil {
 		return err
 	}
@@ -524,6 +524,7 @@ func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int6
 			FROM ballot_parties a JOIN ballots b ON b.id = a.ballot_id WHERE a.answer IS NOT NULL ORDER BY a.ballot_id, a.party_id`},
 		{"text_versions", "clauses", `SELECT CAST(id AS TEXT), track_id, clauses FROM text_versions ORDER BY id`},
 		{"prisoners", "person", `SELECT CAST(id AS TEXT), track_id, person FROM prisoners ORDER BY id`},
+		{"child_cases", "content", `SELECT CAST(id AS TEXT), track_id, content FROM child_cases ORDER BY id`},
 	} {
 		if err := s.verifySealedRows(ctx, tx, key, rep, q.table, q.field, q.query); err != nil {
 			return err

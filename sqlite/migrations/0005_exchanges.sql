@@ -39,3 +39,16 @@ CREATE TABLE prisoner_matches (
 	verified_at  INTEGER
 ) STRICT;
 CREATE INDEX prisoner_matches_exchange ON prisoner_matches (exchange_id, id);
+
+-- Children's return cases. content is the sealed JSON of the child's
+-- personal data and the history of stages, record "<id>", field "content",
+-- read per the audience; stage is map data, counted for the plenary.
+CREATE TABLE child_cases (
+	id         INTEGER PRIMARY KEY,
+	track_id   INTEGER NOT NULL REFERENCES tracks (id),
+	audience   TEXT NOT NULL,
+	content    BLOB NOT NULL,
+	stage      TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX child_cases_track ON child_cases (track_id, id);
