@@ -1,4 +1,4 @@
--- 0005: prisoner exchanges (issue 5). An exchange's title, terms and sides
+-- 0005: prisoner exchanges and children's return cases (issue 5). An exchange's title, terms and sides
 -- are map data; each person on a side's list is the sealed JSON of the
 -- art. 122 fields, record "<id>", field "person", with the side's party
 -- audience; handed_over_at records the exchange's handover of the person.
