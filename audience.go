@@ -145,6 +145,12 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 //	  CanRead with party:<id> for one of the parties it is put to; put per
 //	  CanEditTrack; answered only by a delegate of its own party; no read
 //	  path reveals an answer, only "accepted by all" or "not accepted"
+//	prisoner exchanges: map data, created per CanEditTrack; a side's list
+//	  of persons read per CanReadPrisoners (its party audience and the
+//	  track's verifiers), written per CanEditProfile for that side;
+//	  matches confirmed per CanEditTrack and verified per CanVerify
+//	children's return cases: read per CanRead, written per CanEditTrack;
+//	  their counts per stage read per CanSeeTrack
 
 type callerKey struct{}
 

@@ -188,6 +188,25 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 				}
 			}
 		}
+		// A prisoner exchange between the first two principals, with a
+		// person whose every text field is a marker.
+		var principals []int64
+		for _, tp := range tr.Parties {
+			if tp.Role == parley.RolePrincipal {
+				principals = append(principals, tp.PartyID)
+			}
+		}
+		if len(principals) >= 2 {
+			e := &parley.Exchange{TrackID: tr.ID, Title: "Exchange", Terms: parley.TermsAllForAll, SideA: principals[0], SideB: principals[1]}
+			if err := db.CreateExchange(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			p := &parley.Prisoner{Name: mark("name"), Transliteration: mark("latin"), Born: "1990-03-04", Status: parley.PrisonerMilitary,
+				Rank: mark("rank"), ServiceNumber: mark("number"), CapturePlace: mark("place"), Captured: "2022-05-20", NextOfKin: mark("kin")}
+			if err := db.AddPrisoners(ctx, e.ID, principals[0], []*parley.Prisoner{p}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	return path, markers, key
 }

@@ -20,6 +20,7 @@ func RunConfidential(t *testing.T, open Opener) {
 	t.Run("SealedProfiles", func(t *testing.T) { testSealedProfiles(t, open(t)) })
 	t.Run("AuditProofs", func(t *testing.T) { testAuditProofs(t, open(t)) })
 	RunProposals(t, open)
+	RunExchanges(t, open)
 }
 
 // Confidential is a fixture of two tracks, A and B, with Ukraine and Russia

@@ -132,6 +132,8 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	}
 	testProposalHappyPaths(t, a, f)
 	testTextHappyPaths(t, a, f)
+	testExchangeHappyPaths(t, a, f)
+	testChildHappyPaths(t, a, f)
 
 	// The ledger: checkpoints, an inclusion proof of the note's entry and a
 	// consistency proof between the first and the last checkpoint.

@@ -22,15 +22,16 @@ import (
 
 // role is one kind of caller.
 type role struct {
-	name  string
-	token string
-	user  *parley.User
-	admin bool
-	see   map[int64]bool // tracks it may see as a member
-	edit  map[int64]bool // tracks it mediates
-	party int64          // the party it is a delegate of
-	anon  bool           // no credentials at all
-	dead  bool           // disabled after signing in
+	name   string
+	token  string
+	user   *parley.User
+	admin  bool
+	see    map[int64]bool // tracks it may see as a member
+	edit   map[int64]bool // tracks it mediates
+	party  int64          // the party it is a delegate of
+	verify map[int64]bool // tracks it verifies (reads every side's prisoner list)
+	anon   bool           // no credentials at all
+	dead   bool           // disabled after signing in
 }
 
 func (r *role) sees(track int64) bool  { return r.admin || r.see[track] }
@@ -108,6 +109,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	grant(observer.user, main, parley.MemberObserver, 0)
 	verifier := newRole("verifier", false)
 	grant(verifier.user, main, parley.MemberVerifier, 0)
+	verifier.verify = map[int64]bool{main: true}
 	outsider := newRole("other-track-mediator", false)
 	grant(outsider.user, other, parley.MemberMediator, 0)
 	disabled := newRole("disabled", false)
@@ -154,6 +156,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.deskExpectations(table, main, other)     // the desk's forms and what-if: desk_matrix_test.go
 	m.proposalExpectations(table, main, other) // proposals_matrix_test.go
 	m.textExpectations(table, main, other)     // texts_matrix_test.go
+	m.exchangeExpectations(table, main, other) // exchanges_matrix_test.go
+	m.childExpectations(table, main, other)    // children_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.routes {
 		key := rt.method + " " + rt.pattern

@@ -164,6 +164,8 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.proposalRoutes()...)
 	routes = append(routes, s.improvementRoutes()...)
 	routes = append(routes, s.textRoutes()...)
+	routes = append(routes, s.exchangeRoutes()...)
+	routes = append(routes, s.childRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
 	return append(routes, s.deskRoutes()...) // pages_routes.go
 }

@@ -442,7 +442,8 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 	// (PostgreSQL).
 	var trackIDs []int64
 	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM profiles UNION SELECT track_id FROM meeting_notes
-		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots UNION SELECT track_id FROM text_versions`)
+		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots UNION SELECT track_id FROM text_versions
+		UNION SELECT track_id FROM prisoners UNION SELECT track_id FROM child_cases`)
 	if err != nil {
 		return err
 	}
@@ -512,8 +513,8 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 }
 
 // verifySealedProposals opens the sealed fields of proposals, responses,
-// ballots, ballot answers and text versions (proposal.go, ballot.go,
-// text.go).
+// ballots, ballot answers, text versions and prisoners (proposal.go,
+// ballot.go, text.go, prisoner.go).
 func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int64) (*seal.TrackKey, error), rep *AuditReport) error {
 	for _, q := range []struct{ table, field, query string }{
 		{"proposals", "content", `SELECT CAST(id AS TEXT), track_id, content FROM proposals ORDER BY id`},
@@ -522,6 +523,8 @@ func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int6
 		{"ballot_parties", "answer", `SELECT CAST(a.ballot_id AS TEXT) || '/' || CAST(a.party_id AS TEXT), b.track_id, a.answer
 			FROM ballot_parties a JOIN ballots b ON b.id = a.ballot_id WHERE a.answer IS NOT NULL ORDER BY a.ballot_id, a.party_id`},
 		{"text_versions", "clauses", `SELECT CAST(id AS TEXT), track_id, clauses FROM text_versions ORDER BY id`},
+		{"prisoners", "person", `SELECT CAST(id AS TEXT), track_id, person FROM prisoners ORDER BY id`},
+		{"child_cases", "content", `SELECT CAST(id AS TEXT), track_id, content FROM child_cases ORDER BY id`},
 	} {
 		if err := s.verifySealedRows(ctx, tx, key, rep, q.table, q.field, q.query); err != nil {
 			return err

@@ -1,0 +1,568 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/exchange"
+)
+
+const exchangeColumns = `id, track_id, title, terms, n, side_a, side_b, created_by, created_at`
+
+func scanExchange(row interface{ Scan(...any) error }) (*parley.Exchange, error) {
+	e := &parley.Exchange{}
+	var by sql.NullInt64
+	var at, n int64
+	if err := row.Scan(&e.ID, &e.TrackID, &e.Title, &e.Terms, &n, &e.SideA, &e.SideB, &by, &at); err != nil {
+		return nil, err
+	}
+	e.N, e.CreatedBy, e.CreatedAt = int(n), nullableID(by), fromMicro(at)
+	return e, nil
+}
+
+// findExchange returns an exchange on a track the caller sees, or ENOTFOUND.
+func findExchange(ctx context.Context, tx *Tx, id int64) (*parley.Exchange, error) {
+	e, err := scanExchange(tx.QueryRowContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE id = $1`, id))
+	if isNoRows(err) || (err == nil && !canSeeTrack(ctx, e.TrackID)) {
+		return nil, notFound("exchange", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find exchange %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// CreateExchange stores a new exchange; the track's mediators only.
+func (s *Store) CreateExchange(ctx context.Context, e *parley.Exchange) (err error) {
+	defer s.mapErr(&err, "create exchange")
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if err := requireEditTrack(ctx, e.TrackID); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := lockTrack(ctx, tx, e.TrackID); err != nil {
+			return err
+		}
+		if err := requirePrincipal(ctx, tx, "side_a", e.TrackID, e.SideA); err != nil {
+			return err
+		}
+		if err := requirePrincipal(ctx, tx, "side_b", e.TrackID, e.SideB); err != nil {
+			return err
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		e.CreatedBy, e.CreatedAt = by, normalTime(tx.now)
+		err = tx.QueryRowContext(ctx, `INSERT INTO exchanges (track_id, title, terms, n, side_a, side_b, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			e.TrackID, e.Title, e.Terms, e.N, e.SideA, e.SideB, nullInt64(by), micro(e.CreatedAt)).Scan(&e.ID)
+		if err != nil {
+			return fmt.Errorf("insert exchange: %w", err)
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "exchange.create", object: "exchange/" + strconv.FormatInt(e.ID, 10), trackID: e.TrackID,
+			audience: parley.AudiencePlenary, stored: []any{e.ID, e.TrackID, e.Title, e.Terms, e.N, e.SideA, e.SideB, by, micro(e.CreatedAt)}})
+	})
+}
+
+// FindExchangeByID returns an exchange on a track the caller sees.
+func (s *Store) FindExchangeByID(ctx context.Context, id int64) (_ *parley.Exchange, err error) {
+	defer s.mapErr(&err, "find exchange")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e, err := findExchange(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, commit(tx)
+}
+
+// FindExchanges returns the exchanges of a track the caller sees.
+func (s *Store) FindExchanges(ctx context.Context, trackID int64) (_ []*parley.Exchange, err error) {
+	defer s.mapErr(&err, "find exchanges")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFound("track", trackID)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 ORDER BY id`, trackID)
+	if err != nil {
+		return nil, fmt.Errorf("find exchanges: %w", err)
+	}
+	defer rows.Close()
+	out := []*parley.Exchange{}
+	for rows.Next() {
+		e, err := scanExchange(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, commit(tx)
+}
+
+// findList returns the exchange of a side's list the caller may read.
+func findList(ctx context.Context, tx *Tx, exchangeID, partyID int64) (*parley.Exchange, error) {
+	e, err := findExchange(ctx, tx, exchangeID)
+	if err != nil {
+		return nil, err
+	}
+	if !e.Side(partyID) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "", "party %d is not a side of exchange %d", partyID, exchangeID)
+	}
+	if c := parley.CallerFromContext(ctx); c != nil && !c.CanReadPrisoners(e.TrackID, partyID) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "", "no list of party %d on exchange %d", partyID, exchangeID)
+	}
+	return e, nil
+}
+
+// person is the sealed part of a Prisoner.
+type person struct {
+	Name            string                `json:"name"`
+	Transliteration string                `json:"transliteration,omitempty"`
+	Born            string                `json:"born"`
+	Status          parley.PrisonerStatus `json:"status"`
+	Rank            string                `json:"rank,omitempty"`
+	ServiceNumber   string                `json:"service_number,omitempty"`
+	CapturePlace    string                `json:"capture_place,omitempty"`
+	Captured        string                `json:"captured"`
+	NextOfKin       string                `json:"next_of_kin,omitempty"`
+}
+
+// readPrisoners reads and opens a side's list; the caller has checked that
+// it reads it.
+func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, partyID int64) ([]*parley.Prisoner, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, person, created_at, handed_over_at FROM prisoners WHERE exchange_id = $1 AND party_id = $2 ORDER BY id`, e.ID, partyID)
+	if err != nil {
+		return nil, fmt.Errorf("find prisoners: %w", err)
+	}
+	defer rows.Close()
+	type row struct {
+		p      *parley.Prisoner
+		sealed []byte
+	}
+	var found []row
+	for rows.Next() {
+		r := row{p: &parley.Prisoner{ExchangeID: e.ID, TrackID: e.TrackID, PartyID: partyID}}
+		var at int64
+		var handed sql.NullInt64
+		if err := rows.Scan(&r.p.ID, &r.sealed, &at, &handed); err != nil {
+			return nil, err
+		}
+		r.p.CreatedAt = fromMicro(at)
+		if handed.Valid {
+			t := fromMicro(handed.Int64)
+			r.p.HandedOverAt = &t
+		}
+		found = append(found, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	out := make([]*parley.Prisoner, 0, len(found))
+	if len(found) == 0 {
+		return out, nil
+	}
+	k, err := s.trackKey(ctx, tx, e.TrackID, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range found {
+		rec := strconv.FormatInt(r.p.ID, 10)
+		plain, err := k.OpenField("prisoners", rec, "person", r.sealed)
+		if err != nil {
+			return nil, &SealedError{Table: "prisoners", Record: rec, Field: "person", Err: err}
+		}
+		var pp person
+		if err := json.Unmarshal(plain, &pp); err != nil {
+			return nil, fmt.Errorf("prisoners record %s: person does not decode", rec)
+		}
+		p := r.p
+		p.Name, p.Transliteration, p.Born, p.Status = pp.Name, pp.Transliteration, pp.Born, pp.Status
+		p.Rank, p.ServiceNumber, p.CapturePlace, p.Captured, p.NextOfKin = pp.Rank, pp.ServiceNumber, pp.CapturePlace, pp.Captured, pp.NextOfKin
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// FindPrisoners returns a side's list the caller may read.
+func (s *Store) FindPrisoners(ctx context.Context, exchangeID, partyID int64) (_ []*parley.Prisoner, err error) {
+	defer s.mapErr(&err, "find prisoners")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e, err := findList(ctx, tx, exchangeID, partyID)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.readPrisoners(ctx, tx, e, partyID)
+	if err != nil {
+		return nil, err
+	}
+	return ps, commit(tx)
+}
+
+// duplicateKey is the key under which two persons of a list are the same:
+// the transliteration-folded name (exchange.Key) and the date of birth.
+func duplicateKey(p *parley.Prisoner) string { return exchange.Key(p.Name) + "|" + p.Born }
+
+// AddPrisoners adds persons to a side's list, all or none (see
+// parley.ExchangeService).
+func (s *Store) AddPrisoners(ctx context.Context, exchangeID, partyID int64, ps []*parley.Prisoner) (err error) {
+	defer s.mapErr(&err, "add prisoners")
+	if len(ps) == 0 {
+		return parley.Errorf(parley.EINVALID, "prisoners", "no persons to add")
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		e, err := findExchange(ctx, tx, exchangeID)
+		if err != nil {
+			return err
+		}
+		if !e.Side(partyID) {
+			return parley.Errorf(parley.EINVALID, "party_id", "party %d is not a side of exchange %d", partyID, exchangeID)
+		}
+		if err := requireWriteAs(ctx, e.TrackID, &partyID); err != nil {
+			return err
+		}
+		if err := lockTrack(ctx, tx, e.TrackID); err != nil {
+			return err
+		}
+		existing, err := s.readPrisoners(ctx, tx, e, partyID)
+		if err != nil {
+			return err
+		}
+		if len(existing)+len(ps) > parley.MaxPrisoners {
+			return parley.Errorf(parley.EINVALID, "prisoners", "a list holds at most %d persons", parley.MaxPrisoners)
+		}
+		seen := map[string]string{}
+		for i, p := range existing {
+			seen[duplicateKey(p)] = fmt.Sprintf("person %d already on the list", i+1)
+		}
+		for i, p := range ps {
+			field := fmt.Sprintf("prisoners[%d]", i)
+			if err := p.Validate(field, tx.now); err != nil {
+				return err
+			}
+			if exchange.Key(p.Name) == "" {
+				return parley.Errorf(parley.EINVALID, field+".name", "%s.name has no letters", field)
+			}
+			if first, ok := seen[duplicateKey(p)]; ok {
+				return parley.Errorf(parley.ECONFLICT, field, "%s repeats %s (same name and date of birth)", field, first)
+			}
+			seen[duplicateKey(p)] = field
+		}
+		k, err := s.trackKey(ctx, tx, e.TrackID, true)
+		if err != nil {
+			return err
+		}
+		at := normalTime(tx.now)
+		for _, p := range ps {
+			plain, err := json.Marshal(person{p.Name, p.Transliteration, p.Born, p.Status, p.Rank, p.ServiceNumber, p.CapturePlace, p.Captured, p.NextOfKin})
+			if err != nil {
+				return fmt.Errorf("encode person: %w", err)
+			}
+			err = tx.QueryRowContext(ctx, `INSERT INTO prisoners (exchange_id, track_id, party_id, person, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+				e.ID, e.TrackID, partyID, []byte{}, micro(at)).Scan(&p.ID)
+			if err != nil {
+				return fmt.Errorf("insert prisoner: %w", err)
+			}
+			rec := strconv.FormatInt(p.ID, 10)
+			sealed := k.SealField("prisoners", rec, "person", plain)
+			if _, err := tx.ExecContext(ctx, `UPDATE prisoners SET person = $1 WHERE id = $2`, sealed, p.ID); err != nil {
+				return fmt.Errorf("seal prisoner: %w", err)
+			}
+			p.ExchangeID, p.TrackID, p.PartyID, p.CreatedAt = e.ID, e.TrackID, partyID, at
+			if err := appendAudit(ctx, tx, auditRecord{action: "prisoner.add", object: "prisoner/" + rec, trackID: e.TrackID,
+				audience: parley.PartyAudience(partyID), stored: []any{p.ID, e.ID, partyID, sealed, micro(at)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// requireBothLists is ENOTFOUND unless the caller reads both sides' lists.
+func requireBothLists(ctx context.Context, e *parley.Exchange) error {
+	c := parley.CallerFromContext(ctx)
+	if c != nil && (!c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB)) {
+		return parley.Errorf(parley.ENOTFOUND, "", "no matches of exchange %d", e.ID)
+	}
+	return nil
+}
+
+// prisonerSide returns the party whose list holds a person of the exchange.
+func prisonerSide(ctx context.Context, tx *Tx, exchangeID, id int64) (int64, error) {
+	var party int64
+	err := tx.QueryRowContext(ctx, `SELECT party_id FROM prisoners WHERE id = $1 AND exchange_id = $2`, id, exchangeID).Scan(&party)
+	if isNoRows(err) {
+		return 0, parley.Errorf(parley.EINVALID, "", "person %d is not on a list of exchange %d", id, exchangeID)
+	}
+	return party, err
+}
+
+// ConfirmMatch records a mediator's confirmed match (see
+// parley.ExchangeService).
+func (s *Store) ConfirmMatch(ctx context.Context, exchangeID, prisonerA, prisonerB int64) (_ *parley.PrisonerMatch, err error) {
+	defer s.mapErr(&err, "confirm match")
+	m := &parley.PrisonerMatch{ExchangeID: exchangeID, PrisonerA: prisonerA, PrisonerB: prisonerB}
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		e, err := findExchange(ctx, tx, exchangeID)
+		if err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, e.TrackID); err != nil {
+			return err
+		}
+		if err := lockTrack(ctx, tx, e.TrackID); err != nil {
+			return err
+		}
+		for _, side := range []struct {
+			id, party int64
+			field     string
+		}{{prisonerA, e.SideA, "prisoner_a"}, {prisonerB, e.SideB, "prisoner_b"}} {
+			party, err := prisonerSide(ctx, tx, exchangeID, side.id)
+			if err != nil {
+				return err
+			}
+			if party != side.party {
+				return parley.Errorf(parley.EINVALID, side.field, "person %d is not on the list of party %d", side.id, side.party)
+			}
+			n, err := count(ctx, tx, `SELECT count(*) FROM prisoner_matches WHERE prisoner_a = $1 OR prisoner_b = $1`, side.id)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return parley.Errorf(parley.ECONFLICT, side.field, "person %d is matched already", side.id)
+			}
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		m.ConfirmedBy, m.ConfirmedAt = by, normalTime(tx.now)
+		err = tx.QueryRowContext(ctx, `INSERT INTO prisoner_matches (exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			exchangeID, prisonerA, prisonerB, nullInt64(by), micro(m.ConfirmedAt)).Scan(&m.ID)
+		if err != nil {
+			return fmt.Errorf("insert match: %w", err)
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "prisoner.match", object: "exchange/" + strconv.FormatInt(exchangeID, 10), trackID: e.TrackID,
+			audience: parley.AudienceMediators, stored: []any{m.ID, exchangeID, prisonerA, prisonerB, by, micro(m.ConfirmedAt)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// FindMatches returns an exchange's confirmed matches to a caller who reads
+// both lists.
+func (s *Store) FindMatches(ctx context.Context, exchangeID int64) (_ []*parley.PrisonerMatch, err error) {
+	defer s.mapErr(&err, "find matches")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e, err := findExchange(ctx, tx, exchangeID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireBothLists(ctx, e); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1 ORDER BY id`, exchangeID)
+	if err != nil {
+		return nil, fmt.Errorf("find matches: %w", err)
+	}
+	defer rows.Close()
+	out := []*parley.PrisonerMatch{}
+	for rows.Next() {
+		m, err := scanMatch(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, commit(tx)
+}
+
+// RecordHandover records the persons an exchange handed over (see
+// parley.ExchangeService).
+func (s *Store) RecordHandover(ctx context.Context, exchangeID int64, prisonerIDs []int64) (err error) {
+	defer s.mapErr(&err, "record handover")
+	if len(prisonerIDs) == 0 {
+		return parley.Errorf(parley.EINVALID, "prisoner_ids", "name the persons handed over")
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		e, err := findExchange(ctx, tx, exchangeID)
+		if err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, e.TrackID); err != nil {
+			return err
+		}
+		if err := lockTrack(ctx, tx, e.TrackID); err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		for i, id := range prisonerIDs {
+			field := fmt.Sprintf("prisoner_ids[%d]", i)
+			var handed sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT handed_over_at FROM prisoners WHERE id = $1 AND exchange_id = $2`, id, exchangeID).Scan(&handed)
+			if isNoRows(err) {
+				return parley.Errorf(parley.EINVALID, field, "person %d is not on a list of exchange %d", id, exchangeID)
+			}
+			if err != nil {
+				return fmt.Errorf("find prisoner %d: %w", id, err)
+			}
+			if handed.Valid || seen[id] {
+				return parley.Errorf(parley.ECONFLICT, field, "person %d is handed over already", id)
+			}
+			seen[id] = true
+		}
+		at := micro(tx.now)
+		for _, id := range prisonerIDs {
+			if _, err := tx.ExecContext(ctx, `UPDATE prisoners SET handed_over_at = $1 WHERE id = $2`, at, id); err != nil {
+				return fmt.Errorf("record handover: %w", err)
+			}
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "exchange.handover", object: "exchange/" + strconv.FormatInt(exchangeID, 10), trackID: e.TrackID,
+			audience: parley.AudienceMediators, stored: []any{exchangeID, prisonerIDs, at}})
+	})
+}
+
+// FindHandedOver returns the persons handed over by the track's other
+// exchanges, on the lists the caller may read.
+func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []*parley.Prisoner, err error) {
+	defer s.mapErr(&err, "find handed over")
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return nil, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 AND id <> $2 ORDER BY id`, trackID, except)
+	if err != nil {
+		return nil, fmt.Errorf("find exchanges: %w", err)
+	}
+	defer rows.Close()
+	var es []*parley.Exchange
+	for rows.Next() {
+		e, err := scanExchange(rows)
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	c := parley.CallerFromContext(ctx)
+	out := []*parley.Prisoner{}
+	for _, e := range es {
+		for _, side := range []int64{e.SideA, e.SideB} {
+			if c != nil && !c.CanReadPrisoners(trackID, side) {
+				continue
+			}
+			ps, err := s.readPrisoners(ctx, tx, e, side)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if p.HandedOverAt != nil {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out, commit(tx)
+}
+
+const matchColumns = `id, exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at, verified_by, verified_at`
+
+func scanMatch(row interface{ Scan(...any) error }) (*parley.PrisonerMatch, error) {
+	m := &parley.PrisonerMatch{}
+	var by, vby, vat sql.NullInt64
+	var at int64
+	if err := row.Scan(&m.ID, &m.ExchangeID, &m.PrisonerA, &m.PrisonerB, &by, &at, &vby, &vat); err != nil {
+		return nil, err
+	}
+	m.ConfirmedBy, m.ConfirmedAt, m.VerifiedBy = nullableID(by), fromMicro(at), nullableID(vby)
+	if vat.Valid {
+		t := fromMicro(vat.Int64)
+		m.VerifiedAt = &t
+	}
+	return m, nil
+}
+
+// VerifyMatch records the neutral body's verification of a match (see
+// parley.ExchangeService).
+func (s *Store) VerifyMatch(ctx context.Context, matchID int64) (_ *parley.PrisonerMatch, err error) {
+	defer s.mapErr(&err, "verify match")
+	var m *parley.PrisonerMatch
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		m, err = scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID))
+		if isNoRows(err) {
+			return notFound("match", matchID)
+		}
+		if err != nil {
+			return fmt.Errorf("find match %d: %w", matchID, err)
+		}
+		e, err := findExchange(ctx, tx, m.ExchangeID)
+		if err != nil {
+			return notFound("match", matchID)
+		}
+		if c := parley.CallerFromContext(ctx); c != nil && !c.CanVerify(e.TrackID) {
+			return forbidden("only the track's verifiers may verify a match")
+		}
+		if m.VerifiedAt != nil {
+			return parley.Errorf(parley.ECONFLICT, "", "match %d is verified already", matchID)
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		at := normalTime(tx.now)
+		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET verified_by = $1, verified_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
+			return fmt.Errorf("verify match: %w", err)
+		}
+		m.VerifiedBy, m.VerifiedAt = by, &at
+		return appendAudit(ctx, tx, auditRecord{action: "prisoner.verify", object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
+			audience: parley.AudienceMediators, stored: []any{matchID, by, micro(at)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
