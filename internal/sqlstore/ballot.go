@@ -157,24 +157,9 @@ func (s *Store) FindBallotByID(ctx context.Context, id int64) (_ *parley.Ballot,
 // FindBallots returns the track's ballots the caller may read.
 func (s *Store) FindBallots(ctx context.Context, trackID int64) (_ []*parley.Ballot, err error) {
 	defer s.mapErr(&err, "find ballots")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
-	}
-	bs, err := s.readBallots(ctx, tx, `track_id = $1`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	return bs, commit(tx)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.Ballot, error) {
+		return s.readBallots(ctx, tx, `track_id = $1`, trackID)
+	})
 }
 
 // CreateBallot seals and stores a ballot (see parley.BallotService).

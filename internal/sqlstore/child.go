@@ -139,24 +139,9 @@ func (s *Store) FindChildCaseByID(ctx context.Context, id int64) (_ *parley.Chil
 // FindChildCases returns the track's cases the caller may read.
 func (s *Store) FindChildCases(ctx context.Context, trackID int64) (_ []*parley.ChildCase, err error) {
 	defer s.mapErr(&err, "find child cases")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
-	}
-	cs, err := s.readChildCases(ctx, tx, `track_id = $1`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	return cs, commit(tx)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.ChildCase, error) {
+		return s.readChildCases(ctx, tx, `track_id = $1`, trackID)
+	})
 }
 
 // AdvanceChildCase records a case's next stage (see parley.ChildService).
@@ -204,10 +189,8 @@ func (s *Store) ChildStageCounts(ctx context.Context, trackID int64) (_ parley.C
 		return nil, err
 	}
 	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT stage, count(*) FROM child_cases WHERE track_id = $1 GROUP BY stage`, trackID)
 	if err != nil {

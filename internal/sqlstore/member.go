@@ -72,10 +72,8 @@ func (s *Store) FindMembers(ctx context.Context, trackID int64) (_ []*parley.Mem
 		return nil, err
 	}
 	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
 	}
 	members, err := queryMembers(ctx, tx, `SELECT `+memberColumns+` FROM members WHERE track_id = $1 ORDER BY id`, trackID)
 	if err != nil {

@@ -97,10 +97,8 @@ func (s *Store) FindExchanges(ctx context.Context, trackID int64) (_ []*parley.E
 		return nil, err
 	}
 	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 ORDER BY id`, trackID)
 	if err != nil {

@@ -64,10 +64,8 @@ func (s *Store) readProfiles(ctx context.Context, trackID, partyID int64, latest
 	}
 	defer tx.Rollback()
 	// Whether the track exists, not its columns: a read of the primary key.
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
 	}
 	q := `SELECT track_id, party_id, version, content, updated_by, updated_at FROM profiles p WHERE track_id = $1`
 	args := []any{trackID}

@@ -165,24 +165,9 @@ func (s *Store) FindProposalByID(ctx context.Context, id int64) (_ *parley.Propo
 // FindProposals returns the track's proposals the caller may read.
 func (s *Store) FindProposals(ctx context.Context, trackID int64) (_ []*parley.Proposal, err error) {
 	defer s.mapErr(&err, "find proposals")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
-	}
-	ps, err := s.readProposals(ctx, tx, `track_id = $1`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	return ps, commit(tx)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.Proposal, error) {
+		return s.readProposals(ctx, tx, `track_id = $1`, trackID)
+	})
 }
 
 // CreateProposal seals and stores a proposal (see parley.ProposalService).

@@ -131,3 +131,39 @@ func nullTime(p *time.Time) any {
 	}
 	return micro(*p)
 }
+
+// requireTrack returns ENOTFOUND unless the track exists.
+func requireTrack(ctx context.Context, tx *Tx, trackID int64) error {
+	ok, err := exists(ctx, tx, "tracks", trackID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound("track", trackID)
+	}
+	return nil
+}
+
+// readTrack runs read in one read transaction for a caller who may see the
+// track (CanSeeTrack), after checking that the track exists: the shape of
+// every list of a track's records. What read returns must itself be
+// filtered by the audience check where the records carry an audience.
+func readTrack[T any](ctx context.Context, s *Store, trackID int64, read func(*Tx) (T, error)) (T, error) {
+	var zero T
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		return zero, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer tx.Rollback()
+	if err := requireTrack(ctx, tx, trackID); err != nil {
+		return zero, err
+	}
+	v, err := read(tx)
+	if err != nil {
+		return zero, err
+	}
+	return v, commit(tx)
+}

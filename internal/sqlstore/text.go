@@ -66,10 +66,8 @@ func (s *Store) FindTexts(ctx context.Context, trackID int64) (_ []*parley.Negot
 		return nil, err
 	}
 	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+textColumns+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
 	if err != nil {

@@ -51,10 +51,8 @@ func (s *Store) FindThemes(ctx context.Context, trackID int64) (_ []*parley.Them
 		return nil, err
 	}
 	defer tx.Rollback()
-	if ok, err := exists(ctx, tx, "tracks", trackID); err != nil {
+	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, notFound("track", trackID)
 	}
 	themes, err := findThemes(ctx, tx, []int64{trackID})
 	if err != nil {
