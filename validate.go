@@ -2,6 +2,7 @@ package parley
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -51,4 +52,18 @@ func checkIDs(field string, ids []int64) error {
 		seen[id] = true
 	}
 	return nil
+}
+
+// parseDate parses a YYYY-MM-DD date, EINVALID naming field otherwise.
+func parseDate(field, s string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return d, Errorf(EINVALID, field, "%s is not a date (YYYY-MM-DD)", field)
+	}
+	return d, nil
+}
+
+// dayOf is the UTC midnight that starts t's day.
+func dayOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
