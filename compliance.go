@@ -255,10 +255,20 @@ func RollUp(cs []*Commitment, scores []*Score) *ImplementationRollup {
 
 func percent(sum, scored int) float64 { return 100 * float64(sum) / float64(3*scored) }
 
-// comparePeriods orders periods by the day each starts on, a year before
-// its quarters and months.
+// comparePeriods orders periods by the month each starts in, the longer
+// first: a year before its first quarter, a quarter before its first month.
 func comparePeriods(a, b string) int {
-	return cmp.Or(cmp.Compare(periodStart(a), periodStart(b)), cmp.Compare(len(a), len(b)), cmp.Compare(a, b))
+	return cmp.Or(cmp.Compare(periodStart(a), periodStart(b)), cmp.Compare(periodRank(a), periodRank(b)))
+}
+
+func periodRank(p string) int {
+	switch {
+	case len(p) == 4:
+		return 0
+	case p[5] == 'Q':
+		return 1
+	}
+	return 2
 }
 
 func periodStart(p string) string {
