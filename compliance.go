@@ -69,20 +69,25 @@ type Warning struct {
 // commitments are checked only while the agreement is live.
 func EarlyWarning(a *Agreement, cs []*Commitment, rs []*Report, today time.Time) *Warning {
 	w := a.Warning
-	sorted := slices.Clone(rs)
-	slices.SortStableFunc(sorted, func(x, y *Report) int {
-		return cmp.Or(cmp.Compare(x.Date, y.Date), cmp.Compare(x.ID, y.ID))
-	})
-	days := make([]int, len(sorted)) // days since the epoch, per report
-	for i, r := range sorted {
-		d, _ := time.Parse(time.DateOnly, r.Date)
-		days[i] = int(d.Unix() / 86400)
+	type dated struct {
+		day int   // since the epoch
+		id  int64 // the report's, kept here so that the sort reads no pointer
+		r   *Report
+	}
+	byDate := make([]dated, len(rs))
+	for i, r := range rs {
+		byDate[i] = dated{epochDay(r.Date), r.ID, r}
+	}
+	slices.SortFunc(byDate, func(x, y dated) int { return cmp.Or(cmp.Compare(x.day, y.day), cmp.Compare(x.id, y.id)) })
+	sorted := make([]*Report, len(rs))
+	days := make([]int, len(rs))
+	for i, d := range byDate {
+		sorted[i], days[i] = d.r, d.day
 	}
 	out := &Warning{AgreementID: a.ID}
 	violated, unverifiable, lo := 0, 0, 0
-	last := -1 // the end of the last window that triggered
-	lastLo := 0
-	var reasons []string
+	last, lastLo := -1, 0 // the last window that triggered
+	var lastViolated, lastUnverifiable int
 	for hi, r := range sorted {
 		switch r.Finding {
 		case FindingViolated:
@@ -99,16 +104,16 @@ func EarlyWarning(a *Agreement, cs []*Commitment, rs []*Report, today time.Time)
 			}
 			lo++
 		}
-		var why []string
-		if w.Violations > 0 && violated >= w.Violations {
-			why = append(why, fmt.Sprintf("%d violations within %d days", violated, w.WindowDays))
+		if (w.Violations > 0 && violated >= w.Violations) || (w.Unverifiable > 0 && unverifiable >= w.Unverifiable) {
+			last, lastLo, lastViolated, lastUnverifiable = hi, lo, violated, unverifiable
 		}
-		if w.Unverifiable > 0 && unverifiable >= w.Unverifiable {
-			why = append(why, fmt.Sprintf("%d findings could not be verified within %d days: verification is stalled", unverifiable, w.WindowDays))
-		}
-		if why != nil {
-			last, lastLo, reasons = hi, lo, why
-		}
+	}
+	var reasons []string
+	if w.Violations > 0 && lastViolated >= w.Violations {
+		reasons = append(reasons, fmt.Sprintf("%d violations within %d days", lastViolated, w.WindowDays))
+	}
+	if w.Unverifiable > 0 && lastUnverifiable >= w.Unverifiable {
+		reasons = append(reasons, fmt.Sprintf("%d findings could not be verified within %d days: verification is stalled", lastUnverifiable, w.WindowDays))
 	}
 	if last >= 0 {
 		out.Reasons = reasons
@@ -380,4 +385,22 @@ func quarter(date string) string {
 	}
 	m, _ := strconv.Atoi(date[5:7])
 	return fmt.Sprintf("%s-Q%d", date[:4], (m+2)/3)
+}
+
+// epochDay is the number of days from 1970-01-01 to a YYYY-MM-DD date,
+// without time.Parse's generality: EarlyWarning converts every report's
+// date. A malformed date (the store never holds one) counts as day 0.
+func epochDay(date string) int {
+	if len(date) != 10 {
+		return 0
+	}
+	num := func(s string) int {
+		n := 0
+		for _, c := range []byte(s) {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(date[:4]), num(date[5:7]), num(date[8:10])
+	return int(time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
