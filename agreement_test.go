@@ -262,8 +262,8 @@ func TestBuildTrustRecord(t *testing.T) {
 		{CommitmentID: 1, Date: "2023-02-05", Finding: FindingViolated}, // worst of Q1 for #1
 		{CommitmentID: 2, Date: "2023-03-31", Finding: FindingUnverifiable},
 		{CommitmentID: 2, Date: "2023-04-01", Finding: FindingUnverifiable},
-		{CommitmentID: 2, Date: "2023-04-02", Finding: FindingPartly}, // verifiable beats unverifiable
-		{CommitmentID: 3, Date: "2023-01-01", Finding: FindingViolated},  // another party's
+		{CommitmentID: 2, Date: "2023-04-02", Finding: FindingPartly},   // verifiable beats unverifiable
+		{CommitmentID: 3, Date: "2023-01-01", Finding: FindingViolated}, // another party's
 	}
 	got := BuildTrustRecord(10, cs, rs)
 	want := &TrustRecord{
