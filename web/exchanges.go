@@ -345,17 +345,27 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, a, b, err := s.bothLists(r.Context(), id)
+	out, err := s.candidates(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	matches, err := s.store.FindMatches(r.Context(), id)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// candidates proposes matches of an exchange's two lists (package
+// exchange), to a caller who reads both whole.
+func (s *Server) candidates(ctx context.Context, id int64) (*candidates, error) {
+	e, a, b, err := s.bothLists(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	handed, err := s.store.FindHandedOver(r.Context(), e.TrackID, id)
+	matches, err := s.store.FindMatches(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	handed, err := s.store.FindHandedOver(ctx, e.TrackID, id)
+	if err != nil {
+		return nil, err
 	}
 	out := candidates{Pairs: []matchCandidate{}, AlreadyExchanged: []matchCandidate{}}
 	for _, list := range [][]*parley.Prisoner{a, b} {
@@ -381,7 +391,7 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range exchange.Match(persons(a), persons(b)) {
 		out.Pairs = append(out.Pairs, matchCandidate{PrisonerA: a[c.I].ID, PrisonerB: b[c.J].ID, Score: c.Score})
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return &out, nil
 }
 
 func (s *Server) verifyMatch(w http.ResponseWriter, r *http.Request) error {

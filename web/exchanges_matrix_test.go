@@ -134,6 +134,27 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 		}
 		return ts
 	}
+	// The exchange's page, its forms (a JSON body is no form: 415 once the
+	// guard lets the caller through) and the children's page.
+	table["GET /exchanges/{id}"] = func() []target {
+		return []target{{name: "an exchange", path: fmt.Sprintf("/exchanges/%d", e.ID), want: readsTrack(main)}}
+	}
+	form := func(*role) any { return M{"csrf_token": "x"} }
+	table["POST /exchanges/{id}/matches"] = func() []target {
+		return []target{{name: "an exchange", path: fmt.Sprintf("/exchanges/%d/matches", e.ID), body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["POST /matches/{id}/share"] = func() []target {
+		return []target{{name: "a match", path: "/matches/1/share", body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["POST /matches/{id}/verify"] = func() []target {
+		return []target{{name: "a match", path: "/matches/1/verify", body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["GET /tracks/{id}/children"] = func() []target {
+		return []target{
+			{name: "its track", path: fmt.Sprintf("/tracks/%d/children", main), want: readsTrack(main)},
+			{name: "another track", path: fmt.Sprintf("/tracks/%d/children", other), want: readsTrack(other)},
+		}
+	}
 	table["POST /api/v1/exchanges/{id}/handovers"] = func() []target {
 		// A fresh person for each request, added as the system.
 		body := func(*role) any {
