@@ -148,7 +148,9 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 //	prisoner exchanges: map data, created per CanEditTrack; a side's list
 //	  of persons read per CanReadPrisoners (its party audience and the
 //	  track's verifiers), written per CanEditProfile for that side;
-//	  matches confirmed per CanEditTrack and verified per CanVerify
+//	  matches confirmed and shared per CanEditTrack and verified per
+//	  CanVerify; one person read per CanReadPerson (its list's readers,
+//	  and the other side's delegates once its match is shared)
 //	children's return cases: read per CanRead, written per CanEditTrack;
 //	  their counts per stage read per CanSeeTrack
 

@@ -155,6 +155,20 @@ type PrisonerMatch struct {
 	ConfirmedAt time.Time  `json:"confirmed_at"`
 	VerifiedBy  *int64     `json:"verified_by,omitempty"` // the neutral body's verifier
 	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
+	SharedBy    *int64     `json:"shared_by,omitempty"` // the mediator who shared it with both sides
+	SharedAt    *time.Time `json:"shared_at,omitempty"`
+}
+
+// Counterpart returns the person of the match on the other side's list
+// from id, and whether id is in the match at all.
+func (m *PrisonerMatch) Counterpart(id int64) (int64, bool) {
+	switch id {
+	case m.PrisonerA:
+		return m.PrisonerB, true
+	case m.PrisonerB:
+		return m.PrisonerA, true
+	}
+	return 0, false
 }
 
 // ExchangeService keeps prisoner exchanges, the sides' lists and the
@@ -172,25 +186,53 @@ type ExchangeService interface {
 	// does a person whose name and date of birth repeat one already on the
 	// list (ECONFLICT).
 	AddPrisoners(ctx context.Context, exchangeID, partyID int64, ps []*Prisoner) error
-	// FindPrisoners returns a side's list in the order added; ENOTFOUND
-	// for a caller who may not read it.
+	// FindPrisoners returns the persons of a side's list the caller may
+	// read (CanReadPerson), in the order added: the whole list to its
+	// readers (CanReadPrisoners); to the other side's party audience only
+	// the persons of shared matches, possibly none; ENOTFOUND to anyone
+	// else.
 	FindPrisoners(ctx context.Context, exchangeID, partyID int64) ([]*Prisoner, error)
 	// ConfirmMatch records that a person of side A's list and one of side
 	// B's are the same; ECONFLICT if either is matched already.
 	ConfirmMatch(ctx context.Context, exchangeID, prisonerA, prisonerB int64) (*PrisonerMatch, error)
-	// FindMatches returns the confirmed matches, oldest first.
+	// FindMatches returns the confirmed matches, oldest first: all of them
+	// to a caller who reads both lists, the shared ones to a caller who
+	// reads one, ENOTFOUND to anyone else.
 	FindMatches(ctx context.Context, exchangeID int64) ([]*PrisonerMatch, error)
+	// ShareMatch is the mediators' act of sharing a confirmed match with
+	// both sides: from then on each side's delegates read the other
+	// side's person of the match (CanReadPerson). EFORBIDDEN for anyone
+	// but the track's mediators, ECONFLICT if shared already.
+	ShareMatch(ctx context.Context, matchID int64) (*PrisonerMatch, error)
 	// VerifyMatch records the neutral body's verification of a confirmed
 	// match: the track's verifiers only; ECONFLICT if verified already.
 	VerifyMatch(ctx context.Context, matchID int64) (*PrisonerMatch, error)
 	// RecordHandover records the persons the exchange actually handed
 	// over (mediators), all or none: EINVALID for a person not on its
-	// lists, ECONFLICT for one handed over already.
+	// lists or, on an n-for-n exchange, for a handover that would bring
+	// either side past n persons (field prisoner_ids); ECONFLICT for one
+	// handed over already.
 	RecordHandover(ctx context.Context, exchangeID int64, prisonerIDs []int64) error
 	// FindHandedOver returns the persons handed over by the track's
 	// exchanges other than except, on the lists the caller may read, so
 	// that a new list can be checked against them.
 	FindHandedOver(ctx context.Context, trackID, except int64) ([]*Prisoner, error)
+	// HumanitarianTallies returns, for every track the caller sees that
+	// has exchanges or children's cases, its counts: persons handed over
+	// and matched, cases per stage. Counts only, map data; no person is
+	// opened to count them.
+	HumanitarianTallies(ctx context.Context) (map[int64]*HumanitarianTally, error)
+}
+
+// HumanitarianTally is a track's humanitarian counts for the map: no name,
+// no person, visible to whoever sees the track.
+type HumanitarianTally struct {
+	TrackID    int64            `json:"track_id"`
+	Exchanges  int              `json:"exchanges"`
+	HandedOver int              `json:"handed_over"` // persons, both sides' lists
+	Matched    int              `json:"matched"`     // persons in confirmed matches (two per match)
+	Children   ChildStageCounts `json:"children"`    // cases per stage; absent stages are zero
+	Cases      int              `json:"cases"`
 }
 
 // CanReadPrisoners reports whether the caller may read the persons on a
@@ -199,6 +241,27 @@ type ExchangeService interface {
 // checks the lists.
 func (c *Caller) CanReadPrisoners(trackID, partyID int64) bool {
 	return c.CanRead(trackID, PartyAudience(partyID)) || c.CanVerify(trackID)
+}
+
+// CanReadPerson is the one rule for reading one person of an exchange's
+// lists: whoever reads the person's whole list (CanReadPrisoners) and,
+// once a mediator has shared the confirmed match that pairs the person
+// with one on the other side's list (shared), that other side's party
+// audience — its delegates. A delegate reads nothing else of the other
+// side's list: not before the share, not the persons of matches not
+// shared, not the unmatched.
+func (c *Caller) CanReadPerson(e *Exchange, partyID int64, shared bool) bool {
+	if c.CanReadPrisoners(e.TrackID, partyID) {
+		return true
+	}
+	if !shared || !e.Side(partyID) {
+		return false
+	}
+	other := e.SideA
+	if partyID == e.SideA {
+		other = e.SideB
+	}
+	return c.CanRead(e.TrackID, PartyAudience(other))
 }
 
 // CanVerify reports whether the caller verifies for the neutral body on the

@@ -34,6 +34,35 @@ type Scenario struct {
 	Events   []EventSpec    `json:"events"`
 	Tracks   []TrackSpec    `json:"tracks"`
 	Accounts []AccountSpec  `json:"accounts"`
+	// The humanitarian ledgers (issue 5): fictional persons and children.
+	Exchanges  []ExchangeSpec  `json:"exchanges,omitempty"`
+	ChildCases []ChildCaseSpec `json:"child_cases,omitempty"`
+}
+
+// ExchangeSpec is a prisoner exchange on a track with both sides' lists;
+// Matches pair indexes into ListA and ListB, confirmed by the mediators,
+// and Shared names the matches (indexes into Matches) shared with both
+// sides.
+type ExchangeSpec struct {
+	Track   string               `json:"track"`
+	Title   string               `json:"title"`
+	Terms   parley.ExchangeTerms `json:"terms"`
+	N       int                  `json:"n,omitempty"`
+	SideA   string               `json:"side_a"`
+	SideB   string               `json:"side_b"`
+	ListA   []*parley.Prisoner   `json:"list_a"`
+	ListB   []*parley.Prisoner   `json:"list_b"`
+	Matches [][2]int             `json:"matches,omitempty"`
+	Shared  []int                `json:"shared,omitempty"`
+}
+
+// ChildCaseSpec is a child's return case: its audience ("mediators" or a
+// party's name) and its stages, the first identified.
+type ChildCaseSpec struct {
+	Track    string              `json:"track"`
+	Audience string              `json:"audience"`
+	Child    parley.ChildDetails `json:"child"`
+	Steps    []parley.ChildStep  `json:"steps"`
 }
 
 // EventSpec is an outside event; Tracks are track keys.

@@ -72,7 +72,7 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, passwordHash string) error {
-	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles}
+	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles, l.loadHumanitarian}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -260,4 +260,57 @@ func (p Position) ProfileContent() parley.ProfileContent {
 		c.CoreDemands[i] = parley.Choice{Theme: d.Theme, Option: d.Option}
 	}
 	return c
+}
+
+// loadHumanitarian loads the prisoner exchanges and children's cases.
+func (l *loader) loadHumanitarian(ctx context.Context) error {
+	for _, x := range l.sc.Exchanges {
+		t, ok := l.tracks[x.Track]
+		if !ok {
+			return fmt.Errorf("demo: exchange %q: unknown track %q", x.Title, x.Track)
+		}
+		e := &parley.Exchange{TrackID: t.ID, Title: x.Title, Terms: x.Terms, N: x.N, SideA: l.parties[x.SideA], SideB: l.parties[x.SideB]}
+		if err := l.store.CreateExchange(ctx, e); err != nil {
+			return fmt.Errorf("demo: exchange %q: %w", x.Title, err)
+		}
+		if err := l.store.AddPrisoners(ctx, e.ID, e.SideA, x.ListA); err != nil {
+			return fmt.Errorf("demo: exchange %q, list A: %w", x.Title, err)
+		}
+		if err := l.store.AddPrisoners(ctx, e.ID, e.SideB, x.ListB); err != nil {
+			return fmt.Errorf("demo: exchange %q, list B: %w", x.Title, err)
+		}
+		var ids []int64
+		for _, m := range x.Matches {
+			pm, err := l.store.ConfirmMatch(ctx, e.ID, x.ListA[m[0]].ID, x.ListB[m[1]].ID)
+			if err != nil {
+				return fmt.Errorf("demo: exchange %q, match %v: %w", x.Title, m, err)
+			}
+			ids = append(ids, pm.ID)
+		}
+		for _, i := range x.Shared {
+			if _, err := l.store.ShareMatch(ctx, ids[i]); err != nil {
+				return fmt.Errorf("demo: exchange %q, share %d: %w", x.Title, i, err)
+			}
+		}
+	}
+	for i, c := range l.sc.ChildCases {
+		t, ok := l.tracks[c.Track]
+		if !ok || len(c.Steps) == 0 {
+			return fmt.Errorf("demo: child case %d: unknown track %q or no steps", i+1, c.Track)
+		}
+		a := parley.AudienceMediators
+		if c.Audience != string(parley.AudienceMediators) {
+			a = parley.PartyAudience(l.parties[c.Audience])
+		}
+		cc := &parley.ChildCase{TrackID: t.ID, Audience: a, Child: c.Child}
+		if err := l.store.CreateChildCase(ctx, cc, c.Steps[0]); err != nil {
+			return fmt.Errorf("demo: child case %d: %w", i+1, err)
+		}
+		for _, st := range c.Steps[1:] {
+			if _, err := l.store.AdvanceChildCase(ctx, cc.ID, st); err != nil {
+				return fmt.Errorf("demo: child case %d, stage %s: %w", i+1, st.Stage, err)
+			}
+		}
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ func ParseCSV(r io.Reader, today time.Time) ([]Person, []Rejection, error) {
 		return nil, nil, fmt.Errorf("%w: the file is empty", ErrCSV)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrCSV, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrCSV, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -81,7 +81,7 @@ func ParseCSV(r io.Reader, today time.Time) ([]Person, []Rejection, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ErrCSV, err)
+			return nil, nil, fmt.Errorf("%w: %w", ErrCSV, err)
 		}
 		if row-1 > MaxRows {
 			return nil, nil, fmt.Errorf("%w: more than %d persons", ErrCSV, MaxRows)

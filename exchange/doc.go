@@ -37,7 +37,9 @@
 //     one-to-one matching that the mediator then confirms.
 //
 // [Reconcile] takes the confirmed matches and names exactly the persons that
-// explain the difference between the two sides' counts.
+// explain the difference between the two sides' counts;
+// [Reconciliation.Handover] does the same for the persons each list
+// records as handed over, and says whether the handover met its terms.
 //
 // # CSV
 //

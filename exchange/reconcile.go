@@ -49,3 +49,68 @@ func Reconcile(na, nb int, confirmed []Candidate) (Reconciliation, error) {
 	}
 	return r, nil
 }
+
+// Handover explains the two sides' counts of persons handed over, as each
+// side's list records them, against the other side's list. A person handed
+// over is answered when the confirmed match pairs it with a person of the
+// other list who was handed over too; every other person handed over —
+// unmatched, or matched with one who was not handed over — is unanswered,
+// so
+//
+//	HandedA − HandedB = len(UnansweredA) − len(UnansweredB)
+//
+// and the unanswered persons are exactly those that explain the difference.
+type Handover struct {
+	HandedA, HandedB int
+	UnansweredA      []int       // indexes into A handed over without a handed-over counterpart in B
+	UnansweredB      []int       // indexes into B handed over without a handed-over counterpart in A
+	Pending          []Candidate // confirmed matches of which a person is not handed over yet
+}
+
+// Handover builds the handover's reconciliation from which persons of each
+// list were handed over (handedA[i] for A[i]); the slices must have the
+// reconciliation's list sizes. Cost: O(len(A) + len(B)).
+func (r Reconciliation) Handover(handedA, handedB []bool) (Handover, error) {
+	if len(handedA) != r.CountA || len(handedB) != r.CountB {
+		return Handover{}, errors.New("exchange: handover lists differ in size from the reconciliation's")
+	}
+	var h Handover
+	answered := make([]bool, r.CountA)
+	answeredB := make([]bool, r.CountB)
+	for _, c := range r.Matched {
+		if handedA[c.I] && handedB[c.J] {
+			answered[c.I], answeredB[c.J] = true, true
+		} else {
+			h.Pending = append(h.Pending, c)
+		}
+	}
+	for i, ok := range handedA {
+		if ok {
+			h.HandedA++
+			if !answered[i] {
+				h.UnansweredA = append(h.UnansweredA, i)
+			}
+		}
+	}
+	for j, ok := range handedB {
+		if ok {
+			h.HandedB++
+			if !answeredB[j] {
+				h.UnansweredB = append(h.UnansweredB, j)
+			}
+		}
+	}
+	return h, nil
+}
+
+// Difference is HandedA − HandedB.
+func (h Handover) Difference() int { return h.HandedA - h.HandedB }
+
+// MeetsNForN reports whether exactly n persons were handed over each way.
+func (h Handover) MeetsNForN(n int) bool { return h.HandedA == n && h.HandedB == n }
+
+// MeetsAllForAll reports whether every person of every confirmed match was
+// handed over, and nobody else was (the handover is answered both ways).
+func (h Handover) MeetsAllForAll() bool {
+	return len(h.Pending) == 0 && len(h.UnansweredA) == 0 && len(h.UnansweredB) == 0
+}

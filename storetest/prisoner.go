@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,6 +18,9 @@ func RunExchanges(t *testing.T, open Opener) {
 	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, open(t)) })
 	t.Run("Handovers", func(t *testing.T) { testHandovers(t, open(t)) })
 	t.Run("ChildCases", func(t *testing.T) { testChildCases(t, open(t)) })
+	t.Run("Sharing", func(t *testing.T) { testSharing(t, open(t)) })
+	t.Run("NForN", func(t *testing.T) { testNForN(t, open(t)) })
+	t.Run("Tallies", func(t *testing.T) { testTallies(t, open(t)) })
 }
 
 func testExchanges(t *testing.T, s parley.Store) {
@@ -60,7 +64,8 @@ func testExchanges(t *testing.T, s parley.Store) {
 	}
 
 	// Who reads which list: each side its own, the mediators and the
-	// verifier both, nobody else either.
+	// verifier both, nobody else either. The other side's delegates read
+	// the list's shared persons: none before a mediator shares a match.
 	readers := map[string]*parley.Caller{"mediator": f.Mediator, "delegate UA": f.DelegateUA, "delegate RU": ru,
 		"verifier": f.Verifier, "observer": f.Observer, "admin": f.Admin, "outsider": f.Out, "mediator of B": f.MediatorB}
 	for name, c := range readers {
@@ -69,11 +74,16 @@ func testExchanges(t *testing.T, s parley.Store) {
 			want  []*parley.Prisoner
 		}{{ua, uaList}, {rus, ruList}} {
 			got, err := s.FindPrisoners(as(c), e.ID, side.party)
-			if c.CanReadPrisoners(f.A.ID, side.party) {
+			switch {
+			case c.CanReadPrisoners(f.A.ID, side.party):
 				if err != nil || !reflect.DeepEqual(got, side.want) {
 					t.Errorf("%s reads list of %d: %v, %+v", name, side.party, err, got)
 				}
-			} else {
+			case c.CanReadPerson(e, side.party, true):
+				if err != nil || len(got) != 0 {
+					t.Errorf("%s reads %d persons of the list of %d before any share (%v)", name, len(got), side.party, err)
+				}
+			default:
 				checkCode(t, name+" reads the list of party "+string(parley.PartyAudience(side.party)), err, parley.ENOTFOUND)
 			}
 		}
@@ -152,11 +162,16 @@ func testExchanges(t *testing.T, s parley.Store) {
 	m = verified
 	for name, c := range readers {
 		got, err := s.FindMatches(as(c), e.ID)
-		if c.CanReadPrisoners(f.A.ID, ua) && c.CanReadPrisoners(f.A.ID, rus) {
+		switch {
+		case c.CanReadPrisoners(f.A.ID, ua) && c.CanReadPrisoners(f.A.ID, rus):
 			if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], m) {
 				t.Errorf("%s reads matches: %v, %v", name, got, err)
 			}
-		} else {
+		case c.CanReadPrisoners(f.A.ID, ua) || c.CanReadPrisoners(f.A.ID, rus):
+			if err != nil || len(got) != 0 {
+				t.Errorf("%s reads %d matches before any share (%v)", name, len(got), err)
+			}
+		default:
 			checkCode(t, name+" reads the matches", err, parley.ENOTFOUND)
 		}
 	}
@@ -197,4 +212,161 @@ func testHandovers(t *testing.T, s parley.Store) {
 	}
 	_, err := s.FindHandedOver(as(f.MediatorB), f.A.ID, 0)
 	checkCode(t, "mediator of B", err, parley.ENOTFOUND)
+}
+
+// testSharing shares one confirmed match of three: afterwards each side's
+// delegates read exactly the other side's person of that match, and
+// nothing else of the other side's list; the share is the mediators' and
+// is ledgered.
+func testSharing(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	ru := delegateRU(t, s, f)
+	ua, rus := f.UA.ID, f.RU.ID
+	e := &parley.Exchange{TrackID: f.A.ID, Title: "Shared exchange", Terms: parley.TermsAllForAll, SideA: ua, SideB: rus}
+	must2(t, s.CreateExchange(as(f.Mediator), e))
+	uaList := []*parley.Prisoner{
+		{Name: "Олег Шевченко", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"},
+		{Name: "Іван Бойко", Born: "1979-01-02", Status: parley.PrisonerCivilian, Captured: "2023-01-01"},
+		{Name: "Тарас Мельник", Born: "2000-06-06", Status: parley.PrisonerMilitary, Captured: "2024-03-03"},
+	}
+	ruList := []*parley.Prisoner{
+		{Name: "Oleg Shevchenko", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"},
+		{Name: "Ivan Boiko", Born: "1979-01-02", Status: parley.PrisonerCivilian, Captured: "2023-01-01"},
+		{Name: "Дмитрий Смирнов", Born: "1995-07-07", Status: parley.PrisonerMilitary, Captured: "2024-02-02"},
+	}
+	must2(t, s.AddPrisoners(as(f.DelegateUA), e.ID, ua, uaList))
+	must2(t, s.AddPrisoners(as(ru), e.ID, rus, ruList))
+	m1, err := s.ConfirmMatch(as(f.Mediator), e.ID, uaList[0].ID, ruList[0].ID)
+	must2(t, err)
+	m2, err := s.ConfirmMatch(as(f.Mediator), e.ID, uaList[1].ID, ruList[1].ID)
+	must2(t, err)
+
+	for name, c := range map[string]*parley.Caller{"delegate UA": f.DelegateUA, "delegate RU": ru, "verifier": f.Verifier, "observer": f.Observer, "mediator of B": f.MediatorB} {
+		_, err := s.ShareMatch(as(c), m1.ID)
+		want := parley.EFORBIDDEN
+		if !c.CanSeeTrack(f.A.ID) {
+			want = parley.ENOTFOUND
+		}
+		checkCode(t, name+" shares a match", err, want)
+	}
+	size := ledgerSize(t, s)
+	shared, err := s.ShareMatch(as(f.Mediator), m1.ID)
+	must2(t, err)
+	if shared.SharedAt == nil || shared.SharedBy == nil || *shared.SharedBy != f.Mediator.User.ID {
+		t.Errorf("shared match = %+v", shared)
+	}
+	if n := ledgerSize(t, s); n != size+1 {
+		t.Errorf("a share appended %d ledger entries, want 1", n-size)
+	}
+	_, err = s.ShareMatch(as(f.Mediator), m1.ID)
+	checkCode(t, "shared twice", err, parley.ECONFLICT)
+	_, err = s.ShareMatch(as(f.Mediator), 99999)
+	checkCode(t, "an unknown match", err, parley.ENOTFOUND)
+
+	// After the share: each delegate reads its own list whole and exactly
+	// the counterpart of the shared match on the other side's list.
+	for _, tc := range []struct {
+		name        string
+		c           *parley.Caller
+		own, other  int64
+		ownList     []*parley.Prisoner
+		counterpart *parley.Prisoner
+	}{
+		{"delegate UA", f.DelegateUA, ua, rus, uaList, ruList[0]},
+		{"delegate RU", ru, rus, ua, ruList, uaList[0]},
+	} {
+		got, err := s.FindPrisoners(as(tc.c), e.ID, tc.own)
+		if err != nil || len(got) != len(tc.ownList) {
+			t.Errorf("%s reads its own list: %d persons, %v", tc.name, len(got), err)
+		}
+		got, err = s.FindPrisoners(as(tc.c), e.ID, tc.other)
+		if err != nil || len(got) != 1 || got[0].ID != tc.counterpart.ID || got[0].Name != tc.counterpart.Name {
+			t.Errorf("%s reads the other list after the share: %+v, %v; want exactly person %d", tc.name, got, err, tc.counterpart.ID)
+		}
+		if !tc.c.CanReadPerson(e, tc.other, true) || tc.c.CanReadPerson(e, tc.other, false) {
+			t.Errorf("%s: CanReadPerson disagrees with the store", tc.name)
+		}
+		ms, err := s.FindMatches(as(tc.c), e.ID)
+		if err != nil || len(ms) != 1 || ms[0].ID != m1.ID {
+			t.Errorf("%s reads matches %+v, %v; want the shared one", tc.name, ms, err)
+		}
+	}
+	// Nobody else gains anything from the share.
+	for name, c := range map[string]*parley.Caller{"observer": f.Observer, "outsider": f.Out, "mediator of B": f.MediatorB, "admin": f.Admin} {
+		for _, party := range []int64{ua, rus} {
+			_, err := s.FindPrisoners(as(c), e.ID, party)
+			checkCode(t, name+" reads a list after the share", err, parley.ENOTFOUND)
+		}
+	}
+	if ms, err := s.FindMatches(as(f.Mediator), e.ID); err != nil || len(ms) != 2 || ms[0].SharedAt == nil || ms[1].SharedAt != nil || ms[1].ID != m2.ID {
+		t.Errorf("the mediator reads matches %+v, %v", ms, err)
+	}
+}
+
+// testNForN refuses a handover that would exceed n persons each way.
+func testNForN(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	ua, rus := f.UA.ID, f.RU.ID
+	e := &parley.Exchange{TrackID: f.A.ID, Title: "Two for two", Terms: parley.TermsNForN, N: 2, SideA: ua, SideB: rus}
+	must2(t, s.CreateExchange(as(f.Mediator), e))
+	list := func(names ...string) []*parley.Prisoner {
+		var ps []*parley.Prisoner
+		for i, n := range names {
+			ps = append(ps, &parley.Prisoner{Name: n, Born: fmt.Sprintf("199%d-01-01", i), Status: parley.PrisonerMilitary, Captured: "2023-01-01"})
+		}
+		return ps
+	}
+	a, b := list("Олег", "Іван", "Тарас"), list("Дмитрий", "Сергей", "Павел")
+	must2(t, s.AddPrisoners(as(f.Mediator), e.ID, ua, a))
+	must2(t, s.AddPrisoners(as(f.Mediator), e.ID, rus, b))
+	err := s.RecordHandover(as(f.Mediator), e.ID, []int64{a[0].ID, a[1].ID, a[2].ID})
+	checkErr(t, err, parley.EINVALID, "prisoner_ids")
+	if err != nil && !strings.Contains(err.Error(), "at most 2") {
+		t.Errorf("the refusal does not say the terms: %v", err)
+	}
+	must2(t, s.RecordHandover(as(f.Mediator), e.ID, []int64{a[0].ID, b[0].ID}))
+	must2(t, s.RecordHandover(as(f.Mediator), e.ID, []int64{a[1].ID, b[1].ID}))
+	checkErr(t, s.RecordHandover(as(f.Mediator), e.ID, []int64{b[2].ID}), parley.EINVALID, "prisoner_ids")
+	if got, _ := s.FindPrisoners(as(f.Mediator), e.ID, rus); got[2].HandedOverAt != nil {
+		t.Error("a refused handover was recorded")
+	}
+}
+
+// testTallies counts the humanitarian ledgers for the map, per the tracks
+// the caller sees, without names.
+func testTallies(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	ua, rus := f.UA.ID, f.RU.ID
+	e := &parley.Exchange{TrackID: f.A.ID, Title: "Tallied", Terms: parley.TermsAllForAll, SideA: ua, SideB: rus}
+	must2(t, s.CreateExchange(as(f.Mediator), e))
+	a := []*parley.Prisoner{
+		{Name: "Олег Шевченко", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"},
+		{Name: "Іван Бойко", Born: "1979-01-02", Status: parley.PrisonerCivilian, Captured: "2023-01-01"},
+	}
+	b := []*parley.Prisoner{{Name: "Oleg Shevchenko", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"}}
+	must2(t, s.AddPrisoners(as(f.Mediator), e.ID, ua, a))
+	must2(t, s.AddPrisoners(as(f.Mediator), e.ID, rus, b))
+	_, err := s.ConfirmMatch(as(f.Mediator), e.ID, a[0].ID, b[0].ID)
+	must2(t, err)
+	must2(t, s.RecordHandover(as(f.Mediator), e.ID, []int64{a[0].ID, b[0].ID}))
+	for i := range 3 {
+		c := &parley.ChildCase{TrackID: f.A.ID, Audience: parley.AudienceMediators, Child: parley.ChildDetails{Name: fmt.Sprintf("Дитина %d", i), Born: "2015-01-01"}}
+		must2(t, s.CreateChildCase(as(f.Mediator), c, parley.ChildStep{Stage: parley.ChildIdentified, Date: "2024-01-01", Source: "ombudsman"}))
+		if i == 0 {
+			_, err := s.AdvanceChildCase(as(f.Mediator), c.ID, parley.ChildStep{Stage: parley.ChildLocated, Date: "2024-02-01", Source: "ombudsman"})
+			must2(t, err)
+		}
+	}
+	want := &parley.HumanitarianTally{TrackID: f.A.ID, Exchanges: 1, HandedOver: 2, Matched: 2, Cases: 3,
+		Children: parley.ChildStageCounts{parley.ChildIdentified: 2, parley.ChildLocated: 1}}
+	for name, c := range map[string]*parley.Caller{"mediator": f.Mediator, "observer": f.Observer, "delegate UA": f.DelegateUA} {
+		got, err := s.HumanitarianTallies(as(c))
+		must2(t, err)
+		diff(t, name+" tallies", want, got[f.A.ID])
+	}
+	got, err := s.HumanitarianTallies(as(f.MediatorB))
+	must2(t, err)
+	if got[f.A.ID] != nil {
+		t.Errorf("mediator of B sees the tallies of A: %+v", got[f.A.ID])
+	}
 }

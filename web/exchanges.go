@@ -2,9 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,15 +77,38 @@ type matchInput struct {
 	PrisonerB int64 `json:"prisoner_b"`
 }
 
+// matchSharing shares a match with both sides: shared true.
+type matchSharing struct {
+	Shared bool `json:"shared"`
+}
+
 // reconciliation explains the two sides' counts: only_a and only_b are the
 // persons (ids) that no confirmed match answers, so count_a − count_b =
-// |only_a| − |only_b|.
+// |only_a| − |only_b|. Handover does the same for the persons handed over.
 type reconciliation struct {
-	CountA  int                     `json:"count_a"`
-	CountB  int                     `json:"count_b"`
-	Matched []*parley.PrisonerMatch `json:"matched"`
-	OnlyA   []int64                 `json:"only_a"`
-	OnlyB   []int64                 `json:"only_b"`
+	CountA   int                     `json:"count_a"`
+	CountB   int                     `json:"count_b"`
+	Matched  []*parley.PrisonerMatch `json:"matched"`
+	OnlyA    []int64                 `json:"only_a"`
+	OnlyB    []int64                 `json:"only_b"`
+	Handover handoverReconciliation  `json:"handover"`
+}
+
+// handoverReconciliation explains the persons handed over on each side's
+// list: unanswered_a and unanswered_b are those whose confirmed
+// counterpart on the other list was not handed over, or who have none, so
+// handed_a − handed_b = |unanswered_a| − |unanswered_b|. pending lists the
+// matches not yet handed over both ways. met says whether the handover
+// met the exchange's terms: n each way for n for n; every matched person,
+// and only they, for all for all.
+type handoverReconciliation struct {
+	HandedA     int     `json:"handed_a"`
+	HandedB     int     `json:"handed_b"`
+	UnansweredA []int64 `json:"unanswered_a"`
+	UnansweredB []int64 `json:"unanswered_b"`
+	Pending     []int64 `json:"pending"` // match ids
+	Met         bool    `json:"met"`
+	Terms       string  `json:"terms"` // the terms in words, e.g. "2 each way"
 }
 
 func (s *Server) exchangeRoutes() []route {
@@ -94,14 +122,16 @@ func (s *Server) exchangeRoutes() []route {
 			handle: s.getExchange, status: ok, resp: reflect.TypeFor[parley.Exchange]()},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/lists/{party}", policy: PolicySignedIn, id: "listPrisoners", summary: "A side's list of persons (its delegates, the mediators and the verifiers)",
 			handle: s.listPrisoners, query: pageParams, status: ok, resp: reflect.TypeFor[List[*parley.Prisoner]]()},
-		{method: "POST", pattern: "/api/v1/exchanges/{id}/lists/{party}", policy: PolicySignedIn, id: "addPrisoners", summary: "Add persons to a side's list, as JSON or as CSV, all or none; a CSV's rejected rows are answered with row, field and reason",
-			handle: s.addPrisoners, body: reflect.TypeFor[prisonersInput](), status: created, resp: reflect.TypeFor[prisonersAdded]()},
+		{method: "POST", pattern: "/api/v1/exchanges/{id}/lists/{party}", policy: PolicySignedIn, id: "addPrisoners", summary: "Add persons to a side's list, as JSON (csv inside, up to 1 MiB) or as a text/csv body (up to MaxCSVBodyBytes), all or none; a CSV's rejected rows are answered with row, field and reason",
+			handle: s.addPrisoners, body: reflect.TypeFor[prisonersInput](), status: created, resp: reflect.TypeFor[prisonersAdded](), maxBody: MaxCSVBodyBytes},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/candidates", policy: PolicySignedIn, id: "listMatchCandidates", summary: "Proposed matches of the two lists, robust to transliteration and typos, for the mediators to confirm",
 			handle: s.listCandidates, status: ok, resp: reflect.TypeFor[candidates]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/matches", policy: PolicySignedIn, id: "confirmMatch", summary: "Confirm that a person of side A's list and one of side B's are the same (mediators)",
 			handle: s.confirmMatch, body: reflect.TypeFor[matchInput](), status: created, resp: reflect.TypeFor[parley.PrisonerMatch]()},
 		{method: "POST", pattern: "/api/v1/matches/{id}/verification", policy: PolicySignedIn, id: "verifyMatch", summary: "Record the neutral body's verification of a confirmed match (the track's verifiers)",
 			handle: s.verifyMatch, body: reflect.TypeFor[matchVerification](), status: ok, resp: reflect.TypeFor[parley.PrisonerMatch]()},
+		{method: "POST", pattern: "/api/v1/matches/{id}/sharing", policy: PolicySignedIn, id: "shareMatch", summary: "Share a confirmed match with both sides: each side's delegates then read the other side's person of that match, and nothing else of its list (mediators)",
+			handle: s.shareMatch, body: reflect.TypeFor[matchSharing](), status: ok, resp: reflect.TypeFor[parley.PrisonerMatch]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/handovers", policy: PolicySignedIn, id: "recordHandover", summary: "Record the persons the exchange actually handed over (mediators)",
 			handle: s.recordHandover, body: reflect.TypeFor[handoverInput](), status: http.StatusNoContent},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/reconciliation", policy: PolicySignedIn, id: "reconcileExchange", summary: "The two sides' counts and exactly which persons explain their difference",
@@ -170,23 +200,77 @@ func (s *Server) addPrisoners(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "text/csv" {
+		n, err := s.importCSV(r.Context(), id, party, r.Body)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusCreated, prisonersAdded{Added: n})
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes) // JSON keeps the common bound
 	var in prisonersInput
 	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
-	ps := in.Prisoners
 	if in.CSV != "" {
-		if len(ps) > 0 {
+		if len(in.Prisoners) > 0 {
 			return parley.Errorf(parley.EINVALID, "csv", "send prisoners or csv, not both")
 		}
-		if ps, err = prisonersFromCSV(in.CSV, time.Now()); err != nil {
+		n, err := s.importCSV(r.Context(), id, party, strings.NewReader(in.CSV))
+		if err != nil {
 			return err
 		}
+		return writeJSON(w, http.StatusCreated, prisonersAdded{Added: n})
 	}
-	if err := s.store.AddPrisoners(r.Context(), id, party, ps); err != nil {
+	if err := s.store.AddPrisoners(r.Context(), id, party, in.Prisoners); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, prisonersAdded{Added: len(ps)})
+	return writeJSON(w, http.StatusCreated, prisonersAdded{Added: len(in.Prisoners)})
+}
+
+// importCSV adds a side's list from CSV, streamed from body, all or none:
+// the file's rejections, then the store's (a person already on the list,
+// a field the store refuses), are answered by row, field and reason — never
+// a value. Every path that imports a CSV (the API's text/csv and JSON
+// bodies, the exchange page's upload) goes through it.
+func (s *Server) importCSV(ctx context.Context, exchangeID, party int64, body io.Reader) (int, error) {
+	ps, err := prisonersFromCSV(body, parley.Now())
+	if err != nil {
+		return 0, err
+	}
+	if err := s.store.AddPrisoners(ctx, exchangeID, party, ps); err != nil {
+		return 0, csvRows(err)
+	}
+	return len(ps), nil
+}
+
+// storeField is a field of the store's refusal of a list: prisoners[i].f.
+var storeField = regexp.MustCompile(`^prisoners\[(\d+)\](?:\.(\w+))?$`)
+
+// csvRows restates the store's refusal of a CSV's persons by the file's
+// rows (person i is row i+2, the header being row 1). The store's message
+// names fields and list positions, never values.
+func csvRows(err error) error {
+	code := parley.ErrorCode(err)
+	if code != parley.EINVALID && code != parley.ECONFLICT {
+		return err
+	}
+	var perr *parley.Error
+	if !errors.As(err, &perr) {
+		return err
+	}
+	m := storeField.FindStringSubmatch(perr.Field)
+	if m == nil {
+		return err
+	}
+	i, _ := strconv.Atoi(m[1])
+	row := fmt.Sprintf("row %d", i+2)
+	field := m[2]
+	if field == "" {
+		field = "name"
+	}
+	msg := strings.ReplaceAll(perr.Message, m[0], row)
+	return parley.Errorf(code, "csv", "nothing was imported; 1 rejected: %s, %s: %s", row, field, strings.TrimPrefix(msg, row+" "))
 }
 
 // maxRejectionsShown bounds the rejections one answer lists.
@@ -194,8 +278,12 @@ const maxRejectionsShown = 100
 
 // prisonersFromCSV parses a CSV list; any rejected row refuses the whole
 // file with every rejection (row, field, reason — never a value).
-func prisonersFromCSV(text string, today time.Time) ([]*parley.Prisoner, error) {
-	persons, rejected, err := exchange.ParseCSV(strings.NewReader(text), today)
+func prisonersFromCSV(body io.Reader, today time.Time) ([]*parley.Prisoner, error) {
+	persons, rejected, err := exchange.ParseCSV(body, today)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, err // 413
+	}
 	if err != nil {
 		return nil, parley.Errorf(parley.EINVALID, "csv", "%s", strings.TrimPrefix(err.Error(), "exchange: "))
 	}
@@ -219,12 +307,17 @@ func prisonersFromCSV(text string, today time.Time) ([]*parley.Prisoner, error) 
 	return ps, nil
 }
 
-// bothLists returns an exchange and its two lists; the store refuses a
-// caller who may not read either.
+// bothLists returns an exchange and its two whole lists: ENOTFOUND for a
+// caller who does not read both (CanReadPrisoners) — a delegate, who reads
+// of the other side's list only the persons of shared matches, gets no
+// candidates or reconciliation built on a part of it.
 func (s *Server) bothLists(ctx context.Context, id int64) (*parley.Exchange, []*parley.Prisoner, []*parley.Prisoner, error) {
 	e, err := s.store.FindExchangeByID(ctx, id)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if c := parley.CallerFromContext(ctx); c != nil && (!c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB)) {
+		return nil, nil, nil, parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read whole", id)
 	}
 	a, err := s.store.FindPrisoners(ctx, id, e.SideA)
 	if err != nil {
@@ -252,17 +345,27 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, a, b, err := s.bothLists(r.Context(), id)
+	out, err := s.candidates(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	matches, err := s.store.FindMatches(r.Context(), id)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// candidates proposes matches of an exchange's two lists (package
+// exchange), to a caller who reads both whole.
+func (s *Server) candidates(ctx context.Context, id int64) (*candidates, error) {
+	e, a, b, err := s.bothLists(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	handed, err := s.store.FindHandedOver(r.Context(), e.TrackID, id)
+	matches, err := s.store.FindMatches(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	handed, err := s.store.FindHandedOver(ctx, e.TrackID, id)
+	if err != nil {
+		return nil, err
 	}
 	out := candidates{Pairs: []matchCandidate{}, AlreadyExchanged: []matchCandidate{}}
 	for _, list := range [][]*parley.Prisoner{a, b} {
@@ -288,7 +391,7 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range exchange.Match(persons(a), persons(b)) {
 		out.Pairs = append(out.Pairs, matchCandidate{PrisonerA: a[c.I].ID, PrisonerB: b[c.J].ID, Score: c.Score})
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return &out, nil
 }
 
 func (s *Server) verifyMatch(w http.ResponseWriter, r *http.Request) error {
@@ -304,6 +407,25 @@ func (s *Server) verifyMatch(w http.ResponseWriter, r *http.Request) error {
 		return parley.Errorf(parley.EINVALID, "verified", "a match can only be verified (verified true)")
 	}
 	m, err := s.store.VerifyMatch(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) shareMatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in matchSharing
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if !in.Shared {
+		return parley.Errorf(parley.EINVALID, "shared", "a match can only be shared (shared true); a share is not taken back")
+	}
+	m, err := s.store.ShareMatch(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -347,13 +469,23 @@ func (s *Server) reconcileExchange(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	_, a, b, err := s.bothLists(r.Context(), id)
+	out, err := s.reconcile(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	matches, err := s.store.FindMatches(r.Context(), id)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// reconcile builds an exchange's reconciliation for a caller who reads both
+// lists (the store refuses anyone else).
+func (s *Server) reconcile(ctx context.Context, id int64) (*reconciliation, error) {
+	e, a, b, err := s.bothLists(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	matches, err := s.store.FindMatches(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	index := func(ps []*parley.Prisoner) map[int64]int {
 		m := make(map[int64]int, len(ps))
@@ -369,14 +501,45 @@ func (s *Server) reconcileExchange(w http.ResponseWriter, r *http.Request) error
 	}
 	rec, err := exchange.Reconcile(len(a), len(b), confirmed)
 	if err != nil {
-		return fmt.Errorf("reconcile exchange %d: %w", id, err)
+		return nil, fmt.Errorf("reconcile exchange %d: %w", id, err)
 	}
-	out := reconciliation{CountA: rec.CountA, CountB: rec.CountB, Matched: matches, OnlyA: []int64{}, OnlyB: []int64{}}
+	handed := func(ps []*parley.Prisoner) []bool {
+		out := make([]bool, len(ps))
+		for i, p := range ps {
+			out[i] = p.HandedOverAt != nil
+		}
+		return out
+	}
+	h, err := rec.Handover(handed(a), handed(b))
+	if err != nil {
+		return nil, fmt.Errorf("reconcile handover of exchange %d: %w", id, err)
+	}
+	out := &reconciliation{CountA: rec.CountA, CountB: rec.CountB, Matched: matches, OnlyA: []int64{}, OnlyB: []int64{},
+		Handover: handoverReconciliation{HandedA: h.HandedA, HandedB: h.HandedB, UnansweredA: []int64{}, UnansweredB: []int64{}, Pending: []int64{}}}
 	for _, i := range rec.OnlyA {
 		out.OnlyA = append(out.OnlyA, a[i].ID)
 	}
 	for _, j := range rec.OnlyB {
 		out.OnlyB = append(out.OnlyB, b[j].ID)
 	}
-	return writeJSON(w, http.StatusOK, out)
+	for _, i := range h.UnansweredA {
+		out.Handover.UnansweredA = append(out.Handover.UnansweredA, a[i].ID)
+	}
+	for _, j := range h.UnansweredB {
+		out.Handover.UnansweredB = append(out.Handover.UnansweredB, b[j].ID)
+	}
+	byPair := map[[2]int64]int64{}
+	for _, m := range matches {
+		byPair[[2]int64{m.PrisonerA, m.PrisonerB}] = m.ID
+	}
+	for _, c := range h.Pending {
+		out.Handover.Pending = append(out.Handover.Pending, byPair[[2]int64{a[c.I].ID, b[c.J].ID}])
+	}
+	switch e.Terms {
+	case parley.TermsNForN:
+		out.Handover.Met, out.Handover.Terms = h.MeetsNForN(e.N), fmt.Sprintf("%d each way", e.N)
+	default:
+		out.Handover.Met, out.Handover.Terms = h.MeetsAllForAll(), "every matched person, each way"
+	}
+	return out, nil
 }

@@ -59,8 +59,11 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 	table["GET /api/v1/exchanges/{id}/lists/{party}"] = func() []target {
 		var ts []target
 		for _, party := range []int64{ua, ru} {
+			other := ua + ru - party
 			ts = append(ts, target{name: fmt.Sprintf("list of %d", party), path: fmt.Sprintf("%s/lists/%d", ex, party), want: func(r *role) int {
-				if r.readsList(main, party) {
+				// The other side's delegates read its shared persons
+				// (CanReadPerson): an empty list before any share.
+				if r.readsList(main, party) || r.readsList(main, other) {
 					return http.StatusOK
 				}
 				return http.StatusNotFound
@@ -114,6 +117,43 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 			}})
 		}
 		return ts
+	}
+	// A fresh confirmed match for each share, made as the system.
+	freshMatch := func() string {
+		a, b := person(), person()
+		must(m.a.t, m.a.store.AddPrisoners(m.ctx, e.ID, ua, []*parley.Prisoner{a}))
+		must(m.a.t, m.a.store.AddPrisoners(m.ctx, e.ID, ru, []*parley.Prisoner{b}))
+		pm, err := m.a.store.ConfirmMatch(m.ctx, e.ID, a.ID, b.ID)
+		must(m.a.t, err)
+		return fmt.Sprintf("/api/v1/matches/%d/sharing", pm.ID)
+	}
+	table["POST /api/v1/matches/{id}/sharing"] = func() []target {
+		var ts []target
+		for range 9 { // one per role
+			ts = append(ts, target{name: "a fresh match", path: freshMatch(), body: func(*role) any { return M{"shared": true} }, want: editsTrack(main, 200)})
+		}
+		return ts
+	}
+	// The exchange's page, its forms (a JSON body is no form: 415 once the
+	// guard lets the caller through) and the children's page.
+	table["GET /exchanges/{id}"] = func() []target {
+		return []target{{name: "an exchange", path: fmt.Sprintf("/exchanges/%d", e.ID), want: readsTrack(main)}}
+	}
+	form := func(*role) any { return M{"csrf_token": "x"} }
+	table["POST /exchanges/{id}/matches"] = func() []target {
+		return []target{{name: "an exchange", path: fmt.Sprintf("/exchanges/%d/matches", e.ID), body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["POST /matches/{id}/share"] = func() []target {
+		return []target{{name: "a match", path: "/matches/1/share", body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["POST /matches/{id}/verify"] = func() []target {
+		return []target{{name: "a match", path: "/matches/1/verify", body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["GET /tracks/{id}/children"] = func() []target {
+		return []target{
+			{name: "its track", path: fmt.Sprintf("/tracks/%d/children", main), want: readsTrack(main)},
+			{name: "another track", path: fmt.Sprintf("/tracks/%d/children", other), want: readsTrack(other)},
+		}
 	}
 	table["POST /api/v1/exchanges/{id}/handovers"] = func() []target {
 		// A fresh person for each request, added as the system.

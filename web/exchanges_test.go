@@ -98,6 +98,20 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 			t.Errorf("verified match = %+v", pm)
 		}
 	}
+	// The mediator shares the first match with both sides, once.
+	var matches reconciliation
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &matches)
+	var shared parley.PrisonerMatch
+	if w := a.do("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", matches.Matched[0].ID), M{"shared": false}); w.Code != 400 || !strings.Contains(w.Body.String(), "shared") {
+		t.Errorf("shared false: %d %s", w.Code, w.Body)
+	}
+	a.call("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", matches.Matched[0].ID), M{"shared": true}, 200, &shared)
+	if shared.SharedAt == nil {
+		t.Errorf("shared match = %+v", shared)
+	}
+	if w := a.do("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", matches.Matched[0].ID), M{"shared": true}); w.Code != 409 {
+		t.Errorf("shared twice: %d %s", w.Code, w.Body)
+	}
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &got)
 	if len(got.Pairs) != 0 || len(got.AlreadyExchanged) != 0 {
 		t.Errorf("confirmed persons proposed again: %+v", got)
@@ -114,6 +128,18 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/handovers", e.ID), M{"prisoner_ids": []int64{uaList.Items[0].ID, uaList.Items[1].ID}}, 204, nil)
 	if w := a.do("POST", fmt.Sprintf("/api/v1/exchanges/%d/handovers", e.ID), M{"prisoner_ids": []int64{uaList.Items[0].ID}}); w.Code != 409 {
 		t.Errorf("handed over twice: %d %s", w.Code, w.Body)
+	}
+	// Ukraine's list hands over two, Russia's none: both explain the
+	// difference, and the all-for-all terms are not met.
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &rec)
+	if h := rec.Handover; h.HandedA != 2 || h.HandedB != 0 || h.Met || len(h.Pending) != 2 ||
+		!reflect.DeepEqual(h.UnansweredA, []int64{uaList.Items[0].ID, uaList.Items[1].ID}) || len(h.UnansweredB) != 0 {
+		t.Errorf("handover reconciliation = %+v", h)
+	}
+	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/handovers", e.ID), M{"prisoner_ids": []int64{ruList.Items[0].ID, ruList.Items[1].ID}}, 204, nil)
+	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &rec)
+	if h := rec.Handover; h.HandedA != 2 || h.HandedB != 2 || !h.Met || len(h.Pending) != 0 || len(h.UnansweredA) != 0 || len(h.UnansweredB) != 0 {
+		t.Errorf("handover reconciliation after both sides = %+v", h)
 	}
 	var later parley.Exchange
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", tr), M{"title": "Summer exchange", "terms": "n for n", "n": 1, "side_a": ua, "side_b": ru}, 201, &later)

@@ -12,6 +12,14 @@ const (
 	// (at most 4 bytes each) and a few hundred linked ids: well under 1 MiB.
 	MaxRequestBodyBytes = 1 << 20
 
+	// MaxCSVBodyBytes bounds a side's list sent as CSV (text/csv, or a
+	// page's multipart upload) to the add-persons route: parley.MaxPrisoners
+	// rows of the nine art. 122 columns run to about 100 bytes a row in
+	// practice, 5 MB; 16 MiB leaves room for long names in Cyrillic (two
+	// bytes a letter). The body is parsed as it streams; a JSON body to
+	// the same route stays within MaxRequestBodyBytes.
+	MaxCSVBodyBytes = 16 << 20
+
 	// MaxHeaderBytes bounds the request line and headers.
 	MaxHeaderBytes = 64 << 10
 

@@ -146,21 +146,45 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// withBodyLimit caps every request body at MaxRequestBodyBytes; reading past
-// it fails with *http.MaxBytesError, which the problem writer turns into 413.
-func withBodyLimit(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxRequestBodyBytes {
-			writeProblem(w, Problem{
-				Type: problemType("too_large"), Title: http.StatusText(http.StatusRequestEntityTooLarge),
-				Status: http.StatusRequestEntityTooLarge, Detail: bodyTooLargeMessage(MaxRequestBodyBytes),
-				Instance: requestIDFrom(r.Context()),
-			})
-			return
+// withBodyLimit caps every request body at limit(r) — MaxRequestBodyBytes
+// unless the route says otherwise (bodyLimit); reading past it fails with
+// *http.MaxBytesError, which the problem writer turns into 413.
+func withBodyLimit(limit func(*http.Request) int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			max := limit(r)
+			if r.ContentLength > max {
+				writeProblem(w, Problem{
+					Type: problemType("too_large"), Title: http.StatusText(http.StatusRequestEntityTooLarge),
+					Status: http.StatusRequestEntityTooLarge, Detail: bodyTooLargeMessage(max),
+					Instance: requestIDFrom(r.Context()),
+				})
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// bodyLimit returns the body limit of a request's route: the route's
+// maxBody if it has one, else MaxRequestBodyBytes.
+func (s *Server) bodyLimit() func(*http.Request) int64 {
+	larger := http.NewServeMux()
+	limits := map[string]int64{}
+	for _, rt := range s.routes {
+		if rt.maxBody > 0 {
+			key := rt.method + " " + rt.pattern
+			larger.Handle(key, http.NotFoundHandler())
+			limits[key] = rt.maxBody
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes)
-		next.ServeHTTP(w, r)
-	})
+	}
+	return func(r *http.Request) int64 {
+		if _, pattern := larger.Handler(r); limits[pattern] > 0 {
+			return limits[pattern]
+		}
+		return MaxRequestBodyBytes
+	}
 }
 
 func bodyTooLargeMessage(limit int64) string {

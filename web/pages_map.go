@@ -19,15 +19,39 @@ type mapPage struct {
 }
 
 type trackSummary struct {
-	Track       *parley.Track
-	Hosts       []string
-	Mediators   []string
-	Principals  []string
-	LastMeeting *parley.Meeting
-	NextMeeting *parley.Meeting
-	LastEvent   *parley.Event
-	Since       time.Time // when the current status began
-	Strip       []stripSegment
+	Track        *parley.Track
+	Hosts        []string
+	Mediators    []string
+	Principals   []string
+	LastMeeting  *parley.Meeting
+	NextMeeting  *parley.Meeting
+	LastEvent    *parley.Event
+	Since        time.Time // when the current status began
+	Strip        []stripSegment
+	Humanitarian *humanitarianRow // counts only; nil if the track has no exchange or case
+}
+
+// humanitarianRow is a track's humanitarian tallies on the map: counts, no
+// names, for whoever sees the track.
+type humanitarianRow struct {
+	*parley.HumanitarianTally
+	Stages []stageCount // every stage in order, with its count
+}
+
+type stageCount struct {
+	Stage parley.ChildStage
+	N     int
+}
+
+func newHumanitarianRow(t *parley.HumanitarianTally) *humanitarianRow {
+	if t == nil {
+		return nil
+	}
+	row := &humanitarianRow{HumanitarianTally: t}
+	for _, st := range parley.ChildStages {
+		row.Stages = append(row.Stages, stageCount{st, t.Children[st]})
+	}
+	return row
 }
 
 // stripSegment is one status of a track's history on the strip: x and
@@ -87,6 +111,10 @@ func (s *Server) pageMap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	tallies, err := s.store.HumanitarianTallies(ctx)
+	if err != nil {
+		return err
+	}
 	now := parley.Now()
 	data := &mapPage{pageBase: newBase(r, "Map of the talks")}
 	for _, t := range tracks {
@@ -94,7 +122,9 @@ func (s *Server) pageMap(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		data.Tracks = append(data.Tracks, summarize(t, entries, names, now))
+		ts := summarize(t, entries, names, now)
+		ts.Humanitarian = newHumanitarianRow(tallies[t.ID])
+		data.Tracks = append(data.Tracks, ts)
 	}
 	return s.render(w, "map", data)
 }

@@ -64,6 +64,17 @@ func (s *Server) deskRoutes() []route {
 		{method: "POST", pattern: "/versions/{id}/freeze", policy: PolicySignedIn, id: "pageFreezeVersion", summary: "Page form: freeze a draft version (mediators)",
 			handle: s.pageFreezeVersion, body: typeOf[csrfForm](), status: seeOther, media: html},
 
+		{method: "GET", pattern: "/exchanges/{id}", policy: PolicySignedIn, id: "pageExchange", summary: "Page: a prisoner exchange, its lists as the caller reads them, matches, suggestions and reconciliation",
+			handle: s.pageExchange, status: ok, media: html},
+		{method: "POST", pattern: "/exchanges/{id}/matches", policy: PolicySignedIn, id: "pageConfirmMatch", summary: "Page form: confirm a suggested match (mediators)",
+			handle: s.pageConfirmMatch, body: typeOf[matchForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/matches/{id}/share", policy: PolicySignedIn, id: "pageShareMatch", summary: "Page form: share a confirmed match with both sides (mediators)",
+			handle: s.pageMatchAct(s.store.ShareMatch, "shared"), body: typeOf[csrfForm](), status: seeOther, media: html},
+		{method: "POST", pattern: "/matches/{id}/verify", policy: PolicySignedIn, id: "pageVerifyMatch", summary: "Page form: verify a confirmed match (the track's verifiers)",
+			handle: s.pageMatchAct(s.store.VerifyMatch, "verified"), body: typeOf[csrfForm](), status: seeOther, media: html},
+		{method: "GET", pattern: "/tracks/{id}/children", policy: PolicyTrackReader, scope: scopeTrack, id: "pageChildren", summary: "Page: children's return cases, counts per stage for the track, details for each case's audience",
+			handle: s.pageChildren, status: ok, media: html},
+
 		{method: "GET", pattern: "/api/v1/tracks/{id}/export", policy: PolicyTrackReader, scope: scopeTrack, id: "exportTrack", summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
 			handle: s.exportTrack, query: []queryParam{formatParam}, status: ok, resp: typeOf[scenarioFiles]()},
 	}

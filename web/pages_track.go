@@ -26,6 +26,7 @@ type trackPage struct {
 	Profiles    []profileLink
 	Ballots     []*parley.Ballot // those put to the caller's party (all, for mediators)
 	Texts       []*parley.NegotiatingText
+	Exchanges   []*parley.Exchange // prisoner exchanges (pages_exchange.go)
 	Mediator    bool
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
@@ -142,6 +143,9 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 		return err
 	}
 	data.Ballots = ballots
+	if data.Exchanges, err = s.store.FindExchanges(ctx, id); err != nil {
+		return err
+	}
 	if data.Texts, err = s.store.FindTexts(ctx, id); err != nil {
 		return err
 	}

@@ -27,6 +27,8 @@ type route struct {
 	status int          // status on success
 	resp   reflect.Type // response body on success; nil if none
 	media  string       // a page's or asset's media type (text/html…); "" for JSON. A page's body is a form
+
+	maxBody int64 // a larger bound than MaxRequestBodyBytes for the route's bodies (CSV); 0 if none
 }
 
 func (rt route) info() RouteInfo {

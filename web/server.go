@@ -109,7 +109,7 @@ func (s *Server) HTTPServer() *http.Server {
 // chain wraps h in the middleware that every request passes through.
 func (s *Server) chain(h http.Handler) http.Handler {
 	h = withFormCSRF(h) // pages.go: a form's CSRF token, for the guard
-	h = withBodyLimit(h)
+	h = withBodyLimit(s.bodyLimit())(h)
 	h = withSecurityHeaders(h)
 	h = withRecovery(s.log)(h)
 	h = withRequestLog(s.log)(h)

@@ -120,19 +120,50 @@ func (s *Store) FindExchanges(ctx context.Context, trackID int64) (_ []*parley.E
 	return out, commit(tx)
 }
 
-// findList returns the exchange of a side's list the caller may read.
-func findList(ctx context.Context, tx *Tx, exchangeID, partyID int64) (*parley.Exchange, error) {
+// findList returns the exchange of a side's list and which of its persons
+// the caller reads (parley.Caller.CanReadPerson): all (keep nil) for the
+// list's readers; for the other side's party audience only the persons of
+// shared matches; ENOTFOUND for anyone else.
+func findList(ctx context.Context, tx *Tx, exchangeID, partyID int64) (*parley.Exchange, func(id int64) bool, error) {
 	e, err := findExchange(ctx, tx, exchangeID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !e.Side(partyID) {
-		return nil, parley.Errorf(parley.ENOTFOUND, "", "party %d is not a side of exchange %d", partyID, exchangeID)
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "", "party %d is not a side of exchange %d", partyID, exchangeID)
 	}
-	if c := parley.CallerFromContext(ctx); c != nil && !c.CanReadPrisoners(e.TrackID, partyID) {
-		return nil, parley.Errorf(parley.ENOTFOUND, "", "no list of party %d on exchange %d", partyID, exchangeID)
+	c := parley.CallerFromContext(ctx)
+	if c == nil || c.CanReadPerson(e, partyID, false) {
+		return e, nil, nil
 	}
-	return e, nil
+	// The rule with shared = true holds for the other side's audience;
+	// if it fails, the caller reads no person of the list, shared or not.
+	if !c.CanReadPerson(e, partyID, true) {
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "", "no list of party %d on exchange %d", partyID, exchangeID)
+	}
+	shared, err := sharedPersons(ctx, tx, exchangeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, func(id int64) bool { return c.CanReadPerson(e, partyID, shared[id]) }, nil
+}
+
+// sharedPersons returns the persons of the exchange's shared matches.
+func sharedPersons(ctx context.Context, tx *Tx, exchangeID int64) (map[int64]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT prisoner_a, prisoner_b FROM prisoner_matches WHERE exchange_id = $1 AND shared_at IS NOT NULL`, exchangeID)
+	if err != nil {
+		return nil, fmt.Errorf("find shared matches: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, err
+		}
+		out[a], out[b] = true, true
+	}
+	return out, rows.Err()
 }
 
 // person is the sealed part of a Prisoner.
@@ -148,9 +179,10 @@ type person struct {
 	NextOfKin       string                `json:"next_of_kin,omitempty"`
 }
 
-// readPrisoners reads and opens a side's list; the caller has checked that
-// it reads it.
-func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, partyID int64) ([]*parley.Prisoner, error) {
+// readPrisoners reads and opens the persons of a side's list that keep
+// accepts (all if keep is nil); the caller has checked that it reads them.
+// A person keep refuses is never opened.
+func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, partyID int64, keep func(id int64) bool) ([]*parley.Prisoner, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, person, created_at, handed_over_at FROM prisoners WHERE exchange_id = $1 AND party_id = $2 ORDER BY id`, e.ID, partyID)
 	if err != nil {
 		return nil, fmt.Errorf("find prisoners: %w", err)
@@ -167,6 +199,9 @@ func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, p
 		var handed sql.NullInt64
 		if err := rows.Scan(&r.p.ID, &r.sealed, &at, &handed); err != nil {
 			return nil, err
+		}
+		if keep != nil && !keep(r.p.ID) {
+			continue
 		}
 		r.p.CreatedAt = fromMicro(at)
 		if handed.Valid {
@@ -213,11 +248,11 @@ func (s *Store) FindPrisoners(ctx context.Context, exchangeID, partyID int64) (_
 		return nil, err
 	}
 	defer tx.Rollback()
-	e, err := findList(ctx, tx, exchangeID, partyID)
+	e, keep, err := findList(ctx, tx, exchangeID, partyID)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := s.readPrisoners(ctx, tx, e, partyID)
+	ps, err := s.readPrisoners(ctx, tx, e, partyID, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +284,7 @@ func (s *Store) AddPrisoners(ctx context.Context, exchangeID, partyID int64, ps 
 		if err := lockTrack(ctx, tx, e.TrackID); err != nil {
 			return err
 		}
-		existing, err := s.readPrisoners(ctx, tx, e, partyID)
+		existing, err := s.readPrisoners(ctx, tx, e, partyID, nil)
 		if err != nil {
 			return err
 		}
@@ -389,10 +424,15 @@ func (s *Store) FindMatches(ctx context.Context, exchangeID int64) (_ []*parley.
 	if err != nil {
 		return nil, err
 	}
+	cond := ""
 	if err := requireBothLists(ctx, e); err != nil {
-		return nil, err
+		c := parley.CallerFromContext(ctx)
+		if !c.CanReadPrisoners(e.TrackID, e.SideA) && !c.CanReadPrisoners(e.TrackID, e.SideB) {
+			return nil, err
+		}
+		cond = ` AND shared_at IS NOT NULL` // one side's readers: the shared matches
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1 ORDER BY id`, exchangeID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1`+cond+` ORDER BY id`, exchangeID)
 	if err != nil {
 		return nil, fmt.Errorf("find matches: %w", err)
 	}
@@ -446,6 +486,9 @@ func (s *Store) RecordHandover(ctx context.Context, exchangeID int64, prisonerID
 			}
 			seen[id] = true
 		}
+		if err := checkTerms(ctx, tx, e, prisonerIDs); err != nil {
+			return err
+		}
 		at := micro(tx.now)
 		for _, id := range prisonerIDs {
 			if _, err := tx.ExecContext(ctx, `UPDATE prisoners SET handed_over_at = $1 WHERE id = $2`, at, id); err != nil {
@@ -493,7 +536,7 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 			if c != nil && !c.CanReadPrisoners(trackID, side) {
 				continue
 			}
-			ps, err := s.readPrisoners(ctx, tx, e, side)
+			ps, err := s.readPrisoners(ctx, tx, e, side, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -507,19 +550,23 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 	return out, commit(tx)
 }
 
-const matchColumns = `id, exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at, verified_by, verified_at`
+const matchColumns = `id, exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at, verified_by, verified_at, shared_by, shared_at`
 
 func scanMatch(row interface{ Scan(...any) error }) (*parley.PrisonerMatch, error) {
 	m := &parley.PrisonerMatch{}
-	var by, vby, vat sql.NullInt64
+	var by, vby, vat, sby, sat sql.NullInt64
 	var at int64
-	if err := row.Scan(&m.ID, &m.ExchangeID, &m.PrisonerA, &m.PrisonerB, &by, &at, &vby, &vat); err != nil {
+	if err := row.Scan(&m.ID, &m.ExchangeID, &m.PrisonerA, &m.PrisonerB, &by, &at, &vby, &vat, &sby, &sat); err != nil {
 		return nil, err
 	}
-	m.ConfirmedBy, m.ConfirmedAt, m.VerifiedBy = nullableID(by), fromMicro(at), nullableID(vby)
+	m.ConfirmedBy, m.ConfirmedAt, m.VerifiedBy, m.SharedBy = nullableID(by), fromMicro(at), nullableID(vby), nullableID(sby)
 	if vat.Valid {
 		t := fromMicro(vat.Int64)
 		m.VerifiedAt = &t
+	}
+	if sat.Valid {
+		t := fromMicro(sat.Int64)
+		m.SharedAt = &t
 	}
 	return m, nil
 }
@@ -563,4 +610,140 @@ func (s *Store) VerifyMatch(ctx context.Context, matchID int64) (_ *parley.Priso
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkTerms refuses a handover that would bring an n-for-n exchange past
+// n persons handed over on either side's list; the ids are on the
+// exchange's lists and not handed over yet.
+func checkTerms(ctx context.Context, tx *Tx, e *parley.Exchange, prisonerIDs []int64) error {
+	if e.Terms != parley.TermsNForN {
+		return nil
+	}
+	for _, side := range []int64{e.SideA, e.SideB} {
+		n, err := count(ctx, tx, `SELECT count(*) FROM prisoners WHERE exchange_id = $1 AND party_id = $2 AND handed_over_at IS NOT NULL`, e.ID, side)
+		if err != nil {
+			return err
+		}
+		for _, id := range prisonerIDs {
+			party, err := prisonerSide(ctx, tx, e.ID, id)
+			if err != nil {
+				return err
+			}
+			if party == side {
+				n++
+			}
+		}
+		if n > e.N {
+			return parley.Errorf(parley.EINVALID, "prisoner_ids", "an exchange of %d for %d hands over at most %d persons each way; this handover would bring the list of party %d to %d", e.N, e.N, e.N, side, n)
+		}
+	}
+	return nil
+}
+
+// ShareMatch shares a confirmed match with both sides (see
+// parley.ExchangeService).
+func (s *Store) ShareMatch(ctx context.Context, matchID int64) (_ *parley.PrisonerMatch, err error) {
+	defer s.mapErr(&err, "share match")
+	var m *parley.PrisonerMatch
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		m, err = scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID))
+		if isNoRows(err) {
+			return notFound("match", matchID)
+		}
+		if err != nil {
+			return fmt.Errorf("find match %d: %w", matchID, err)
+		}
+		e, err := findExchange(ctx, tx, m.ExchangeID)
+		if err != nil {
+			return notFound("match", matchID)
+		}
+		if err := requireEditTrack(ctx, e.TrackID); err != nil {
+			return err
+		}
+		if m.SharedAt != nil {
+			return parley.Errorf(parley.ECONFLICT, "", "match %d is shared already", matchID)
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		at := normalTime(tx.now)
+		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET shared_by = $1, shared_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
+			return fmt.Errorf("share match: %w", err)
+		}
+		m.SharedBy, m.SharedAt = by, &at
+		return appendAudit(ctx, tx, auditRecord{action: "prisoner.share", object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
+			audience: parley.AudienceMediators, stored: []any{matchID, by, micro(at)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// HumanitarianTallies counts, for the tracks the caller sees, persons
+// handed over and matched and children's cases per stage: two grouped
+// queries over map columns for all tracks, nothing opened.
+func (s *Store) HumanitarianTallies(ctx context.Context) (_ map[int64]*parley.HumanitarianTally, err error) {
+	defer s.mapErr(&err, "humanitarian tallies")
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	out := map[int64]*parley.HumanitarianTally{}
+	tally := func(track int64) *parley.HumanitarianTally {
+		t := out[track]
+		if t == nil {
+			t = &parley.HumanitarianTally{TrackID: track, Children: parley.ChildStageCounts{}}
+			out[track] = t
+		}
+		return t
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT e.track_id, count(DISTINCT e.id), count(p.handed_over_at), count(ma.id) + count(mb.id)
+		FROM exchanges e
+		LEFT JOIN prisoners p ON p.exchange_id = e.id
+		LEFT JOIN prisoner_matches ma ON ma.prisoner_a = p.id
+		LEFT JOIN prisoner_matches mb ON mb.prisoner_b = p.id
+		GROUP BY e.track_id`)
+	if err != nil {
+		return nil, fmt.Errorf("count exchanges: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var track, exchanges, handed, matched int64
+		if err := rows.Scan(&track, &exchanges, &handed, &matched); err != nil {
+			return nil, err
+		}
+		if canSeeTrack(ctx, track) {
+			t := tally(track)
+			t.Exchanges, t.HandedOver, t.Matched = int(exchanges), int(handed), int(matched)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT track_id, stage, count(*) FROM child_cases GROUP BY track_id, stage`)
+	if err != nil {
+		return nil, fmt.Errorf("count child cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var track, n int64
+		var stage parley.ChildStage
+		if err := rows.Scan(&track, &stage, &n); err != nil {
+			return nil, err
+		}
+		if canSeeTrack(ctx, track) {
+			t := tally(track)
+			t.Children[stage] += int(n)
+			t.Cases += int(n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, commit(tx)
 }

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/parley-talks/parley"
+)
+
+const csvHeader = "name,transliteration,born,status,rank,service_number,capture_place,captured,next_of_kin\n"
+
+// TestCSVBodyImport sends lists as text/csv bodies: a good list beyond the
+// JSON body limit is stored; bad files are refused with row, field and
+// reason, never a person's value, and store nothing.
+func TestCSVBodyImport(t *testing.T) {
+	a := newTestAPI(t)
+	f := a.seed()
+	var e parley.Exchange
+	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", f.track.ID), map[string]any{"title": "Big exchange", "terms": "all for all", "side_a": f.ukraine.ID, "side_b": f.russia.ID}, 201, &e)
+	path := fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, f.ukraine.ID)
+
+	// A list larger than MaxRequestBodyBytes, sent as text/csv.
+	var big strings.Builder
+	big.WriteString(csvHeader)
+	n := 0
+	for big.Len() <= MaxRequestBodyBytes {
+		n++
+		fmt.Fprintf(&big, "Олександр Миколайович Коваленко-%s,Oleksandr Kovalenko,%d-%02d-%02d,military,lieutenant,UA%07d,Бахмут,2023-05-20,Марія Коваленко (дружина)\n",
+			letters(n), 1950+n%50, 1+n%12, 1+n%28, n)
+	}
+	if w := a.send("POST", path, big.String(), "text/csv"); w.Code != 201 || !strings.Contains(w.Body.String(), fmt.Sprintf(`"added":%d`, n)) {
+		t.Fatalf("a %d-byte CSV of %d persons: %d %.300s", big.Len(), n, w.Code, w.Body)
+	}
+	if w := a.send("POST", path, `{"csv":`+fmt.Sprintf("%q", big.String())+`}`, "application/json"); w.Code != 413 {
+		t.Errorf("the same list inside JSON: %d, want 413", w.Code)
+	}
+
+	list := func() any {
+		var v any
+		a.call("GET", path+"?limit=1000", nil, 200, &v)
+		return v
+	}
+	before, snap := list(), a.snapshot()
+	tomorrow := parley.Now().AddDate(0, 0, 2).Format("2006-01-02")
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"broken UTF-8", csvHeader + "Тарас \xff Мельник,,2000-06-06,military,,,,2024-03-03,\n", "row 2 is not valid UTF-8"},
+		{"missing columns", "name,born,status\nТарас Мельник,2000-06-06,military\n", "missing columns: transliteration"},
+		{"duplicate within the file", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nTaras Melnyk,,2000-06-06,military,,,,2024-03-03,\n", "row 3, name: duplicate of row 2"},
+		{"duplicate of the stored list", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nОлександр Миколайович Коваленко-" + letters(1) + ",,1951-02-02,military,,,,2023-05-20,\n", "row 3, name: repeats person 1 already on the list"},
+		{"born in the future", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nІван Бойко,,2999-01-02,civilian,,,,2023-01-01,\n", "row 3, born: in the future"},
+		{"captured in the future", csvHeader + "Іван Бойко,,1979-01-02,civilian,,,," + tomorrow + ",\n", "row 2, captured: in the future"},
+		{"an empty file", "", "the file is empty"},
+	} {
+		w := a.send("POST", path, tc.body, "text/csv; charset=utf-8")
+		body := w.Body.String()
+		if w.Code != 400 && w.Code != 409 || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s, want %q", tc.name, w.Code, body, tc.want)
+		}
+		for _, value := range []string{"Мельник", "Melnyk", "Бойко", "Коваленко", "Kovalenko", "2999", tomorrow} {
+			if strings.Contains(body, value) {
+				t.Errorf("%s: the refusal quotes %q: %s", tc.name, value, body)
+			}
+		}
+	}
+	if d := cmp.Diff(before, list()); d != "" {
+		t.Errorf("refused CSVs changed the list (-before +after):\n%s", d)
+	}
+	a.unchanged(snap)
+}
+
+// letters spells n in Latin letters, so that generated names differ in
+// their letters (the duplicate key ignores digits).
+func letters(n int) string {
+	var b []byte
+	for n > 0 {
+		b = append(b, byte('a'+n%26))
+		n /= 26
+	}
+	return string(b)
+}
+
+// TestSharedMatchReads: before the mediator shares a match, Russia's
+// delegate reads none of Ukraine's list through the API; afterwards
+// exactly the counterpart of the shared match, and still no candidates
+// or reconciliation.
+func TestSharedMatchReads(t *testing.T) {
+	a := newTestAPI(t)
+	f := a.seed()
+	ctx := context.Background()
+	ru := a.createTestUser("ru@example.org", "Russian delegate", false)
+	if err := a.store.CreateMember(ctx, &parley.Member{TrackID: f.track.ID, UserID: ru.ID, Role: parley.MemberDelegate, PartyID: &f.russia.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var e parley.Exchange
+	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", f.track.ID), map[string]any{"title": "Shared", "terms": "n for n", "n": 1, "side_a": f.ukraine.ID, "side_b": f.russia.ID}, 201, &e)
+	ua := []*parley.Prisoner{
+		{Name: "Олег UAMARK1", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"},
+		{Name: "Іван UAMARKTWO", Born: "1979-01-02", Status: parley.PrisonerCivilian, Captured: "2023-01-01"},
+	}
+	rus := []*parley.Prisoner{{Name: "Oleg UAMARK1", Born: "1990-03-04", Status: parley.PrisonerMilitary, Captured: "2022-05-20"}}
+	if err := a.store.AddPrisoners(ctx, e.ID, f.ukraine.ID, ua); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.AddPrisoners(ctx, e.ID, f.russia.ID, rus); err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.store.ConfirmMatch(ctx, e.ID, ua[0].ID, rus[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := a.token
+	a.token = a.signIn("ru@example.org", testPassword)
+	uaPath := fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, f.ukraine.ID)
+	if w := a.do("GET", uaPath, nil); w.Code != 200 || strings.Contains(w.Body.String(), "UAMARK") {
+		t.Errorf("before the share: %d %s", w.Code, w.Body)
+	}
+	if w := a.do("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", m.ID), map[string]any{"shared": true}); w.Code != 403 {
+		t.Errorf("a delegate shares: %d %s", w.Code, w.Body)
+	}
+	a.token = admin
+	a.call("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", m.ID), map[string]any{"shared": true}, 200, nil)
+	a.token = a.signIn("ru@example.org", testPassword)
+	var got List[parley.Prisoner]
+	a.call("GET", uaPath, nil, 200, &got)
+	if got.Total != 1 || got.Items[0].ID != ua[0].ID || got.Items[0].Name != ua[0].Name {
+		t.Errorf("after the share the delegate reads %+v, want exactly person %d", got, ua[0].ID)
+	}
+	for _, sub := range []string{"candidates", "reconciliation"} {
+		if w := a.do("GET", fmt.Sprintf("/api/v1/exchanges/%d/%s", e.ID, sub), nil); w.Code != 404 || strings.Contains(w.Body.String(), "UAMARKTWO") {
+			t.Errorf("the delegate reads the %s: %d %s", sub, w.Code, w.Body)
+		}
+	}
+}
