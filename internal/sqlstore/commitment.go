@@ -302,17 +302,25 @@ func (s *Store) CreateScore(ctx context.Context, sc *parley.Score) (err error) {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		// With the agreement named, it must be visible (ENOTFOUND) and
+		// the commitment one of its own (EINVALID).
+		if sc.AgreementID != 0 {
+			a, err := findAgreement(ctx, tx, sc.AgreementID, false)
+			if err != nil {
+				return err
+			}
+			if err := requireEditTrack(ctx, a.TrackID); err != nil {
+				return err
+			}
+		}
 		cs, err := queryCommitments(ctx, tx, `id = $1`, sc.CommitmentID)
 		if err != nil {
 			return err
 		}
-		if len(cs) == 0 || !canSeeTrack(ctx, cs[0].TrackID) {
-			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d does not exist", sc.CommitmentID)
+		if len(cs) == 0 || !canSeeTrack(ctx, cs[0].TrackID) || (sc.AgreementID != 0 && cs[0].AgreementID != sc.AgreementID) {
+			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d is not a commitment of the agreement", sc.CommitmentID)
 		}
 		c := cs[0]
-		if sc.AgreementID != 0 && sc.AgreementID != c.AgreementID {
-			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d is not a commitment of agreement %d", c.ID, sc.AgreementID)
-		}
 		if err := requireEditTrack(ctx, c.TrackID); err != nil {
 			return err
 		}
