@@ -385,3 +385,17 @@ func TestEarlyWarningActiveAndOverdue(t *testing.T) {
 		t.Errorf("one violation: %+v, want none", w)
 	}
 }
+
+func TestEarlyWarningLeavesOutLaterReports(t *testing.T) {
+	a := &Agreement{ID: 1, Status: AgreementInForce, Warning: WarningThresholds{WindowDays: 30, Violations: 2}}
+	rs := []*Report{
+		{ID: 1, Date: "2023-05-01", Finding: FindingViolated},
+		{ID: 2, Date: "2023-05-03", Finding: FindingViolated},
+	}
+	if w := EarlyWarning(a, nil, rs, time.Date(2023, 5, 2, 23, 0, 0, 0, time.UTC)); w != nil {
+		t.Errorf("as of 2 May, the report of 3 May counted: %+v", w)
+	}
+	if w := EarlyWarning(a, nil, rs, time.Date(2023, 5, 3, 0, 0, 0, 0, time.UTC)); w == nil || !w.Active {
+		t.Errorf("as of 3 May: %+v, want an active warning", w)
+	}
+}

@@ -62,8 +62,9 @@ type Warning struct {
 	Active bool `json:"active"`
 }
 
-// EarlyWarning evaluates an agreement's thresholds over its reports as of
-// today, or returns nil when nothing ever triggered. It slides a window of
+// EarlyWarning evaluates an agreement's thresholds over its reports known
+// as of today (those dated after it are left out), or returns nil when
+// nothing ever triggered. It slides a window of
 // WindowDays over the reports sorted by date (two pointers: O(n log n) for
 // the sort, O(n) after) and keeps the last window that triggered; overdue
 // commitments are checked only while the agreement is live.
@@ -74,13 +75,16 @@ func EarlyWarning(a *Agreement, cs []*Commitment, rs []*Report, today time.Time)
 		id  int64 // the report's, kept here so that the sort reads no pointer
 		r   *Report
 	}
-	byDate := make([]dated, len(rs))
-	for i, r := range rs {
-		byDate[i] = dated{epochDay(r.Date), r.ID, r}
+	asOf := epochDay(dayOf(today).Format(time.DateOnly))
+	byDate := make([]dated, 0, len(rs))
+	for _, r := range rs {
+		if d := epochDay(r.Date); d <= asOf { // a report dated after today is not known yet
+			byDate = append(byDate, dated{d, r.ID, r})
+		}
 	}
 	slices.SortFunc(byDate, func(x, y dated) int { return cmp.Or(cmp.Compare(x.day, y.day), cmp.Compare(x.id, y.id)) })
-	sorted := make([]*Report, len(rs))
-	days := make([]int, len(rs))
+	sorted := make([]*Report, len(byDate))
+	days := make([]int, len(byDate))
 	for i, d := range byDate {
 		sorted[i], days[i] = d.r, d.day
 	}
