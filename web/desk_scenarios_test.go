@@ -160,6 +160,7 @@ func TestDeskScenarios(t *testing.T) {
 	testProposalPages(t, d)
 	testProposalForms(t, d)
 	testTextForms(t, d)
+	testAgreementPages(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+)
+
+// TestAgreementPages checks the pages of implementation for every role.
+func TestAgreementPages(t *testing.T) { testAgreementPages(t, newDesk(t)) }
+
+// Evidence markers: distinctive strings sealed to one audience each, that
+// must appear on the pages of that audience's readers and nowhere else.
+const (
+	evidenceMediators = "EVID-MEDIATORS-5b2e"
+	evidenceUkraine   = "EVID-UKRAINE-91c4"
+	evidenceRussia    = "EVID-RUSSIA-0d7a"
+	evidencePlenary   = "EVID-PLENARY-6f38"
+)
+
+// agreementFixture is an agreement on the demo's Principles track (where
+// the observer sits): a commitment of Russia verified by Saudi Arabia,
+// two violations within the warning window (evidence sealed to the
+// mediators and to Ukraine) and two reports of compliance (to Russia and
+// to everyone); it expires in 10 days, within its 30 days' notice.
+type agreementFixture struct {
+	track    *parley.Track
+	a        *parley.Agreement
+	c        *parley.Commitment
+	reports  map[string]*parley.Report // by evidence marker
+	violated []int64
+}
+
+func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
+	t.Helper()
+	ctx := context.Background()
+	as := d.store.(parley.AgreementService)
+	tr := d.tracks["Principles of peace"]
+	ua, ru, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
+	today := parley.Now()
+	day := func(n int) string { return today.AddDate(0, 0, n).Format("2006-01-02") }
+	f := &agreementFixture{track: tr, reports: map[string]*parley.Report{}}
+	f.a = &parley.Agreement{TrackID: tr.ID, Title: "Zaporizhzhia plant safety zone", Signatories: []int64{ua, ru},
+		Effective: day(-20), DurationDays: 30, RenewalTerms: "extended for 60 days unless a party objects"}
+	must(t, f.a.Validate())
+	must(t, as.CreateAgreement(ctx, f.a))
+	f.c = &parley.Commitment{AgreementID: f.a.ID, Obligor: ru, Obligation: "No heavy weapons within the safety zone", Recurrence: parley.RecurWeekly, Verifier: sa}
+	must(t, as.CreateCommitment(ctx, f.c))
+	for i, r := range []struct {
+		marker   string
+		finding  parley.Finding
+		audience parley.Audience
+	}{
+		{evidenceMediators, parley.FindingViolated, parley.AudienceMediators},
+		{evidenceUkraine, parley.FindingViolated, parley.PartyAudience(ua)},
+		{evidenceRussia, parley.FindingComplied, parley.PartyAudience(ru)},
+		{evidencePlenary, parley.FindingComplied, parley.AudiencePlenary},
+	} {
+		rep := &parley.Report{AgreementID: f.a.ID, CommitmentID: f.c.ID, Date: day(-8 + i), Source: "IAEA team on site",
+			Reliability: parley.ReliabilityConfirmed, Finding: r.finding, Audience: r.audience, Evidence: r.marker}
+		must(t, as.CreateReport(ctx, rep))
+		f.reports[r.marker] = rep
+		if r.finding == parley.FindingViolated {
+			f.violated = append(f.violated, rep.ID)
+		}
+	}
+	return f
+}
+
+// plainUser makes an account with no grant on any track.
+func (d *desk) plainUser(t *testing.T) string {
+	t.Helper()
+	h, err := password.Hash(deskPassword, password.InsecureTestParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &parley.User{Email: "nobody@desk.example.org", Name: "No grants", PasswordHash: h}
+	must(t, d.store.CreateUser(context.Background(), u))
+	return u.Email
+}
+
+// formErrorRE finds the error shown inside a form: the form's id and the
+// message.
+var formErrorRE = regexp.MustCompile(`(?s)<form [^>]*id="([^"]+)"[^>]*>\s*<h3>[^<]*</h3>\s*<p class="error" role="alert">([^<]*)</p>`)
+
+func testAgreementPages(t *testing.T, d *desk) {
+	f := newAgreementFixture(t, d)
+	page := fmt.Sprintf("/agreements/%d", f.a.ID)
+	all := []string{evidenceMediators, evidenceUkraine, evidenceRussia, evidencePlenary}
+	forms := []string{`id="add-report"`, `id="add-commitment"`, `id="agr-transition"`, `id="agr-renew"`, `id="agr-warning"`, `id="add-score"`}
+	for _, tc := range []struct {
+		email string
+		sees  []string // evidence it reads
+		forms bool
+	}{
+		{"mediator@demo.parley", all, true},
+		{"ua@demo.parley", []string{evidenceUkraine, evidencePlenary}, false},
+		{"ru@demo.parley", []string{evidenceRussia, evidencePlenary}, false},
+		{"observer@demo.parley", []string{evidencePlenary}, false},
+	} {
+		t.Run(tc.email, func(t *testing.T) {
+			b := d.signIn(t, tc.email)
+			status, body := b.get(page)
+			if status != http.StatusOK {
+				t.Fatalf("GET %s: %d\n%s", page, status, body)
+			}
+			for _, m := range all {
+				if want := contains(tc.sees, m); strings.Contains(body, m) != want {
+					t.Errorf("evidence %s shown: %v, want %v", m, !want, want)
+				}
+			}
+			if sealed := len(all) - len(tc.sees); sealed > 0 && strings.Count(body, `<em class="sub">sealed</em>`) != sealed {
+				t.Errorf("want %d reports marked sealed, got %d", sealed, strings.Count(body, `<em class="sub">sealed</em>`))
+			}
+			for _, fm := range forms {
+				if strings.Contains(body, fm) != tc.forms {
+					t.Errorf("form %s shown: %v, want %v", fm, !tc.forms, tc.forms)
+				}
+			}
+			for _, want := range []string{"Early warning", "2 violations within 30 days", "No heavy weapons within the safety zone",
+				"extended for 60 days unless a party objects", fmt.Sprintf(`href="/parties/%d/trust"`, d.party["Russia"])} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s lacks %q", page, want)
+				}
+			}
+			for _, id := range f.violated {
+				if !strings.Contains(body, fmt.Sprintf(`<tr id="report-%d" class="triggered">`, id)) {
+					t.Errorf("report %d is not marked as triggering the warning", id)
+				}
+			}
+			// The map: the warning with links to both violations, and the
+			// deadline; no evidence at all.
+			_, m := b.get("/map")
+			for _, want := range []string{fmt.Sprintf(`id="warning-%d"`, f.a.ID), "expires in 10 days", fmt.Sprintf(`id="deadline-%d"`, f.a.ID)} {
+				if !strings.Contains(m, want) {
+					t.Errorf("the map lacks %q", want)
+				}
+			}
+			for _, id := range f.violated {
+				if !strings.Contains(m, fmt.Sprintf(`href="%s#report-%d"`, page, id)) {
+					t.Errorf("the map does not link to report %d", id)
+				}
+			}
+			for _, s := range all {
+				if strings.Contains(m, s) {
+					t.Errorf("the map shows evidence %s", s)
+				}
+			}
+			// The track's page lists the agreement with its flag; only the
+			// mediators get the form that enters one.
+			_, tp := b.get(fmt.Sprintf("/tracks/%d", f.track.ID))
+			if !strings.Contains(tp, `href="`+page+`"`) || !strings.Contains(tp, "early warning") {
+				t.Errorf("the track's page does not list the agreement with its warning")
+			}
+			if strings.Contains(tp, `id="enter-agreement"`) != tc.forms {
+				t.Errorf("the form to enter an agreement shown: %v, want %v", !tc.forms, tc.forms)
+			}
+			// The trust record of Russia: one commitment, broken in the
+			// quarter of the violations (its worst finding).
+			status, tr := b.get(fmt.Sprintf("/parties/%d/trust", d.party["Russia"]))
+			if status != http.StatusOK || !strings.Contains(tr, "1 commitments owed in 1 agreements") {
+				t.Errorf("Russia's trust record: %d\n%s", status, tr)
+			}
+			for _, s := range all {
+				if strings.Contains(tr, s) {
+					t.Errorf("the trust record shows evidence %s", s)
+				}
+			}
+		})
+	}
+	// Delegates' writes are refused by the store, whatever the page shows.
+	ua := d.signIn(t, "ua@demo.parley")
+	if status, body := ua.post(page+"/reports", url.Values{"commitment_id": {strconv.FormatInt(f.c.ID, 10)}, "date": {f.reports[evidencePlenary].Date},
+		"source": {"delegation"}, "reliability": {"probable"}, "finding": {"violated"}, "audience": {"plenary"}}); status != http.StatusForbidden {
+		t.Errorf("a delegate's report: %d\n%s", status, body)
+	}
+	// No grant on the track: not found, on every page of the agreement.
+	nobody := d.signIn(t, d.plainUser(t))
+	if status, _ := nobody.get(page); status != http.StatusNotFound {
+		t.Errorf("an outsider's agreement page: %d", status)
+	}
+	if _, m := nobody.get("/map"); strings.Contains(m, f.a.Title) {
+		t.Errorf("an outsider's map shows the agreement")
+	}
+	if _, tr := nobody.get(fmt.Sprintf("/parties/%d/trust", d.party["Russia"])); !strings.Contains(tr, "0 commitments owed in 0 agreements") {
+		t.Errorf("an outsider's trust record counts what it may not see")
+	}
+	testAgreementForms(t, d, f)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// testAgreementForms: the mediator enters an agreement on the track's page,
+// adds a commitment, a report, a score, thresholds, a renewal and a
+// transition; a stale report form on another agreement's commitment shows
+// the store's message next to the form.
+func testAgreementForms(t *testing.T, d *desk, f *agreementFixture) {
+	med := d.signIn(t, "mediator@demo.parley")
+	today := parley.Now().Format("2006-01-02")
+	ua, ru, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
+	status, body := med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"Prisoner-of-war lists"},
+		"signatory": {strconv.FormatInt(ua, 10), strconv.FormatInt(ru, 10)}, "effective": {today}, "duration_days": {"120"}})
+	if status != http.StatusOK || !strings.Contains(body, "The agreement was entered.") {
+		t.Fatalf("enter an agreement: %d\n%s", status, body)
+	}
+	m := regexp.MustCompile(`action="/agreements/(\d+)/commitments"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the new agreement's page has no commitment form")
+	}
+	page := "/agreements/" + m[1]
+	status, body = med.post(page+"/commitments", url.Values{"obligor": {strconv.FormatInt(ua, 10)}, "verifier": {strconv.FormatInt(sa, 10)},
+		"obligation": {"Hand over the lists"}, "due": {today}})
+	if status != http.StatusOK || !strings.Contains(body, "The commitment was added.") {
+		t.Fatalf("add a commitment: %d\n%s", status, body)
+	}
+	cm := regexp.MustCompile(`id="commitment-(\d+)"`).FindStringSubmatch(body)
+	if cm == nil {
+		t.Fatal("no commitment listed")
+	}
+	const marker = "EVID-FORM-MEDIATORS-44a1"
+	report := url.Values{"commitment_id": {cm[1]}, "date": {today}, "source": {"ICRC"}, "reliability": {"confirmed"},
+		"finding": {"complied"}, "audience": {"mediators"}, "evidence": {marker}}
+	status, body = med.post(page+"/reports", report)
+	if status != http.StatusOK || !strings.Contains(body, "The report was added.") || !strings.Contains(body, marker) {
+		t.Fatalf("add a report: %d\n%s", status, body)
+	}
+	if _, b := d.signIn(t, "ua@demo.parley").get(page); strings.Contains(b, marker) || !strings.Contains(b, "sealed") {
+		t.Errorf("a delegate reads the mediators' evidence entered by the form")
+	}
+	// A stale form: the commitment of another agreement.
+	report.Set("commitment_id", strconv.FormatInt(f.c.ID, 10))
+	status, body = med.post(page+"/reports", report)
+	em := formErrorRE.FindStringSubmatch(body)
+	if status != http.StatusBadRequest || em == nil || em[1] != "add-report" || !strings.Contains(em[2], "commitment") {
+		t.Errorf("a report on another agreement's commitment: %d, error %q", status, em)
+	}
+	for _, step := range []struct {
+		path string
+		form url.Values
+		want string
+	}{
+		{"/scores", url.Values{"commitment_id": {cm[1]}, "period": {today[:4]}, "value": {"2"}}, "The score was added."},
+		{"/warning", url.Values{"window_days": {"60"}, "violations": {"3"}, "unverifiable": {"0"}, "overdue_days": {"7"}}, "Saved."},
+		{"/renewals", url.Values{"date": {today}, "expires": {parley.Now().AddDate(0, 0, 200).Format("2006-01-02")}, "note": {"extended"}}, "The agreement was renewed."},
+		{"/transition", url.Values{"to": {"suspended"}, "reason": {"lists withheld"}}, "The agreement&#39;s status was changed."},
+	} {
+		status, body := med.post(page+step.path, step.form)
+		if status != http.StatusOK || !strings.Contains(body, step.want) {
+			t.Errorf("POST %s: %d\n%s", step.path, status, body)
+		}
+	}
+	_, body = med.get(page)
+	for _, want := range []string{"67% <small>(1 of 1 scored)</small>", "within 60 days: 3 violations", "extended to", "lists withheld", "by Demo Mediator"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s lacks %q", page, want)
+		}
+	}
+	// A refused transition (suspended cannot become suspended) shows the
+	// store's message next to its form.
+	status, body = med.post(page+"/transition", url.Values{"to": {"suspended"}, "reason": {"again"}})
+	if em := formErrorRE.FindStringSubmatch(body); status != http.StatusConflict || em == nil || em[1] != "agr-transition" {
+		t.Errorf("a refused transition: %d, %q", status, em)
+	}
+}
