@@ -18,6 +18,11 @@ func (m *matrix) agreementPageExpectations(table map[string]func() []target, mai
 		return
 	}
 	as := m.a.store.(parley.AgreementService)
+	// The other track has no parties of its own; its agreement needs a
+	// signatory that takes part in it.
+	parties := []parley.TrackParty{{PartyID: m.f.ukraine.ID, Role: parley.RolePrincipal}, {PartyID: m.f.russia.ID, Role: parley.RolePrincipal}}
+	_, err := m.a.store.UpdateTrack(m.ctx, other, parley.TrackUpdate{Parties: &parties})
+	must(m.a.t, err)
 	agreements := map[int64]*parley.Agreement{}
 	for _, track := range []int64{main, other} {
 		a := &parley.Agreement{TrackID: track, Title: m.unique("Matrix agreement"), Signatories: []int64{m.f.ukraine.ID, m.f.russia.ID}, Effective: "2024-01-01"}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
@@ -93,6 +94,12 @@ var formErrorRE = regexp.MustCompile(`(?s)<form [^>]*id="([^"]+)"[^>]*>\s*<h3>[^
 
 func testAgreementPages(t *testing.T, d *desk) {
 	f := newAgreementFixture(t, d)
+	// Sign-ins are throttled per address: a minute refills the burst.
+	d.clock.Advance(time.Minute)
+	browsers := map[string]*browser{}
+	for _, email := range []string{"mediator@demo.parley", "ua@demo.parley", "ru@demo.parley", "observer@demo.parley"} {
+		browsers[email] = d.signIn(t, email)
+	}
 	page := fmt.Sprintf("/agreements/%d", f.a.ID)
 	all := []string{evidenceMediators, evidenceUkraine, evidenceRussia, evidencePlenary}
 	forms := []string{`id="add-report"`, `id="add-commitment"`, `id="agr-transition"`, `id="agr-renew"`, `id="agr-warning"`, `id="add-score"`}
@@ -107,7 +114,10 @@ func testAgreementPages(t *testing.T, d *desk) {
 		{"observer@demo.parley", []string{evidencePlenary}, false},
 	} {
 		t.Run(tc.email, func(t *testing.T) {
-			b := d.signIn(t, tc.email)
+			b := browsers[tc.email]
+			outer := b.t
+			b.t = t
+			defer func() { b.t = outer }()
 			status, body := b.get(page)
 			if status != http.StatusOK {
 				t.Fatalf("GET %s: %d\n%s", page, status, body)
@@ -177,7 +187,7 @@ func testAgreementPages(t *testing.T, d *desk) {
 		})
 	}
 	// Delegates' writes are refused by the store, whatever the page shows.
-	ua := d.signIn(t, "ua@demo.parley")
+	ua := browsers["ua@demo.parley"]
 	if status, body := ua.post(page+"/reports", url.Values{"commitment_id": {strconv.FormatInt(f.c.ID, 10)}, "date": {f.reports[evidencePlenary].Date},
 		"source": {"delegation"}, "reliability": {"probable"}, "finding": {"violated"}, "audience": {"plenary"}}); status != http.StatusForbidden {
 		t.Errorf("a delegate's report: %d\n%s", status, body)
@@ -193,7 +203,7 @@ func testAgreementPages(t *testing.T, d *desk) {
 	if _, tr := nobody.get(fmt.Sprintf("/parties/%d/trust", d.party["Russia"])); !strings.Contains(tr, "0 commitments owed in 0 agreements") {
 		t.Errorf("an outsider's trust record counts what it may not see")
 	}
-	testAgreementForms(t, d, f)
+	testAgreementForms(t, f, browsers["mediator@demo.parley"], ua)
 }
 
 func contains(list []string, s string) bool {
@@ -209,12 +219,12 @@ func contains(list []string, s string) bool {
 // adds a commitment, a report, a score, thresholds, a renewal and a
 // transition; a stale report form on another agreement's commitment shows
 // the store's message next to the form.
-func testAgreementForms(t *testing.T, d *desk, f *agreementFixture) {
-	med := d.signIn(t, "mediator@demo.parley")
+func testAgreementForms(t *testing.T, f *agreementFixture, med, ua *browser) {
+	d := med.d
 	today := parley.Now().Format("2006-01-02")
-	ua, ru, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
+	uaID, ruID, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
 	status, body := med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"Prisoner-of-war lists"},
-		"signatory": {strconv.FormatInt(ua, 10), strconv.FormatInt(ru, 10)}, "effective": {today}, "duration_days": {"120"}})
+		"signatory": {strconv.FormatInt(uaID, 10), strconv.FormatInt(ruID, 10)}, "effective": {today}, "duration_days": {"120"}})
 	if status != http.StatusOK || !strings.Contains(body, "The agreement was entered.") {
 		t.Fatalf("enter an agreement: %d\n%s", status, body)
 	}
@@ -223,7 +233,7 @@ func testAgreementForms(t *testing.T, d *desk, f *agreementFixture) {
 		t.Fatal("the new agreement's page has no commitment form")
 	}
 	page := "/agreements/" + m[1]
-	status, body = med.post(page+"/commitments", url.Values{"obligor": {strconv.FormatInt(ua, 10)}, "verifier": {strconv.FormatInt(sa, 10)},
+	status, body = med.post(page+"/commitments", url.Values{"obligor": {strconv.FormatInt(uaID, 10)}, "verifier": {strconv.FormatInt(sa, 10)},
 		"obligation": {"Hand over the lists"}, "due": {today}})
 	if status != http.StatusOK || !strings.Contains(body, "The commitment was added.") {
 		t.Fatalf("add a commitment: %d\n%s", status, body)
@@ -239,7 +249,7 @@ func testAgreementForms(t *testing.T, d *desk, f *agreementFixture) {
 	if status != http.StatusOK || !strings.Contains(body, "The report was added.") || !strings.Contains(body, marker) {
 		t.Fatalf("add a report: %d\n%s", status, body)
 	}
-	if _, b := d.signIn(t, "ua@demo.parley").get(page); strings.Contains(b, marker) || !strings.Contains(b, "sealed") {
+	if _, b := ua.get(page); strings.Contains(b, marker) || !strings.Contains(b, "sealed") {
 		t.Errorf("a delegate reads the mediators' evidence entered by the form")
 	}
 	// A stale form: the commitment of another agreement.
