@@ -179,6 +179,9 @@ type AgreementTransitionRequest struct {
 	To      AgreementStatus `json:"to"`
 	Reason  string          `json:"reason"`
 	EventID *int64          `json:"event_id,omitempty"`
+	// At is when it happened (entering a past agreement's history); now
+	// if nil. Never before the last transition, never in the future.
+	At *time.Time `json:"at,omitempty"`
 }
 
 // Validate checks the request's own fields; the store checks the
@@ -186,6 +189,9 @@ type AgreementTransitionRequest struct {
 func (r *AgreementTransitionRequest) Validate() error {
 	if !slices.Contains(AgreementStatuses, r.To) {
 		return Errorf(EINVALID, "to", "unknown status %q (want in force, suspended, expired, collapsed or completed)", r.To)
+	}
+	if r.EventID != nil && *r.EventID <= 0 {
+		return Errorf(EINVALID, "event_id", "event_id must be a positive id")
 	}
 	return checkName("reason", r.Reason)
 }
@@ -435,8 +441,12 @@ func ValidPeriod(p string) bool {
 type AgreementService interface {
 	// CreateAgreement enters an agreement, in force. With a TextVersionID
 	// it is adopted from that version: EINVALID unless the version is of
-	// a text on the same track, frozen, and agreed under "nothing is
-	// agreed until everything is agreed" (TextCounts.Agreed).
+	// a text on the same track that the caller reads, frozen, and agreed
+	// under "nothing is agreed until everything is agreed"
+	// (TextCounts.AllAgree). Signatories are parties of the track. The
+	// first entry of its history ("" → in force) is dated at Effective
+	// when that lies in the past, so that a past agreement's history can
+	// be entered after it.
 	CreateAgreement(ctx context.Context, a *Agreement) error
 	FindAgreementByID(ctx context.Context, id int64) (*Agreement, error)
 	// FindAgreements returns the agreements of the tracks the caller sees

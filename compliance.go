@@ -215,7 +215,7 @@ func RollUp(cs []*Commitment, scores []*Score) *ImplementationRollup {
 	}
 	slices.SortFunc(ordered, comparePeriods)
 
-	out := &ImplementationRollup{ByParty: map[int64][]Implementation{}, Latest: latest}
+	out := &ImplementationRollup{Overall: []Implementation{}, ByParty: map[int64][]Implementation{}, Latest: latest}
 	count := map[int64]int{}
 	for _, c := range cs {
 		count[c.Obligor]++
@@ -298,7 +298,7 @@ type TrustRecord struct {
 // (as obligor) and the reports on them. Reports on other commitments are
 // ignored. Cost: O(r log r) for r reports.
 func BuildTrustRecord(partyID int64, cs []*Commitment, rs []*Report) *TrustRecord {
-	out := &TrustRecord{PartyID: partyID}
+	out := &TrustRecord{PartyID: partyID, Periods: []TrustPeriod{}}
 	mine := map[int64]bool{}
 	agreements := map[int64]bool{}
 	for _, c := range cs {

@@ -21,7 +21,8 @@ import "context"
 // # Sealing and the ledger
 //
 // Sealed fields (profile contents, meeting notes, proposals, responses,
-// ballots and their answers, the persons on prisoner lists, children's cases) are encrypted under a data
+// ballots and their answers, the persons on prisoner lists, children's cases, the evidence of
+// monitoring reports) are encrypted under a data
 // key of their track, wrapped by the master key the store was opened with;
 // every write appends an entry to the audit ledger in its own transaction.
 type Store interface {
@@ -42,6 +43,7 @@ type Store interface {
 	TextService
 	ExchangeService
 	ChildService
+	AgreementService
 	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,

@@ -21,6 +21,7 @@ func RunConfidential(t *testing.T, open Opener) {
 	t.Run("AuditProofs", func(t *testing.T) { testAuditProofs(t, open(t)) })
 	RunProposals(t, open)
 	RunExchanges(t, open)
+	RunAgreements(t, open)
 }
 
 // Confidential is a fixture of two tracks, A and B, with Ukraine and Russia

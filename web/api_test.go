@@ -134,6 +134,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	testTextHappyPaths(t, a, f)
 	testExchangeHappyPaths(t, a, f)
 	testChildHappyPaths(t, a, f)
+	testAgreementHappyPaths(t, a, f)
 
 	// The ledger: checkpoints, an inclusion proof of the note's entry and a
 	// consistency proof between the first and the last checkpoint.

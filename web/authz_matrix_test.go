@@ -153,11 +153,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.otherTok = tok.ID
 
 	table := m.expectations(main, other, otherTheme.ID, otherMeeting.ID, otherEvent.ID, freeEvent.ID, mainGrant, otherGrant)
-	m.deskExpectations(table, main, other)     // the desk's forms and what-if: desk_matrix_test.go
-	m.proposalExpectations(table, main, other) // proposals_matrix_test.go
-	m.textExpectations(table, main, other)     // texts_matrix_test.go
-	m.exchangeExpectations(table, main, other) // exchanges_matrix_test.go
-	m.childExpectations(table, main, other)    // children_matrix_test.go
+	m.deskExpectations(table, main, other)      // the desk's forms and what-if: desk_matrix_test.go
+	m.proposalExpectations(table, main, other)  // proposals_matrix_test.go
+	m.textExpectations(table, main, other)      // texts_matrix_test.go
+	m.exchangeExpectations(table, main, other)  // exchanges_matrix_test.go
+	m.childExpectations(table, main, other)     // children_matrix_test.go
+	m.agreementExpectations(table, main, other) // agreements_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.routes {
 		key := rt.method + " " + rt.pattern

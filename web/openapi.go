@@ -24,12 +24,16 @@ const openAPIVersion = "3.1.0"
 
 // enums lists the values of the domain's string enumerations.
 var enums = map[reflect.Type][]string{
-	reflect.TypeFor[parley.Status]():        stringsOf(parley.Statuses),
-	reflect.TypeFor[parley.PartyRole]():     stringsOf(parley.PartyRoles),
-	reflect.TypeFor[parley.PartyKind]():     {string(parley.PartyState), string(parley.PartyOrganisation), string(parley.PartyDelegation)},
-	reflect.TypeFor[parley.MeetingFormat](): {string(parley.FormatPlenary), string(parley.FormatCaucus), string(parley.FormatShuttle)},
-	reflect.TypeFor[parley.MemberRole]():    {string(parley.MemberMediator), string(parley.MemberDelegate), string(parley.MemberObserver), string(parley.MemberVerifier)},
-	reflect.TypeFor[parley.TimelineKind]():  {string(parley.TimelineTransition), string(parley.TimelineMeeting), string(parley.TimelineEvent)},
+	reflect.TypeFor[parley.Status]():          stringsOf(parley.Statuses),
+	reflect.TypeFor[parley.PartyRole]():       stringsOf(parley.PartyRoles),
+	reflect.TypeFor[parley.PartyKind]():       {string(parley.PartyState), string(parley.PartyOrganisation), string(parley.PartyDelegation)},
+	reflect.TypeFor[parley.MeetingFormat]():   {string(parley.FormatPlenary), string(parley.FormatCaucus), string(parley.FormatShuttle)},
+	reflect.TypeFor[parley.MemberRole]():      {string(parley.MemberMediator), string(parley.MemberDelegate), string(parley.MemberObserver), string(parley.MemberVerifier)},
+	reflect.TypeFor[parley.TimelineKind]():    {string(parley.TimelineTransition), string(parley.TimelineMeeting), string(parley.TimelineEvent)},
+	reflect.TypeFor[parley.AgreementStatus](): stringsOf(parley.AgreementStatuses),
+	reflect.TypeFor[parley.Finding]():         stringsOf(parley.Findings),
+	reflect.TypeFor[parley.Reliability]():     stringsOf(parley.Reliabilities),
+	reflect.TypeFor[parley.Recurrence]():      {string(parley.RecurDaily), string(parley.RecurWeekly), string(parley.RecurMonthly), string(parley.RecurQuarterly)},
 }
 
 // fieldSchemas overrides the schema of fields whose Go type says less than
@@ -38,6 +42,9 @@ var fieldSchemas = map[string]object{
 	// The first transition of a track comes from no status.
 	"Transition.from": {"description": "the status before; empty for a track's first status",
 		"oneOf": []any{ref("Status"), object{"const": ""}}},
+	// The first transition of an agreement likewise.
+	"AgreementTransition.from": {"description": "the status before; empty for an agreement's first status",
+		"oneOf": []any{ref("AgreementStatus"), object{"const": ""}}},
 }
 
 func stringsOf[S ~string](ss []S) []string {

@@ -166,6 +166,7 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.textRoutes()...)
 	routes = append(routes, s.exchangeRoutes()...)
 	routes = append(routes, s.childRoutes()...)
+	routes = append(routes, s.agreementRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
 	return append(routes, s.deskRoutes()...) // pages_routes.go
 }

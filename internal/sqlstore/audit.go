@@ -443,7 +443,7 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 	var trackIDs []int64
 	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM profiles UNION SELECT track_id FROM meeting_notes
 		UNION SELECT track_id FROM proposals UNION SELECT track_id FROM ballots UNION SELECT track_id FROM text_versions
-		UNION SELECT track_id FROM prisoners UNION SELECT track_id FROM child_cases`)
+		UNION SELECT track_id FROM prisoners UNION SELECT track_id FROM child_cases UNION SELECT track_id FROM reports`)
 	if err != nil {
 		return err
 	}
@@ -514,7 +514,7 @@ func (s *Store) verifySealed(ctx context.Context, tx *Tx, shredded map[string]bo
 
 // verifySealedProposals opens the sealed fields of proposals, responses,
 // ballots, ballot answers, text versions and prisoners (proposal.go,
-// ballot.go, text.go, prisoner.go).
+// ballot.go, text.go, prisoner.go, child.go, commitment.go).
 func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int64) (*seal.TrackKey, error), rep *AuditReport) error {
 	for _, q := range []struct{ table, field, query string }{
 		{"proposals", "content", `SELECT CAST(id AS TEXT), track_id, content FROM proposals ORDER BY id`},
@@ -525,6 +525,7 @@ func (s *Store) verifySealedProposals(ctx context.Context, tx *Tx, key func(int6
 		{"text_versions", "clauses", `SELECT CAST(id AS TEXT), track_id, clauses FROM text_versions ORDER BY id`},
 		{"prisoners", "person", `SELECT CAST(id AS TEXT), track_id, person FROM prisoners ORDER BY id`},
 		{"child_cases", "content", `SELECT CAST(id AS TEXT), track_id, content FROM child_cases ORDER BY id`},
+		{"reports", "evidence", `SELECT CAST(id AS TEXT), track_id, evidence FROM reports ORDER BY id`},
 	} {
 		if err := s.verifySealedRows(ctx, tx, key, rep, q.table, q.field, q.query); err != nil {
 			return err

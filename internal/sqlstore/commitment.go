@@ -1,0 +1,401 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/parley-talks/parley"
+)
+
+// This file keeps an agreement's commitments, the monitoring reports on
+// them and their implementation scores (parley.AgreementService), and a
+// party's trust record. A report's evidence is the one sealed field: table
+// reports, record "<id>", field "evidence", read per CanRead with the
+// report's audience.
+
+const commitmentColumns = `id, agreement_id, track_id, obligor, obligation, due, recurrence, verifier, clause, created_at`
+
+func scanCommitment(row interface{ Scan(...any) error }) (*parley.Commitment, error) {
+	c := &parley.Commitment{}
+	var clause, at int64
+	if err := row.Scan(&c.ID, &c.AgreementID, &c.TrackID, &c.Obligor, &c.Obligation, &c.Due, &c.Recurrence, &c.Verifier, &clause, &at); err != nil {
+		return nil, err
+	}
+	c.Clause, c.CreatedAt = int(clause), fromMicro(at)
+	return c, nil
+}
+
+func queryCommitments(ctx context.Context, tx *Tx, cond string, args ...any) ([]*parley.Commitment, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+commitmentColumns+` FROM commitments WHERE `+cond+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find commitments: %w", err)
+	}
+	defer rows.Close()
+	out := []*parley.Commitment{}
+	for rows.Next() {
+		c, err := scanCommitment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// readAgreementRecords runs read in one read transaction after checking
+// that the agreement exists on a track the caller sees.
+func readAgreementRecords[T any](ctx context.Context, s *Store, agreementID int64, read func(*Tx, *parley.Agreement) (T, error)) (T, error) {
+	var zero T
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer tx.Rollback()
+	a, err := findAgreement(ctx, tx, agreementID, false)
+	if err != nil {
+		return zero, err
+	}
+	v, err := read(tx, a)
+	if err != nil {
+		return zero, err
+	}
+	return v, commit(tx)
+}
+
+// CreateCommitment adds a commitment to an agreement: the obligor and the
+// verifier take part in the track, and the clause exists in the adopted
+// version (0 for an agreement entered directly).
+func (s *Store) CreateCommitment(ctx context.Context, c *parley.Commitment) (err error) {
+	defer s.mapErr(&err, "create commitment")
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		a, err := findAgreement(ctx, tx, c.AgreementID, true)
+		if err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, a.TrackID); err != nil {
+			return err
+		}
+		if n, err := count(ctx, tx, `SELECT count(*) FROM commitments WHERE agreement_id = $1`, a.ID); err != nil {
+			return err
+		} else if n >= parley.MaxCommitments {
+			return parley.Errorf(parley.EINVALID, "agreement_id", "an agreement holds at most %d commitments", parley.MaxCommitments)
+		}
+		if err := requireTrackParty(ctx, tx, "obligor", a.TrackID, c.Obligor); err != nil {
+			return err
+		}
+		if err := requireTrackParty(ctx, tx, "verifier", a.TrackID, c.Verifier); err != nil {
+			return err
+		}
+		if err := s.checkCommitmentClause(ctx, tx, a, c.Clause); err != nil {
+			return err
+		}
+		c.TrackID, c.CreatedAt = a.TrackID, normalTime(tx.now)
+		err = tx.QueryRowContext(ctx, `INSERT INTO commitments (agreement_id, track_id, obligor, obligation, due, recurrence, verifier, clause, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			c.AgreementID, c.TrackID, c.Obligor, c.Obligation, c.Due, c.Recurrence, c.Verifier, c.Clause, micro(c.CreatedAt)).Scan(&c.ID)
+		if err != nil {
+			return fmt.Errorf("insert commitment: %w", err)
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "commitment.create", object: "commitment/" + strconv.FormatInt(c.ID, 10), trackID: c.TrackID,
+			audience: parley.AudiencePlenary, stored: []any{c.ID, c.AgreementID, c.TrackID, c.Obligor, c.Obligation, c.Due, c.Recurrence, c.Verifier, c.Clause, micro(c.CreatedAt)}})
+	})
+}
+
+// checkCommitmentClause checks a commitment's clause against the
+// agreement's adopted version: the one version opened, and only when a
+// clause is named.
+func (s *Store) checkCommitmentClause(ctx context.Context, tx *Tx, a *parley.Agreement, clause int) error {
+	if clause == 0 {
+		return nil
+	}
+	if a.TextVersionID == nil {
+		return parley.Errorf(parley.EINVALID, "clause", "agreement %d was entered directly and has no clauses; clause must be 0", a.ID)
+	}
+	v, err := s.findVersion(ctx, tx, *a.TextVersionID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return parley.Errorf(parley.EINVALID, "clause", "the adopted text version %d is not readable", *a.TextVersionID)
+	}
+	if err != nil {
+		return err
+	}
+	if clause > len(v.Clauses) {
+		return parley.Errorf(parley.EINVALID, "clause", "the adopted version has %d clauses; there is no clause %d", len(v.Clauses), clause)
+	}
+	return nil
+}
+
+// FindCommitments returns an agreement's commitments, oldest first.
+func (s *Store) FindCommitments(ctx context.Context, agreementID int64) (_ []*parley.Commitment, err error) {
+	defer s.mapErr(&err, "find commitments")
+	return readAgreementRecords(ctx, s, agreementID, func(tx *Tx, a *parley.Agreement) ([]*parley.Commitment, error) {
+		return queryCommitments(ctx, tx, `agreement_id = $1`, a.ID)
+	})
+}
+
+// requireReport refuses a caller who may neither change the track nor
+// verify for it: ENOTFOUND if it does not see the track, EFORBIDDEN
+// otherwise.
+func requireReport(ctx context.Context, trackID int64) error {
+	c := parley.CallerFromContext(ctx)
+	if c == nil {
+		return nil
+	}
+	if !c.CanSeeTrack(trackID) {
+		return notFound("track", trackID)
+	}
+	if !c.CanEditTrack(trackID) && !c.CanVerify(trackID) {
+		return forbidden("only the track's mediators and verifiers may report on track %d", trackID)
+	}
+	return nil
+}
+
+// CreateReport records a monitoring report, its evidence sealed to its
+// audience; EINVALID naming commitment_id when the commitment is not one
+// of the report's agreement.
+func (s *Store) CreateReport(ctx context.Context, r *parley.Report) (err error) {
+	defer s.mapErr(&err, "create report")
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := r.Validate(tx.now); err != nil {
+			return err
+		}
+		a, err := findAgreement(ctx, tx, r.AgreementID, true)
+		if err != nil {
+			return err
+		}
+		if err := requireReport(ctx, a.TrackID); err != nil {
+			return err
+		}
+		var owner int64
+		err = tx.QueryRowContext(ctx, `SELECT agreement_id FROM commitments WHERE id = $1`, r.CommitmentID).Scan(&owner)
+		if isNoRows(err) || (err == nil && owner != a.ID) {
+			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d is not a commitment of agreement %d", r.CommitmentID, a.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("find commitment %d: %w", r.CommitmentID, err)
+		}
+		if id, ok := r.Audience.PartyID(); ok {
+			if err := requireTrackParty(ctx, tx, "audience", a.TrackID, id); err != nil {
+				return err
+			}
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		k, err := s.trackKey(ctx, tx, a.TrackID, true)
+		if err != nil {
+			return err
+		}
+		r.TrackID, r.CreatedBy, r.CreatedAt = a.TrackID, by, normalTime(tx.now)
+		err = tx.QueryRowContext(ctx, `INSERT INTO reports (commitment_id, agreement_id, track_id, date, source, reliability, finding, audience, evidence, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			r.CommitmentID, r.AgreementID, r.TrackID, r.Date, r.Source, r.Reliability, r.Finding, r.Audience, []byte{}, nullInt64(by), micro(r.CreatedAt)).Scan(&r.ID)
+		if err != nil {
+			return fmt.Errorf("insert report: %w", err)
+		}
+		rec := strconv.FormatInt(r.ID, 10)
+		sealed := k.SealField("reports", rec, "evidence", []byte(r.Evidence))
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET evidence = $1 WHERE id = $2`, sealed, r.ID); err != nil {
+			return fmt.Errorf("seal report: %w", err)
+		}
+		r.EvidenceSealed = false
+		return appendAudit(ctx, tx, auditRecord{action: "report.create", object: "report/" + rec, trackID: r.TrackID, audience: r.Audience,
+			stored: []any{r.ID, r.CommitmentID, r.AgreementID, r.TrackID, r.Date, r.Source, r.Reliability, r.Finding, r.Audience, sealed, by, micro(r.CreatedAt)}})
+	})
+}
+
+// readReports reads the reports matching cond, oldest first by date. With
+// open, the evidence of each report the caller may read is opened (one
+// key per track); the others come with EvidenceSealed. Without, no
+// evidence is read at all.
+func (s *Store) readReports(ctx context.Context, tx *Tx, open bool, cond string, args ...any) ([]*parley.Report, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, commitment_id, agreement_id, track_id, date, source, reliability, finding, audience, created_by, created_at
+		FROM reports WHERE `+cond+` ORDER BY date, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find reports: %w", err)
+	}
+	defer rows.Close()
+	out := []*parley.Report{}
+	for rows.Next() {
+		r := &parley.Report{}
+		var by sql.NullInt64
+		var at int64
+		if err := rows.Scan(&r.ID, &r.CommitmentID, &r.AgreementID, &r.TrackID, &r.Date, &r.Source, &r.Reliability, &r.Finding, &r.Audience, &by, &at); err != nil {
+			return nil, err
+		}
+		r.CreatedBy, r.CreatedAt = nullableID(by), fromMicro(at)
+		r.EvidenceSealed = true
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if !open {
+		return out, nil
+	}
+	var readable []int64
+	byID := map[int64]*parley.Report{}
+	for _, r := range out {
+		if canRead(ctx, r.TrackID, r.Audience) {
+			readable = append(readable, r.ID)
+			byID[r.ID] = r
+		}
+	}
+	if len(readable) == 0 {
+		return out, nil
+	}
+	type sealedRow struct {
+		r      *parley.Report
+		sealed []byte
+	}
+	var found []sealedRow
+	err = eachRow(ctx, tx, `SELECT id, evidence FROM reports WHERE id IN (`+placeholders(1, len(readable))+`)`, readable, func(rows *sql.Rows) error {
+		var id int64
+		var sealed []byte
+		if err := rows.Scan(&id, &sealed); err != nil {
+			return err
+		}
+		found = append(found, sealedRow{byID[id], sealed})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range found {
+		k, err := s.trackKey(ctx, tx, f.r.TrackID, false)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue // shredded: the evidence is gone, the map data stays
+		}
+		if err != nil {
+			return nil, err
+		}
+		rec := strconv.FormatInt(f.r.ID, 10)
+		plain, err := k.OpenField("reports", rec, "evidence", f.sealed)
+		if err != nil {
+			return nil, &SealedError{Table: "reports", Record: rec, Field: "evidence", Err: err}
+		}
+		f.r.Evidence, f.r.EvidenceSealed = string(plain), false
+	}
+	return out, nil
+}
+
+// FindReports returns an agreement's reports, oldest first by date, each
+// with its evidence only if the caller may read it.
+func (s *Store) FindReports(ctx context.Context, agreementID int64) (_ []*parley.Report, err error) {
+	defer s.mapErr(&err, "find reports")
+	return readAgreementRecords(ctx, s, agreementID, func(tx *Tx, a *parley.Agreement) ([]*parley.Report, error) {
+		return s.readReports(ctx, tx, true, `agreement_id = $1`, a.ID)
+	})
+}
+
+// CreateScore appends a commitment's score for a period; a later score for
+// the same period supersedes the earlier one, which stays.
+func (s *Store) CreateScore(ctx context.Context, sc *parley.Score) (err error) {
+	defer s.mapErr(&err, "create score")
+	if err := sc.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		// With the agreement named, it must be visible (ENOTFOUND) and
+		// the commitment one of its own (EINVALID).
+		if sc.AgreementID != 0 {
+			a, err := findAgreement(ctx, tx, sc.AgreementID, false)
+			if err != nil {
+				return err
+			}
+			if err := requireEditTrack(ctx, a.TrackID); err != nil {
+				return err
+			}
+		}
+		cs, err := queryCommitments(ctx, tx, `id = $1`, sc.CommitmentID)
+		if err != nil {
+			return err
+		}
+		if len(cs) == 0 || !canSeeTrack(ctx, cs[0].TrackID) || (sc.AgreementID != 0 && cs[0].AgreementID != sc.AgreementID) {
+			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d is not a commitment of the agreement", sc.CommitmentID)
+		}
+		c := cs[0]
+		if err := requireEditTrack(ctx, c.TrackID); err != nil {
+			return err
+		}
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		sc.AgreementID, sc.CreatedBy, sc.CreatedAt = c.AgreementID, by, normalTime(tx.now)
+		err = tx.QueryRowContext(ctx, `INSERT INTO scores (commitment_id, agreement_id, period, value, note, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			sc.CommitmentID, sc.AgreementID, sc.Period, sc.Value, sc.Note, nullInt64(by), micro(sc.CreatedAt)).Scan(&sc.ID)
+		if err != nil {
+			return fmt.Errorf("insert score: %w", err)
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "score.create", object: "score/" + strconv.FormatInt(sc.ID, 10), trackID: c.TrackID,
+			audience: parley.AudiencePlenary, stored: []any{sc.ID, sc.CommitmentID, sc.AgreementID, sc.Period, sc.Value, sc.Note, by, micro(sc.CreatedAt)}})
+	})
+}
+
+// FindScores returns an agreement's scores, every one, oldest first.
+func (s *Store) FindScores(ctx context.Context, agreementID int64) (_ []*parley.Score, err error) {
+	defer s.mapErr(&err, "find scores")
+	return readAgreementRecords(ctx, s, agreementID, func(tx *Tx, a *parley.Agreement) ([]*parley.Score, error) {
+		rows, err := tx.QueryContext(ctx, `SELECT id, commitment_id, agreement_id, period, value, note, created_by, created_at FROM scores WHERE agreement_id = $1 ORDER BY id`, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("find scores: %w", err)
+		}
+		defer rows.Close()
+		out := []*parley.Score{}
+		for rows.Next() {
+			sc := &parley.Score{}
+			var by sql.NullInt64
+			var v, at int64
+			if err := rows.Scan(&sc.ID, &sc.CommitmentID, &sc.AgreementID, &sc.Period, &v, &sc.Note, &by, &at); err != nil {
+				return nil, err
+			}
+			sc.Value, sc.CreatedBy, sc.CreatedAt = int(v), nullableID(by), fromMicro(at)
+			out = append(out, sc)
+		}
+		return out, rows.Err()
+	})
+}
+
+// TrustRecord returns a party's record over the commitments it owes on the
+// tracks the caller sees: two queries, no evidence read.
+func (s *Store) TrustRecord(ctx context.Context, partyID int64) (_ *parley.TrustRecord, err error) {
+	defer s.mapErr(&err, "trust record")
+	if err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	ok, err := exists(ctx, tx, "parties", partyID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("party", partyID)
+	}
+	cond, args := scopeOf(ctx).filter("track_id", 2)
+	where := `obligor = $1`
+	if cond != "" {
+		where += ` AND ` + cond
+	}
+	args = append([]any{partyID}, args...)
+	cs, err := queryCommitments(ctx, tx, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.readReports(ctx, tx, false, `commitment_id IN (SELECT id FROM commitments WHERE `+where+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return parley.BuildTrustRecord(partyID, cs, rs), commit(tx)
+}
