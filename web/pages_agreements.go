@@ -18,13 +18,6 @@ import (
 // store applies the audience check: a report's evidence reaches the page
 // only for a caller who may read it, and a clause only with its text.
 
-// agreementStore returns the store's agreements, or nil when the store
-// keeps none.
-func (s *Server) agreementStore() parley.AgreementService {
-	as, _ := s.store.(parley.AgreementService)
-	return as
-}
-
 // agreementRow is an agreement in a list: the track's page and the map.
 type agreementRow struct {
 	A       *parley.Agreement
@@ -33,11 +26,7 @@ type agreementRow struct {
 
 // trackAgreements lists a track's agreements with their early warnings.
 func (s *Server) trackAgreements(ctx context.Context, trackID int64) ([]agreementRow, error) {
-	as := s.agreementStore()
-	if as == nil {
-		return nil, nil
-	}
-	list, err := as.FindAgreements(ctx, trackID)
+	list, err := s.store.FindAgreements(ctx, trackID)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +114,7 @@ func (s *Server) pageCreateAgreement(w http.ResponseWriter, r *http.Request) err
 	if err := a.Validate(); err != nil {
 		return s.formFailed(w, r, id, err)
 	}
-	if err := s.agreementStore().CreateAgreement(r.Context(), a); err != nil {
+	if err := s.store.CreateAgreement(r.Context(), a); err != nil {
 		return s.formFailed(w, r, id, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/agreements/%d?done=agreement", a.ID), http.StatusSeeOther)
@@ -280,7 +269,7 @@ func (s *Server) pageAgreement(w http.ResponseWriter, r *http.Request) error {
 // report a refused form.
 func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, id int64, form, formErr string, status int) error {
 	ctx := r.Context()
-	as := s.agreementStore()
+	as := s.store
 	a, err := as.FindAgreementByID(ctx, id)
 	if err != nil {
 		return err
@@ -505,7 +494,7 @@ func (s *Server) pageTransitionAgreement(w http.ResponseWriter, r *http.Request)
 	if err := req.Validate(); err != nil {
 		return s.agreementFailed(w, r, id, "transition", err)
 	}
-	if _, err := s.agreementStore().TransitionAgreement(r.Context(), id, req); err != nil {
+	if _, err := s.store.TransitionAgreement(r.Context(), id, req); err != nil {
 		return s.agreementFailed(w, r, id, "transition", err)
 	}
 	return seeAgreement(w, r, id, "agreement-status")
@@ -518,7 +507,7 @@ func (s *Server) pageRenewAgreement(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := r.PostForm
 	rn := &parley.Renewal{Date: f.Get("date"), Expires: f.Get("expires"), Note: f.Get("note")}
-	if _, err := s.agreementStore().RenewAgreement(r.Context(), id, rn); err != nil {
+	if _, err := s.store.RenewAgreement(r.Context(), id, rn); err != nil {
 		return s.agreementFailed(w, r, id, "renew", err)
 	}
 	return seeAgreement(w, r, id, "renewed")
@@ -542,7 +531,7 @@ func (s *Server) pageSetWarning(w http.ResponseWriter, r *http.Request) error {
 	if err := th.Validate(); err != nil {
 		return s.agreementFailed(w, r, id, "warning", err)
 	}
-	if _, err := s.agreementStore().SetWarningThresholds(r.Context(), id, th); err != nil {
+	if _, err := s.store.SetWarningThresholds(r.Context(), id, th); err != nil {
 		return s.agreementFailed(w, r, id, "warning", err)
 	}
 	return seeAgreement(w, r, id, "saved")
@@ -567,7 +556,7 @@ func (s *Server) pageAddCommitment(w http.ResponseWriter, r *http.Request) error
 	if err := c.Validate(); err != nil {
 		return s.agreementFailed(w, r, id, "commitment", err)
 	}
-	if err := s.agreementStore().CreateCommitment(r.Context(), c); err != nil {
+	if err := s.store.CreateCommitment(r.Context(), c); err != nil {
 		return s.agreementFailed(w, r, id, "commitment", err)
 	}
 	return seeAgreement(w, r, id, "commitment")
@@ -588,7 +577,7 @@ func (s *Server) pageAddReport(w http.ResponseWriter, r *http.Request) error {
 	if err := rep.Validate(parley.Now()); err != nil {
 		return s.agreementFailed(w, r, id, "report", err)
 	}
-	if err := s.agreementStore().CreateReport(r.Context(), rep); err != nil {
+	if err := s.store.CreateReport(r.Context(), rep); err != nil {
 		return s.agreementFailed(w, r, id, "report", err)
 	}
 	return seeAgreement(w, r, id, "report")
@@ -610,7 +599,7 @@ func (s *Server) pageAddScore(w http.ResponseWriter, r *http.Request) error {
 	if err := sc.Validate(); err != nil {
 		return s.agreementFailed(w, r, id, "score", err)
 	}
-	if err := s.agreementStore().CreateScore(r.Context(), sc); err != nil {
+	if err := s.store.CreateScore(r.Context(), sc); err != nil {
 		return s.agreementFailed(w, r, id, "score", err)
 	}
 	return seeAgreement(w, r, id, "score")
@@ -651,7 +640,7 @@ func (s *Server) pageTrust(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	as := s.agreementStore()
+	as := s.store
 	p, err := s.store.FindPartyByID(ctx, id)
 	if err != nil {
 		return err
@@ -689,13 +678,10 @@ func trustSegments(q parley.TrustPeriod) []trustSegment {
 }
 
 // agreementPageRoutes are the rows of the route table for the pages of
-// implementation, served when the store keeps agreements. Reads and
+// implementation. Reads and
 // writes of an agreement are checked by the store (PolicySignedIn, like a
 // text's page); entering one is the track's mediators'.
 func (s *Server) agreementPageRoutes() []route {
-	if s.agreementStore() == nil {
-		return nil
-	}
 	const ok, seeOther = http.StatusOK, http.StatusSeeOther
 	const html = "text/html"
 	return []route{
@@ -722,10 +708,6 @@ func (s *Server) agreementPageRoutes() []route {
 
 // trackAgreementsSection fills the agreements section of a track's page.
 func (s *Server) trackAgreementsSection(ctx context.Context, data *trackPage, t *parley.Track, names map[int64]string) error {
-	if s.agreementStore() == nil {
-		return nil
-	}
-	data.HasAgreements = true
 	var err error
 	if data.Agreements, err = s.trackAgreements(ctx, t.ID); err != nil {
 		return err

@@ -43,7 +43,7 @@ type agreementFixture struct {
 func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 	t.Helper()
 	ctx := context.Background()
-	as := d.store.(parley.AgreementService)
+	as := d.store
 	tr := d.tracks["Principles of peace"]
 	ua, ru, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
 	today := parley.Now()
@@ -71,6 +71,18 @@ func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 		f.reports[r.marker] = rep
 		if r.finding == parley.FindingViolated {
 			f.violated = append(f.violated, rep.ID)
+		}
+	}
+	// The map's read: every report, and not one opened, even for the
+	// trusted system that reads everything.
+	rs, err := d.store.(reportFindings).FindReportFindings(ctx, f.a.ID)
+	must(t, err)
+	if len(rs) != 4 {
+		t.Fatalf("FindReportFindings: %d reports, want 4", len(rs))
+	}
+	for _, r := range rs {
+		if r.Evidence != "" || !r.EvidenceSealed || r.Finding == "" || r.Date == "" {
+			t.Errorf("FindReportFindings opened report %d, or lost its map fields", r.ID)
 		}
 	}
 	return f

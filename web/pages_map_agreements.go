@@ -44,15 +44,11 @@ type implementationBlock struct {
 
 // implementationOnMap computes the map's block over the given tracks.
 func (s *Server) implementationOnMap(ctx context.Context, tracks []*parley.Track, now time.Time) (*implementationBlock, error) {
-	as := s.agreementStore()
-	if as == nil {
-		return nil, nil
-	}
 	byID := map[int64]*parley.Track{}
 	for _, t := range tracks {
 		byID[t.ID] = t
 	}
-	list, err := as.FindAgreements(ctx, 0)
+	list, err := s.store.FindAgreements(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +93,7 @@ func (s *Server) warningOfMap(ctx context.Context, a *parley.Agreement, now time
 	if !ok {
 		return nil, nil
 	}
-	cs, err := s.agreementStore().FindCommitments(ctx, a.ID)
+	cs, err := s.store.FindCommitments(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -34,13 +34,11 @@ type trackPage struct {
 	FormError   string
 	Form        map[string]string // the values of a refused form, to show again
 
-	// Agreements (pages_agreements.go): nil Agreements with HasAgreements
-	// false when the store keeps none.
-	HasAgreements bool
-	Agreements    []agreementRow
-	Adoptable     []adoptableVersion // frozen agreed versions, for the mediators' form
-	TrackParties  []profileLink      // the track's parties, for the signatories
-	Today         string
+	// Agreements (pages_agreements.go).
+	Agreements   []agreementRow
+	Adoptable    []adoptableVersion // frozen agreed versions, for the mediators' form
+	TrackParties []profileLink      // the track's parties, for the signatories
+	Today        string
 }
 
 type memberRow struct {
