@@ -59,6 +59,8 @@ type TrackSpec struct {
 	Themes    []ThemeSpec      `json:"themes"`
 	Meetings  []MeetingSpec    `json:"meetings"`
 	Positions []Position       `json:"positions"`
+	// Agreements: demo/agreements.go.
+	Agreements []AgreementSpec `json:"agreements,omitempty"`
 }
 
 // PartyRoleSpec is a party's role in a track.

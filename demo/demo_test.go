@@ -3,6 +3,7 @@ package demo
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-talks/parley"
 )
@@ -96,5 +97,58 @@ func TestParseRejectsBrokenScenarios(t *testing.T) {
 				t.Fatalf("Parse: err = %v, want it to mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestGrainCorridorWarnsBeforeCollapse computes the early warning of the
+// grain corridor's agreement over its reports with the default thresholds:
+// the deal that failed shows it before it collapses on 2023-07-17.
+func TestGrainCorridorWarnsBeforeCollapse(t *testing.T) {
+	sc, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec *AgreementSpec
+	for _, ts := range sc.Tracks {
+		if ts.Key == "grain" && len(ts.Agreements) > 0 {
+			spec = &ts.Agreements[0]
+		}
+	}
+	if spec == nil {
+		t.Fatal("the grain track has no agreement")
+	}
+	if len(spec.Renewals) != 3 || len(spec.History) == 0 || spec.History[len(spec.History)-1].To != parley.AgreementCollapsed {
+		t.Fatalf("grain agreement: %d renewals, history %+v", len(spec.Renewals), spec.History)
+	}
+	ids := map[string]int64{}
+	var cs []*parley.Commitment
+	for i, c := range spec.Commitments {
+		ids[c.Key] = int64(i + 1)
+		cs = append(cs, &parley.Commitment{ID: int64(i + 1), Recurrence: c.Recurrence, Due: c.Due})
+	}
+	var rs []*parley.Report
+	for i, r := range spec.Reports {
+		rs = append(rs, &parley.Report{ID: int64(i + 1), CommitmentID: ids[r.Commitment], Date: r.Date, Finding: r.Finding})
+	}
+	a := &parley.Agreement{ID: 1, Status: parley.AgreementInForce, Warning: parley.DefaultWarningThresholds}
+	collapse := spec.History[len(spec.History)-1].At
+	w := parley.EarlyWarning(a, cs, rs, collapse)
+	if w == nil {
+		t.Fatal("no early warning before the collapse")
+	}
+	if w.To >= "2023-07-17" || w.From == "" {
+		t.Errorf("warning window %s – %s does not end before the collapse", w.From, w.To)
+	}
+	// It had already triggered in the spring, while registrations
+	// stalled: over the reports known on 1 May 2023.
+	var known []*parley.Report
+	for _, r := range rs {
+		if r.Date <= "2023-05-01" {
+			known = append(known, r)
+		}
+	}
+	spring := parley.EarlyWarning(a, cs, known, time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC))
+	if spring == nil || spring.To > "2023-05-01" {
+		t.Errorf("no warning by 1 May 2023: %+v", spring)
 	}
 }

@@ -11,6 +11,7 @@ import (
 // Summary says what Load stored.
 type Summary struct {
 	Parties, Venues, Tracks, Events, Themes, Meetings, Members int
+	Agreements                                                 int
 	Accounts                                                   []string // emails, in scenario order
 }
 
@@ -72,7 +73,7 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, passwordHash string) error {
-	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles}
+	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles, l.loadAgreements}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
@@ -159,4 +160,54 @@ func equal(a, b []parley.Status) bool {
 		}
 	}
 	return true
+}
+
+// TestLoadGrainAgreement checks the grain corridor's agreement as loaded:
+// three renewals, collapsed on 2023-07-17, and an early warning over its
+// stored reports that ended before the collapse; the evidence is sealed
+// to the mediators.
+func TestLoadGrainAgreement(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	if _, err := demo.Load(ctx, db, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	as, err := db.FindAgreements(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var grain *parley.Agreement
+	for _, a := range as {
+		if len(a.Renewals) == 3 {
+			grain = a
+		}
+	}
+	if len(as) != 2 || grain == nil {
+		t.Fatalf("%d agreements, grain %v", len(as), grain)
+	}
+	last := grain.History[len(grain.History)-1]
+	if grain.Status != parley.AgreementCollapsed || grain.Expires != "2023-07-17" || last.At.Format(time.DateOnly) != "2023-07-17" || last.EventID == nil {
+		t.Errorf("grain agreement = %s, expires %s, last step %+v", grain.Status, grain.Expires, last)
+	}
+	cs, err := db.FindCommitments(ctx, grain.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := db.FindReports(ctx, grain.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := parley.EarlyWarning(grain, cs, rs, last.At)
+	if w == nil || w.To >= "2023-07-17" || w.Active {
+		t.Errorf("warning = %+v; want one that ended before the collapse, history now", w)
+	}
+	sealed := 0
+	for _, r := range rs {
+		if r.Audience == parley.AudienceMediators && r.Evidence != "" {
+			sealed++
+		}
+	}
+	if sealed == 0 {
+		t.Error("no evidence sealed to the mediators")
+	}
 }

@@ -207,6 +207,26 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 				t.Fatal(err)
 			}
 		}
+		// A monitoring report with marker evidence on every commitment
+		// of the track's agreements (the demo's grain corridor and
+		// prisoner exchanges).
+		as, err := db.FindAgreements(ctx, tr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range as {
+			cs, err := db.FindCommitments(ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				r := &parley.Report{AgreementID: a.ID, CommitmentID: c.ID, Date: "2023-06-01", Source: "monitor", Reliability: parley.ReliabilityConfirmed,
+					Finding: parley.FindingPartly, Audience: parley.AudienceMediators, Evidence: mark("evidence")}
+				if err := db.CreateReport(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 	}
 	return path, markers, key
 }

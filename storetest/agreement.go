@@ -427,12 +427,12 @@ func testAgreementReports(t *testing.T, s parley.Store) {
 	diff(t, "Russia's trust record", want, tr)
 	tr, err = s.TrustRecord(as(f.Observer), f.UA.ID)
 	must2(t, err)
-	diff(t, "Ukraine's trust record", &parley.TrustRecord{PartyID: f.UA.ID, Commitments: 1, Agreements: 1}, tr)
+	diff(t, "Ukraine's trust record", &parley.TrustRecord{PartyID: f.UA.ID, Commitments: 1, Agreements: 1, Periods: []parley.TrustPeriod{}}, tr)
 	_, err = s.TrustRecord(as(f.Observer), 9999)
 	checkCode(t, "trust record of an unknown party", err, parley.ENOTFOUND)
 	tr, err = s.TrustRecord(as(f.MediatorB), f.RU.ID)
 	must2(t, err)
-	diff(t, "Russia's trust record as track B sees it", &parley.TrustRecord{PartyID: f.RU.ID}, tr)
+	diff(t, "Russia's trust record as track B sees it", &parley.TrustRecord{PartyID: f.RU.ID, Periods: []parley.TrustPeriod{}}, tr)
 
 	// The early warning over these reports with a threshold of one
 	// violation: the last window that holds the violation ends with the

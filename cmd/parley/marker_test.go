@@ -61,7 +61,7 @@ func TestMarkersNeverLeakThroughServe(t *testing.T) {
 	}
 	var tracks web.List[*parley.Track]
 	call("GET", "/api/v1/tracks?limit=100", nil, 200, &tracks)
-	profiles := 0
+	profiles, reports := 0, 0
 	for _, tr := range tracks.Items {
 		var ps web.List[*parley.Profile]
 		call("GET", fmt.Sprintf("/api/v1/tracks/%d/profiles?limit=100", tr.ID), nil, 200, &ps)
@@ -89,9 +89,30 @@ func TestMarkersNeverLeakThroughServe(t *testing.T) {
 				call("POST", fmt.Sprintf("/api/v1/meetings/%d/notes", m.ID), map[string]any{"kind": "caucus", "audience": a, "text": mark()}, 201, nil)
 			}
 		}
+		// Monitoring reports with marker evidence of every audience on
+		// the commitments of the track's agreements, and a refused one.
+		var as web.List[*parley.Agreement]
+		call("GET", fmt.Sprintf("/api/v1/tracks/%d/agreements?limit=100", tr.ID), nil, 200, &as)
+		for _, a := range as.Items {
+			var cs web.List[*parley.Commitment]
+			call("GET", fmt.Sprintf("/api/v1/agreements/%d/commitments?limit=100", a.ID), nil, 200, &cs)
+			for _, cm := range cs.Items {
+				auds := []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators, parley.PartyAudience(cm.Obligor)}
+				for _, aud := range auds {
+					call("POST", fmt.Sprintf("/api/v1/agreements/%d/reports", a.ID), map[string]any{"commitment_id": cm.ID, "date": "2023-06-01",
+						"source": "monitor", "reliability": "confirmed", "finding": "partly", "audience": aud, "evidence": mark()}, 201, nil)
+				}
+				call("POST", fmt.Sprintf("/api/v1/agreements/%d/reports", a.ID), map[string]any{"commitment_id": cm.ID, "date": "2999-06-01",
+					"source": "monitor", "reliability": "confirmed", "finding": "partly", "audience": "mediators", "evidence": mark()}, 400, nil)
+				reports++
+			}
+		}
 	}
 	if profiles == 0 {
 		t.Fatal("the demo has no profiles")
+	}
+	if reports == 0 {
+		t.Fatal("the demo has no commitments to report on")
 	}
 	// The markers come back to the mediator.
 	var back web.List[*parley.Profile]
