@@ -136,6 +136,16 @@ func TestBrowserAgreement(t *testing.T) {
 	if html := checkMap(ua, "Ukraine's delegate"); strings.Contains(html, marker) {
 		t.Error("a delegate's map shows the mediators' evidence")
 	}
+	// The demo's grain corridor: its warning stays on the map as history.
+	grain, err := d.store.FindAgreements(context.Background(), d.tracks["Black Sea grain corridor"].ID)
+	if err != nil || len(grain) != 1 {
+		t.Fatalf("the demo's grain agreements: %d, %v", len(grain), err)
+	}
+	history, err := chromedp.Run(ua, chromedp.Text(chromedp.CSS(fmt.Sprintf(`#warning-%d`, grain[0].ID))))
+	if err != nil || !strings.Contains(history, "before it collapsed") || !strings.Contains(history, "violations within") {
+		t.Errorf("Ukraine's map shows no history of the grain corridor's warning: %q %v", history, err)
+	}
+	shot(t, ua, filepath.Join(shots, "ua_map_warning.png"))
 	if err := chromedp.Do(ua, chromedp.Navigate(d.http.URL+page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		t.Fatal(err)
 	}

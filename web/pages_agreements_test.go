@@ -28,7 +28,8 @@ const (
 )
 
 // agreementFixture is an agreement on the demo's Principles track (where
-// the observer sits): a commitment of Russia verified by Saudi Arabia,
+// the observer sits): a commitment of Germany (which owes nothing in the
+// demo) verified by Saudi Arabia,
 // two violations within the warning window (evidence sealed to the
 // mediators and to Ukraine) and two reports of compliance (to Russia and
 // to everyone); it expires in 10 days, within its 30 days' notice.
@@ -45,7 +46,7 @@ func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 	ctx := context.Background()
 	as := d.store
 	tr := d.tracks["Principles of peace"]
-	ua, ru, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
+	ua, ru, sa, de := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"], d.party["Germany"]
 	today := parley.Now()
 	day := func(n int) string { return today.AddDate(0, 0, n).Format("2006-01-02") }
 	f := &agreementFixture{track: tr, reports: map[string]*parley.Report{}}
@@ -53,9 +54,11 @@ func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 		Effective: day(-20), DurationDays: 30, RenewalTerms: "extended for 60 days unless a party objects"}
 	must(t, f.a.Validate())
 	must(t, as.CreateAgreement(ctx, f.a))
-	f.c = &parley.Commitment{AgreementID: f.a.ID, Obligor: ru, Obligation: "No heavy weapons within the safety zone", Recurrence: parley.RecurWeekly, Verifier: sa}
+	f.c = &parley.Commitment{AgreementID: f.a.ID, Obligor: de, Obligation: "Fund the monitors' presence at the safety zone", Recurrence: parley.RecurWeekly, Verifier: sa}
 	must(t, as.CreateCommitment(ctx, f.c))
-	for i, r := range []struct {
+	// One date for all four, so that they fall in one quarter whatever
+	// today is.
+	for _, r := range []struct {
 		marker   string
 		finding  parley.Finding
 		audience parley.Audience
@@ -65,7 +68,7 @@ func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 		{evidenceRussia, parley.FindingComplied, parley.PartyAudience(ru)},
 		{evidencePlenary, parley.FindingComplied, parley.AudiencePlenary},
 	} {
-		rep := &parley.Report{AgreementID: f.a.ID, CommitmentID: f.c.ID, Date: day(-8 + i), Source: "IAEA team on site",
+		rep := &parley.Report{AgreementID: f.a.ID, CommitmentID: f.c.ID, Date: day(-5), Source: "IAEA team on site",
 			Reliability: parley.ReliabilityConfirmed, Finding: r.finding, Audience: r.audience, Evidence: r.marker}
 		must(t, as.CreateReport(ctx, rep))
 		f.reports[r.marker] = rep
@@ -147,7 +150,7 @@ func testAgreementPages(t *testing.T, d *desk) {
 					t.Errorf("form %s shown: %v, want %v", fm, !tc.forms, tc.forms)
 				}
 			}
-			for _, want := range []string{"Early warning", "2 violations within 30 days", "No heavy weapons within the safety zone",
+			for _, want := range []string{"Early warning", "2 violations within 30 days", "Fund the monitors&#39; presence at the safety zone",
 				"extended for 60 days unless a party objects", fmt.Sprintf(`href="/parties/%d/trust"`, d.party["Russia"])} {
 				if !strings.Contains(body, want) {
 					t.Errorf("%s lacks %q", page, want)
@@ -185,11 +188,12 @@ func testAgreementPages(t *testing.T, d *desk) {
 			if strings.Contains(tp, `id="enter-agreement"`) != tc.forms {
 				t.Errorf("the form to enter an agreement shown: %v, want %v", !tc.forms, tc.forms)
 			}
-			// The trust record of Russia: one commitment, broken in the
-			// quarter of the violations (its worst finding).
-			status, tr := b.get(fmt.Sprintf("/parties/%d/trust", d.party["Russia"]))
-			if status != http.StatusOK || !strings.Contains(tr, "1 commitments owed in 1 agreements") {
-				t.Errorf("Russia's trust record: %d\n%s", status, tr)
+			// The trust record of Germany: one commitment, broken (its
+			// worst finding) in the quarter of the violations.
+			status, tr := b.get(fmt.Sprintf("/parties/%d/trust", d.party["Germany"]))
+			if status != http.StatusOK || !strings.Contains(tr, "1 commitments owed in 1 agreements") ||
+				!strings.Contains(tr, `<tfoot><tr><th scope="row">All</th><td>0</td><td>0</td><td>1</td><td>0</td>`) {
+				t.Errorf("Germany's trust record: %d\n%s", status, tr)
 			}
 			for _, s := range all {
 				if strings.Contains(tr, s) {
@@ -198,8 +202,12 @@ func testAgreementPages(t *testing.T, d *desk) {
 			}
 		})
 	}
-	// Delegates' writes are refused by the store, whatever the page shows.
+	// The demo's grain corridor collapsed after its warning: the map keeps
+	// the warning as history, with links to the reports that triggered it,
+	// which the agreement's page marks.
 	ua := browsers["ua@demo.parley"]
+	testGrainWarning(t, d, ua)
+	// Delegates' writes are refused by the store, whatever the page shows.
 	if status, body := ua.post(page+"/reports", url.Values{"commitment_id": {strconv.FormatInt(f.c.ID, 10)}, "date": {f.reports[evidencePlenary].Date},
 		"source": {"delegation"}, "reliability": {"probable"}, "finding": {"violated"}, "audience": {"plenary"}}); status != http.StatusForbidden {
 		t.Errorf("a delegate's report: %d\n%s", status, body)
@@ -212,10 +220,50 @@ func testAgreementPages(t *testing.T, d *desk) {
 	if _, m := nobody.get("/map"); strings.Contains(m, f.a.Title) {
 		t.Errorf("an outsider's map shows the agreement")
 	}
-	if _, tr := nobody.get(fmt.Sprintf("/parties/%d/trust", d.party["Russia"])); !strings.Contains(tr, "0 commitments owed in 0 agreements") {
+	if _, tr := nobody.get(fmt.Sprintf("/parties/%d/trust", d.party["Germany"])); !strings.Contains(tr, "0 commitments owed in 0 agreements") {
 		t.Errorf("an outsider's trust record counts what it may not see")
 	}
 	testAgreementForms(t, f, browsers["mediator@demo.parley"], ua)
+}
+
+// testGrainWarning checks the demo's collapsed grain agreement on the map
+// and on its page.
+func testGrainWarning(t *testing.T, d *desk, b *browser) {
+	grain, err := d.store.FindAgreements(context.Background(), d.tracks["Black Sea grain corridor"].ID)
+	must(t, err)
+	if len(grain) != 1 || grain[0].Status != parley.AgreementCollapsed {
+		t.Fatalf("the demo's grain agreements: %d", len(grain))
+	}
+	page := fmt.Sprintf("/agreements/%d", grain[0].ID)
+	_, m := b.get("/map")
+	i := strings.Index(m, fmt.Sprintf(`id="warning-%d"`, grain[0].ID))
+	if i < 0 {
+		t.Fatal("the map shows no warning for the collapsed grain agreement")
+	}
+	// The map's item of the grain agreement: up to the next item or the
+	// end of the block.
+	item := m[i:]
+	if j := strings.Index(item[1:], `<li class="map-`); j >= 0 {
+		item = item[:j+1]
+	} else if j := strings.Index(item, "</section>"); j >= 0 {
+		item = item[:j]
+	}
+	if !strings.Contains(item, "before it collapsed") {
+		t.Errorf("the grain agreement's warning is not told as history:\n%s", item)
+	}
+	links := regexp.MustCompile(`href="`+regexp.QuoteMeta(page)+`#report-(\d+)"`).FindAllStringSubmatch(item, -1)
+	if len(links) < 2 {
+		t.Fatalf("the map links to %d of the grain agreement's reports", len(links))
+	}
+	_, body := b.get(page)
+	for _, l := range links {
+		if !strings.Contains(body, fmt.Sprintf(`<tr id="report-%s" class="triggered">`, l[1])) {
+			t.Errorf("report %s is not marked on the grain agreement's page", l[1])
+		}
+	}
+	if !strings.Contains(body, "Early warning (history)") || strings.Contains(body, `id="add-report"`) {
+		t.Errorf("the grain agreement's page: no history of its warning, or a form for a delegate")
+	}
 }
 
 func contains(list []string, s string) bool {
