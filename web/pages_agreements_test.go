@@ -224,6 +224,76 @@ func testAgreementPages(t *testing.T, d *desk) {
 		t.Errorf("an outsider's trust record counts what it may not see")
 	}
 	testAgreementForms(t, f, browsers["mediator@demo.parley"], ua)
+	testVerifierReport(t, d, f)
+	testAdoptedAgreement(t, f, browsers["mediator@demo.parley"], ua)
+}
+
+// testVerifierReport: a verifier of the track gets the report form and
+// nothing else, and its report is recorded.
+func testVerifierReport(t *testing.T, d *desk, f *agreementFixture) {
+	ctx := context.Background()
+	h, err := password.Hash(deskPassword, password.InsecureTestParams)
+	must(t, err)
+	u := &parley.User{Email: "verifier@desk.example.org", Name: "Neutral verifier", PasswordHash: h}
+	must(t, d.store.CreateUser(ctx, u))
+	must(t, d.store.CreateMember(ctx, &parley.Member{TrackID: f.track.ID, UserID: u.ID, Role: parley.MemberVerifier}))
+	v := d.signIn(t, u.Email)
+	page := fmt.Sprintf("/agreements/%d", f.a.ID)
+	_, body := v.get(page)
+	if !strings.Contains(body, `id="add-report"`) || strings.Contains(body, `id="add-commitment"`) || strings.Contains(body, `id="agr-transition"`) {
+		t.Errorf("a verifier's forms are wrong")
+	}
+	if strings.Contains(body, evidenceMediators) || !strings.Contains(body, evidencePlenary) {
+		t.Errorf("a verifier reads what it may not, or not the plenary evidence")
+	}
+	status, body := v.post(page+"/reports", url.Values{"commitment_id": {strconv.FormatInt(f.c.ID, 10)}, "date": {parley.Now().Format("2006-01-02")},
+		"source": {"verifier on site"}, "reliability": {"confirmed"}, "finding": {"complied"}, "audience": {"plenary"}, "evidence": {"VERIFIER-EVIDENCE-1e0b"}})
+	if status != http.StatusOK || !strings.Contains(body, "The report was added.") || !strings.Contains(body, "VERIFIER-EVIDENCE-1e0b") {
+		t.Errorf("a verifier's report: %d", status)
+	}
+}
+
+// testAdoptedAgreement: the track's page offers a frozen, agreed version
+// (and not a draft); the agreement adopted from it links its commitments
+// to clauses, whose text only the text's readers see.
+func testAdoptedAgreement(t *testing.T, f *agreementFixture, med, ua *browser) {
+	ctx := context.Background()
+	d := med.d
+	text := &parley.NegotiatingText{TrackID: f.track.ID, Title: "Mediators' safety-zone text", Audience: parley.AudienceMediators}
+	must(t, d.store.CreateText(ctx, text))
+	const clause = "The parties keep heavy weapons out of the zone."
+	v, err := d.store.CreateVersion(ctx, text.ID, []parley.Clause{{Text: clause, Status: parley.ClauseAgreed}})
+	must(t, err)
+	_, err = d.store.FreezeVersion(ctx, v.ID)
+	must(t, err)
+	draft, err := d.store.CreateVersion(ctx, text.ID, []parley.Clause{{Text: "Draft.", Status: parley.ClauseAgreed}})
+	must(t, err)
+	_, tp := med.get(fmt.Sprintf("/tracks/%d", f.track.ID))
+	if !strings.Contains(tp, fmt.Sprintf(`<option value="%d">Mediators&#39; safety-zone text, version 1</option>`, v.ID)) ||
+		strings.Contains(tp, "safety-zone text, version 2") {
+		t.Errorf("the adoption select does not offer exactly the frozen agreed version")
+	}
+	status, body := med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"Adopted safety zone"},
+		"text_version_id": {strconv.FormatInt(v.ID, 10)}, "signatory": {strconv.FormatInt(d.party["Ukraine"], 10)}, "effective": {parley.Now().Format("2006-01-02")}})
+	if status != http.StatusOK || !strings.Contains(body, "adopted from an agreed text version") {
+		t.Fatalf("adopt an agreement: %d\n%s", status, body)
+	}
+	page := regexp.MustCompile(`action="(/agreements/\d+)/commitments"`).FindStringSubmatch(body)[1]
+	status, body = med.post(page+"/commitments", url.Values{"obligor": {strconv.FormatInt(d.party["Russia"], 10)}, "verifier": {strconv.FormatInt(d.party["Saudi Arabia"], 10)},
+		"obligation": {"Withdraw heavy weapons"}, "due": {parley.Now().Format("2006-01-02")}, "clause": {"1"}})
+	if status != http.StatusOK || !strings.Contains(body, "<q>"+clause+"</q>") {
+		t.Errorf("the mediator does not see the linked clause: %d", status)
+	}
+	_, body = ua.get(page)
+	if strings.Contains(body, clause) || !strings.Contains(body, "the text is not shown to you") {
+		t.Errorf("a delegate sees the clause of a mediators' text")
+	}
+	// A draft is refused by the store, and the track's page says why.
+	status, body = med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"From a draft"},
+		"text_version_id": {strconv.FormatInt(draft.ID, 10)}, "signatory": {strconv.FormatInt(d.party["Ukraine"], 10)}, "effective": {parley.Now().Format("2006-01-02")}})
+	if status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+		t.Errorf("adopt a draft: %d", status)
+	}
 }
 
 // testGrainWarning checks the demo's collapsed grain agreement on the map
