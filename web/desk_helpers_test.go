@@ -67,6 +67,7 @@ type desk struct {
 	http   *httptest.Server
 	tracks map[string]*parley.Track // by title
 	party  map[string]int64         // by name
+	clock  *testClock               // of sessions and the sign-in throttle
 
 	mu   sync.Mutex
 	hits map[string]bool // "METHOD pattern" of the routes that answered < 400
@@ -107,7 +108,8 @@ func newDesk(t testing.TB) *desk {
 	if _, err := demo.Load(ctx, store, deskPassword); err != nil {
 		t.Fatal(err)
 	}
-	auth, err := NewAuth(AuthConfig{Store: store, PasswordParams: password.InsecureTestParams})
+	clock := newTestClock()
+	auth, err := NewAuth(AuthConfig{Store: store, PasswordParams: password.InsecureTestParams, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +117,7 @@ func newDesk(t testing.TB) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &desk{store: store, srv: srv, tracks: map[string]*parley.Track{}, party: map[string]int64{}, redLines: map[string][]string{}}
+	d := &desk{store: store, srv: srv, clock: clock, tracks: map[string]*parley.Track{}, party: map[string]int64{}, redLines: map[string][]string{}}
 	if tt, ok := t.(*testing.T); ok {
 		d.t = tt
 	}

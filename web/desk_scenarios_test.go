@@ -167,6 +167,7 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range ex.hits {
 		d.hits[k] = true
 	}
+	testAgreementPages(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -75,6 +75,8 @@ var templateFuncs = template.FuncMap{
 		return string(b), err
 	},
 	"add": func(a, b int) int { return a + b },
+	// agrclass is an agreement status as a CSS class: "in force" → "in-force".
+	"agrclass": func(s parley.AgreementStatus) string { return strings.ReplaceAll(string(s), " ", "-") },
 	"venue": func(names map[int64]string, id *int64) string {
 		if id == nil {
 			return ""
@@ -147,6 +149,18 @@ func newBase(r *http.Request, title string) pageBase {
 		b.Notice = "The version was added."
 	case "frozen":
 		b.Notice = "The version was frozen."
+	case "agreement":
+		b.Notice = "The agreement was entered."
+	case "agreement-status":
+		b.Notice = "The agreement's status was changed."
+	case "renewed":
+		b.Notice = "The agreement was renewed."
+	case "commitment":
+		b.Notice = "The commitment was added."
+	case "report":
+		b.Notice = "The report was added."
+	case "score":
+		b.Notice = "The score was added."
 	}
 	return b
 }

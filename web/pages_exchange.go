@@ -121,11 +121,11 @@ func (s *Server) pageConfirmMatch(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	a, err := formID(r, "prisoner_a")
+	a, err := formID("prisoner_a", r.PostForm.Get("prisoner_a"), "choose a person of the first list")
 	if err != nil {
 		return err
 	}
-	b, err := formID(r, "prisoner_b")
+	b, err := formID("prisoner_b", r.PostForm.Get("prisoner_b"), "choose a person of the second list")
 	if err != nil {
 		return err
 	}
@@ -154,14 +154,6 @@ func (s *Server) pageMatchAct(act func(context.Context, int64) (*parley.Prisoner
 }
 
 // formID reads a positive id from a form field.
-func formID(r *http.Request, field string) (int64, error) {
-	var id int64
-	if _, err := fmt.Sscan(r.PostForm.Get(field), &id); err != nil || id <= 0 {
-		return 0, parley.Errorf(parley.EINVALID, field, "%s must be a positive id", field)
-	}
-	return id, nil
-}
-
 type childrenPage struct {
 	pageBase
 	Track  *parley.Track

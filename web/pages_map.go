@@ -16,6 +16,9 @@ import (
 type mapPage struct {
 	pageBase
 	Tracks []*trackSummary
+	// Implementation is the block of deadlines and early warnings
+	// (pages_map_agreements.go); nil when there is none.
+	Implementation *implementationBlock
 }
 
 type trackSummary struct {
@@ -125,6 +128,9 @@ func (s *Server) pageMap(w http.ResponseWriter, r *http.Request) error {
 		ts := summarize(t, entries, names, now)
 		ts.Humanitarian = newHumanitarianRow(tallies[t.ID])
 		data.Tracks = append(data.Tracks, ts)
+	}
+	if data.Implementation, err = s.implementationOnMap(ctx, tracks, now); err != nil {
+		return err
 	}
 	return s.render(w, "map", data)
 }

@@ -78,6 +78,7 @@ func (s *Server) deskRoutes() []route {
 		{method: "GET", pattern: "/api/v1/tracks/{id}/export", policy: PolicyTrackReader, scope: scopeTrack, id: "exportTrack", summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
 			handle: s.exportTrack, query: []queryParam{formatParam}, status: ok, resp: typeOf[scenarioFiles]()},
 	}
+	routes = append(routes, s.agreementPageRoutes()...)
 	if _, has := s.store.(parley.ProfileService); !has {
 		return routes
 	}

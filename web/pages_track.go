@@ -34,6 +34,12 @@ type trackPage struct {
 	Audiences   []audienceChoice // for the new text form
 	FormError   string
 	Form        map[string]string // the values of a refused form, to show again
+
+	// Agreements (pages_agreements.go).
+	Agreements   []agreementRow
+	Adoptable    []adoptableVersion // frozen agreed versions, for the mediators' form
+	TrackParties []profileLink      // the track's parties, for the signatories
+	Today        string
 }
 
 type memberRow struct {
@@ -183,6 +189,9 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 		}
 	}
 	slices.SortFunc(data.TrackVenues, func(a, b *parley.Venue) int { return int(a.ID - b.ID) })
+	if err := s.trackAgreementsSection(ctx, data, t, names); err != nil {
+		return err
+	}
 	return s.render(w, "track", data)
 }
 
