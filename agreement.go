@@ -472,6 +472,11 @@ type AgreementService interface {
 	// FindScores returns an agreement's scores, every one, oldest first.
 	FindScores(ctx context.Context, agreementID int64) ([]*Score, error)
 
+	// AgreementWarning returns the agreement's early warning as of today
+	// (EarlyWarning), or nil when its thresholds were never met. It reads
+	// no evidence.
+	AgreementWarning(ctx context.Context, agreementID int64, today time.Time) (*Warning, error)
+
 	// TrustRecord returns a party's record (BuildTrustRecord) over the
 	// commitments it owes in every agreement of the tracks the caller
 	// sees; ENOTFOUND for an unknown party.

@@ -446,6 +446,15 @@ func testAgreementReports(t *testing.T, s parley.Store) {
 	if w == nil || w.To != "2023-03-02" || len(w.Reports) != 1 || w.Reports[0] != rs[2].ID {
 		t.Errorf("early warning = %+v", w)
 	}
+	// The store's own warning, for every reader, agrees with EarlyWarning
+	// over the full reports: it needs no evidence to be the same.
+	_, err = s.SetWarningThresholds(as(f.Mediator), a.ID, ag.Warning)
+	must2(t, err)
+	for name, cl := range readers {
+		sw, err := s.AgreementWarning(as(cl), a.ID, time.Date(2023, 3, 10, 0, 0, 0, 0, time.UTC))
+		must2(t, err)
+		diff(t, name+"'s AgreementWarning", w, sw)
+	}
 }
 
 func testAgreementScores(t *testing.T, s parley.Store) {
@@ -525,6 +534,8 @@ func testAgreementConfidentiality(t *testing.T, s parley.Store) {
 		checkCode(t, name+" lists reports", err, parley.ENOTFOUND)
 		_, err = s.FindScores(as(cl), a.ID)
 		checkCode(t, name+" lists scores", err, parley.ENOTFOUND)
+		_, err = s.AgreementWarning(as(cl), a.ID, time.Now())
+		checkCode(t, name+" reads the warning", err, parley.ENOTFOUND)
 		refuseAgreement(t, s, name+" reports", parley.ENOTFOUND, "", func() error {
 			return s.CreateReport(as(cl), &parley.Report{AgreementID: a.ID, CommitmentID: c.ID, Date: "2023-01-01", Source: "x",
 				Reliability: parley.ReliabilityConfirmed, Finding: parley.FindingComplied, Audience: parley.AudiencePlenary})

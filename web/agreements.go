@@ -263,20 +263,11 @@ func (s *Server) getEarlyWarning(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.store.FindAgreementByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	cs, err := s.store.FindCommitments(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	rs, err := s.store.FindReports(r.Context(), id)
-	if err != nil {
-		return err
-	}
 	now := parley.Now()
-	warning := parley.EarlyWarning(a, cs, rs, now)
+	warning, err := s.store.AgreementWarning(r.Context(), id, now)
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, earlyWarning{AsOf: now.Format("2006-01-02"), Triggered: warning != nil, Warning: warning})
 }
 

@@ -32,7 +32,7 @@ func (s *Server) trackAgreements(ctx context.Context, trackID int64) ([]agreemen
 	}
 	out := make([]agreementRow, 0, len(list))
 	for _, a := range list {
-		w, err := s.warningOfMap(ctx, a, parley.Now())
+		w, err := s.store.AgreementWarning(ctx, a.ID, parley.Now())
 		if err != nil {
 			return nil, err
 		}

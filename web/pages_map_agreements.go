@@ -14,14 +14,7 @@ import (
 // that collapsed ("warned from … before it collapsed"), each with links to
 // the reports that triggered it. Nothing here opens sealed evidence: the
 // warning needs only the reports' map fields (date and finding), which
-// reportFindings reads.
-
-// reportFindings reads an agreement's reports without their evidence: the
-// map fields only, every report with EvidenceSealed. The SQL stores
-// implement it (internal/sqlstore/report_findings.go).
-type reportFindings interface {
-	FindReportFindings(ctx context.Context, agreementID int64) ([]*parley.Report, error)
-}
+// AgreementWarning reads.
 
 // mapAgreement is an agreement on the map's block.
 type mapAgreement struct {
@@ -60,7 +53,7 @@ func (s *Server) implementationOnMap(ctx context.Context, tracks []*parley.Track
 		}
 		m := mapAgreement{A: a, Track: t, Final: a.Status.Final()}
 		m.Days, m.Deadline = a.Deadline(now)
-		if m.Warning, err = s.warningOfMap(ctx, a, now); err != nil {
+		if m.Warning, err = s.store.AgreementWarning(ctx, a.ID, now); err != nil {
 			return nil, err
 		}
 		if m.Deadline {
@@ -84,22 +77,4 @@ func (s *Server) implementationOnMap(ctx context.Context, tracks []*parley.Track
 		return nil, nil
 	}
 	return out, nil
-}
-
-// warningOfMap is an agreement's early warning from the map fields of its
-// reports; nil when the store cannot read them without the evidence.
-func (s *Server) warningOfMap(ctx context.Context, a *parley.Agreement, now time.Time) (*parley.Warning, error) {
-	rf, ok := s.store.(reportFindings)
-	if !ok {
-		return nil, nil
-	}
-	cs, err := s.store.FindCommitments(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := rf.FindReportFindings(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	return parley.EarlyWarning(a, cs, rs, now), nil
 }
