@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -254,5 +255,58 @@ func testChildForms(t *testing.T, d *desk, med *browser) {
 	}
 	if status, _ := obs.post(advance, url.Values{"stage": {"verified"}, "date": {"2023-05-01"}, "source": {"ICRC"}}); status != http.StatusNotFound {
 		t.Errorf("an observer advances a case: %d", status)
+	}
+}
+
+// FuzzMultipartToken: whatever the body, multipartToken hands the handler
+// the body byte for byte, and a token only from a first part named
+// csrf_token, of at most maxCSRFTokenBytes.
+func FuzzMultipartToken(f *testing.F) {
+	var seed bytes.Buffer
+	mw := multipart.NewWriter(&seed)
+	mw.SetBoundary("b0undary")
+	mw.WriteField(CSRFFormField, "0123abcd")
+	fw, _ := mw.CreateFormFile("csv", "list.csv")
+	fw.Write([]byte(formCSVHeader))
+	mw.Close()
+	f.Add(seed.Bytes(), "b0undary")
+	f.Add([]byte("--b0undary\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--b0undary--\r\n"), "b0undary")
+	f.Add(bytes.Repeat([]byte("a"), MaxFormTokenPeekBytes+10), "b")
+	f.Fuzz(func(t *testing.T, body []byte, boundary string) {
+		r, err := http.NewRequest("POST", "/exchanges/1/lists/2", bytes.NewReader(body))
+		if err != nil {
+			t.Skip()
+		}
+		tok := multipartToken(r, boundary)
+		got, err := io.ReadAll(r.Body)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("the handler reads %d bytes of %d (%v)", len(got), len(body), err)
+		}
+		if len(tok) > maxCSRFTokenBytes {
+			t.Fatalf("a token of %d bytes", len(tok))
+		}
+		if tok != "" {
+			mr := multipart.NewReader(bytes.NewReader(body), boundary)
+			p, err := mr.NextPart()
+			if err != nil || p.FormName() != CSRFFormField {
+				t.Fatalf("a token from a body whose first part is not %s", CSRFFormField)
+			}
+		}
+	})
+}
+
+// TestUploadTooLarge: the upload form's body is bounded by MaxCSVBodyBytes
+// before the token is looked for.
+func TestUploadTooLarge(t *testing.T) {
+	d := newDesk(t)
+	ua := d.signIn(t, "ua@demo.parley")
+	tr := d.tracks["Prisoner exchanges"]
+	es, err := d.store.FindExchanges(context.Background(), tr.ID)
+	if err != nil || len(es) == 0 {
+		t.Fatal(es, err)
+	}
+	big := formCSVHeader + strings.Repeat("x", MaxCSVBodyBytes)
+	if status, _ := ua.upload(fmt.Sprintf("/exchanges/%d/lists/%d", es[0].ID, d.party["Ukraine"]), [][2]string{{CSRFFormField, ua.csrf}}, big); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("an upload past MaxCSVBodyBytes: %d, want 413", status)
 	}
 }
