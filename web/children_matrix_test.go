@@ -47,6 +47,21 @@ func (m *matrix) childExpectations(table map[string]func() []target, main, other
 		}
 		return []target{{name: "its track", path: fmt.Sprintf("/api/v1/tracks/%d/children", main), body: body, want: editsTrack(main, 201)}}
 	}
+	// The children's page forms: a JSON body is no form, so 415 once the
+	// guard lets the caller through.
+	table["POST /tracks/{id}/children"] = func() []target {
+		var ts []target
+		for _, tr := range []int64{main, other} {
+			ts = append(ts, target{name: fmt.Sprintf("track %d", tr), path: fmt.Sprintf("/tracks/%d/children", tr),
+				body: func(*role) any { return M{"csrf_token": "x"} }, want: editsTrack(tr, http.StatusUnsupportedMediaType)})
+		}
+		return ts
+	}
+	table["POST /children/{id}/stages"] = func() []target {
+		c := cases[string(parley.AudienceMediators)]
+		return []target{{name: "a case", path: fmt.Sprintf("/children/%d/stages", c.ID),
+			body: func(*role) any { return M{"csrf_token": "x"} }, want: always(http.StatusUnsupportedMediaType)}}
+	}
 	table["GET /api/v1/children/{id}"] = func() []target {
 		var ts []target
 		for _, name := range sortedKeys(cases) {

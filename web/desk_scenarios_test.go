@@ -164,6 +164,7 @@ func TestDeskScenarios(t *testing.T) {
 	// own, below the address's sign-in throttle, counted as this desk's.
 	ex := newDesk(t)
 	testExchangePages(t, ex)
+	testExchangeForms(t, ex)
 	for k := range ex.hits {
 		d.hits[k] = true
 	}

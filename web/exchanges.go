@@ -123,7 +123,7 @@ func (s *Server) exchangeRoutes() []route {
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/lists/{party}", policy: PolicySignedIn, id: "listPrisoners", summary: "A side's list of persons (its delegates, the mediators and the verifiers)",
 			handle: s.listPrisoners, query: pageParams, status: ok, resp: reflect.TypeFor[List[*parley.Prisoner]]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/lists/{party}", policy: PolicySignedIn, id: "addPrisoners", summary: "Add persons to a side's list, as JSON (csv inside, up to 1 MiB) or as a text/csv body (up to MaxCSVBodyBytes), all or none; a CSV's rejected rows are answered with row, field and reason",
-			handle: s.addPrisoners, body: reflect.TypeFor[prisonersInput](), status: created, resp: reflect.TypeFor[prisonersAdded](), maxBody: MaxCSVBodyBytes},
+			handle: s.addPrisoners, body: reflect.TypeFor[prisonersInput](), status: created, resp: reflect.TypeFor[prisonersAdded](), csv: true, maxBody: MaxCSVBodyBytes},
 		{method: "GET", pattern: "/api/v1/exchanges/{id}/candidates", policy: PolicySignedIn, id: "listMatchCandidates", summary: "Proposed matches of the two lists, robust to transliteration and typos, for the mediators to confirm",
 			handle: s.listCandidates, status: ok, resp: reflect.TypeFor[candidates]()},
 		{method: "POST", pattern: "/api/v1/exchanges/{id}/matches", policy: PolicySignedIn, id: "confirmMatch", summary: "Confirm that a person of side A's list and one of side B's are the same (mediators)",
@@ -269,9 +269,23 @@ func csvRows(err error) error {
 	if field == "" {
 		field = "name"
 	}
-	msg := strings.ReplaceAll(perr.Message, m[0], row)
-	return parley.Errorf(code, "csv", "nothing was imported; 1 rejected: %s, %s: %s", row, field, strings.TrimPrefix(msg, row+" "))
+	reason := strings.TrimPrefix(strings.ReplaceAll(perr.Message, m[0], row), row+" ")
+	return &csvRefusal{
+		err:  parley.Errorf(code, "csv", "nothing was imported; 1 rejected: %s, %s: %s", row, field, reason),
+		rows: []exchange.Rejection{{Row: i + 2, Field: field, Reason: reason}},
+	}
 }
+
+// csvRefusal refuses a CSV list for its rows: err is what the API answers
+// (the rows in one message), rows the rejections one by one for a page to
+// list (at most maxRejectionsShown). Neither quotes a value.
+type csvRefusal struct {
+	err  *parley.Error
+	rows []exchange.Rejection
+}
+
+func (e *csvRefusal) Error() string { return e.err.Error() }
+func (e *csvRefusal) Unwrap() error { return e.err }
 
 // maxRejectionsShown bounds the rejections one answer lists.
 const maxRejectionsShown = 100
@@ -296,7 +310,10 @@ func prisonersFromCSV(body io.Reader, today time.Time) ([]*parley.Prisoner, erro
 		if len(rejected) > maxRejectionsShown {
 			more = fmt.Sprintf("; and %d more", len(rejected)-maxRejectionsShown)
 		}
-		return nil, parley.Errorf(parley.EINVALID, "csv", "nothing was imported; %d rejected: %s%s", len(rejected), strings.Join(lines, "; "), more)
+		return nil, &csvRefusal{
+			err:  parley.Errorf(parley.EINVALID, "csv", "nothing was imported; %d rejected: %s%s", len(rejected), strings.Join(lines, "; "), more),
+			rows: rejected[:min(len(rejected), maxRejectionsShown)],
+		}
 	}
 	ps := make([]*parley.Prisoner, len(persons))
 	for i, p := range persons {

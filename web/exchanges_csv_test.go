@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,5 +136,31 @@ func TestSharedMatchReads(t *testing.T) {
 		if w := a.do("GET", fmt.Sprintf("/api/v1/exchanges/%d/%s", e.ID, sub), nil); w.Code != 404 || strings.Contains(w.Body.String(), "UAMARKTWO") {
 			t.Errorf("the delegate reads the %s: %d %s", sub, w.Code, w.Body)
 		}
+	}
+}
+
+// TestOpenAPICSVBodies: the add-persons operation declares its text/csv
+// body as a media type of its own beside JSON, and the page's upload form
+// its multipart/form-data body with the file as a CSV string.
+func TestOpenAPICSVBodies(t *testing.T) {
+	s, err := New(Config{Store: nilStore{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := loadOpenAPI(t, s)
+	api := doc.Paths.Value("/api/v1/exchanges/{id}/lists/{party}").Post.RequestBody.Value.Content
+	if api.Get("application/json") == nil || api.Get("text/csv") == nil {
+		t.Fatalf("addPrisoners body media types: %v", slices.Sorted(maps.Keys(api)))
+	}
+	if csv := api.Get("text/csv").Schema.Value; !csv.Type.Is("string") || !strings.Contains(csv.Description, "service_number") {
+		t.Errorf("the text/csv schema does not describe the columns")
+	}
+	page := doc.Paths.Value("/exchanges/{id}/lists/{party}").Post.RequestBody.Value.Content
+	if len(page) != 1 || page.Get("multipart/form-data") == nil {
+		t.Fatalf("pageUploadList body media types: %v", slices.Sorted(maps.Keys(page)))
+	}
+	form := page.Get("multipart/form-data").Schema.Value
+	if f := form.Properties["csv"]; f == nil || !f.Value.Type.Is("string") || form.Properties["csrf_token"] == nil {
+		t.Errorf("the upload form's schema lacks the token or the file")
 	}
 }

@@ -149,6 +149,15 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 	table["POST /matches/{id}/verify"] = func() []target {
 		return []target{{name: "a match", path: "/matches/1/verify", body: form, want: always(http.StatusUnsupportedMediaType)}}
 	}
+	table["POST /exchanges/{id}/handovers"] = func() []target {
+		return []target{{name: "an exchange", path: fmt.Sprintf("/exchanges/%d/handovers", e.ID), body: form, want: always(http.StatusUnsupportedMediaType)}}
+	}
+	table["POST /exchanges/{id}/lists/{party}"] = func() []target {
+		return []target{
+			{name: "side A's list", path: fmt.Sprintf("/exchanges/%d/lists/%d", e.ID, ua), body: form, want: always(http.StatusUnsupportedMediaType)},
+			{name: "side B's list", path: fmt.Sprintf("/exchanges/%d/lists/%d", e.ID, ru), body: form, want: always(http.StatusUnsupportedMediaType)},
+		}
+	}
 	table["GET /tracks/{id}/children"] = func() []target {
 		return []target{
 			{name: "its track", path: fmt.Sprintf("/tracks/%d/children", main), want: readsTrack(main)},

@@ -20,6 +20,17 @@ const (
 	// the same route stays within MaxRequestBodyBytes.
 	MaxCSVBodyBytes = 16 << 20
 
+	// MaxFormTokenPeekBytes bounds what withFormCSRF reads of a page's
+	// multipart/form-data body to find the CSRF token, which the form sends
+	// as its first part: the part's headers and the token, a few hundred
+	// bytes, fit many times over. Those bytes are kept and handed on with
+	// the rest of the body, unread, to the handler, which streams it.
+	MaxFormTokenPeekBytes = 8 << 10
+
+	// maxCSRFTokenBytes bounds the token read from that first part (a
+	// token is 64 hex digits).
+	maxCSRFTokenBytes = 256
+
 	// MaxHeaderBytes bounds the request line and headers.
 	MaxHeaderBytes = 64 << 10
 

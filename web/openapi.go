@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/exchange"
 )
 
 // The OpenAPI 3.1 document is generated from the route table: paths and
@@ -45,7 +46,14 @@ var fieldSchemas = map[string]object{
 	// The first transition of an agreement likewise.
 	"AgreementTransition.from": {"description": "the status before; empty for an agreement's first status",
 		"oneOf": []any{ref("AgreementStatus"), object{"const": ""}}},
+	"listUploadForm.csv": csvSchema,
 }
+
+// csvSchema is a CSV list: a body of text/csv, or the file of a page's
+// upload form.
+var csvSchema = object{"type": "string", "contentMediaType": "text/csv",
+	"description": "a CSV list in UTF-8, one person a row, with a header row naming the columns " +
+		strings.Join(exchange.Columns, ", ") + " in any order; name, born, status and captured are required, dates are YYYY-MM-DD"}
 
 func stringsOf[S ~string](ss []S) []string {
 	out := make([]string, len(ss))
@@ -261,11 +269,19 @@ func operation(ss *schemaSet, rt route) (object, error) {
 		if err != nil {
 			return nil, err
 		}
-		media := "application/json"
-		if rt.media != "" {
-			media = "application/x-www-form-urlencoded" // pages post forms
+		content := object{}
+		switch {
+		case rt.media != "" && rt.csv: // a page's file upload
+			content["multipart/form-data"] = object{"schema": s}
+		case rt.media != "":
+			content["application/x-www-form-urlencoded"] = object{"schema": s} // pages post forms
+		default:
+			content["application/json"] = object{"schema": s}
 		}
-		op["requestBody"] = object{"required": true, "content": object{media: object{"schema": s}}}
+		if rt.csv && rt.media == "" {
+			content["text/csv"] = object{"schema": csvSchema}
+		}
+		op["requestBody"] = object{"required": true, "content": content}
 	}
 	ok := object{"description": http.StatusText(rt.status)}
 	if rt.resp != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,7 +41,10 @@ import (
 // in the csrf_token field. withFormCSRF lifts that field into the
 // X-CSRF-Token header before the guard runs, so the Authenticator checks a
 // form exactly as it checks a script's request (origin, Sec-Fetch-Site and
-// the token); a form without the token is refused.
+// the token); a form without the token is refused. A multipart/form-data
+// form (a file upload) must send the token as its first part — the
+// hidden input comes first in the form — so that it is found within
+// MaxFormTokenPeekBytes of the body, without reading the file.
 //
 // # Content Security Policy
 //
@@ -259,16 +263,47 @@ func (discardWriter) WriteHeader(int)             {}
 func withFormCSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" && !strings.HasPrefix(r.URL.Path, "/api/") && r.Header.Get(CSRFHeader) == "" {
-			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+			tok := ""
+			switch mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+			case "application/x-www-form-urlencoded":
 				if err := r.ParseForm(); err == nil {
-					if tok := r.PostForm.Get(CSRFFormField); tok != "" {
-						r.Header.Set(CSRFHeader, tok)
-					}
+					tok = r.PostForm.Get(CSRFFormField)
 				}
+			case "multipart/form-data":
+				tok = multipartToken(r, params["boundary"])
+			}
+			if tok != "" {
+				r.Header.Set(CSRFHeader, tok)
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// multipartToken returns the csrf_token of a multipart form if it is the
+// form's first part, reading at most MaxFormTokenPeekBytes of the body
+// (within the route's body limit, which applies first). The bytes read are
+// put back in front of the rest of the body, so the handler reads the
+// whole form as it came, as a stream.
+func multipartToken(r *http.Request, boundary string) string {
+	if boundary == "" {
+		return ""
+	}
+	var peeked bytes.Buffer
+	body := r.Body
+	mr := multipart.NewReader(io.LimitReader(io.TeeReader(body, &peeked), MaxFormTokenPeekBytes), boundary)
+	tok := ""
+	if part, err := mr.NextPart(); err == nil && part.FormName() == CSRFFormField && part.FileName() == "" {
+		b, err := io.ReadAll(io.LimitReader(part, maxCSRFTokenBytes+1))
+		if err == nil && len(b) <= maxCSRFTokenBytes {
+			tok = string(b)
+		}
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(&peeked, body), body}
+	return tok
 }
 
 // parseForm reads a page's url-encoded form.

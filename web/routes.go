@@ -27,6 +27,7 @@ type route struct {
 	status int          // status on success
 	resp   reflect.Type // response body on success; nil if none
 	media  string       // a page's or asset's media type (text/html…); "" for JSON. A page's body is a form
+	csv    bool         // the body may be a CSV list (exchange.Columns): a text/csv body beside JSON, or a page's multipart/form-data upload
 
 	maxBody int64 // a larger bound than MaxRequestBodyBytes for the route's bodies (CSV); 0 if none
 }
