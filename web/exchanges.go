@@ -59,6 +59,7 @@ type matchCandidate struct {
 type candidates struct {
 	Pairs            []matchCandidate `json:"pairs"`
 	AlreadyExchanged []matchCandidate `json:"already_exchanged"`
+	handed           []*parley.Prisoner // the persons earlier exchanges handed over, for the page
 }
 
 // handoverInput records who the exchange handed over.
@@ -384,7 +385,7 @@ func (s *Server) candidates(ctx context.Context, id int64) (*candidates, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := candidates{Pairs: []matchCandidate{}, AlreadyExchanged: []matchCandidate{}}
+	out := candidates{Pairs: []matchCandidate{}, AlreadyExchanged: []matchCandidate{}, handed: handed}
 	for _, list := range [][]*parley.Prisoner{a, b} {
 		for _, c := range exchange.Match(persons(list), persons(handed)) {
 			out.AlreadyExchanged = append(out.AlreadyExchanged, matchCandidate{PrisonerA: list[c.I].ID, PrisonerB: handed[c.J].ID, Score: c.Score})

@@ -31,6 +31,7 @@ type exchangePage struct {
 	Persons   map[int64]*parley.Prisoner // every person the caller reads, by id
 	Matches   []*parley.PrisonerMatch
 	Suggested []matchCandidate
+	Named     []matchCandidate // persons of these lists an earlier exchange handed over already (mediators)
 	Rec       *reconciliation
 	Mediator  bool
 	Verifier  bool
@@ -145,7 +146,10 @@ func (s *Server) renderExchange(w http.ResponseWriter, r *http.Request, id int64
 			if err != nil {
 				return err
 			}
-			data.Suggested = cands.Pairs
+			data.Suggested, data.Named = cands.Pairs, cands.AlreadyExchanged
+			for _, p := range cands.handed {
+				data.Persons[p.ID] = p
+			}
 			data.handoverChoices()
 		}
 	}

@@ -95,6 +95,33 @@ func testExchangePages(t *testing.T, d *desk) {
 		t.Errorf("verify: %d", status)
 	}
 
+	// The exchange hands the shared pair over; a later exchange lists the
+	// same Ukrainian again, spelled in Cyrillic: the mediator's page of the
+	// later exchange names the earlier handover, a delegate's does not.
+	if err := d.store.RecordHandover(ctx, e.ID, []int64{ua[3].ID, ru[3].ID}); err != nil {
+		t.Fatal(err)
+	}
+	later := &parley.Exchange{TrackID: tr.ID, Title: "Later exchange", Terms: parley.TermsAllForAll, SideA: e.SideA, SideB: e.SideB}
+	if err := d.store.CreateExchange(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	again := *ua[3]
+	again.ID, again.Name, again.Transliteration = 0, "Дмитро Демонстраційний", ""
+	if ua[3].Name != "Dmytro Demonstratsiinyi" {
+		t.Fatalf("the demo's fourth Ukrainian is not the one this test spells again")
+	}
+	if err := d.store.AddPrisoners(ctx, later.ID, later.SideA, []*parley.Prisoner{&again}); err != nil {
+		t.Fatal(err)
+	}
+	laterPage := fmt.Sprintf("/exchanges/%d", later.ID)
+	_, body = med.get(laterPage)
+	if !strings.Contains(body, `id="named"`) || !strings.Contains(body, fmt.Sprintf("handed over earlier as person %d", ua[3].ID)) {
+		t.Errorf("the mediator's page of a later exchange does not name the person handed over before")
+	}
+	if _, body := uaB.get(laterPage); strings.Contains(body, `id="named"`) {
+		t.Errorf("a delegate's page lists persons handed over before")
+	}
+
 	children := fmt.Sprintf("/tracks/%d/children", d.tracks["Return of deported children"].ID)
 	status, body = med.get(children)
 	if status != http.StatusOK || !strings.Contains(body, "Софія Прикладна") || !strings.Contains(body, "<dt>returned</dt><dd>1</dd>") {
