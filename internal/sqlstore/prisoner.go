@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/exchange"
@@ -575,8 +576,52 @@ func scanMatch(row interface{ Scan(...any) error }) (*parley.PrisonerMatch, erro
 // parley.ExchangeService).
 func (s *Store) VerifyMatch(ctx context.Context, matchID int64) (_ *parley.PrisonerMatch, err error) {
 	defer s.mapErr(&err, "verify match")
+	return s.markMatch(ctx, matchID, matchMark{
+		action: "prisoner.verify", column: "verified", past: "verified",
+		allow: func(ctx context.Context, trackID int64) error {
+			c := parley.CallerFromContext(ctx)
+			if c == nil || c.CanVerify(trackID) {
+				return nil
+			}
+			if !c.CanSeeTrack(trackID) {
+				return notFound("track", trackID)
+			}
+			return forbidden("only the track's verifiers may verify a match")
+		},
+		at: func(m *parley.PrisonerMatch) **time.Time { return &m.VerifiedAt },
+		by: func(m *parley.PrisonerMatch) **int64 { return &m.VerifiedBy },
+	})
+}
+
+// ShareMatch shares a confirmed match with both sides (see
+// parley.ExchangeService).
+func (s *Store) ShareMatch(ctx context.Context, matchID int64) (_ *parley.PrisonerMatch, err error) {
+	defer s.mapErr(&err, "share match")
+	return s.markMatch(ctx, matchID, matchMark{
+		action: "prisoner.share", column: "shared", past: "shared",
+		allow: requireEditTrack,
+		at:    func(m *parley.PrisonerMatch) **time.Time { return &m.SharedAt },
+		by:    func(m *parley.PrisonerMatch) **int64 { return &m.SharedBy },
+	})
+}
+
+// matchMark is one of the acts that mark a confirmed match once, with who
+// and when: the verifiers' verification, the mediators' share.
+type matchMark struct {
+	action string // of the ledger entry
+	column string // <column>_by and <column>_at
+	past   string // for the message: "match 7 is verified already"
+	allow  func(ctx context.Context, trackID int64) error
+	at     func(*parley.PrisonerMatch) **time.Time
+	by     func(*parley.PrisonerMatch) **int64
+}
+
+// markMatch records mark on a match: ENOTFOUND for a match the caller does
+// not see, the refusal of mark.allow, ECONFLICT if marked already.
+func (s *Store) markMatch(ctx context.Context, matchID int64, mark matchMark) (*parley.PrisonerMatch, error) {
 	var m *parley.PrisonerMatch
-	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
 		m, err = scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID))
 		if isNoRows(err) {
 			return notFound("match", matchID)
@@ -588,22 +633,22 @@ func (s *Store) VerifyMatch(ctx context.Context, matchID int64) (_ *parley.Priso
 		if err != nil {
 			return notFound("match", matchID)
 		}
-		if c := parley.CallerFromContext(ctx); c != nil && !c.CanVerify(e.TrackID) {
-			return forbidden("only the track's verifiers may verify a match")
+		if err := mark.allow(ctx, e.TrackID); err != nil {
+			return err
 		}
-		if m.VerifiedAt != nil {
-			return parley.Errorf(parley.ECONFLICT, "", "match %d is verified already", matchID)
+		if *mark.at(m) != nil {
+			return parley.Errorf(parley.ECONFLICT, "", "match %d is %s already", matchID, mark.past)
 		}
 		by, err := actor(ctx, tx)
 		if err != nil {
 			return err
 		}
 		at := normalTime(tx.now)
-		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET verified_by = $1, verified_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
-			return fmt.Errorf("verify match: %w", err)
+		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET `+mark.column+`_by = $1, `+mark.column+`_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
+			return fmt.Errorf("%s match: %w", mark.action, err)
 		}
-		m.VerifiedBy, m.VerifiedAt = by, &at
-		return appendAudit(ctx, tx, auditRecord{action: "prisoner.verify", object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
+		*mark.by(m), *mark.at(m) = by, &at
+		return appendAudit(ctx, tx, auditRecord{action: mark.action, object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
 			audience: parley.AudienceMediators, stored: []any{matchID, by, micro(at)}})
 	})
 	if err != nil {
@@ -638,47 +683,6 @@ func checkTerms(ctx context.Context, tx *Tx, e *parley.Exchange, prisonerIDs []i
 		}
 	}
 	return nil
-}
-
-// ShareMatch shares a confirmed match with both sides (see
-// parley.ExchangeService).
-func (s *Store) ShareMatch(ctx context.Context, matchID int64) (_ *parley.PrisonerMatch, err error) {
-	defer s.mapErr(&err, "share match")
-	var m *parley.PrisonerMatch
-	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		m, err = scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID))
-		if isNoRows(err) {
-			return notFound("match", matchID)
-		}
-		if err != nil {
-			return fmt.Errorf("find match %d: %w", matchID, err)
-		}
-		e, err := findExchange(ctx, tx, m.ExchangeID)
-		if err != nil {
-			return notFound("match", matchID)
-		}
-		if err := requireEditTrack(ctx, e.TrackID); err != nil {
-			return err
-		}
-		if m.SharedAt != nil {
-			return parley.Errorf(parley.ECONFLICT, "", "match %d is shared already", matchID)
-		}
-		by, err := actor(ctx, tx)
-		if err != nil {
-			return err
-		}
-		at := normalTime(tx.now)
-		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET shared_by = $1, shared_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
-			return fmt.Errorf("share match: %w", err)
-		}
-		m.SharedBy, m.SharedAt = by, &at
-		return appendAudit(ctx, tx, auditRecord{action: "prisoner.share", object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
-			audience: parley.AudienceMediators, stored: []any{matchID, by, micro(at)}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // HumanitarianTallies counts, for the tracks the caller sees, persons
