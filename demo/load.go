@@ -11,7 +11,7 @@ import (
 // Summary says what Load stored.
 type Summary struct {
 	Parties, Venues, Tracks, Events, Themes, Meetings, Members int
-	Agreements                                                 int
+	Agreements, Exchanges, ChildCases                          int
 	Accounts                                                   []string // emails, in scenario order
 }
 
@@ -274,6 +274,7 @@ func (l *loader) loadHumanitarian(ctx context.Context) error {
 		if err := l.store.CreateExchange(ctx, e); err != nil {
 			return fmt.Errorf("demo: exchange %q: %w", x.Title, err)
 		}
+		l.sum.Exchanges++
 		if err := l.store.AddPrisoners(ctx, e.ID, e.SideA, x.ListA); err != nil {
 			return fmt.Errorf("demo: exchange %q, list A: %w", x.Title, err)
 		}
@@ -307,6 +308,7 @@ func (l *loader) loadHumanitarian(ctx context.Context) error {
 		if err := l.store.CreateChildCase(ctx, cc, c.Steps[0]); err != nil {
 			return fmt.Errorf("demo: child case %d: %w", i+1, err)
 		}
+		l.sum.ChildCases++
 		for _, st := range c.Steps[1:] {
 			if _, err := l.store.AdvanceChildCase(ctx, cc.ID, st); err != nil {
 				return fmt.Errorf("demo: child case %d, stage %s: %w", i+1, st.Stage, err)

@@ -32,8 +32,8 @@ func TestLoadIntoSQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Tracks < 6 || sum.Parties != 10 || len(sum.Accounts) != 4 {
-		t.Errorf("summary = %+v, want ≥6 tracks, 10 parties, 4 accounts", sum)
+	if sum.Tracks < 6 || sum.Parties != 10 || len(sum.Accounts) != 4 || sum.Agreements != 2 || sum.Exchanges != 1 || sum.ChildCases != 3 {
+		t.Errorf("summary = %+v, want ≥6 tracks, 10 parties, 4 accounts, 2 agreements, 1 exchange, 3 children's cases", sum)
 	}
 	if ok, err := demo.IsLoaded(ctx, db); err != nil || !ok {
 		t.Errorf("IsLoaded = %v, %v; want true", ok, err)

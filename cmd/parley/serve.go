@@ -251,8 +251,9 @@ func loadDemo(ctx context.Context, stdout io.Writer, store parley.Store, cfg ser
 	if err != nil {
 		return fmt.Errorf("load the demo: %w", err)
 	}
-	fmt.Fprintf(stdout, "Loaded the demo scenario: %d tracks, %d parties, %d venues, %d meetings, %d events.\n",
-		sum.Tracks, sum.Parties, sum.Venues, sum.Meetings, sum.Events)
+	fmt.Fprintf(stdout, "Loaded the demo scenario: %s, %s, %s, %s, %s, %s, %s, %s.\n",
+		count(sum.Tracks, "track"), count(sum.Parties, "party"), count(sum.Venues, "venue"), count(sum.Meetings, "meeting"),
+		count(sum.Events, "event"), count(sum.Agreements, "agreement"), count(sum.Exchanges, "prisoner exchange"), count(sum.ChildCases, "children's case"))
 	fmt.Fprintf(stdout, "Demo accounts (this password is shown only now):\n")
 	for _, a := range sum.Accounts {
 		fmt.Fprintf(stdout, "  %s\n", a)
@@ -278,4 +279,15 @@ func randomPassword() (string, error) {
 		groups[g] = string(b)
 	}
 	return strings.Join(groups, "-"), nil
+}
+
+// count says "1 track" or "6 tracks" (and "10 parties").
+func count(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
