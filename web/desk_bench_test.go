@@ -56,7 +56,19 @@ func BenchmarkDeskPages(b *testing.B) {
 	token := benchToken(b, d.srv, "mediator@demo.parley")
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	principles := d.tracks["Principles of peace"]
+	grain := d.tracks["Black Sea grain corridor"]
+	prisoners := d.tracks["Prisoner exchanges"]
+	children := d.tracks["Return of deported children"]
 	ua := d.party["Ukraine"]
+	ctx := context.Background()
+	agreements, err := d.store.FindAgreements(ctx, grain.ID)
+	if err != nil || len(agreements) == 0 {
+		b.Fatalf("the demo's grain agreement: %v", err)
+	}
+	exchanges, err := d.store.FindExchanges(ctx, prisoners.ID)
+	if err != nil || len(exchanges) == 0 {
+		b.Fatalf("the demo's exchange: %v", err)
+	}
 	form := fmt.Sprintf("res_%d=0.3", ua)
 	for _, p := range []struct{ name, method, path, body string }{
 		{"signin", "GET", "/signin", ""},
@@ -67,6 +79,10 @@ func BenchmarkDeskPages(b *testing.B) {
 		{"analysis", "GET", fmt.Sprintf("/tracks/%d/analysis", energy.ID), ""},
 		{"analysis-principles", "GET", fmt.Sprintf("/tracks/%d/analysis", principles.ID), ""},
 		{"whatif-fragment", "POST", fmt.Sprintf("/tracks/%d/analysis/plot", energy.ID), form},
+		{"agreement", "GET", fmt.Sprintf("/agreements/%d", agreements[0].ID), ""},
+		{"trust", "GET", fmt.Sprintf("/parties/%d/trust", d.party["Russia"]), ""},
+		{"exchange", "GET", fmt.Sprintf("/exchanges/%d", exchanges[0].ID), ""},
+		{"children", "GET", fmt.Sprintf("/tracks/%d/children", children.ID), ""},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			ctype := ""
@@ -133,5 +149,47 @@ func mustB(b *testing.B, err error) {
 	b.Helper()
 	if err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkDeskMapAgreements is the map with the demo and 20 more
+// agreements on the grain track, each with 3 commitments and 500 reports
+// over two years (10,000 reports): the map computes every agreement's early
+// warning from the reports' map fields, one read transaction per agreement.
+func BenchmarkDeskMapAgreements(b *testing.B) {
+	d := newDesk(b)
+	ctx := context.Background()
+	grain := d.tracks["Black Sea grain corridor"]
+	ua, ru, un := d.party["Ukraine"], d.party["Russia"], d.party["United Nations"]
+	findings := parley.Findings
+	start := parley.Now().AddDate(-2, 0, 0)
+	for i := range 20 {
+		a := &parley.Agreement{TrackID: grain.ID, Title: fmt.Sprintf("Arrangement %d", i+1), Signatories: []int64{ua, ru},
+			Effective: start.Format("2006-01-02"), DurationDays: 900}
+		if err := a.Validate(); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.store.CreateAgreement(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+		var cs []*parley.Commitment
+		for j := range 3 {
+			c := &parley.Commitment{AgreementID: a.ID, Obligor: []int64{ua, ru}[j%2], Verifier: un, Obligation: "Report weekly", Recurrence: parley.RecurWeekly}
+			if err := d.store.CreateCommitment(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		for k := range 500 {
+			r := &parley.Report{AgreementID: a.ID, CommitmentID: cs[k%3].ID, Date: start.AddDate(0, 0, (k*7919)%700).Format("2006-01-02"),
+				Source: "monitors", Reliability: parley.ReliabilityProbable, Finding: findings[(k*31+i)%len(findings)], Audience: parley.AudienceMediators}
+			if err := d.store.CreateReport(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	token := benchToken(b, d.srv, "mediator@demo.parley")
+	for b.Loop() {
+		benchServe(b, d.srv, token, "GET", "/map", "", "", http.StatusOK)
 	}
 }

@@ -57,8 +57,8 @@ type matchCandidate struct {
 // handed over (prisoner_a: on this exchange's list, prisoner_b: handed
 // over), among the lists the caller reads.
 type candidates struct {
-	Pairs            []matchCandidate `json:"pairs"`
-	AlreadyExchanged []matchCandidate `json:"already_exchanged"`
+	Pairs            []matchCandidate   `json:"pairs"`
+	AlreadyExchanged []matchCandidate   `json:"already_exchanged"`
 	handed           []*parley.Prisoner // the persons earlier exchanges handed over, for the page
 }
 
