@@ -18,7 +18,7 @@ import (
 const agreementColumns = `id, track_id, title, text_version_id, effective, duration_days, renewal_terms, notice_days,
 	warn_window_days, warn_violations, warn_unverifiable, warn_overdue_days, status, expires, created_at`
 
-func scanAgreement(row interface{ Scan(...any) error }) (*parley.Agreement, error) {
+func scanAgreement(row rowScanner) (*parley.Agreement, error) {
 	a := &parley.Agreement{}
 	var version sql.NullInt64
 	var dur, notice, ww, wv, wu, wo, at int64

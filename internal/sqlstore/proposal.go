@@ -73,7 +73,7 @@ type sealedProposal struct {
 	content []byte
 }
 
-func scanProposal(row interface{ Scan(...any) error }) (sealedProposal, error) {
+func scanProposal(row rowScanner) (sealedProposal, error) {
 	r := sealedProposal{p: &parley.Proposal{}}
 	var author, sup, supBy, by sql.NullInt64
 	var at int64

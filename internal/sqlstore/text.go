@@ -11,7 +11,7 @@ import (
 	"github.com/parley-talks/parley/seal"
 )
 
-func scanText(row interface{ Scan(...any) error }) (*parley.NegotiatingText, error) {
+func scanText(row rowScanner) (*parley.NegotiatingText, error) {
 	t := &parley.NegotiatingText{}
 	var by sql.NullInt64
 	var at int64
@@ -58,37 +58,19 @@ func (s *Store) FindTextByID(ctx context.Context, id int64) (_ *parley.Negotiati
 // FindTexts returns the track's texts the caller may read.
 func (s *Store) FindTexts(ctx context.Context, trackID int64) (_ []*parley.NegotiatingText, err error) {
 	defer s.mapErr(&err, "find texts")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := requireTrack(ctx, tx, trackID); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+textColumns+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
-	if err != nil {
-		return nil, fmt.Errorf("find texts: %w", err)
-	}
-	defer rows.Close()
-	out := []*parley.NegotiatingText{}
-	for rows.Next() {
-		t, err := scanText(rows)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.NegotiatingText, error) {
+		all, err := queryAll(ctx, tx, scanText, `SELECT `+textColumns+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("find texts: %w", err)
 		}
-		if canRead(ctx, t.TrackID, t.Audience) {
-			out = append(out, t)
+		out := []*parley.NegotiatingText{}
+		for _, t := range all {
+			if canRead(ctx, t.TrackID, t.Audience) {
+				out = append(out, t)
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	return out, commit(tx)
+		return out, nil
+	})
 }
 
 // CreateText stores a new negotiating text; the track's mediators only.
