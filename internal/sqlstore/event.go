@@ -63,21 +63,18 @@ func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error 
 // FindEventByID returns the event with its linked tracks, or ENOTFOUND.
 func (s *Store) FindEventByID(ctx context.Context, id int64) (_ *parley.Event, err error) {
 	defer s.mapErr(&err, "find event")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	e, err := findEventByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := eventVisible(ctx, tx, id); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, notFound("event", id)
-	}
-	return e, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Event, error) {
+		e, err := findEventByID(ctx, tx, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := eventVisible(ctx, tx, id); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, notFound("event", id)
+		}
+		return e, nil
+	})
 }
 
 // FindEvents returns the events matching filter ordered by time, then ID,

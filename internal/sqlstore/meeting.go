@@ -69,19 +69,16 @@ func loadAttendees(ctx context.Context, tx *Tx, meetings []*parley.Meeting) erro
 // FindMeetingByID returns the meeting with its attendees, or ENOTFOUND.
 func (s *Store) FindMeetingByID(ctx context.Context, id int64) (_ *parley.Meeting, err error) {
 	defer s.mapErr(&err, "find meeting")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	m, err := findMeetingByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if !canSeeTrack(ctx, m.TrackID) {
-		return nil, notFound("meeting", id)
-	}
-	return m, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Meeting, error) {
+		m, err := findMeetingByID(ctx, tx, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if !canSeeTrack(ctx, m.TrackID) {
+			return nil, notFound("meeting", id)
+		}
+		return m, nil
+	})
 }
 
 // FindMeetings returns the meetings matching filter ordered by start time,

@@ -75,16 +75,7 @@ func (s *Store) CreateExchange(ctx context.Context, e *parley.Exchange) (err err
 // FindExchangeByID returns an exchange on a track the caller sees.
 func (s *Store) FindExchangeByID(ctx context.Context, id int64) (_ *parley.Exchange, err error) {
 	defer s.mapErr(&err, "find exchange")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	e, err := findExchange(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return e, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Exchange, error) { return findExchange(ctx, tx, id) })
 }
 
 // FindExchanges returns the exchanges of a track the caller sees.

@@ -43,16 +43,7 @@ func findText(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Ne
 // FindTextByID returns a text the caller may read.
 func (s *Store) FindTextByID(ctx context.Context, id int64) (_ *parley.NegotiatingText, err error) {
 	defer s.mapErr(&err, "find text")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t, err := findText(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	return t, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.NegotiatingText, error) { return findText(ctx, tx, id, false) })
 }
 
 // FindTexts returns the track's texts the caller may read.
@@ -162,19 +153,12 @@ func (s *Store) readVersions(ctx context.Context, tx *Tx, cond string, arg int64
 // FindVersions returns every version of a text the caller may read.
 func (s *Store) FindVersions(ctx context.Context, textID int64) (_ []*parley.TextVersion, err error) {
 	defer s.mapErr(&err, "find versions")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if _, err := findText(ctx, tx, textID, false); err != nil {
-		return nil, err
-	}
-	vs, err := s.readVersions(ctx, tx, `text_id = $1`, textID)
-	if err != nil {
-		return nil, err
-	}
-	return vs, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) ([]*parley.TextVersion, error) {
+		if _, err := findText(ctx, tx, textID, false); err != nil {
+			return nil, err
+		}
+		return s.readVersions(ctx, tx, `text_id = $1`, textID)
+	})
 }
 
 // findVersion returns a version of a text the caller may read.
@@ -200,16 +184,7 @@ func (s *Store) findVersion(ctx context.Context, tx *Tx, id int64) (*parley.Text
 // FindVersionByID returns a version of a text the caller may read.
 func (s *Store) FindVersionByID(ctx context.Context, id int64) (_ *parley.TextVersion, err error) {
 	defer s.mapErr(&err, "find version")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	v, err := s.findVersion(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return v, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.TextVersion, error) { return s.findVersion(ctx, tx, id) })
 }
 
 // checkClauses checks clauses against the track's themes and parties.
