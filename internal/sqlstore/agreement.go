@@ -18,7 +18,7 @@ import (
 const agreementColumns = `id, track_id, title, text_version_id, effective, duration_days, renewal_terms, notice_days,
 	warn_window_days, warn_violations, warn_unverifiable, warn_overdue_days, status, expires, created_at`
 
-func scanAgreement(row interface{ Scan(...any) error }) (*parley.Agreement, error) {
+func scanAgreement(row rowScanner) (*parley.Agreement, error) {
 	a := &parley.Agreement{}
 	var version sql.NullInt64
 	var dur, notice, ww, wv, wu, wo, at int64
@@ -267,16 +267,7 @@ func insertAgreementTransition(ctx context.Context, tx *Tx, agreementID int64, t
 // FindAgreementByID returns an agreement on a track the caller sees.
 func (s *Store) FindAgreementByID(ctx context.Context, id int64) (_ *parley.Agreement, err error) {
 	defer s.mapErr(&err, "find agreement")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	a, err := findAgreement(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	return a, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Agreement, error) { return findAgreement(ctx, tx, id, false) })
 }
 
 // FindAgreements returns the agreements of a track, or of every track the

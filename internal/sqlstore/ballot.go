@@ -142,16 +142,7 @@ func (s *Store) findBallot(ctx context.Context, tx *Tx, id int64) (*parley.Ballo
 // FindBallotByID returns a ballot the caller may read, with its outcome.
 func (s *Store) FindBallotByID(ctx context.Context, id int64) (_ *parley.Ballot, err error) {
 	defer s.mapErr(&err, "find ballot")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	b, err := s.findBallot(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return b, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Ballot, error) { return s.findBallot(ctx, tx, id) })
 }
 
 // FindBallots returns the track's ballots the caller may read.

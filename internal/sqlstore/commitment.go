@@ -17,7 +17,7 @@ import (
 
 const commitmentColumns = `id, agreement_id, track_id, obligor, obligation, due, recurrence, verifier, clause, created_at`
 
-func scanCommitment(row interface{ Scan(...any) error }) (*parley.Commitment, error) {
+func scanCommitment(row rowScanner) (*parley.Commitment, error) {
 	c := &parley.Commitment{}
 	var clause, at int64
 	if err := row.Scan(&c.ID, &c.AgreementID, &c.TrackID, &c.Obligor, &c.Obligation, &c.Due, &c.Recurrence, &c.Verifier, &clause, &at); err != nil {
@@ -28,20 +28,11 @@ func scanCommitment(row interface{ Scan(...any) error }) (*parley.Commitment, er
 }
 
 func queryCommitments(ctx context.Context, tx *Tx, cond string, args ...any) ([]*parley.Commitment, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+commitmentColumns+` FROM commitments WHERE `+cond+` ORDER BY id`, args...)
+	out, err := queryAll(ctx, tx, scanCommitment, `SELECT `+commitmentColumns+` FROM commitments WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find commitments: %w", err)
 	}
-	defer rows.Close()
-	out := []*parley.Commitment{}
-	for rows.Next() {
-		c, err := scanCommitment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // readAgreementRecords runs read in one read transaction after checking

@@ -11,7 +11,7 @@ import (
 
 const eventColumns = `id, occurred_at, title, description, source, created_at, updated_at`
 
-func scanEvent(row interface{ Scan(...any) error }) (*parley.Event, error) {
+func scanEvent(row rowScanner) (*parley.Event, error) {
 	var e parley.Event
 	var occurred, created, updated int64
 	if err := row.Scan(&e.ID, &occurred, &e.Title, &e.Description, &e.Source, &created, &updated); err != nil {
@@ -25,23 +25,10 @@ func scanEvent(row interface{ Scan(...any) error }) (*parley.Event, error) {
 // queryEvents runs a query for eventColumns and loads the linked tracks of
 // the events it returns in one more query.
 func queryEvents(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Event, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+	events, err := queryAll(ctx, tx, scanEvent, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
-	defer rows.Close()
-	events := []*parley.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	return events, loadEventTracks(ctx, tx, events)
 }
 
@@ -76,21 +63,18 @@ func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error 
 // FindEventByID returns the event with its linked tracks, or ENOTFOUND.
 func (s *Store) FindEventByID(ctx context.Context, id int64) (_ *parley.Event, err error) {
 	defer s.mapErr(&err, "find event")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	e, err := findEventByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := eventVisible(ctx, tx, id); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, notFound("event", id)
-	}
-	return e, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Event, error) {
+		e, err := findEventByID(ctx, tx, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := eventVisible(ctx, tx, id); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, notFound("event", id)
+		}
+		return e, nil
+	})
 }
 
 // FindEvents returns the events matching filter ordered by time, then ID,

@@ -12,7 +12,7 @@ import (
 
 const meetingColumns = `id, track_id, venue_id, title, format, starts_at, ends_at, outcome, created_at, updated_at`
 
-func scanMeeting(row interface{ Scan(...any) error }) (*parley.Meeting, error) {
+func scanMeeting(row rowScanner) (*parley.Meeting, error) {
 	var m parley.Meeting
 	var venue, ends sql.NullInt64
 	var starts, created, updated int64
@@ -32,23 +32,10 @@ func scanMeeting(row interface{ Scan(...any) error }) (*parley.Meeting, error) {
 // queryMeetings runs a query for meetingColumns and loads the attendees of
 // the meetings it returns in one more query.
 func queryMeetings(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Meeting, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+	meetings, err := queryAll(ctx, tx, scanMeeting, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find meetings: %w", err)
 	}
-	defer rows.Close()
-	meetings := []*parley.Meeting{}
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, err
-		}
-		meetings = append(meetings, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	return meetings, loadAttendees(ctx, tx, meetings)
 }
 
@@ -82,19 +69,16 @@ func loadAttendees(ctx context.Context, tx *Tx, meetings []*parley.Meeting) erro
 // FindMeetingByID returns the meeting with its attendees, or ENOTFOUND.
 func (s *Store) FindMeetingByID(ctx context.Context, id int64) (_ *parley.Meeting, err error) {
 	defer s.mapErr(&err, "find meeting")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	m, err := findMeetingByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if !canSeeTrack(ctx, m.TrackID) {
-		return nil, notFound("meeting", id)
-	}
-	return m, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Meeting, error) {
+		m, err := findMeetingByID(ctx, tx, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if !canSeeTrack(ctx, m.TrackID) {
+			return nil, notFound("meeting", id)
+		}
+		return m, nil
+	})
 }
 
 // FindMeetings returns the meetings matching filter ordered by start time,

@@ -11,7 +11,7 @@ import (
 
 const memberColumns = `id, track_id, user_id, role, party_id, created_at`
 
-func scanMember(row interface{ Scan(...any) error }) (*parley.Member, error) {
+func scanMember(row rowScanner) (*parley.Member, error) {
 	var m parley.Member
 	var party sql.NullInt64
 	var created int64
@@ -23,23 +23,6 @@ func scanMember(row interface{ Scan(...any) error }) (*parley.Member, error) {
 	}
 	m.CreatedAt = fromMicro(created)
 	return &m, nil
-}
-
-func queryMembers(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Member, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	members := []*parley.Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		members = append(members, m)
-	}
-	return members, rows.Err()
 }
 
 // FindMemberByID returns the grant or ENOTFOUND.
@@ -64,22 +47,9 @@ func (s *Store) FindMemberByID(ctx context.Context, id int64) (_ *parley.Member,
 // does not exist.
 func (s *Store) FindMembers(ctx context.Context, trackID int64) (_ []*parley.Member, err error) {
 	defer s.mapErr(&err, "find members")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := requireTrack(ctx, tx, trackID); err != nil {
-		return nil, err
-	}
-	members, err := queryMembers(ctx, tx, `SELECT `+memberColumns+` FROM members WHERE track_id = $1 ORDER BY id`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	return members, commit(tx)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.Member, error) {
+		return queryAll(ctx, tx, scanMember, `SELECT `+memberColumns+` FROM members WHERE track_id = $1 ORDER BY id`, trackID)
+	})
 }
 
 // FindMembershipsOfUser lists the user's grants on every track, ordered by ID;
@@ -91,7 +61,7 @@ func (s *Store) FindMembershipsOfUser(ctx context.Context, userID int64) (_ []*p
 		return nil, err
 	}
 	defer tx.Rollback()
-	members, err := queryMembers(ctx, tx, `SELECT `+memberColumns+` FROM members WHERE user_id = $1 ORDER BY id`, userID)
+	members, err := queryAll(ctx, tx, scanMember, `SELECT `+memberColumns+` FROM members WHERE user_id = $1 ORDER BY id`, userID)
 	if err != nil {
 		return nil, err
 	}

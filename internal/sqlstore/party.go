@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/parley-talks/parley"
@@ -10,7 +9,7 @@ import (
 
 const partyColumns = `id, name, kind, created_at, updated_at`
 
-func scanParty(row interface{ Scan(...any) error }) (*parley.Party, error) {
+func scanParty(row rowScanner) (*parley.Party, error) {
 	var p parley.Party
 	var created, updated int64
 	if err := row.Scan(&p.ID, &p.Name, &p.Kind, &created, &updated); err != nil {
@@ -26,16 +25,7 @@ func (s *Store) FindPartyByID(ctx context.Context, id int64) (_ *parley.Party, e
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, err
 	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	p, err := findPartyByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	return p, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Party, error) { return findPartyByID(ctx, tx, id, false) })
 }
 
 // FindParties returns parties ordered by ID and the total count.
@@ -44,34 +34,7 @@ func (s *Store) FindParties(ctx context.Context, page parley.Page) (_ []*parley.
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, 0, err
 	}
-	if page, err = page.Normalize(); err != nil {
-		return nil, 0, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
-	if total, err = count(ctx, tx, `SELECT count(*) FROM parties`); err != nil {
-		return nil, 0, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+partyColumns+` FROM parties ORDER BY id LIMIT $1 OFFSET $2`, page.Limit, page.Offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	parties := []*parley.Party{}
-	for rows.Next() {
-		p, err := scanParty(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		parties = append(parties, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	return parties, total, commit(tx)
+	return readPage(ctx, s, scanParty, partyColumns, "parties", "", page)
 }
 
 // CreateParty stores p; ECONFLICT if the name is taken.
@@ -115,14 +78,7 @@ func findPartyByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parl
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	p, err := scanParty(tx.QueryRowContext(ctx, q, id))
-	if isNoRows(err) {
-		return nil, notFound("party", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find party %d: %w", id, err)
-	}
-	return p, nil
+	return findByID(ctx, tx, scanParty, "party", q, id)
 }
 
 func createParty(ctx context.Context, tx *Tx, p *parley.Party) error {

@@ -14,7 +14,7 @@ import (
 
 const exchangeColumns = `id, track_id, title, terms, n, side_a, side_b, created_by, created_at`
 
-func scanExchange(row interface{ Scan(...any) error }) (*parley.Exchange, error) {
+func scanExchange(row rowScanner) (*parley.Exchange, error) {
 	e := &parley.Exchange{}
 	var by sql.NullInt64
 	var at, n int64
@@ -75,50 +75,19 @@ func (s *Store) CreateExchange(ctx context.Context, e *parley.Exchange) (err err
 // FindExchangeByID returns an exchange on a track the caller sees.
 func (s *Store) FindExchangeByID(ctx context.Context, id int64) (_ *parley.Exchange, err error) {
 	defer s.mapErr(&err, "find exchange")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	e, err := findExchange(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return e, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Exchange, error) { return findExchange(ctx, tx, id) })
 }
 
 // FindExchanges returns the exchanges of a track the caller sees.
 func (s *Store) FindExchanges(ctx context.Context, trackID int64) (_ []*parley.Exchange, err error) {
 	defer s.mapErr(&err, "find exchanges")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := requireTrack(ctx, tx, trackID); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 ORDER BY id`, trackID)
-	if err != nil {
-		return nil, fmt.Errorf("find exchanges: %w", err)
-	}
-	defer rows.Close()
-	out := []*parley.Exchange{}
-	for rows.Next() {
-		e, err := scanExchange(rows)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.Exchange, error) {
+		out, err := queryAll(ctx, tx, scanExchange, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 ORDER BY id`, trackID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("find exchanges: %w", err)
 		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	return out, commit(tx)
+		return out, nil
+	})
 }
 
 // findList returns the exchange of a side's list and which of its persons
@@ -433,23 +402,10 @@ func (s *Store) FindMatches(ctx context.Context, exchangeID int64) (_ []*parley.
 		}
 		cond = ` AND shared_at IS NOT NULL` // one side's readers: the shared matches
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1`+cond+` ORDER BY id`, exchangeID)
+	out, err := queryAll(ctx, tx, scanMatch, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1`+cond+` ORDER BY id`, exchangeID)
 	if err != nil {
 		return nil, fmt.Errorf("find matches: %w", err)
 	}
-	defer rows.Close()
-	out := []*parley.PrisonerMatch{}
-	for rows.Next() {
-		m, err := scanMatch(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	return out, commit(tx)
 }
 
@@ -513,23 +469,10 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 AND id <> $2 ORDER BY id`, trackID, except)
+	es, err := queryAll(ctx, tx, scanExchange, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 AND id <> $2 ORDER BY id`, trackID, except)
 	if err != nil {
 		return nil, fmt.Errorf("find exchanges: %w", err)
 	}
-	defer rows.Close()
-	var es []*parley.Exchange
-	for rows.Next() {
-		e, err := scanExchange(rows)
-		if err != nil {
-			return nil, err
-		}
-		es = append(es, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	c := parley.CallerFromContext(ctx)
 	out := []*parley.Prisoner{}
 	for _, e := range es {
@@ -553,7 +496,7 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 
 const matchColumns = `id, exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at, verified_by, verified_at, shared_by, shared_at`
 
-func scanMatch(row interface{ Scan(...any) error }) (*parley.PrisonerMatch, error) {
+func scanMatch(row rowScanner) (*parley.PrisonerMatch, error) {
 	m := &parley.PrisonerMatch{}
 	var by, vby, vat, sby, sat sql.NullInt64
 	var at int64

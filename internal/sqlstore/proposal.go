@@ -73,7 +73,7 @@ type sealedProposal struct {
 	content []byte
 }
 
-func scanProposal(row interface{ Scan(...any) error }) (sealedProposal, error) {
+func scanProposal(row rowScanner) (sealedProposal, error) {
 	r := sealedProposal{p: &parley.Proposal{}}
 	var author, sup, supBy, by sql.NullInt64
 	var at int64
@@ -150,16 +150,7 @@ func (s *Store) findProposal(ctx context.Context, tx *Tx, id int64) (*parley.Pro
 // FindProposalByID returns a proposal the caller may read, or ENOTFOUND.
 func (s *Store) FindProposalByID(ctx context.Context, id int64) (_ *parley.Proposal, err error) {
 	defer s.mapErr(&err, "find proposal")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	p, err := s.findProposal(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return p, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Proposal, error) { return s.findProposal(ctx, tx, id) })
 }
 
 // FindProposals returns the track's proposals the caller may read.

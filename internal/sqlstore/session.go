@@ -13,7 +13,7 @@ import (
 
 const sessionColumns = `id, secret_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at`
 
-func scanSession(row interface{ Scan(...any) error }) (*parley.Session, error) {
+func scanSession(row rowScanner) (*parley.Session, error) {
 	var s parley.Session
 	var created, seen, idle, expires int64
 	if err := row.Scan(&s.ID, &s.SecretHash, &s.UserID, &created, &seen, &idle, &expires); err != nil {

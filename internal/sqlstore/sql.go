@@ -144,26 +144,35 @@ func requireTrack(ctx context.Context, tx *Tx, trackID int64) error {
 	return nil
 }
 
-// readTrack runs read in one read transaction for a caller who may see the
-// track (CanSeeTrack), after checking that the track exists: the shape of
-// every list of a track's records. What read returns must itself be
-// filtered by the audience check where the records carry an audience.
-func readTrack[T any](ctx context.Context, s *Store, trackID int64, read func(*Tx) (T, error)) (T, error) {
+// readTx runs read in one read transaction, committed if read succeeds.
+func readTx[T any](ctx context.Context, s *Store, read func(*Tx) (T, error)) (T, error) {
 	var zero T
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return zero, err
-	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return zero, err
 	}
 	defer tx.Rollback()
-	if err := requireTrack(ctx, tx, trackID); err != nil {
-		return zero, err
-	}
 	v, err := read(tx)
 	if err != nil {
 		return zero, err
 	}
 	return v, commit(tx)
+}
+
+// readTrack runs read in one read transaction for a caller who may see the
+// track (CanSeeTrack), after checking that the track exists: the shape of
+// every list of a track's records. What read returns must itself be
+// filtered by the audience check where the records carry an audience.
+func readTrack[T any](ctx context.Context, s *Store, trackID int64, read func(*Tx) (T, error)) (T, error) {
+	if err := requireSeeTrack(ctx, trackID); err != nil {
+		var zero T
+		return zero, err
+	}
+	return readTx(ctx, s, func(tx *Tx) (T, error) {
+		if err := requireTrack(ctx, tx, trackID); err != nil {
+			var zero T
+			return zero, err
+		}
+		return read(tx)
+	})
 }

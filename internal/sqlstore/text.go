@@ -11,7 +11,7 @@ import (
 	"github.com/parley-talks/parley/seal"
 )
 
-func scanText(row interface{ Scan(...any) error }) (*parley.NegotiatingText, error) {
+func scanText(row rowScanner) (*parley.NegotiatingText, error) {
 	t := &parley.NegotiatingText{}
 	var by sql.NullInt64
 	var at int64
@@ -43,52 +43,25 @@ func findText(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Ne
 // FindTextByID returns a text the caller may read.
 func (s *Store) FindTextByID(ctx context.Context, id int64) (_ *parley.NegotiatingText, err error) {
 	defer s.mapErr(&err, "find text")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t, err := findText(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	return t, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.NegotiatingText, error) { return findText(ctx, tx, id, false) })
 }
 
 // FindTexts returns the track's texts the caller may read.
 func (s *Store) FindTexts(ctx context.Context, trackID int64) (_ []*parley.NegotiatingText, err error) {
 	defer s.mapErr(&err, "find texts")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := requireTrack(ctx, tx, trackID); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+textColumns+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
-	if err != nil {
-		return nil, fmt.Errorf("find texts: %w", err)
-	}
-	defer rows.Close()
-	out := []*parley.NegotiatingText{}
-	for rows.Next() {
-		t, err := scanText(rows)
+	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.NegotiatingText, error) {
+		all, err := queryAll(ctx, tx, scanText, `SELECT `+textColumns+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("find texts: %w", err)
 		}
-		if canRead(ctx, t.TrackID, t.Audience) {
-			out = append(out, t)
+		out := []*parley.NegotiatingText{}
+		for _, t := range all {
+			if canRead(ctx, t.TrackID, t.Audience) {
+				out = append(out, t)
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	return out, commit(tx)
+		return out, nil
+	})
 }
 
 // CreateText stores a new negotiating text; the track's mediators only.
@@ -180,19 +153,12 @@ func (s *Store) readVersions(ctx context.Context, tx *Tx, cond string, arg int64
 // FindVersions returns every version of a text the caller may read.
 func (s *Store) FindVersions(ctx context.Context, textID int64) (_ []*parley.TextVersion, err error) {
 	defer s.mapErr(&err, "find versions")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if _, err := findText(ctx, tx, textID, false); err != nil {
-		return nil, err
-	}
-	vs, err := s.readVersions(ctx, tx, `text_id = $1`, textID)
-	if err != nil {
-		return nil, err
-	}
-	return vs, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) ([]*parley.TextVersion, error) {
+		if _, err := findText(ctx, tx, textID, false); err != nil {
+			return nil, err
+		}
+		return s.readVersions(ctx, tx, `text_id = $1`, textID)
+	})
 }
 
 // findVersion returns a version of a text the caller may read.
@@ -218,16 +184,7 @@ func (s *Store) findVersion(ctx context.Context, tx *Tx, id int64) (*parley.Text
 // FindVersionByID returns a version of a text the caller may read.
 func (s *Store) FindVersionByID(ctx context.Context, id int64) (_ *parley.TextVersion, err error) {
 	defer s.mapErr(&err, "find version")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	v, err := s.findVersion(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return v, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.TextVersion, error) { return s.findVersion(ctx, tx, id) })
 }
 
 // checkClauses checks clauses against the track's themes and parties.

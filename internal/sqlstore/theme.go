@@ -10,7 +10,7 @@ import (
 
 const themeColumns = `id, track_id, name, description, position, created_at, updated_at`
 
-func scanTheme(row interface{ Scan(...any) error }) (*parley.Theme, error) {
+func scanTheme(row rowScanner) (*parley.Theme, error) {
 	var t parley.Theme
 	var created, updated int64
 	if err := row.Scan(&t.ID, &t.TrackID, &t.Name, &t.Description, &t.Position, &created, &updated); err != nil {
@@ -152,24 +152,11 @@ func findThemes(ctx context.Context, tx *Tx, trackIDs []int64) ([]*parley.Theme,
 	if len(trackIDs) == 0 {
 		return []*parley.Theme{}, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+themeColumns+` FROM themes WHERE track_id IN (`+placeholders(1, len(trackIDs))+`)
+	themes, err := queryAll(ctx, tx, scanTheme, `SELECT `+themeColumns+` FROM themes WHERE track_id IN (`+placeholders(1, len(trackIDs))+`)
 		ORDER BY track_id, position, id`, int64Args(trackIDs)...)
 	if err != nil {
 		return nil, fmt.Errorf("find themes: %w", err)
 	}
-	defer rows.Close()
-	themes := []*parley.Theme{}
-	for rows.Next() {
-		t, err := scanTheme(rows)
-		if err != nil {
-			return nil, err
-		}
-		themes = append(themes, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if err := loadOptions(ctx, tx, themes); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 
 const tokenColumns = `id, secret_hash, user_id, name, created_at, last_used_at, revoked_at`
 
-func scanToken(row interface{ Scan(...any) error }) (*parley.APIToken, error) {
+func scanToken(row rowScanner) (*parley.APIToken, error) {
 	var t parley.APIToken
 	var created int64
 	var used, revoked sql.NullInt64
@@ -56,28 +56,9 @@ func (s *Store) CreateToken(ctx context.Context, t *parley.APIToken) (err error)
 // FindTokens lists the user's tokens, revoked ones too, ordered by ID.
 func (s *Store) FindTokens(ctx context.Context, userID int64) (_ []*parley.APIToken, err error) {
 	defer s.mapErr(&err, "find tokens")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	tokens := []*parley.APIToken{}
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		tokens = append(tokens, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return tokens, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) ([]*parley.APIToken, error) {
+		return queryAll(ctx, tx, scanToken, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
+	})
 }
 
 // FindTokenByID returns the token or ENOTFOUND.

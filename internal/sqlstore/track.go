@@ -11,7 +11,7 @@ import (
 
 const trackColumns = `id, title, mandate, status, created_at, updated_at`
 
-func scanTrack(row interface{ Scan(...any) error }) (*parley.Track, error) {
+func scanTrack(row rowScanner) (*parley.Track, error) {
 	var t parley.Track
 	var created, updated int64
 	if err := row.Scan(&t.ID, &t.Title, &t.Mandate, &t.Status, &created, &updated); err != nil {

@@ -11,7 +11,7 @@ import (
 
 const transitionColumns = `id, track_id, from_status, to_status, reason, event_id, actor_id, at`
 
-func scanTransition(row interface{ Scan(...any) error }) (*parley.Transition, error) {
+func scanTransition(row rowScanner) (*parley.Transition, error) {
 	var tr parley.Transition
 	var event, actor sql.NullInt64
 	var at int64

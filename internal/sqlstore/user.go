@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/parley-talks/parley"
@@ -10,7 +9,7 @@ import (
 
 const userColumns = `id, email, name, admin, disabled, password_hash, created_at, updated_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*parley.User, error) {
+func scanUser(row rowScanner) (*parley.User, error) {
 	var u parley.User
 	var created, updated int64
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Disabled, &u.PasswordHash, &created, &updated); err != nil {
@@ -23,19 +22,12 @@ func scanUser(row interface{ Scan(...any) error }) (*parley.User, error) {
 // FindUserByID returns the user or ENOTFOUND.
 func (s *Store) FindUserByID(ctx context.Context, id int64) (_ *parley.User, err error) {
 	defer s.mapErr(&err, "find user")
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if !isAdmin(ctx) && !isSelf(ctx, id) {
-		return nil, notFound("user", id)
-	}
-	u, err := findUserByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	return u, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.User, error) {
+		if !isAdmin(ctx) && !isSelf(ctx, id) {
+			return nil, notFound("user", id)
+		}
+		return findUserByID(ctx, tx, id, false)
+	})
 }
 
 // FindUserByEmail looks the address up after parley.NormalizeEmail; ENOTFOUND.
@@ -62,14 +54,6 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (_ *parley.Us
 // FindUsers returns users ordered by ID and the total count.
 func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.User, total int, err error) {
 	defer s.mapErr(&err, "find users")
-	if page, err = page.Normalize(); err != nil {
-		return nil, 0, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
 	where, args := "", []any{}
 	if !isAdmin(ctx) { // a user sees itself only
 		self := int64(0)
@@ -78,27 +62,7 @@ func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.Us
 		}
 		where, args = ` WHERE id = $1`, append(args, self)
 	}
-	if total, err = count(ctx, tx, `SELECT count(*) FROM users`+where, args...); err != nil {
-		return nil, 0, err
-	}
-	n := len(args)
-	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users`+where+` ORDER BY id LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, page.Limit, page.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	users := []*parley.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	return users, total, commit(tx)
+	return readPage(ctx, s, scanUser, userColumns, "users", where, page, args...)
 }
 
 // CreateUser stores u with its email normalised; ECONFLICT if it is taken.
@@ -148,14 +112,7 @@ func findUserByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parle
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	u, err := scanUser(tx.QueryRowContext(ctx, q, id))
-	if isNoRows(err) {
-		return nil, notFound("user", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find user %d: %w", id, err)
-	}
-	return u, nil
+	return findByID(ctx, tx, scanUser, "user", q, id)
 }
 
 func createUser(ctx context.Context, tx *Tx, u *parley.User) error {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/parley-talks/parley"
@@ -10,7 +9,7 @@ import (
 
 const venueColumns = `id, name, city, country, created_at, updated_at`
 
-func scanVenue(row interface{ Scan(...any) error }) (*parley.Venue, error) {
+func scanVenue(row rowScanner) (*parley.Venue, error) {
 	var v parley.Venue
 	var created, updated int64
 	if err := row.Scan(&v.ID, &v.Name, &v.City, &v.Country, &created, &updated); err != nil {
@@ -26,16 +25,7 @@ func (s *Store) FindVenueByID(ctx context.Context, id int64) (_ *parley.Venue, e
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, err
 	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	v, err := findVenueByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	return v, commit(tx)
+	return readTx(ctx, s, func(tx *Tx) (*parley.Venue, error) { return findVenueByID(ctx, tx, id, false) })
 }
 
 // FindVenues returns venues ordered by ID and the total count.
@@ -44,34 +34,7 @@ func (s *Store) FindVenues(ctx context.Context, page parley.Page) (_ []*parley.V
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, 0, err
 	}
-	if page, err = page.Normalize(); err != nil {
-		return nil, 0, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
-	if total, err = count(ctx, tx, `SELECT count(*) FROM venues`); err != nil {
-		return nil, 0, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+venueColumns+` FROM venues ORDER BY id LIMIT $1 OFFSET $2`, page.Limit, page.Offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	venues := []*parley.Venue{}
-	for rows.Next() {
-		v, err := scanVenue(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		venues = append(venues, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	return venues, total, commit(tx)
+	return readPage(ctx, s, scanVenue, venueColumns, "venues", "", page)
 }
 
 // CreateVenue stores v; ECONFLICT if the name is taken.
@@ -115,14 +78,7 @@ func findVenueByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parl
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	v, err := scanVenue(tx.QueryRowContext(ctx, q, id))
-	if isNoRows(err) {
-		return nil, notFound("venue", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find venue %d: %w", id, err)
-	}
-	return v, nil
+	return findByID(ctx, tx, scanVenue, "venue", q, id)
 }
 
 func createVenue(ctx context.Context, tx *Tx, v *parley.Venue) error {
