@@ -32,22 +32,7 @@ func TestBrowserAgreement(t *testing.T) {
 	}
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	const marker = "BROWSER-EVIDENCE-MEDIATORS-2c9d"
-	signIn := func(email string) (context.Context, *pageProblems) {
-		ctx, problems := newBrowser(t)
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(d.http.URL+"/map"),
-			chromedp.WaitVisible(chromedp.CSS(`#email`)),
-			chromedp.SendKeys(chromedp.CSS(`#email`), email),
-			chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
-			chromedp.Submit(chromedp.CSS(`#password`)),
-			chromedp.WaitVisible(chromedp.CSS(`.cards`)),
-		)
-		if err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
-		return ctx, problems
-	}
-	med, medProblems := signIn("mediator@demo.parley")
+	med, medProblems := d.browserSignIn(t, "mediator@demo.parley")
 	err := chromedp.Do(med,
 		chromedp.Navigate(d.http.URL+fmt.Sprintf("/tracks/%d", energy.ID)),
 		chromedp.WaitVisible(chromedp.CSS(`#enter-agreement`)),
@@ -132,7 +117,7 @@ func TestBrowserAgreement(t *testing.T) {
 	shot(t, med, filepath.Join(shots, "mediator_map_warning.png"))
 	narrow(t, med, d.http.URL, []string{"/map", page, fmt.Sprintf("/parties/%d/trust", d.party["Russia"])}, shots)
 
-	ua, uaProblems := signIn("ua@demo.parley")
+	ua, uaProblems := d.browserSignIn(t, "ua@demo.parley")
 	if html := checkMap(ua, "Ukraine's delegate"); strings.Contains(html, marker) {
 		t.Error("a delegate's map shows the mediators' evidence")
 	}

@@ -25,18 +25,7 @@ type browserSession struct {
 
 func (d *desk) chromium(t *testing.T, name, email string) *browserSession {
 	t.Helper()
-	bctx, problems := newBrowser(t)
-	err := chromedp.Do(bctx,
-		chromedp.Navigate(d.http.URL+"/map"),
-		chromedp.WaitVisible(chromedp.CSS(`#email`)),
-		chromedp.SendKeys(chromedp.CSS(`#email`), email),
-		chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`.cards`)),
-	)
-	if err != nil {
-		t.Fatalf("sign in as %s: %v", email, err)
-	}
+	bctx, problems := d.browserSignIn(t, email)
 	return &browserSession{t: t, ctx: bctx, problems: problems, name: name}
 }
 

@@ -41,21 +41,6 @@ func TestBrowserExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := d.http.URL + fmt.Sprintf("/exchanges/%d", e.ID)
-	signIn := func(email string) (context.Context, *pageProblems) {
-		bctx, problems := newBrowser(t)
-		err := chromedp.Do(bctx,
-			chromedp.Navigate(d.http.URL+"/map"),
-			chromedp.WaitVisible(chromedp.CSS(`#email`)),
-			chromedp.SendKeys(chromedp.CSS(`#email`), email),
-			chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
-			chromedp.Submit(chromedp.CSS(`#password`)),
-			chromedp.WaitVisible(chromedp.CSS(`.cards`)),
-		)
-		if err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
-		return bctx, problems
-	}
 	htmlOf := func(b context.Context, url string) string {
 		t.Helper()
 		if err := chromedp.Do(b, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
@@ -67,8 +52,8 @@ func TestBrowserExchange(t *testing.T) {
 		}
 		return html
 	}
-	uaB, uaProblems := signIn("ua@demo.parley")
-	ruB, ruProblems := signIn("ru@demo.parley")
+	uaB, uaProblems := d.browserSignIn(t, "ua@demo.parley")
+	ruB, ruProblems := d.browserSignIn(t, "ru@demo.parley")
 	if html := htmlOf(ruB, page); !strings.Contains(html, "MARKERRUTWO") || strings.Contains(html, "MARKERUA") || strings.Contains(html, "МАРКЕРUA") {
 		t.Errorf("Russia's delegate sees its list, or Ukraine's persons, wrongly before the share")
 	}
@@ -77,7 +62,7 @@ func TestBrowserExchange(t *testing.T) {
 		t.Fatalf("before the share, Ukraine's delegate's page shows Russia's persons or not its own")
 	}
 
-	med, medProblems := signIn("mediator@demo.parley")
+	med, medProblems := d.browserSignIn(t, "mediator@demo.parley")
 	confirm := fmt.Sprintf(`#confirm-%d-%d`, uaList[0].ID, ruList[0].ID)
 	if err := chromedp.Do(med, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(confirm)), chromedp.Click(chromedp.CSS(confirm)), chromedp.WaitNotPresent(chromedp.CSS(confirm))); err != nil {
 		t.Fatalf("confirm: %v", err)
@@ -95,7 +80,7 @@ func TestBrowserExchange(t *testing.T) {
 		t.Errorf("after the share, Ukraine's delegate does not see exactly the shared person")
 	}
 
-	v, vProblems := signIn(d.verifier(t, tr.ID))
+	v, vProblems := d.browserSignIn(t, d.verifier(t, tr.ID))
 	verify := fmt.Sprintf(`#verify-%d`, ms[0].ID)
 	if err := chromedp.Do(v, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(verify)), chromedp.Click(chromedp.CSS(verify)), chromedp.WaitNotPresent(chromedp.CSS(verify))); err != nil {
 		t.Fatalf("verify: %v", err)

@@ -133,19 +133,8 @@ func TestBrowser(t *testing.T) {
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	for _, acc := range deskAccounts {
 		t.Run(acc.email, func(t *testing.T) {
-			ctx, problems := newBrowser(t)
+			ctx, problems := d.browserSignIn(t, acc.email)
 			role := strings.TrimSuffix(acc.email, "@demo.parley")
-			err := chromedp.Do(ctx,
-				chromedp.Navigate(d.http.URL+"/map"),
-				chromedp.WaitVisible(chromedp.CSS(`#email`)),
-				chromedp.SendKeys(chromedp.CSS(`#email`), acc.email),
-				chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
-				chromedp.Submit(chromedp.CSS(`#password`)),
-				chromedp.WaitVisible(chromedp.CSS(`.cards`)),
-			)
-			if err != nil {
-				t.Fatalf("sign in: %v", err)
-			}
 			// Visit every page reachable by links, breadth first.
 			seen := map[string]bool{}
 			queue := []string{"/map"}
@@ -295,6 +284,26 @@ func runWhatIf(t *testing.T, ctx context.Context, url, shots string) {
 	shot(t, ctx, filepath.Join(shots, "mediator_whatif.png"))
 }
 
+// browserSignIn opens a new browser and signs in as email through the
+// sign-in page, waiting for the map; it returns the browser's context and
+// the page problems (console errors, CSP violations) it collects.
+func (d *desk) browserSignIn(t *testing.T, email string) (context.Context, *pageProblems) {
+	t.Helper()
+	ctx, problems := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(d.http.URL+"/map"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+	)
+	if err != nil {
+		t.Fatalf("sign in as %s: %v", email, err)
+	}
+	return ctx, problems
+}
+
 // shot saves a screenshot of the whole page.
 func shot(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
@@ -322,22 +331,7 @@ func TestBrowserProposal(t *testing.T) {
 	option := sortedThemes(themes)[0].Options[0].Label
 	page := d.http.URL + fmt.Sprintf("/tracks/%d/proposals", energy.ID)
 	const rationale = "BROWSER-UA-TO-MEDIATORS"
-	signIn := func(email string) (context.Context, *pageProblems) {
-		ctx, problems := newBrowser(t)
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(d.http.URL+"/map"),
-			chromedp.WaitVisible(chromedp.CSS(`#email`)),
-			chromedp.SendKeys(chromedp.CSS(`#email`), email),
-			chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
-			chromedp.Submit(chromedp.CSS(`#password`)),
-			chromedp.WaitVisible(chromedp.CSS(`.cards`)),
-		)
-		if err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
-		return ctx, problems
-	}
-	ua, uaProblems := signIn("ua@demo.parley")
+	ua, uaProblems := d.browserSignIn(t, "ua@demo.parley")
 	err = chromedp.Do(ua,
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(chromedp.CSS(`#put-proposal`)),
@@ -357,7 +351,7 @@ func TestBrowserProposal(t *testing.T) {
 	if !strings.Contains(text, "The proposal was put.") || !strings.Contains(text, rationale) || !strings.Contains(text, "To Ukraine and the mediators") {
 		t.Errorf("Ukraine's page after the form:\n%s", text)
 	}
-	ru, ruProblems := signIn("ru@demo.parley")
+	ru, ruProblems := d.browserSignIn(t, "ru@demo.parley")
 	if err := chromedp.Do(ru, chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		t.Fatal(err)
 	}

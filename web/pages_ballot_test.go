@@ -133,21 +133,6 @@ func TestBrowserBallot(t *testing.T) {
 	d := newDesk(t)
 	b := newDeskBallot(t, d)
 	page := d.http.URL + fmt.Sprintf("/ballots/%d", b.ID)
-	signIn := func(email string) (context.Context, *pageProblems) {
-		ctx, problems := newBrowser(t)
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(d.http.URL+"/map"),
-			chromedp.WaitVisible(chromedp.CSS(`#email`)),
-			chromedp.SendKeys(chromedp.CSS(`#email`), email),
-			chromedp.SendKeys(chromedp.CSS(`#password`), deskPassword),
-			chromedp.Submit(chromedp.CSS(`#password`)),
-			chromedp.WaitVisible(chromedp.CSS(`.cards`)),
-		)
-		if err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
-		return ctx, problems
-	}
 	outcomeIn := func(ctx context.Context) string {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
@@ -172,9 +157,9 @@ func TestBrowserBallot(t *testing.T) {
 		}
 		return notice
 	}
-	ua, uaProblems := signIn("ua@demo.parley")
-	ru, ruProblems := signIn("ru@demo.parley")
-	med, medProblems := signIn("mediator@demo.parley")
+	ua, uaProblems := d.browserSignIn(t, "ua@demo.parley")
+	ru, ruProblems := d.browserSignIn(t, "ru@demo.parley")
+	med, medProblems := d.browserSignIn(t, "mediator@demo.parley")
 
 	if n := answer(ua, `#accept`); n != "Your answer is recorded." {
 		t.Errorf("after accepting: %q", n)
