@@ -76,7 +76,7 @@ var testEpoch = time.Date(2026, 11, 29, 16, 0, 0, 0, time.UTC)
 func testEntry(i int64) Entry {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(i))
-	return Entry{
+	e := Entry{
 		Index:  i,
 		Time:   testEpoch.Add(time.Duration(i) * 1500 * time.Microsecond),
 		Actor:  fmt.Sprintf("user/%d", i%7),
@@ -84,6 +84,10 @@ func testEntry(i int64) Entry {
 		Object: fmt.Sprintf("track/%d", i%5),
 		Digest: sha256.Sum256(b[:]),
 	}
+	if i%4 != 0 { // every fourth entry is of no track
+		e.Visibility = fmt.Sprintf("track/%d %s", i%5, []string{"plenary", "mediators", "party:3"}[i%3])
+	}
+	return e
 }
 
 // newTestLog builds a log of n entries, appended in batches of batch, with a

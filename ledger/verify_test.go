@@ -78,6 +78,10 @@ func TestVerifyDetectsTampering(t *testing.T) {
 	}{
 		{name: "actor changed", tamper: func(m *memLog) { m.entries[500].Actor = "user/666" }, index: 500, problem: ProblemEntryHash},
 		{name: "action byte flipped", tamper: func(m *memLog) { b := []byte(m.entries[0].Action); b[0] ^= 1; m.entries[0].Action = string(b) }, index: 0, problem: ProblemEntryHash},
+		{name: "visibility changed", tamper: func(m *memLog) { m.entries[501].Visibility = "track/1 mediators" }, index: 501, problem: ProblemEntryHash},
+		{name: "visibility removed", tamper: func(m *memLog) { m.entries[502].Visibility = "" }, index: 502, problem: ProblemEntryHash},
+		{name: "visibility added", tamper: func(m *memLog) { m.entries[504].Visibility = "track/1 plenary" }, index: 504, problem: ProblemEntryHash},
+		{name: "entry marked legacy", tamper: func(m *memLog) { m.entries[504].Legacy = true }, index: 504, problem: ProblemEntryHash},
 		{name: "object changed in last entry", tamper: func(m *memLog) { m.entries[999].Object = "track/1" }, index: 999, problem: ProblemEntryHash},
 		{name: "time moved by a microsecond", tamper: func(m *memLog) { m.entries[37].Time = m.entries[37].Time.Add(TimePrecision) }, index: 37, problem: ProblemEntryHash},
 		{name: "digest bit flipped", tamper: func(m *memLog) { m.entries[640].Digest[17] ^= 0x10 }, index: 640, problem: ProblemEntryHash},
@@ -217,10 +221,13 @@ func TestVerifyRandomTampering(t *testing.T) {
 		i := rng.Int64N(m.size())
 		var want int64
 		var what string
-		switch rng.IntN(6) {
+		switch rng.IntN(7) {
 		case 0:
 			m.entries[i].Actor += "x"
 			want, what = i, "actor"
+		case 6:
+			m.entries[i].Visibility += "x"
+			want, what = i, "visibility"
 		case 1:
 			m.entries[i].Digest[rng.IntN(DigestSize)] ^= byte(1 + rng.IntN(255))
 			want, what = i, "digest"
