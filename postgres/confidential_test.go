@@ -127,3 +127,24 @@ func tableText(t *testing.T, dsn, schema string) []byte {
 	}
 	return out.Bytes()
 }
+
+// TestVisibilityTampering edits the track_id and audience columns of random
+// audit entries of a live store (see storetest.RunVisibilityTampering).
+func TestVisibilityTampering(t *testing.T) {
+	dsn, schema := newSchema(t)
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(seal.GenerateMasterKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.ExecContext(ctx, `SET search_path TO `+schema); err != nil {
+		t.Fatal(err)
+	}
+	storetest.RunVisibilityTampering(t, db, raw, 60)
+}

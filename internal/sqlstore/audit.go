@@ -38,6 +38,38 @@ type auditRecord struct {
 
 func trackObject(id int64) string { return "track/" + strconv.FormatInt(id, 10) }
 
+// appendVisibility appends to b the canonical visibility of an audit entry
+// (ledger.Entry.Visibility) whose row has the given track_id and audience
+// columns (track nil for NULL):
+//
+//	""                       no track and no audience: administrators see it
+//	"track/<id> <audience>"  an entry of a track, seen per CanRead
+//	"- <audience>"           no track but an audience: never written, so
+//	                         only a row edited behind our back has it
+//
+// It is injective over the columns (an id has no space), so a row whose
+// columns differ from those its entry was written with has another
+// visibility.
+func appendVisibility(b []byte, track *int64, audience []byte) []byte {
+	switch {
+	case track != nil:
+		b = append(b, "track/"...)
+		b = strconv.AppendInt(b, *track, 10)
+	case len(audience) == 0:
+		return b
+	default:
+		b = append(b, '-')
+	}
+	b = append(b, ' ')
+	return append(b, audience...)
+}
+
+// EntryVisibility is the canonical visibility an audit entry of the track
+// (nil for none) and audience records; see appendVisibility.
+func EntryVisibility(track *int64, a parley.Audience) string {
+	return string(appendVisibility(nil, track, []byte(a)))
+}
+
 // actorName names the context's acting user in the ledger.
 func actorName(ctx context.Context) string {
 	if id := parley.ActorFromContext(ctx); id != nil {
@@ -61,6 +93,10 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 	if err != nil {
 		return fmt.Errorf("audit: read the log's size: %w", err)
 	}
+	var track *int64
+	if rec.trackID != 0 {
+		track = &rec.trackID
+	}
 	e := ledger.Entry{
 		Index:          size,
 		Time:           ledger.NewEntryTime(tx.now),
@@ -69,6 +105,7 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 		Object:         rec.object,
 		Digest:         ledger.DigestOf(change),
 		PrevCheckpoint: prev,
+		Visibility:     EntryVisibility(track, rec.audience),
 	}
 	r := hashReader{ctx: ctx, q: tx}
 	first, hashes, err := ledger.Append(r, size, e)
@@ -85,10 +122,6 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 	stored := make([]byte, 0, len(hashes)*len(ledger.Hash{}))
 	for _, h := range hashes {
 		stored = append(stored, h[:]...)
-	}
-	var track any
-	if rec.trackID != 0 {
-		track = rec.trackID
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_entries (idx, leaf, hashes, track_id, audience) VALUES ($1, $2, $3, $4, $5)`,
 		e.Index, leaf, stored, track, string(rec.audience))
@@ -325,16 +358,37 @@ type AuditReport struct {
 	Checkpoints int         // signed checkpoints checked
 	Sealed      int         // sealed fields opened
 	Shredded    int         // sealed fields of shredded tracks, skipped
+	// Legacy counts the version 1 entries, written before entries recorded
+	// their visibility: they verify, but their track_id and audience
+	// columns cannot be checked. Not a failure.
+	Legacy int64
+}
+
+// ProblemVisibility is VerifyAudit's finding for an entry row whose
+// track_id or audience column differs from the visibility its leaf
+// records: someone changed who may see the entry.
+const ProblemVisibility ledger.Problem = "track_id or audience differs from the entry's visibility"
+
+// auditScan is what VerifyAudit notes as the entries pass.
+type auditScan struct {
+	shreds map[string]bool // objects of track.shred entries
+	legacy int64           // version 1 entries
+	// mismatch is the first row whose visibility columns differ from its
+	// leaf; the scan stops there.
+	mismatch *ledger.VerifyError
 }
 
 // VerifyAudit checks the whole store behind the application's back: it
 // recomputes the ledger's tree from the stored entries (ledger.Verify),
-// checks every checkpoint's signature and root, and opens every sealed field
+// checks every checkpoint's signature and root, checks that every entry
+// row's track_id and audience (which the read path filters on) are those
+// its leaf records (ProblemVisibility; legacy version 1 entries record none
+// and are counted in AuditReport.Legacy), and opens every sealed field
 // with its record's associated data. The first problem is returned: a
-// *ledger.VerifyError wrapped with the entry's object, or a *SealedError
-// naming the record; both satisfy errors.Is(err, ledger.ErrVerify). It
-// needs the master key (for the checkpoint verifier key it trusts, read from
-// the database, and for the sealed fields).
+// *ledger.VerifyError wrapped with the entry's index and object, or a
+// *SealedError naming the record; both satisfy errors.Is(err,
+// ledger.ErrVerify). It needs the master key (for the checkpoint verifier
+// key it trusts, read from the database, and for the sealed fields).
 func (s *Store) VerifyAudit(ctx context.Context) (rep AuditReport, err error) {
 	if _, err := s.master(); err != nil {
 		return rep, err
@@ -368,17 +422,21 @@ func (s *Store) VerifyAudit(ctx context.Context) (rep AuditReport, err error) {
 	if err := rows.Err(); err != nil {
 		return rep, err
 	}
-	shreds := map[string]bool{}
-	tree, err := ledger.Verify(size, s.auditEntries(ctx, tx, shreds), hashReader{ctx: ctx, q: dbQuerier{s}}, cps, v)
+	scan := auditScan{shreds: map[string]bool{}}
+	tree, err := ledger.Verify(size, s.auditEntries(ctx, tx, &scan), hashReader{ctx: ctx, q: dbQuerier{s}}, cps, v)
 	if err != nil {
+		if scan.mismatch != nil && errors.Is(err, scan.mismatch) {
+			// The scan's own finding, which Verify wraps as a read error.
+			err = scan.mismatch
+		}
 		var ve *ledger.VerifyError
 		if errors.As(err, &ve) && ve.Index >= 0 {
 			return rep, fmt.Errorf("audit entry %d (object %s): %w", ve.Index, s.objectAt(ctx, ve.Index), err)
 		}
 		return rep, err
 	}
-	rep.Size, rep.Root, rep.Checkpoints = tree.N, tree.Hash, len(cps)
-	if err := s.verifySealed(ctx, tx, shreds, &rep); err != nil {
+	rep.Size, rep.Root, rep.Checkpoints, rep.Legacy = tree.N, tree.Hash, len(cps), scan.legacy
+	if err := s.verifySealed(ctx, tx, scan.shreds, &rep); err != nil {
 		return rep, err
 	}
 	return rep, commit(tx)
@@ -399,28 +457,49 @@ func (s *Store) objectAt(ctx context.Context, index int64) string {
 
 // auditEntries yields the stored entries in index order, decoded from
 // their leaf data. A row that does not decode is yielded as an invalid entry
-// at its position, which Verify names. Entries of ShredTrack are noted in
-// shreds as they pass.
-func (s *Store) auditEntries(ctx context.Context, tx *Tx, shreds map[string]bool) iter.Seq2[ledger.Entry, error] {
+// at its position, which Verify names. As the rows pass, it checks each
+// entry's visibility against the row's track_id and audience, stopping at
+// the first that differs (scan.mismatch), counts legacy entries, and notes
+// the entries of ShredTrack.
+func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.Seq2[ledger.Entry, error] {
 	return func(yield func(ledger.Entry, error) bool) {
-		rows, err := tx.QueryContext(ctx, `SELECT leaf FROM audit_entries ORDER BY idx`)
+		rows, err := tx.QueryContext(ctx, `SELECT leaf, track_id, audience FROM audit_entries ORDER BY idx`)
 		if err != nil {
 			yield(ledger.Entry{}, err)
 			return
 		}
 		defer rows.Close()
-		var leaf sql.RawBytes
+		var leaf, audience sql.RawBytes
+		var track sql.NullInt64
+		var vis []byte // scratch for the rows' canonical visibility
 		for n := int64(0); rows.Next(); n++ {
-			if err := rows.Scan(&leaf); err != nil {
+			if err := rows.Scan(&leaf, &track, &audience); err != nil {
 				yield(ledger.Entry{}, err)
 				return
 			}
 			e, err := ledger.DecodeEntry(leaf)
-			if err != nil {
+			switch {
+			case err != nil:
 				e = ledger.Entry{Index: n} // invalid: no actor, action or object
+			case e.Index != n:
+				// Out of sequence: Verify names it.
+			case e.Legacy:
+				scan.legacy++
+			default:
+				var id *int64
+				if track.Valid {
+					id = &track.Int64
+				}
+				vis = appendVisibility(vis[:0], id, audience)
+				if string(vis) != e.Visibility {
+					scan.mismatch = &ledger.VerifyError{Index: e.Index, Problem: ProblemVisibility,
+						Detail: fmt.Sprintf("the row says %q, the entry %q", vis, e.Visibility)}
+					yield(ledger.Entry{}, scan.mismatch)
+					return
+				}
 			}
 			if e.Action == "track.shred" {
-				shreds[e.Object] = true
+				scan.shreds[e.Object] = true
 			}
 			if !yield(e, nil) {
 				return
