@@ -195,37 +195,42 @@ func DecodeEntry(data []byte) (Entry, error) {
 	if len(data) == 0 {
 		return e, errors.New("ledger: decode entry: empty")
 	}
-	var fields []*string
+	fields := [entryFields]*string{&e.Actor, &e.Action, &e.Object, &e.Visibility}
+	var n int
 	switch data[0] {
 	case entryVersion:
-		fields = []*string{&e.Actor, &e.Action, &e.Object, &e.Visibility}
+		n = entryFields
 	case entryVersionLegacy:
-		fields = []*string{&e.Actor, &e.Action, &e.Object}
-		e.Legacy = true
+		n, e.Legacy = legacyFields, true
 	default:
 		return e, fmt.Errorf("ledger: decode entry: unknown version %d", data[0])
 	}
-	if lo, hi := entryFixedSize+2*len(fields), entryFixedSize+len(fields)*(2+MaxFieldLen); len(data) < lo || len(data) > hi {
+	if lo, hi := entryFixedSize+2*n, entryFixedSize+n*(2+MaxFieldLen); len(data) < lo || len(data) > hi {
 		return Entry{}, fmt.Errorf("ledger: decode entry: version %d: %d bytes, want %d..%d", data[0], len(data), lo, hi)
 	}
 	e.Index = int64(binary.BigEndian.Uint64(data[1:]))
 	e.Time = time.UnixMicro(int64(binary.BigEndian.Uint64(data[9:]))).UTC()
 	e.PrevCheckpoint = int64(binary.BigEndian.Uint64(data[17:]))
 	copy(e.Digest[:], data[25:entryFixedSize])
-	rest := data[entryFixedSize:]
-	for _, f := range fields {
-		if len(rest) < 2 {
+	// One allocation for every field: each is a substring of text, which
+	// holds the length prefixes too.
+	body := data[entryFixedSize:]
+	text := string(body)
+	off := 0
+	for _, f := range fields[:n] {
+		if len(body)-off < 2 {
 			return Entry{}, errors.New("ledger: decode entry: truncated")
 		}
-		n := int(binary.BigEndian.Uint16(rest))
-		if len(rest) < 2+n {
+		k := int(binary.BigEndian.Uint16(body[off:]))
+		off += 2
+		if len(body)-off < k {
 			return Entry{}, errors.New("ledger: decode entry: truncated")
 		}
-		*f = string(rest[2 : 2+n])
-		rest = rest[2+n:]
+		*f = text[off : off+k]
+		off += k
 	}
-	if len(rest) != 0 {
-		return Entry{}, fmt.Errorf("ledger: decode entry: %d trailing bytes", len(rest))
+	if off != len(body) {
+		return Entry{}, fmt.Errorf("ledger: decode entry: %d trailing bytes", len(body)-off)
 	}
 	if err := e.Validate(); err != nil {
 		return Entry{}, fmt.Errorf("ledger: decode entry: %w", err)

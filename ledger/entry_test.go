@@ -373,3 +373,15 @@ func FuzzDecodeEntry(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeEntryAllocations checks that DecodeEntry allocates once, for
+// all the fields' text: VerifyAudit decodes every entry of the log.
+func TestDecodeEntryAllocations(t *testing.T) {
+	b, err := testEntry(13).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { DecodeEntry(b) }); n > 1 {
+		t.Errorf("DecodeEntry allocates %v times, want 1", n)
+	}
+}
