@@ -24,8 +24,9 @@ type auditVerifier interface {
 // the database, behind the application's back, through raw (a handle on
 // s's tables: one connection, with PostgreSQL's search_path set). Each edit
 // changes who may see the entry; VerifyAudit must fail with
-// ledger.ErrVerify and name the entry. Each edit is undone before the
-// next, and the log verifies again at the end.
+// ledger.ErrVerify and name the entry, and no caller may get the entry's
+// inclusion proof. Each edit is undone before the next, and the log
+// verifies again at the end.
 func RunVisibilityTampering(t *testing.T, s parley.Store, raw *sql.DB, n int) {
 	v, ok := s.(auditVerifier)
 	if !ok {
@@ -90,6 +91,13 @@ func RunVisibilityTampering(t *testing.T, s parley.Store, raw *sql.DB, n int) {
 		}
 		if i < 2 {
 			t.Logf("edit %d (%s): %v", i, kind, err)
+		}
+		// Nobody gets the entry through the API while its row is edited,
+		// not even those the edit would let see it.
+		for _, c := range []*parley.Caller{f.Admin, f.Mediator, f.DelegateUA, f.Observer, f.Verifier, f.MediatorB} {
+			if p, err := s.ProveInclusion(as(c), idx); err == nil {
+				t.Fatalf("edit %d (%s of entry %d): ProveInclusion as %s returns entry %+v", i, kind, idx, c.User.Email, p.Entry)
+			}
 		}
 		set(track, audience)
 	}
