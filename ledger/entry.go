@@ -126,6 +126,18 @@ func checkField(s string) error {
 	if len(s) == 0 || len(s) > MaxFieldLen {
 		return fmt.Errorf("has %d bytes, want 1..%d", len(s), MaxFieldLen)
 	}
+	// Fast path: printable ASCII, what the store writes, is valid; Verify
+	// checks every field of every entry twice (decoding, hashing).
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return checkText(s[i:]) // an ASCII byte ends a character
+		}
+	}
+	return nil
+}
+
+// checkText accepts UTF-8 without control characters.
+func checkText(s string) error {
 	if !utf8.ValidString(s) {
 		return errors.New("is not UTF-8")
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/sumdb/tlog"
@@ -383,5 +385,37 @@ func TestDecodeEntryAllocations(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { DecodeEntry(b) }); n > 1 {
 		t.Errorf("DecodeEntry allocates %v times, want 1", n)
+	}
+}
+
+// TestCheckFieldExhaustive compares checkField's ASCII fast path with the
+// definition (UTF-8 without control characters) on every string of one
+// and two bytes, and on each byte after a printable prefix.
+func TestCheckFieldExhaustive(t *testing.T) {
+	want := func(s string) bool {
+		if !utf8.ValidString(s) {
+			return false
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(s string) {
+		if got := checkField(s) == nil; got != want(s) {
+			t.Errorf("checkField(%q) ok = %v, want %v", s, got, !got)
+		}
+	}
+	for a := range 256 {
+		check(string([]byte{byte(a)}))
+		check("track/1 " + string([]byte{byte(a)}))
+		for b := range 256 {
+			check(string([]byte{byte(a), byte(b)}))
+		}
+	}
+	for _, s := range []string{"Київ", "a\u0085b", "a\u200bb", "x\xc2\x9f", "é\x7f"} {
+		check(s)
 	}
 }
