@@ -461,6 +461,13 @@ func (s *Store) objectAt(ctx context.Context, index int64) string {
 // entry's visibility against the row's track_id and audience, stopping at
 // the first that differs (scan.mismatch), counts legacy entries, and notes
 // the entries of ShredTrack.
+//
+// The driver's row reading is most of the scan's cost, so a goroutine
+// (readAuditRows) reads the rows into batches while this one decodes and
+// checks the previous batch; the two batches circulate, so nothing is
+// allocated per row. An error of the reader comes after the rows it read.
+// When the iterator returns, for whatever reason, the reader has stopped and
+// the rows are closed, so the transaction's connection is free again.
 func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.Seq2[ledger.Entry, error] {
 	return func(yield func(ledger.Entry, error) bool) {
 		rows, err := tx.QueryContext(ctx, `SELECT leaf, track_id, audience FROM audit_entries ORDER BY idx`)
@@ -468,45 +475,127 @@ func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.
 			yield(ledger.Entry{}, err)
 			return
 		}
-		defer rows.Close()
-		var leaf, audience sql.RawBytes
-		var track sql.NullInt64
+		free := make(chan *auditBatch, 2)
+		full := make(chan *auditBatch, 2)
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		free <- &auditBatch{}
+		free <- &auditBatch{}
+		go func() {
+			defer close(done)
+			readAuditRows(rows, free, full, stop)
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
 		var vis []byte // scratch for the rows' canonical visibility
-		for n := int64(0); rows.Next(); n++ {
-			if err := rows.Scan(&leaf, &track, &audience); err != nil {
-				yield(ledger.Entry{}, err)
-				return
-			}
-			e, err := ledger.DecodeEntry(leaf)
-			switch {
-			case err != nil:
-				e = ledger.Entry{Index: n} // invalid: no actor, action or object
-			case e.Index != n:
-				// Out of sequence: Verify names it.
-			case e.Legacy:
-				scan.legacy++
-			default:
-				var id *int64
-				if track.Valid {
-					id = &track.Int64
+		n := int64(0)
+		for b := range full {
+			for i := range b.rows {
+				r := &b.rows[i]
+				leaf := b.buf[r.leaf:r.audience]
+				audience := b.buf[r.audience:r.end]
+				e, err := ledger.DecodeEntry(leaf)
+				switch {
+				case err != nil:
+					e = ledger.Entry{Index: n} // invalid: no actor, action or object
+				case e.Index != n:
+					// Out of sequence: Verify names it.
+				case e.Legacy:
+					scan.legacy++
+				default:
+					var id *int64
+					if r.trackValid {
+						id = &r.track
+					}
+					vis = appendVisibility(vis[:0], id, audience)
+					if string(vis) != e.Visibility {
+						scan.mismatch = &ledger.VerifyError{Index: e.Index, Problem: ProblemVisibility,
+							Detail: fmt.Sprintf("the row says %q, the entry %q", vis, e.Visibility)}
+						yield(ledger.Entry{}, scan.mismatch)
+						return
+					}
 				}
-				vis = appendVisibility(vis[:0], id, audience)
-				if string(vis) != e.Visibility {
-					scan.mismatch = &ledger.VerifyError{Index: e.Index, Problem: ProblemVisibility,
-						Detail: fmt.Sprintf("the row says %q, the entry %q", vis, e.Visibility)}
-					yield(ledger.Entry{}, scan.mismatch)
+				if e.Action == "track.shred" {
+					scan.shreds[e.Object] = true
+				}
+				if !yield(e, nil) {
 					return
 				}
+				n++
 			}
-			if e.Action == "track.shred" {
-				scan.shreds[e.Object] = true
-			}
-			if !yield(e, nil) {
+			if b.err != nil {
+				yield(ledger.Entry{}, b.err)
 				return
 			}
+			free <- b // never blocks: only two batches circulate
 		}
-		if err := rows.Err(); err != nil {
-			yield(ledger.Entry{}, err)
+	}
+}
+
+// auditScanBatch is how many entry rows readAuditRows reads into a batch.
+const auditScanBatch = 512
+
+// auditBatch is a run of entry rows: buf holds each row's leaf followed by
+// its audience, err the error that ended the reading after these rows.
+type auditBatch struct {
+	buf  []byte
+	rows []auditRow
+	err  error
+}
+
+// auditRow locates a row's columns in its batch: the leaf is
+// buf[leaf:audience], the audience buf[audience:end].
+type auditRow struct {
+	leaf, audience, end int
+	track               int64
+	trackValid          bool
+}
+
+// readAuditRows reads the rows of (leaf, track_id, audience) into the
+// batches it takes from free, sending each on full, until the rows end, an
+// error (sent as the last batch's err) or stop; it closes full and rows.
+func readAuditRows(rows *sql.Rows, free <-chan *auditBatch, full chan<- *auditBatch, stop <-chan struct{}) {
+	defer close(full)
+	defer rows.Close()
+	var leaf, audience sql.RawBytes
+	var track sql.NullInt64
+	for {
+		select {
+		case <-stop: // before a free batch, which may be ready too
+			return
+		default:
+		}
+		var b *auditBatch
+		select {
+		case b = <-free:
+		case <-stop:
+			return
+		}
+		b.buf, b.rows, b.err = b.buf[:0], b.rows[:0], nil
+		for len(b.rows) < auditScanBatch && rows.Next() {
+			if err := rows.Scan(&leaf, &track, &audience); err != nil {
+				b.err = err
+				break
+			}
+			r := auditRow{leaf: len(b.buf), track: track.Int64, trackValid: track.Valid}
+			b.buf = append(b.buf, leaf...)
+			r.audience = len(b.buf)
+			b.buf = append(b.buf, audience...)
+			r.end = len(b.buf)
+			b.rows = append(b.rows, r)
+		}
+		if b.err == nil && len(b.rows) < auditScanBatch {
+			b.err = rows.Err() // the rows have ended
+			if len(b.rows) > 0 || b.err != nil {
+				full <- b
+			}
+			return
+		}
+		full <- b
+		if b.err != nil {
+			return
 		}
 	}
 }
