@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // memLog is an in-memory store for the ledger: entries, stored hashes and
@@ -55,6 +56,41 @@ func (m *memLog) all() iter.Seq2[Entry, error] {
 			}
 		}
 	}
+}
+
+// allStored yields the entries with their stored hashes, as a store that
+// keeps each entry's hashes in its row would: the entry at position k with
+// the hashes at k's stored-hash indexes, as many of them as m holds. It
+// reuses the memory of the hashes, which VerifyStored allows.
+func (m *memLog) allStored() iter.Seq2[StoredEntry, error] {
+	return func(yield func(StoredEntry, error) bool) {
+		var buf []byte
+		for k, e := range m.entries {
+			first := tlog.StoredHashIndex(0, int64(k))
+			end := min(tlog.StoredHashCount(int64(k)+1), int64(len(m.hashes)))
+			buf = buf[:0]
+			for x := first; x < end; x++ {
+				buf = append(buf, m.hashes[x][:]...)
+			}
+			if !yield(StoredEntry{Entry: e, Hashes: buf}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// verifiers are the two ways to verify m: its stored hashes read through
+// its HashReader, or given with the entries.
+var verifiers = []struct {
+	name   string
+	verify func(m *memLog, size int64, v note.Verifier) (Tree, error)
+}{
+	{"Verify", func(m *memLog, size int64, v note.Verifier) (Tree, error) {
+		return Verify(size, m.all(), m, m.checkpoints, v)
+	}},
+	{"VerifyStored", func(m *memLog, size int64, v note.Verifier) (Tree, error) {
+		return VerifyStored(size, m.allStored(), m.checkpoints, v)
+	}},
 }
 
 func (m *memLog) verify(v note.Verifier) (Tree, error) {
