@@ -50,7 +50,9 @@
 // gives. [Append] computes the hashes to add for new entries from a
 // [HashReader] over the ones already stored; [TreeHash], [ProveInclusion]
 // and [ProveConsistency] read them. A store therefore implements one method,
-// ReadHashes, and yields its entries in index order for [Verify].
+// ReadHashes, and yields its entries in index order for [Verify]; a store
+// that keeps each entry's stored hashes beside it may instead yield them
+// with the entries, in one scan, for [VerifyStored].
 //
 // Verify also needs the log's size as the store recorded it (a row updated
 // in the same transaction as each append), so that entries deleted from the

@@ -220,13 +220,6 @@ func (tx *Tx) QueryContextRows(ctx context.Context, query string, args ...any) (
 	return tx.QueryContext(ctx, query, args...)
 }
 
-// dbQuerier adapts a *sql.DB to hashReader.
-type dbQuerier struct{ s *Store }
-
-func (d dbQuerier) QueryContextRows(ctx context.Context, query string, args ...any) (rowsScanner, error) {
-	return d.s.reader.QueryContext(ctx, query, args...)
-}
-
 // ReadHashes returns the stored hashes at indexes (ledger.HashReader).
 // Each entry row holds the stored hashes it added: the hash at stored-hash
 // index i, at level L of the tree, node n, was added by entry
@@ -379,7 +372,8 @@ type auditScan struct {
 }
 
 // VerifyAudit checks the whole store behind the application's back: it
-// recomputes the ledger's tree from the stored entries (ledger.Verify),
+// recomputes the ledger's tree from the stored entries and the stored
+// hashes their rows hold, read in one scan (ledger.VerifyStored),
 // checks every checkpoint's signature and root, checks that every entry
 // row's track_id and audience (which the read path filters on) are those
 // its leaf records (ProblemVisibility; legacy version 1 entries record none
@@ -423,7 +417,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (rep AuditReport, err error) {
 		return rep, err
 	}
 	scan := auditScan{shreds: map[string]bool{}}
-	tree, err := ledger.Verify(size, s.auditEntries(ctx, tx, &scan), hashReader{ctx: ctx, q: dbQuerier{s}}, cps, v)
+	tree, err := ledger.VerifyStored(size, s.auditEntries(ctx, tx, &scan), cps, v)
 	if err != nil {
 		if scan.mismatch != nil && errors.Is(err, scan.mismatch) {
 			// The scan's own finding, which Verify wraps as a read error.
@@ -456,7 +450,8 @@ func (s *Store) objectAt(ctx context.Context, index int64) string {
 }
 
 // auditEntries yields the stored entries in index order, decoded from
-// their leaf data. A row that does not decode is yielded as an invalid entry
+// their leaf data, each with the stored hashes its row holds (so that one
+// scan of the table serves ledger.VerifyStored). A row that does not decode is yielded as an invalid entry
 // at its position, which Verify names. As the rows pass, it checks each
 // entry's visibility against the row's track_id and audience, stopping at
 // the first that differs (scan.mismatch), counts legacy entries, and notes
@@ -465,14 +460,15 @@ func (s *Store) objectAt(ctx context.Context, index int64) string {
 // The driver's row reading is most of the scan's cost, so a goroutine
 // (readAuditRows) reads the rows into batches while this one decodes and
 // checks the previous batch; the two batches circulate, so nothing is
-// allocated per row. An error of the reader comes after the rows it read.
+// allocated per row. The yielded Hashes point into a batch, which is
+// reused after VerifyStored has copied them. An error of the reader comes after the rows it read.
 // When the iterator returns, for whatever reason, the reader has stopped and
 // the rows are closed, so the transaction's connection is free again.
-func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.Seq2[ledger.Entry, error] {
-	return func(yield func(ledger.Entry, error) bool) {
-		rows, err := tx.QueryContext(ctx, `SELECT leaf, track_id, audience FROM audit_entries ORDER BY idx`)
+func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.Seq2[ledger.StoredEntry, error] {
+	return func(yield func(ledger.StoredEntry, error) bool) {
+		rows, err := tx.QueryContext(ctx, `SELECT leaf, track_id, audience, hashes FROM audit_entries ORDER BY idx`)
 		if err != nil {
-			yield(ledger.Entry{}, err)
+			yield(ledger.StoredEntry{}, err)
 			return
 		}
 		free := make(chan *auditBatch, 2)
@@ -495,7 +491,8 @@ func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.
 			for i := range b.rows {
 				r := &b.rows[i]
 				leaf := b.buf[r.leaf:r.audience]
-				audience := b.buf[r.audience:r.end]
+				audience := b.buf[r.audience:r.hashes]
+				hashes := b.buf[r.hashes:r.end]
 				e, err := ledger.DecodeEntry(leaf)
 				switch {
 				case err != nil:
@@ -513,20 +510,20 @@ func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.
 					if string(vis) != e.Visibility {
 						scan.mismatch = &ledger.VerifyError{Index: e.Index, Problem: ProblemVisibility,
 							Detail: fmt.Sprintf("the row says %q, the entry %q", vis, e.Visibility)}
-						yield(ledger.Entry{}, scan.mismatch)
+						yield(ledger.StoredEntry{}, scan.mismatch)
 						return
 					}
 				}
 				if e.Action == "track.shred" {
 					scan.shreds[e.Object] = true
 				}
-				if !yield(e, nil) {
+				if !yield(ledger.StoredEntry{Entry: e, Hashes: hashes}, nil) {
 					return
 				}
 				n++
 			}
 			if b.err != nil {
-				yield(ledger.Entry{}, b.err)
+				yield(ledger.StoredEntry{}, b.err)
 				return
 			}
 			free <- b // never blocks: only two batches circulate
@@ -537,8 +534,9 @@ func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.
 // auditScanBatch is how many entry rows readAuditRows reads into a batch.
 const auditScanBatch = 512
 
-// auditBatch is a run of entry rows: buf holds each row's leaf followed by
-// its audience, err the error that ended the reading after these rows.
+// auditBatch is a run of entry rows: buf holds each row's leaf, audience
+// and stored hashes in turn, err the error that ended the reading after
+// these rows.
 type auditBatch struct {
 	buf  []byte
 	rows []auditRow
@@ -546,20 +544,21 @@ type auditBatch struct {
 }
 
 // auditRow locates a row's columns in its batch: the leaf is
-// buf[leaf:audience], the audience buf[audience:end].
+// buf[leaf:audience], the audience buf[audience:hashes], the stored hashes
+// buf[hashes:end].
 type auditRow struct {
-	leaf, audience, end int
-	track               int64
-	trackValid          bool
+	leaf, audience, hashes, end int
+	track                       int64
+	trackValid                  bool
 }
 
-// readAuditRows reads the rows of (leaf, track_id, audience) into the
+// readAuditRows reads the rows of (leaf, track_id, audience, hashes) into the
 // batches it takes from free, sending each on full, until the rows end, an
 // error (sent as the last batch's err) or stop; it closes full and rows.
 func readAuditRows(rows *sql.Rows, free <-chan *auditBatch, full chan<- *auditBatch, stop <-chan struct{}) {
 	defer close(full)
 	defer rows.Close()
-	var leaf, audience sql.RawBytes
+	var leaf, audience, hashes sql.RawBytes
 	var track sql.NullInt64
 	for {
 		select {
@@ -575,7 +574,7 @@ func readAuditRows(rows *sql.Rows, free <-chan *auditBatch, full chan<- *auditBa
 		}
 		b.buf, b.rows, b.err = b.buf[:0], b.rows[:0], nil
 		for len(b.rows) < auditScanBatch && rows.Next() {
-			if err := rows.Scan(&leaf, &track, &audience); err != nil {
+			if err := rows.Scan(&leaf, &track, &audience, &hashes); err != nil {
 				b.err = err
 				break
 			}
@@ -583,6 +582,8 @@ func readAuditRows(rows *sql.Rows, free <-chan *auditBatch, full chan<- *auditBa
 			b.buf = append(b.buf, leaf...)
 			r.audience = len(b.buf)
 			b.buf = append(b.buf, audience...)
+			r.hashes = len(b.buf)
+			b.buf = append(b.buf, hashes...)
 			r.end = len(b.buf)
 			b.rows = append(b.rows, r)
 		}

@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/bits"
 	"testing"
 	"time"
 
@@ -23,7 +25,7 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE audit_entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, track_id INTEGER, audience TEXT NOT NULL)`); err != nil {
+	if _, err := db.Exec(`CREATE TABLE audit_entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, track_id INTEGER, audience TEXT NOT NULL, hashes BLOB NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
 	one := int64(1)
@@ -39,7 +41,7 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(`INSERT INTO audit_entries VALUES (?, ?, 1, 'party:2')`, i, leaf); err != nil {
+		if _, err := tx.Exec(`INSERT INTO audit_entries VALUES (?, ?, 1, 'party:2', ?)`, i, leaf, testHashes(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -56,6 +58,12 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 		t.Fatal(err)
 	}
 	return &Tx{Tx: rtx}
+}
+
+// testHashes is what auditScanDB stores as entry i's stored hashes: as
+// many as it adds, each byte i mod 256.
+func testHashes(i int64) []byte {
+	return bytes.Repeat([]byte{byte(i)}, (1+bits.TrailingZeros64(^uint64(i)))*len(ledger.Hash{}))
 }
 
 // commitSoon commits tx, failing if it waits: it does while rows of the
@@ -89,6 +97,9 @@ func TestAuditEntriesScan(t *testing.T) {
 		}
 		if (e.Action == "") != (got == 1500) {
 			t.Fatalf("entry %d: action %q", got, e.Action)
+		}
+		if !bytes.Equal(e.Hashes, testHashes(got)) {
+			t.Fatalf("entry %d: stored hashes %x, want %x", got, e.Hashes, testHashes(got))
 		}
 		got++
 	}
