@@ -57,7 +57,9 @@ type ConsistencyProof struct {
 type AuditService interface {
 	// ProveInclusion returns the entry at index with a proof of its
 	// inclusion in the current tree; ENOTFOUND if there is no such entry or
-	// the caller may not see it.
+	// the caller may not see it. An entry whose stored track or audience
+	// differs from the visibility the entry itself records (edited behind
+	// the application's back) is refused to everyone, with EINTERNAL.
 	ProveInclusion(ctx context.Context, index int64) (*InclusionProof, error)
 	// ProveConsistency proves that the checkpoint of oldSize entries is a
 	// prefix of the checkpoint of newSize entries; ENOTFOUND unless both

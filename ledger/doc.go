@@ -24,6 +24,23 @@
 // bytes as stored — sealed fields in their sealed form — never of a
 // plaintext, which could be guessed from its digest.
 //
+// # Visibility and versions
+//
+// An entry also records its visibility ([Entry.Visibility]): who may see it
+// through the store's read path, in a canonical form the store chooses. A
+// store that keeps a copy of it beside the leaf, to filter on, must check
+// that copy against the leaf when it verifies, since Verify sees only the
+// entries.
+//
+// The encoding's first byte is its version. Version 2, the only one
+// [Entry.Encode] writes, has four length-prefixed fields: actor, action,
+// object and visibility. Version 1 (legacy) has the first three only: it
+// was written before entries recorded their visibility. [DecodeEntry]
+// still reads it and marks the entry [Entry.Legacy]; a legacy entry hashes
+// to its version 1 encoding, so logs that began before version 2 still
+// verify, but nothing in the log vouches for who may see it. [Append]
+// refuses legacy entries.
+//
 // # Hashing and storage
 //
 // The tree is the one of golang.org/x/mod/sumdb/tlog: leaf hash
@@ -33,7 +50,9 @@
 // gives. [Append] computes the hashes to add for new entries from a
 // [HashReader] over the ones already stored; [TreeHash], [ProveInclusion]
 // and [ProveConsistency] read them. A store therefore implements one method,
-// ReadHashes, and yields its entries in index order for [Verify].
+// ReadHashes, and yields its entries in index order for [Verify]; a store
+// that keeps each entry's stored hashes beside it may instead yield them
+// with the entries, in one scan, for [VerifyStored].
 //
 // Verify also needs the log's size as the store recorded it (a row updated
 // in the same transaction as each append), so that entries deleted from the
@@ -48,7 +67,9 @@
 //	    action          TEXT NOT NULL,
 //	    object          TEXT NOT NULL,
 //	    digest          BLOB NOT NULL,        -- 32 bytes
-//	    prev_checkpoint INTEGER NOT NULL      -- 0 if none
+//	    prev_checkpoint INTEGER NOT NULL,     -- 0 if none
+//	    visibility      TEXT NOT NULL,        -- "" if none
+//	    legacy          INTEGER NOT NULL      -- 1 for a version 1 entry
 //	);
 //	CREATE TABLE audit_hashes (
 //	    id   INTEGER PRIMARY KEY,             -- stored-hash index

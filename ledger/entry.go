@@ -18,19 +18,30 @@ const (
 	// TimePrecision is the precision of an entry's time. Unix microseconds
 	// survive a round trip through SQLite integers and PostgreSQL timestamps.
 	TimePrecision = time.Microsecond
-	// MaxFieldLen is the largest actor, action or object, in bytes.
+	// MaxFieldLen is the largest actor, action, object or visibility, in
+	// bytes.
 	MaxFieldLen = 256
 	// DigestSize is the size of an entry's change digest (SHA-256).
 	DigestSize = sha256.Size
 
-	// entryVersion is the first byte of every encoded entry.
-	entryVersion byte = 0x01
+	// entryVersion is the first byte of every entry Encode writes: actor,
+	// action, object and visibility.
+	entryVersion byte = 0x02
+	// entryVersionLegacy is the first byte of the entries written before
+	// visibility was recorded: actor, action and object only. DecodeEntry
+	// still reads them (see Entry.Legacy); nothing writes them any more.
+	entryVersionLegacy byte = 0x01
+	// entryFields and legacyFields are the number of length-prefixed
+	// fields of each version.
+	entryFields  = 4
+	legacyFields = 3
 	// entryFixedSize is version, index, time, previous checkpoint size and
 	// digest: 1 + 8 + 8 + 8 + 32 bytes.
 	entryFixedSize = 1 + 8 + 8 + 8 + DigestSize
-	// MaxEntrySize bounds an encoded entry: the fixed part and three
-	// length-prefixed fields.
-	MaxEntrySize = entryFixedSize + 3*(2+MaxFieldLen)
+	// MaxEntrySize bounds an encoded entry: the fixed part and four
+	// length-prefixed fields (a 2-byte length and at most MaxFieldLen
+	// bytes each), 1,097 bytes.
+	MaxEntrySize = entryFixedSize + entryFields*(2+MaxFieldLen)
 )
 
 // Entry is one audit record: who did what to which object, when, and a
@@ -54,6 +65,19 @@ type Entry struct {
 	// PrevCheckpoint is the tree size of the latest checkpoint when the entry
 	// was appended, or 0 if there was none. It is at most Index.
 	PrevCheckpoint int64
+	// Visibility says who may see the entry, in a canonical form the store
+	// chooses (Parley's: "" for an entry of no track, else
+	// "track/<id> <audience>"). It is hashed into the leaf like the other
+	// fields, so that the copy a store keeps beside the leaf for its read
+	// path can be checked against the log. Empty, or 1..MaxFieldLen bytes
+	// that print on one line.
+	Visibility string
+	// Legacy marks an entry DecodeEntry read from a version 1 encoding,
+	// written before entries recorded their visibility: it has no
+	// Visibility, and its leaf hash is that of its version 1 encoding, as
+	// stored. Encode and Append refuse legacy entries, so new entries are
+	// always of the current version.
+	Legacy bool
 }
 
 // NewEntryTime returns t in UTC at TimePrecision, the form Entry.Time must
@@ -84,6 +108,15 @@ func (e Entry) Validate() error {
 			return fmt.Errorf("ledger: entry %d: %s %w", e.Index, f.name, err)
 		}
 	}
+	switch {
+	case e.Visibility == "":
+	case e.Legacy:
+		return fmt.Errorf("ledger: entry %d: a legacy (version 1) entry has no visibility", e.Index)
+	default:
+		if err := checkField(e.Visibility); err != nil {
+			return fmt.Errorf("ledger: entry %d: visibility %w", e.Index, err)
+		}
+	}
 	return nil
 }
 
@@ -93,6 +126,18 @@ func checkField(s string) error {
 	if len(s) == 0 || len(s) > MaxFieldLen {
 		return fmt.Errorf("has %d bytes, want 1..%d", len(s), MaxFieldLen)
 	}
+	// Fast path: printable ASCII, what the store writes, is valid; Verify
+	// checks every field of every entry twice (decoding, hashing).
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return checkText(s[i:]) // an ASCII byte ends a character
+		}
+	}
+	return nil
+}
+
+// checkText accepts UTF-8 without control characters.
+func checkText(s string) error {
 	if !utf8.ValidString(s) {
 		return errors.New("is not UTF-8")
 	}
@@ -105,32 +150,43 @@ func checkField(s string) error {
 }
 
 // AppendEncoding appends the entry's canonical encoding, the leaf data
-// hashed into the log, to b:
+// hashed into the log, to b (version 2):
 //
-//	version        1 byte, 0x01
+//	version        1 byte, 0x02
 //	index          8 bytes, big-endian
 //	time           8 bytes, big-endian signed Unix microseconds (UTC)
 //	prevCheckpoint 8 bytes, big-endian
 //	digest         32 bytes
-//	actor, action, object: each a 2-byte big-endian length and the bytes
+//	actor, action, object, visibility: each a 2-byte big-endian length
+//	               and the bytes (visibility may have length 0)
 //
 // Every field has a fixed size or a length prefix, so distinct entries have
-// distinct encodings.
+// distinct encodings. The legacy version 1 is the same with version byte
+// 0x01 and without visibility; AppendEncoding refuses a legacy entry.
 func (e Entry) AppendEncoding(b []byte) ([]byte, error) {
+	if e.Legacy {
+		return b, fmt.Errorf("ledger: entry %d: a legacy (version 1) entry cannot be encoded anew", e.Index)
+	}
 	if err := e.Validate(); err != nil {
 		return b, err
 	}
 	return e.appendEncoding(b), nil
 }
 
-// appendEncoding is AppendEncoding for a valid entry.
-func (e Entry) appendEncoding(b []byte) []byte {
-	b = append(b, entryVersion)
+// appendEncoding is AppendEncoding for a valid entry, legacy or not: a
+// legacy entry gets back the version 1 encoding it was decoded from.
+func (e *Entry) appendEncoding(b []byte) []byte {
+	version, fields := entryVersion, [entryFields]string{e.Actor, e.Action, e.Object, e.Visibility}
+	n := entryFields
+	if e.Legacy {
+		version, n = entryVersionLegacy, legacyFields
+	}
+	b = append(b, version)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Index))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Time.UnixMicro()))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.PrevCheckpoint))
 	b = append(b, e.Digest[:]...)
-	for _, s := range [...]string{e.Actor, e.Action, e.Object} {
+	for _, s := range fields[:n] {
 		b = binary.BigEndian.AppendUint16(b, uint16(len(s)))
 		b = append(b, s...)
 	}
@@ -139,37 +195,54 @@ func (e Entry) appendEncoding(b []byte) []byte {
 
 // Encode returns the entry's canonical encoding; see AppendEncoding.
 func (e Entry) Encode() ([]byte, error) {
-	return e.AppendEncoding(make([]byte, 0, entryFixedSize+6+len(e.Actor)+len(e.Action)+len(e.Object)))
+	return e.AppendEncoding(make([]byte, 0, entryFixedSize+2*entryFields+len(e.Actor)+len(e.Action)+len(e.Object)+len(e.Visibility)))
 }
 
 // DecodeEntry parses an encoded entry. It accepts exactly the encodings that
-// Encode produces.
+// Encode produces (version 2), and the legacy version 1 encodings written
+// before entries recorded their visibility, which it returns with Legacy
+// set and no Visibility.
 func DecodeEntry(data []byte) (Entry, error) {
 	var e Entry
-	if len(data) < entryFixedSize+3*2 || len(data) > MaxEntrySize {
-		return e, fmt.Errorf("ledger: decode entry: %d bytes, want %d..%d", len(data), entryFixedSize+6, MaxEntrySize)
+	if len(data) == 0 {
+		return e, errors.New("ledger: decode entry: empty")
 	}
-	if data[0] != entryVersion {
+	fields := [entryFields]*string{&e.Actor, &e.Action, &e.Object, &e.Visibility}
+	var n int
+	switch data[0] {
+	case entryVersion:
+		n = entryFields
+	case entryVersionLegacy:
+		n, e.Legacy = legacyFields, true
+	default:
 		return e, fmt.Errorf("ledger: decode entry: unknown version %d", data[0])
+	}
+	if lo, hi := entryFixedSize+2*n, entryFixedSize+n*(2+MaxFieldLen); len(data) < lo || len(data) > hi {
+		return Entry{}, fmt.Errorf("ledger: decode entry: version %d: %d bytes, want %d..%d", data[0], len(data), lo, hi)
 	}
 	e.Index = int64(binary.BigEndian.Uint64(data[1:]))
 	e.Time = time.UnixMicro(int64(binary.BigEndian.Uint64(data[9:]))).UTC()
 	e.PrevCheckpoint = int64(binary.BigEndian.Uint64(data[17:]))
 	copy(e.Digest[:], data[25:entryFixedSize])
-	rest := data[entryFixedSize:]
-	for _, f := range [...]*string{&e.Actor, &e.Action, &e.Object} {
-		if len(rest) < 2 {
+	// One allocation for every field: each is a substring of text, which
+	// holds the length prefixes too.
+	body := data[entryFixedSize:]
+	text := string(body)
+	off := 0
+	for _, f := range fields[:n] {
+		if len(body)-off < 2 {
 			return Entry{}, errors.New("ledger: decode entry: truncated")
 		}
-		n := int(binary.BigEndian.Uint16(rest))
-		if len(rest) < 2+n {
+		k := int(binary.BigEndian.Uint16(body[off:]))
+		off += 2
+		if len(body)-off < k {
 			return Entry{}, errors.New("ledger: decode entry: truncated")
 		}
-		*f = string(rest[2 : 2+n])
-		rest = rest[2+n:]
+		*f = text[off : off+k]
+		off += k
 	}
-	if len(rest) != 0 {
-		return Entry{}, fmt.Errorf("ledger: decode entry: %d trailing bytes", len(rest))
+	if off != len(body) {
+		return Entry{}, fmt.Errorf("ledger: decode entry: %d trailing bytes", len(body)-off)
 	}
 	if err := e.Validate(); err != nil {
 		return Entry{}, fmt.Errorf("ledger: decode entry: %w", err)
@@ -178,14 +251,12 @@ func DecodeEntry(data []byte) (Entry, error) {
 }
 
 // LeafHash returns the entry's Merkle leaf hash, SHA-256(0x00 || encoding),
-// RFC 6962 §2.1; the same as tlog.RecordHash of the encoding.
+// RFC 6962 §2.1; the same as tlog.RecordHash of the encoding. The encoding
+// of a legacy entry is its version 1 encoding, so that the leaf hash of any
+// entry DecodeEntry returns is that of the bytes it was decoded from.
 func (e Entry) LeafHash() (Hash, error) {
 	var buf [1 + MaxEntrySize]byte
-	b, err := e.AppendEncoding(buf[:1])
-	if err != nil {
-		return Hash{}, err
-	}
-	return Hash(sha256.Sum256(b)), nil
+	return e.leafHash(buf[:])
 }
 
 // leafHash is LeafHash encoding into the caller's scratch buffer, so that

@@ -2,9 +2,15 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/sumdb/tlog"
@@ -15,8 +21,9 @@ func TestEntryRoundTrip(t *testing.T) {
 		testEntry(0),
 		testEntry(123456789),
 		{Index: 1<<63 - 1, Time: time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC), Actor: strings.Repeat("a", MaxFieldLen),
-			Action: "é", Object: "track/Київ", PrevCheckpoint: 1 << 62},
+			Action: "é", Object: "track/Київ", PrevCheckpoint: 1 << 62, Visibility: strings.Repeat("v", MaxFieldLen)},
 		{Index: 5, Time: time.Date(1969, 7, 20, 20, 17, 0, 1000, time.UTC), Actor: "x", Action: "y", Object: "z", PrevCheckpoint: 5},
+		{Index: 6, Time: testEpoch, Actor: "x", Action: "y", Object: "z", Visibility: "track/Київ party:1"},
 	} {
 		b, err := e.Encode()
 		if err != nil {
@@ -51,14 +58,14 @@ func TestEntryTimeZoneDoesNotMatter(t *testing.T) {
 }
 
 func TestEntryEncodingKnownAnswer(t *testing.T) {
-	e := Entry{Index: 1, Time: time.UnixMicro(2).UTC(), Actor: "a", Action: "bc", Object: "d", PrevCheckpoint: 1}
+	e := Entry{Index: 1, Time: time.UnixMicro(2).UTC(), Actor: "a", Action: "bc", Object: "d", PrevCheckpoint: 1, Visibility: "ef"}
 	e.Digest[0], e.Digest[31] = 0xAA, 0xBB
-	want := []byte{0x01,
+	want := []byte{0x02,
 		0, 0, 0, 0, 0, 0, 0, 1, // index
 		0, 0, 0, 0, 0, 0, 0, 2, // time
 		0, 0, 0, 0, 0, 0, 0, 1, // previous checkpoint
 		0xAA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBB,
-		0, 1, 'a', 0, 2, 'b', 'c', 0, 1, 'd',
+		0, 1, 'a', 0, 2, 'b', 'c', 0, 1, 'd', 0, 2, 'e', 'f',
 	}
 	got, err := e.Encode()
 	if err != nil {
@@ -66,6 +73,145 @@ func TestEntryEncodingKnownAnswer(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("Encode = %x\nwant     %x", got, want)
+	}
+}
+
+// TestLegacyEntryKnownAnswer decodes a version 1 encoding, built here by
+// hand as the store wrote them before entries recorded their visibility.
+func TestLegacyEntryKnownAnswer(t *testing.T) {
+	v1 := []byte{0x01,
+		0, 0, 0, 0, 0, 0, 0, 1, // index
+		0, 0, 0, 0, 0, 0, 0, 2, // time
+		0, 0, 0, 0, 0, 0, 0, 1, // previous checkpoint
+		0xAA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBB,
+		0, 1, 'a', 0, 2, 'b', 'c', 0, 1, 'd',
+	}
+	want := Entry{Index: 1, Time: time.UnixMicro(2).UTC(), Actor: "a", Action: "bc", Object: "d", PrevCheckpoint: 1, Legacy: true}
+	want.Digest[0], want.Digest[31] = 0xAA, 0xBB
+	got, err := DecodeEntry(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DecodeEntry(version 1) differs (-want +got):\n%s", diff)
+	}
+	leaf, err := got.LeafHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leaf != tlog.RecordHash(v1) {
+		t.Error("the leaf hash of a legacy entry is not that of its version 1 encoding")
+	}
+	if _, err := got.Encode(); err == nil {
+		t.Error("Encode of a legacy entry: no error, want a refusal (new entries are version 2)")
+	}
+	got.Visibility = "track/1 plenary"
+	if err := got.Validate(); err == nil {
+		t.Error("a legacy entry with a visibility validates")
+	}
+}
+
+// entryVector is one of testdata/entries.json, built independently of this
+// package (by hand, with a Python script).
+type entryVector struct {
+	Comment        string `json:"comment"`
+	Version        int    `json:"version"`
+	Index          int64  `json:"index"`
+	TimeUs         int64  `json:"time_us"`
+	PrevCheckpoint int64  `json:"prev_checkpoint"`
+	Digest         string `json:"digest"`
+	Actor          string `json:"actor"`
+	Action         string `json:"action"`
+	Object         string `json:"object"`
+	Visibility     string `json:"visibility"`
+	Encoding       string `json:"encoding"`
+	LeafHash       string `json:"leaf_hash"`
+}
+
+func TestEntryVectors(t *testing.T) {
+	data, err := os.ReadFile("testdata/entries.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vectors []entryVector
+	if err := json.Unmarshal(data, &vectors); err != nil {
+		t.Fatal(err)
+	}
+	versions := map[int]int{}
+	for _, v := range vectors {
+		versions[v.Version]++
+		want := Entry{Index: v.Index, Time: time.UnixMicro(v.TimeUs).UTC(), PrevCheckpoint: v.PrevCheckpoint,
+			Actor: v.Actor, Action: v.Action, Object: v.Object, Visibility: v.Visibility, Legacy: v.Version == 1}
+		copy(want.Digest[:], unhex(t, v.Digest))
+		enc, leafHash := unhex(t, v.Encoding), unhex(t, v.LeafHash)
+		got, err := DecodeEntry(enc)
+		if err != nil {
+			t.Errorf("%s: DecodeEntry: %v", v.Comment, err)
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: DecodeEntry differs (-want +got):\n%s", v.Comment, diff)
+		}
+		leaf, err := want.LeafHash()
+		if err != nil || !bytes.Equal(leaf[:], leafHash) {
+			t.Errorf("%s: LeafHash = %x, %v; want %x", v.Comment, leaf, err, leafHash)
+		}
+		b, err := want.Encode()
+		switch {
+		case v.Version == 1 && err == nil:
+			t.Errorf("%s: Encode of a legacy entry: no error", v.Comment)
+		case v.Version == 2 && (err != nil || !bytes.Equal(b, enc)):
+			t.Errorf("%s: Encode = %x, %v\nwant %x", v.Comment, b, err, enc)
+		}
+	}
+	if versions[1] == 0 || versions[2] == 0 {
+		t.Errorf("vectors per version: %v, want some of versions 1 and 2", versions)
+	}
+}
+
+func unhex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestVisibilityBoundaries encodes and decodes visibilities around
+// MaxFieldLen; the decoding of an over-long one is built by hand.
+func TestVisibilityBoundaries(t *testing.T) {
+	for _, tc := range []struct {
+		n  int
+		ok bool
+	}{{0, true}, {1, true}, {MaxFieldLen - 1, true}, {MaxFieldLen, true}, {MaxFieldLen + 1, false}} {
+		e := testEntry(11)
+		e.Visibility = strings.Repeat("v", tc.n)
+		b, err := e.Encode()
+		if (err == nil) != tc.ok {
+			t.Errorf("visibility of %d bytes: Encode error = %v, want ok=%v", tc.n, err, tc.ok)
+		}
+		if err != nil {
+			// What Encode would have written, had it not refused.
+			b = e.appendEncoding(nil)
+		}
+		if want := entryFixedSize + 2*entryFields + len(e.Actor) + len(e.Action) + len(e.Object) + tc.n; len(b) != want {
+			t.Fatalf("visibility of %d bytes: encoding has %d bytes, want %d", tc.n, len(b), want)
+		}
+		got, err := DecodeEntry(b)
+		if (err == nil) != tc.ok {
+			t.Errorf("visibility of %d bytes: DecodeEntry error = %v, want ok=%v", tc.n, err, tc.ok)
+		}
+		if err == nil && got.Visibility != e.Visibility {
+			t.Errorf("visibility of %d bytes: decoded %d bytes", tc.n, len(got.Visibility))
+		}
+	}
+	// Every field at its limit: the largest entry.
+	e := testEntry(12)
+	e.Actor, e.Action, e.Object, e.Visibility = strings.Repeat("a", MaxFieldLen), strings.Repeat("b", MaxFieldLen), strings.Repeat("c", MaxFieldLen), strings.Repeat("d", MaxFieldLen)
+	b, err := e.Encode()
+	if err != nil || len(b) != MaxEntrySize {
+		t.Errorf("largest entry: %d bytes, %v; want MaxEntrySize = %d", len(b), err, MaxEntrySize)
 	}
 }
 
@@ -80,6 +226,9 @@ func TestEntryEncodingsDistinct(t *testing.T) {
 		func(e *Entry) { e.Object += "0" },
 		func(e *Entry) { e.Digest[31] ^= 1 },
 		func(e *Entry) { e.PrevCheckpoint = 1 },
+		func(e *Entry) { e.Visibility = "" },
+		func(e *Entry) { e.Visibility += "x" },
+		func(e *Entry) { e.Object, e.Visibility = e.Object+e.Visibility[:1], e.Visibility[1:] },
 	}
 	seen := map[string]int{}
 	for i, f := range variants {
@@ -115,6 +264,13 @@ func TestEntryValidate(t *testing.T) {
 		{"newline", func(e *Entry) { e.Actor = "user/1\nuser/2" }, false},
 		{"NUL", func(e *Entry) { e.Action = "a\x00" }, false},
 		{"bad UTF-8", func(e *Entry) { e.Object = "track/\xff" }, false},
+		{"no visibility", func(e *Entry) { e.Visibility = "" }, true},
+		{"visibility one under limit", func(e *Entry) { e.Visibility = strings.Repeat("v", MaxFieldLen-1) }, true},
+		{"visibility at limit", func(e *Entry) { e.Visibility = strings.Repeat("v", MaxFieldLen) }, true},
+		{"visibility over limit", func(e *Entry) { e.Visibility = strings.Repeat("v", MaxFieldLen+1) }, false},
+		{"visibility newline", func(e *Entry) { e.Visibility = "track/1 plenary\ntrack/2 plenary" }, false},
+		{"visibility bad UTF-8", func(e *Entry) { e.Visibility = "track/1 \xff" }, false},
+		{"legacy with visibility", func(e *Entry) { e.Legacy = true }, false},
 		{"prev checkpoint = index", func(e *Entry) { e.PrevCheckpoint = e.Index }, true},
 		{"prev checkpoint > index", func(e *Entry) { e.PrevCheckpoint = e.Index + 1 }, false},
 		{"negative prev checkpoint", func(e *Entry) { e.PrevCheckpoint = -1 }, false},
@@ -135,13 +291,41 @@ func TestEntryValidate(t *testing.T) {
 }
 
 func TestDecodeEntryRejects(t *testing.T) {
-	good, _ := testEntry(4).Encode()
+	good, _ := testEntry(5).Encode()
+	legacy := testEntry(5)
+	legacy.Visibility, legacy.Legacy = "", true
+	goodV1 := legacy.appendEncoding(nil)
+	if _, err := DecodeEntry(goodV1); err != nil {
+		t.Fatalf("a good version 1 encoding does not decode: %v", err)
+	}
 	for _, tc := range []struct {
 		name string
 		data []byte
 	}{
 		{"empty", nil},
-		{"version 2", append([]byte{2}, good[1:]...)},
+		{"version 0", append([]byte{0}, good[1:]...)},
+		{"version 3", append([]byte{3}, good[1:]...)},
+		{"version 2 read as 1", append([]byte{1}, good[1:]...)},
+		{"version 1 read as 2", append([]byte{2}, goodV1[1:]...)},
+		{"version 1 truncated by one", goodV1[:len(goodV1)-1]},
+		{"version 1 trailing byte", append(bytes.Clone(goodV1), 0)},
+		{"version 1 with an empty visibility", append(bytes.Clone(goodV1), 0, 0)},
+		{"visibility length overruns", func() []byte {
+			// The visibility's length prefix follows the fields of version 1.
+			b := bytes.Clone(good)
+			binary.BigEndian.PutUint16(b[len(goodV1):], uint16(len(good)-len(goodV1)-1))
+			return b
+		}()},
+		{"visibility length short", func() []byte {
+			b := bytes.Clone(good)
+			binary.BigEndian.PutUint16(b[len(goodV1):], uint16(len(good)-len(goodV1)-3))
+			return b
+		}()},
+		{"visibility with a control character", func() []byte {
+			b := bytes.Clone(good)
+			b[len(b)-1] = '\n'
+			return b
+		}()},
 		{"truncated by one", good[:len(good)-1]},
 		{"fixed part only", good[:entryFixedSize]},
 		{"trailing byte", append(append([]byte(nil), good...), 0)},
@@ -158,19 +342,80 @@ func FuzzDecodeEntry(f *testing.F) {
 	for _, i := range []int64{0, 1, 77} {
 		b, _ := testEntry(i).Encode()
 		f.Add(b)
+		legacy := testEntry(i)
+		legacy.Visibility, legacy.Legacy = "", true
+		f.Add(legacy.appendEncoding(nil))
 	}
 	f.Add([]byte{1})
+	f.Add([]byte{2})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := DecodeEntry(data)
 		if err != nil {
 			return
 		}
-		b, err := e.Encode()
-		if err != nil {
+		if e.Legacy != (data[0] == entryVersionLegacy) {
+			t.Fatalf("version %d decoded with Legacy = %v", data[0], e.Legacy)
+		}
+		// Round trip: Encode for version 2, the legacy encoding for 1.
+		var b []byte
+		if e.Legacy {
+			if _, err := e.Encode(); err == nil {
+				t.Fatal("Encode of a legacy entry: no error")
+			}
+			b = e.appendEncoding(nil)
+		} else if b, err = e.Encode(); err != nil {
 			t.Fatalf("decoded entry does not encode: %v", err)
 		}
 		if !bytes.Equal(b, data) {
 			t.Fatalf("DecodeEntry accepted a non-canonical encoding of %d bytes", len(data))
 		}
+		leaf, err := e.LeafHash()
+		if err != nil || leaf != tlog.RecordHash(data) {
+			t.Fatalf("LeafHash of a decoded entry = %v, %v; want that of the bytes decoded", leaf, err)
+		}
 	})
+}
+
+// TestDecodeEntryAllocations checks that DecodeEntry allocates once, for
+// all the fields' text: VerifyAudit decodes every entry of the log.
+func TestDecodeEntryAllocations(t *testing.T) {
+	b, err := testEntry(13).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { DecodeEntry(b) }); n > 1 {
+		t.Errorf("DecodeEntry allocates %v times, want 1", n)
+	}
+}
+
+// TestCheckFieldExhaustive compares checkField's ASCII fast path with the
+// definition (UTF-8 without control characters) on every string of one
+// and two bytes, and on each byte after a printable prefix.
+func TestCheckFieldExhaustive(t *testing.T) {
+	want := func(s string) bool {
+		if !utf8.ValidString(s) {
+			return false
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(s string) {
+		if got := checkField(s) == nil; got != want(s) {
+			t.Errorf("checkField(%q) ok = %v, want %v", s, got, !got)
+		}
+	}
+	for a := range 256 {
+		check(string([]byte{byte(a)}))
+		check("track/1 " + string([]byte{byte(a)}))
+		for b := range 256 {
+			check(string([]byte{byte(a), byte(b)}))
+		}
+	}
+	for _, s := range []string{"Київ", "a\u0085b", "a\u200bb", "x\xc2\x9f", "é\x7f"} {
+		check(s)
+	}
 }

@@ -203,6 +203,11 @@ func TestAppendRejects(t *testing.T) {
 	if _, _, err := Append(m, 3, bad); err == nil {
 		t.Error("Append of an invalid entry: no error")
 	}
+	legacy := testEntry(3)
+	legacy.Visibility, legacy.Legacy = "", true
+	if _, _, err := Append(m, 3, legacy); err == nil {
+		t.Error("Append of a legacy (version 1) entry: no error")
+	}
 	if _, _, err := Append(m, -1); err == nil {
 		t.Error("Append at size -1: no error")
 	}

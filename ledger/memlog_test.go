@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // memLog is an in-memory store for the ledger: entries, stored hashes and
@@ -57,6 +58,41 @@ func (m *memLog) all() iter.Seq2[Entry, error] {
 	}
 }
 
+// allStored yields the entries with their stored hashes, as a store that
+// keeps each entry's hashes in its row would: the entry at position k with
+// the hashes at k's stored-hash indexes, as many of them as m holds. It
+// reuses the memory of the hashes, which VerifyStored allows.
+func (m *memLog) allStored() iter.Seq2[StoredEntry, error] {
+	return func(yield func(StoredEntry, error) bool) {
+		var buf []byte
+		for k, e := range m.entries {
+			first := tlog.StoredHashIndex(0, int64(k))
+			end := min(tlog.StoredHashCount(int64(k)+1), int64(len(m.hashes)))
+			buf = buf[:0]
+			for x := first; x < end; x++ {
+				buf = append(buf, m.hashes[x][:]...)
+			}
+			if !yield(StoredEntry{Entry: e, Hashes: buf}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// verifiers are the two ways to verify m: its stored hashes read through
+// its HashReader, or given with the entries.
+var verifiers = []struct {
+	name   string
+	verify func(m *memLog, size int64, v note.Verifier) (Tree, error)
+}{
+	{"Verify", func(m *memLog, size int64, v note.Verifier) (Tree, error) {
+		return Verify(size, m.all(), m, m.checkpoints, v)
+	}},
+	{"VerifyStored", func(m *memLog, size int64, v note.Verifier) (Tree, error) {
+		return VerifyStored(size, m.allStored(), m.checkpoints, v)
+	}},
+}
+
 func (m *memLog) verify(v note.Verifier) (Tree, error) {
 	return Verify(m.size(), m.all(), m, m.checkpoints, v)
 }
@@ -76,7 +112,7 @@ var testEpoch = time.Date(2026, 11, 29, 16, 0, 0, 0, time.UTC)
 func testEntry(i int64) Entry {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(i))
-	return Entry{
+	e := Entry{
 		Index:  i,
 		Time:   testEpoch.Add(time.Duration(i) * 1500 * time.Microsecond),
 		Actor:  fmt.Sprintf("user/%d", i%7),
@@ -84,6 +120,10 @@ func testEntry(i int64) Entry {
 		Object: fmt.Sprintf("track/%d", i%5),
 		Digest: sha256.Sum256(b[:]),
 	}
+	if i%4 != 0 { // every fourth entry is of no track
+		e.Visibility = fmt.Sprintf("track/%d %s", i%5, []string{"plenary", "mediators", "party:3"}[i%3])
+	}
+	return e
 }
 
 // newTestLog builds a log of n entries, appended in batches of batch, with a

@@ -2,8 +2,10 @@ package ledger
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"iter"
+	"math/bits"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -35,6 +37,10 @@ const (
 	// ProblemStoredHash: an interior stored hash, completed by this entry,
 	// differs from the one recomputed from the entries.
 	ProblemStoredHash Problem = "stored tree hash altered"
+	// ProblemHashCount: the stored hashes given with the entry (see
+	// VerifyStored) are more or fewer than the entry adds, or not a whole
+	// number of hashes: one is missing or extra.
+	ProblemHashCount Problem = "wrong number of stored hashes"
 	// ProblemBadSignature: a checkpoint is not signed by the verifier's key,
 	// or is malformed.
 	ProblemBadSignature Problem = "checkpoint signature does not verify"
@@ -108,6 +114,42 @@ const verifyBatch = 1 << 13
 // this; a single *sql.Tx or pgx.Conn does not). Because the log is
 // append-only, the two connections agree on entries 0..size-1.
 func Verify(size int64, entries iter.Seq2[Entry, error], hashes HashReader, checkpoints [][]byte, v note.Verifier) (Tree, error) {
+	if hashes == nil {
+		return Tree{}, errors.New("ledger: verify: nil HashReader")
+	}
+	stored := func(yield func(StoredEntry, error) bool) {
+		for e, err := range entries {
+			if !yield(StoredEntry{Entry: e}, err) {
+				return
+			}
+		}
+	}
+	return verify(size, stored, hashes, checkpoints, v)
+}
+
+// StoredEntry is an entry with the stored hashes it added, as a store that
+// keeps them beside it holds them (see Append): Hashes is their
+// concatenation, the hashes at stored-hash indexes
+// tlog.StoredHashIndex(0, Index) on, 1 + (number of trailing 1 bits of
+// Index) of them.
+type StoredEntry struct {
+	Entry
+	Hashes []byte
+}
+
+// VerifyStored is Verify for a store that yields each entry with the stored
+// hashes it added, so that one scan of the log supplies both: it makes the
+// same checks, comparing every stored hash with the recomputed one, and
+// names an entry given more or fewer stored hashes than it adds
+// (ProblemHashCount). Verify copies the hashes as they pass, so the
+// iterator may reuse the memory of Hashes once the yield returns.
+func VerifyStored(size int64, entries iter.Seq2[StoredEntry, error], checkpoints [][]byte, v note.Verifier) (Tree, error) {
+	return verify(size, entries, nil, checkpoints, v)
+}
+
+// verify is Verify with the stored hashes read by hashes or, if it is nil,
+// given with the entries.
+func verify(size int64, entries iter.Seq2[StoredEntry, error], hashes HashReader, checkpoints [][]byte, v note.Verifier) (Tree, error) {
 	if size < 0 {
 		return Tree{}, fmt.Errorf("ledger: verify log of negative size %d", size)
 	}
@@ -127,6 +169,11 @@ func Verify(size int64, entries iter.Seq2[Entry, error], hashes HashReader, chec
 		}
 		if stop = checkSequence(n, size, e.Index); stop != nil {
 			break
+		}
+		if hashes == nil {
+			if stop = checkHashCount(n, e.Hashes); stop != nil {
+				break
+			}
 		}
 		if !p.push(&e) {
 			break // the worker found a problem
@@ -167,6 +214,17 @@ func checkSequence(n, size, index int64) error {
 	return nil
 }
 
+// checkHashCount checks that entry n is given the stored hashes it adds:
+// 1 + (number of trailing 1 bits of n).
+func checkHashCount(n int64, hashes []byte) error {
+	want := 1 + bits.TrailingZeros64(^uint64(n))
+	if len(hashes) != want*tlog.HashSize {
+		return &VerifyError{Index: n, Problem: ProblemHashCount,
+			Detail: fmt.Sprintf("%d bytes of stored hashes, want %d (%d hashes)", len(hashes), want*tlog.HashSize, want)}
+	}
+	return nil
+}
+
 // pipelineBatch is how many entries the reading goroutine hands on at a
 // time, and pipelineDepth how many batches are in flight.
 const (
@@ -174,11 +232,13 @@ const (
 	pipelineDepth = 6
 )
 
-// batch is a run of consecutive entries and their leaf hashes. bad is the
-// position of the first invalid entry in it, or -1, and badErr the reason.
+// batch is a run of consecutive entries and their leaf hashes, with the
+// stored hashes they added when the entries carry them. bad is the position
+// of the first invalid entry in it, or -1, and badErr the reason.
 type batch struct {
 	entries []Entry
 	leaves  []Hash
+	stored  []Hash
 	bad     int
 	badErr  error
 }
@@ -211,7 +271,12 @@ func startPipeline(w *walker) *pipeline {
 		done:   make(chan struct{}),
 	}
 	for range pipelineDepth {
-		p.free <- &batch{entries: make([]Entry, 0, pipelineBatch), leaves: make([]Hash, pipelineBatch)}
+		b := &batch{entries: make([]Entry, 0, pipelineBatch), leaves: make([]Hash, pipelineBatch)}
+		if w.hashes == nil {
+			// Entries of a batch add under 2 hashes each, plus one per level.
+			b.stored = make([]Hash, 0, 2*pipelineBatch+64)
+		}
+		p.free <- b
 	}
 	p.cur = <-p.free
 	go p.hashLeaves()
@@ -250,12 +315,17 @@ func (p *pipeline) buildTree() {
 			}
 		}
 		clear(b.entries) // drop references to the entries' strings
-		b.entries = b.entries[:0]
+		b.entries, b.stored = b.entries[:0], b.stored[:0]
 		p.free <- b
 	}
 }
 
 func (p *pipeline) walk(b *batch) error {
+	if p.w.hashes == nil {
+		// The batch's stored hashes are the next ones: those its entries,
+		// from entry p.w.n on, added.
+		p.w.stored, p.w.storedFirst = b.stored, p.w.next
+	}
 	for i := range b.entries {
 		if i == b.bad {
 			return &VerifyError{Index: p.w.n, Problem: ProblemBadEntry, Detail: b.badErr.Error()}
@@ -267,10 +337,16 @@ func (p *pipeline) walk(b *batch) error {
 	return nil
 }
 
-// push adds e to the current batch, handing the batch on when it is full.
-// It returns false once the walker has failed.
-func (p *pipeline) push(e *Entry) bool {
-	p.cur.entries = append(p.cur.entries, *e)
+// push adds e, and its stored hashes when the entries carry them, to the
+// current batch, handing the batch on when it is full. It returns false
+// once the walker has failed.
+func (p *pipeline) push(e *StoredEntry) bool {
+	p.cur.entries = append(p.cur.entries, e.Entry)
+	if p.w.hashes == nil {
+		for h := e.Hashes; len(h) > 0; h = h[tlog.HashSize:] {
+			p.cur.stored = append(p.cur.stored, Hash(h[:tlog.HashSize]))
+		}
+	}
 	if len(p.cur.entries) == pipelineBatch {
 		p.leaves <- p.cur
 		p.cur = <-p.free
@@ -331,8 +407,8 @@ type walker struct {
 	frontier [64]Hash
 	depth    int
 
-	hashes      HashReader
-	stored      []Hash // stored hashes storedFirst, storedFirst+1, …
+	hashes      HashReader // nil: the entries carry their stored hashes
+	stored      []Hash     // stored hashes storedFirst, storedFirst+1, …
 	storedFirst int64
 	next        int64 // stored-hash index of the next node to compare
 	storedEnd   int64 // tlog.StoredHashCount(size)
@@ -413,7 +489,7 @@ func (w *walker) nextStored() (Hash, error) {
 	i := w.next - w.storedFirst
 	if i >= int64(len(w.stored)) {
 		count := min(verifyBatch, w.storedEnd-w.next)
-		if count <= 0 {
+		if count <= 0 || w.hashes == nil {
 			panic("ledger: verify needs more stored hashes than the log's size implies")
 		}
 		w.indexes = w.indexes[:0]

@@ -24,17 +24,19 @@ func TestVerifyClean(t *testing.T) {
 			cps = append(cps, n)
 		}
 		m := newTestLog(t, n, 1, s, cps...)
-		tree, err := m.verify(v)
-		if err != nil {
-			t.Fatalf("Verify(clean log of %d): %v", n, err)
-		}
-		if tree.N != n {
-			t.Errorf("Verify(%d entries).N = %d", n, tree.N)
-		}
-		if n > 0 {
-			want, _ := TreeHash(m, n)
-			if tree.Hash != want {
-				t.Errorf("Verify(%d entries) root %v, want %v", n, tree.Hash, want)
+		for _, vf := range verifiers {
+			tree, err := vf.verify(m, n, v)
+			if err != nil {
+				t.Fatalf("%s(clean log of %d): %v", vf.name, n, err)
+			}
+			if tree.N != n {
+				t.Errorf("%s(%d entries).N = %d", vf.name, n, tree.N)
+			}
+			if n > 0 {
+				want, _ := TreeHash(m, n)
+				if tree.Hash != want {
+					t.Errorf("%s(%d entries) root %v, want %v", vf.name, n, tree.Hash, want)
+				}
 			}
 		}
 	}
@@ -78,6 +80,10 @@ func TestVerifyDetectsTampering(t *testing.T) {
 	}{
 		{name: "actor changed", tamper: func(m *memLog) { m.entries[500].Actor = "user/666" }, index: 500, problem: ProblemEntryHash},
 		{name: "action byte flipped", tamper: func(m *memLog) { b := []byte(m.entries[0].Action); b[0] ^= 1; m.entries[0].Action = string(b) }, index: 0, problem: ProblemEntryHash},
+		{name: "visibility changed", tamper: func(m *memLog) { m.entries[501].Visibility = "track/1 mediators" }, index: 501, problem: ProblemEntryHash},
+		{name: "visibility removed", tamper: func(m *memLog) { m.entries[502].Visibility = "" }, index: 502, problem: ProblemEntryHash},
+		{name: "visibility added", tamper: func(m *memLog) { m.entries[504].Visibility = "track/1 plenary" }, index: 504, problem: ProblemEntryHash},
+		{name: "entry marked legacy", tamper: func(m *memLog) { m.entries[504].Legacy = true }, index: 504, problem: ProblemEntryHash},
 		{name: "object changed in last entry", tamper: func(m *memLog) { m.entries[999].Object = "track/1" }, index: 999, problem: ProblemEntryHash},
 		{name: "time moved by a microsecond", tamper: func(m *memLog) { m.entries[37].Time = m.entries[37].Time.Add(TimePrecision) }, index: 37, problem: ProblemEntryHash},
 		{name: "digest bit flipped", tamper: func(m *memLog) { m.entries[640].Digest[17] ^= 0x10 }, index: 640, problem: ProblemEntryHash},
@@ -124,16 +130,18 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			m.checkpoints[2] = cp
 		}, index: -1, problem: ProblemBadSignature, checkpoint: 500},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m := base.clone()
-			size := m.size() // the size the store recorded
-			tc.tamper(m)
-			if tc.size != 0 {
-				size = tc.size
-			}
-			_, err := Verify(size, m.all(), m, m.checkpoints, v)
-			checkVerifyError(t, err, tc.index, tc.problem, tc.checkpoint)
-		})
+		for _, vf := range verifiers {
+			t.Run(vf.name+"/"+tc.name, func(t *testing.T) {
+				m := base.clone()
+				size := m.size() // the size the store recorded
+				tc.tamper(m)
+				if tc.size != 0 {
+					size = tc.size
+				}
+				_, err := vf.verify(m, size, v)
+				checkVerifyError(t, err, tc.index, tc.problem, tc.checkpoint)
+			})
+		}
 	}
 }
 
@@ -205,6 +213,60 @@ func TestVerifyReadErrors(t *testing.T) {
 	if _, err := Verify(-1, m.all(), m, nil, v); err == nil {
 		t.Error("Verify with negative size: no error")
 	}
+	if _, err := Verify(50, m.all(), nil, m.checkpoints, v); err == nil || errors.Is(err, ErrVerify) {
+		t.Errorf("Verify with no HashReader = %v, want an error", err)
+	}
+	failingStored := func(yield func(StoredEntry, error) bool) {
+		for e, err := range m.allStored() {
+			if e.Index == 20 {
+				yield(StoredEntry{}, boom)
+				return
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
+	_, err = VerifyStored(50, failingStored, m.checkpoints, v)
+	if !errors.Is(err, boom) || errors.Is(err, ErrVerify) {
+		t.Errorf("entry read error: VerifyStored = %v, want the read error and not ErrVerify", err)
+	}
+	if _, err := VerifyStored(-1, m.allStored(), nil, v); err == nil {
+		t.Error("VerifyStored with negative size: no error")
+	}
+}
+
+// TestVerifyStoredHashCount checks that VerifyStored names an entry given
+// a stored hash too few or too many, or a partial one.
+func TestVerifyStoredHashCount(t *testing.T) {
+	s, v := testKeys(t)
+	m := newTestLog(t, 100, 1, s, 50, 100)
+	for _, tc := range []struct {
+		name  string
+		index int64
+		edit  func(h []byte) []byte
+	}{
+		{"leaf hash missing", 10, func(h []byte) []byte { return nil }},
+		{"interior hash missing", 47, func(h []byte) []byte { return h[:len(h)-tlog.HashSize] }},
+		{"hash added", 48, func(h []byte) []byte { return append(h, h...) }},
+		{"byte cut", 99, func(h []byte) []byte { return h[:len(h)-1] }},
+		{"byte added", 0, func(h []byte) []byte { return append(h, 0) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			entries := func(yield func(StoredEntry, error) bool) {
+				for e, err := range m.allStored() {
+					if e.Index == tc.index {
+						e.Hashes = tc.edit(bytes.Clone(e.Hashes))
+					}
+					if !yield(e, err) {
+						return
+					}
+				}
+			}
+			_, err := VerifyStored(m.size(), entries, m.checkpoints, v)
+			checkVerifyError(t, err, tc.index, ProblemHashCount, 0)
+		})
+	}
 }
 
 // TestVerifyRandomTampering makes random single edits to entries and
@@ -217,10 +279,13 @@ func TestVerifyRandomTampering(t *testing.T) {
 		i := rng.Int64N(m.size())
 		var want int64
 		var what string
-		switch rng.IntN(6) {
+		switch rng.IntN(7) {
 		case 0:
 			m.entries[i].Actor += "x"
 			want, what = i, "actor"
+		case 6:
+			m.entries[i].Visibility += "x"
+			want, what = i, "visibility"
 		case 1:
 			m.entries[i].Digest[rng.IntN(DigestSize)] ^= byte(1 + rng.IntN(255))
 			want, what = i, "digest"
@@ -245,10 +310,12 @@ func TestVerifyRandomTampering(t *testing.T) {
 			m.entries[i].Index, m.entries[j].Index = i, j
 			want, what = min(i, j), "swap"
 		}
-		_, err := Verify(base.size(), m.all(), m, m.checkpoints, v)
-		var ve *VerifyError
-		if !errors.As(err, &ve) || ve.Index != want {
-			t.Errorf("trial %d (%s): Verify = %v, want an error at entry %d", trial, what, err, want)
+		for _, vf := range verifiers {
+			_, err := vf.verify(m, base.size(), v)
+			var ve *VerifyError
+			if !errors.As(err, &ve) || ve.Index != want {
+				t.Errorf("trial %d (%s): %s = %v, want an error at entry %d", trial, what, vf.name, err, want)
+			}
 		}
 	}
 }
@@ -260,15 +327,17 @@ func time1(rng *rand.Rand) time.Duration { return time.Duration(1 + rng.IntN(100
 func TestVerifyAllocations(t *testing.T) {
 	s, v := testKeys(t)
 	m := newTestLog(t, 20000, 100, s, 10000, 20000)
-	allocs := testing.AllocsPerRun(3, func() {
-		if _, err := m.verify(v); err != nil {
-			t.Fatal(err)
+	for _, vf := range verifiers {
+		allocs := testing.AllocsPerRun(3, func() {
+			if _, err := vf.verify(m, m.size(), v); err != nil {
+				t.Fatal(err)
+			}
+		})
+		// Checkpoint parsing and signature checks take a few dozen; each
+		// batch of stored hashes a couple.
+		if limit := 200.0; allocs > limit {
+			t.Errorf("%s of 20000 entries made %.0f allocations, want ≤ %.0f", vf.name, allocs, limit)
 		}
-	})
-	// Checkpoint parsing and signature checks take a few dozen; each batch
-	// of stored hashes a couple.
-	if limit := 200.0; allocs > limit {
-		t.Errorf("Verify of 20000 entries made %.0f allocations, want ≤ %.0f", allocs, limit)
 	}
 }
 

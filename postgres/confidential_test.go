@@ -127,3 +127,39 @@ func tableText(t *testing.T, dsn, schema string) []byte {
 	}
 	return out.Bytes()
 }
+
+// TestVisibilityTampering edits the track_id and audience columns of random
+// audit entries of a live store (see storetest.RunVisibilityTampering).
+func TestVisibilityTampering(t *testing.T) {
+	db, raw := openRaw(t)
+	storetest.RunVisibilityTampering(t, db, raw, 60)
+}
+
+// TestLegacyEntriesVerify: hand-built version 1 entries still verify, as
+// legacy (see storetest.RunLegacyEntries).
+func TestLegacyEntriesVerify(t *testing.T) {
+	db, raw := openRaw(t)
+	storetest.RunLegacyEntries(t, db, raw)
+}
+
+// openRaw returns a keyed store in a fresh schema and a handle on its
+// tables behind its back: one connection, with the search_path set.
+func openRaw(t *testing.T) (*postgres.DB, *sql.DB) {
+	t.Helper()
+	dsn, schema := newSchema(t)
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(seal.GenerateMasterKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.ExecContext(ctx, `SET search_path TO `+schema); err != nil {
+		t.Fatal(err)
+	}
+	return db, raw
+}

@@ -107,10 +107,12 @@ func BenchmarkAuditVerify(b *testing.B) {
 		}
 		m := min(chunk-size%chunk, n-size)
 		entries := make([]ledger.Entry, m)
+		one := int64(1)
+		vis := sqlstore.EntryVisibility(&one, "party:2") // as the rows below say
 		for i := range entries {
 			entries[i] = ledger.Entry{Index: size + int64(i), Time: ledger.NewEntryTime(t0.Add(time.Duration(size+int64(i)) * time.Millisecond)),
 				Actor: "user/7", Action: "profile.update", Object: fmt.Sprintf("profile/1/2/%d", size+int64(i)),
-				Digest: ledger.DigestOf([]byte(fmt.Sprint(size + int64(i)))), PrevCheckpoint: prev}
+				Digest: ledger.DigestOf([]byte(fmt.Sprint(size + int64(i)))), PrevCheckpoint: prev, Visibility: vis}
 		}
 		first, hashes, err := ledger.Append(reader, size, entries...)
 		if err != nil {

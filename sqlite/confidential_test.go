@@ -368,7 +368,13 @@ func queryStrings(t *testing.T, db *sql.DB, q string) []string {
 func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
 	idx := rng.Int64N(size)
 	entry := fmt.Sprintf("audit entry %d", idx)
-	switch k := rng.IntN(11); k {
+	switch k := rng.IntN(13); k {
+	case 11: // an entry's track changed, added or removed: who may see it
+		return edit{"entry track_id", `UPDATE audit_entries SET track_id = CASE WHEN track_id IS NULL THEN 1 WHEN $2 THEN NULL ELSE track_id + 1 END WHERE idx = $1`,
+			[]any{idx, rng.IntN(2) == 0}, entry}
+	case 12: // an entry's audience widened or narrowed
+		return edit{"entry audience", `UPDATE audit_entries SET audience = CASE WHEN audience = 'plenary' THEN 'mediators' ELSE 'plenary' END WHERE idx = $1`,
+			[]any{idx}, entry}
 	case 0: // a byte of a profile's ciphertext
 		p := profiles[rng.IntN(len(profiles))]
 		pos := rng.IntN(60)
@@ -421,4 +427,22 @@ func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
 		return edit{"profile tag", `UPDATE profiles SET content = CAST(substr(content, 1, length(content) - 1) || CASE WHEN substr(content, -1) = x'00' THEN x'01' ELSE x'00' END AS BLOB)
 			WHERE track_id || '/' || party_id || '/' || version = $1`, []any{p}, "profiles record " + p}
 	}
+}
+
+// TestVisibilityTampering edits the track_id and audience columns of random
+// audit entries of a live store (see storetest.RunVisibilityTampering).
+func TestVisibilityTampering(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	db, err := sqlite.Open(context.Background(), path, sqlite.MasterKey(seal.GenerateMasterKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	storetest.RunVisibilityTampering(t, db, raw, 60)
 }

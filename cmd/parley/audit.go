@@ -17,8 +17,14 @@ func init() {
 
 Recomputes the audit ledger's Merkle tree from the stored entries, checks
 every signed checkpoint's signature and root, and opens every sealed field
-with its record's associated data. It names the first bad entry (index and
-object) or sealed record and exits 1 if anything does not verify.
+with its record's associated data. It checks that each entry's track and
+audience, which decide who may see it, are those recorded in the entry.
+It names the first bad entry (index and object) or sealed record and exits
+1 if anything does not verify.
+
+Entries written before entries recorded their track and audience (version
+1) still verify, but who may see them cannot be checked: the summary counts
+them as legacy entries. That is not a failure.
 
 The master key comes from --key-file, else $PARLEY_MASTER_KEY, else
 parley.key beside a SQLite database.
@@ -65,6 +71,9 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 		rep.Size, base64.StdEncoding.EncodeToString(rep.Root[:]), rep.Checkpoints, rep.Sealed)
 	if rep.Shredded > 0 {
 		fmt.Fprintf(env.Stdout, " (%d of shredded tracks skipped)", rep.Shredded)
+	}
+	if rep.Legacy > 0 {
+		fmt.Fprintf(env.Stdout, "; %d legacy entries, written before entries recorded who may see them: their track and audience cannot be checked", rep.Legacy)
 	}
 	fmt.Fprintln(env.Stdout)
 	return nil

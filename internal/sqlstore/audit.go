@@ -38,6 +38,38 @@ type auditRecord struct {
 
 func trackObject(id int64) string { return "track/" + strconv.FormatInt(id, 10) }
 
+// appendVisibility appends to b the canonical visibility of an audit entry
+// (ledger.Entry.Visibility) whose row has the given track_id and audience
+// columns (track nil for NULL):
+//
+//	""                       no track and no audience: administrators see it
+//	"track/<id> <audience>"  an entry of a track, seen per CanRead
+//	"- <audience>"           no track but an audience: never written, so
+//	                         only a row edited behind our back has it
+//
+// It is injective over the columns (an id has no space), so a row whose
+// columns differ from those its entry was written with has another
+// visibility.
+func appendVisibility(b []byte, track *int64, audience []byte) []byte {
+	switch {
+	case track != nil:
+		b = append(b, "track/"...)
+		b = strconv.AppendInt(b, *track, 10)
+	case len(audience) == 0:
+		return b
+	default:
+		b = append(b, '-')
+	}
+	b = append(b, ' ')
+	return append(b, audience...)
+}
+
+// EntryVisibility is the canonical visibility an audit entry of the track
+// (nil for none) and audience records; see appendVisibility.
+func EntryVisibility(track *int64, a parley.Audience) string {
+	return string(appendVisibility(nil, track, []byte(a)))
+}
+
 // actorName names the context's acting user in the ledger.
 func actorName(ctx context.Context) string {
 	if id := parley.ActorFromContext(ctx); id != nil {
@@ -61,6 +93,10 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 	if err != nil {
 		return fmt.Errorf("audit: read the log's size: %w", err)
 	}
+	var track *int64
+	if rec.trackID != 0 {
+		track = &rec.trackID
+	}
 	e := ledger.Entry{
 		Index:          size,
 		Time:           ledger.NewEntryTime(tx.now),
@@ -69,6 +105,7 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 		Object:         rec.object,
 		Digest:         ledger.DigestOf(change),
 		PrevCheckpoint: prev,
+		Visibility:     EntryVisibility(track, rec.audience),
 	}
 	r := hashReader{ctx: ctx, q: tx}
 	first, hashes, err := ledger.Append(r, size, e)
@@ -85,10 +122,6 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 	stored := make([]byte, 0, len(hashes)*len(ledger.Hash{}))
 	for _, h := range hashes {
 		stored = append(stored, h[:]...)
-	}
-	var track any
-	if rec.trackID != 0 {
-		track = rec.trackID
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_entries (idx, leaf, hashes, track_id, audience) VALUES ($1, $2, $3, $4, $5)`,
 		e.Index, leaf, stored, track, string(rec.audience))
@@ -185,13 +218,6 @@ type rowsScanner interface {
 // QueryContextRows adapts Tx to hashReader.
 func (tx *Tx) QueryContextRows(ctx context.Context, query string, args ...any) (rowsScanner, error) {
 	return tx.QueryContext(ctx, query, args...)
-}
-
-// dbQuerier adapts a *sql.DB to hashReader.
-type dbQuerier struct{ s *Store }
-
-func (d dbQuerier) QueryContextRows(ctx context.Context, query string, args ...any) (rowsScanner, error) {
-	return d.s.reader.QueryContext(ctx, query, args...)
 }
 
 // ReadHashes returns the stored hashes at indexes (ledger.HashReader).
@@ -325,16 +351,38 @@ type AuditReport struct {
 	Checkpoints int         // signed checkpoints checked
 	Sealed      int         // sealed fields opened
 	Shredded    int         // sealed fields of shredded tracks, skipped
+	// Legacy counts the version 1 entries, written before entries recorded
+	// their visibility: they verify, but their track_id and audience
+	// columns cannot be checked. Not a failure.
+	Legacy int64
+}
+
+// ProblemVisibility is VerifyAudit's finding for an entry row whose
+// track_id or audience column differs from the visibility its leaf
+// records: someone changed who may see the entry.
+const ProblemVisibility ledger.Problem = "track_id or audience differs from the entry's visibility"
+
+// auditScan is what VerifyAudit notes as the entries pass.
+type auditScan struct {
+	shreds map[string]bool // objects of track.shred entries
+	legacy int64           // version 1 entries
+	// mismatch is the first row whose visibility columns differ from its
+	// leaf; the scan stops there.
+	mismatch *ledger.VerifyError
 }
 
 // VerifyAudit checks the whole store behind the application's back: it
-// recomputes the ledger's tree from the stored entries (ledger.Verify),
-// checks every checkpoint's signature and root, and opens every sealed field
+// recomputes the ledger's tree from the stored entries and the stored
+// hashes their rows hold, read in one scan (ledger.VerifyStored),
+// checks every checkpoint's signature and root, checks that every entry
+// row's track_id and audience (which the read path filters on) are those
+// its leaf records (ProblemVisibility; legacy version 1 entries record none
+// and are counted in AuditReport.Legacy), and opens every sealed field
 // with its record's associated data. The first problem is returned: a
-// *ledger.VerifyError wrapped with the entry's object, or a *SealedError
-// naming the record; both satisfy errors.Is(err, ledger.ErrVerify). It
-// needs the master key (for the checkpoint verifier key it trusts, read from
-// the database, and for the sealed fields).
+// *ledger.VerifyError wrapped with the entry's index and object, or a
+// *SealedError naming the record; both satisfy errors.Is(err,
+// ledger.ErrVerify). It needs the master key (for the checkpoint verifier
+// key it trusts, read from the database, and for the sealed fields).
 func (s *Store) VerifyAudit(ctx context.Context) (rep AuditReport, err error) {
 	if _, err := s.master(); err != nil {
 		return rep, err
@@ -368,17 +416,21 @@ func (s *Store) VerifyAudit(ctx context.Context) (rep AuditReport, err error) {
 	if err := rows.Err(); err != nil {
 		return rep, err
 	}
-	shreds := map[string]bool{}
-	tree, err := ledger.Verify(size, s.auditEntries(ctx, tx, shreds), hashReader{ctx: ctx, q: dbQuerier{s}}, cps, v)
+	scan := auditScan{shreds: map[string]bool{}}
+	tree, err := ledger.VerifyStored(size, s.auditEntries(ctx, tx, &scan), cps, v)
 	if err != nil {
+		if scan.mismatch != nil && errors.Is(err, scan.mismatch) {
+			// The scan's own finding, which Verify wraps as a read error.
+			err = scan.mismatch
+		}
 		var ve *ledger.VerifyError
 		if errors.As(err, &ve) && ve.Index >= 0 {
 			return rep, fmt.Errorf("audit entry %d (object %s): %w", ve.Index, s.objectAt(ctx, ve.Index), err)
 		}
 		return rep, err
 	}
-	rep.Size, rep.Root, rep.Checkpoints = tree.N, tree.Hash, len(cps)
-	if err := s.verifySealed(ctx, tx, shreds, &rep); err != nil {
+	rep.Size, rep.Root, rep.Checkpoints, rep.Legacy = tree.N, tree.Hash, len(cps), scan.legacy
+	if err := s.verifySealed(ctx, tx, scan.shreds, &rep); err != nil {
 		return rep, err
 	}
 	return rep, commit(tx)
@@ -398,36 +450,153 @@ func (s *Store) objectAt(ctx context.Context, index int64) string {
 }
 
 // auditEntries yields the stored entries in index order, decoded from
-// their leaf data. A row that does not decode is yielded as an invalid entry
-// at its position, which Verify names. Entries of ShredTrack are noted in
-// shreds as they pass.
-func (s *Store) auditEntries(ctx context.Context, tx *Tx, shreds map[string]bool) iter.Seq2[ledger.Entry, error] {
-	return func(yield func(ledger.Entry, error) bool) {
-		rows, err := tx.QueryContext(ctx, `SELECT leaf FROM audit_entries ORDER BY idx`)
+// their leaf data, each with the stored hashes its row holds (so that one
+// scan of the table serves ledger.VerifyStored). A row that does not decode is yielded as an invalid entry
+// at its position, which Verify names. As the rows pass, it checks each
+// entry's visibility against the row's track_id and audience, stopping at
+// the first that differs (scan.mismatch), counts legacy entries, and notes
+// the entries of ShredTrack.
+//
+// The driver's row reading is most of the scan's cost, so a goroutine
+// (readAuditRows) reads the rows into batches while this one decodes and
+// checks the previous batch; the two batches circulate, so nothing is
+// allocated per row. The yielded Hashes point into a batch, which is
+// reused after VerifyStored has copied them. An error of the reader comes after the rows it read.
+// When the iterator returns, for whatever reason, the reader has stopped and
+// the rows are closed, so the transaction's connection is free again.
+func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.Seq2[ledger.StoredEntry, error] {
+	return func(yield func(ledger.StoredEntry, error) bool) {
+		rows, err := tx.QueryContext(ctx, `SELECT leaf, track_id, audience, hashes FROM audit_entries ORDER BY idx`)
 		if err != nil {
-			yield(ledger.Entry{}, err)
+			yield(ledger.StoredEntry{}, err)
 			return
 		}
-		defer rows.Close()
-		var leaf sql.RawBytes
-		for n := int64(0); rows.Next(); n++ {
-			if err := rows.Scan(&leaf); err != nil {
-				yield(ledger.Entry{}, err)
+		free := make(chan *auditBatch, 2)
+		full := make(chan *auditBatch, 2)
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		free <- &auditBatch{}
+		free <- &auditBatch{}
+		go func() {
+			defer close(done)
+			readAuditRows(rows, free, full, stop)
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
+		var vis []byte // scratch for the rows' canonical visibility
+		n := int64(0)
+		for b := range full {
+			for i := range b.rows {
+				r := &b.rows[i]
+				leaf := b.buf[r.leaf:r.audience]
+				audience := b.buf[r.audience:r.hashes]
+				hashes := b.buf[r.hashes:r.end]
+				e, err := ledger.DecodeEntry(leaf)
+				switch {
+				case err != nil:
+					e = ledger.Entry{Index: n} // invalid: no actor, action or object
+				case e.Index != n:
+					// Out of sequence: Verify names it.
+				case e.Legacy:
+					scan.legacy++
+				default:
+					var id *int64
+					if r.trackValid {
+						id = &r.track
+					}
+					vis = appendVisibility(vis[:0], id, audience)
+					if string(vis) != e.Visibility {
+						scan.mismatch = &ledger.VerifyError{Index: e.Index, Problem: ProblemVisibility,
+							Detail: fmt.Sprintf("the row says %q, the entry %q", vis, e.Visibility)}
+						yield(ledger.StoredEntry{}, scan.mismatch)
+						return
+					}
+				}
+				if e.Action == "track.shred" {
+					scan.shreds[e.Object] = true
+				}
+				if !yield(ledger.StoredEntry{Entry: e, Hashes: hashes}, nil) {
+					return
+				}
+				n++
+			}
+			if b.err != nil {
+				yield(ledger.StoredEntry{}, b.err)
 				return
 			}
-			e, err := ledger.DecodeEntry(leaf)
-			if err != nil {
-				e = ledger.Entry{Index: n} // invalid: no actor, action or object
-			}
-			if e.Action == "track.shred" {
-				shreds[e.Object] = true
-			}
-			if !yield(e, nil) {
-				return
-			}
+			free <- b // never blocks: only two batches circulate
 		}
-		if err := rows.Err(); err != nil {
-			yield(ledger.Entry{}, err)
+	}
+}
+
+// auditScanBatch is how many entry rows readAuditRows reads into a batch.
+const auditScanBatch = 512
+
+// auditBatch is a run of entry rows: buf holds each row's leaf, audience
+// and stored hashes in turn, err the error that ended the reading after
+// these rows.
+type auditBatch struct {
+	buf  []byte
+	rows []auditRow
+	err  error
+}
+
+// auditRow locates a row's columns in its batch: the leaf is
+// buf[leaf:audience], the audience buf[audience:hashes], the stored hashes
+// buf[hashes:end].
+type auditRow struct {
+	leaf, audience, hashes, end int
+	track                       int64
+	trackValid                  bool
+}
+
+// readAuditRows reads the rows of (leaf, track_id, audience, hashes) into the
+// batches it takes from free, sending each on full, until the rows end, an
+// error (sent as the last batch's err) or stop; it closes full and rows.
+func readAuditRows(rows *sql.Rows, free <-chan *auditBatch, full chan<- *auditBatch, stop <-chan struct{}) {
+	defer close(full)
+	defer rows.Close()
+	var leaf, audience, hashes sql.RawBytes
+	var track sql.NullInt64
+	for {
+		select {
+		case <-stop: // before a free batch, which may be ready too
+			return
+		default:
+		}
+		var b *auditBatch
+		select {
+		case b = <-free:
+		case <-stop:
+			return
+		}
+		b.buf, b.rows, b.err = b.buf[:0], b.rows[:0], nil
+		for len(b.rows) < auditScanBatch && rows.Next() {
+			if err := rows.Scan(&leaf, &track, &audience, &hashes); err != nil {
+				b.err = err
+				break
+			}
+			r := auditRow{leaf: len(b.buf), track: track.Int64, trackValid: track.Valid}
+			b.buf = append(b.buf, leaf...)
+			r.audience = len(b.buf)
+			b.buf = append(b.buf, audience...)
+			r.hashes = len(b.buf)
+			b.buf = append(b.buf, hashes...)
+			r.end = len(b.buf)
+			b.rows = append(b.rows, r)
+		}
+		if b.err == nil && len(b.rows) < auditScanBatch {
+			b.err = rows.Err() // the rows have ended
+			if len(b.rows) > 0 || b.err != nil {
+				full <- b
+			}
+			return
+		}
+		full <- b
+		if b.err != nil {
+			return
 		}
 	}
 }

@@ -39,6 +39,12 @@ func (s *Store) ProveInclusion(ctx context.Context, index int64) (_ *parley.Incl
 	if err != nil || e.Index != index {
 		return nil, fmt.Errorf("audit entry %d does not decode: %w", index, ledger.ErrVerify)
 	}
+	// The columns checked above decide who sees the entry; the leaf vouches
+	// for them, unless the entry is a legacy one, which records none. An
+	// edit that widened them must not show the entry to anyone.
+	if !e.Legacy && EntryVisibility(nullableID(track), parley.Audience(aud)) != e.Visibility {
+		return nil, fmt.Errorf("audit entry %d: track_id or audience differs from the entry's visibility: %w", index, ledger.ErrVerify)
+	}
 	var size, cp int64
 	if err := tx.QueryRowContext(ctx, `SELECT size, checkpoint FROM audit_log WHERE id = 1`).Scan(&size, &cp); err != nil {
 		return nil, err

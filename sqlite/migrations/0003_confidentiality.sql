@@ -54,8 +54,10 @@ CREATE INDEX meeting_notes_meeting ON meeting_notes (meeting_id, id);
 -- hashes the entry added (1 + trailing ones of idx, 32 bytes each, at
 -- stored-hash indexes tlog.StoredHashIndex(0, idx) onwards), so that a
 -- whole verification reads one row per entry. track_id and audience say who
--- may see the entry (and ask for its inclusion proof); they are not part of
--- the leaf, and only widen or narrow who sees an entry, never what it says.
+-- may see the entry (and ask for its inclusion proof); since leaf version 2
+-- the leaf records them too (ledger.Entry.Visibility), and VerifyAudit and
+-- ProveInclusion check the columns against it. Version 1 leaves, written
+-- before, do not: their columns cannot be checked (legacy entries).
 CREATE TABLE audit_entries (
 	idx      INTEGER PRIMARY KEY,
 	leaf     BLOB NOT NULL,
