@@ -261,9 +261,10 @@ type TrackService interface {
 	TransitionTrack(ctx context.Context, id int64, req TransitionRequest) (*Transition, error)
 	// FindTransitions returns the track's status history, oldest first.
 	FindTransitions(ctx context.Context, trackID int64) ([]*Transition, error)
-	// Timeline returns the track's transitions, meetings and linked events
-	// merged in time order (ties: transitions, then events, then meetings, then
-	// by ID). ENOTFOUND if the track does not exist.
+	// Timeline returns the track's transitions, the steps of its
+	// agreements' status histories, its meetings and linked events merged
+	// in time order (ties: transitions, then agreement steps, then events,
+	// then meetings, then by ID). ENOTFOUND if the track does not exist.
 	Timeline(ctx context.Context, trackID int64) ([]*TimelineEntry, error)
 	// ShredTrack deletes the track's data key: every sealed record of the
 	// track (profiles, notes) becomes unreadable for good, to anyone, even
@@ -280,6 +281,7 @@ type TimelineKind string
 
 const (
 	TimelineTransition TimelineKind = "transition"
+	TimelineAgreement  TimelineKind = "agreement" // a step of an agreement's status history
 	TimelineMeeting    TimelineKind = "meeting"
 	TimelineEvent      TimelineKind = "event"
 )
@@ -287,9 +289,19 @@ const (
 // TimelineEntry is one item of a track's timeline; exactly one of its
 // pointers is set, matching Kind.
 type TimelineEntry struct {
-	At         time.Time    `json:"at"`
-	Kind       TimelineKind `json:"kind"`
-	Transition *Transition  `json:"transition,omitempty"`
-	Meeting    *Meeting     `json:"meeting,omitempty"`
-	Event      *Event       `json:"event,omitempty"`
+	At         time.Time      `json:"at"`
+	Kind       TimelineKind   `json:"kind"`
+	Transition *Transition    `json:"transition,omitempty"`
+	Agreement  *AgreementStep `json:"agreement,omitempty"`
+	Meeting    *Meeting       `json:"meeting,omitempty"`
+	Event      *Event         `json:"event,omitempty"`
+}
+
+// AgreementStep is one step of an agreement's status history, on its
+// track's timeline: the agreement entered into force, was suspended,
+// collapsed…
+type AgreementStep struct {
+	AgreementID int64               `json:"agreement_id"`
+	Title       string              `json:"title"`
+	Step        AgreementTransition `json:"step"`
 }

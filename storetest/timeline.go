@@ -9,10 +9,13 @@ import (
 )
 
 // testTimeline builds a history whose entries tie in time and checks the
-// documented order: time, then transitions, events, meetings, then ID.
+// documented order: time, then transitions, agreement steps, events,
+// meetings, then ID.
 func testTimeline(t *testing.T, s parley.Store) {
 	created := day.Add(-10 * 24 * time.Hour)
-	tr := &parley.Track{Title: "Energy moratorium", Status: parley.StatusExploratory, CreatedAt: created}
+	party := newParty(t, s, 901)
+	tr := &parley.Track{Title: "Energy moratorium", Status: parley.StatusExploratory, CreatedAt: created,
+		Parties: []parley.TrackParty{{PartyID: party.ID, Role: parley.RolePrincipal}}}
 	must(t, s.CreateTrack(ctx, tr))
 	other := newTrack(t, s, "Unrelated track", parley.StatusActive)
 	tie := day // transitions, events and meetings all at this instant
@@ -44,6 +47,22 @@ func testTimeline(t *testing.T, s parley.Store) {
 	a := move(parley.StatusActive, created.Add(time.Hour)) // ties with mEarly
 	p := move(parley.StatusPaused, tie)
 	r := move(parley.StatusActive, tie)
+	// An agreement in force from a day before the tie, suspended at the
+	// tie: its steps come after the track's transitions at the same time.
+	ag := &parley.Agreement{TrackID: tr.ID, Title: "Moratorium agreement", Signatories: []int64{party.ID}, Effective: day.AddDate(0, 0, -1).Format(time.DateOnly)}
+	must(t, ag.Validate())
+	must(t, s.CreateAgreement(ctx, ag))
+	_, err := s.TransitionAgreement(ctx, ag.ID, parley.AgreementTransitionRequest{To: parley.AgreementSuspended, Reason: "strikes resumed", At: &tie})
+	must(t, err)
+	ag, err = s.FindAgreementByID(ctx, ag.ID)
+	must(t, err)
+	if len(ag.History) != 2 {
+		t.Fatalf("agreement history = %+v", ag.History)
+	}
+	step := func(i int) *parley.TimelineEntry {
+		return &parley.TimelineEntry{At: ag.History[i].At, Kind: parley.TimelineAgreement,
+			Agreement: &parley.AgreementStep{AgreementID: ag.ID, Title: ag.Title, Step: ag.History[i]}}
+	}
 
 	got, err := s.Timeline(ctx, tr.ID)
 	must(t, err)
@@ -61,7 +80,8 @@ func testTimeline(t *testing.T, s parley.Store) {
 	want := []*parley.TimelineEntry{
 		tx(first[0]),
 		tx(a), mt(mEarly),
-		tx(p), tx(r), ev(e2), ev(e1), mt(m2), mt(m1),
+		step(0),
+		tx(p), tx(r), step(1), ev(e2), ev(e1), mt(m2), mt(m1),
 		ev(eLate),
 	}
 	diff(t, "timeline", want, got)

@@ -30,7 +30,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[parley.PartyKind]():       {string(parley.PartyState), string(parley.PartyOrganisation), string(parley.PartyDelegation)},
 	reflect.TypeFor[parley.MeetingFormat]():   {string(parley.FormatPlenary), string(parley.FormatCaucus), string(parley.FormatShuttle)},
 	reflect.TypeFor[parley.MemberRole]():      {string(parley.MemberMediator), string(parley.MemberDelegate), string(parley.MemberObserver), string(parley.MemberVerifier)},
-	reflect.TypeFor[parley.TimelineKind]():    {string(parley.TimelineTransition), string(parley.TimelineMeeting), string(parley.TimelineEvent)},
+	reflect.TypeFor[parley.TimelineKind]():    {string(parley.TimelineTransition), string(parley.TimelineAgreement), string(parley.TimelineMeeting), string(parley.TimelineEvent)},
 	reflect.TypeFor[parley.AgreementStatus](): stringsOf(parley.AgreementStatuses),
 	reflect.TypeFor[parley.Finding]():         stringsOf(parley.Findings),
 	reflect.TypeFor[parley.Reliability]():     stringsOf(parley.Reliabilities),

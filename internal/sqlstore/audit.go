@@ -526,6 +526,13 @@ func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.
 				yield(ledger.StoredEntry{}, b.err)
 				return
 			}
+			// database/sql closes the rows of a cancelled context on a
+			// goroutine of its own, which may come late: stop here, at the
+			// batch's end, as soon as the context is done.
+			if err := ctx.Err(); err != nil {
+				yield(ledger.StoredEntry{}, err)
+				return
+			}
 			free <- b // never blocks: only two batches circulate
 		}
 	}

@@ -136,10 +136,11 @@ func insertTransition(ctx context.Context, tx *Tx, tr *parley.Transition) error 
 	return nil
 }
 
-// Timeline returns the track's transitions, meetings and linked events
-// merged in time order; ties are broken by kind (transitions, then events,
-// then meetings) and then by ID. ENOTFOUND if the track does not exist. It
-// costs five indexed queries and O(n log n) for n entries.
+// Timeline returns the track's transitions, its agreements' status steps,
+// meetings and linked events merged in time order; ties are broken by kind
+// (transitions, then agreement steps, then events, then meetings) and then
+// by ID. ENOTFOUND if the track does not exist. It costs nine indexed
+// queries (five, and the agreements' four) and O(n log n) for n entries.
 func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.TimelineEntry, err error) {
 	defer s.mapErr(&err, "timeline")
 	if err := requireSeeTrack(ctx, trackID); err != nil {
@@ -166,9 +167,19 @@ func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.Timeli
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]*parley.TimelineEntry, 0, len(trs)+len(meetings)+len(events))
+	agreements, err := readAgreements(ctx, tx, `track_id = $1`, trackID)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]*parley.TimelineEntry, 0, len(trs)+len(meetings)+len(events)+2*len(agreements))
 	for _, tr := range trs {
 		entries = append(entries, &parley.TimelineEntry{At: tr.At, Kind: parley.TimelineTransition, Transition: tr})
+	}
+	for _, a := range agreements {
+		for _, st := range a.History {
+			entries = append(entries, &parley.TimelineEntry{At: st.At, Kind: parley.TimelineAgreement,
+				Agreement: &parley.AgreementStep{AgreementID: a.ID, Title: a.Title, Step: st}})
+		}
 	}
 	for _, e := range events {
 		entries = append(entries, &parley.TimelineEntry{At: e.OccurredAt, Kind: parley.TimelineEvent, Event: e})
@@ -192,14 +203,17 @@ func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.Timeli
 // kindRank orders timeline entries that happened at the same time.
 var kindRank = map[parley.TimelineKind]int{
 	parley.TimelineTransition: 0,
-	parley.TimelineEvent:      1,
-	parley.TimelineMeeting:    2,
+	parley.TimelineAgreement:  1,
+	parley.TimelineEvent:      2,
+	parley.TimelineMeeting:    3,
 }
 
 func entryID(e *parley.TimelineEntry) int64 {
 	switch {
 	case e.Transition != nil:
 		return e.Transition.ID
+	case e.Agreement != nil:
+		return e.Agreement.Step.ID
 	case e.Event != nil:
 		return e.Event.ID
 	default:
