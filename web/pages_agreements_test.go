@@ -330,6 +330,12 @@ func testGrainWarning(t *testing.T, d *desk, b *browser) {
 	if !strings.Contains(body, "Early warning (history)") || strings.Contains(body, `id="add-report"`) {
 		t.Errorf("the grain agreement's page: no history of its warning, or a form for a delegate")
 	}
+	// The track's timeline tells the agreement's steps: in force, collapsed.
+	_, track := b.get(fmt.Sprintf("/tracks/%d", d.tracks["Black Sea grain corridor"].ID))
+	if n := strings.Count(track, `<li class="tl tl-agreement">`); n != len(grain[0].History) ||
+		!strings.Contains(track, fmt.Sprintf(`<a href="%s">`, page)) || !strings.Contains(track, "in force → <span class=\"status\">collapsed</span>") {
+		t.Errorf("the grain track's timeline shows %d of the agreement's %d steps, or not its collapse", n, len(grain[0].History))
+	}
 }
 
 func contains(list []string, s string) bool {
