@@ -66,6 +66,38 @@ func TestMarkersNotInDump(t *testing.T) {
 			}
 		}
 	}
+	// Issue 5's sealed records: report evidence of every audience, persons
+	// on an exchange list, a child's case.
+	ag := &parley.Agreement{TrackID: f.A.ID, Title: "Corridor", Signatories: []int64{f.UA.ID, f.RU.ID}, Effective: "2023-01-01"}
+	if err := ag.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateAgreement(ctx, ag); err != nil {
+		t.Fatal(err)
+	}
+	cm := &parley.Commitment{AgreementID: ag.ID, Obligor: f.RU.ID, Verifier: f.UA.ID, Obligation: "Register vessels", Recurrence: parley.RecurDaily}
+	if err := db.CreateCommitment(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators, parley.PartyAudience(f.UA.ID)} {
+		if err := db.CreateReport(ctx, &parley.Report{AgreementID: ag.ID, CommitmentID: cm.ID, Date: "2023-02-01", Source: "monitors",
+			Reliability: parley.ReliabilityConfirmed, Finding: parley.FindingPartly, Audience: a, Evidence: mark()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ex := &parley.Exchange{TrackID: f.A.ID, Title: "Exchange", Terms: parley.TermsAllForAll, SideA: f.UA.ID, SideB: f.RU.ID}
+	if err := db.CreateExchange(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddPrisoners(ctx, ex.ID, f.UA.ID, []*parley.Prisoner{{Name: mark(), Born: "1990-01-01", Status: parley.PrisonerMilitary,
+		Captured: "2023-01-01", ServiceNumber: mark(), NextOfKin: mark()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateChildCase(ctx, &parley.ChildCase{TrackID: f.A.ID, Audience: parley.AudienceMediators,
+		Child: parley.ChildDetails{Name: mark(), Born: "2012-01-01", Guardian: mark(), Notes: mark()}},
+		parley.ChildStep{Stage: parley.ChildIdentified, Date: "2023-01-01", Source: "ombudsman"}); err != nil {
+		t.Fatal(err)
+	}
 	var dump []byte
 	if path, err := exec.LookPath("pg_dump"); err == nil {
 		dump, err = exec.Command(path, "--schema="+schema, "--no-owner", strings.Split(dsn, "?")[0]+"?sslmode=disable").Output()
