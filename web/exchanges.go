@@ -413,37 +413,39 @@ func (s *Server) candidates(ctx context.Context, id int64) (*candidates, error) 
 }
 
 func (s *Server) verifyMatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in matchVerification
-	if err := decodeBody(r, &in); err != nil {
-		return err
-	}
-	if !in.Verified {
-		return parley.Errorf(parley.EINVALID, "verified", "a match can only be verified (verified true)")
-	}
-	m, err := s.store.VerifyMatch(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return markMatch(w, r, func(in *matchVerification) error {
+		if !in.Verified {
+			return parley.Errorf(parley.EINVALID, "verified", "a match can only be verified (verified true)")
+		}
+		return nil
+	}, s.store.VerifyMatch)
 }
 
 func (s *Server) shareMatch(w http.ResponseWriter, r *http.Request) error {
+	return markMatch(w, r, func(in *matchSharing) error {
+		if !in.Shared {
+			return parley.Errorf(parley.EINVALID, "shared", "a match can only be shared (shared true); a share is not taken back")
+		}
+		return nil
+	}, s.store.ShareMatch)
+}
+
+// markMatch answers the acts that mark a confirmed match once (verify,
+// share): the body must say true (check), then the store marks the match
+// in the path and the answer is the match.
+func markMatch[B any](w http.ResponseWriter, r *http.Request, check func(*B) error, mark func(context.Context, int64) (*parley.PrisonerMatch, error)) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in matchSharing
+	var in B
 	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
-	if !in.Shared {
-		return parley.Errorf(parley.EINVALID, "shared", "a match can only be shared (shared true); a share is not taken back")
+	if err := check(&in); err != nil {
+		return err
 	}
-	m, err := s.store.ShareMatch(r.Context(), id)
+	m, err := mark(r.Context(), id)
 	if err != nil {
 		return err
 	}
