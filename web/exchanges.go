@@ -325,27 +325,36 @@ func prisonersFromCSV(body io.Reader, today time.Time) ([]*parley.Prisoner, erro
 	return ps, nil
 }
 
-// bothLists returns an exchange and its two whole lists: ENOTFOUND for a
-// caller who does not read both (CanReadPrisoners) — a delegate, who reads
-// of the other side's list only the persons of shared matches, gets no
-// candidates or reconciliation built on a part of it.
-func (s *Server) bothLists(ctx context.Context, id int64) (*parley.Exchange, []*parley.Prisoner, []*parley.Prisoner, error) {
+// exchangeLists is an exchange with both its lists and its confirmed
+// matches, as a caller who reads both lists whole reads them: what
+// candidates and reconciliation are computed from.
+type exchangeLists struct {
+	e       *parley.Exchange
+	a, b    []*parley.Prisoner
+	matches []*parley.PrisonerMatch
+}
+
+// bothLists reads an exchange's two lists and its matches for a caller who
+// reads both lists whole; ENOTFOUND for anyone else.
+func (s *Server) bothLists(ctx context.Context, id int64) (*exchangeLists, error) {
 	e, err := s.store.FindExchangeByID(ctx, id)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	if c := parley.CallerFromContext(ctx); c != nil && (!c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB)) {
-		return nil, nil, nil, parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read whole", id)
+		return nil, parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read whole", id)
 	}
-	a, err := s.store.FindPrisoners(ctx, id, e.SideA)
-	if err != nil {
-		return nil, nil, nil, err
+	l := &exchangeLists{e: e}
+	if l.a, err = s.store.FindPrisoners(ctx, id, e.SideA); err != nil {
+		return nil, err
 	}
-	b, err := s.store.FindPrisoners(ctx, id, e.SideB)
-	if err != nil {
-		return nil, nil, nil, err
+	if l.b, err = s.store.FindPrisoners(ctx, id, e.SideB); err != nil {
+		return nil, err
 	}
-	return e, a, b, nil
+	if l.matches, err = s.store.FindMatches(ctx, id); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // persons converts a list for package exchange.
@@ -363,7 +372,11 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.candidates(r.Context(), id)
+	l, err := s.bothLists(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out, err := s.candidates(r.Context(), l)
 	if err != nil {
 		return err
 	}
@@ -371,17 +384,10 @@ func (s *Server) listCandidates(w http.ResponseWriter, r *http.Request) error {
 }
 
 // candidates proposes matches of an exchange's two lists (package
-// exchange), to a caller who reads both whole.
-func (s *Server) candidates(ctx context.Context, id int64) (*candidates, error) {
-	e, a, b, err := s.bothLists(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	matches, err := s.store.FindMatches(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	handed, err := s.store.FindHandedOver(ctx, e.TrackID, id)
+// exchange), and flags persons an earlier exchange handed over.
+func (s *Server) candidates(ctx context.Context, l *exchangeLists) (*candidates, error) {
+	a, b := l.a, l.b
+	handed, err := s.store.FindHandedOver(ctx, l.e.TrackID, l.e.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +399,7 @@ func (s *Server) candidates(ctx context.Context, id int64) (*candidates, error) 
 	}
 	// Persons already matched are not proposed again.
 	done := map[int64]bool{}
-	for _, m := range matches {
+	for _, m := range l.matches {
 		done[m.PrisonerA], done[m.PrisonerB] = true, true
 	}
 	open := func(ps []*parley.Prisoner) []*parley.Prisoner {
@@ -489,24 +495,21 @@ func (s *Server) reconcileExchange(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out, err := s.reconcile(r.Context(), id)
+	l, err := s.bothLists(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out, err := reconcile(l)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// reconcile builds an exchange's reconciliation for a caller who reads both
-// lists (the store refuses anyone else).
-func (s *Server) reconcile(ctx context.Context, id int64) (*reconciliation, error) {
-	e, a, b, err := s.bothLists(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	matches, err := s.store.FindMatches(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+// reconcile builds an exchange's reconciliation from its lists and
+// matches.
+func reconcile(l *exchangeLists) (*reconciliation, error) {
+	e, a, b, matches, id := l.e, l.a, l.b, l.matches, l.e.ID
 	index := func(ps []*parley.Prisoner) map[int64]int {
 		m := make(map[int64]int, len(ps))
 		for i, p := range ps {

@@ -138,11 +138,14 @@ func (s *Server) renderExchange(w http.ResponseWriter, r *http.Request, id int64
 		}
 	}
 	if c == nil || (c.CanReadPrisoners(e.TrackID, e.SideA) && c.CanReadPrisoners(e.TrackID, e.SideB)) {
-		if data.Rec, err = s.reconcile(ctx, id); err != nil {
+		// Both lists read whole, side A's first: reconcile and propose
+		// from what the page read, without opening the lists again.
+		l := &exchangeLists{e: e, a: data.Lists[0].Persons, b: data.Lists[1].Persons, matches: data.Matches}
+		if data.Rec, err = reconcile(l); err != nil {
 			return err
 		}
 		if data.Mediator {
-			cands, err := s.candidates(ctx, id)
+			cands, err := s.candidates(ctx, l)
 			if err != nil {
 				return err
 			}
