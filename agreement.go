@@ -59,14 +59,14 @@ func (s AgreementStatus) Final() bool { return len(agreementTransitions[s]) == 0
 
 // Limits of an agreement.
 const (
-	MaxSignatories     = 20
-	MaxDurationDays    = 36_525 // a century
-	MaxNoticeDays      = 365
-	DefaultNoticeDays  = 30 // how long before expiry the map shows the deadline
-	MaxCommitments     = 1000
-	MaxWarningWindow   = 3650
-	MaxWarningCount    = 1000
-	MaxScorePeriodSpan = 7 // characters of a period: "2023", "2023-Q2", "2023-05"
+	MaxSignatories    = 20
+	MaxDurationDays   = 36_525 // a century
+	MaxNoticeDays     = 365
+	DefaultNoticeDays = 30 // how long before expiry the map shows the deadline
+	MaxCommitments    = 1000
+	MaxWarningWindow  = 3650
+	MaxWarningCount   = 1000
+	MaxPeriodLen      = 7 // bytes of a period: "2023", "2023-Q2", "2023-05"
 )
 
 // Agreement is what a track's parties signed: map data (read per
@@ -417,7 +417,7 @@ func (s *Score) Validate() error {
 
 // ValidPeriod reports whether p is a year, a quarter or a month.
 func ValidPeriod(p string) bool {
-	if len(p) < 4 || len(p) > MaxScorePeriodSpan {
+	if len(p) < 4 || len(p) > MaxPeriodLen {
 		return false
 	}
 	if _, err := time.Parse("2006", p[:4]); err != nil {
