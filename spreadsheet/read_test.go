@@ -227,7 +227,7 @@ func TestScanStopsAtError(t *testing.T) {
 
 func TestSerialDates(t *testing.T) {
 	for _, tc := range []struct {
-		serial float64
+		serial   float64
 		date1904 bool
 		want     time.Time
 		ok       bool
