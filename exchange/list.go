@@ -243,7 +243,11 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 			rej = append(rej, Rejection{row, c, fmt.Sprintf("longer than %d bytes", MaxFieldBytes)})
 			return ""
 		}
-		if strings.ContainsFunc(v, unicode.IsControl) {
+		// Names are keys and stay on one line; other fields may break lines
+		// as a spreadsheet cell does.
+		v = strings.ReplaceAll(v, "\r\n", "\n")
+		oneLine := c == colName || c == colTransliteration || c == colFamilyName || c == colGivenName || c == colPatronymic
+		if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && (oneLine || r != '\n' && r != '\t') }) {
 			rej = append(rej, Rejection{row, c, "holds control characters"})
 			return ""
 		}

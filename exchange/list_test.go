@@ -467,3 +467,68 @@ func mustEncodeF(cm *charmap.Charmap, s string) []byte {
 	}
 	return b
 }
+
+// TestExportedListsImport: a list written as CSV (with either delimiter)
+// or .xlsx reads back as the same persons, values that look like formulas
+// included.
+func TestExportedListsImport(t *testing.T) {
+	ps := sampleList(append(append([]string{}, ukrainianNames...), latinNames...))
+	ps[0].NextOfKin = "=HYPERLINK(\"http://x\")"
+	ps[1].Transliteration = "-Vitalii Yizhak"
+	ps[2].CapturePlace = "Kherson; \"the bridge\"\nsecond line"
+	table := PersonsTable("A", ps)
+	for _, opt := range []spreadsheet.CSVOptions{{}, {Comma: ';', BOM: true}, {Comma: '\t'}} {
+		var b bytes.Buffer
+		if err := spreadsheet.WriteCSV(&b, table, opt); err != nil {
+			t.Fatal(err)
+		}
+		l, err := ReadList(b.Bytes(), "", today)
+		if err != nil {
+			t.Fatalf("%+v: %v", opt, err)
+		}
+		if d := cmp.Diff(ps, l.Persons); d != "" || len(l.Rejections) > 0 {
+			t.Errorf("CSV %+v: rejections %v, persons (-want +got):\n%s", opt, l.Rejections, d)
+		}
+	}
+	var b bytes.Buffer
+	if err := spreadsheet.WriteXLSX(&b, table, RejectionsTable([]Rejection{{2, "born", reasonAmbiguous}})); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadList(b.Bytes(), "A", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(ps, l.Persons); d != "" {
+		t.Errorf("XLSX: persons (-want +got):\n%s", d)
+	}
+}
+
+func TestReconciliationTable(t *testing.T) {
+	a := sampleList(ukrainianNames[:3])
+	b := sampleList(russianNames[:2])
+	r, err := Reconcile(3, 2, []Candidate{{I: 2, J: 0, Score: 0.8765}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ReconciliationTable(r, a, b)
+	var rows [][]string
+	for _, row := range got.Rows {
+		var s []string
+		for _, c := range row {
+			s = append(s, c.String())
+		}
+		rows = append(rows, s)
+	}
+	want := [][]string{
+		{OutcomeMatched, "3", a[2].Name, "1972-03-03", "1", b[0].Name, "1970-01-01", "0.88"},
+		{OutcomeOnlyA, "1", a[0].Name, "1970-01-01", "", "", "", ""},
+		{OutcomeOnlyA, "2", a[1].Name, "1971-02-02", "", "", "", ""},
+		{OutcomeOnlyB, "", "", "", "2", b[1].Name, "1971-02-02", ""},
+	}
+	if d := cmp.Diff(want, rows); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if m := MatchesTable(r.Matched, a, b); len(m.Header) != 7 || len(m.Rows) != 1 || len(m.Rows[0]) != 7 {
+		t.Errorf("matches table %v", m)
+	}
+}
