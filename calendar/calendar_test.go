@@ -199,10 +199,10 @@ func TestTimezones(t *testing.T) {
 		{"Europe/Kyiv", time.Date(2024, 6, 20, 7, 0, 0, 0, time.UTC), time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)},
 		{"Europe/Moscow", time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC)}, // the rules changed in 2011 and 2014
 		{"America/New_York", time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
-		{"Asia/Qatar", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, // no changes
+		{"Asia/Qatar", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},          // no changes
 		{"Australia/Lord_Howe", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, // half-hour DST
-		{"Asia/Kathmandu", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},    // +05:45
-		{"Europe/Dublin", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},      // "negative" DST
+		{"Asia/Kathmandu", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},      // +05:45
+		{"Europe/Dublin", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},       // "negative" DST
 	} {
 		t.Run(tc.zone, func(t *testing.T) {
 			loc, err := time.LoadLocation(tc.zone)
