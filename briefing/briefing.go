@@ -262,14 +262,14 @@ func Build(p *Pack, pr *i18n.Printer) *documents.Document {
 			}
 			tab.Rows = append(tab.Rows, []string{pr.DateTime(m.StartsAt), m.Title, formatName(pr, m.Format), venue})
 		}
-		add(documents.Heading{Level: 2, Text: pr.N(len(p.Meetings), "The latest meeting", "The latest {n} meetings")}, tab)
+		add(documents.Heading{Level: 2, Text: pr.T("Latest meetings ({n})", "n", len(p.Meetings))}, tab)
 	}
 	if len(p.Latest) > 0 {
 		tab := documents.Table{Header: []string{pr.T("Date"), pr.T("Event"), pr.T("Source")}, Widths: []float64{1.2, 4, 1.8}}
 		for _, e := range p.Latest {
 			tab.Rows = append(tab.Rows, []string{pr.Date(e.OccurredAt), e.Title, e.Source})
 		}
-		add(documents.Heading{Level: 2, Text: pr.N(len(p.Latest), "The latest outside event", "The latest {n} outside events")}, tab)
+		add(documents.Heading{Level: 2, Text: pr.T("Latest outside events ({n})", "n", len(p.Latest))}, tab)
 	}
 
 	add(documents.Heading{Level: 1, Text: pr.T("Proposals and ballots")})

@@ -29,13 +29,20 @@ func (p Problem) String() string { return fmt.Sprintf("%s %q: %s", p.Lang, p.Key
 // translation whose placeholders differ from the English, a plural
 // message without every form the language needs or with forms it has
 // not.
-func Check(l Lang) []Problem {
+func Check(l Lang) []Problem { return check(l, catalogs[l]) }
+
+func check(l Lang, cat map[string]entry) []Problem {
 	var out []Problem
 	bad := func(key, format string, a ...any) {
 		out = append(out, Problem{l, key, fmt.Sprintf(format, a...)})
 	}
-	for _, key := range Keys(l) {
-		m := catalogs[l][key]
+	keys := make([]string, 0, len(cat))
+	for k := range cat {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		m := cat[key]
 		want := placeholders(english(key))
 		if m.plural == nil {
 			if strings.TrimSpace(m.text) == "" {
