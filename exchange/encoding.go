@@ -59,25 +59,36 @@ func decodeText(data []byte) (string, string, error) {
 	if validShare(data) >= 0.5 {
 		return "", "", mixedError(data, UTF8)
 	}
-	best, bestName, bestScore := "", "", 0.0
+	// The code pages are told apart on the first 256 KiB; the winner
+	// decodes the whole file.
+	sample := data[:min(len(data), 1<<18)]
+	var best *charmap.Charmap
+	bestName, bestScore := "", 0.0
 	for _, c := range []struct {
 		name string
 		cm   *charmap.Charmap
 	}{{Windows1251, charmap.Windows1251}, {KOI8U, charmap.KOI8U}, {Windows1252, charmap.Windows1252}} {
-		text, err := c.cm.NewDecoder().String(string(data))
+		text, err := c.cm.NewDecoder().Bytes(sample)
 		if err != nil {
 			continue
 		}
-		if s := plausibility(text[:min(len(text), 1<<18)]); bestName == "" || s > bestScore {
-			best, bestName, bestScore = text, c.name, s
+		if s := plausibility(string(text)); best == nil || s > bestScore {
+			best, bestName, bestScore = c.cm, c.name, s
 		}
+	}
+	if best == nil {
+		return "", "", fmt.Errorf("%w: the file is in no encoding Parley reads", ErrList)
+	}
+	text, err := best.NewDecoder().String(string(data))
+	if err != nil {
+		return "", "", fmt.Errorf("%w: the file is in no encoding Parley reads", ErrList)
 	}
 	if bestName == KOI8U && !hasKOI8Ukrainian(data) {
 		// Without Ukrainian є, і, ї, ґ the two read the same; KOI8-R is
 		// the likelier name.
 		bestName = KOI8R
 	}
-	return best, bestName, nil
+	return text, bestName, nil
 }
 
 // hasKOI8Ukrainian says whether KOI8-U text holds one of є, і, ї, ґ (either

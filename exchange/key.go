@@ -63,7 +63,9 @@ func fold(token string) string {
 	var b strings.Builder
 	b.Grow(len(token))
 	if !isASCII(token) {
-		token = norm.NFC.String(token)
+		if needsNFC(token) {
+			token = norm.NFC.String(token)
+		}
 		if strings.ContainsFunc(token, isGreek) {
 			token = greekDigraphs.Replace(token)
 		}
@@ -83,6 +85,18 @@ func fold(token string) string {
 		last = r
 	}
 	return out.String()
+}
+
+// needsNFC says whether a token may not be in NFC: it holds a combining
+// mark or a letter of a script whose composition NFC changes (Hangul and
+// beyond). Precomposed Latin, Greek and Cyrillic text is NFC already.
+func needsNFC(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && r <= 0x36F || r >= 0x483 && r <= 0x489 || r >= 0x1100 {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCII(s string) bool {

@@ -300,7 +300,11 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 	} else if p.key() == "" {
 		rej = append(rej, Rejection{row, colName, "has no letters"})
 	}
-	switch s, ok := statusSynonyms[normalizeHeader(status)]; {
+	s, ok := statusSynonyms[strings.ToLower(status)]
+	if !ok {
+		s, ok = statusSynonyms[normalizeHeader(status)]
+	}
+	switch {
 	case status == "":
 		if !slices.ContainsFunc(rej, func(r Rejection) bool { return r.Field == colStatus }) {
 			rej = append(rej, Rejection{row, colStatus, "missing (military or civilian)"})

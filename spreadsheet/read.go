@@ -145,21 +145,50 @@ func (l *limitedPart) Read(p []byte) (int, error) {
 // decoder reads a part's XML; a syntax error names the part.
 type decoder struct {
 	*xml.Decoder
-	part string
+	part  string
+	open  []xml.Name // the elements open, outermost first
+	ended bool       // the root element closed
 }
 
 func newDecoder(r io.Reader, part string) *decoder {
 	d := xml.NewDecoder(r)
 	d.Strict = true
-	return &decoder{d, part}
+	return &decoder{Decoder: d, part: part}
 }
 
+// token reads the next token without translating namespaces (elements
+// are matched by local name): RawToken, much cheaper than Token, with
+// the nesting checked here — every end tag closes the element open, one
+// root, nothing open at the end.
 func (d *decoder) token() (xml.Token, error) {
-	t, err := d.Token()
-	if err != nil && err != io.EOF && !errors.Is(err, ErrXLSX) {
-		err = xlsxErr("part %s is not well-formed XML", d.part)
+	t, err := d.RawToken()
+	bad := func() (xml.Token, error) { return nil, xlsxErr("part %s is not well-formed XML", d.part) }
+	switch {
+	case err == io.EOF:
+		if len(d.open) > 0 || !d.ended {
+			return bad()
+		}
+		return nil, io.EOF
+	case err != nil:
+		if errors.Is(err, ErrXLSX) {
+			return nil, err
+		}
+		return bad()
 	}
-	return t, err
+	switch e := t.(type) {
+	case xml.StartElement:
+		if d.ended {
+			return bad()
+		}
+		d.open = append(d.open, e.Name)
+	case xml.EndElement:
+		if len(d.open) == 0 || d.open[len(d.open)-1] != e.Name {
+			return bad()
+		}
+		d.open = d.open[:len(d.open)-1]
+		d.ended = len(d.open) == 0
+	}
+	return t, nil
 }
 
 // text reads the character data up to the end of the element just opened.
