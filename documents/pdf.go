@@ -53,6 +53,8 @@ func (d *Document) Unsupported() []rune {
 type pdfWriter struct {
 	buf     bytes.Buffer
 	offsets []int // by object number − 1
+	z       bytes.Buffer
+	zw      *zlib.Writer // reused: a Flate compressor's state is a megabyte
 }
 
 // reserve takes the next object number.
@@ -70,13 +72,17 @@ func (p *pdfWriter) object(n int, body string) {
 // stream writes object n as a stream compressed with Flate, with the
 // extra entries of its dictionary.
 func (p *pdfWriter) stream(n int, dict string, data []byte) {
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
-	zw.Write(data)
-	zw.Close()
+	p.z.Reset()
+	if p.zw == nil {
+		p.zw, _ = zlib.NewWriterLevel(&p.z, zlib.BestSpeed)
+	} else {
+		p.zw.Reset(&p.z)
+	}
+	p.zw.Write(data)
+	p.zw.Close()
 	p.offsets[n-1] = p.buf.Len()
-	fmt.Fprintf(&p.buf, "%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\nstream\n", n, dict, z.Len())
-	p.buf.Write(z.Bytes())
+	fmt.Fprintf(&p.buf, "%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\nstream\n", n, dict, p.z.Len())
+	p.buf.Write(p.z.Bytes())
 	p.buf.WriteString("\nendstream\nendobj\n")
 }
 

@@ -255,7 +255,11 @@ func (l *layout) showText(p *bytes.Buffer, s segment) {
 			flush()
 		}
 		l.used[s.st][g.id] = r
-		fmt.Fprintf(&hex, "%04X", g.id)
+		const digits = "0123456789ABCDEF"
+		hex.WriteByte(digits[g.id>>12])
+		hex.WriteByte(digits[g.id>>8&0xF])
+		hex.WriteByte(digits[g.id>>4&0xF])
+		hex.WriteByte(digits[g.id&0xF])
 	}
 	flush()
 	p.WriteString("\n")
