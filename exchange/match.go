@@ -83,8 +83,23 @@ type form []spellings
 // and, last, in sorted order — without spaces, so that a typo that moves
 // or drops a space costs one edit — and the sorted initials of its tokens.
 type spellings struct {
-	rotations [][]rune
+	rotations []spelling
 	initials  string
+}
+
+// spelling is a spelling as letters, and as bytes when it is ASCII (most
+// are: Cyrillic folds to ASCII), where the edit distance is cheaper.
+type spelling struct {
+	runes []rune
+	ascii []byte // nil unless every letter is ASCII
+}
+
+func newSpelling(s string) spelling {
+	sp := spelling{runes: []rune(s)}
+	if isASCII(s) {
+		sp.ascii = []byte(s)
+	}
+	return sp
 }
 
 func forms(ps []Person) []form {
@@ -97,10 +112,10 @@ func forms(ps []Person) []form {
 			}
 			var sp spellings
 			for r := range t {
-				sp.rotations = append(sp.rotations, []rune(strings.Join(t[r:], "")+strings.Join(t[:r], "")))
+				sp.rotations = append(sp.rotations, newSpelling(strings.Join(t[r:], "")+strings.Join(t[:r], "")))
 			}
 			sorted := slices.Sorted(slices.Values(t))
-			sp.rotations = append(sp.rotations, []rune(strings.Join(sorted, "")))
+			sp.rotations = append(sp.rotations, newSpelling(strings.Join(sorted, "")))
 			initials := make([]rune, len(t))
 			for k, tok := range t {
 				initials[k] = []rune(tok)[0]
@@ -150,17 +165,23 @@ func blockKeys(p Person, f form) []string {
 
 // similarity is 1 − d/max(|a|,|b|) for the Levenshtein distance d of the
 // two spellings, in letters.
-func similarity(a, b []rune) float64 {
-	n := max(len(a), len(b))
+func similarity(a, b spelling) float64 {
+	n := max(len(a.runes), len(b.runes))
 	if n == 0 {
 		return 1
 	}
-	return 1 - float64(levenshtein(a, b))/float64(n)
+	var d int
+	if a.ascii != nil && b.ascii != nil {
+		d = levenshtein(a.ascii, b.ascii)
+	} else {
+		d = levenshtein(a.runes, b.runes)
+	}
+	return 1 - float64(d)/float64(n)
 }
 
 // levenshtein is the edit distance of a and b, in O(|a|·|b|) time and
 // O(|b|) memory (Wagner–Fischer).
-func levenshtein(a, b []rune) int {
+func levenshtein[T byte | rune](a, b []T) int {
 	row := make([]int, len(b)+1)
 	for j := range row {
 		row[j] = j
