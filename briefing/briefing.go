@@ -15,7 +15,6 @@ package briefing
 import (
 	"context"
 	"fmt"
-	"image"
 	"slices"
 	"strings"
 	"time"
@@ -80,12 +79,11 @@ type Agreement struct {
 	Warning     *parley.Warning // nil when none
 }
 
-// Analysis is the mediators' summary of the analysis: lines of text and a
-// plot of the frontier.
+// Analysis is the mediators' summary of the analysis: lines of text and
+// plots of the frontier (one per pair of parties).
 type Analysis struct {
 	Summary []string
-	Plot    image.Image // nil for none
-	Caption string
+	Plots   []documents.Plot
 }
 
 // Gather reads what the context's caller may see of track id. A record
@@ -334,8 +332,8 @@ func Build(p *Pack, pr *i18n.Printer) *documents.Document {
 		for _, s := range a.Summary {
 			add(documents.Text(s))
 		}
-		if a.Plot != nil {
-			add(documents.Image{Image: a.Plot, Width: 0.8, Caption: a.Caption})
+		for _, pl := range a.Plots {
+			add(pl)
 		}
 	}
 	return d

@@ -173,6 +173,19 @@ func TestPackAudience(t *testing.T) {
 			}
 		}
 	}
+	if mediator.Analysis != nil || delegate.Analysis != nil {
+		t.Error("Gather set the mediators' analysis")
+	}
+	mediator.Analysis = &Analysis{Summary: []string{"The zone of agreement holds 12 packages."},
+		Plots: []documents.Plot{{XLabel: "Ukraine", YLabel: "Russia", Frontier: [][2]float64{{0, 1}, {1, 0}}, Marks: []documents.PlotMark{{Label: "Nash", X: 0.5, Y: 0.5}}}}}
+	d := Build(mediator, i18n.New(i18n.English))
+	var buf bytes.Buffer
+	if err := documents.WritePDF(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	if text := documentText(d); !strings.Contains(text, "Analysis (mediators only)") || !strings.Contains(text, "The zone of agreement holds 12 packages.") {
+		t.Error("the analysis section is missing from the mediator's pack")
+	}
 	if _, err := Gather(as(t, db, "ua@demo.parley"), db, 999999, now); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Errorf("a track that is not there: %v", err)
 	}

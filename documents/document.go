@@ -64,7 +64,7 @@ type Document struct {
 }
 
 // Block is one element of a document's body: [Heading], [Paragraph],
-// [List], [Table], [Image] or [PageBreak].
+// [List], [Table], [Image], [Plot] or [PageBreak].
 type Block interface{ block() }
 
 // Heading is a section title; Level 1 to 3.
@@ -157,6 +157,12 @@ func (d *Document) runs(fn func(Run)) {
 			}
 		case Image:
 			fn(Run{Text: b.Caption, Italic: true})
+		case Plot:
+			fn(Run{Text: b.Caption, Italic: true})
+			fn(Run{Text: b.XLabel + b.YLabel, Bold: true})
+			for _, m := range b.Marks {
+				fn(Run{Text: m.Label})
+			}
 		}
 	}
 }

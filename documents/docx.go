@@ -205,6 +205,8 @@ func (x *docxWriter) body() {
 			x.table(b)
 		case Image:
 			x.image(b)
+		case Plot:
+			x.image(Image{Image: b.Image(800), Width: b.share(), Caption: b.Caption})
 		case PageBreak:
 			x.b.WriteString(`<w:p><w:r><w:br w:type="page"/></w:r></w:p>`)
 		}

@@ -162,6 +162,8 @@ func TestDOCXReadsBack(t *testing.T) {
 		{"ListParagraph", "2", "[30 днів] [безстроково з моніторингом] <to be named>"},
 		{"", "", ""}, // the picture
 		{"Caption", "", "Фронт Парето"},
+		{"", "", ""}, // the plot, as a picture
+		{"Caption", "", "Межа Парето і точки торгу"},
 		{"Note", "", "Джерело: Parley. Ελληνικά: Παπαδόπουλος. ქართული: ბერიძე."},
 		{"Heading3", "", "Σημειώσεις"},
 	}

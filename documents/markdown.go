@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -141,6 +142,17 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			}
 			bw.WriteString("\n")
 		case Image:
+			if b.Caption != "" {
+				fmt.Fprintf(bw, "*%s*\n\n", EscapeMarkdown(b.Caption))
+			}
+		case Plot:
+			for _, m := range b.Marks {
+				fmt.Fprintf(bw, "- %s: %s %s, %s %s\n", EscapeMarkdown(m.Label), EscapeMarkdown(b.XLabel),
+					strconv.FormatFloat(m.X, 'f', 2, 64), EscapeMarkdown(b.YLabel), strconv.FormatFloat(m.Y, 'f', 2, 64))
+			}
+			if len(b.Marks) > 0 {
+				bw.WriteString("\n")
+			}
 			if b.Caption != "" {
 				fmt.Fprintf(bw, "*%s*\n\n", EscapeMarkdown(b.Caption))
 			}

@@ -169,6 +169,7 @@ func TestPDFReadsBack(t *testing.T) {
 		"Дата", "Місце", "Формат", "Доха, Катар — готель з дуже довгою назвою,",
 		"[30 днів] [безстроково з моніторингом] <to be named>", "Фронт Парето",
 		"Ελληνικά: Παπαδόπουλος. ქართული: ბერიძე.", // Georgian through ActualText
+		"Nash", "Kalai–Smorodinsky", "Україна", "Росія", "Межа Парето і точки торгу", // the plot's labels
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("the text does not hold %q", s)

@@ -454,6 +454,8 @@ func (l *layout) place(d *Document) {
 			l.table(b)
 		case Image:
 			l.image(b)
+		case Plot:
+			l.plot(b)
 		case PageBreak:
 			if l.pageHasBody {
 				l.newPage()

@@ -31,6 +31,7 @@ func sample() *Document {
 			Heading{1, "Текст"},
 			List{Ordered: true, Items: [][]Run{{Plain("Сторони утримуються від ударів по енергетичній інфраструктурі.")}, {Plain("[30 днів] [безстроково з моніторингом] <to be named>")}}},
 			Image{Image: img, Width: 0.5, Caption: "Фронт Парето"},
+			samplePlot(),
 			Paragraph{Note: true, Runs: []Run{Plain("Джерело: Parley. Ελληνικά: Παπαδόπουλος. ქართული: ბერიძე.")}},
 			Heading{3, "Σημειώσεις"},
 		},
@@ -40,4 +41,21 @@ func sample() *Document {
 	}
 	d.Blocks = append(d.Blocks, Paragraph{Runs: []Run{Plain(strings.Repeat("Надзвичайнодовгесловобезпробілів", 8))}})
 	return d
+}
+
+// samplePlot is a frontier plot of two parties: a cloud, the frontier and
+// the bargaining points.
+func samplePlot() Plot {
+	p := Plot{XLabel: "Україна", YLabel: "Росія", Caption: "Межа Парето і точки торгу", Width: 0.6}
+	for i := range 40 {
+		for j := range 10 {
+			p.Cloud = append(p.Cloud, [2]float64{float64(i) / 40, float64(j) / 10 * (1 - float64(i)/80)})
+		}
+	}
+	for i := range 11 {
+		x := float64(i) / 10
+		p.Frontier = append(p.Frontier, [2]float64{x, 1 - x*x})
+	}
+	p.Marks = []PlotMark{{"Nash", 0.58, 0.66}, {"Kalai–Smorodinsky", 0.62, 0.62}, {"d", 0.2, 0.25}}
+	return p
 }
