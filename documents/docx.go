@@ -343,7 +343,7 @@ func (x *docxWriter) image(img Image) {
 	bounds := img.Image.Bounds()
 	cx := int64(share * docxTextWidth * emuPerTwip)
 	cy := cx * int64(bounds.Dy()) / int64(max(bounds.Dx(), 1))
-	fmt.Fprintf(&x.b, `<w:p><w:pPr><w:jc w:val="center"/><w:keepNext/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">`+
+	fmt.Fprintf(&x.b, `<w:p><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">`+
 		`<wp:extent cx="%d" cy="%d"/><wp:docPr id="%d" name="Picture %d" descr="%s"/>`+
 		`<a:graphic><a:graphicData uri="%s"><pic:pic><pic:nvPicPr><pic:cNvPr id="%d" name="image%d.png"/><pic:cNvPicPr/></pic:nvPicPr>`+
 		`<pic:blipFill><a:blip r:embed="%s"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>`+
