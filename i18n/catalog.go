@@ -138,12 +138,25 @@ func pluralForm(l Lang, n int) string {
 }
 
 // fill replaces each {name} of text with its value from args; numbers are
-// written as the language writes them.
+// written as the language writes them. A placeholder without a value is
+// left as it is.
 func (p *Printer) fill(text string, args []any) string {
 	if !strings.Contains(text, "{") {
 		return text
 	}
 	var b strings.Builder
+	scan(text, func(lit string) { b.WriteString(lit) }, func(name, raw string) {
+		if v, ok := lookup(args, name); ok {
+			b.WriteString(p.value(v))
+		} else {
+			b.WriteString(raw)
+		}
+	})
+	return b.String()
+}
+
+// scan splits text into literal runs and {name} placeholders, in order.
+func scan(text string, literal func(string), placeholder func(name, raw string)) {
 	for {
 		open := strings.IndexByte(text, '{')
 		if open < 0 {
@@ -153,17 +166,11 @@ func (p *Printer) fill(text string, args []any) string {
 		if end < 0 {
 			break
 		}
-		name := text[open+1 : open+end]
-		b.WriteString(text[:open])
-		if v, ok := lookup(args, name); ok {
-			b.WriteString(p.value(v))
-		} else {
-			b.WriteString(text[open : open+end+1])
-		}
+		literal(text[:open])
+		placeholder(text[open+1:open+end], text[open:open+end+1])
 		text = text[open+end+1:]
 	}
-	b.WriteString(text)
-	return b.String()
+	literal(text)
 }
 
 func lookup(args []any, name string) (any, bool) {
@@ -190,18 +197,7 @@ func (p *Printer) value(v any) string {
 // placeholders are the names in braces of a text, sorted, without repeats.
 func placeholders(text string) []string {
 	var out []string
-	for {
-		open := strings.IndexByte(text, '{')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(text[open:], '}')
-		if end < 0 {
-			break
-		}
-		out = append(out, text[open+1:open+end])
-		text = text[open+end+1:]
-	}
+	scan(text, func(string) {}, func(name, _ string) { out = append(out, name) })
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -191,6 +191,22 @@ func (d *decoder) token() (xml.Token, error) {
 	return t, nil
 }
 
+// walk calls fn with every token to the end of the part.
+func (d *decoder) walk(fn func(xml.Token) error) error {
+	for {
+		t, err := d.token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+}
+
 // text reads the character data up to the end of the element just opened.
 func (d *decoder) text() (string, error) {
 	var b strings.Builder
@@ -235,20 +251,9 @@ func (w *Workbook) relationships(name, base string) ([]relationship, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	d := newDecoder(rc, name)
 	var out []relationship
-	for {
-		t, err := d.token()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if e, ok := t.(xml.StartElement); ok && e.Name.Local == "Relationship" {
-			if attr(e, "TargetMode") == "External" {
-				continue
-			}
+	err = newDecoder(rc, name).walk(func(t xml.Token) error {
+		if e, ok := t.(xml.StartElement); ok && e.Name.Local == "Relationship" && attr(e, "TargetMode") != "External" {
 			target := attr(e, "Target")
 			if strings.HasPrefix(target, "/") {
 				target = strings.TrimPrefix(target, "/")
@@ -257,7 +262,9 @@ func (w *Workbook) relationships(name, base string) ([]relationship, error) {
 			}
 			out = append(out, relationship{id: attr(e, "Id"), kind: attr(e, "Type"), target: target})
 		}
-	}
+		return nil
+	})
+	return out, err
 }
 
 func (w *Workbook) readWorkbook(name string, rels map[string]relationship) error {
@@ -266,18 +273,10 @@ func (w *Workbook) readWorkbook(name string, rels map[string]relationship) error
 		return xlsxErr("no workbook part %s", name)
 	}
 	defer rc.Close()
-	d := newDecoder(rc, name)
-	for {
-		t, err := d.token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	err = newDecoder(rc, name).walk(func(t xml.Token) error {
 		e, ok := t.(xml.StartElement)
 		if !ok {
-			continue
+			return nil
 		}
 		switch e.Name.Local {
 		case "workbookPr":
@@ -286,11 +285,15 @@ func (w *Workbook) readWorkbook(name string, rels map[string]relationship) error
 		case "sheet":
 			r, ok := rels[attr(e, "id")]
 			if !ok || !strings.HasSuffix(r.kind, "/worksheet") {
-				continue // a chart sheet or a dialog sheet holds no cells
+				return nil // a chart sheet or a dialog sheet holds no cells
 			}
 			state := attr(e, "state")
 			w.Sheets = append(w.Sheets, SheetInfo{Name: attr(e, "name"), Hidden: state == "hidden" || state == "veryHidden", path: r.target})
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(w.Sheets) == 0 {
 		return xlsxErr("the workbook has no worksheet")
@@ -311,14 +314,7 @@ func (w *Workbook) readSharedStrings(name string) ([]string, error) {
 	var out []string
 	var cur strings.Builder
 	inItem, phonetic := false, 0
-	for {
-		t, err := d.token()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	err = d.walk(func(t xml.Token) error {
 		switch t := t.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -330,7 +326,7 @@ func (w *Workbook) readSharedStrings(name string) ([]string, error) {
 			case "t":
 				s, err := d.text()
 				if err != nil {
-					return nil, err
+					return err
 				}
 				if inItem && phonetic == 0 {
 					cur.WriteString(s)
@@ -345,7 +341,9 @@ func (w *Workbook) readSharedStrings(name string) ([]string, error) {
 				phonetic--
 			}
 		}
-	}
+		return nil
+	})
+	return out, err
 }
 
 // readStyles reads which cell styles show dates.
@@ -355,18 +353,10 @@ func (w *Workbook) readStyles(name string) ([]bool, error) {
 		return nil, xlsxErr("no styles part %s", name)
 	}
 	defer rc.Close()
-	d := newDecoder(rc, name)
 	custom := map[int]string{}
 	var styles []bool
 	inXfs := false
-	for {
-		t, err := d.token()
-		if err == io.EOF {
-			return styles, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	err = newDecoder(rc, name).walk(func(t xml.Token) error {
 		switch t := t.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -391,7 +381,9 @@ func (w *Workbook) readStyles(name string) ([]bool, error) {
 				inXfs = false
 			}
 		}
-	}
+		return nil
+	})
+	return styles, err
 }
 
 // sheet finds a sheet by name (case-insensitive, as Excel compares them).
@@ -422,14 +414,7 @@ func (w *Workbook) Scan(sheet string, fn func(row int, cells []Cell) error) erro
 	d := newDecoder(rc, info.path)
 	row, lastRow := 0, 0
 	var cells []Cell
-	for {
-		t, err := d.token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return d.walk(func(t xml.Token) error {
 		switch t := t.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -474,13 +459,12 @@ func (w *Workbook) Scan(sheet string, fn func(row int, cells []Cell) error) erro
 			if t.Name.Local == "row" {
 				lastRow = row
 				if len(cells) > 0 {
-					if err := fn(row, cells); err != nil {
-						return err
-					}
+					return fn(row, cells)
 				}
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // readCell reads a <c> element (just opened) to its end.
