@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -100,7 +99,7 @@ func (d *testDesk) secrets(m marker) []string {
 
 func newDesk(t testing.TB) *testDesk {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +163,7 @@ func (d *testDesk) admin(t testing.TB) string {
 		t.Fatal(err)
 	}
 	u := &parley.User{Email: "admin@desk.example.org", Name: "Desk admin", Admin: true, PasswordHash: h}
-	if err := d.store.CreateUser(context.Background(), u); err != nil {
+	if err := d.store.CreateUser(sysCtx, u); err != nil {
 		t.Fatal(err)
 	}
 	return u.Email
@@ -174,7 +173,7 @@ func (d *testDesk) admin(t testing.TB) string {
 // has one, as the trusted system.
 func (d *testDesk) seal(t testing.TB, m marker) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	ps := d.store.(parley.ProfileService)
 	for _, tr := range d.tracks {
 		p, err := ps.FindProfile(ctx, tr.ID, d.party[m.party])
@@ -315,7 +314,7 @@ func (rec *statusRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWri
 // firstTheme is the first theme of the track's agenda.
 func (d *testDesk) firstTheme(t testing.TB, track int64) *parley.Theme {
 	t.Helper()
-	themes, err := d.store.FindThemes(context.Background(), track)
+	themes, err := d.store.FindThemes(sysCtx, track)
 	if err != nil || len(themes) == 0 {
 		t.Fatalf("themes of track %d: %v", track, err)
 	}

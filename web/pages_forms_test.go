@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,7 +22,7 @@ func TestTextForms(t *testing.T) { testTextForms(t, newDesk(t)) }
 // store without a caller reads them all).
 func proposalsByRationale(t *testing.T, d *testDesk, track int64) map[string]*parley.Proposal {
 	t.Helper()
-	ps, err := d.store.FindProposals(context.Background(), track)
+	ps, err := d.store.FindProposals(sysCtx, track)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func proposalsByRationale(t *testing.T, d *testDesk, track int64) map[string]*pa
 // delegate answers the mediators' plenary proposal and withdraws its own;
 // the mediator puts a ballot.
 func testProposalForms(t *testing.T, d *testDesk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {
@@ -145,7 +144,7 @@ func testProposalForms(t *testing.T, d *testDesk) {
 // with a bracket, writes version 2 and compares the two; bad clauses are
 // refused with nothing stored, and a delegate writes nothing.
 func testTextForms(t *testing.T, d *testDesk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {

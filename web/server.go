@@ -63,8 +63,7 @@ type Config struct {
 	// Logger receives the request log and error details; nil discards them.
 	Logger *slog.Logger
 	// Authenticator guards every route: *authn.Auth (authn.New) in
-	// production; nil means route.AllowAll, which trusts every request
-	// (tests of the HTTP layer).
+	// production. It is required: New refuses a nil one.
 	Authenticator route.Authenticator
 }
 
@@ -88,9 +87,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	authenticator := cfg.Authenticator
 	if authenticator == nil {
-		authenticator = route.AllowAll{}
+		return nil, fmt.Errorf("web: no authenticator")
 	}
-	auth, _ := authenticator.(*authn.Auth) // nil under AllowAll: no sessions
+	auth, _ := authenticator.(*authn.Auth) // nil for another Authenticator: no accounts
 	params := password.DefaultParams
 	if auth != nil {
 		params = auth.PasswordParams()

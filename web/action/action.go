@@ -56,12 +56,12 @@ func (a *Actions) profiles() (parley.ProfileService, error) {
 	return ps, nil
 }
 
-// System returns ctx without its caller, for lookups that authorisation
-// itself needs (and a caller's own credentials): the store answers them as
-// the system. The actor stays, so that a change is still recorded as the
-// user's. It is the web layer's one way to act as the system.
+// System returns ctx with parley.System as its caller, for lookups that
+// authorisation itself needs (and a caller's own credentials). The actor
+// stays, so that a change is still recorded as the user's. It is the web
+// layer's one way to act as the system; never a request's own context.
 func System(ctx context.Context) context.Context {
-	return parley.NewContextWithCaller(ctx, nil)
+	return parley.NewContextWithCaller(ctx, parley.System)
 }
 
 // NotFound is the store's answer for a missing record, used word for word
@@ -72,11 +72,8 @@ func NotFound(noun string, id int64) error {
 
 // EventEditor refuses a caller who may not change every one of the tracks
 // an event is linked to, or, for an event of no track, is no
-// administrator. A context without a caller (the trusted system) passes.
+// administrator.
 func EventEditor(c *parley.Caller, trackIDs []int64) error {
-	if c == nil {
-		return nil
-	}
 	if len(trackIDs) == 0 {
 		if c.IsAdmin() {
 			return nil
@@ -94,12 +91,9 @@ func EventEditor(c *parley.Caller, trackIDs []int64) error {
 // checkTracks applies the track editor's rule to tracks named in an input
 // (field): a track the caller may not see (or that does not exist) is
 // EINVALID on field, as a missing reference is; one it sees but may not
-// change is 403. Without a caller everything passes.
+// change is 403.
 func (a *Actions) checkTracks(ctx context.Context, field string, trackIDs []int64) error {
 	c := parley.CallerFromContext(ctx)
-	if c == nil {
-		return nil
-	}
 	for _, t := range trackIDs {
 		if !c.CanSeeTrack(t) {
 			return parley.Errorf(parley.EINVALID, field, "track %d does not exist", t)
@@ -121,20 +115,6 @@ func (a *Actions) checkTracks(ctx context.Context, field string, trackIDs []int6
 		}
 	}
 	return nil
-}
-
-// WriterParty is the party the caller writes for on a track: its own for a
-// delegate, nil (the mediators) for a mediator or the system; ok is false
-// for a caller who writes for no one.
-func WriterParty(ctx context.Context, trackID int64) (party *int64, ok bool) {
-	c := parley.CallerFromContext(ctx)
-	if c == nil || c.CanEditTrack(trackID) {
-		return nil, true
-	}
-	if g := c.Grant(trackID); g != nil && g.Role == parley.MemberDelegate && g.PartyID != nil {
-		return g.PartyID, true
-	}
-	return nil, false
 }
 
 // trackInPath turns the store's "track_id names no track" (EINVALID, as for

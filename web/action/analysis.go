@@ -197,10 +197,9 @@ func (a *Actions) Analyze(ctx context.Context, trackID int64, w *WhatIf) (*Analy
 
 // requireMediator answers 404 unless the caller mediates the track: the
 // analysis, which combines every party's sealed profile, and the export
-// are theirs alone. Without a caller (the system) it passes.
+// are theirs alone.
 func requireMediator(ctx context.Context, trackID int64) error {
-	c := parley.CallerFromContext(ctx)
-	if c != nil && !c.IsMediator(trackID) {
+	if !parley.CallerFromContext(ctx).IsMediator(trackID) {
 		return parley.Errorf(parley.ENOTFOUND, "", "analysis of track %d not found", trackID)
 	}
 	return nil

@@ -244,7 +244,7 @@ func (a *Actions) BothLists(ctx context.Context, id int64) (*ExchangeLists, erro
 	if err != nil {
 		return nil, err
 	}
-	if c := parley.CallerFromContext(ctx); c != nil && (!c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB)) {
+	if c := parley.CallerFromContext(ctx); !c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read whole", id)
 	}
 	l := &ExchangeLists{Exchange: e}

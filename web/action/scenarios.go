@@ -169,7 +169,7 @@ func (a *Actions) ImportScenario(ctx context.Context, in *ScenarioFiles) (*Impor
 	}
 	// The importer becomes the track's mediator, who adds the themes and
 	// the profiles: it brought them and is the one who may read them.
-	if c := parley.CallerFromContext(ctx); c != nil && c.User != nil {
+	if c := parley.CallerFromContext(ctx); c.User != nil {
 		m := &parley.Member{TrackID: track.ID, UserID: c.User.ID, Role: parley.MemberMediator}
 		if err := a.Store.CreateMember(ctx, m); err != nil {
 			return nil, err

@@ -65,7 +65,7 @@ func (a *Actions) WriteMarkup(ctx context.Context, textID int64, in MarkupInput)
 	if err != nil {
 		return nil, err
 	}
-	if c := parley.CallerFromContext(ctx); c != nil && !c.CanEditTrack(text.TrackID) {
+	if !parley.CallerFromContext(ctx).CanEditTrack(text.TrackID) {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "", "only the track's mediators write its texts")
 	}
 	t, err := a.Store.FindTrackByID(ctx, text.TrackID)

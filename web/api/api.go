@@ -36,13 +36,13 @@ import (
 type API struct {
 	store   parley.Store
 	actions *action.Actions
-	auth    *authn.Auth // nil: the server runs without accounts (tests of the HTTP layer)
+	auth    *authn.Auth // nil: the server's Authenticator keeps no accounts (tests of the HTTP layer)
 	log     *slog.Logger
 	openapi []byte
 }
 
-// New returns the API over store. auth may be nil (route.AllowAll): the
-// session and token routes then answer 503.
+// New returns the API over store. auth may be nil (an Authenticator that
+// keeps no accounts): the session and token routes then answer 503.
 func New(store parley.Store, actions *action.Actions, auth *authn.Auth, log *slog.Logger) *API {
 	return &API{store: store, actions: actions, auth: auth, log: log}
 }

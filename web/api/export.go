@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/web/route"
@@ -127,8 +128,12 @@ func (a *API) exportMarkdown(w http.ResponseWriter, r *http.Request) error {
 
 // versionPage is the printable page of a version: no script, no style
 // sheet (the API's Content-Security-Policy allows none); brackets are
-// written out as in the Markdown.
-var versionPage = template.Must(template.New("version").Parse(`<!doctype html>
+// written out as in the Markdown. It is parsed on first use.
+var versionPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("version").Parse(versionHTML))
+})
+
+const versionHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}} — version {{.Version.Number}}</title></head>
 <body><h1>{{.Title}}</h1>
 {{if .Clean}}<p>Version {{.Version.Number}} — agreed.</p>
@@ -137,7 +142,7 @@ var versionPage = template.Must(template.New("version").Parse(`<!doctype html>
 {{range .Clauses}}<li>{{if .Alternatives}}{{range .Alternatives}}[{{.Text}}]{{if .Sponsors}} <small>sponsors: {{.Sponsors}}</small>{{end}}{{if .Option}} <small>{{.Option}}</small>{{end}} {{end}}{{else}}{{.Text}}{{end}}{{if not $.Clean}} <em>({{.Status}})</em>{{end}}</li>
 {{end}}</ol>
 </body></html>
-`))
+`
 
 func (a *API) exportHTML(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id")
@@ -149,7 +154,7 @@ func (a *API) exportHTML(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b strings.Builder
-	if err := versionPage.Execute(&b, e); err != nil {
+	if err := versionPage().Execute(&b, e); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

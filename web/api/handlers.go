@@ -25,7 +25,7 @@ type health struct {
 // health answers 200 if the store answers a query within
 // limits.HealthTimeout, and 503 otherwise.
 func (a *API) health(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), limits.HealthTimeout)
+	ctx, cancel := context.WithTimeout(action.System(r.Context()), limits.HealthTimeout)
 	defer cancel()
 	if _, err := a.store.Empty(ctx); err != nil {
 		a.log.LogAttrs(r.Context(), slog.LevelError, "health check failed",
@@ -46,7 +46,7 @@ func (a *API) serveOpenAPI(w http.ResponseWriter, r *http.Request) error {
 // Sessions and tokens.
 
 // authn returns the server's *authn.Auth, or an error if the server runs
-// without accounts (route.AllowAll in tests).
+// with another Authenticator, which keeps no accounts.
 func (a *API) authn() (*authn.Auth, error) {
 	if a.auth == nil {
 		return nil, parley.Errorf(parley.EUNAVAILABLE, "", "this server runs without accounts")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/limits"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -198,9 +199,9 @@ func (a *Auth) Authenticate(r *http.Request, rt route.Info) (context.Context, er
 		return nil, errBadCredential
 	}
 	h := password.HashToken(secret)
-	// Lookups run with the request's own context, which carries no caller:
-	// the store answers them as the trusted system.
-	ctx := r.Context()
+	// The lookups are the authenticator's own: System makes them. The
+	// caller found replaces it below.
+	ctx := action.System(r.Context())
 	now := a.now()
 	var cred credential
 	var caller *parley.Caller

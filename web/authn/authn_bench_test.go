@@ -9,6 +9,7 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/sqlite"
+	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
 
@@ -23,7 +24,7 @@ import (
 const testPassword = "correct horse battery staple"
 
 func BenchmarkAuthenticate(b *testing.B) {
-	ctx := context.Background()
+	ctx := action.System(context.Background())
 	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"))
 	if err != nil {
 		b.Fatal(err)

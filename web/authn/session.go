@@ -49,7 +49,7 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 	if tm := a.throttle.checkAccount(account, now); tm != nil {
 		return nil, tm.answer(w)
 	}
-	ctx := r.Context() // no caller: the trusted system looks the account up
+	ctx := action.System(r.Context()) // the account is looked up by the system
 	u, err := a.store.FindUserByEmail(ctx, account)
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 		return nil, err

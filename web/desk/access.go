@@ -14,7 +14,7 @@ import (
 // the store then refuses, never a record. It is the pages' one source of
 // such flags.
 type access struct {
-	caller *parley.Caller // nil: the trusted system (route.AllowAll)
+	caller *parley.Caller
 	track  int64
 }
 
@@ -24,14 +24,14 @@ func accessTo(ctx context.Context, trackID int64) access {
 }
 
 // Mediator: the caller changes the track (its mediators, the system).
-func (a access) Mediator() bool { return a.caller == nil || a.caller.CanEditTrack(a.track) }
+func (a access) Mediator() bool { return a.caller.CanEditTrack(a.track) }
 
 // Analyst: the caller reads the analysis, which combines every party's
 // sealed profile (the track's mediators).
-func (a access) Analyst() bool { return a.caller == nil || a.caller.IsMediator(a.track) }
+func (a access) Analyst() bool { return a.caller.IsMediator(a.track) }
 
 // Verifier: the caller is one of the track's verifiers.
-func (a access) Verifier() bool { return a.caller != nil && a.caller.CanVerify(a.track) }
+func (a access) Verifier() bool { return a.caller.CanVerify(a.track) }
 
 // Party is the party the caller writes for: its own for a delegate, nil
 // (the mediators) for a mediator; ok is false for a caller who writes for
@@ -48,16 +48,16 @@ func (a access) Party() (party *int64, ok bool) {
 
 // ReadsProfile: the caller reads the party's sealed profile.
 func (a access) ReadsProfile(party int64) bool {
-	return a.caller == nil || a.caller.CanRead(a.track, parley.PartyAudience(party))
+	return a.caller.CanRead(a.track, parley.PartyAudience(party))
 }
 
 // EditsProfile: the caller stores the party's profile (and its list of an
 // exchange).
 func (a access) EditsProfile(party int64) bool {
-	return a.caller == nil || a.caller.CanEditProfile(a.track, party)
+	return a.caller.CanEditProfile(a.track, party)
 }
 
 // ReadsList: the caller reads the side's whole list of an exchange.
 func (a access) ReadsList(party int64) bool {
-	return a.caller == nil || a.caller.CanReadPrisoners(a.track, party)
+	return a.caller.CanReadPrisoners(a.track, party)
 }

@@ -76,13 +76,13 @@ const pageContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-
 type Desk struct {
 	store   parley.Store
 	actions *action.Actions
-	auth    *authn.Auth // nil: the server runs without accounts (tests of the HTTP layer)
+	auth    *authn.Auth // nil: the server's Authenticator keeps no accounts (tests of the HTTP layer)
 	log     *slog.Logger
 	forms   *form.Decoder
 }
 
-// New returns the desk over store. auth may be nil (route.AllowAll): the
-// sign-in page then answers 503.
+// New returns the desk over store. auth may be nil (an Authenticator that
+// keeps no accounts): the sign-in page then answers 503.
 func New(store parley.Store, actions *action.Actions, auth *authn.Auth, log *slog.Logger) *Desk {
 	return &Desk{store: store, actions: actions, auth: auth, log: log, forms: newDecoder()}
 }
@@ -191,11 +191,8 @@ var notices = map[string]string{
 
 // newBase returns the layout data for r's caller.
 func newBase(r *http.Request, title string) pageBase {
-	b := pageBase{Title: title, CSRF: authn.PageCSRF(r), Notice: notices[r.URL.Query().Get("done")]}
-	if c := parley.CallerFromContext(r.Context()); c != nil {
-		b.User = c.User
-	}
-	return b
+	return pageBase{Title: title, CSRF: authn.PageCSRF(r), Notice: notices[r.URL.Query().Get("done")],
+		User: parley.CallerFromContext(r.Context()).User}
 }
 
 // render writes the page (or, with name "page#block", one block of it).

@@ -39,7 +39,7 @@ func TestGeneratedClientBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generating and building a client of the whole API takes a minute; run without -short")
 	}
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
+	store, err := sqlite.Open(action.System(context.Background()), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
