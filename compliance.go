@@ -50,16 +50,42 @@ func (w WarningThresholds) Validate() error {
 // reports met a threshold, the reports that triggered it, and the
 // commitments overdue today.
 type Warning struct {
-	AgreementID int64    `json:"agreement_id"`
-	Reasons     []string `json:"reasons"`
-	From        string   `json:"from,omitempty"` // the triggering window, YYYY-MM-DD
-	To          string   `json:"to,omitempty"`
-	Reports     []int64  `json:"reports,omitempty"` // the reports that triggered it, by date
-	Overdue     []int64  `json:"overdue,omitempty"` // commitments overdue today
+	AgreementID int64           `json:"agreement_id"`
+	Reasons     []string        `json:"reasons"` // Why, in English
+	Why         []WarningReason `json:"-"`
+	From        string          `json:"from,omitempty"` // the triggering window, YYYY-MM-DD
+	To          string          `json:"to,omitempty"`
+	Reports     []int64         `json:"reports,omitempty"` // the reports that triggered it, by date
+	Overdue     []int64         `json:"overdue,omitempty"` // commitments overdue today
 	// Active is true when the window ends within WindowDays of today or
 	// a commitment is overdue, and the agreement is not final; an
 	// inactive warning is history (the deal that failed showed it first).
 	Active bool `json:"active"`
+}
+
+// WarningReason is one reason of a warning: Count findings of its Kind
+// (violated, unverifiable) within Days, or Count commitments overdue by
+// more than Days.
+type WarningReason struct {
+	Kind  string // "violations", "unverifiable" or "overdue"
+	Count int
+	Days  int
+}
+
+// String is the reason in English.
+func (r WarningReason) String() string {
+	switch r.Kind {
+	case "violations":
+		return fmt.Sprintf("%d violations within %d days", r.Count, r.Days)
+	case "unverifiable":
+		return fmt.Sprintf("%d findings could not be verified within %d days: verification is stalled", r.Count, r.Days)
+	}
+	return fmt.Sprintf("%d commitments overdue by more than %d days without a report", r.Count, r.Days)
+}
+
+func (w *Warning) because(r WarningReason) {
+	w.Why = append(w.Why, r)
+	w.Reasons = append(w.Reasons, r.String())
 }
 
 // EarlyWarning evaluates an agreement's thresholds over its reports known
@@ -112,15 +138,13 @@ func EarlyWarning(a *Agreement, cs []*Commitment, rs []*Report, today time.Time)
 			last, lastLo, lastViolated, lastUnverifiable = hi, lo, violated, unverifiable
 		}
 	}
-	var reasons []string
-	if w.Violations > 0 && lastViolated >= w.Violations {
-		reasons = append(reasons, fmt.Sprintf("%d violations within %d days", lastViolated, w.WindowDays))
-	}
-	if w.Unverifiable > 0 && lastUnverifiable >= w.Unverifiable {
-		reasons = append(reasons, fmt.Sprintf("%d findings could not be verified within %d days: verification is stalled", lastUnverifiable, w.WindowDays))
-	}
 	if last >= 0 {
-		out.Reasons = reasons
+		if w.Violations > 0 && lastViolated >= w.Violations {
+			out.because(WarningReason{"violations", lastViolated, w.WindowDays})
+		}
+		if w.Unverifiable > 0 && lastUnverifiable >= w.Unverifiable {
+			out.because(WarningReason{"unverifiable", lastUnverifiable, w.WindowDays})
+		}
 		out.From, out.To = sorted[lastLo].Date, sorted[last].Date
 		for _, r := range sorted[lastLo : last+1] {
 			if (r.Finding == FindingViolated && w.Violations > 0) || (r.Finding == FindingUnverifiable && w.Unverifiable > 0) {
@@ -133,7 +157,7 @@ func EarlyWarning(a *Agreement, cs []*Commitment, rs []*Report, today time.Time)
 	if !a.Status.Final() && w.OverdueDays > 0 {
 		out.Overdue = overdue(cs, sorted, today, w.OverdueDays)
 		if len(out.Overdue) > 0 {
-			out.Reasons = append(out.Reasons, fmt.Sprintf("%d commitments overdue by more than %d days without a report", len(out.Overdue), w.OverdueDays))
+			out.because(WarningReason{"overdue", len(out.Overdue), w.OverdueDays})
 			out.Active = true
 		}
 	}

@@ -24,7 +24,18 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+
+	// format and args are what Errorf made Message of, for a reader in
+	// another language (MessageFormat).
+	format string
+	args   []any
 }
+
+// MessageFormat returns the format and the arguments Errorf made the
+// message of, so that a page can write it in its reader's language (the
+// format is the key of its translation); "" for an Error made without
+// Errorf.
+func (e *Error) MessageFormat() (format string, args []any) { return e.format, e.args }
 
 func (e *Error) Error() string {
 	if e.Field != "" {
@@ -35,7 +46,7 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the code, field (may be empty) and message.
 func Errorf(code, field, format string, args ...any) *Error {
-	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // ErrorCode returns the code of err's *Error, EINTERNAL for any other error and

@@ -311,7 +311,7 @@ func Build(p *Pack, pr *i18n.Printer) *documents.Document {
 		}
 		add(documents.Text(line))
 		if w := a.Warning; w != nil && w.Active {
-			runs := []documents.Run{{Text: pr.T("Early warning:") + " ", Bold: true}, documents.Plain(strings.Join(w.Reasons, "; "))}
+			runs := []documents.Run{{Text: pr.T("Early warning:") + " ", Bold: true}, documents.Plain(strings.Join(WarningReasons(pr, w), "; "))}
 			add(documents.Paragraph{Runs: runs})
 		}
 		if len(a.Commitments) > 0 {

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -108,6 +109,52 @@ func (p *Printer) N(n int, one, other string, args ...any) string {
 	return p.fill(text, append([]any{"n", n}, args...))
 }
 
+// Sprintf translates a Go format string — an error message, whose key is
+// its format as the code writes it — and formats args with the
+// translation. The translation must hold the same verbs for the same
+// arguments (Check says so), in any order through explicit indexes
+// ("%[2]s … %[1]d"). A format the catalog lacks is written in English.
+func (p *Printer) Sprintf(format string, args ...any) string {
+	if m, ok := p.cat[format]; ok && m.text != "" {
+		format = m.text
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// Message is a message to write once the reader's language is known: T's
+// key and arguments. tools/i18ncheck reads the literal keys of calls of M.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+// M is the message key with its arguments.
+func M(key string, args ...any) Message { return Message{Key: key, Args: args} }
+
+// Message writes m in the printer's language (T).
+func (p *Printer) Message(m Message) string { return p.T(m.Key, m.Args...) }
+
+// Word is the word of a value in a context — an enumerated value of the
+// domain, as Words declares it: Word("track status", "paused") is the
+// translation of the key "track status::paused", or the value itself.
+func (p *Printer) Word(context, value string) string {
+	if m, ok := p.cat[context+"::"+value]; ok && m.text != "" {
+		return m.text
+	}
+	return value
+}
+
+// Words declares the values a context's words translate (Word), for
+// tools/i18ncheck, which reads the literal arguments of calls of Words,
+// and returns their keys ("context::value").
+func Words(context string, values ...string) []string {
+	keys := make([]string, len(values))
+	for i, v := range values {
+		keys[i] = context + "::" + v
+	}
+	return keys
+}
+
 // english is a key's English text: the key without its context.
 func english(key string) string {
 	if _, text, ok := strings.Cut(key, "::"); ok {
@@ -183,6 +230,12 @@ func lookup(args []any, name string) (any, bool) {
 }
 
 func (p *Printer) value(v any) string {
+	if r := reflect.ValueOf(v); r.Kind() == reflect.Pointer {
+		if r.IsNil() {
+			return ""
+		}
+		return p.value(r.Elem().Interface())
+	}
 	switch v := v.(type) {
 	case int, int64, int32, uint, uint64, uint32, float64, float32:
 		return p.Number(v)
@@ -202,12 +255,16 @@ func placeholders(text string) []string {
 	return slices.Compact(out)
 }
 
-// FuncMap are template functions for pages: t (T), n (N), number, date
-// and datetime, bound to the printer. Templates call {{t "Tracks"}}.
+// FuncMap are template functions for pages: t (T), n (N), word (Word),
+// number, decimal, float, date and datetime, bound to the printer. Templates
+// call {{t "Tracks"}}.
 func (p *Printer) FuncMap() map[string]any {
 	return map[string]any{
 		"t":        p.T,
 		"n":        p.N,
+		"word":     p.Word,
+		"decimal":  p.Decimal,
+		"float":    p.Float,
 		"number":   p.Number,
 		"date":     p.Date,
 		"datetime": p.DateTime,

@@ -3,6 +3,7 @@ package i18n
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -15,6 +16,9 @@ var pluralForms = map[Lang][]string{
 	Russian:   {"few", "many", "one", "other"},
 	Arabic:    {"few", "many", "one", "other", "two", "zero"},
 }
+
+// PluralForms are the CLDR categories a plural message of l gives.
+func PluralForms(l Lang) []string { return slices.Clone(pluralForms[l]) }
 
 // Problem is a fault of one message of a catalog.
 type Problem struct {
@@ -49,6 +53,8 @@ func check(l Lang, cat map[string]entry) []Problem {
 				bad(key, "empty translation")
 			} else if got := placeholders(m.text); !slices.Equal(got, want) {
 				bad(key, "placeholders %v, the English has %v", got, want)
+			} else if got, want := verbs(m.text), verbs(english(key)); !slices.Equal(got, want) {
+				bad(key, "format verbs %v, the English has %v", got, want)
 			}
 			continue
 		}
@@ -77,6 +83,51 @@ func check(l Lang, cat map[string]entry) []Problem {
 			}
 		}
 	}
+	return out
+}
+
+// verbs are the fmt verbs of a format as "argument:verb" (flags, width
+// and precision included), sorted: a translation must give each argument
+// the verb the English gives it. "%%" is no verb.
+func verbs(format string) []string {
+	var out []string
+	arg := 1
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		if j < len(format) && format[j] == '%' {
+			i = j
+			continue
+		}
+		spec := ""
+		for j < len(format) && strings.IndexByte("+-# 0123456789.*", format[j]) >= 0 {
+			spec += string(format[j])
+			j++
+		}
+		if j < len(format) && format[j] == '[' {
+			end := strings.IndexByte(format[j:], ']')
+			if end < 0 {
+				break
+			}
+			if n, err := strconv.Atoi(format[j+1 : j+end]); err == nil {
+				arg = n
+			}
+			j += end + 1
+		}
+		for j < len(format) && strings.IndexByte("+-# 0123456789.*", format[j]) >= 0 {
+			spec += string(format[j])
+			j++
+		}
+		if j >= len(format) {
+			break
+		}
+		out = append(out, fmt.Sprintf("%d:%s%c", arg, spec, format[j]))
+		arg++
+		i = j
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -18,6 +18,14 @@
 // language. Values are plain text: escaping is the caller's (html/template
 // does it).
 //
+// A message written later, once the reader is known (a page's title), is
+// an [M] value. The domain's states and kinds are words in a context,
+// declared with [Words] ([DomainWords]) and written by [Printer.Word]:
+// Word("track status", "paused"). An error's message is translated as a
+// whole by its Go format ([Printer.Sprintf]): the key is the format the
+// code passes to parley.Errorf, and the translation must give each
+// argument the same verb ([Check] compares them).
+//
 // The catalogs of the other languages are JSON files in locales/, embedded
 // in the binary: each maps an English key to its translation, or, for a
 // plural message (keyed by its English "other" form), to an object of the
@@ -30,7 +38,8 @@
 // # Numbers and dates
 //
 // [Printer.Number] groups digits as the language does (1,234.5; 1 234,5;
-// ١٬٢٣٤٫٥); [Printer.Date] writes a date in words (4 March 1990;
+// ١٬٢٣٤٫٥); [Printer.Decimal] writes a fixed number of decimals and
+// [Printer.Float] as many as the value needs; [Printer.Date] writes a date in words (4 March 1990;
 // 4 березня 1990 р.; 4 марта 1990 г.), never in an order a reader could
 // mistake; [Printer.DateTime] adds the time on the 24-hour clock and the
 // zone's abbreviation.

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,26 @@ func (p *Printer) Number(v any) string {
 		return p.Number(float64(v))
 	}
 	return mp.Sprintf("%d", v)
+}
+
+// Decimal writes x with exactly digits decimals (at most 6), grouped as
+// the language groups digits: Decimal(0.6254, 3) is "0.625", "0,625",
+// "٠٫٦٢٥".
+func (p *Printer) Decimal(x float64, digits int) string {
+	digits = min(max(digits, 0), 6)
+	return message.NewPrinter(p.lang.Tag()).Sprintf("%.*f", digits, x)
+}
+
+// Float writes x with as many decimals as it needs to be read back
+// exactly (at most 12), as the language writes numbers: Float(0.0283) is
+// "0.0283", "0,0283", "٠٫٠٢٨٣".
+func (p *Printer) Float(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	digits := 0
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		digits = min(len(frac), 12)
+	}
+	return message.NewPrinter(p.lang.Tag()).Sprintf("%.*f", digits, x)
 }
 
 // months are the month names in the genitive, as a date in words uses

@@ -33,6 +33,7 @@ func TestParseAndNegotiate(t *testing.T) {
 
 func TestTranslate(t *testing.T) {
 	uk := New(Ukrainian)
+	twelve := 12
 	for _, tc := range []struct {
 		p    *Printer
 		key  string
@@ -47,12 +48,70 @@ func TestTranslate(t *testing.T) {
 		{uk, "missing::Context and text", nil, "Context and text"},
 		{uk, "Version {n}", []any{"n", 12345}, "Версія 12\u00a0345"},
 		{New(Arabic), "Version {n}", []any{"n", 12}, "النسخة ١٢"},
-		{uk, "Text: {title}", nil, "Текст: {title}"}, // a value not given stays visible
-		{New("de"), "Date", nil, "Date"},             // an unsupported language prints English
+		{uk, "Text: {title}", nil, "Текст: {title}"},          // a value not given stays visible
+		{uk, "Version {n}", []any{"n", &twelve}, "Версія 12"}, // a pointer is followed
+		{uk, "Text: {title}", []any{"title", (*string)(nil)}, "Текст: "},
+		{New("de"), "Date", nil, "Date"}, // an unsupported language prints English
 	} {
 		if got := tc.p.T(tc.key, tc.args...); got != tc.want {
 			t.Errorf("%s T(%q) = %q, want %q", tc.p.Lang(), tc.key, got, tc.want)
 		}
+	}
+}
+
+// TestSprintf: an error's format is translated as a whole and filled
+// with its arguments, in the translation's order; a format no catalog has
+// is English.
+func TestSprintf(t *testing.T) {
+	uk := New(Ukrainian)
+	old := uk.cat
+	uk.cat = map[string]entry{
+		"%s %d not found":                {text: "Не знайдено: %s %d"},
+		"attendee %d %q is listed twice": {text: "Учасника %[2]q (%[1]d) вказано двічі"},
+	}
+	defer func() { uk.cat = old }()
+	for _, tc := range []struct {
+		format string
+		args   []any
+		want   string
+	}{
+		{"%s %d not found", []any{"track", 12}, "Не знайдено: track 12"},
+		{"attendee %d %q is listed twice", []any{3, "Anna"}, `Учасника "Anna" (3) вказано двічі`},
+		{"no catalog has %d of these", []any{4}, "no catalog has 4 of these"},
+	} {
+		if got := uk.Sprintf(tc.format, tc.args...); got != tc.want {
+			t.Errorf("Sprintf(%q) = %q, want %q", tc.format, got, tc.want)
+		}
+	}
+}
+
+func TestWordsAndDecimal(t *testing.T) {
+	keys := Words("track status", "paused", "nonesuch")
+	if d := cmp.Diff([]string{"track status::paused", "track status::nonesuch"}, keys); d != "" {
+		t.Error(d)
+	}
+	uk := New(Ukrainian)
+	if got := uk.Word("track status", "paused"); got != "призупинено" {
+		t.Errorf("Word = %q", got)
+	}
+	if got := uk.Word("track status", "nonesuch"); got != "nonesuch" { // no translation: the value itself
+		t.Errorf("Word of an unknown value = %q", got)
+	}
+	for l, want := range map[Lang]string{English: "1,234.625", Ukrainian: "1\u00a0234,625", Arabic: "١٬٢٣٤٫٦٢٥"} {
+		if got := New(l).Decimal(1234.6254, 3); got != want {
+			t.Errorf("%s Decimal = %q, want %q", l, got, want)
+		}
+	}
+	for l, want := range map[Lang]string{English: "0.0283", Russian: "0,0283", Arabic: "٠٫٠٢٨٣"} {
+		if got := New(l).Float(0.0283); got != want {
+			t.Errorf("%s Float = %q, want %q", l, got, want)
+		}
+	}
+	if got := New(English).Float(12345); got != "12,345" {
+		t.Errorf("Float of a whole number = %q", got)
+	}
+	if got := New(English).Decimal(0.5, 9); got != "0.500000" {
+		t.Errorf("Decimal caps its digits: %q", got)
 	}
 }
 
@@ -122,7 +181,11 @@ func TestCheckFindsFaults(t *testing.T) {
 		"Text: {title}": "Текст: {name}",
 		"Empty": " ",
 		"{n} clauses": {"one": "{n} пункт", "few": "{n} пункти", "other": "{n} пункту {x}"},
-		"{n} of {total}": {"one": "{n}", "few": "{n}", "many": "{n}", "other": "{n}"}
+		"{n} of {total}": {"one": "{n}", "few": "{n}", "many": "{n}", "other": "{n}"},
+		"attendee %d %q is listed twice": "учасник %q %d двічі",
+		"limit must be between 1 and %d": "ліміт від 1 до %[1]d",
+		"%d%% scored": "%d%% оцінено",
+		"%s %d not found": "Не знайдено: %s"
 	}`), &cat); err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +194,10 @@ func TestCheckFindsFaults(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
+		`uk "%s %d not found": format verbs [1:s], the English has [1:s 2:d]`,
 		`uk "Empty": empty translation`,
 		`uk "Text: {title}": placeholders [name], the English has [title]`,
+		`uk "attendee %d %q is listed twice": format verbs [1:q 2:d], the English has [1:d 2:q]`,
 		`uk "{n} clauses": form other has placeholder {x}, which the English lacks`,
 		`uk "{n} clauses": plural forms [few one other], want [few many one other]`,
 		`uk "{n} of {total}": form other drops placeholder {total}`,

@@ -136,27 +136,7 @@ func TestBrowser(t *testing.T) {
 		t.Run(acc.email, func(t *testing.T) {
 			ctx, problems := d.browserSignIn(t, acc.email)
 			role := strings.TrimSuffix(acc.email, "@demo.parley")
-			// Visit every page reachable by links, breadth first.
-			seen := map[string]bool{}
-			queue := []string{"/map"}
-			for len(queue) > 0 {
-				path := queue[0]
-				queue = queue[1:]
-				if seen[path] {
-					continue
-				}
-				seen[path] = true
-				if err := chromedp.Do(ctx, chromedp.Navigate(d.http.URL+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-					t.Fatalf("%s: %v", path, err)
-				}
-				html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
-				if err != nil {
-					t.Fatal(err)
-				}
-				links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href^='/']")).map(a => a.getAttribute("href"))`))
-				if err != nil {
-					t.Fatal(err)
-				}
+			seen := browserCrawl(t, ctx, d.http.URL, func(path, html string) {
 				for _, m := range acc.never {
 					for _, s := range d.secrets(m) {
 						if strings.Contains(html, s) {
@@ -168,16 +148,10 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("%s shows an error", path)
 				}
 				shot(t, ctx, filepath.Join(shots, role+strings.ReplaceAll(path, "/", "_")+".png"))
-				for _, l := range links {
-					l, _, _ = strings.Cut(l, "#") // a fragment is the same page
-					if !strings.HasPrefix(l, "/static/") {
-						queue = append(queue, l)
-					}
-				}
 				for _, p := range problems.take() {
 					t.Errorf("%s: %s", path, p)
 				}
-			}
+			})
 			analysis := fmt.Sprintf("/tracks/%d/analysis", energy.ID)
 			if seen[analysis] != acc.mediator {
 				t.Errorf("analysis reached: %v, want %v", seen[analysis], acc.mediator)
@@ -211,6 +185,42 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// browserCrawl visits every page reachable by links from the map, breadth
+// first, and calls visit with each page's path and HTML once it is
+// loaded; it returns the paths visited.
+func browserCrawl(t *testing.T, ctx context.Context, base string, visit func(path, html string)) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	queue := []string{"/map"}
+	for len(queue) > 0 {
+		path := queue[0]
+		queue = queue[1:]
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href^='/']")).map(a => a.getAttribute("href"))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		visit(path, html)
+		for _, l := range links {
+			l, _, _ = strings.Cut(l, "#") // a fragment is the same page
+			if !strings.HasPrefix(l, "/static/") {
+				queue = append(queue, l)
+			}
+		}
+	}
+	return seen
 }
 
 // narrow checks that the pages fit a 360 px wide phone: nothing scrolls

@@ -18,6 +18,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
@@ -193,7 +194,7 @@ func (d *testDesk) seal(t testing.TB, m marker) {
 		c.RedLines = append(c.RedLines, parley.RedLine{Kind: "min_utility", Min: m.minUtility})
 		c.Notes = m.note
 		for _, rl := range c.RedLines {
-			d.redLines[m.party] = append(d.redLines[m.party], desk.DescribeRedLine(rl))
+			d.redLines[m.party] = append(d.redLines[m.party], desk.DescribeRedLine(i18n.New(i18n.English), rl))
 		}
 		if err := ps.PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: p.PartyID, Content: c}); err != nil {
 			t.Fatal(err)

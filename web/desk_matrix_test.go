@@ -91,6 +91,10 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 			return []target{{path: "/signout", body: func(*role) any { return form }, want: always(400)}}
 		},
 		"GET /map": func() []target { return []target{{path: "/map", want: always(200)}} },
+		// The language switch is public: everyone may choose a language.
+		"POST /language": func() []target {
+			return []target{{path: "/language", body: func(*role) any { return form }, want: always(415)}}
+		},
 
 		"GET /tracks/{id}":                     perTrack("/tracks/%d", nil, readsTrack),
 		"POST /tracks/{id}/transition":         perTrack("/tracks/%d/transition", form, func(t int64) func(*role) int { return editsTrack(t, 415) }),

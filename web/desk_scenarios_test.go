@@ -157,6 +157,13 @@ func TestDeskScenarios(t *testing.T) {
 			t.Errorf("GET %s: %d", p, status)
 		}
 	}
+	// The language switch, there and back (desk_lang_test.go tests the
+	// pages in each language).
+	for _, l := range []string{"uk", "en"} {
+		if status, body := med.post("/language", url.Values{"lang": {l}, "next": {"/map"}}); status != http.StatusOK || !strings.Contains(body, `<html lang="`+l+`"`) {
+			t.Errorf("switch to %s: %d", l, status)
+		}
+	}
 	testBallotPages(t, d)
 	testTextPages(t, d)
 	testProposalPages(t, d)

@@ -231,7 +231,7 @@ func TestDeskForms(t *testing.T) {
 	}
 	// A refused form comes back with its message, on the track's page.
 	status, body = med.post(tp+"/transition", url.Values{"to": {"active"}, "reason": {""}})
-	if (status != http.StatusBadRequest && status != http.StatusConflict) || !strings.Contains(body, `class="error"`) || !strings.Contains(body, "Mediator's actions") {
+	if (status != http.StatusBadRequest && status != http.StatusConflict) || !strings.Contains(body, `class="error"`) || !strings.Contains(body, `id="actions-h"`) {
 		t.Errorf("a transition without reason: status %d", status)
 	}
 

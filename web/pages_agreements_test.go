@@ -186,7 +186,7 @@ func testAgreementPages(t *testing.T, d *testDesk) {
 			// The trust record of Germany: one commitment, broken (its
 			// worst finding) in the quarter of the violations.
 			status, tr := b.get(fmt.Sprintf("/parties/%d/trust", d.party["Germany"]))
-			if status != http.StatusOK || !strings.Contains(tr, "1 commitments owed in 1 agreements") ||
+			if status != http.StatusOK || !strings.Contains(tr, "1 commitment owed in 1 agreement") ||
 				!strings.Contains(tr, `<tfoot><tr><th scope="row">All</th><td>0</td><td>0</td><td>1</td><td>0</td>`) {
 				t.Errorf("Germany's trust record: %d\n%s", status, tr)
 			}

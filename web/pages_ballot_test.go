@@ -111,7 +111,7 @@ func testBallotPages(t *testing.T, d *testDesk) {
 		if got := outcome.FindStringSubmatch(body)[1]; got != string(parley.BallotNotAccepted) {
 			t.Errorf("after both answered: %q", got)
 		}
-		if strings.Contains(body, ">accept<") || strings.Contains(body, ">reject<") || strings.Contains(body, "accepted by") && !strings.Contains(body, `"accepted by all"`) {
+		if strings.Contains(body, ">accept<") || strings.Contains(body, ">reject<") || strings.Contains(body, "accepted by") && !strings.Contains(body, "“accepted by all”") {
 			t.Errorf("a page names an answer:\n%s", body)
 		}
 	}

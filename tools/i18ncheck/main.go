@@ -1,17 +1,22 @@
 // Command i18ncheck lists the messages the code shows that a language's
 // catalog does not translate, the catalog entries no code uses, and the
 // faults of each catalog (i18n.Check). It reads every Go file (tests
-// excepted) for calls of a Printer's T and N with literal keys, and every
-// template (.tmpl, .html, .gohtml) for {{t "…"}} and {{n … "…" "…"}}.
+// excepted) for calls of a Printer's T and N with literal keys, for the
+// words i18n.Words declares ("context::value"), for the formats of the
+// domain's errors (parley.Errorf(code, field, "format", …), which pages
+// show through Printer.Sprintf), and every template (.tmpl, .html,
+// .gohtml) for {{t "…"}} and {{n … "…" "…"}}.
 //
 //	go run ./tools/i18ncheck            # the repository, English's fallbacks: uk and ru must be complete
 //	go run ./tools/i18ncheck -lang ar   # what Arabic lacks
+//	go run ./tools/i18ncheck -lang ar -skeleton > todo.json   # what Arabic lacks, as a catalog to fill
 //
 // It exits with status 1 when a required language lacks a message or a
 // catalog has a fault.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -24,12 +29,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/parley-talks/parley/i18n"
 )
 
 func main() {
 	langs := flag.String("lang", "uk,ru", "the languages that must translate every message, comma-separated")
+	skeleton := flag.Bool("skeleton", false, "print the messages the first language lacks as a JSON catalog with empty translations, and nothing else")
 	flag.Parse()
 	root := "."
 	if flag.NArg() > 0 {
@@ -48,6 +55,27 @@ func main() {
 			os.Exit(2)
 		}
 		r := Report(l, used)
+		if *skeleton {
+			todo := map[string]any{}
+			for _, m := range r.Untranslated {
+				todo[m.Key] = ""
+				if m.Plural {
+					forms := map[string]string{}
+					for _, f := range i18n.PluralForms(l) {
+						forms[f] = ""
+					}
+					todo[m.Key] = forms
+				}
+			}
+			enc := json.NewEncoder(os.Stdout)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(todo); err != nil {
+				fmt.Fprintln(os.Stderr, "i18ncheck:", err)
+				os.Exit(2)
+			}
+			return
+		}
 		for _, m := range r.Untranslated {
 			fmt.Printf("%s: untranslated %q (%s)\n", l, m.Key, m.Where)
 		}
@@ -69,8 +97,9 @@ func main() {
 
 // Message is a message key the code uses, and the first place it does.
 type Message struct {
-	Key   string
-	Where string // file:line
+	Key    string
+	Where  string // file:line
+	Plural bool   // a plural message (N), keyed by its English "other" form
 }
 
 // Result is what a language lacks.
@@ -100,15 +129,19 @@ func Report(l i18n.Lang, used []Message) Result {
 }
 
 // templateCall finds t and n calls with literal keys in a template.
-var templateCall = regexp.MustCompile(`(?:\{\{-?\s*|\(\s*|\|\s*)(t|n)\s+((?:"(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `|[^\s"` + "`" + `}]+)(?:\s+(?:"(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `))*)`)
+var templateCall = regexp.MustCompile(`(?:\{\{-?\s*|\(\s*|\|\s*)(t|n)\s+((?:"(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `|\([^()]*\)|[^\s"` + "`" + `}]+)(?:\s+(?:"(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `))*)`)
+var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
 var templateString = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|` + "`[^`]*`")
 
 // Extract walks root for the message keys used, sorted, each once.
 func Extract(root string) ([]Message, error) {
-	found := map[string]string{}
-	add := func(key, where string) {
+	found := map[string]Message{}
+	add := func(key, where string, plural bool) {
+		if !hasWords(placeholder.ReplaceAllString(key, "")) {
+			return // "{title}": nothing to translate
+		}
 		if _, ok := found[key]; !ok {
-			found[key] = where
+			found[key] = Message{key, where, plural}
 		}
 	}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -137,17 +170,17 @@ func Extract(root string) ([]Message, error) {
 		return nil, err
 	}
 	out := make([]Message, 0, len(found))
-	for k, w := range found {
-		out = append(out, Message{k, w})
+	for _, m := range found {
+		out = append(out, m)
 	}
 	slices.SortFunc(out, func(a, b Message) int { return strings.Compare(a.Key, b.Key) })
 	return out, nil
 }
 
-// extractGo finds calls x.T("key", …) and x.N(n, "one", "other", …) with
-// literal strings; the key of a plural is its "other" form. Go templates
+// extractGo finds calls x.T("key", …), i18n.M("key", …) and
+// x.N(n, "one", "other", …) with literal strings; the key of a plural is its "other" form. Go templates
 // embedded in Go strings are read as templates.
-func extractGo(path string, add func(key, where string)) error {
+func extractGo(path string, add func(key, where string, plural bool)) error {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 	if err != nil {
@@ -164,20 +197,48 @@ func extractGo(path string, add func(key, where string)) error {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
+			var fun string
+			switch f := n.Fun.(type) {
+			case *ast.SelectorExpr:
+				fun = f.Sel.Name
+			case *ast.Ident:
+				fun = f.Name
+			}
+			if fun == "Errorf" && len(n.Args) >= 3 {
+				// parley.Errorf(code, field, format, …), not fmt.Errorf(format, …)
+				_, codeIsLiteral := literal(n.Args[0])
+				if s, ok := literal(n.Args[2]); ok && !codeIsLiteral && hasWords(s) {
+					add(s, fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line), false)
+				}
+			}
+			where := fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line)
+			if fun == "M" && len(n.Args) >= 1 {
+				if s, ok := literal(n.Args[0]); ok {
+					add(s, where, false)
+				}
+			}
+			if fun == "Words" && len(n.Args) >= 2 {
+				if ctx, ok := literal(n.Args[0]); ok {
+					for _, a := range n.Args[1:] {
+						if v, ok := literal(a); ok {
+							add(ctx+"::"+v, where, false)
+						}
+					}
+				}
+			}
 			sel, ok := n.Fun.(*ast.SelectorExpr)
 			if !ok {
 				return true
 			}
-			where := fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line)
 			switch {
 			case sel.Sel.Name == "T" && len(n.Args) >= 1:
 				if s, ok := literal(n.Args[0]); ok {
-					add(s, where)
+					add(s, where, false)
 				}
 			case sel.Sel.Name == "N" && len(n.Args) >= 3:
 				_, ok1 := literal(n.Args[1])
 				if s, ok2 := literal(n.Args[2]); ok1 && ok2 {
-					add(s, where)
+					add(s, where, true)
 				}
 			}
 		case *ast.BasicLit:
@@ -190,7 +251,25 @@ func extractGo(path string, add func(key, where string)) error {
 	return nil
 }
 
-func extractTemplate(where, text string, add func(key, where string)) {
+// hasWords says whether a format has a letter outside its verbs: "%s"
+// alone is no message.
+func hasWords(format string) bool {
+	skip := false
+	for _, r := range format {
+		switch {
+		case r == '%':
+			skip = true
+		case skip && strings.ContainsRune("+-# 0123456789.*[]", r):
+		case skip:
+			skip = false
+		case unicode.IsLetter(r):
+			return true
+		}
+	}
+	return false
+}
+
+func extractTemplate(where, text string, add func(key, where string, plural bool)) {
 	for _, m := range templateCall.FindAllStringSubmatch(text, -1) {
 		strs := templateString.FindAllString(m[2], -1)
 		var vals []string
@@ -203,9 +282,9 @@ func extractTemplate(where, text string, add func(key, where string)) {
 		}
 		switch {
 		case m[1] == "t" && len(vals) >= 1 && strings.HasPrefix(strings.TrimSpace(m[2]), strs[0]):
-			add(vals[0], where)
+			add(vals[0], where, false)
 		case m[1] == "n" && len(vals) >= 2:
-			add(vals[1], where)
+			add(vals[1], where, true)
 		}
 	}
 }

@@ -19,10 +19,17 @@ func f(p printer) {
 	p.T("Text: {title}", "title", x)
 	p.N(n, "{n} clause", "{n} clauses")
 	p.T(variable)
+	_ = i18n.Words("track status", "paused", "talks")
+	_ = Words("record", "track")
+	_ = i18n.M("Later: {x}", "x", 1)
+	_ = parley.Errorf(parley.EINVALID, "title", "title %q is too long", x)
+	_ = Errorf(EINVALID, "", "at most %d", x)
+	_ = parley.Errorf(parley.EINVALID, "", "%s", why)
+	_ = fmt.Errorf("internal %d", x)
 	const page = ` + "`" + `<h1>{{t "Status and history"}}</h1>` + "`" + `
 }`,
 		"a_test.go":          `package a; func g(p printer) { p.T("Only in a test") }`,
-		"web/page.tmpl":      `<p>{{t "Untranslated words"}}</p> {{n .Count "{n} person" "{n} persons"}} {{if .t}}{{end}} {{printf "%s" (t "Deadline")}}`,
+		"web/page.tmpl":      `<p>{{t "Untranslated words"}}</p> {{n .Count "{n} person" "{n} persons"}} {{n (len .X) "{n} point" "{n} points"}} {{if .t}}{{end}} {{printf "%s" (t "Deadline")}}`,
 		"testdata/skip.tmpl": `{{t "In testdata"}}`,
 	}
 	for name, body := range files {
@@ -37,7 +44,8 @@ func f(p printer) {
 	for _, m := range used {
 		keys = append(keys, m.Key)
 	}
-	want := []string{"Date", "Deadline", "Status and history", "Text: {title}", "Untranslated words", "{n} clauses", "{n} persons"}
+	want := []string{"Date", "Deadline", "Later: {x}", "Status and history", "Text: {title}", "Untranslated words", "at most %d",
+		"record::track", "title %q is too long", "track status::paused", "track status::talks", "{n} clauses", "{n} persons", "{n} points"}
 	if d := cmp.Diff(want, keys); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
 	}
@@ -46,7 +54,7 @@ func f(p printer) {
 	for _, m := range r.Untranslated {
 		untranslated = append(untranslated, m.Key)
 	}
-	if d := cmp.Diff([]string{"Untranslated words", "{n} persons"}, untranslated); d != "" {
+	if d := cmp.Diff([]string{"Later: {x}", "Untranslated words", "at most %d", "title %q is too long", "track status::talks", "{n} persons", "{n} points"}, untranslated); d != "" {
 		t.Errorf("untranslated (-want +got):\n%s", d)
 	}
 }

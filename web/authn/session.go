@@ -101,15 +101,25 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 // CheckSignInOrigin refuses a page's sign-in form posted from another site
 // (login CSRF): only this site's own form may sign a browser in.
 func CheckSignInOrigin(r *http.Request) error {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+	if !SameSite(r) {
 		return parley.Errorf(parley.EFORBIDDEN, "", "a sign-in from another site is refused")
+	}
+	return nil
+}
+
+// SameSite reports whether a form that needs no session comes from this
+// site: its Sec-Fetch-Site, if sent, says same-origin (or none: typed by
+// the user), and its Origin, if sent, is this host.
+func SameSite(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return false
 	}
 	if origin := r.Header.Get("Origin"); origin != "" {
 		if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
-			return parley.Errorf(parley.EFORBIDDEN, "", "a sign-in from another origin is refused")
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // startSession stores a new session of the user and returns its secret.
@@ -124,6 +134,10 @@ func (a *Auth) startSession(ctx context.Context, userID int64, now time.Time) (s
 	}
 	return secret, sess, nil
 }
+
+// SecureCookies reports whether cookies are marked Secure on plain HTTP
+// too (behind a proxy that ends TLS).
+func (a *Auth) SecureCookies() bool { return a.secureCookies }
 
 // setSessionCookie sends the session cookie: HttpOnly (no script reads
 // it), SameSite=Strict (no other site's request carries it), Secure over

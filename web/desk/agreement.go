@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -46,8 +47,9 @@ func (d *Desk) trackAgreements(ctx context.Context, trackID int64) ([]agreementR
 // adoptableVersions are the track's frozen, agreed text versions the
 // caller reads: those an agreement may be adopted from.
 type adoptableVersion struct {
-	ID    int64
-	Label string
+	ID     int64
+	Title  string // the text's
+	Number int
 }
 
 func (d *Desk) adoptableVersions(ctx context.Context, trackID int64) ([]adoptableVersion, error) {
@@ -63,7 +65,7 @@ func (d *Desk) adoptableVersions(ctx context.Context, trackID int64) ([]adoptabl
 		}
 		for _, v := range vs {
 			if v.FrozenAt != nil && v.Counts.AllAgree {
-				out = append(out, adoptableVersion{ID: v.ID, Label: fmt.Sprintf("%s, version %d", t.Title, v.Number)})
+				out = append(out, adoptableVersion{ID: v.ID, Title: t.Title, Number: v.Number})
 			}
 		}
 	}
@@ -168,7 +170,7 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 	}
 	acc := accessTo(ctx, a.TrackID)
 	now := parley.Now()
-	data := &agreementPage{pageBase: newBase(r, a.Title), Track: t, A: a, Parties: names,
+	data := &agreementPage{pageBase: newBase(r, i18n.M("{title}", "title", a.Title)), Track: t, A: a, Parties: names,
 		Mediator: acc.Mediator(), Findings: parley.Findings, Reliability: parley.Reliabilities,
 		Recurrences: []parley.Recurrence{parley.RecurDaily, parley.RecurWeekly, parley.RecurMonthly, parley.RecurQuarterly},
 		ScoreNames:  parley.ScoreNames, Today: now.UTC().Format("2006-01-02")}
@@ -185,12 +187,12 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 	users := map[int64]string{}
 	for i := len(a.History) - 1; i >= 0; i-- {
 		h := a.History[i]
-		row := historyRow{T: h, Who: "the system"}
+		row := historyRow{T: h, Who: data.T("the system")}
 		if h.EventID != nil {
 			row.Event = eventNames[*h.EventID]
 		}
 		if h.ActorID != nil {
-			row.Who = d.userName(ctx, users, *h.ActorID)
+			row.Who = d.userName(ctx, users, *h.ActorID, data.T("a member"))
 		}
 		data.History = append(data.History, row)
 	}
@@ -239,7 +241,7 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 		}
 		data.Commitments = append(data.Commitments, row)
 	}
-	data.Rollup = append(data.Rollup, rollupLine("All parties", rollup.Overall, data.Periods))
+	data.Rollup = append(data.Rollup, rollupLine(data.T("All parties"), rollup.Overall, data.Periods))
 	parties := make([]int64, 0, len(rollup.ByParty))
 	for p := range rollup.ByParty {
 		parties = append(parties, p)
@@ -265,18 +267,18 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 		data.Events = events
 	}
 	if data.Reporter {
-		data.Audiences = audiences(nil, principals(t, names), names)
+		data.Audiences = audiences(data.p, nil, principals(t, names), names)
 	}
 	return d.render(w, "agreement", data)
 }
 
-// userName says who a user is, or "a former member" if the caller may not
-// look the user up; names are cached per page.
-func (d *Desk) userName(ctx context.Context, cache map[int64]string, id int64) string {
+// userName says who a user is, or unknown if the caller may not look
+// the user up; names are cached per page.
+func (d *Desk) userName(ctx context.Context, cache map[int64]string, id int64, unknown string) string {
 	if n, ok := cache[id]; ok {
 		return n
 	}
-	n := "a member"
+	n := unknown
 	if u, err := d.store.FindUserByID(ctx, id); err == nil {
 		n = u.Name
 	}
@@ -401,23 +403,23 @@ func (d *Desk) showTrust(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &trustPage{pageBase: newBase(r, "Trust record of "+p.Name), Party: p, Record: rec}
+	data := &trustPage{pageBase: newBase(r, i18n.M("Trust record of {party}", "party", p.Name)), Party: p, Record: rec}
 	for _, q := range rec.Periods {
-		data.Bars = append(data.Bars, trustBar{P: q, Segments: trustSegments(q)})
+		data.Bars = append(data.Bars, trustBar{P: q, Segments: trustSegments(data.p, q)})
 	}
 	return d.render(w, "trust", data)
 }
 
 // trustSegments lays a quarter's counts out along a bar.
-func trustSegments(q parley.TrustPeriod) []trustSegment {
+func trustSegments(p *i18n.Printer, q parley.TrustPeriod) []trustSegment {
 	total := q.Kept + q.Partly + q.Broken + q.Unverifiable
 	if total == 0 {
 		return nil
 	}
 	var out []trustSegment
 	x := 0.0
-	for _, s := range []trustSegment{{Class: "kept", Label: "kept", N: q.Kept}, {Class: "partly", Label: "partly kept", N: q.Partly},
-		{Class: "broken", Label: "broken", N: q.Broken}, {Class: "unverifiable", Label: "unverifiable", N: q.Unverifiable}} {
+	for _, s := range []trustSegment{{Class: "kept", Label: p.T("trust::kept"), N: q.Kept}, {Class: "partly", Label: p.T("trust::partly kept"), N: q.Partly},
+		{Class: "broken", Label: p.T("trust::broken"), N: q.Broken}, {Class: "unverifiable", Label: p.T("trust::unverifiable"), N: q.Unverifiable}} {
 		if s.N == 0 {
 			continue
 		}

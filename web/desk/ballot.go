@@ -3,8 +3,10 @@ package desk
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -49,7 +51,7 @@ func (d *Desk) renderBallot(w http.ResponseWriter, r *http.Request, ref *Refusal
 	if err != nil {
 		return err
 	}
-	data := &ballotPage{pageBase: newBase(r, fmt.Sprintf("Ballot %d", b.ID)), Track: t, Ballot: b}
+	data := &ballotPage{pageBase: newBase(r, i18n.M("Ballot {id}", "id", strconv.FormatInt(b.ID, 10))), Track: t, Ballot: b}
 	data.Refusal, data.Status = ref, status
 	for _, p := range b.PartyIDs {
 		data.Parties = append(data.Parties, names[p])

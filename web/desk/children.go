@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -74,7 +75,7 @@ func (d *Desk) renderChildrenOf(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return err
 	}
-	data := &childrenPage{pageBase: newBase(r, "Children's return — "+t.Title), Track: t, Mediator: accessTo(ctx, id).Mediator()}
+	data := &childrenPage{pageBase: newBase(r, i18n.M("Children's return — {track}", "track", t.Title)), Track: t, Mediator: accessTo(ctx, id).Mediator()}
 	data.Refusal, data.Status = ref, status
 	for _, st := range parley.ChildStages {
 		data.Stages = append(data.Stages, stageCount{st, counts[st]})
@@ -87,7 +88,7 @@ func (d *Desk) renderChildrenOf(w http.ResponseWriter, r *http.Request, id int64
 		if err != nil {
 			return err
 		}
-		for _, a := range audiences(nil, principals(t, names), names) {
+		for _, a := range audiences(data.p, nil, principals(t, names), names) {
 			if a.Value != parley.AudiencePlenary {
 				data.Audiences = append(data.Audiences, a)
 			}

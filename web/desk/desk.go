@@ -32,6 +32,17 @@
 // (the mediators' forms, a delegate's answer buttons) comes from one
 // helper, accessTo (access.go); the store checks every write again.
 //
+// # Languages
+//
+// Every page is written in the reader's language (lang.go): the choice
+// made with the language switch on every page (a cookie), else the
+// browser's Accept-Language, else English. The templates say nothing
+// themselves: every word goes through the language's printer (package
+// i18n: t, n, word, and number, date… for values), the page says its
+// language and direction in <html lang dir>, and a refusal or an error
+// page writes the domain's message in the reader's language (errorText).
+// A form's values (an input's value) keep the form's own notation.
+//
 // # Content Security Policy
 //
 // Pages are served with pageContentSecurityPolicy: scripts and styles from
@@ -54,6 +65,8 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/briefing"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/form"
@@ -87,34 +100,81 @@ func New(store parley.Store, actions *action.Actions, auth *authn.Auth, log *slo
 	return &Desk{store: store, actions: actions, auth: auth, log: log, forms: newDecoder()}
 }
 
-// templates holds one template set per page, the layout plus the page,
-// parsed on first use so that a program that never serves a page never
-// pays for them.
-var templates = sync.OnceValues(func() (map[string]*template.Template, error) {
+// templates holds, for each language, one template set per page, the
+// layout plus the page, with the language's printer in its functions
+// (t, n, word, number, decimal, date, datetime, day). They are parsed on
+// first use so that a program that never serves a page never pays for
+// them.
+var templates = sync.OnceValues(func() (map[i18n.Lang]map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "ui/templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*template.Template{}
-	for _, n := range names {
-		base := strings.TrimSuffix(n[len("ui/templates/"):], ".html")
-		if base == "layout" {
-			continue
+	out := map[i18n.Lang]map[string]*template.Template{}
+	for _, l := range i18n.Supported {
+		funcs := pageFuncs(i18n.New(l))
+		out[l] = map[string]*template.Template{}
+		for _, n := range names {
+			base := strings.TrimSuffix(n[len("ui/templates/"):], ".html")
+			if base == "layout" {
+				continue
+			}
+			t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "ui/templates/layout.html", n)
+			if err != nil {
+				return nil, fmt.Errorf("desk: parse %s: %w", n, err)
+			}
+			out[l][base] = t
 		}
-		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, "ui/templates/layout.html", n)
-		if err != nil {
-			return nil, fmt.Errorf("desk: parse %s: %w", n, err)
-		}
-		out[base] = t
 	}
 	return out, nil
 })
 
+// pageFuncs are the templates' functions in p's language. Values a form
+// sends back (an input's value) are written by num and fixed, in the
+// form's own notation; what a page shows is written by number, decimal,
+// date, datetime and day, in the reader's.
+func pageFuncs(p *i18n.Printer) template.FuncMap {
+	funcs := template.FuncMap{}
+	for k, v := range p.FuncMap() {
+		funcs[k] = v
+	}
+	for k, v := range templateFuncs {
+		funcs[k] = v
+	}
+	// word is a value of the domain (a status, a role…) in words; its
+	// context is one of i18n's (i18n.TrackStatus…).
+	funcs["word"] = func(context string, v any) string { return p.Word(context, fmt.Sprint(v)) }
+	funcs["date"] = func(t time.Time) string { return p.Date(t.UTC()) }
+	// count is a count kept as decimal text (it may pass int64), as the
+	// language writes numbers when it fits an int64.
+	funcs["count"] = func(s string) string {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return p.Number(n)
+		}
+		if x, err := strconv.ParseFloat(s, 64); err == nil {
+			return p.Float(x)
+		}
+		return s
+	}
+	// reason is a status change's reason: the store's own words for a
+	// record's first status (systemReasons) in the reader's language, the
+	// reason a person wrote as it is.
+	funcs["reason"] = func(s string) string { return p.Word("system reason", s) }
+	funcs["reasons"] = func(w *parley.Warning) []string { return briefing.WarningReasons(p, w) }
+	funcs["datetime"] = func(t time.Time) string { return p.DateTime(t.UTC()) }
+	// day is a calendar date kept as text (YYYY-MM-DD), in words; text
+	// that is no such date is shown as it is.
+	funcs["day"] = func(s string) string {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return s
+		}
+		return p.Date(d)
+	}
+	return funcs
+}
+
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"datetime": func(t time.Time) string {
-		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
-	},
 	"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"num": func(x float64) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
@@ -142,6 +202,8 @@ var templateFuncs = template.FuncMap{
 
 // pageBase is what every page's layout needs.
 type pageBase struct {
+	Lang    i18n.Lang
+	Path    string // the page's path and query, where the language switch returns
 	Title   string
 	User    *parley.User
 	CSRF    string // the session's CSRF token for forms; "" without a session cookie
@@ -154,6 +216,8 @@ type pageBase struct {
 	// frozen meanwhile, a status that became final).
 	RefusalOnTop bool
 	refusalShown bool // a form of the page showed the refusal
+
+	p *i18n.Printer
 }
 
 func (b *pageBase) base() *pageBase { return b }
@@ -161,39 +225,88 @@ func (b *pageBase) base() *pageBase { return b }
 type page interface{ base() *pageBase }
 
 // notices are the messages a page shows after a form, by its ?done=.
-var notices = map[string]string{
-	"saved":            "Saved.",
-	"transition":       "The track's status was changed.",
-	"meeting":          "The meeting was added.",
-	"event":            "The event was added.",
-	"proposal":         "The proposal was put.",
-	"response":         "The answer was sent.",
-	"withdrawn":        "The proposal was withdrawn.",
-	"ballot":           "The ballot was put to the parties.",
-	"answer":           "Your answer is recorded.",
-	"text":             "The text was started.",
-	"version":          "The version was added.",
-	"frozen":           "The version was frozen.",
-	"agreement":        "The agreement was entered.",
-	"agreement-status": "The agreement's status was changed.",
-	"renewed":          "The agreement was renewed.",
-	"commitment":       "The commitment was added.",
-	"report":           "The report was added.",
-	"score":            "The score was added.",
-	"confirmed":        "The match is confirmed.",
-	"shared":           "The match is shared with both sides.",
-	"verified":         "The match is verified.",
-	"handover":         "The handover is recorded.",
-	"imported":         "The list was imported.",
-	"opened":           "The case is opened.",
-	"advanced":         "The case's next stage is recorded.",
+func notice(p *i18n.Printer, done string) string {
+	switch done {
+	case "":
+		return ""
+	case "saved":
+		return p.T("Saved.")
+	case "transition":
+		return p.T("The track's status was changed.")
+	case "meeting":
+		return p.T("The meeting was added.")
+	case "event":
+		return p.T("The event was added.")
+	case "proposal":
+		return p.T("The proposal was put.")
+	case "response":
+		return p.T("The answer was sent.")
+	case "withdrawn":
+		return p.T("The proposal was withdrawn.")
+	case "ballot":
+		return p.T("The ballot was put to the parties.")
+	case "answer":
+		return p.T("Your answer is recorded.")
+	case "text":
+		return p.T("The text was started.")
+	case "version":
+		return p.T("The version was added.")
+	case "frozen":
+		return p.T("The version was frozen.")
+	case "agreement":
+		return p.T("The agreement was entered.")
+	case "agreement-status":
+		return p.T("The agreement's status was changed.")
+	case "renewed":
+		return p.T("The agreement was renewed.")
+	case "commitment":
+		return p.T("The commitment was added.")
+	case "report":
+		return p.T("The report was added.")
+	case "score":
+		return p.T("The score was added.")
+	case "confirmed":
+		return p.T("The match is confirmed.")
+	case "shared":
+		return p.T("The match is shared with both sides.")
+	case "verified":
+		return p.T("The match is verified.")
+	case "handover":
+		return p.T("The handover is recorded.")
+	case "imported":
+		return p.T("The list was imported.")
+	case "opened":
+		return p.T("The case is opened.")
+	case "advanced":
+		return p.T("The case's next stage is recorded.")
+	}
+	return ""
 }
 
-// newBase returns the layout data for r's caller.
-func newBase(r *http.Request, title string) pageBase {
-	return pageBase{Title: title, CSRF: authn.PageCSRF(r), Notice: notices[r.URL.Query().Get("done")],
-		User: parley.CallerFromContext(r.Context()).User}
+// newBase returns the layout data for r's caller, in r's language, with
+// the page's title.
+func newBase(r *http.Request, title i18n.Message) pageBase {
+	l := languageOf(r)
+	p := i18n.New(l)
+	return pageBase{Lang: l, p: p, Path: pagePath(r), Title: p.Message(title), CSRF: authn.PageCSRF(r),
+		Notice: notice(p, r.URL.Query().Get("done")), User: parley.CallerFromContext(r.Context()).User}
 }
+
+// pagePath is the page a request shows, where the language switch
+// returns: the path asked for, or for a form shown again after a refusal
+// (a POST) the page the form was sent from.
+func pagePath(r *http.Request) string {
+	if r.Method == "GET" || r.Method == "HEAD" {
+		return r.URL.RequestURI()
+	}
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
+		return localPath(u.RequestURI())
+	}
+	return "/map"
+}
+
+// T is the page's words in its language, for the page's Go code.
+func (b *pageBase) T(key string, args ...any) string { return b.p.T(key, args...) }
 
 // render writes the page (or, with name "page#block", one block of it).
 func (d *Desk) render(w http.ResponseWriter, name string, data page) error {
@@ -205,7 +318,7 @@ func (d *Desk) render(w http.ResponseWriter, name string, data page) error {
 	if err != nil {
 		return err
 	}
-	t := ts[name]
+	t := ts[data.base().Lang][name]
 	if t == nil {
 		return fmt.Errorf("desk: no page template %q", name)
 	}
@@ -222,6 +335,8 @@ func (d *Desk) render(w http.ResponseWriter, name string, data page) error {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(data.base().Lang))
+	h.Add("Vary", "Accept-Language, Cookie")
 	h.Set("Content-Security-Policy", pageContentSecurityPolicy)
 	// Forms must send their Origin, which no-referrer turns into "null".
 	h.Set("Referrer-Policy", "same-origin")
@@ -272,7 +387,8 @@ func (d *Desk) Failure(w http.ResponseWriter, r *http.Request, err error) bool {
 		http.Redirect(w, r, "/map", http.StatusSeeOther)
 		return true
 	}
-	data := &errorPage{pageBase: newBase(r, p.Title), Message: p.Detail, RequestID: id}
+	data := &errorPage{pageBase: newBase(r, i18n.M("http status::"+p.Title)), RequestID: id}
+	data.Message = errorText(data.p, err)
 	data.Status = p.Status
 	if err := d.render(w, "error", data); err != nil {
 		problem.Write(w, r, d.log, id, err)

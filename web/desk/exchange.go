@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/exchange"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/problem"
 	"github.com/parley-talks/parley/web/route"
@@ -79,10 +80,10 @@ func (d *Desk) renderExchangeOf(w http.ResponseWriter, r *http.Request, id int64
 		return err
 	}
 	acc := accessTo(ctx, e.TrackID)
-	data := &exchangePage{pageBase: newBase(r, e.Title), Track: t, Exchange: e, Parties: names, Persons: map[int64]*parley.Prisoner{},
+	data := &exchangePage{pageBase: newBase(r, i18n.M("{title}", "title", e.Title)), Track: t, Exchange: e, Parties: names, Persons: map[int64]*parley.Prisoner{},
 		Mediator: acc.Mediator(), Verifier: acc.Verifier()}
 	if n, err := strconv.Atoi(r.URL.Query().Get("n")); err == nil && r.URL.Query().Get("done") == "imported" {
-		data.Notice = fmt.Sprintf("The list was imported: %d persons added.", n)
+		data.Notice = data.p.N(n, "The list was imported: {n} person added.", "The list was imported: {n} persons added.")
 	}
 	data.Refusal, data.Status, data.Columns = ref, status, exchange.Columns
 	for _, party := range []int64{e.SideA, e.SideB} {
@@ -135,12 +136,14 @@ func (d *Desk) renderExchangeOf(w http.ResponseWriter, r *http.Request, id int64
 func (p *exchangePage) handoverChoices() {
 	p.Matched = map[int64]string{}
 	for _, m := range p.Matches {
-		state := "confirmed"
+		a, b := strconv.FormatInt(m.PrisonerA, 10), strconv.FormatInt(m.PrisonerB, 10)
 		if m.VerifiedAt != nil {
-			state = "verified"
+			p.Matched[m.PrisonerA] = p.T("verified match with person {id}", "id", b)
+			p.Matched[m.PrisonerB] = p.T("verified match with person {id}", "id", a)
+		} else {
+			p.Matched[m.PrisonerA] = p.T("confirmed match with person {id}", "id", b)
+			p.Matched[m.PrisonerB] = p.T("confirmed match with person {id}", "id", a)
 		}
-		p.Matched[m.PrisonerA] = fmt.Sprintf("%s match with person %d", state, m.PrisonerB)
-		p.Matched[m.PrisonerB] = fmt.Sprintf("%s match with person %d", state, m.PrisonerA)
 	}
 	for _, l := range p.Lists {
 		side := sideList{PartyID: l.PartyID, Party: l.Party, Whole: l.Whole}

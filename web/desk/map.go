@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 )
 
 // The map: every track the caller may see, with its status, hosts and
@@ -98,7 +99,7 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := parley.Now()
-	data := &mapPage{pageBase: newBase(r, "Map of the talks")}
+	data := &mapPage{pageBase: newBase(r, i18n.M("Map of the talks"))}
 	for _, t := range tracks {
 		entries, err := d.store.Timeline(ctx, t.ID)
 		if err != nil {

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -59,17 +59,19 @@ type redLineRow struct {
 	Choice string // "theme: option", for a forbid or require red line
 }
 
-// DescribeRedLine says a red line in words, as the pages show it.
-func DescribeRedLine(r parley.RedLine) string {
+// DescribeRedLine says a red line in words, in p's language, as the
+// pages show it.
+func DescribeRedLine(p *i18n.Printer, r parley.RedLine) string {
 	switch r.Kind {
 	case "forbid":
-		return "never " + r.Issue + ": " + r.Option
+		return p.T("never {theme}: {option}", "theme", r.Issue, "option", r.Option)
 	case "require":
-		return "must have " + r.Issue + ": " + r.Option
+		return p.T("must have {theme}: {option}", "theme", r.Issue, "option", r.Option)
 	case "rule":
-		return "if " + r.Issue + ": " + r.Option + " then " + r.Then + " must be one of " + strings.Join(r.In, ", ")
+		return p.T("if {theme}: {option} then {then} must be one of {options}", "theme", r.Issue, "option", r.Option,
+			"then", r.Then, "options", strings.Join(r.In, ", "))
 	case "min_utility":
-		return "at least utility " + strconv.FormatFloat(r.Min, 'f', -1, 64)
+		return p.T("at least utility {min}", "min", p.Float(r.Min))
 	}
 	return r.Kind
 }
@@ -121,7 +123,7 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 	if err != nil {
 		return err
 	}
-	data := &profilePage{pageBase: newBase(r, "Profile of "+party.Name+" — "+t.Title), Track: t, PartyID: partyID, Party: party.Name,
+	data := &profilePage{pageBase: newBase(r, i18n.M("Profile of {party} — {track}", "party", party.Name, "track", t.Title)), Track: t, PartyID: partyID, Party: party.Name,
 		Editable: accessTo(ctx, trackID).EditsProfile(partyID)}
 	data.Refusal, data.Status = ref, status
 	p, err := d.store.(parley.ProfileService).FindProfile(ctx, trackID, partyID)
@@ -148,7 +150,7 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 			pt.Opts = append(pt.Opts, profileOption{Index: j, Label: o.Label, Value: data.Content.Values[th.Name][o.Label],
 				Choice: string(cj), Demand: demands[c]})
 			for _, kind := range []string{"forbid", "require"} {
-				row, err := redLineRowOf(len(data.NewRedLines), parley.RedLine{Kind: kind, Issue: th.Name, Option: o.Label})
+				row, err := redLineRowOf(data.p, len(data.NewRedLines), parley.RedLine{Kind: kind, Issue: th.Name, Option: o.Label})
 				if err != nil {
 					return err
 				}
@@ -158,7 +160,7 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 		data.Themes = append(data.Themes, pt)
 	}
 	for i, rl := range data.Content.RedLines {
-		row, err := redLineRowOf(i, rl)
+		row, err := redLineRowOf(data.p, i, rl)
 		if err != nil {
 			return err
 		}
@@ -167,9 +169,9 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 	return d.render(w, "profile", data)
 }
 
-func redLineRowOf(i int, rl parley.RedLine) (redLineRow, error) {
+func redLineRowOf(p *i18n.Printer, i int, rl parley.RedLine) (redLineRow, error) {
 	b, err := json.Marshal(rl)
-	return redLineRow{Index: i, Text: DescribeRedLine(rl), JSON: string(b), Kind: rl.Kind, Choice: rl.Issue + ": " + rl.Option}, err
+	return redLineRow{Index: i, Text: DescribeRedLine(p, rl), JSON: string(b), Kind: rl.Kind, Choice: rl.Issue + ": " + rl.Option}, err
 }
 
 func (d *Desk) saveProfile(r *http.Request, trackID int64, in *parley.ProfileContent) (string, error) {
@@ -223,13 +225,13 @@ func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &profilesPage{pageBase: newBase(r, "Profiles side by side — "+t.Title), Track: t}
+	data := &profilesPage{pageBase: newBase(r, i18n.M("Profiles side by side — {track}", "track", t.Title)), Track: t}
 	for _, p := range ps {
 		data.Parties = append(data.Parties, names[p.PartyID])
 		data.Res = append(data.Res, p.Content.Reservation)
 		var lines, demands []string
 		for _, rl := range p.Content.RedLines {
-			lines = append(lines, DescribeRedLine(rl))
+			lines = append(lines, DescribeRedLine(data.p, rl))
 		}
 		for _, d := range p.Content.CoreDemands {
 			demands = append(demands, d.Theme+": "+d.Option)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -35,7 +36,11 @@ type responseKind struct {
 	Label string
 }
 
-var responseKinds = []responseKind{{parley.ResponseAccept, "accept"}, {parley.ResponseReject, "reject"}, {parley.ResponseCounter, "counter with another proposal"}}
+// responseKinds are the answer form's choices in p's language.
+func responseKinds(p *i18n.Printer) []responseKind {
+	return []responseKind{{parley.ResponseAccept, p.T("answer::accept")}, {parley.ResponseReject, p.T("answer::reject")},
+		{parley.ResponseCounter, p.T("counter with another proposal")}}
+}
 
 type proposalRow struct {
 	P           *parley.Proposal
@@ -67,33 +72,33 @@ type audienceChoice struct {
 }
 
 // audienceName says an audience in words.
-func audienceName(a parley.Audience, names map[int64]string) string {
+func audienceName(p *i18n.Printer, a parley.Audience, names map[int64]string) string {
 	if id, ok := a.PartyID(); ok {
-		return names[id] + " and the mediators"
+		return p.T("{party} and the mediators", "party", names[id])
 	}
 	if a == parley.AudienceMediators {
-		return "the mediators only"
+		return p.T("the mediators only")
 	}
-	return "everyone on the track"
+	return p.T("everyone on the track")
 }
 
-func partyOrMediators(id *int64, names map[int64]string) string {
+func partyOrMediators(p *i18n.Printer, id *int64, names map[int64]string) string {
 	if id == nil {
-		return "the mediators"
+		return p.T("the mediators")
 	}
 	return names[*id]
 }
 
 // audiences are the audiences the caller may write to: a party's to the
 // mediators or plenary, the mediators' to anyone.
-func audiences(party *int64, principals []profileLink, names map[int64]string) []audienceChoice {
+func audiences(p *i18n.Printer, party *int64, principals []profileLink, names map[int64]string) []audienceChoice {
 	if party != nil {
-		return []audienceChoice{{parley.PartyAudience(*party), "the mediators (and my delegation)"}, {parley.AudiencePlenary, "everyone on the track"}}
+		return []audienceChoice{{parley.PartyAudience(*party), p.T("the mediators (and my delegation)")}, {parley.AudiencePlenary, p.T("everyone on the track")}}
 	}
-	out := []audienceChoice{{parley.AudienceMediators, "the mediators only"}, {parley.AudiencePlenary, "everyone on the track"}}
-	for _, p := range principals {
-		a := parley.PartyAudience(p.PartyID)
-		out = append(out, audienceChoice{a, audienceName(a, names)})
+	out := []audienceChoice{{parley.AudienceMediators, p.T("the mediators only")}, {parley.AudiencePlenary, p.T("everyone on the track")}}
+	for _, pr := range principals {
+		a := parley.PartyAudience(pr.PartyID)
+		out = append(out, audienceChoice{a, audienceName(p, a, names)})
 	}
 	return out
 }
@@ -155,16 +160,17 @@ func (d *Desk) renderProposals(w http.ResponseWriter, r *http.Request, id int64,
 		return err
 	}
 	acc := accessTo(ctx, id)
-	data := &proposalsPage{pageBase: newBase(r, fmt.Sprintf("Proposals — %s", t.Title)), Track: t, Themes: action.SortedThemes(themes),
-		Parties: principals(t, names), Mediator: acc.Mediator(), ResponseKinds: responseKinds}
+	data := &proposalsPage{pageBase: newBase(r, i18n.M("Proposals — {track}", "track", t.Title)), Track: t, Themes: action.SortedThemes(themes),
+		Parties: principals(t, names), Mediator: acc.Mediator()}
+	data.ResponseKinds = responseKinds(data.p)
 	data.Refusal, data.Status = ref, status
 	party, writer := acc.Party()
 	data.Writer = writer
 	if writer {
-		data.Audiences = audiences(party, data.Parties, names)
+		data.Audiences = audiences(data.p, party, data.Parties, names)
 	}
 	for _, p := range ps {
-		row := proposalRow{P: p, ID: p.ID, Author: partyOrMediators(p.AuthorPartyID, names), Audience: audienceName(p.Audience, names), Status: p.Status}
+		row := proposalRow{P: p, ID: p.ID, Author: partyOrMediators(data.p, p.AuthorPartyID, names), Audience: audienceName(data.p, p.Audience, names), Status: p.Status}
 		row.CanWithdraw = p.Status == parley.ProposalOpen && (data.Mediator || (party != nil && p.AuthorPartyID != nil && *p.AuthorPartyID == *party))
 		us, err := d.store.ProposalUtilities(ctx, p.ID)
 		if err != nil {
@@ -178,25 +184,25 @@ func (d *Desk) renderProposals(w http.ResponseWriter, r *http.Request, id int64,
 			return err
 		}
 		for _, resp := range rs {
-			row.Responses = append(row.Responses, responseRow{Party: partyOrMediators(resp.PartyID, names), Kind: resp.Kind, CounterID: resp.CounterID, Reasons: resp.Reasons})
+			row.Responses = append(row.Responses, responseRow{Party: partyOrMediators(data.p, resp.PartyID, names), Kind: resp.Kind, CounterID: resp.CounterID, Reasons: resp.Reasons})
 		}
 		data.Proposals = append(data.Proposals, row)
 	}
 	return d.render(w, "proposals", data)
 }
 
-// writer is the party the caller writes for on the track, or a refusal
-// for a caller who writes for no one.
-func writer(r *http.Request, trackID int64, what string) (*int64, error) {
+// writer is the party the caller writes for on the track, or refusal for
+// a caller who writes for no one.
+func writer(r *http.Request, trackID int64, refusal error) (*int64, error) {
 	party, ok := accessTo(r.Context(), trackID).Party()
 	if !ok {
-		return nil, parley.Errorf(parley.EFORBIDDEN, "", "only a delegate or a mediator of the track %s", what)
+		return nil, refusal
 	}
 	return party, nil
 }
 
 func (d *Desk) putProposal(r *http.Request, id int64, in *action.ProposalInput) (string, error) {
-	party, err := writer(r, id, "puts a proposal")
+	party, err := writer(r, id, parley.Errorf(parley.EFORBIDDEN, "", "only a delegate or a mediator of the track puts a proposal"))
 	if err != nil {
 		return "", err
 	}
@@ -213,7 +219,7 @@ func (d *Desk) respond(r *http.Request, id int64, in *action.ResponseInput) (str
 	if err != nil {
 		return "", err
 	}
-	if in.PartyID, err = writer(r, p.TrackID, "answers a proposal"); err != nil {
+	if in.PartyID, err = writer(r, p.TrackID, parley.Errorf(parley.EFORBIDDEN, "", "only a delegate or a mediator of the track answers a proposal")); err != nil {
 		return "", err
 	}
 	if in.Kind != parley.ResponseCounter {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/exchange"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/form"
@@ -92,7 +93,8 @@ func refuse(w http.ResponseWriter, r *http.Request, formName string, again again
 	if again == nil || (code != parley.EINVALID && code != parley.ECONFLICT) {
 		return err
 	}
-	ref := &Refusal{Form: formName, Field: parley.ErrorField(err), Message: parley.ErrorMessage(err), Values: url.Values{}}
+	p := i18n.New(languageOf(r))
+	ref := &Refusal{Form: formName, Field: parley.ErrorField(err), Message: errorText(p, err), Values: url.Values{}}
 	for k, vs := range r.PostForm {
 		if k != authn.CSRFFormField {
 			ref.Values[k] = vs
@@ -100,10 +102,7 @@ func refuse(w http.ResponseWriter, r *http.Request, formName string, again again
 	}
 	var rows *action.CSVRefusal
 	if errors.As(err, &rows) {
-		ref.Message = fmt.Sprintf("Nothing was imported: %d rows were rejected.", len(rows.Rows))
-		if len(rows.Rows) == 1 {
-			ref.Message = "Nothing was imported: 1 row was rejected."
-		}
+		ref.Message = p.N(len(rows.Rows), "Nothing was imported: {n} row was rejected.", "Nothing was imported: {n} rows were rejected.")
 		ref.Rows = rows.Rows
 	}
 	return again(w, r, ref, problem.StatusOf(code))

@@ -44,6 +44,8 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.signIn, Body: typeOf[signInForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/signout", Policy: signedIn, ID: "pageSignOut", Summary: "Page form: sign out; ends the cookie's session and redirects to the sign-in page",
 			Handle: d.signOut, Body: typeOf[buttonForm](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/language", Policy: public, ID: "pageLanguage", Summary: "Page form: choose the pages' language (kept in a cookie) and go back to the page",
+			Handle: d.chooseLanguage, Body: typeOf[languageForm](), Status: seeOther, Media: html},
 		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see",
 			Handle: d.showMap, Status: ok, Media: html},
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/problem"
 )
@@ -28,7 +29,7 @@ type signInForm struct {
 }
 
 func (d *Desk) showSignIn(w http.ResponseWriter, r *http.Request) error {
-	data := &signInPage{pageBase: newBase(r, "Sign in"), Next: localPath(r.URL.Query().Get("next"))}
+	data := &signInPage{pageBase: newBase(r, i18n.M("Sign in")), Next: localPath(r.URL.Query().Get("next"))}
 	return d.render(w, "signin", data)
 }
 
@@ -53,7 +54,8 @@ func (d *Desk) signIn(w http.ResponseWriter, r *http.Request) error {
 		if p.Status >= 500 {
 			return err
 		}
-		data := &signInPage{pageBase: newBase(r, "Sign in"), Email: in.Email, Next: next, Message: p.Detail}
+		data := &signInPage{pageBase: newBase(r, i18n.M("Sign in")), Email: in.Email, Next: next}
+		data.Message = errorText(data.p, err)
 		data.Status = p.Status
 		return d.render(w, "signin", data)
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -20,6 +21,7 @@ type textPage struct {
 	pageBase
 	Track    *parley.Track
 	Text     *parley.NegotiatingText
+	Audience string // the text's audience in words
 	Versions []*parley.TextVersion
 	Version  *parley.TextVersion
 	Parties  map[int64]string
@@ -63,9 +65,10 @@ func (d *Desk) renderTextOf(w http.ResponseWriter, r *http.Request, id int64, re
 	if err != nil {
 		return err
 	}
-	data := &textPage{pageBase: newBase(r, text.Title), Track: t, Text: text, Versions: versions, Parties: names,
+	data := &textPage{pageBase: newBase(r, i18n.M("{title}", "title", text.Title)), Track: t, Text: text, Versions: versions, Parties: names,
 		Mediator: accessTo(ctx, text.TrackID).Mediator()}
 	data.Refusal, data.Status = ref, status
+	data.Audience = audienceName(data.p, text.Audience, names)
 	version := func(field, v string) (int, error) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > len(versions) {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -85,14 +87,14 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		return err
 	}
 	acc := accessTo(ctx, id)
-	data := &trackPage{pageBase: newBase(r, t.Title), Summary: summarize(t, entries, names, parley.Now()),
+	data := &trackPage{pageBase: newBase(r, i18n.M("{title}", "title", t.Title)), Summary: summarize(t, entries, names, parley.Now()),
 		Themes: action.SortedThemes(themes), Parties: names, Venues: map[int64]string{}, Mediator: acc.Mediator(),
 		Formats: []parley.MeetingFormat{parley.FormatPlenary, parley.FormatCaucus, parley.FormatShuttle}}
 	data.Refusal, data.Status = ref, status
 	data.Timeline = slices.Clone(entries)
 	slices.Reverse(data.Timeline)
 	for _, m := range members {
-		row := memberRow{Role: m.Role, Name: fmt.Sprintf("Member %d", m.ID)}
+		row := memberRow{Role: m.Role, Name: data.T("Member {id}", "id", strconv.FormatInt(m.ID, 10))}
 		if m.PartyID != nil {
 			row.Party = names[*m.PartyID]
 		}
@@ -134,7 +136,7 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		}
 		slices.Reverse(events)
 		data.Events = events
-		data.Audiences = audiences(nil, principals(t, names), names)
+		data.Audiences = audiences(data.p, nil, principals(t, names), names)
 		for _, vid := range t.VenueIDs {
 			data.Venues[vid] = ""
 		}

@@ -16,7 +16,10 @@
       var ranges = form.querySelectorAll("input[type=range]");
       for (var i = 0; i < ranges.length; i++) {
         var out = document.getElementById(ranges[i].id + "_out");
-        if (out) { out.value = Number(ranges[i].value).toFixed(3); }
+        if (out) {
+          out.value = Number(ranges[i].value).toLocaleString(document.documentElement.lang || "en",
+            { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+        }
       }
     }
 
