@@ -85,7 +85,7 @@ func loadANAC(t testing.TB, dir string) map[string]*negotiation.Problem {
 func TestANACMatchesBruteForce(t *testing.T) {
 	for name, p := range loadANAC(t, fixture.GeniusDir(t)) {
 		t.Run(name, func(t *testing.T) {
-			negotiation.CheckFrontier(t, p, false)
+			negotiation.CheckFrontier(t, p)
 			for _, r := range []float64{0, 0.6} {
 				for k := range p.Parties {
 					p.Parties[k].Reservation = r

@@ -2,6 +2,7 @@ package negotiation
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -73,7 +74,16 @@ func bruteBargains(bp []BrutePoint, d []float64) [4]int {
 		}
 	}
 	for i, p := range bp {
-		v := [4]float64{objNash(p.Utility, d), objKS(p.Utility, d, ideal), objSum(p.Utility), objMin(p.Utility)}
+		nash, ks, sum, mini := 1.0, math.Inf(1), 0.0, math.Inf(1)
+		for k, x := range p.Utility {
+			nash *= max(x-d[k], 0)
+			if ideal[k] > d[k] {
+				ks = min(ks, (x-d[k])/(ideal[k]-d[k]))
+			}
+			sum += x
+			mini = min(mini, x)
+		}
+		v := [4]float64{nash, ks, sum, mini}
 		for j := range v {
 			if v[j] > val[j] {
 				val[j], best[j] = v[j], i

@@ -3,6 +3,7 @@ package negotiation
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 )
 
@@ -11,9 +12,11 @@ import (
 // its witnessing packages. Points are in lexicographically decreasing order
 // of their utility vectors.
 type Frontier struct {
-	n      int        // parties
-	u      []float64  // n utilities per point
-	ref    []pointRef // primary witness per point
+	n      int             // parties
+	u      []num           // n exact numerators per point
+	uf     []float64       // the same as float64s
+	ex     []*exactUtility // per party: the denominators
+	ref    []pointRef      // primary witness per point
 	extra  map[int32][]pointRef
 	traces []*trace
 }
@@ -47,8 +50,29 @@ func (f *Frontier) Len() int { return len(f.ref) }
 // Parties returns the number of parties.
 func (f *Frontier) Parties() int { return f.n }
 
-// Utility returns the utility vector of point i (a view; do not modify).
-func (f *Frontier) Utility(i int) []float64 { return f.u[i*f.n : i*f.n+f.n : i*f.n+f.n] }
+// Utility returns the utility vector of point i, each utility the exact one
+// rounded to a float64 within two ulps (a view; do not modify).
+func (f *Frontier) Utility(i int) []float64 { return f.uf[i*f.n : i*f.n+f.n : i*f.n+f.n] }
+
+// ExactUtility returns the exact utility vector of point i.
+func (f *Frontier) ExactUtility(i int) []*big.Rat {
+	out := make([]*big.Rat, f.n)
+	for k := range out {
+		out[k] = f.ex[k].scaledRat(f.u[i*f.n+k])
+	}
+	return out
+}
+
+// at returns the exact numerators of point i (a view).
+func (f *Frontier) at(i int) []num { return f.u[i*f.n : i*f.n+f.n : i*f.n+f.n] }
+
+// setFloats fills uf from u.
+func (f *Frontier) setFloats() {
+	f.uf = make([]float64, len(f.u))
+	for j, x := range f.u {
+		f.uf[j] = f.ex[j%f.n].toFloat(x)
+	}
+}
 
 // Outcome returns one package witnessing point i. Cost O(issues).
 func (f *Frontier) Outcome(i int) Outcome {
@@ -67,9 +91,8 @@ func (f *Frontier) Outcome(i int) Outcome {
 // of point i (all of them when there are at most limit), the primary witness
 // first. The count of tied packages can grow exponentially with the number of
 // issues on which all parties are indifferent, hence the limit. The list is
-// complete when the float64 sums are exact (e.g. dyadic values); otherwise a
-// package whose partial sum was strictly dominated, and whose full sum rounds
-// onto the point, is not listed (the point itself is exact all the same).
+// complete: utilities are exact, so a package whose partial sum was
+// strictly dominated can never reach the point.
 func (f *Frontier) Outcomes(i, limit int) []Outcome {
 	var out []Outcome
 	refs := append([]pointRef{f.ref[i]}, f.extra[int32(i)]...)
@@ -237,6 +260,9 @@ func (p *Problem) Frontier() (*Frontier, error) {
 	n := len(p.Parties)
 	var s ndScratch
 	f := &Frontier{n: n}
+	for _, pa := range p.Parties {
+		f.ex = append(f.ex, pa.Utility.exact())
+	}
 	if len(branches) == 1 {
 		t, u, ok, err := p.merge(branches[0], &s)
 		if err != nil {
@@ -252,7 +278,7 @@ func (p *Problem) Frontier() (*Frontier, error) {
 		}
 	} else {
 		// Union of the branches' frontiers, filtered again.
-		var all []float64
+		var all []num
 		var refs []pointRef
 		for _, b := range branches {
 			t, u, ok, err := p.merge(b, &s)
@@ -270,7 +296,7 @@ func (p *Problem) Frontier() (*Frontier, error) {
 			}
 		}
 		s.filter(all, n, len(refs), 1)
-		f.u = make([]float64, 0, len(s.keep)*n)
+		f.u = make([]num, 0, len(s.keep)*n)
 		for _, c := range s.keep {
 			f.u = append(f.u, all[int(c)*n:int(c)*n+n]...)
 			f.ref = append(f.ref, refs[c])
@@ -283,6 +309,7 @@ func (p *Problem) Frontier() (*Frontier, error) {
 		}
 	}
 	f.applyMinUtility(p)
+	f.setFloats()
 	return f, nil
 }
 
@@ -292,13 +319,13 @@ func (p *Problem) Frontier() (*Frontier, error) {
 func (f *Frontier) applyMinUtility(p *Problem) {
 	type bound struct {
 		party int
-		min   float64
+		min   num
 	}
 	var bs []bound
 	for k, pa := range p.Parties {
 		for _, c := range pa.RedLines {
 			if c.Kind == MinUtility {
-				bs = append(bs, bound{k, c.Min})
+				bs = append(bs, bound{k, f.ex[k].ceilScaled(c.Min)})
 			}
 		}
 	}
@@ -311,7 +338,7 @@ func (f *Frontier) applyMinUtility(p *Problem) {
 	for i := range f.ref {
 		ok := true
 		for _, b := range bs {
-			if f.u[i*n+b.party] < b.min-AcceptTolerance {
+			if f.u[i*n+b.party].less(b.min) {
 				ok = false
 				break
 			}
@@ -335,17 +362,17 @@ func (f *Frontier) applyMinUtility(p *Problem) {
 // their utility vectors (n per option): an option dominated within its issue
 // never appears on the frontier, since swapping in the dominating option
 // dominates the package. Options with equal vectors are all kept (ties).
-func (p *Problem) issueTable(i int, opts []int, s *ndScratch) ([]int32, []float64) {
+func (p *Problem) issueTable(i int, opts []int, s *ndScratch) ([]int32, []num) {
 	n := len(p.Parties)
-	u := make([]float64, 0, len(opts)*n)
+	u := make([]num, 0, len(opts)*n)
 	for _, x := range opts {
 		for _, pa := range p.Parties {
-			u = append(u, pa.Utility.term(i, x))
+			u = append(u, pa.Utility.ex.terms[i][x])
 		}
 	}
 	s.filter(u, n, len(opts), 1)
 	var keptOpts []int32
-	var keptU []float64
+	var keptU []num
 	add := func(c int32) {
 		keptOpts = append(keptOpts, int32(opts[c]))
 		keptU = append(keptU, u[int(c)*n:int(c)*n+n]...)
@@ -366,10 +393,10 @@ func (p *Problem) issueTable(i int, opts []int, s *ndScratch) ([]int32, []float6
 // lists opts and returns the trace and the frontier's vectors in
 // lexicographically decreasing order; ok is false when some issue has no
 // option left.
-func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []float64, ok bool, err error) {
+func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []num, ok bool, err error) {
 	n := len(p.Parties)
 	t = &trace{levels: make([]level, len(p.Issues))}
-	var cand []float64
+	var cand []num
 	var cpar, copt []int32
 	for k := range p.Issues {
 		if len(opts[k]) == 0 {
@@ -397,14 +424,11 @@ func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []float64, ok b
 			for j := range fl {
 				dst := cand[c*n : c*n+n]
 				if k == 0 {
-					// 0 + t: the same first addition as Additive.Utility.
-					for q := range n {
-						dst[q] = 0 + ox[q]
-					}
+					copy(dst, ox)
 				} else {
 					src := u[j*n : j*n+n]
 					for q := range n {
-						dst[q] = src[q] + ox[q]
+						dst[q] = src[q].add(ox[q])
 					}
 				}
 				cpar[c] = int32(j)
@@ -423,7 +447,7 @@ func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []float64, ok b
 		lv := &t.levels[k]
 		lv.parent = make([]int32, len(s.keep))
 		lv.option = make([]int32, len(s.keep))
-		nu := make([]float64, len(s.keep)*n)
+		nu := make([]num, len(s.keep)*n)
 		for j, ci := range s.keep {
 			lv.parent[j] = cpar[ci]
 			lv.option[j] = copt[ci]

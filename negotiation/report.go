@@ -224,6 +224,7 @@ func (p *Problem) zone(z *ZoneCount, f *Frontier, b Bargains, d []float64, k int
 		out.Estimate = &Estimate{Value: z.Estimate.String(), Samples: z.Samples,
 			Method: "uniform sampling; an estimate, not a count"}
 	}
+	thr := p.thresholds()
 	var seen []int
 	add := func(i int) {
 		if len(seen) < k && !slices.Contains(seen, i) {
@@ -240,14 +241,7 @@ func (p *Problem) zone(z *ZoneCount, f *Frontier, b Bargains, d []float64, k int
 		if len(seen) >= k {
 			break
 		}
-		accepted := true
-		for q, x := range f.Utility(i) {
-			if x < d[q]-AcceptTolerance {
-				accepted = false
-				break
-			}
-		}
-		if accepted {
+		if f.reaches(i, thr) {
 			add(i)
 		}
 	}
