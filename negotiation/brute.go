@@ -139,6 +139,10 @@ type Reference struct {
 	// lexicographically greatest vector attaining each (nil when no
 	// package is accepted).
 	Nash, KalaiSmorodinsky, Utilitarian, Maximin *ReferenceBargain
+
+	dens     []*big.Int   // per party: the denominator of the numerators
+	feasible [][]*big.Int // per feasible package: the parties' numerators
+	kept     [][]*big.Int // per frontier point: the numerators
 }
 
 // ReferencePoint is a utility vector and its packages.
@@ -196,11 +200,28 @@ func (p *Problem) Reference() (*Reference, error) {
 		}
 	}
 	ratOf := func(k int, v *big.Int) *big.Rat { return new(big.Rat).SetFrac(v, dens[k]) }
+	// ceilOf returns ⌈r·D_k⌉: u ≥ r exactly when its numerator reaches it.
+	ceilOf := func(k int, r float64) *big.Int {
+		q := new(big.Rat).Mul(Rat(r), new(big.Rat).SetInt(dens[k]))
+		c := new(big.Int).Quo(q.Num(), q.Denom())
+		if new(big.Rat).SetInt(c).Cmp(q) < 0 {
+			c.Add(c, big.NewInt(1))
+		}
+		return c
+	}
+	minThr := make([][]*big.Int, n)
+	for k, pa := range p.Parties {
+		minThr[k] = make([]*big.Int, len(pa.RedLines))
+		for r, c := range pa.RedLines {
+			if c.Kind == MinUtility {
+				minThr[k][r] = ceilOf(k, c.Min)
+			}
+		}
+	}
 	// Thresholds: reservation and min-utility red lines, and the red lines.
 	type pkg struct {
-		o        Outcome
-		u        []*big.Int
-		accepted bool
+		o Outcome
+		u []*big.Int
 	}
 	var feasible []pkg
 	o := make(Outcome, len(p.Issues))
@@ -217,10 +238,9 @@ func (p *Problem) Reference() (*Reference, error) {
 				u[k].Add(u[k], terms[k][i][x])
 			}
 		}
-		ok, accepted := true, true
+		ok := true
 		for k, pa := range p.Parties {
-			uk := ratOf(k, u[k])
-			for _, c := range pa.RedLines {
+			for r, c := range pa.RedLines {
 				switch c.Kind {
 				case Forbid:
 					ok = ok && o[c.Issue] != c.Option
@@ -229,13 +249,12 @@ func (p *Problem) Reference() (*Reference, error) {
 				case Rule:
 					ok = ok && !(o[c.Issue] == c.Option && !c.In[o[c.Then]])
 				case MinUtility:
-					ok = ok && uk.Cmp(Rat(c.Min)) >= 0
+					ok = ok && u[k].Cmp(minThr[k][r]) >= 0
 				}
 			}
-			accepted = accepted && uk.Cmp(Rat(pa.Reservation)) >= 0
 		}
 		if ok {
-			feasible = append(feasible, pkg{slices.Clone(o), u, accepted})
+			feasible = append(feasible, pkg{slices.Clone(o), u})
 		}
 	}
 	lexCmp := func(a, b []*big.Int) int { // a vs b, lexicographic
@@ -276,26 +295,61 @@ func (p *Problem) Reference() (*Reference, error) {
 		}
 		g = h
 	}
-	// Bargaining objectives over the accepted packages, in lexicographically
-	// decreasing order, so the first maximiser is the greatest.
-	var acc [][]*big.Rat
+	ref.dens = dens
 	for _, q := range feasible {
-		if q.accepted {
-			ref.Zone++
-			u := make([]*big.Rat, n)
-			for k := range n {
-				u[k] = ratOf(k, q.u[k])
+		ref.feasible = append(ref.feasible, q.u)
+	}
+	ref.kept = kept
+	ref.Zone, ref.Nash, ref.KalaiSmorodinsky, ref.Utilitarian, ref.Maximin = ref.At(p.Reservations())
+	return ref, nil
+}
+
+// At returns the zone's size and the four bargaining points for the
+// disagreement point d instead of the problem's reservations (red lines
+// as the problem has them).
+func (ref *Reference) At(d []float64) (zone int64, nash, ks, utilitarian, maximin *ReferenceBargain) {
+	n := len(ref.dens)
+	resThr := make([]*big.Int, n)
+	for k := range n {
+		q := new(big.Rat).Mul(Rat(d[k]), new(big.Rat).SetInt(ref.dens[k]))
+		c := new(big.Int).Quo(q.Num(), q.Denom())
+		if new(big.Rat).SetInt(c).Cmp(q) < 0 {
+			c.Add(c, big.NewInt(1))
+		}
+		resThr[k] = c
+	}
+	reaches := func(x []*big.Int) bool {
+		for k := range n {
+			if x[k].Cmp(resThr[k]) < 0 {
+				return false
 			}
-			acc = append(acc, u)
+		}
+		return true
+	}
+	for _, x := range ref.feasible {
+		if reaches(x) {
+			zone++
+		}
+	}
+	// Bargaining objectives over the accepted points of the reference's
+	// own frontier, in lexicographically decreasing order, so the first
+	// maximiser is the greatest: each objective is monotone, so an
+	// accepted package is weakly dominated by an accepted frontier point
+	// that scores at least as well, and the greatest maximiser is
+	// undominated.
+	var acc [][]*big.Rat
+	for j, x := range ref.kept {
+		if reaches(x) {
+			acc = append(acc, ref.Frontier[j].Utility)
 		}
 	}
 	if len(acc) == 0 {
-		return ref, nil
+		return zone, nil, nil, nil, nil
 	}
-	d := make([]*big.Rat, n)
+	dr := make([]*big.Rat, n)
 	ideal := make([]*big.Rat, n)
-	for k, pa := range p.Parties {
-		d[k] = Rat(pa.Reservation)
+	for k := range n {
+		dr[k] = Rat(d[k])
 		for _, u := range acc {
 			if ideal[k] == nil || u[k].Cmp(ideal[k]) > 0 {
 				ideal[k] = u[k]
@@ -312,10 +366,10 @@ func (p *Problem) Reference() (*Reference, error) {
 		}
 		return b
 	}
-	ref.Nash = best(func(u []*big.Rat) *big.Rat {
+	nash = best(func(u []*big.Rat) *big.Rat {
 		prod := big.NewRat(1, 1)
 		for k := range u {
-			g := new(big.Rat).Sub(u[k], d[k])
+			g := new(big.Rat).Sub(u[k], dr[k])
 			if g.Sign() < 0 {
 				g.SetInt64(0)
 			}
@@ -323,14 +377,14 @@ func (p *Problem) Reference() (*Reference, error) {
 		}
 		return prod
 	})
-	ref.KalaiSmorodinsky = best(func(u []*big.Rat) *big.Rat {
+	ks = best(func(u []*big.Rat) *big.Rat {
 		var m *big.Rat
 		for k := range u {
-			span := new(big.Rat).Sub(ideal[k], d[k])
+			span := new(big.Rat).Sub(ideal[k], dr[k])
 			if span.Sign() <= 0 {
 				continue
 			}
-			r := new(big.Rat).Sub(u[k], d[k])
+			r := new(big.Rat).Sub(u[k], dr[k])
 			r.Quo(r, span)
 			if m == nil || r.Cmp(m) < 0 {
 				m = r
@@ -341,14 +395,14 @@ func (p *Problem) Reference() (*Reference, error) {
 		}
 		return m
 	})
-	ref.Utilitarian = best(func(u []*big.Rat) *big.Rat {
+	utilitarian = best(func(u []*big.Rat) *big.Rat {
 		s := new(big.Rat)
 		for _, x := range u {
 			s.Add(s, x)
 		}
 		return s
 	})
-	ref.Maximin = best(func(u []*big.Rat) *big.Rat {
+	maximin = best(func(u []*big.Rat) *big.Rat {
 		m := u[0]
 		for _, x := range u[1:] {
 			if x.Cmp(m) < 0 {
@@ -357,5 +411,5 @@ func (p *Problem) Reference() (*Reference, error) {
 		}
 		return m
 	})
-	return ref, nil
+	return zone, nash, ks, utilitarian, maximin
 }

@@ -91,15 +91,16 @@ func randomProblem(rng *rand.Rand, parties, maxIssues, maxOptions int, coarse, c
 // checkFrontier compares the merge with the exact reference: the same
 // utility vectors (exact rationals), and for every point exactly the
 // reference's packages (up to a limit), each feasible.
-func checkFrontier(t *testing.T, p *Problem) {
+func checkFrontier(t *testing.T, p *Problem, ref *Reference) {
 	t.Helper()
 	f, err := p.Frontier()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := p.Reference()
-	if err != nil {
-		t.Fatal(err)
+	if ref == nil {
+		if ref, err = p.Reference(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if f.Len() != len(ref.Frontier) {
 		t.Fatalf("frontier has %d points, the exact reference %d:\nmerge %v\nreference %v", f.Len(), len(ref.Frontier), frontierVectors(f), refVectors(ref))
@@ -177,7 +178,7 @@ func TestFrontierMatchesBruteForce(t *testing.T) {
 					rng := rand.New(rand.NewPCG(uint64(c.parties), uint64(len(name))))
 					for range c.count {
 						p := randomProblem(rng, c.parties, c.issues, c.options, coarse, constrained)
-						checkFrontier(t, p)
+						checkFrontier(t, p, nil)
 					}
 				})
 			}

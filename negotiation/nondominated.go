@@ -272,8 +272,8 @@ func (s *ndScratch) filterKD(u []num, n int, order []int32) {
 // dominance queries on coordinates 1..n−1.
 type kdTree struct {
 	n           int
-	left, right []int32   // children, −1 when none
-	corner      []num // n per node: the maximum over the subtree
+	left, right []int32 // children, −1 when none
+	corner      []num   // n per node: the maximum over the subtree
 	stack       []int32
 }
 
