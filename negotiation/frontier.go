@@ -1,10 +1,12 @@
 package negotiation
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
 	"slices"
+	"time"
 )
 
 // Frontier is the exact Pareto frontier of a Problem: every distinct
@@ -12,6 +14,7 @@ import (
 // its witnessing packages. Points are in lexicographically decreasing order
 // of their utility vectors.
 type Frontier struct {
+	eps    []num           // nil when exact, else ε per party (see Epsilon)
 	n      int             // parties
 	u      []num           // n exact numerators per point
 	uf     []float64       // the same as float64s
@@ -246,7 +249,45 @@ func (p *Problem) splits(opts [][]int) ([][][]int, error) {
 // branch of the rule split, Σ_k ND(|F_{k−1}|·m_k candidates), where m_k is
 // the number of undominated options of issue k; ND is O(N) for two parties
 // (run merge), O(N log N) for three and O(N·K) in general.
-func (p *Problem) Frontier() (*Frontier, error) {
+func (p *Problem) Frontier() (*Frontier, error) { return p.frontier(nil) }
+
+// FrontierContext is Frontier under ctx and a time budget: it returns
+// ctx.Err() within about 10 ms once ctx is done, and once budget (if
+// positive) has passed it finishes with an ε-frontier (see Epsilon) instead
+// of the exact one: every level of the merge still to come is thinned to at
+// most thinCap points, one per cell of a grid, so that each dropped point
+// is within the cell's size of a kept one.
+func (p *Problem) FrontierContext(ctx context.Context, budget time.Duration) (*Frontier, error) {
+	st, release := newStopper(ctx, budget)
+	defer release()
+	f, err := p.frontier(st)
+	if err == nil {
+		err = st.err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Epsilon returns nil when f is the exact frontier. Otherwise f is an
+// ε-frontier: its points are utility vectors of real packages crossing no
+// red line (witnesses as usual), but some may be dominated, and for every
+// package crossing no red line there is a point y with y_p ≥ u_p − ε_p for
+// every party p (minimum-utility red lines aside: they are applied to the
+// points). Epsilon returns ε per party.
+func (f *Frontier) Epsilon() []float64 {
+	if f.eps == nil {
+		return nil
+	}
+	out := make([]float64, f.n)
+	for k := range out {
+		out[k] = f.ex[k].toFloat(f.eps[k])
+	}
+	return out
+}
+
+func (p *Problem) frontier(st *stopper) (*Frontier, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -258,13 +299,13 @@ func (p *Problem) Frontier() (*Frontier, error) {
 		return nil, err
 	}
 	n := len(p.Parties)
-	var s ndScratch
+	s := ndScratch{stop: st}
 	f := &Frontier{n: n}
 	for _, pa := range p.Parties {
 		f.ex = append(f.ex, pa.Utility.exact())
 	}
 	if len(branches) == 1 {
-		t, u, ok, err := p.merge(branches[0], &s)
+		t, u, ok, err := p.merge(branches[0], &s, f)
 		if err != nil {
 			return nil, err
 		}
@@ -281,7 +322,7 @@ func (p *Problem) Frontier() (*Frontier, error) {
 		var all []num
 		var refs []pointRef
 		for _, b := range branches {
-			t, u, ok, err := p.merge(b, &s)
+			t, u, ok, err := p.merge(b, &s, f)
 			if err != nil {
 				return nil, err
 			}
@@ -295,7 +336,11 @@ func (p *Problem) Frontier() (*Frontier, error) {
 				refs = append(refs, pointRef{ti, int32(j)})
 			}
 		}
+		s.onlyCancel = true // the union is filtered whole, however late
 		s.filter(all, n, len(refs), 1)
+		if s.aborted {
+			return nil, st.err()
+		}
 		f.u = make([]num, 0, len(s.keep)*n)
 		for _, c := range s.keep {
 			f.u = append(f.u, all[int(c)*n:int(c)*n+n]...)
@@ -393,14 +438,29 @@ func (p *Problem) issueTable(i int, opts []int, s *ndScratch) ([]int32, []num) {
 // lists opts and returns the trace and the frontier's vectors in
 // lexicographically decreasing order; ok is false when some issue has no
 // option left.
-func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []num, ok bool, err error) {
+//
+// Once s.stop is over budget the merge goes on in thin mode: before each
+// level, the previous level's points are thinned (thin), and the error
+// this adds is accumulated in f.eps; a level interrupted by the budget is
+// redone from the thinned points.
+func (p *Problem) merge(opts [][]int, s *ndScratch, f *Frontier) (t *trace, u []num, ok bool, err error) {
 	n := len(p.Parties)
 	t = &trace{levels: make([]level, len(p.Issues))}
 	var cand []num
 	var cpar, copt []int32
-	for k := range p.Issues {
+	s.onlyCancel = false
+	for k := 0; k < len(p.Issues); k++ {
 		if len(opts[k]) == 0 {
 			return nil, nil, false, nil
+		}
+		if s.stop.cancelled() {
+			return nil, nil, false, s.stop.err()
+		}
+		if k > 0 && s.stop.overBudget() {
+			var lv *level
+			lv, u = thin(&t.levels[k-1], u, n, f)
+			t.levels[k-1] = *lv
+			s.onlyCancel = true
 		}
 		tOpts, tU := p.issueTable(k, opts[k], s)
 		m := len(tOpts)
@@ -444,6 +504,17 @@ func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []num, ok bool,
 			runs = 1
 		}
 		s.filter(cand, n, count, runs)
+		if s.aborted {
+			s.aborted = false
+			if s.stop.cancelled() {
+				return nil, nil, false, s.stop.err()
+			}
+			if k == 0 {
+				s.onlyCancel = true // the first level is one issue's options: finish it
+			}
+			k-- // redo this level from the thinned points
+			continue
+		}
 		lv := &t.levels[k]
 		lv.parent = make([]int32, len(s.keep))
 		lv.option = make([]int32, len(s.keep))
@@ -473,3 +544,71 @@ func (p *Problem) merge(opts [][]int, s *ndScratch) (t *trace, u []num, ok bool,
 const maxCandidates = 1<<31 - 1
 
 var errTooLarge = errors.New("negotiation: frontier too large: a merge step has more than 2^31 candidates")
+
+// thinCap is the number of points a level keeps in thin mode (see merge).
+const thinCap = 1 << 12
+
+// thin keeps at most thinCap of a level's points (n numerators each in u,
+// lexicographically decreasing), one per cell of a grid over the points'
+// range with side cells per party, halving side until few enough cells
+// are occupied; the first point of each cell is kept, ties and all. Any
+// dropped point x shares its cell with a kept y, so y_p > x_p − δ_p for the
+// cell size δ_p; f.eps grows by 2δ_p (a margin over the float64 cell
+// arithmetic). Cost O(points · parties) per halving.
+func thin(lv *level, u []num, n int, f *Frontier) (*level, []num) {
+	count := len(u) / n
+	if count <= thinCap {
+		return lv, u
+	}
+	lo := make([]float64, n)
+	span := make([]float64, n)
+	for q := range n {
+		mn, mx := u[q].float(), u[q].float()
+		for j := range count {
+			x := u[j*n+q].float()
+			mn, mx = min(mn, x), max(mx, x)
+		}
+		lo[q], span[q] = mn, mx-mn
+	}
+	side := 1 << 20
+	var keep []int
+	key := make([]byte, 0, 8*n)
+	for ; side >= 1; side /= 2 {
+		seen := make(map[string]bool, thinCap)
+		keep = keep[:0]
+		for j := range count {
+			key = key[:0]
+			for q := range n {
+				c := 0
+				if span[q] > 0 {
+					c = int((u[j*n+q].float() - lo[q]) / span[q] * float64(side))
+				}
+				key = append(key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
+			}
+			if !seen[string(key)] {
+				seen[string(key)] = true
+				keep = append(keep, j)
+				if len(keep) > thinCap {
+					break
+				}
+			}
+		}
+		if len(keep) <= thinCap {
+			break
+		}
+	}
+	if f.eps == nil {
+		f.eps = make([]num, n)
+	}
+	for q := range n {
+		d, _ := new(big.Float).SetFloat64(2 * span[q] / float64(side) * (1 + 1e-9)).Int(nil)
+		f.eps[q] = f.eps[q].add(numOf(d.Add(d, big.NewInt(1))))
+	}
+	out := &level{parent: make([]int32, len(keep)), option: make([]int32, len(keep))}
+	nu := make([]num, 0, len(keep)*n)
+	for j, old := range keep {
+		out.parent[j], out.option[j] = lv.parent[old], lv.option[old]
+		nu = append(nu, u[old*n:old*n+n]...)
+	}
+	return out, nu
+}

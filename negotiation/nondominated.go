@@ -26,6 +26,25 @@ type ndScratch struct {
 	fenSet  []bool
 	kept    []num
 	kd      kdTree
+
+	// stop, when set, interrupts a filter: once it is done, the filter
+	// sets aborted and returns early with a partial result.
+	stop       *stopper
+	onlyCancel bool // poll for cancellation only, not for the budget
+	aborted    bool
+	tick       int
+}
+
+// halt polls stop every 4096 calls and reports whether the filter must
+// return.
+func (s *ndScratch) halt() bool {
+	if s.aborted {
+		return true
+	}
+	if s.tick++; s.tick&4095 == 0 {
+		s.aborted = s.stop.cancelled() || (!s.onlyCancel && s.stop.done())
+	}
+	return s.aborted
 }
 
 func (s *ndScratch) reset() {
@@ -52,7 +71,12 @@ func (s *ndScratch) sortedOrder(u []num, n, count int) []int32 {
 	for c := range count {
 		s.ord = append(s.ord, int32(c))
 	}
-	slices.SortFunc(s.ord, func(a, b int32) int { return lexDesc(u, n, a, b) })
+	slices.SortFunc(s.ord, func(a, b int32) int {
+		if s.halt() {
+			return 0 // interrupted: finish the sort cheaply, the result is discarded
+		}
+		return lexDesc(u, n, a, b)
+	})
 	return s.ord
 }
 
@@ -93,6 +117,9 @@ func (s *ndScratch) mergeRuns2(u []num, count, runs int) []int32 {
 	}
 	s.ord = s.ord[:0]
 	for range count {
+		if s.halt() {
+			return s.ord
+		}
 		best := -1
 		var b0, b1 num
 		for r, h := range s.heads {
@@ -116,6 +143,9 @@ func (s *ndScratch) mergeRuns2(u []num, count, runs int) []int32 {
 // the last kept point has u1 ≥ its own. O(N).
 func (s *ndScratch) sweep2(u []num, order []int32) {
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x0, x1 := u[2*c], u[2*c+1]
 		if len(s.keep) > 0 {
 			k := s.keep[len(s.keep)-1]
@@ -170,6 +200,9 @@ func (s *ndScratch) filter3(u []num, order []int32) {
 		return m - i
 	}
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x0, x1, x2 := u[3*c], u[3*c+1], u[3*c+2]
 		if len(s.keep) > 0 {
 			k := s.keep[len(s.keep)-1]
@@ -206,6 +239,9 @@ func (s *ndScratch) filter3(u []num, order []int32) {
 func (s *ndScratch) filterN(u []num, n int, order []int32) {
 	s.kept = s.kept[:0]
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x := u[int(c)*n : int(c)*n+n]
 		if nk := len(s.keep); nk > 0 && slices.Equal(s.kept[(nk-1)*n:nk*n], x) {
 			s.tiePos = append(s.tiePos, int32(nk-1))
@@ -253,6 +289,9 @@ func (s *ndScratch) filterKD(u []num, n int, order []int32) {
 	t := &s.kd
 	t.reset(n)
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x := u[int(c)*n : int(c)*n+n]
 		if nk := len(s.keep); nk > 0 && slices.Equal(s.kept[(nk-1)*n:nk*n], x) {
 			s.tiePos = append(s.tiePos, int32(nk-1))
