@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"slices"
 	"time"
@@ -305,7 +306,7 @@ func (p *Problem) frontier(st *stopper) (*Frontier, error) {
 		f.ex = append(f.ex, pa.Utility.exact())
 	}
 	if len(branches) == 1 {
-		t, u, ok, err := p.merge(branches[0], &s, f)
+		t, u, ok, err := p.merge(branches[0], &s, f, thinCap)
 		if err != nil {
 			return nil, err
 		}
@@ -321,8 +322,9 @@ func (p *Problem) frontier(st *stopper) (*Frontier, error) {
 		// Union of the branches' frontiers, filtered again.
 		var all []num
 		var refs []pointRef
+		limit := max(thinCap/len(branches), 16)
 		for _, b := range branches {
-			t, u, ok, err := p.merge(b, &s, f)
+			t, u, ok, err := p.merge(b, &s, f, limit)
 			if err != nil {
 				return nil, err
 			}
@@ -334,6 +336,18 @@ func (p *Problem) frontier(st *stopper) (*Frontier, error) {
 			all = append(all, u...)
 			for j := range len(u) / n {
 				refs = append(refs, pointRef{ti, int32(j)})
+			}
+		}
+		if st.overBudget() {
+			// Late: thin the union too (its ε adds to the branches').
+			if keep := thinned(all, n, thinCap, f); keep != nil {
+				var a []num
+				var r []pointRef
+				for _, j := range keep {
+					a = append(a, all[j*n:j*n+n]...)
+					r = append(r, refs[j])
+				}
+				all, refs = a, r
 			}
 		}
 		s.onlyCancel = true // the union is filtered whole, however late
@@ -443,7 +457,7 @@ func (p *Problem) issueTable(i int, opts []int, s *ndScratch) ([]int32, []num) {
 // level, the previous level's points are thinned (thin), and the error
 // this adds is accumulated in f.eps; a level interrupted by the budget is
 // redone from the thinned points.
-func (p *Problem) merge(opts [][]int, s *ndScratch, f *Frontier) (t *trace, u []num, ok bool, err error) {
+func (p *Problem) merge(opts [][]int, s *ndScratch, f *Frontier, limit int) (t *trace, u []num, ok bool, err error) {
 	n := len(p.Parties)
 	t = &trace{levels: make([]level, len(p.Issues))}
 	var cand []num
@@ -458,7 +472,7 @@ func (p *Problem) merge(opts [][]int, s *ndScratch, f *Frontier) (t *trace, u []
 		}
 		if k > 0 && s.stop.overBudget() {
 			var lv *level
-			lv, u = thin(&t.levels[k-1], u, n, f)
+			lv, u = thin(&t.levels[k-1], u, n, limit, f)
 			t.levels[k-1] = *lv
 			s.onlyCancel = true
 		}
@@ -545,8 +559,9 @@ const maxCandidates = 1<<31 - 1
 
 var errTooLarge = errors.New("negotiation: frontier too large: a merge step has more than 2^31 candidates")
 
-// thinCap is the number of points a level keeps in thin mode (see merge).
-const thinCap = 1 << 12
+// thinCap is the number of points a level keeps in thin mode (see merge),
+// shared among the branches of a rule split; a variable for tests.
+var thinCap = 1 << 12
 
 // thin keeps at most thinCap of a level's points (n numerators each in u,
 // lexicographically decreasing), one per cell of a grid over the points'
@@ -555,10 +570,27 @@ const thinCap = 1 << 12
 // dropped point x shares its cell with a kept y, so y_p > x_p − δ_p for the
 // cell size δ_p; f.eps grows by 2δ_p (a margin over the float64 cell
 // arithmetic). Cost O(points · parties) per halving.
-func thin(lv *level, u []num, n int, f *Frontier) (*level, []num) {
-	count := len(u) / n
-	if count <= thinCap {
+func thin(lv *level, u []num, n, limit int, f *Frontier) (*level, []num) {
+	keep := thinned(u, n, limit, f)
+	if keep == nil {
 		return lv, u
+	}
+	out := &level{parent: make([]int32, len(keep)), option: make([]int32, len(keep))}
+	nu := make([]num, 0, len(keep)*n)
+	for j, old := range keep {
+		out.parent[j], out.option[j] = lv.parent[old], lv.option[old]
+		nu = append(nu, u[old*n:old*n+n]...)
+	}
+	return out, nu
+}
+
+// thinned returns the indices of the points of u (n numerators each) that
+// thin keeps, and adds the error to f.eps; nil when there are at most
+// limit points.
+func thinned(u []num, n, limit int, f *Frontier) []int {
+	count := len(u) / n
+	if count <= limit {
+		return nil
 	}
 	lo := make([]float64, n)
 	span := make([]float64, n)
@@ -570,11 +602,16 @@ func thin(lv *level, u []num, n int, f *Frontier) (*level, []num) {
 		}
 		lo[q], span[q] = mn, mx-mn
 	}
-	side := 1 << 20
+	// A frontier is an (n−1)-dimensional surface: about side^(n−1) cells
+	// are occupied, so start a little finer than that and halve.
+	side := 2
+	if n > 1 {
+		side = max(int(4*math.Pow(float64(limit), 1/float64(n-1))), 2)
+	}
 	var keep []int
 	key := make([]byte, 0, 8*n)
 	for ; side >= 1; side /= 2 {
-		seen := make(map[string]bool, thinCap)
+		seen := make(map[string]bool, limit)
 		keep = keep[:0]
 		for j := range count {
 			key = key[:0]
@@ -588,12 +625,12 @@ func thin(lv *level, u []num, n int, f *Frontier) (*level, []num) {
 			if !seen[string(key)] {
 				seen[string(key)] = true
 				keep = append(keep, j)
-				if len(keep) > thinCap {
+				if len(keep) > limit {
 					break
 				}
 			}
 		}
-		if len(keep) <= thinCap {
+		if len(keep) <= limit {
 			break
 		}
 	}
@@ -604,11 +641,5 @@ func thin(lv *level, u []num, n int, f *Frontier) (*level, []num) {
 		d, _ := new(big.Float).SetFloat64(2 * span[q] / float64(side) * (1 + 1e-9)).Int(nil)
 		f.eps[q] = f.eps[q].add(numOf(d.Add(d, big.NewInt(1))))
 	}
-	out := &level{parent: make([]int32, len(keep)), option: make([]int32, len(keep))}
-	nu := make([]num, 0, len(keep)*n)
-	for j, old := range keep {
-		out.parent[j], out.option[j] = lv.parent[old], lv.option[old]
-		nu = append(nu, u[old*n:old*n+n]...)
-	}
-	return out, nu
+	return keep
 }

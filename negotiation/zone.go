@@ -238,6 +238,9 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
 	estimate := new(big.Int) // Σ per branch: exact count, or sampled estimate
 	budget := opt.NodeBudget
+	// Out of time, each branch draws its share of the samples (at least
+	// 500), so that the estimate costs about one branch's sampling.
+	lateSamples := max(opt.Samples/max(len(branches), 1), 500)
 	for _, b := range branches {
 		if slices.ContainsFunc(b, func(o []int) bool { return len(o) == 0 }) {
 			continue
@@ -267,13 +270,13 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 			if st.cancelled() {
 				return nil, st.err()
 			}
-			est := z.sampleUnknown(lower, d.unknown, opt.Samples, rng)
+			est := z.sampleUnknown(lower, d.unknown, lateSamples, rng)
 			methods["bounds and sampling"] = true
 			res.Exact = false
 			res.Lower.Add(res.Lower, lower)
 			res.Upper.Add(res.Upper, new(big.Int).Add(lower, d.unknown))
 			estimate.Add(estimate, est)
-			res.Samples += opt.Samples
+			res.Samples += lateSamples
 			continue
 		}
 		if len(p.Parties) == 2 && z.mitmFits(opt.HalfLimit) {
@@ -282,13 +285,13 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 				if st.cancelled() {
 					return nil, st.err()
 				}
-				est := z.sampleUnknown(lower, d.unknown, opt.Samples, rng)
+				est := z.sampleUnknown(lower, d.unknown, lateSamples, rng)
 				methods["bounds and sampling"] = true
 				res.Exact = false
 				res.Lower.Add(res.Lower, lower)
 				res.Upper.Add(res.Upper, new(big.Int).Add(lower, d.unknown))
 				estimate.Add(estimate, est)
-				res.Samples += opt.Samples
+				res.Samples += lateSamples
 				continue
 			}
 			methods["meet in the middle"] = true
@@ -303,13 +306,13 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 				if st.cancelled() {
 					return nil, st.err()
 				}
-				est := z.sampleUnknown(lower, d.unknown, opt.Samples, rng)
+				est := z.sampleUnknown(lower, d.unknown, lateSamples, rng)
 				methods["bounds and sampling"] = true
 				res.Exact = false
 				res.Lower.Add(res.Lower, lower)
 				res.Upper.Add(res.Upper, new(big.Int).Add(lower, d.unknown))
 				estimate.Add(estimate, est)
-				res.Samples += opt.Samples
+				res.Samples += lateSamples
 				continue
 			}
 			methods["meet in the middle"] = true
