@@ -322,7 +322,7 @@ func (p *Problem) frontier(st *stopper) (*Frontier, error) {
 		// Union of the branches' frontiers, filtered again.
 		var all []num
 		var refs []pointRef
-		limit := max(thinCap/len(branches), 16)
+		limit := max(thinCap/max(len(branches), 1), 16)
 		for _, b := range branches {
 			t, u, ok, err := p.merge(b, &s, f, limit)
 			if err != nil {
