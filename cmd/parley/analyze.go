@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/genius"
@@ -21,8 +22,8 @@ func init() {
 		name:    "analyze",
 		summary: "find the frontier, the fair points, the zone of agreement and its blockers",
 		usage: `Usage:
-  parley analyze [--format text|json] [--step 0.1] DOMAIN.xml PROFILE.xml...
-  parley analyze [--format text|json] [--step 0.1] SCENARIO.json
+  parley analyze [--format text|json] [--step 0.1] [--budget 10s] DOMAIN.xml PROFILE.xml...
+  parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.json
 
 Analyses a negotiation given as GENIUS/ANAC XML (one domain file and one
 utility profile per party) or as one Parley scenario JSON file: the exact
@@ -33,8 +34,12 @@ else labelled bounds and a sampled estimate) and the single relaxations —
 one red line dropped, one reservation lowered by --step — ranked by the
 packages they open.
 
-Utilities are undiscounted. --format json prints one object, the shape the
-web API serves.
+Utilities are exact (the numbers as written, divided exactly) and
+undiscounted. --format json prints one object, the shape the web API serves.
+
+--budget bounds the time: past it the analysis finishes with what it has
+proved — an ε-frontier, exact bounds on the zone and a sampled estimate —
+and says so ("complete": false and its notes). 0 means no limit.
 
 Examples:
   parley analyze laptop_domain.xml laptop_buyer.xml laptop_seller.xml
@@ -48,6 +53,7 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	fs := c.flagSet(env)
 	format := fs.String("format", "text", "output format: text or json")
 	step := fs.Float64("step", 0.1, "how far the blockers lower a reservation value, in (0,1]")
+	budget := fs.Duration("budget", 10*time.Second, "time budget; past it the answer is bounds and labelled estimates (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +62,9 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	}
 	if !(*step > 0 && *step <= 1) {
 		return usagef("--step must be in (0,1]")
+	}
+	if *budget < 0 {
+		return usagef("--budget must not be negative")
 	}
 	files := fs.Args()
 	var s *negotiation.Scenario
@@ -75,7 +84,7 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step})
+	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step, Budget: *budget})
 	if err != nil {
 		return err
 	}
@@ -164,6 +173,18 @@ func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiat
 	w.printf("Packages: %s (%d issues)\n", r.Outcomes, len(p.Issues))
 	w.printf("Parties:  %s\n", strings.Join(r.Parties, ", "))
 	w.printf("Reservation values: %s\n\n", vec(r.Reservation))
+	if !r.Complete {
+		w.printf("Incomplete: the time budget ran out.\n")
+	}
+	for _, n := range r.Notes {
+		w.printf("Note: %s\n", n)
+	}
+	if r.FrontierEpsilon != nil {
+		w.printf("The frontier below is an ε-frontier, ε = %s: every package is within ε of a listed point.\n", vec(r.FrontierEpsilon))
+	}
+	if !r.Complete || len(r.Notes) > 0 {
+		w.printf("\n")
+	}
 
 	w.printf("Pareto frontier: %d points (packages crossing no red line; reservations not applied)\n", len(r.Frontier))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
