@@ -66,17 +66,7 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	if *budget < 0 {
 		return usagef("--budget must not be negative")
 	}
-	files := fs.Args()
-	var s *negotiation.Scenario
-	var err error
-	switch {
-	case len(files) == 0:
-		return usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
-	case len(files) == 1:
-		s, err = loadScenarioJSON(files[0])
-	default:
-		s, err = loadGenius(files[0], files[1:])
-	}
+	s, err := loadScenarioArgs(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -101,6 +91,19 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	return writeReport(env.Stdout, s.Name, p, r)
 }
 
+// loadScenarioArgs reads the scenario named by a command's arguments: a
+// GENIUS domain and its profiles, or one scenario JSON file.
+func loadScenarioArgs(files []string) (*negotiation.Scenario, error) {
+	switch {
+	case len(files) == 0:
+		return nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+	case len(files) == 1:
+		return loadScenarioJSON(files[0])
+	default:
+		return genius.LoadFiles(files[0], files[1:]...)
+	}
+}
+
 func loadScenarioJSON(path string) (*negotiation.Scenario, error) {
 	if strings.EqualFold(filepath.Ext(path), ".xml") {
 		return nil, usagef("%s: a GENIUS domain needs its profile files after it", path)
@@ -117,55 +120,17 @@ func loadScenarioJSON(path string) (*negotiation.Scenario, error) {
 	return s, nil
 }
 
-func loadGenius(domainPath string, profilePaths []string) (*negotiation.Scenario, error) {
-	data, err := os.ReadFile(domainPath)
-	if err != nil {
-		return nil, err
-	}
-	d, err := genius.ParseDomain(bytes.NewReader(data), domainPath)
-	if err != nil {
-		return nil, err
-	}
-	var ps []*genius.Profile
-	for _, path := range profilePaths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		p, err := genius.ParseProfile(bytes.NewReader(data), path, d)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	s := genius.Scenario(d, ps)
-	if s.Name == "" || s.Name == "root" { // GENIUS's default objective name says nothing
-		s.Name = strings.TrimSuffix(filepath.Base(domainPath), filepath.Ext(domainPath))
-	}
-	return s, nil
-}
-
 // maxTextFrontier bounds the frontier rows of the text report.
 const maxTextFrontier = 30
 
 func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiation.Report) error {
 	w := &errWriter{w: out}
-	pkg := func(m negotiation.Package) string {
-		parts := make([]string, len(p.Issues))
-		for i, is := range p.Issues {
-			parts[i] = is.Name + " = " + m[is.Name]
-		}
-		return strings.Join(parts, "; ")
-	}
+	pkg := func(m negotiation.Package) string { return packageText(p, m) }
 	vec := func(u []float64) string {
 		if u == nil {
 			return "none"
 		}
-		parts := make([]string, len(u))
-		for i, x := range u {
-			parts[i] = strconv.FormatFloat(x, 'f', 3, 64)
-		}
-		return "(" + strings.Join(parts, ", ") + ")"
+		return vector(u)
 	}
 	if name != "" {
 		w.printf("Scenario: %s\n", name)

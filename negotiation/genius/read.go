@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -477,4 +479,36 @@ func profileName(file string) string {
 		file = file[:i]
 	}
 	return file
+}
+
+// LoadFiles reads a domain file and its profile files and returns the
+// Parley scenario (see Scenario). The scenario is named after the domain's
+// objective, or after the domain file when that name says nothing ("" or
+// GENIUS's default "root").
+func LoadFiles(domainPath string, profilePaths ...string) (*negotiation.Scenario, error) {
+	data, err := os.ReadFile(domainPath)
+	if err != nil {
+		return nil, err
+	}
+	d, err := ParseDomain(bytes.NewReader(data), domainPath)
+	if err != nil {
+		return nil, err
+	}
+	var ps []*Profile
+	for _, path := range profilePaths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		p, err := ParseProfile(bytes.NewReader(data), path, d)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	s := Scenario(d, ps)
+	if s.Name == "" || s.Name == "root" {
+		s.Name = strings.TrimSuffix(filepath.Base(domainPath), filepath.Ext(domainPath))
+	}
+	return s, nil
 }
