@@ -149,4 +149,3 @@ func packageText(p *negotiation.Problem, m negotiation.Package) string {
 	}
 	return strings.Join(parts, "; ")
 }
-
