@@ -1,7 +1,11 @@
 package negotiation
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"slices"
 	"time"
 )
@@ -46,6 +50,75 @@ type Report struct {
 	FrontierEpsilon []float64 `json:"frontier_epsilon,omitempty"`
 	// Notes explain, in words, what the budget cut short.
 	Notes []string `json:"notes,omitempty"`
+
+	// Lazy is set by AnalyzeOptions.LazyFrontier: Frontier is then empty
+	// and FrontierEntry builds each entry from Lazy when asked. Nil
+	// otherwise.
+	Lazy *LazyFrontier `json:"-"`
+}
+
+// LazyFrontier is a frontier whose entries a Report builds on demand.
+type LazyFrontier struct {
+	problem  *Problem
+	frontier *Frontier
+}
+
+// FrontierLen returns the number of frontier points, whether Frontier
+// holds them or they are built lazily.
+func (r *Report) FrontierLen() int {
+	if r.Lazy != nil {
+		return r.Lazy.frontier.Len()
+	}
+	return len(r.Frontier)
+}
+
+// FrontierEntry returns frontier point i, building it when lazy: O(issues).
+func (r *Report) FrontierEntry(i int) FrontierEntry {
+	if l := r.Lazy; l != nil {
+		return FrontierEntry{Outcome: l.problem.Package(l.frontier.Outcome(i)), Utility: slices.Clone(l.frontier.Utility(i))}
+	}
+	return r.Frontier[i]
+}
+
+// WriteJSON writes r as indented JSON — byte for byte what a json.Encoder
+// with SetIndent("", "  ") writes — streaming the frontier one entry at a
+// time, so that a lazy report never holds more than one entry's package.
+func (r *Report) WriteJSON(w io.Writer) error {
+	shell := *r
+	shell.Frontier = []FrontierEntry{}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&shell); err != nil {
+		return err
+	}
+	const mark = `"frontier": []`
+	head, tail, ok := bytes.Cut(b.Bytes(), []byte(mark))
+	if !ok {
+		panic("negotiation: report JSON has no frontier member")
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(head)
+	n := r.FrontierLen()
+	if n == 0 {
+		bw.WriteString(mark)
+	} else {
+		bw.WriteString(`"frontier": [`)
+		for i := range n {
+			e, err := json.MarshalIndent(r.FrontierEntry(i), "    ", "  ")
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			bw.Write(e)
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.Write(tail)
+	return bw.Flush()
 }
 
 // Package is a package by name: issue name → option name.
@@ -111,6 +184,11 @@ type AnalyzeOptions struct {
 	TieLimit int         // packages listed per bargaining point (default 20)
 	Examples int         // example packages of the zone (default 5)
 	Zone     ZoneOptions // limits of the zone count
+	// LazyFrontier leaves Report.Frontier empty: FrontierEntry and
+	// WriteJSON build each point's entry when asked, so that a report
+	// over many issues holds its frontier (two int32 per point and issue
+	// in the merge's trace), not one package map per point.
+	LazyFrontier bool
 	// Budget bounds the analysis's time; zero or less means none. Past
 	// it the analysis finishes quickly with what it has proved — an
 	// ε-frontier, exact bounds on the zone and a labelled sampled
@@ -184,7 +262,7 @@ func (p *Problem) analyze(st *stopper, opt AnalyzeOptions) (*Report, error) {
 	r := &Report{
 		Outcomes:        p.Size().String(),
 		Reservation:     d,
-		Frontier:        make([]FrontierEntry, f.Len()),
+		Frontier:        []FrontierEntry{},
 		Blockers:        []Blocker{},
 		Complete:        !st.overBudget(),
 		FrontierEpsilon: f.Epsilon(),
@@ -201,8 +279,13 @@ func (p *Problem) analyze(st *stopper, opt AnalyzeOptions) (*Report, error) {
 	for _, pa := range p.Parties {
 		r.Parties = append(r.Parties, pa.Name)
 	}
-	for i := range f.Len() {
-		r.Frontier[i] = FrontierEntry{Outcome: p.Package(f.Outcome(i)), Utility: slices.Clone(f.Utility(i))}
+	r.Lazy = &LazyFrontier{problem: p, frontier: f}
+	if !opt.LazyFrontier {
+		r.Frontier = make([]FrontierEntry, f.Len())
+		for i := range f.Len() {
+			r.Frontier[i] = r.FrontierEntry(i)
+		}
+		r.Lazy = nil
 	}
 	r.Nash = p.point(b.Nash)
 	r.KalaiSmorodinsky = p.point(b.KalaiSmorodinsky)

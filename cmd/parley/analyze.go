@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -74,19 +72,12 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step, Budget: *budget})
+	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step, Budget: *budget, LazyFrontier: true})
 	if err != nil {
 		return err
 	}
 	if *format == "json" {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-		_, err := env.Stdout.Write(b.Bytes())
-		return err
+		return r.WriteJSON(env.Stdout)
 	}
 	return writeReport(env.Stdout, s.Name, p, r)
 }
@@ -151,13 +142,11 @@ func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiat
 		w.printf("\n")
 	}
 
-	w.printf("Pareto frontier: %d points (packages crossing no red line; reservations not applied)\n", len(r.Frontier))
+	w.printf("Pareto frontier: %d points (packages crossing no red line; reservations not applied)\n", r.FrontierLen())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  #\t%s\tpackage\n", strings.Join(r.Parties, "\t"))
-	for i, e := range r.Frontier {
-		if i == maxTextFrontier {
-			break
-		}
+	for i := range min(r.FrontierLen(), maxTextFrontier) {
+		e := r.FrontierEntry(i)
 		us := make([]string, len(e.Utility))
 		for k, x := range e.Utility {
 			us[k] = strconv.FormatFloat(x, 'f', 3, 64)
@@ -165,8 +154,8 @@ func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiat
 		fmt.Fprintf(tw, "  %d\t%s\t%s\n", i+1, strings.Join(us, "\t"), pkg(e.Outcome))
 	}
 	tw.Flush()
-	if len(r.Frontier) > maxTextFrontier {
-		w.printf("  … %d more points (see --format json)\n", len(r.Frontier)-maxTextFrontier)
+	if r.FrontierLen() > maxTextFrontier {
+		w.printf("  … %d more points (see --format json)\n", r.FrontierLen()-maxTextFrontier)
 	}
 
 	w.printf("\nBargaining points (above the reservation values):\n")
