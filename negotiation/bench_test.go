@@ -1,9 +1,11 @@
 package negotiation
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"testing"
+	"time"
 )
 
 // Benchmarks on the generator NegMAS was measured with (Generate: k issues ×
@@ -138,6 +140,30 @@ func BenchmarkZone(b *testing.B) {
 				}
 			}
 			b.Logf("%s: exact=%v count=%v lower=%v upper=%v estimate=%v", z.Method, z.Exact, z.Count, z.Lower, z.Upper, z.Estimate)
+		})
+	}
+}
+
+// BenchmarkFrontierBudget: the frontier of 4 parties over 10^20 packages
+// (the exact one has about 600,000 points and takes minutes) under a 10 s
+// budget: the time, the points and the ε of the ε-frontier returned.
+func BenchmarkFrontierBudget(b *testing.B) {
+	for _, c := range []struct{ parties, issues int }{{3, 20}, {4, 12}, {4, 16}, {4, 20}} {
+		p := benchProblem(b, c.parties, c.issues, 10)
+		b.Run(fmt.Sprintf("parties=%d/size=1e%d", c.parties, c.issues), func(b *testing.B) {
+			var f *Frontier
+			for b.Loop() {
+				var err error
+				if f, err = p.FrontierContext(context.Background(), 10*time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(f.Len()), "points")
+			eps := 0.0
+			for _, e := range f.Epsilon() {
+				eps = max(eps, e)
+			}
+			b.ReportMetric(eps, "max-ε")
 		})
 	}
 }

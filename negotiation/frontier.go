@@ -561,15 +561,14 @@ var errTooLarge = errors.New("negotiation: frontier too large: a merge step has 
 
 // thinCap is the number of points a level keeps in thin mode (see merge),
 // shared among the branches of a rule split; a variable for tests.
-var thinCap = 1 << 12
+var thinCap = 1 << 14
 
-// thin keeps at most thinCap of a level's points (n numerators each in u,
+// thin keeps at most limit of a level's points (n numerators each in u,
 // lexicographically decreasing), one per cell of a grid over the points'
-// range with side cells per party, halving side until few enough cells
-// are occupied; the first point of each cell is kept, ties and all. Any
-// dropped point x shares its cell with a kept y, so y_p > x_p − δ_p for the
-// cell size δ_p; f.eps grows by 2δ_p (a margin over the float64 cell
-// arithmetic). Cost O(points · parties) per halving.
+// range with side cells per party, halving side until few enough cells are
+// occupied; the first point of each cell is kept. f.eps grows, per party,
+// by the largest amount by which a dropped point exceeds its cell's kept
+// point (exact). Cost O(points · parties) per halving.
 func thin(lv *level, u []num, n, limit int, f *Frontier) (*level, []num) {
 	keep := thinned(u, n, limit, f)
 	if keep == nil {
@@ -609,10 +608,11 @@ func thinned(u []num, n, limit int, f *Frontier) []int {
 		side = max(int(4*math.Pow(float64(limit), 1/float64(n-1))), 2)
 	}
 	var keep []int
-	key := make([]byte, 0, 8*n)
+	var cellOf []int // per point: the index in keep of its cell's point
+	key := make([]byte, 0, 4*n)
 	for ; side >= 1; side /= 2 {
-		seen := make(map[string]bool, limit)
-		keep = keep[:0]
+		seen := make(map[string]int, limit)
+		keep, cellOf = keep[:0], cellOf[:0]
 		for j := range count {
 			key = key[:0]
 			for q := range n {
@@ -622,12 +622,15 @@ func thinned(u []num, n, limit int, f *Frontier) []int {
 				}
 				key = append(key, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
 			}
-			if !seen[string(key)] {
-				seen[string(key)] = true
-				keep = append(keep, j)
-				if len(keep) > limit {
-					break
-				}
+			if c, ok := seen[string(key)]; ok {
+				cellOf = append(cellOf, c)
+				continue
+			}
+			seen[string(key)] = len(keep)
+			cellOf = append(cellOf, len(keep))
+			keep = append(keep, j)
+			if len(keep) > limit {
+				break
 			}
 		}
 		if len(keep) <= limit {
@@ -637,9 +640,17 @@ func thinned(u []num, n, limit int, f *Frontier) []int {
 	if f.eps == nil {
 		f.eps = make([]num, n)
 	}
+	worst := make([]num, n)
+	for j, c := range cellOf {
+		y := u[keep[c]*n : keep[c]*n+n]
+		for q := range n {
+			if d := u[j*n+q].satSub(y[q]); worst[q].less(d) {
+				worst[q] = d
+			}
+		}
+	}
 	for q := range n {
-		d, _ := new(big.Float).SetFloat64(2 * span[q] / float64(side) * (1 + 1e-9)).Int(nil)
-		f.eps[q] = f.eps[q].add(numOf(d.Add(d, big.NewInt(1))))
+		f.eps[q] = f.eps[q].add(worst[q])
 	}
 	return keep
 }
