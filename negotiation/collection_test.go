@@ -38,7 +38,7 @@ const maxCompared = 200_000
 // and at least two profiles read is analysed (up to its first four
 // profiles) under a budget, and, where the space has at most maxCompared
 // packages, its frontier, zone and bargaining points (at reservation 0 and
-// 0.6) are compared with the exact reference.
+// 0.6) and its blockers (at 0.6) are compared with the exact reference.
 func TestGeniusCollection(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads ~740 files and enumerates ~150 scenarios; run without -short")
@@ -140,6 +140,24 @@ func TestGeniusCollection(t *testing.T) {
 						p.Parties[k].Reservation = res
 					}
 					negotiation.CheckBargains(t, p, ref)
+				}
+				// Blockers at 0.6: lowering one party's reservation to 0.5
+				// opens what the reference counts.
+				base, err := p.CountZone(negotiation.ZoneOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rel, err := p.Blockers(base, 0.1, 5, negotiation.ZoneOptions{})
+				if err != nil || len(rel) != len(p.Parties) {
+					t.Fatalf("%d relaxations (%v), want one per party", len(rel), err)
+				}
+				for _, x := range rel {
+					d := p.Reservations()
+					d[x.Party] = 0.5
+					zone, _, _, _, _ := ref.At(d)
+					if !x.Zone.Exact || x.Zone.Count.Int64() != zone {
+						t.Fatalf("lowering party %d to 0.5: zone %v, reference %d", x.Party, x.Zone.Count, zone)
+					}
 				}
 			})
 		}
