@@ -42,12 +42,12 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 		return Bargains{}, fmt.Errorf("negotiation: disagreement point has %d values for %d parties", len(d), n)
 	}
 	thr := make([]num, n)
-	dr := make([]*big.Rat, n)
+	thrIsD := make([]bool, n) // thr_k = d_k·D_k exactly
 	for k := range n {
-		if dr[k] = Rat(d[k]); dr[k] == nil {
+		if math.IsNaN(d[k]) || math.IsInf(d[k], 0) {
 			return Bargains{}, fmt.Errorf("negotiation: disagreement point: value %d is not finite", k)
 		}
-		thr[k] = f.ex[k].ceilScaled(d[k])
+		thr[k], thrIsD[k] = f.ex[k].ceilScaledExact(d[k])
 	}
 	var acc []int
 	for i := range f.Len() {
@@ -69,16 +69,32 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 		}
 	}
 	b.Ideal = make([]float64, n)
-	idealR := make([]*big.Rat, n)
-	span := make([]*big.Rat, n) // ideal − d, nil when not positive
-	spanF := make([]float64, n)
 	for k := range n {
 		b.Ideal[k] = f.ex[k].toFloat(ideal[k])
-		idealR[k] = f.ex[k].scaledRat(ideal[k])
-		if s := new(big.Rat).Sub(idealR[k], dr[k]); s.Sign() > 0 {
-			span[k] = s
-			spanF[k], _ = s.Float64()
+	}
+	// The exact values, built only when near-ties need them.
+	var dr, span []*big.Rat // d; ideal − d, nil when not positive
+	exactSetup := func() {
+		if dr != nil {
+			return
 		}
+		dr, span = make([]*big.Rat, n), make([]*big.Rat, n)
+		for k := range n {
+			dr[k] = Rat(d[k])
+			if s := new(big.Rat).Sub(f.ex[k].scaledRat(ideal[k]), dr[k]); s.Sign() > 0 {
+				span[k] = s
+			}
+		}
+	}
+	// A party counts for Kalai–Smorodinsky when its ideal is above its
+	// disagreement value, exactly: ideal > d·D, i.e. ideal ≥ ⌈d·D⌉ and not
+	// equal to d·D. spanF is ideal − d in float64, for the scores only.
+	spanF := make([]float64, n)
+	for k := range n {
+		if ideal[k] == thr[k] && thrIsD[k] {
+			continue
+		}
+		spanF[k] = max(b.Ideal[k]-d[k], math.SmallestNonzeroFloat64)
 	}
 	best := func(score func(u []float64) float64, exact func(i int) *big.Rat) *Solution {
 		vals := make([]float64, len(acc))
@@ -88,12 +104,23 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 			top = max(top, vals[j])
 		}
 		tol := 1e-9 * max(1, math.Abs(top))
+		near := 0
+		for _, v := range vals {
+			if v >= top-tol {
+				near++
+			}
+		}
 		bestPoint := -1
 		var bestVal *big.Rat
 		for j, i := range acc {
 			if vals[j] < top-tol {
 				continue
 			}
+			if near == 1 { // the only candidate is the exact maximiser
+				bestPoint = i
+				break
+			}
+			exactSetup()
 			v := exact(i)
 			if bestPoint < 0 || v.Cmp(bestVal) > 0 {
 				bestPoint, bestVal = i, v
@@ -127,7 +154,7 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 	b.KalaiSmorodinsky = best(func(u []float64) float64 {
 		m := math.Inf(1)
 		for k, x := range u {
-			if span[k] != nil {
+			if spanF[k] > 0 {
 				m = min(m, (x-d[k])/spanF[k])
 			}
 		}

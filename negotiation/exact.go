@@ -273,19 +273,30 @@ func (e *exactUtility) toFloat(n num) float64 { return n.float() / e.denF }
 // ceilScaled returns ⌈r·D⌉ for r ≥ 0 given as a float64 read as a decimal,
 // clamped to [0, 2^127): the smallest numerator that reaches r.
 func (e *exactUtility) ceilScaled(r float64) num {
+	c, _ := e.ceilScaledExact(r)
+	return c
+}
+
+// ceilScaledExact is ceilScaled that also reports whether r·D is an
+// integer (so that a numerator above it is exactly the ones above r).
+func (e *exactUtility) ceilScaledExact(r float64) (num, bool) {
+	if !(r > 0) {
+		return num{}, r == 0
+	}
 	q := Rat(r)
-	if q == nil || q.Sign() <= 0 {
-		return num{}
+	if q == nil {
+		return num{}, false
 	}
 	q.Mul(q, new(big.Rat).SetInt(e.den))
 	c := new(big.Int).Quo(q.Num(), q.Denom())
-	if new(big.Rat).SetInt(c).Cmp(q) < 0 {
+	isInt := q.IsInt()
+	if !isInt {
 		c.Add(c, big.NewInt(1))
 	}
 	if c.BitLen() > 127 {
 		c.Lsh(big.NewInt(1), 127)
 	}
-	return numOf(c)
+	return numOf(c), isInt
 }
 
 // scaledRat returns n/D as a rational.
