@@ -241,6 +241,23 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 	// Out of time, each branch draws its share of the samples (at least
 	// 500), so that the estimate costs about one branch's sampling.
 	lateSamples := max(opt.Samples/max(len(branches), 1), 500)
+	// late adds a branch the budget cut short: what the search proved
+	// (lower), what it left (unknown), and an estimate of the rest.
+	late := func(z *zoneBranch, lower, unknown *big.Int) {
+		methods["bounds and sampling"] = true
+		res.Exact = false
+		res.Lower.Add(res.Lower, lower)
+		res.Upper.Add(res.Upper, new(big.Int).Add(lower, unknown))
+		estimate.Add(estimate, z.sampleUnknown(lower, unknown, lateSamples, rng))
+		res.Samples += lateSamples
+	}
+	// counted adds a branch counted exactly by method.
+	counted := func(c *big.Int, method string) {
+		methods[method] = true
+		res.Lower.Add(res.Lower, c)
+		res.Upper.Add(res.Upper, c)
+		estimate.Add(estimate, c)
+	}
 	for _, b := range branches {
 		if slices.ContainsFunc(b, func(o []int) bool { return len(o) == 0 }) {
 			continue
@@ -258,10 +275,7 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 		budget = max(budget-(start-d.budget), 1)
 		lower := new(big.Int).Add(d.inside, new(big.Int).SetUint64(d.leaves))
 		if d.unknown.Sign() == 0 {
-			methods["pruned enumeration"] = true
-			res.Lower.Add(res.Lower, lower)
-			res.Upper.Add(res.Upper, lower)
-			estimate.Add(estimate, lower)
+			counted(lower, "pruned enumeration")
 			continue
 		}
 		if st.done() {
@@ -270,55 +284,26 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 			if st.cancelled() {
 				return nil, st.err()
 			}
-			est := z.sampleUnknown(lower, d.unknown, lateSamples, rng)
-			methods["bounds and sampling"] = true
-			res.Exact = false
-			res.Lower.Add(res.Lower, lower)
-			res.Upper.Add(res.Upper, new(big.Int).Add(lower, d.unknown))
-			estimate.Add(estimate, est)
-			res.Samples += lateSamples
+			late(z, lower, d.unknown)
 			continue
 		}
-		if len(p.Parties) == 2 && z.mitmFits(opt.HalfLimit) {
-			c := z.mitm(st)
+		var meet func(*stopper) *big.Int // an exact meet in the middle, when it fits
+		switch {
+		case len(p.Parties) == 2 && z.mitmFits(opt.HalfLimit):
+			meet = z.mitm
+		case z.mitm3Fits(opt.HalfLimit):
+			meet = z.mitm3
+		}
+		if meet != nil {
+			c := meet(st)
 			if c == nil {
 				if st.cancelled() {
 					return nil, st.err()
 				}
-				est := z.sampleUnknown(lower, d.unknown, lateSamples, rng)
-				methods["bounds and sampling"] = true
-				res.Exact = false
-				res.Lower.Add(res.Lower, lower)
-				res.Upper.Add(res.Upper, new(big.Int).Add(lower, d.unknown))
-				estimate.Add(estimate, est)
-				res.Samples += lateSamples
+				late(z, lower, d.unknown)
 				continue
 			}
-			methods["meet in the middle"] = true
-			res.Lower.Add(res.Lower, c)
-			res.Upper.Add(res.Upper, c)
-			estimate.Add(estimate, c)
-			continue
-		}
-		if z.mitm3Fits(opt.HalfLimit) {
-			c := z.mitm3(st)
-			if c == nil {
-				if st.cancelled() {
-					return nil, st.err()
-				}
-				est := z.sampleUnknown(lower, d.unknown, lateSamples, rng)
-				methods["bounds and sampling"] = true
-				res.Exact = false
-				res.Lower.Add(res.Lower, lower)
-				res.Upper.Add(res.Upper, new(big.Int).Add(lower, d.unknown))
-				estimate.Add(estimate, est)
-				res.Samples += lateSamples
-				continue
-			}
-			methods["meet in the middle"] = true
-			res.Lower.Add(res.Lower, c)
-			res.Upper.Add(res.Upper, c)
-			estimate.Add(estimate, c)
+			counted(c, "meet in the middle")
 			continue
 		}
 		lo, hi, est, exact := z.levels(opt.LevelCap, opt.Samples, rng, st)
@@ -326,10 +311,7 @@ func (p *Problem) countZone(st *stopper, opt ZoneOptions) (*ZoneCount, error) {
 			return nil, st.err()
 		}
 		if exact {
-			methods["pruned enumeration"] = true
-			res.Lower.Add(res.Lower, lo)
-			res.Upper.Add(res.Upper, lo)
-			estimate.Add(estimate, lo)
+			counted(lo, "pruned enumeration")
 			continue
 		}
 		// est is the sampled share of what the level search left

@@ -64,11 +64,7 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	if *budget < 0 {
 		return usagef("--budget must not be negative")
 	}
-	s, err := loadScenarioArgs(fs.Args())
-	if err != nil {
-		return err
-	}
-	p, err := s.Compile()
+	s, p, err := loadProblem(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -82,17 +78,27 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	return writeReport(env.Stdout, s.Name, p, r)
 }
 
-// loadScenarioArgs reads the scenario named by a command's arguments: a
-// GENIUS domain and its profiles, or one scenario JSON file.
-func loadScenarioArgs(files []string) (*negotiation.Scenario, error) {
+// loadProblem reads and compiles the scenario named by a command's
+// arguments: a GENIUS domain and its profiles, or one scenario JSON file.
+func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, error) {
+	var s *negotiation.Scenario
+	var err error
 	switch {
 	case len(files) == 0:
-		return nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+		return nil, nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
 	case len(files) == 1:
-		return loadScenarioJSON(files[0])
+		s, err = loadScenarioJSON(files[0])
 	default:
-		return genius.LoadFiles(files[0], files[1:]...)
+		s, err = genius.LoadFiles(files[0], files[1:]...)
 	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.Compile()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, p, nil
 }
 
 func loadScenarioJSON(path string) (*negotiation.Scenario, error) {

@@ -81,19 +81,7 @@ func TestAnalyzeGeniusJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	// The exact shape: these keys and no others.
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(out), &raw); err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	want := []string{"agreement_zone", "blockers", "complete", "frontier", "kalai_smorodinsky", "maximin", "nash", "outcomes", "parties", "reservation", "utilitarian"}
-	slices.Sort(keys)
-	if diff := cmp.Diff(want, keys); diff != "" {
-		t.Fatalf("top-level keys (-want +got):\n%s", diff)
-	}
+	checkKeys(t, out, "agreement_zone", "blockers", "complete", "frontier", "kalai_smorodinsky", "maximin", "nash", "outcomes", "parties", "reservation", "utilitarian")
 	var r negotiation.Report
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
@@ -236,5 +224,23 @@ func TestAnalyzeBudget(t *testing.T) {
 	}
 	if code, _, errOut = runCLI(t, "analyze", "--budget", "-1s", path); code != 2 || !strings.Contains(errOut, "--budget") {
 		t.Fatalf("negative budget: exit %d, %s", code, errOut)
+	}
+}
+
+// checkKeys checks that the JSON object out has exactly the top-level
+// keys want, in sorted order.
+func checkKeys(t *testing.T, out string, want ...string) {
+	t.Helper()
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Fatalf("top-level keys (-want +got):\n%s", diff)
 	}
 }

@@ -64,11 +64,7 @@ func runSimulate(ctx context.Context, env *Env, args []string) error {
 	if *steps < 1 || *steps > sim.MaxRounds {
 		return usagef("--steps %d: must be between 1 and %d", *steps, sim.MaxRounds)
 	}
-	s, err := loadScenarioArgs(fs.Args())
-	if err != nil {
-		return err
-	}
-	p, err := s.Compile()
+	s, p, err := loadProblem(fs.Args())
 	if err != nil {
 		return err
 	}

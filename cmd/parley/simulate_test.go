@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley/internal/fixture"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/sim"
@@ -20,19 +19,7 @@ func TestSimulateGeniusJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(out), &raw); err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	want := []string{"agreement", "distance_to_frontier", "distance_to_nash", "offers", "parties", "protocol", "rounds", "strategies"}
-	if diff := cmp.Diff(want, keys); diff != "" {
-		t.Fatalf("top-level keys (-want +got):\n%s", diff)
-	}
+	checkKeys(t, out, "agreement", "distance_to_frontier", "distance_to_nash", "offers", "parties", "protocol", "rounds", "strategies")
 	var r sim.Report
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
