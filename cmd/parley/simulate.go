@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
@@ -75,14 +73,7 @@ func runSimulate(ctx context.Context, env *Env, args []string) error {
 	}
 	rep := res.Report(p, cfg)
 	if *format == "json" {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
-		_, err := env.Stdout.Write(b.Bytes())
-		return err
+		return rep.WriteJSON(env.Stdout, p)
 	}
 	return writeSimulation(env.Stdout, s.Name, p, rep)
 }

@@ -1,7 +1,12 @@
 package sim
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
 	"math"
+	"strconv"
 
 	"github.com/parley-talks/parley/negotiation"
 )
@@ -73,4 +78,74 @@ func (r *Result) Report(p *negotiation.Problem, cfg Config) *Report {
 	out.DistanceToFrontier = finite(r.DistanceToFrontier)
 	out.DistanceToNash = finite(r.DistanceToNash)
 	return out
+}
+
+// WriteJSON writes r as JSON: the members indented as json.MarshalIndent
+// would, each offer on one line, its outcome's members in issue order —
+// the same document for a JSON reader, written without reflection or
+// maps, so that a long trace costs little. p names the issues' order.
+func (r *Report) WriteJSON(w io.Writer, p *negotiation.Problem) error {
+	head := *r
+	head.Offers = []ReportOffer{}
+	b, err := json.MarshalIndent(&head, "", "  ")
+	if err != nil {
+		return err
+	}
+	const mark = `"offers": []`
+	before, after, ok := bytes.Cut(b, []byte(mark))
+	if !ok {
+		panic("sim: report JSON has no offers member")
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(before)
+	bw.WriteString(`"offers": [`)
+	names := make([][]byte, len(p.Issues)) // `"issue":` per issue
+	for i, is := range p.Issues {
+		names[i], _ = json.Marshal(is.Name)
+		names[i] = append(names[i], ':')
+	}
+	quoted := map[string][]byte{} // option and party names, JSON-quoted once
+	quote := func(s string) []byte {
+		q, ok := quoted[s]
+		if !ok {
+			q, _ = json.Marshal(s)
+			quoted[s] = q
+		}
+		return q
+	}
+	var line []byte
+	for j, o := range r.Offers {
+		line = line[:0]
+		if j > 0 {
+			line = append(line, ',')
+		}
+		line = append(line, "\n    {\"round\":"...)
+		line = strconv.AppendInt(line, int64(o.Round), 10)
+		line = append(line, ",\"party\":"...)
+		line = append(line, quote(o.Party)...)
+		line = append(line, ",\"outcome\":{"...)
+		for i, is := range p.Issues {
+			if i > 0 {
+				line = append(line, ',')
+			}
+			line = append(line, names[i]...)
+			line = append(line, quote(o.Outcome[is.Name])...)
+		}
+		line = append(line, "},\"utility\":["...)
+		for k, x := range o.Utility {
+			if k > 0 {
+				line = append(line, ',')
+			}
+			line = strconv.AppendFloat(line, x, 'g', -1, 64)
+		}
+		line = append(line, "]}"...)
+		bw.Write(line)
+	}
+	if len(r.Offers) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]")
+	bw.Write(after)
+	bw.WriteString("\n")
+	return bw.Flush()
 }

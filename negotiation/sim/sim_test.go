@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"math/big"
 	"slices"
@@ -206,4 +208,38 @@ func loadGenius(t *testing.T, domain string, profiles ...string) *negotiation.Pr
 		t.Fatal(err)
 	}
 	return compile(t, s)
+}
+
+// TestWriteJSON: the hand-written JSON decodes to the same Report as
+// encoding/json's, and is valid JSON.
+func TestWriteJSON(t *testing.T) {
+	p := compile(t, negotiation.Generate(1, 3, 4, 5))
+	p.Issues[0].Name = `quote " and \ backslash`
+	cfg := Config{Rounds: 30, Strategies: []string{"boulware", "linear", "tit-for-tat"}}
+	for _, proto := range []string{SAOP, SingleText} {
+		cfg.Protocol = proto
+		res, err := Run(context.Background(), p, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := res.Report(p, cfg)
+		var b bytes.Buffer
+		if err := want.WriteJSON(&b, p); err != nil {
+			t.Fatal(err)
+		}
+		var got Report
+		dec := json.NewDecoder(&b)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("%v:\n%s", err, b.String())
+		}
+		if diff := cmp.Diff(want, &got); diff != "" {
+			t.Fatalf("%s: decoded report differs (-want +got):\n%s", proto, diff)
+		}
+	}
+	empty := &Report{Protocol: SAOP, Offers: []ReportOffer{}}
+	var b bytes.Buffer
+	if err := empty.WriteJSON(&b, p); err != nil || !json.Valid(b.Bytes()) {
+		t.Fatalf("%v: %s", err, b.String())
+	}
 }
