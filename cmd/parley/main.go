@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/parley-talks/parley"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -154,6 +156,13 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "parley %s: %v\n", c.name, err)
 		return 1
 	}
+}
+
+// asSystem returns ctx with parley.System as its caller. The commands that
+// administer a store (user, token, keys, audit, shred, the demo loader of
+// serve) act for its operator; the server's requests never get it.
+func asSystem(ctx context.Context) context.Context {
+	return parley.NewContextWithCaller(ctx, parley.System)
 }
 
 func main() {
