@@ -17,6 +17,7 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/web"
+	"github.com/parley-talks/parley/web/authn"
 )
 
 const (
@@ -150,7 +151,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 		}
 	}
 
-	auth, err := web.NewAuth(web.AuthConfig{Store: store, Logger: log})
+	auth, err := authn.New(authn.Config{Store: store, Logger: log})
 	if err != nil {
 		return err
 	}
