@@ -152,6 +152,7 @@ func TestDeskScenarios(t *testing.T) {
 	if status, _ := med.api("POST", fmt.Sprintf("/api/v1/tracks/%d/analysis", energy.ID), `{}`); status != http.StatusOK {
 		t.Errorf("what-if API: %d", status)
 	}
+	testSimulationAPI(t, d, med, ua)
 	for _, p := range []string{"/static/desk.css", "/static/desk.js", "/static/favicon.svg"} {
 		if status, _ := med.get(p); status != http.StatusOK {
 			t.Errorf("GET %s: %d", p, status)

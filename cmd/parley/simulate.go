@@ -71,7 +71,7 @@ func runSimulate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep := res.Report(p, cfg)
+	rep := res.Trace(p, cfg)
 	if *format == "json" {
 		return rep.WriteJSON(env.Stdout, p)
 	}
@@ -81,7 +81,7 @@ func runSimulate(ctx context.Context, env *Env, args []string) error {
 // maxTextOffers bounds the offers the text report lists.
 const maxTextOffers = 40
 
-func writeSimulation(out io.Writer, name string, p *negotiation.Problem, r *sim.Report) error {
+func writeSimulation(out io.Writer, name string, p *negotiation.Problem, r *sim.Trace) error {
 	w := &errWriter{w: out}
 	if name != "" {
 		w.printf("Scenario: %s\n", name)

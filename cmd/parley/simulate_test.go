@@ -20,7 +20,7 @@ func TestSimulateGeniusJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	checkKeys(t, out, "agreement", "distance_to_frontier", "distance_to_nash", "offers", "parties", "protocol", "rounds", "strategies")
-	var r sim.Report
+	var r sim.Trace
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil {

@@ -222,12 +222,12 @@ func TestWriteJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := res.Report(p, cfg)
+		want := res.Trace(p, cfg)
 		var b bytes.Buffer
 		if err := want.WriteJSON(&b, p); err != nil {
 			t.Fatal(err)
 		}
-		var got Report
+		var got Trace
 		dec := json.NewDecoder(&b)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&got); err != nil {
@@ -237,7 +237,7 @@ func TestWriteJSON(t *testing.T) {
 			t.Fatalf("%s: decoded report differs (-want +got):\n%s", proto, diff)
 		}
 	}
-	empty := &Report{Protocol: SAOP, Offers: []ReportOffer{}}
+	empty := &Trace{Protocol: SAOP, Offers: []TraceOffer{}}
 	var b bytes.Buffer
 	if err := empty.WriteJSON(&b, p); err != nil || !json.Valid(b.Bytes()) {
 		t.Fatalf("%v: %s", err, b.String())

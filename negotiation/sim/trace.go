@@ -11,7 +11,7 @@ import (
 	"github.com/parley-talks/parley/negotiation"
 )
 
-// Report is a Result by name, the JSON that `parley simulate --format
+// Trace is a Result by name, the JSON that `parley simulate --format
 // json` prints:
 //
 //	{"protocol": "saop", "strategies": ["boulware", "linear"],
@@ -20,39 +20,39 @@ import (
 //	 "rounds": n,
 //	 "offers": [{"round": n, "party": "<name>"|"mediator", "outcome": {...}, "utility": [...]}],
 //	 "distance_to_frontier": x | null, "distance_to_nash": x | null}
-type Report struct {
-	Protocol           string           `json:"protocol"`
-	Strategies         []string         `json:"strategies"`
-	Parties            []string         `json:"parties"`
-	Agreement          *ReportAgreement `json:"agreement"`
-	Rounds             int              `json:"rounds"`
-	Offers             []ReportOffer    `json:"offers"`
-	DistanceToFrontier *float64         `json:"distance_to_frontier"`
-	DistanceToNash     *float64         `json:"distance_to_nash"`
+type Trace struct {
+	Protocol           string          `json:"protocol"`
+	Strategies         []string        `json:"strategies"`
+	Parties            []string        `json:"parties"`
+	Agreement          *TraceAgreement `json:"agreement"`
+	Rounds             int             `json:"rounds"`
+	Offers             []TraceOffer    `json:"offers"`
+	DistanceToFrontier *float64        `json:"distance_to_frontier"`
+	DistanceToNash     *float64        `json:"distance_to_nash"`
 }
 
-// ReportAgreement is the agreement by name.
-type ReportAgreement struct {
+// TraceAgreement is the agreement by name.
+type TraceAgreement struct {
 	Outcome negotiation.Package `json:"outcome"`
 	Utility []float64           `json:"utility"`
 	Round   int                 `json:"round"`
 }
 
-// ReportOffer is one offer by name.
-type ReportOffer struct {
+// TraceOffer is one offer by name.
+type TraceOffer struct {
 	Round   int                 `json:"round"`
 	Party   string              `json:"party"`
 	Outcome negotiation.Package `json:"outcome"`
 	Utility []float64           `json:"utility"`
 }
 
-// Mediator is the name of the single-text protocol's proposer in a Report.
+// Mediator is the name of the single-text protocol's proposer in a Trace.
 const Mediator = "mediator"
 
-// Report names r's packages and parties with p's names; cfg is the
+// Trace names r's packages and parties with p's names; cfg is the
 // configuration r was run with.
-func (r *Result) Report(p *negotiation.Problem, cfg Config) *Report {
-	out := &Report{Protocol: cfg.Protocol, Strategies: cfg.Strategies, Rounds: r.Rounds, Offers: make([]ReportOffer, len(r.Offers))}
+func (r *Result) Trace(p *negotiation.Problem, cfg Config) *Trace {
+	out := &Trace{Protocol: cfg.Protocol, Strategies: cfg.Strategies, Rounds: r.Rounds, Offers: make([]TraceOffer, len(r.Offers))}
 	if out.Protocol == "" {
 		out.Protocol = SAOP
 	}
@@ -64,10 +64,10 @@ func (r *Result) Report(p *negotiation.Problem, cfg Config) *Report {
 		if o.Party >= 0 {
 			name = p.Parties[o.Party].Name
 		}
-		out.Offers[j] = ReportOffer{Round: o.Round, Party: name, Outcome: p.Package(o.Outcome), Utility: o.Utility}
+		out.Offers[j] = TraceOffer{Round: o.Round, Party: name, Outcome: p.Package(o.Outcome), Utility: o.Utility}
 	}
 	if a := r.Agreement; a != nil {
-		out.Agreement = &ReportAgreement{Outcome: p.Package(a.Outcome), Utility: a.Utility, Round: a.Round}
+		out.Agreement = &TraceAgreement{Outcome: p.Package(a.Outcome), Utility: a.Utility, Round: a.Round}
 	}
 	finite := func(x float64) *float64 {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -84,9 +84,9 @@ func (r *Result) Report(p *negotiation.Problem, cfg Config) *Report {
 // would, each offer on one line, its outcome's members in issue order —
 // the same document for a JSON reader, written without reflection or
 // maps, so that a long trace costs little. p names the issues' order.
-func (r *Report) WriteJSON(w io.Writer, p *negotiation.Problem) error {
+func (r *Trace) WriteJSON(w io.Writer, p *negotiation.Problem) error {
 	head := *r
-	head.Offers = []ReportOffer{}
+	head.Offers = []TraceOffer{}
 	b, err := json.MarshalIndent(&head, "", "  ")
 	if err != nil {
 		return err
