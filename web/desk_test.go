@@ -352,3 +352,54 @@ func testSimulationAPI(t *testing.T, d *testDesk, med, delegate *browser) {
 		t.Errorf("a delegate simulates: %d, want 404", status)
 	}
 }
+
+// TestDeskSimulationPage: the analysis page's simulation form picks a
+// strategy per party; the answer draws the offers on the frontier plot,
+// one colour per party, and tabulates where they meet, beside every party
+// conceding alike; a bad strategy is refused in words; a delegate finds
+// nothing.
+func TestDeskSimulationPage(t *testing.T) {
+	d := newDesk(t)
+	med := d.signIn(t, "mediator@demo.parley")
+	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	ua, ru := d.party["Ukraine"], d.party["Russia"]
+	page := fmt.Sprintf("/tracks/%d/analysis", energy.ID)
+	status, body := med.get(page)
+	if status != http.StatusOK || !strings.Contains(body, `id="simulate"`) || strings.Contains(body, `id="simulation"`) {
+		t.Fatalf("GET %s: %d; the form without results expected", page, status)
+	}
+	q := url.Values{
+		"strategies[0].party_id": {fmt.Sprint(ua)}, "strategies[0].strategy": {"conceder"},
+		"strategies[1].party_id": {fmt.Sprint(ru)}, "strategies[1].strategy": {"tit-for-tat"},
+		"steps": {"300"}, "protocol": {"saop"},
+	}
+	status, body = med.get(page + "?" + q.Encode())
+	if status != http.StatusOK {
+		t.Fatalf("simulation: %d\n%s", status, body)
+	}
+	for _, want := range []string{`id="simulation"`, `class="trace trace-0"`, `class="trace trace-1"`, `<option value="conceder" selected>`, `<option value="tit-for-tat" selected>`, "Within 300 rounds"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the simulation's answer lacks %q", want)
+		}
+	}
+	// The chosen row and the four alike rows.
+	table := body[strings.Index(body, `id="simulation"`):]
+	table = table[:strings.Index(table, "</table>")]
+	if rows := strings.Count(table, "<tr"); rows != 1+5 {
+		t.Errorf("%d rows in the simulation table (header included), want 6", rows)
+	}
+	q.Set("strategies[1].strategy", "stubborn")
+	status, body = med.get(page + "?" + q.Encode())
+	if status != http.StatusBadRequest || !strings.Contains(body, `id="sim-problem"`) || !strings.Contains(body, "stubborn") || !strings.Contains(body, `id="zone-h"`) {
+		t.Errorf("a bad strategy: %d, want 400 naming it above the rest of the analysis", status)
+	}
+	q.Set("strategies[1].strategy", "linear")
+	q.Set("protocol", "single-text")
+	if status, body = med.get(page + "?" + q.Encode()); status != http.StatusOK || !strings.Contains(body, `class="trace trace-mediator"`) {
+		t.Errorf("the single text: %d, mediator's trace drawn: %v", status, strings.Contains(body, "trace-mediator"))
+	}
+	del := d.signIn(t, "ua@demo.parley")
+	if status, _ := del.get(page + "?" + q.Encode()); status != http.StatusNotFound {
+		t.Errorf("a delegate simulates: %d, want 404", status)
+	}
+}

@@ -50,32 +50,65 @@ type SimulationResult struct {
 // naming the field. It runs under ctx and the actions' AnalysisBudget for
 // the frontier it draws offers from.
 func (a *Actions) Simulate(ctx context.Context, trackID int64, in Simulation, w *WhatIf) (*SimulationResult, error) {
+	rs, err := a.SimulateEach(ctx, trackID, []Simulation{in}, w)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// SimulateEach is Simulate for several simulations of one track, sharing
+// the frontier; the first invalid one's error is returned.
+func (a *Actions) SimulateEach(ctx context.Context, trackID int64, ins []Simulation, w *WhatIf) ([]*SimulationResult, error) {
 	_, parties, p, err := a.trackProblem(ctx, trackID, w)
 	if err != nil {
 		return nil, err
 	}
+	cfgs := make([]sim.Config, len(ins))
+	for i, in := range ins {
+		if cfgs[i], err = simConfig(trackID, parties, in); err != nil {
+			return nil, err
+		}
+	}
+	f, err := p.FrontierContext(ctx, a.analysisBudget())
+	if err != nil {
+		return nil, err
+	}
+	var out []*SimulationResult
+	for _, cfg := range cfgs {
+		res, err := sim.RunOn(ctx, p, f, cfg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &SimulationResult{Parties: parties, Problem: p, Config: cfg, Result: res, Trace: res.Trace(p, cfg)})
+	}
+	return out, nil
+}
+
+// simConfig checks in against the track's parties and returns the
+// simulation's configuration, strategies in the parties' order.
+func simConfig(trackID int64, parties []TrackParty, in Simulation) (sim.Config, error) {
 	steps := in.Steps
 	if steps == 0 {
 		steps = DefaultSteps
 	}
 	if steps < 1 || steps > sim.MaxRounds {
-		return nil, parley.Errorf(parley.EINVALID, "steps", "a deadline of %d rounds: must be between 1 and %d", steps, sim.MaxRounds)
+		return sim.Config{}, parley.Errorf(parley.EINVALID, "steps", "a deadline of %d rounds: must be between 1 and %d", steps, sim.MaxRounds)
 	}
 	if in.Protocol != "" && in.Protocol != sim.SAOP && in.Protocol != sim.SingleText {
-		return nil, parley.Errorf(parley.EINVALID, "protocol", "unknown protocol %q (%s or %s)", in.Protocol, sim.SAOP, sim.SingleText)
+		return sim.Config{}, parley.Errorf(parley.EINVALID, "protocol", "unknown protocol %q (%s or %s)", in.Protocol, sim.SAOP, sim.SingleText)
 	}
 	byParty := map[int64]string{}
 	for i, ps := range in.Strategies {
 		field := fmt.Sprintf("strategies[%d]", i)
-		k := partyIndex(parties, ps.PartyID)
-		if k < 0 {
-			return nil, parley.Errorf(parley.EINVALID, field+".party_id", "party %d has no profile on track %d", ps.PartyID, trackID)
+		if partyIndex(parties, ps.PartyID) < 0 {
+			return sim.Config{}, parley.Errorf(parley.EINVALID, field+".party_id", "party %d has no profile on track %d", ps.PartyID, trackID)
 		}
 		if _, dup := byParty[ps.PartyID]; dup {
-			return nil, parley.Errorf(parley.EINVALID, field+".party_id", "party %d is given two strategies", ps.PartyID)
+			return sim.Config{}, parley.Errorf(parley.EINVALID, field+".party_id", "party %d is given two strategies", ps.PartyID)
 		}
 		if _, err := sim.ParseStrategy(ps.Strategy); err != nil {
-			return nil, parley.Errorf(parley.EINVALID, field+".strategy", "%v", err)
+			return sim.Config{}, parley.Errorf(parley.EINVALID, field+".strategy", "%v", err)
 		}
 		byParty[ps.PartyID] = ps.Strategy
 	}
@@ -89,17 +122,9 @@ func (a *Actions) Simulate(ctx context.Context, trackID int64, in Simulation, w 
 		cfg.Strategies = append(cfg.Strategies, s)
 	}
 	if len(missing) > 0 {
-		return nil, parley.Errorf(parley.EINVALID, "strategies", "no strategy for %s", strings.Join(missing, ", "))
+		return sim.Config{}, parley.Errorf(parley.EINVALID, "strategies", "no strategy for %s", strings.Join(missing, ", "))
 	}
-	f, err := p.FrontierContext(ctx, a.analysisBudget())
-	if err != nil {
-		return nil, err
-	}
-	res, err := sim.RunOn(ctx, p, f, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &SimulationResult{Parties: parties, Problem: p, Config: cfg, Result: res, Trace: res.Trace(p, cfg)}, nil
+	return cfg, nil
 }
 
 // partyIndex returns the index of party id among parties, or −1.
