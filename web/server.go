@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
@@ -65,6 +66,10 @@ type Config struct {
 	// Authenticator guards every route: *authn.Auth (authn.New) in
 	// production. It is required: New refuses a nil one.
 	Authenticator route.Authenticator
+	// AnalysisBudget bounds the time of every analysis the server runs
+	// (action.Actions.AnalysisBudget): zero means
+	// negotiation.DefaultBudget, negative means none.
+	AnalysisBudget time.Duration
 }
 
 // Server is the HTTP face of a parley.Store. It is an http.Handler.
@@ -95,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 		params = auth.PasswordParams()
 	}
 	actions := action.New(cfg.Store, params)
+	actions.AnalysisBudget = cfg.AnalysisBudget
 	jsonAPI := api.New(cfg.Store, actions, auth, s.log)
 	pages := desk.New(cfg.Store, actions, auth, s.log)
 	s.apiRoutes = jsonAPI.Routes()
