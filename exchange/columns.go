@@ -1,9 +1,55 @@
 package exchange
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 )
+
+// Limits of a list.
+const (
+	MaxRows       = 50_000 // persons of one list
+	MaxFieldBytes = 500    // bytes of one field
+)
+
+// Columns are the columns of a list, in the order an exported list
+// writes them. Name, born, status and captured are required in every row
+// ([RequiredColumns]); the rest may be empty.
+var Columns = []string{
+	"name", "transliteration", "born", "status", "rank", "service_number",
+	"capture_place", "captured", "next_of_kin",
+}
+
+// Rejection is one refused row of a list: its row number as a spreadsheet
+// shows it, the column and why, in English. The reason never quotes the
+// value, which is personal data; ReasonFormat gives it for a reader in
+// another language.
+type Rejection struct {
+	Row    int
+	Field  string
+	Reason string
+
+	format string
+	args   []any
+}
+
+func (r Rejection) String() string { return fmt.Sprintf("row %d, %s: %s", r.Row, r.Field, r.Reason) }
+
+// ReasonFormat returns the format and the arguments the reason was made
+// of: the format is the key of its translation (package i18n).
+func (r Rejection) ReasonFormat() (format string, args []any) { return r.format, r.args }
+
+// rejectFor is the rejection of a row's column for one of the reasons
+// declared as constants.
+func rejectFor(row int, col, reason string) Rejection {
+	return Rejection{Row: row, Field: col, Reason: reason, format: reason}
+}
+
+// reject is the rejection of a row's column, its reason made of format
+// and args as fmt makes it.
+func reject(row int, col, format string, args ...any) Rejection {
+	return Rejection{Row: row, Field: col, Reason: fmt.Sprintf(format, args...), format: format, args: args}
+}
 
 // The columns of a list ([Columns] are the ones a file may carry under
 // these names; the name parts stand in for "name" in files that split it).

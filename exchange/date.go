@@ -7,6 +7,8 @@ import (
 )
 
 // Why a date field is refused ([Rejection.Reason]).
+//
+//i18n:messages
 const (
 	reasonNotDate   = "not a date (YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY)"
 	reasonAmbiguous = "ambiguous: the day and the month could be either way round (write YYYY-MM-DD or DD.MM.YYYY)"

@@ -56,6 +56,7 @@
 // rejected row with its row number, field and reason; the caller stores
 // the list only if no row was rejected. [PersonsTable],
 // [ReconciliationTable], [MatchesTable] and [RejectionsTable] lay lists
-// out for package spreadsheet to write as CSV or .xlsx. [ParseCSV] is the
-// older reader of UTF-8 CSV with the nine English headers only.
+// out for package spreadsheet to write as CSV or .xlsx. A rejection's
+// reason and a refused file's message are English; their formats are the
+// keys of their translations (package i18n).
 package exchange

@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -77,11 +76,11 @@ func decodeText(data []byte) (string, string, error) {
 		}
 	}
 	if best == nil {
-		return "", "", fmt.Errorf("%w: the file is in no encoding Parley reads", ErrList)
+		return "", "", listErr("the file is in no encoding Parley reads")
 	}
 	text, err := best.NewDecoder().String(string(data))
 	if err != nil {
-		return "", "", fmt.Errorf("%w: the file is in no encoding Parley reads", ErrList)
+		return "", "", listErr("the file is in no encoding Parley reads")
 	}
 	if bestName == KOI8U && !hasKOI8Ukrainian(data) {
 		// Without Ukrainian є, і, ї, ґ the two read the same; KOI8-R is
@@ -116,7 +115,7 @@ func mixedError(data []byte, enc string) error {
 		i += n
 	}
 	line := 1 + bytes.Count(data[:bad], []byte{'\n'})
-	return fmt.Errorf("%w: line %d is not %s though the rest of the file is: the file mixes encodings (save it again in one)", ErrList, line, enc)
+	return listErr("line %d is not %s though the rest of the file is: the file mixes encodings (save it again in one)", line, enc)
 }
 
 // validShare is the share of the bytes ≥ 0x80 that belong to valid UTF-8
@@ -170,7 +169,7 @@ func decodeUTF16(data []byte, bigEndian bool) (string, string, error) {
 		name = UTF16BE
 	}
 	if len(data)%2 != 0 {
-		return "", "", fmt.Errorf("%w: the file is %s but has an odd number of bytes (cut short?)", ErrList, name)
+		return "", "", listErr("the file is %s but has an odd number of bytes (cut short?)", name)
 	}
 	units := make([]uint16, len(data)/2)
 	for i := range units {
@@ -192,7 +191,7 @@ func decodeUTF16(data []byte, bigEndian bool) (string, string, error) {
 				i++
 				continue
 			}
-			return "", "", fmt.Errorf("%w: line %d is not valid %s (a broken surrogate pair)", ErrList, line, name)
+			return "", "", listErr("line %d is not valid %s (a broken surrogate pair)", line, name)
 		case u == '\n':
 			line++
 		}

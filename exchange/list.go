@@ -16,15 +16,32 @@ import (
 	"github.com/parley-talks/parley/spreadsheet"
 )
 
-// ErrList prefixes the errors of [ReadList] that refuse a whole file: an
-// unreadable encoding or format, no header, a missing column, too many
-// rows. None quotes a person's field; headers and sheet names may be
-// quoted.
+// ErrList is what the errors of [ReadList] that refuse a whole file are
+// (errors.Is): an unreadable encoding or format, no header, a missing
+// column, too many rows. Each is a *ListError. None quotes a person's
+// field; headers and sheet names may be quoted.
 var ErrList = errors.New("exchange: list")
 
-func listErr(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrList}, a...)...)
+// ListError refuses a whole file. Its message is in English; MessageFormat
+// gives it for a reader in another language.
+type ListError struct {
+	format string
+	args   []any
 }
+
+func listErr(format string, args ...any) error { return &ListError{format, args} }
+
+func (e *ListError) Error() string { return "exchange: list: " + e.Message() }
+
+// Message is the refusal in English, without the package's prefix.
+func (e *ListError) Message() string { return fmt.Sprintf(e.format, e.args...) }
+
+// MessageFormat returns the format and the arguments of the message: the
+// format is the key of its translation (package i18n).
+func (e *ListError) MessageFormat() (format string, args []any) { return e.format, e.args }
+
+// Is makes a ListError an ErrList.
+func (e *ListError) Is(target error) bool { return target == ErrList }
 
 // maxHeaderRow is how far down the header may stand below title rows.
 const maxHeaderRow = 10
@@ -40,10 +57,11 @@ const (
 // about the file, for the answer to say.
 type List struct {
 	Persons    []Person
+	Rows       []int       // the row of each person, as a spreadsheet numbers it
 	Rejections []Rejection // the caller stores nothing unless this is empty
 
 	Format    string       // FormatCSV or FormatXLSX
-	Encoding  string       // CSV: UTF8, UTF8BOM, UTF16LE, UTF16BE, Windows1251, KOI8U, KOI8R or Windows1252
+	Encoding  string       // CSV: the encoding's name (UTF-8, Windows-1251…)
 	Delimiter rune         // CSV: ',', ';' or '\t'
 	Sheet     string       // XLSX: the sheet read
 	HeaderRow int          // the header's row: 1, or below title rows
@@ -53,8 +71,8 @@ type List struct {
 
 // ColumnRead is one header of a file and the column it was read as.
 type ColumnRead struct {
-	Header string // as written
-	Column string // one of [Columns], or family_name, given_name or patronymic
+	Header string `json:"header"` // as written
+	Column string `json:"column"` // one of [Columns], or family_name, given_name or patronymic
 }
 
 // ReadList reads a side's list from a file: an .xlsx workbook (the named
@@ -84,10 +102,12 @@ func ReadList(data []byte, sheet string, today time.Time) (*List, error) {
 	return readCSV(data, today)
 }
 
-// field is one cell of a row: its text, or why it cannot be read.
+// field is one cell of a row: its text, or why it cannot be read (a
+// format of a rejection's reason and its arguments).
 type field struct {
 	text    string
 	problem string
+	args    []any
 }
 
 // listReader turns rows, pushed in order, into a List.
@@ -151,7 +171,7 @@ func (lr *listReader) row(n int, fields []field) error {
 	if len(rej) == 0 {
 		dup := p.key() + "|" + p.Born.Format(time.DateOnly)
 		if first, ok := lr.firstRow[dup]; ok {
-			rej = append(rej, Rejection{n, colName, fmt.Sprintf("duplicate of row %d (same name and date of birth)", first)})
+			rej = append(rej, reject(n, colName, "duplicate of row %d (same name and date of birth)", first))
 		} else {
 			lr.firstRow[dup] = n
 		}
@@ -161,6 +181,7 @@ func (lr *listReader) row(n int, fields []field) error {
 		return nil
 	}
 	lr.list.Persons = append(lr.list.Persons, p)
+	lr.list.Rows = append(lr.list.Rows, n)
 	return nil
 }
 
@@ -235,12 +256,12 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 		}
 		f := fields[i]
 		if f.problem != "" {
-			rej = append(rej, Rejection{row, c, f.problem})
+			rej = append(rej, reject(row, c, f.problem, f.args...))
 			return ""
 		}
 		v := strings.TrimSpace(f.text)
 		if len(v) > MaxFieldBytes {
-			rej = append(rej, Rejection{row, c, fmt.Sprintf("longer than %d bytes", MaxFieldBytes)})
+			rej = append(rej, reject(row, c, "longer than %d bytes", MaxFieldBytes))
 			return ""
 		}
 		// Names are keys and stay on one line; other fields may break lines
@@ -248,7 +269,7 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 		v = strings.ReplaceAll(v, "\r\n", "\n")
 		oneLine := c == colName || c == colTransliteration || c == colFamilyName || c == colGivenName || c == colPatronymic
 		if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && (oneLine || r != '\n' && r != '\t') }) {
-			rej = append(rej, Rejection{row, c, "holds control characters"})
+			rej = append(rej, reject(row, c, "holds control characters"))
 			return ""
 		}
 		return v
@@ -257,17 +278,17 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 		v := get(c)
 		if v == "" {
 			if !slices.ContainsFunc(rej, func(r Rejection) bool { return r.Field == c }) {
-				rej = append(rej, Rejection{row, c, "missing"})
+				rej = append(rej, reject(row, c, "missing"))
 			}
 			return time.Time{}
 		}
 		d, reason := parseDate(v)
 		if reason != "" {
-			rej = append(rej, Rejection{row, c, reason})
+			rej = append(rej, rejectFor(row, c, reason))
 			return time.Time{}
 		}
 		if d.After(lr.today) {
-			rej = append(rej, Rejection{row, c, "in the future"})
+			rej = append(rej, reject(row, c, "in the future"))
 		}
 		return d
 	}
@@ -281,7 +302,7 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 		}
 		p.Name = strings.Join(parts, " ")
 		if len(p.Name) > MaxFieldBytes {
-			rej = append(rej, Rejection{row, colName, fmt.Sprintf("longer than %d bytes", MaxFieldBytes)})
+			rej = append(rej, reject(row, colName, "longer than %d bytes", MaxFieldBytes))
 			p.Name = ""
 		}
 	}
@@ -295,10 +316,10 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 	p.NextOfKin = get(colNextOfKin)
 	if p.Name == "" {
 		if !slices.ContainsFunc(rej, func(r Rejection) bool { return r.Field == colName }) {
-			rej = append(rej, Rejection{row, colName, "missing"})
+			rej = append(rej, reject(row, colName, "missing"))
 		}
 	} else if p.key() == "" {
-		rej = append(rej, Rejection{row, colName, "has no letters"})
+		rej = append(rej, reject(row, colName, "has no letters"))
 	}
 	s, ok := statusSynonyms[strings.ToLower(status)]
 	if !ok {
@@ -307,18 +328,18 @@ func (lr *listReader) person(row int, fields []field) (Person, []Rejection) {
 	switch {
 	case status == "":
 		if !slices.ContainsFunc(rej, func(r Rejection) bool { return r.Field == colStatus }) {
-			rej = append(rej, Rejection{row, colStatus, "missing (military or civilian)"})
+			rej = append(rej, reject(row, colStatus, "missing (military or civilian)"))
 		}
 	case !ok:
-		rej = append(rej, Rejection{row, colStatus, "must be military or civilian"})
+		rej = append(rej, reject(row, colStatus, "must be military or civilian"))
 	default:
 		p.Status = s
 		if s == Civilian && (p.Rank != "" || p.ServiceNumber != "") {
-			rej = append(rej, Rejection{row, colStatus, "a civilian has no rank or service number"})
+			rej = append(rej, reject(row, colStatus, "a civilian has no rank or service number"))
 		}
 	}
 	if !p.Born.IsZero() && !p.Captured.IsZero() && p.Captured.Before(p.Born) {
-		rej = append(rej, Rejection{row, colCaptured, "before the date of birth"})
+		rej = append(rej, reject(row, colCaptured, "before the date of birth"))
 	}
 	slices.SortStableFunc(rej, func(a, b Rejection) int { return columnOrder(a.Field) - columnOrder(b.Field) })
 	return p, rej
@@ -430,7 +451,7 @@ func readXLSX(data []byte, sheet string, today time.Time) (*List, error) {
 	}
 	wb, err := spreadsheet.OpenXLSX(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, listErr("%s", strings.TrimPrefix(err.Error(), "spreadsheet: xlsx: "))
+		return nil, listErr("the workbook cannot be read: %s", strings.TrimPrefix(err.Error(), "spreadsheet: xlsx: "))
 	}
 	if sheet == "" {
 		var withData []string
@@ -444,7 +465,7 @@ func readXLSX(data []byte, sheet string, today time.Time) (*List, error) {
 				withData = append(withData, name)
 				sheet = s.Name
 			} else if err != nil {
-				return nil, listErr("%s", strings.TrimPrefix(err.Error(), "spreadsheet: xlsx: "))
+				return nil, listErr("the workbook cannot be read: %s", strings.TrimPrefix(err.Error(), "spreadsheet: xlsx: "))
 			}
 		}
 		switch len(withData) {
@@ -468,7 +489,7 @@ func readXLSX(data []byte, sheet string, today time.Time) (*List, error) {
 		return lr.row(row, fields)
 	})
 	if errors.Is(err, spreadsheet.ErrXLSX) {
-		return nil, listErr("%s", strings.TrimPrefix(err.Error(), "spreadsheet: xlsx: "))
+		return nil, listErr("the workbook cannot be read: %s", strings.TrimPrefix(err.Error(), "spreadsheet: xlsx: "))
 	}
 	if err != nil {
 		return nil, err
@@ -483,16 +504,25 @@ func cellField(c spreadsheet.Cell) field {
 	switch {
 	case c.Kind == spreadsheet.Error:
 		if slices.Contains(formulaErrors, c.Text) {
-			return field{problem: fmt.Sprintf("a formula error (%s)", c.Text)}
+			return field{problem: reasonFormulaError, args: []any{c.Text}}
 		}
-		return field{problem: "a formula error"}
+		return field{problem: reasonFormula}
 	case c.Kind == spreadsheet.Empty && c.Formula:
-		return field{problem: "a formula with no saved result (open and save the file in a spreadsheet program, or paste the values)"}
+		return field{problem: reasonNoResult}
 	case c.Kind == spreadsheet.Date:
 		return field{text: c.Time.Format(time.DateOnly)}
 	}
 	return field{text: c.String()}
 }
+
+// Why a workbook's cell is refused ([Rejection.Reason]).
+//
+//i18n:messages
+const (
+	reasonFormulaError = "a formula error (%s)"
+	reasonFormula      = "a formula error"
+	reasonNoResult     = "a formula with no saved result (open and save the file in a spreadsheet program, or paste the values)"
+)
 
 // formulaErrors are the error values a spreadsheet writes; only these are
 // quoted in a rejection (a cell could hold other text in their place).

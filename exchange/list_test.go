@@ -12,10 +12,16 @@ import (
 	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/parley-talks/parley/spreadsheet"
 )
+
+var today = time.Date(2026, 11, 29, 15, 0, 0, 0, time.UTC)
+
+// sameRejections compares rejections by row, field and reason.
+var sameRejections = cmpopts.IgnoreUnexported(Rejection{})
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -259,18 +265,25 @@ func TestReadListRejectsRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Rejection{
-		{2, "born", reasonAmbiguous},
-		{3, "status", "must be military or civilian"},
-		{4, "born", reasonShortYear},
-		{4, "status", "a civilian has no rank or service number"},
-		{6, "rank", "holds control characters"},
-		{8, "name", "duplicate of row 7 (same name and date of birth)"},
+		{Row: 2, Field: "born", Reason: reasonAmbiguous},
+		{Row: 3, Field: "status", Reason: "must be military or civilian"},
+		{Row: 4, Field: "born", Reason: reasonShortYear},
+		{Row: 4, Field: "status", Reason: "a civilian has no rank or service number"},
+		{Row: 6, Field: "rank", Reason: "holds control characters"},
+		{Row: 8, Field: "name", Reason: "duplicate of row 7 (same name and date of birth)"},
 	}
-	if d := cmp.Diff(want, l.Rejections); d != "" {
+	if d := cmp.Diff(want, l.Rejections, sameRejections); d != "" {
 		t.Errorf("rejections (-want +got):\n%s", d)
 	}
-	if len(l.Persons) != 1 {
-		t.Errorf("%d persons accepted, want 1", len(l.Persons))
+	if len(l.Persons) != 1 || len(l.Rows) != 1 || l.Rows[0] != 7 {
+		t.Errorf("%d persons accepted from rows %v, want 1 from row 7", len(l.Persons), l.Rows)
+	}
+	// A reader in another language gets the reason's format and values.
+	if f, a := l.Rejections[5].ReasonFormat(); f != "duplicate of row %d (same name and date of birth)" || len(a) != 1 || a[0] != 7 {
+		t.Errorf("the duplicate's reason format: %q %v", f, a)
+	}
+	if f, a := l.Rejections[0].ReasonFormat(); f != reasonAmbiguous || len(a) != 0 {
+		t.Errorf("the ambiguous date's reason format: %q %v", f, a)
 	}
 	for _, r := range l.Rejections {
 		for _, secret := range []string{"Шевченко", "Бойко", "солдат", "major", "1990", "90"} {
@@ -323,6 +336,13 @@ func TestReadListRefusesFiles(t *testing.T) {
 			l, err := ReadList(tc.in, "", today)
 			if !errors.Is(err, ErrList) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want ErrList containing %q", err, tc.want)
+			}
+			var le *ListError
+			if !errors.As(err, &le) {
+				t.Fatalf("%T is no *ListError", err)
+			}
+			if f, a := le.MessageFormat(); fmt.Sprintf(f, a...) != le.Message() || !strings.HasSuffix(err.Error(), le.Message()) {
+				t.Errorf("the message's format %q %v does not make %q", f, a, le.Message())
 			}
 			if l != nil {
 				t.Errorf("a list with the error")
@@ -414,12 +434,12 @@ func TestReadListXLSXCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Rejection{
-		{3, "name", "a formula with no saved result (open and save the file in a spreadsheet program, or paste the values)"},
-		{3, "born", reasonNumber},
-		{4, "status", "a formula error (#N/A)"},
-		{5, "status", "a formula error"},
+		{Row: 3, Field: "name", Reason: "a formula with no saved result (open and save the file in a spreadsheet program, or paste the values)"},
+		{Row: 3, Field: "born", Reason: reasonNumber},
+		{Row: 4, Field: "status", Reason: "a formula error (#N/A)"},
+		{Row: 5, Field: "status", Reason: "a formula error"},
 	}
-	if d := cmp.Diff(want, l.Rejections); d != "" {
+	if d := cmp.Diff(want, l.Rejections, sameRejections); d != "" {
 		t.Errorf("rejections (-want +got):\n%s", d)
 	}
 	wantP := []Person{
@@ -491,7 +511,7 @@ func TestExportedListsImport(t *testing.T) {
 		}
 	}
 	var b bytes.Buffer
-	if err := spreadsheet.WriteXLSX(&b, table, RejectionsTable([]Rejection{{2, "born", reasonAmbiguous}})); err != nil {
+	if err := spreadsheet.WriteXLSX(&b, table, RejectionsTable([]Rejection{{Row: 2, Field: "born", Reason: reasonAmbiguous}})); err != nil {
 		t.Fatal(err)
 	}
 	l, err := ReadList(b.Bytes(), "A", today)

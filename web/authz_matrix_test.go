@@ -397,6 +397,7 @@ func (m *matrix) expectations(main, other, otherTheme, otherMeeting, otherEvent,
 		"GET /api/v1/tracks/{id}/transitions":  perTrack("/api/v1/tracks/%d/transitions", nil, readsTrack),
 		"POST /api/v1/tracks/{id}/transitions": perTrack("/api/v1/tracks/%d/transitions", transition, func(t int64) func(*role) int { return editsTrack(t, 201) }),
 		"GET /api/v1/tracks/{id}/timeline":     perTrack("/api/v1/tracks/%d/timeline", nil, readsTrack),
+		"GET /api/v1/tracks/{id}/briefing":     perTrack("/api/v1/tracks/%d/briefing?format=md", nil, readsTrack),
 		"GET /api/v1/tracks/{id}/themes":       perTrack("/api/v1/tracks/%d/themes", nil, readsTrack),
 		"POST /api/v1/tracks/{id}/themes": perTrack("/api/v1/tracks/%d/themes", func(int64) func(*role) any {
 			return func(*role) any { return M{"name": m.unique("Theme"), "options": []M{{"label": "a"}, {"label": "b"}}} }
@@ -439,6 +440,12 @@ func (m *matrix) expectations(main, other, otherTheme, otherMeeting, otherEvent,
 			return []target{
 				{name: "meeting of its track", path: fmt.Sprintf("/api/v1/meetings/%d", f.meeting.ID), want: readsTrack(main)},
 				{name: "meeting of another track", path: fmt.Sprintf("/api/v1/meetings/%d", otherMeeting), want: readsTrack(other)},
+			}
+		},
+		"GET /api/v1/meetings/{id}/ics": func() []target {
+			return []target{
+				{name: "meeting of its track", path: fmt.Sprintf("/api/v1/meetings/%d/ics", f.meeting.ID), want: readsTrack(main)},
+				{name: "meeting of another track", path: fmt.Sprintf("/api/v1/meetings/%d/ics?lang=uk", otherMeeting), want: readsTrack(other)},
 			}
 		},
 		"PATCH /api/v1/meetings/{id}": func() []target {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,11 +59,16 @@ func (b *browserSession) text(sel string) string {
 // upload chooses file in the page's upload form of a side and submits it.
 func (b *browserSession) upload(page string, party int64, file string) {
 	b.t.Helper()
+	// RunResponse waits for the answer to the form, not the form's page.
 	err := chromedp.Do(b.ctx, chromedp.Navigate(page),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#csv-%d`, party))),
-		chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`#csv-%d`, party)), []string{file}),
-		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#upload-%d-submit`, party))),
-		chromedp.WaitReady(chromedp.CSS("footer")))
+		chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`#csv-%d`, party)), []string{file}))
+	if err == nil {
+		_, err = chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#upload-%d-submit`, party))))
+	}
+	if err == nil {
+		err = chromedp.Do(b.ctx, chromedp.WaitReady(chromedp.CSS("footer")))
+	}
 	if err != nil {
 		b.t.Fatalf("upload: %v", err)
 	}
@@ -135,6 +141,14 @@ func TestBrowserExchangeForms(t *testing.T) {
 	ruB.refused = append(ruB.refused, fmt.Sprintf("%s/lists/%d", page, ru))
 	if got := ruB.text("#rejected"); !strings.Contains(got, "3") || !strings.Contains(got, "captured") || !strings.Contains(got, "in the future") || strings.Contains(got, "2031") {
 		t.Errorf("the bad row's refusal on the page: %q", got)
+	}
+	// Every rejection to download, as a CSV in a data: URL, no value in it.
+	if href, err := chromedp.Run(ruB.ctx, chromedp.Evaluate[string](`document.getElementById("rejections-file").href`)); err != nil {
+		t.Errorf("the rejections' file: %v", err)
+	} else if b64, ok := strings.CutPrefix(href, "data:text/csv;charset=utf-8;base64,"); !ok {
+		t.Errorf("the rejections' file is %.60s", href)
+	} else if data, err := base64.StdEncoding.DecodeString(b64); err != nil || !strings.Contains(string(data), "3,captured,in the future") || strings.Contains(string(data), "2031") {
+		t.Errorf("the rejections' file: %v %q", err, data)
 	}
 	if html, _ := chromedp.Run(ruB.ctx, chromedp.OuterHTML(chromedp.CSS("main"))); strings.Contains(html, "BRMARK") || strings.Contains(html, "2031-02-02") {
 		t.Errorf("the refusal page shows a value of the file")

@@ -187,8 +187,8 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// browserCrawl visits every page reachable by links from the map, breadth
-// first, and calls visit with each page's path and HTML once it is
+// browserCrawl visits every page reachable by links from the map (not
+// the downloads, whose links say download), breadth first, and calls visit with each page's path and HTML once it is
 // loaded; it returns the paths visited.
 func browserCrawl(t *testing.T, ctx context.Context, base string, visit func(path, html string)) map[string]bool {
 	t.Helper()
@@ -208,7 +208,7 @@ func browserCrawl(t *testing.T, ctx context.Context, base string, visit func(pat
 		if err != nil {
 			t.Fatal(err)
 		}
-		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href^='/']")).map(a => a.getAttribute("href"))`))
+		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href^='/']:not([download])")).map(a => a.getAttribute("href"))`))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,7 @@ import (
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
-	"github.com/parley-talks/parley/web/desk"
+	"github.com/parley-talks/parley/web/export"
 )
 
 // The desk's tests run the real server over a real SQLite file with the
@@ -194,7 +194,7 @@ func (d *testDesk) seal(t testing.TB, m marker) {
 		c.RedLines = append(c.RedLines, parley.RedLine{Kind: "min_utility", Min: m.minUtility})
 		c.Notes = m.note
 		for _, rl := range c.RedLines {
-			d.redLines[m.party] = append(d.redLines[m.party], desk.DescribeRedLine(i18n.New(i18n.English), rl))
+			d.redLines[m.party] = append(d.redLines[m.party], export.RedLine(i18n.New(i18n.English), rl))
 		}
 		if err := ps.PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: p.PartyID, Content: c}); err != nil {
 			t.Fatal(err)

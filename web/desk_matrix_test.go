@@ -14,11 +14,13 @@ import (
 // says "authorised, but not a form", which is all the matrix asks.
 
 // deskRoute reports whether the route belongs to the desk (package desk,
-// or the API's routes of the analysis and scenarios), whose success paths
-// desk_test.go covers.
+// or the API's routes of the analysis, the scenarios and the downloads the
+// pages link), whose success paths the desk's tests cover.
 func deskRoute(rt route.Info) bool {
 	switch rt.Pattern {
-	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/simulation", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import":
+	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/simulation", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import",
+		"/api/v1/tracks/{id}/briefing", "/api/v1/meetings/{id}/ics", "/api/v1/versions/{id}/pdf", "/api/v1/versions/{id}/docx",
+		"/api/v1/exchanges/{id}/export":
 		return true
 	}
 	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz"

@@ -182,10 +182,12 @@ func TestDeskScenarios(t *testing.T) {
 	ex := newDesk(t)
 	testExchangePages(t, ex)
 	testExchangeForms(t, ex)
+	testExchangeExports(t, ex)
 	for k := range ex.hits {
 		d.hits[k] = true
 	}
 	testAgreementPages(t, d)
+	testExports(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

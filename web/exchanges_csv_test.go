@@ -1,14 +1,22 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/spreadsheet"
+	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/api"
 	"github.com/parley-talks/parley/web/limits"
 )
@@ -51,13 +59,14 @@ func TestCSVBodyImport(t *testing.T) {
 	for _, tc := range []struct {
 		name, body, want string
 	}{
-		{"broken UTF-8", csvHeader + "Тарас \xff Мельник,,2000-06-06,military,,,,2024-03-03,\n", "row 2 is not valid UTF-8"},
-		{"missing columns", "name,born,status\nТарас Мельник,2000-06-06,military\n", "missing columns: transliteration"},
-		{"duplicate within the file", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nTaras Melnyk,,2000-06-06,military,,,,2024-03-03,\n", "row 3, name: duplicate of row 2"},
-		{"duplicate of the stored list", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nОлександр Миколайович Коваленко-" + letters(1) + ",,1951-02-02,military,,,,2023-05-20,\n", "row 3, name: repeats person 1 already on the list"},
-		{"born in the future", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nІван Бойко,,2999-01-02,civilian,,,,2023-01-01,\n", "row 3, born: in the future"},
-		{"captured in the future", csvHeader + "Іван Бойко,,1979-01-02,civilian,,,," + tomorrow + ",\n", "row 2, captured: in the future"},
+		{"broken UTF-8", csvHeader + "Тарас \xff Мельник,,2000-06-06,military,,,,2024-03-03,\n", "line 2 is not UTF-8"},
+		{"missing columns", "name,born,status\nТарас Мельник,2000-06-06,military\n", "row 1: missing columns: captured"},
+		{"duplicate within the file", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nTaras Melnyk,,2000-06-06,military,,,,2024-03-03,\n", `{"row":3,"field":"name","reason":"duplicate of row 2`},
+		{"duplicate of the stored list", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nОлександр Миколайович Коваленко-" + letters(1) + ",,1951-02-02,military,,,,2023-05-20,\n", `{"row":3,"field":"name","reason":"repeats person 1 already on the list`},
+		{"born in the future", csvHeader + "Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\nІван Бойко,,2999-01-02,civilian,,,,2023-01-01,\n", `{"row":3,"field":"born","reason":"in the future"}`},
+		{"captured in the future", csvHeader + "Іван Бойко,,1979-01-02,civilian,,,," + tomorrow + ",\n", `{"row":2,"field":"captured","reason":"in the future"}`},
 		{"an empty file", "", "the file is empty"},
+		{"a workbook that is no workbook", "PK\x03\x04 broken", "not an .xlsx file"},
 	} {
 		w := a.send("POST", path, tc.body, "text/csv; charset=utf-8")
 		body := w.Body.String()
@@ -74,6 +83,36 @@ func TestCSVBodyImport(t *testing.T) {
 		t.Errorf("refused CSVs changed the list (-before +after):\n%s", d)
 	}
 	a.unchanged(snap)
+
+	// A workbook with the list on its second sheet, Ukrainian headers below
+	// a title row: refused until the sheet is named, then read and reported.
+	var wb bytes.Buffer
+	notes := spreadsheet.Table{Name: "Примітки", Rows: [][]spreadsheet.Cell{{spreadsheet.TextCell("див. аркуш «Список»")}}}
+	listSheet := spreadsheet.Table{Name: "Список", Rows: [][]spreadsheet.Cell{{spreadsheet.TextCell("Список військовополонених")}},
+		Header: nil}
+	listSheet.Rows = append(listSheet.Rows,
+		[]spreadsheet.Cell{spreadsheet.TextCell("ПІБ"), spreadsheet.TextCell("Дата народження"), spreadsheet.TextCell("Статус"), spreadsheet.TextCell("Дата полону"), spreadsheet.TextCell("Примітка")},
+		[]spreadsheet.Cell{spreadsheet.TextCell("Степан Гнатюк"), spreadsheet.DateCell(time.Date(1988, 2, 3, 0, 0, 0, 0, time.UTC)), spreadsheet.TextCell("військовий"), spreadsheet.TextCell("20.05.2022"), {}},
+		[]spreadsheet.Cell{spreadsheet.TextCell("Ганна Гнатюк"), spreadsheet.TextCell("04.05.1990"), spreadsheet.TextCell("цивільна"), spreadsheet.DateCell(time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)), spreadsheet.TextCell("x")})
+	if err := spreadsheet.WriteXLSX(&wb, notes, listSheet); err != nil {
+		t.Fatal(err)
+	}
+	xlsx := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	if w := a.send("POST", path, wb.String(), xlsx); w.Code != 400 || !strings.Contains(w.Body.String(), "choose the sheet to import") {
+		t.Errorf("a workbook of two sheets with data, none named: %d %s", w.Code, w.Body)
+	}
+	var read action.PrisonersAdded
+	w := a.send("POST", path+"?sheet="+url.QueryEscape("Список"), wb.String(), xlsx)
+	if err := json.Unmarshal(w.Body.Bytes(), &read); err != nil || w.Code != 201 || read.Added != 2 || read.Format != "XLSX" ||
+		read.Sheet != "Список" || read.HeaderRow != 2 || len(read.Columns) != 4 || !slices.Equal(read.Ignored, []string{"Примітка"}) {
+		t.Errorf("the workbook's named sheet: %d %s", w.Code, w.Body)
+	}
+	// A Windows-1251 CSV with semicolons is read as such, and says so.
+	cp1251, _ := charmap.Windows1251.NewEncoder().String("ПІБ;Дата народження;Статус;Дата полону\nОксана Дрозд;07.07.1977;цивільна;01.02.2023\n")
+	w = a.send("POST", path, cp1251, "text/csv")
+	if err := json.Unmarshal(w.Body.Bytes(), &read); err != nil || w.Code != 201 || read.Encoding != "Windows-1251" || read.Delimiter != ";" || read.Added != 1 {
+		t.Errorf("a Windows-1251 CSV: %d %s", w.Code, w.Body)
+	}
 }
 
 // letters spells n in Latin letters, so that generated names differ in

@@ -94,6 +94,22 @@ func (m *matrix) exchangeExpectations(table map[string]func() []target, main, ot
 	table["GET /api/v1/exchanges/{id}/reconciliation"] = func() []target {
 		return []target{{name: "both lists", path: ex + "/reconciliation", want: both}}
 	}
+	// The export holds the tables the caller reads: a list (whole, or the
+	// other side's shared persons) and the matches for a caller who reads
+	// either list, the reconciliation for one who reads both.
+	either := func(r *role) int {
+		if r.readsList(main, ua) || r.readsList(main, ru) {
+			return http.StatusOK
+		}
+		return http.StatusNotFound
+	}
+	table["GET /api/v1/exchanges/{id}/export"] = func() []target {
+		return []target{
+			{name: "every table", path: ex + "/export?format=xlsx", want: either},
+			{name: "the matches", path: ex + "/export?format=csv&table=matches", want: either},
+			{name: "the reconciliation", path: ex + "/export?format=csv&table=reconciliation", want: both},
+		}
+	}
 	// A fresh confirmed match for each verification, made as the system.
 	fresh := func() string {
 		a, b := person(), person()

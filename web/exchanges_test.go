@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/problem"
 )
 
 // testExchangeHappyPaths walks a prisoner exchange through the API: an
@@ -35,14 +37,17 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		"Oleh Shevchenko Petrovych,,1990-03-04,military,,,,2022-05-20,\n"
 	w := a.do("POST", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ua), M{"csv": bad})
 	body := w.Body.String()
-	if w.Code != 400 || !strings.Contains(body, "row 3, born: in the future") || !strings.Contains(body, "row 4, name: duplicate of row 2") {
+	var refused problem.Problem
+	if err := json.Unmarshal([]byte(body), &refused); err != nil || w.Code != 400 || refused.Rejected != 3 || len(refused.Rejections) != 3 ||
+		refused.Rejections[0] != (problem.RejectedRow{Row: 3, Field: "born", Reason: "in the future"}) ||
+		refused.Rejections[2] != (problem.RejectedRow{Row: 4, Field: "name", Reason: "duplicate of row 2 (same name and date of birth)"}) {
 		t.Errorf("bad CSV: %d %s", w.Code, body)
 	}
 	if strings.Contains(body, "Бойко") || strings.Contains(body, "Shevchenko") {
 		t.Errorf("the refusal quotes a person: %s", body)
 	}
 	w = a.do("POST", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ua), M{"csv": "name,born\nОлег,1990-01-01\n"})
-	if w.Code != 400 || !strings.Contains(w.Body.String(), "missing columns: transliteration") {
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "row 1: missing columns: status, captured") {
 		t.Errorf("CSV without columns: %d %s", w.Code, w.Body)
 	}
 	var prisoners api.List[parley.Prisoner]

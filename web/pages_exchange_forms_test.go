@@ -40,7 +40,7 @@ func (d *testDesk) member(t testing.TB, track int64, role parley.MemberRole, ema
 
 // upload sends a multipart form as the page's upload form does: the
 // fields in order (csrf_token first, unless the test says otherwise),
-// then the file as the part "csv".
+// then the file as the part "file".
 func (b *browser) upload(path string, fields [][2]string, file string) (int, string) {
 	b.t.Helper()
 	var body bytes.Buffer
@@ -50,7 +50,7 @@ func (b *browser) upload(path string, fields [][2]string, file string) (int, str
 			b.t.Fatal(err)
 		}
 	}
-	fw, err := mw.CreateFormFile("csv", "list.csv")
+	fw, err := mw.CreateFormFile("file", "list.csv")
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func testExchangeForms(t *testing.T, d *testDesk) {
 		"Пётр FORMRUTHREE,,1997-01-01,sailor,,,,2024-02-02,\n"
 	status, body := ruB.upload(ruPath, token(ruB), bad)
 	if status != http.StatusBadRequest || !strings.Contains(body, "2 rows were rejected") ||
-		!strings.Contains(body, "<tr><td>3</td><td>born</td><td>not a date (YYYY-MM-DD)</td></tr>") ||
+		!strings.Contains(body, "<tr><td>3</td><td>born</td><td>no such day</td></tr>") ||
 		!strings.Contains(body, "<tr><td>4</td><td>status</td><td>must be military or civilian</td></tr>") {
 		t.Errorf("a bad row: %d, want 400 with the rejected rows listed\n%s", status, body)
 	}

@@ -101,6 +101,8 @@ func (m *matrix) textExpectations(table map[string]func() []target, main, other 
 	})
 	table["GET /api/v1/versions/{id}/markdown"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/versions/%d/markdown", ft.v2.ID) })
 	table["GET /api/v1/versions/{id}/html"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/versions/%d/html", ft.v1.ID) })
+	table["GET /api/v1/versions/{id}/pdf"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/versions/%d/pdf", ft.v1.ID) })
+	table["GET /api/v1/versions/{id}/docx"] = perText(func(ft fixtureText) string { return fmt.Sprintf("/api/v1/versions/%d/docx?lang=ru", ft.v2.ID) })
 	table["POST /api/v1/texts/{id}/versions"] = func() []target {
 		return []target{{name: "a fresh plenary text", body: fixed(clauses), want: writes(201)}}
 	}

@@ -42,8 +42,11 @@ func testTextHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		{"PUT", fmt.Sprintf("/api/v1/versions/%d", v1.ID), M{"clauses": []M{{"alternatives": []M{{"text": "a", "theme": "Duration", "option": "A year"}, {"text": "b"}}, "status": "bracketed"}}}, 409, nil},
 		{"GET", fmt.Sprintf("/api/v1/versions/%d", v1.ID), nil, 200, []string{`For thirty days.`, fmt.Sprintf(`"sponsors":[%d]`, ru)}},
 		{"GET", fmt.Sprintf("/api/v1/versions/%d/markdown", v1.ID), nil, 200, []string{
-			"# Moratorium on energy strikes", "1 brackets, 2 options", "2. [For thirty days.] (sponsors: Russia; Duration: 30 days) [Indefinitely, with review.] (sponsors: Ukraine; Duration: Indefinite) *(bracketed)*"}},
-		{"GET", fmt.Sprintf("/api/v1/versions/%d/html", v1.ID), nil, 200, []string{"<li>[For thirty days.] <small>sponsors: Russia</small>", "<em>(bracketed)</em>"}},
+			"# Moratorium on energy strikes", "**Shown to: everyone on the track**", "2 clauses, 1 agreed, 1 bracket.",
+			`2. \[For thirty days.\] *(sponsors: Russia; Duration: 30 days)* \[Indefinitely, with review.\] *(sponsors: Ukraine; Duration: Indefinite)* *— bracketed*`}},
+		{"GET", fmt.Sprintf("/api/v1/versions/%d/html", v1.ID), nil, 200, []string{`<html lang="en" dir="ltr">`,
+			"<li>[For thirty days.]<em> (sponsors: Russia; Duration: 30 days)</em>", "<em> — bracketed</em>"}},
+		{"GET", fmt.Sprintf("/api/v1/versions/%d/html?lang=uk", v1.ID), nil, 200, []string{`<html lang="uk" dir="ltr">`, "Для: усі учасники треку", "<em> — у дужках</em>"}},
 	} {
 		w := a.do(tc.method, tc.path, tc.body)
 		if w.Code != tc.status {

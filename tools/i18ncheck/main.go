@@ -177,12 +177,14 @@ func Extract(root string) ([]Message, error) {
 	return out, nil
 }
 
-// extractGo finds calls x.T("key", …), i18n.M("key", …) and
-// x.N(n, "one", "other", …) with literal strings; the key of a plural is its "other" form. Go templates
+// extractGo finds calls x.T("key", …), i18n.M("key", …),
+// i18n.Words("context", "value", …), the formats of formatFuncs and the
+// constants of blocks marked //i18n:messages, and x.N(n, "one", "other",
+// …), with literal strings; the key of a plural is its "other" form. Go templates
 // embedded in Go strings are read as templates.
 func extractGo(path string, add func(key, where string, plural bool)) error {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution|parser.ParseComments)
 	if err != nil {
 		return err
 	}
@@ -204,14 +206,14 @@ func extractGo(path string, add func(key, where string, plural bool)) error {
 			case *ast.Ident:
 				fun = f.Name
 			}
-			if fun == "Errorf" && len(n.Args) >= 3 {
+			where := fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line)
+			if i, ok := formatFuncs[fun]; ok && len(n.Args) > i {
 				// parley.Errorf(code, field, format, …), not fmt.Errorf(format, …)
-				_, codeIsLiteral := literal(n.Args[0])
-				if s, ok := literal(n.Args[2]); ok && !codeIsLiteral && hasWords(s) {
-					add(s, fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line), false)
+				_, firstIsLiteral := literal(n.Args[0])
+				if s, ok := literal(n.Args[i]); ok && (i == 0 || !firstIsLiteral) && hasWords(s) {
+					add(s, where, false)
 				}
 			}
-			where := fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line)
 			if fun == "M" && len(n.Args) >= 1 {
 				if s, ok := literal(n.Args[0]); ok {
 					add(s, where, false)
@@ -241,6 +243,21 @@ func extractGo(path string, add func(key, where string, plural bool)) error {
 					add(s, where, true)
 				}
 			}
+		case *ast.GenDecl:
+			// A block of constants marked "//i18n:messages" in its comment:
+			// each literal value is a message (a reason kept as a constant).
+			if n.Doc == nil || !hasDirective(n.Doc, "i18n:messages") {
+				return true
+			}
+			for _, spec := range n.Specs {
+				if vs, ok := spec.(*ast.ValueSpec); ok {
+					for _, v := range vs.Values {
+						if s, ok := literal(v); ok && hasWords(s) {
+							add(s, fmt.Sprintf("%s:%d", path, fset.Position(v.Pos()).Line), false)
+						}
+					}
+				}
+			}
 		case *ast.BasicLit:
 			if s, ok := literal(n); ok && strings.Contains(s, "{{") {
 				extractTemplate(fmt.Sprintf("%s:%d", path, fset.Position(n.Pos()).Line), s, add)
@@ -249,6 +266,24 @@ func extractGo(path string, add func(key, where string, plural bool)) error {
 		return true
 	})
 	return nil
+}
+
+// formatFuncs are the functions whose argument at the index is a message
+// written with fmt's verbs (a format), translated by i18n's Sprintf:
+// parley.Errorf(code, field, format, …) — not fmt.Errorf, whose first
+// argument is the format — and package exchange's reject(row, column,
+// format, …) and listErr(format, …).
+var formatFuncs = map[string]int{"Errorf": 2, "reject": 2, "listErr": 0}
+
+// hasDirective says whether a comment group holds the //name directive,
+// which go/ast leaves out of Text.
+func hasDirective(g *ast.CommentGroup, name string) bool {
+	for _, c := range g.List {
+		if strings.TrimSpace(strings.TrimPrefix(c.Text, "//")) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // hasWords says whether a format has a letter outside its verbs: "%s"

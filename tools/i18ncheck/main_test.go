@@ -26,6 +26,21 @@ func f(p printer) {
 	_ = Errorf(EINVALID, "", "at most %d", x)
 	_ = parley.Errorf(parley.EINVALID, "", "%s", why)
 	_ = fmt.Errorf("internal %d", x)
+	_ = reject(2, "born", "born in the future by %d days", x)
+	_ = listErr("no header in %d rows", x)
+}
+
+// Why.
+//
+//i18n:messages
+const (
+	reasonA = "a reason kept as a constant"
+	reasonB = "%d"
+)
+
+const notMessages = "not a message"
+
+func g() {
 	const page = ` + "`" + `<h1>{{t "Status and history"}}</h1>` + "`" + `
 }`,
 		"a_test.go":          `package a; func g(p printer) { p.T("Only in a test") }`,
@@ -44,7 +59,7 @@ func f(p printer) {
 	for _, m := range used {
 		keys = append(keys, m.Key)
 	}
-	want := []string{"Date", "Deadline", "Later: {x}", "Status and history", "Text: {title}", "Untranslated words", "at most %d",
+	want := []string{"Date", "Deadline", "Later: {x}", "Status and history", "Text: {title}", "Untranslated words", "a reason kept as a constant", "at most %d", "born in the future by %d days", "no header in %d rows",
 		"record::track", "title %q is too long", "track status::paused", "track status::talks", "{n} clauses", "{n} persons", "{n} points"}
 	if d := cmp.Diff(want, keys); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
@@ -54,7 +69,7 @@ func f(p printer) {
 	for _, m := range r.Untranslated {
 		untranslated = append(untranslated, m.Key)
 	}
-	if d := cmp.Diff([]string{"Later: {x}", "Untranslated words", "at most %d", "title %q is too long", "track status::talks", "{n} persons", "{n} points"}, untranslated); d != "" {
+	if d := cmp.Diff([]string{"Later: {x}", "Untranslated words", "a reason kept as a constant", "at most %d", "born in the future by %d days", "no header in %d rows", "title %q is too long", "track status::talks", "{n} persons", "{n} points"}, untranslated); d != "" {
 		t.Errorf("untranslated (-want +got):\n%s", d)
 	}
 }

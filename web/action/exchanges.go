@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,16 +29,24 @@ type ExchangeInput struct {
 }
 
 // PrisonersInput adds persons to a side's list: either prisoners, or csv,
-// the text of a CSV file with the header of exchange.Columns. A CSV with any
-// rejected row stores nothing and answers every rejection.
+// the text of a list file (ImportList reads it). A file with any rejected
+// row stores nothing and answers every rejection.
 type PrisonersInput struct {
 	Prisoners []*parley.Prisoner `json:"prisoners,omitempty"`
 	CSV       string             `json:"csv,omitempty"`
 }
 
-// PrisonersAdded answers an import.
+// PrisonersAdded answers an import: how many persons were added and, for
+// a file, how it was read.
 type PrisonersAdded struct {
-	Added int `json:"added"`
+	Added     int                   `json:"added"`
+	Format    string                `json:"format,omitempty"`   // CSV or XLSX
+	Encoding  string                `json:"encoding,omitempty"` // CSV: the encoding detected (UTF-8, UTF-16LE, Windows-1251, KOI8-U…)
+	Delimiter string                `json:"delimiter,omitempty"`
+	Sheet     string                `json:"sheet,omitempty"`      // XLSX: the sheet read
+	HeaderRow int                   `json:"header_row,omitempty"` // the header's row
+	Columns   []exchange.ColumnRead `json:"columns,omitempty"`    // each header read and its column
+	Ignored   []string              `json:"ignored,omitempty"`    // headers that name no column
 }
 
 // MatchCandidate is a proposed match for the mediator to confirm.
@@ -118,13 +124,13 @@ func (a *Actions) StartExchange(ctx context.Context, trackID int64, in ExchangeI
 }
 
 // AddPrisoners adds persons to a side's list, all or none: either the
-// persons, or the text of a CSV file (ImportCSV).
+// persons, or the text of a list file (ImportList).
 func (a *Actions) AddPrisoners(ctx context.Context, exchangeID, party int64, in PrisonersInput) (*PrisonersAdded, error) {
 	if in.CSV != "" {
 		if len(in.Prisoners) > 0 {
 			return nil, parley.Errorf(parley.EINVALID, "csv", "send prisoners or csv, not both")
 		}
-		return a.ImportCSV(ctx, exchangeID, party, strings.NewReader(in.CSV))
+		return a.ImportList(ctx, exchangeID, party, []byte(in.CSV), "")
 	}
 	if err := a.Store.AddPrisoners(ctx, exchangeID, party, in.Prisoners); err != nil {
 		return nil, err
@@ -132,29 +138,51 @@ func (a *Actions) AddPrisoners(ctx context.Context, exchangeID, party int64, in 
 	return &PrisonersAdded{Added: len(in.Prisoners)}, nil
 }
 
-// ImportCSV adds a side's list from CSV, streamed from body, all or none:
-// the file's rejections, then the store's (a person already on the list,
-// a field the store refuses), are answered by row, field and reason — never
-// a value — as a *CSVRefusal. Every path that imports a CSV (the API's
-// text/csv and JSON bodies, the exchange page's upload) goes through it.
-func (a *Actions) ImportCSV(ctx context.Context, exchangeID, party int64, body io.Reader) (*PrisonersAdded, error) {
-	ps, err := prisonersFromCSV(body, parley.Now())
+// ImportList adds a side's list from a file, all or none: CSV in the
+// encodings and with the delimiters exchange.ReadList reads, or an .xlsx
+// workbook (sheet names the sheet; "" for the only one with data). A file
+// refused as a whole is an EINVALID error naming why; the file's
+// rejections, then the store's (a person already on the list, a field the
+// store refuses), are answered by row, field and reason — never a value —
+// as a *ListRefusal. Every path that imports a list (the API's file and
+// JSON bodies, the exchange page's upload) goes through it.
+func (a *Actions) ImportList(ctx context.Context, exchangeID, party int64, data []byte, sheet string) (*PrisonersAdded, error) {
+	l, err := exchange.ReadList(data, sheet, parley.Now())
+	var le *exchange.ListError
+	if errors.As(err, &le) {
+		format, args := le.MessageFormat()
+		return nil, parley.Errorf(parley.EINVALID, "file", format, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Store.AddPrisoners(ctx, exchangeID, party, ps); err != nil {
-		return nil, csvRows(err)
+	if len(l.Rejections) > 0 {
+		return nil, refuseList(l.Rejections)
 	}
-	return &PrisonersAdded{Added: len(ps)}, nil
+	ps := make([]*parley.Prisoner, len(l.Persons))
+	for i, p := range l.Persons {
+		ps[i] = &parley.Prisoner{Name: p.Name, Transliteration: p.Transliteration, Born: p.Born.Format(time.DateOnly),
+			Status: parley.PrisonerStatus(p.Status), Rank: p.Rank, ServiceNumber: p.ServiceNumber, CapturePlace: p.CapturePlace,
+			Captured: p.Captured.Format(time.DateOnly), NextOfKin: p.NextOfKin}
+	}
+	if err := a.Store.AddPrisoners(ctx, exchangeID, party, ps); err != nil {
+		return nil, storeRows(err, l.Rows)
+	}
+	out := &PrisonersAdded{Added: len(ps), Format: l.Format, Encoding: l.Encoding, Sheet: l.Sheet, HeaderRow: l.HeaderRow,
+		Columns: l.Columns, Ignored: l.Ignored}
+	if l.Delimiter != 0 {
+		out.Delimiter = string(l.Delimiter)
+	}
+	return out, nil
 }
 
 // storeField is a field of the store's refusal of a list: prisoners[i].f.
 var storeField = regexp.MustCompile(`^prisoners\[(\d+)\](?:\.(\w+))?$`)
 
-// csvRows restates the store's refusal of a CSV's persons by the file's
-// rows (person i is row i+2, the header being row 1). The store's message
-// names fields and list positions, never values.
-func csvRows(err error) error {
+// storeRows restates the store's refusal of a file's persons by the
+// file's rows (rows[i] is person i's). The store's message names fields
+// and list positions, never values.
+func storeRows(err error, rows []int) error {
 	code := parley.ErrorCode(err)
 	if code != parley.EINVALID && code != parley.ECONFLICT {
 		return err
@@ -168,64 +196,117 @@ func csvRows(err error) error {
 		return err
 	}
 	i, _ := strconv.Atoi(m[1])
-	row := fmt.Sprintf("row %d", i+2)
+	if i >= len(rows) {
+		return err
+	}
 	field := m[2]
 	if field == "" {
 		field = "name"
 	}
-	reason := strings.TrimPrefix(strings.ReplaceAll(perr.Message, m[0], row), row+" ")
-	return &CSVRefusal{
-		err:  parley.Errorf(code, "csv", "nothing was imported; 1 rejected: %s, %s: %s", row, field, reason),
-		Rows: []exchange.Rejection{{Row: i + 2, Field: field, Reason: reason}},
-	}
+	reason := strings.TrimPrefix(strings.TrimPrefix(perr.Message, m[0]), " ")
+	return &ListRefusal{err: parley.Errorf(code, "file", "nothing was imported: 1 row was rejected"),
+		Rows: []exchange.Rejection{{Row: rows[i], Field: field, Reason: reason}}}
 }
 
-// CSVRefusal refuses a CSV list for its rows: err is what the API answers
-// (the rows in one message), Rows the rejections one by one for a page to
-// list (at most maxRejectionsShown). Neither quotes a value.
-type CSVRefusal struct {
+// ListRefusal refuses a list for its rows: nothing was stored. Rows are
+// every rejection, in the file's order; the error's message counts them.
+// Neither quotes a value.
+type ListRefusal struct {
 	err  *parley.Error
 	Rows []exchange.Rejection
 }
 
-func (e *CSVRefusal) Error() string { return e.err.Error() }
-func (e *CSVRefusal) Unwrap() error { return e.err }
+func refuseList(rows []exchange.Rejection) *ListRefusal {
+	return &ListRefusal{err: parley.Errorf(parley.EINVALID, "file", "nothing was imported: %d rows were rejected", distinctRows(rows)), Rows: rows}
+}
 
-// maxRejectionsShown bounds the rejections one answer lists.
-const maxRejectionsShown = 100
-
-// prisonersFromCSV parses a CSV list; any rejected row refuses the whole
-// file with every rejection (row, field, reason — never a value).
-func prisonersFromCSV(body io.Reader, today time.Time) ([]*parley.Prisoner, error) {
-	persons, rejected, err := exchange.ParseCSV(body, today)
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return nil, err // 413
+// distinctRows counts the rows of rejections (a row may have several).
+func distinctRows(rows []exchange.Rejection) int {
+	n, last := 0, -1
+	for _, r := range rows {
+		if r.Row != last {
+			n, last = n+1, r.Row
+		}
 	}
+	return n
+}
+
+func (e *ListRefusal) Error() string { return e.err.Error() }
+func (e *ListRefusal) Unwrap() error { return e.err }
+
+// Rejections are the rejections, for the answer to list.
+func (e *ListRefusal) Rejections() []exchange.Rejection { return e.Rows }
+
+// ExchangeView is an exchange as its caller reads it: each side's list
+// the caller reads (whole, or only the persons of the matches shared with
+// it — the store applies Caller.CanReadPerson), the confirmed matches it
+// reads, and, for a caller who reads both lists whole, the
+// reconciliation. The exchange's page and its downloads show this and
+// nothing else.
+type ExchangeView struct {
+	Exchange *parley.Exchange
+	Lists    []SideList // side A's first, when read
+	Matches  []*parley.PrisonerMatch
+	Rec      *Reconciliation // nil unless both lists are read whole
+}
+
+// SideList is one side's list as the caller reads it.
+type SideList struct {
+	PartyID int64
+	Persons []*parley.Prisoner
+	Whole   bool // the whole list, not only the persons of shared matches
+}
+
+// Person is the person of the view's lists with the id, or nil.
+func (v *ExchangeView) Person(id int64) *parley.Prisoner {
+	for _, l := range v.Lists {
+		for _, p := range l.Persons {
+			if p.ID == id {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// Both are the view's lists as ExchangeLists, when both are read whole.
+func (v *ExchangeView) Both() *ExchangeLists {
+	if v.Rec == nil {
+		return nil
+	}
+	return &ExchangeLists{Exchange: v.Exchange, A: v.Lists[0].Persons, B: v.Lists[1].Persons, Matches: v.Matches}
+}
+
+// ReadExchange reads exchange id as the caller reads it.
+func (a *Actions) ReadExchange(ctx context.Context, id int64) (*ExchangeView, error) {
+	e, err := a.Store.FindExchangeByID(ctx, id)
 	if err != nil {
-		return nil, parley.Errorf(parley.EINVALID, "csv", "%s", strings.TrimPrefix(err.Error(), "exchange: "))
+		return nil, err
 	}
-	if len(rejected) > 0 {
-		lines := make([]string, 0, min(len(rejected), maxRejectionsShown))
-		for _, rj := range rejected[:min(len(rejected), maxRejectionsShown)] {
-			lines = append(lines, rj.String())
+	c := parley.CallerFromContext(ctx)
+	v := &ExchangeView{Exchange: e}
+	for _, party := range []int64{e.SideA, e.SideB} {
+		ps, err := a.Store.FindPrisoners(ctx, id, party)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue
 		}
-		more := ""
-		if len(rejected) > maxRejectionsShown {
-			more = fmt.Sprintf("; and %d more", len(rejected)-maxRejectionsShown)
+		if err != nil {
+			return nil, err
 		}
-		return nil, &CSVRefusal{
-			err:  parley.Errorf(parley.EINVALID, "csv", "nothing was imported; %d rejected: %s%s", len(rejected), strings.Join(lines, "; "), more),
-			Rows: rejected[:min(len(rejected), maxRejectionsShown)],
+		v.Lists = append(v.Lists, SideList{PartyID: party, Persons: ps, Whole: c.CanReadPrisoners(e.TrackID, party)})
+	}
+	if len(v.Lists) > 0 {
+		if v.Matches, err = a.Store.FindMatches(ctx, id); err != nil {
+			return nil, err
 		}
 	}
-	ps := make([]*parley.Prisoner, len(persons))
-	for i, p := range persons {
-		ps[i] = &parley.Prisoner{Name: p.Name, Transliteration: p.Transliteration, Born: p.Born.Format(time.DateOnly),
-			Status: parley.PrisonerStatus(p.Status), Rank: p.Rank, ServiceNumber: p.ServiceNumber, CapturePlace: p.CapturePlace,
-			Captured: p.Captured.Format(time.DateOnly), NextOfKin: p.NextOfKin}
+	if len(v.Lists) == 2 && v.Lists[0].Whole && v.Lists[1].Whole {
+		both := &ExchangeLists{Exchange: e, A: v.Lists[0].Persons, B: v.Lists[1].Persons, Matches: v.Matches}
+		if v.Rec, err = Reconcile(both); err != nil {
+			return nil, err
+		}
 	}
-	return ps, nil
+	return v, nil
 }
 
 // ExchangeLists is an exchange with both its lists and its confirmed

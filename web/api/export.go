@@ -1,164 +1,176 @@
 package api
 
 import (
-	"context"
 	"fmt"
-	"html/template"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/calendar"
+	"github.com/parley-talks/parley/i18n"
+	"github.com/parley-talks/parley/spreadsheet"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/route"
 )
 
-// Exports of a text's version: Markdown and a printable HTML page.
+// The downloads (package export): a text's version and a track's
+// briefing pack as documents, an exchange's tables as CSV or .xlsx, a
+// meeting as iCalendar. Each reads through the store as its caller, as
+// the page that links it does, and is written in the language the
+// request asks for (export.Language).
 
-// exportedVersion is a version ready to print: its text's title, and each
-// alternative's sponsors by name.
-type exportedVersion struct {
-	Title   string
-	Version *parley.TextVersion
-	Clean   bool // fully agreed: the clean text, without statuses or dropped clauses
-	Clauses []exportedClause
-}
+// Query parameters of the downloads.
+var (
+	langParam  = route.Param{Name: "lang", Description: "the file's language (else the pages' choice, Accept-Language, English)", Schema: export.LangParam}
+	tableParam = route.Param{Name: "table", Description: "for CSV, the one table: list-<party id>, matches or reconciliation (those the caller reads); for .xlsx, one table instead of all",
+		Schema: map[string]any{"type": "string", "pattern": "^(list-[1-9][0-9]*|matches|reconciliation)$"}}
+	sheetParam      = route.Param{Name: "sheet", Description: "a workbook's sheet to read (when it has several with data)", Schema: map[string]any{"type": "string"}}
+	rejectionsParam = route.Param{Name: "rejections", Description: "answer a list refused for its rows with the file of every rejection (csv or xlsx) instead of a problem document",
+		Schema: export.FormatParam(export.CSV, export.XLSX)}
+	tableFormats = []export.Format{export.XLSX, export.CSV}
+)
 
-type exportedClause struct {
-	Number       int
-	Text         string
-	Status       parley.ClauseStatus
-	Alternatives []exportedAlternative
-}
-
-type exportedAlternative struct {
-	Text     string
-	Option   string // "theme: option", if bound
-	Sponsors string
-}
-
-func (a *API) exportVersion(ctx context.Context, id int64) (*exportedVersion, error) {
-	v, err := a.store.FindVersionByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.store.FindTextByID(ctx, v.TextID)
-	if err != nil {
-		return nil, err
-	}
-	out := &exportedVersion{Title: t.Title, Version: v, Clean: v.Counts.AllAgree}
-	names := map[int64]string{}
-	n := 0
-	for _, c := range v.Clauses {
-		if out.Clean && c.Status == parley.ClauseDropped {
-			continue
+// exportVersion answers a text's version as a document in format f.
+func (a *API) exportVersion(f export.Format) route.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := route.PathID(r, "id")
+		if err != nil {
+			return err
 		}
-		n++
-		ec := exportedClause{Number: n, Text: c.Text, Status: c.Status}
-		for _, alt := range c.Alternatives {
-			ea := exportedAlternative{Text: alt.Text}
-			if alt.Theme != "" {
-				ea.Option = alt.Theme + ": " + alt.Option
-			}
-			var sponsors []string
-			for _, p := range alt.Sponsors {
-				if _, ok := names[p]; !ok {
-					party, err := a.store.FindPartyByID(ctx, p)
-					if err != nil {
-						return nil, err
-					}
-					names[p] = party.Name
-				}
-				sponsors = append(sponsors, names[p])
-			}
-			ea.Sponsors = strings.Join(sponsors, ", ")
-			ec.Alternatives = append(ec.Alternatives, ea)
+		l := export.Language(r)
+		d, err := export.VersionDocument(r.Context(), a.store, i18n.New(l), id)
+		if err != nil {
+			return err
 		}
-		out.Clauses = append(out.Clauses, ec)
+		return export.Send(w, d.Title, f, l, func(out io.Writer) error { return export.WriteDocument(out, f, d) })
 	}
-	return out, nil
 }
 
-func (a *API) exportMarkdown(w http.ResponseWriter, r *http.Request) error {
+// exportBriefing answers a track's briefing pack for its caller.
+func (a *API) exportBriefing(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	e, err := a.exportVersion(r.Context(), id)
+	f, err := export.ChooseFormat(r, "format", export.DocumentFormats...)
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", e.Title)
-	n := e.Version.Counts
-	if e.Clean {
-		fmt.Fprintf(&b, "Version %d — agreed.\n\n", e.Version.Number)
-	} else {
-		fmt.Fprintf(&b, "Version %d — %d clauses, %d agreed, %d brackets, %d options. Nothing is agreed until everything is agreed.\n\n",
-			e.Version.Number, n.Clauses, n.Agreed, n.Brackets, n.Options)
+	l := export.Language(r)
+	d, err := export.BriefingDocument(r.Context(), a.store, a.actions, i18n.New(l), id)
+	if err != nil {
+		return err
 	}
-	for _, cl := range e.Clauses {
-		if len(cl.Alternatives) == 0 {
-			fmt.Fprintf(&b, "%d. %s", cl.Number, cl.Text)
-		} else {
-			fmt.Fprintf(&b, "%d.", cl.Number)
-			for _, a := range cl.Alternatives {
-				fmt.Fprintf(&b, " [%s]", a.Text)
-				var notes []string
-				if a.Sponsors != "" {
-					notes = append(notes, "sponsors: "+a.Sponsors)
-				}
-				if a.Option != "" {
-					notes = append(notes, a.Option)
-				}
-				if len(notes) > 0 {
-					fmt.Fprintf(&b, " (%s)", strings.Join(notes, "; "))
-				}
-			}
-		}
-		if !e.Clean {
-			fmt.Fprintf(&b, " *(%s)*", cl.Status)
-		}
-		b.WriteString("\n")
-	}
-	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write([]byte(b.String()))
-	return err
+	return export.Send(w, d.Title, f, l, func(out io.Writer) error { return export.WriteDocument(out, f, d) })
 }
 
-// versionPage is the printable page of a version: no script, no style
-// sheet (the API's Content-Security-Policy allows none); brackets are
-// written out as in the Markdown. It is parsed on first use.
-var versionPage = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("version").Parse(versionHTML))
-})
-
-const versionHTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} — version {{.Version.Number}}</title></head>
-<body><h1>{{.Title}}</h1>
-{{if .Clean}}<p>Version {{.Version.Number}} — agreed.</p>
-{{else}}<p>Version {{.Version.Number}} — {{.Version.Counts.Clauses}} clauses, {{.Version.Counts.Agreed}} agreed, {{.Version.Counts.Brackets}} brackets, {{.Version.Counts.Options}} options. Nothing is agreed until everything is agreed.</p>
-{{end}}<ol>
-{{range .Clauses}}<li>{{if .Alternatives}}{{range .Alternatives}}[{{.Text}}]{{if .Sponsors}} <small>sponsors: {{.Sponsors}}</small>{{end}}{{if .Option}} <small>{{.Option}}</small>{{end}} {{end}}{{else}}{{.Text}}{{end}}{{if not $.Clean}} <em>({{.Status}})</em>{{end}}</li>
-{{end}}</ol>
-</body></html>
-`
-
-func (a *API) exportHTML(w http.ResponseWriter, r *http.Request) error {
+// exportExchange answers an exchange's tables the caller reads: all of
+// them, or the one named, as .xlsx; one as CSV.
+func (a *API) exportExchange(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	e, err := a.exportVersion(r.Context(), id)
+	f, err := export.ChooseFormat(r, "format", tableFormats...)
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	if err := versionPage().Execute(&b, e); err != nil {
+	table := r.URL.Query().Get("table")
+	if f == export.CSV && table == "" {
+		return parley.Errorf(parley.EINVALID, "table", "a CSV file holds one table: name it with the table parameter (list-<party id>, matches or reconciliation)")
+	}
+	ctx := r.Context()
+	v, err := a.actions.ReadExchange(ctx, id)
+	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write([]byte(b.String()))
-	return err
+	names, err := a.actions.PartyNames(ctx)
+	if err != nil {
+		return err
+	}
+	l := export.Language(r)
+	keys, tables := export.ExchangeTables(i18n.New(l), v, names)
+	if len(tables) == 0 {
+		return parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read", id)
+	}
+	if table != "" {
+		i := slices.Index(keys, table)
+		if i < 0 {
+			// A table the caller does not read is as one that does not exist.
+			return parley.Errorf(parley.ENOTFOUND, "table", "exchange %d has no table %q you read", id, table)
+		}
+		tables = tables[i : i+1]
+	}
+	name := v.Exchange.Title
+	if table != "" {
+		name += " — " + tables[0].Name
+	}
+	return export.Send(w, name, f, l, func(out io.Writer) error {
+		if f == export.CSV {
+			return spreadsheet.WriteCSV(out, tables[0], spreadsheet.CSVOptions{BOM: true})
+		}
+		return spreadsheet.WriteXLSX(out, tables...)
+	})
+}
+
+// exportMeeting answers a meeting as an iCalendar event. The route's
+// policy has found the meeting on a track the caller sees (else 404).
+func (a *API) exportMeeting(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	m, err := a.store.FindMeetingByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := a.store.FindTrackByID(ctx, m.TrackID)
+	if err != nil {
+		return err
+	}
+	l := export.Language(r)
+	p := i18n.New(l)
+	ev := calendar.Event{UID: calendar.UID("meeting", m.ID, hostName(r)), Start: m.StartsAt, Summary: m.Title,
+		Description: p.T("{format} meeting of the track {track}", "format", p.Word(i18n.MeetingFormat, string(m.Format)), "track", t.Title),
+		URL:         fmt.Sprintf("%s/tracks/%d", origin(r), t.ID), Updated: m.UpdatedAt, Categories: []string{t.Title}}
+	if m.EndsAt != nil {
+		ev.End = *m.EndsAt
+	}
+	if m.VenueID != nil {
+		v, err := a.store.FindVenueByID(ctx, *m.VenueID)
+		if err != nil {
+			return err
+		}
+		ev.Location = v.Name
+	}
+	if m.Outcome != "" {
+		ev.Description += "\n" + m.Outcome
+	}
+	c := calendar.Calendar{ProdID: "-//Parley//Parley//" + strings.ToUpper(string(l)), Name: m.Title, Events: []calendar.Event{ev}}
+	return export.Send(w, m.Title, export.ICS, l, func(out io.Writer) error { return calendar.Write(out, c) })
+}
+
+// hostName is the server's name as the request reached it, for the UIDs
+// of calendar events.
+func hostName(r *http.Request) string {
+	h := r.Host
+	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i]
+	}
+	if h == "" {
+		return "parley.invalid"
+	}
+	return h
+}
+
+// origin is the server's origin as the request reached it.
+func origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -10,8 +12,12 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/exchange"
+	"github.com/parley-talks/parley/i18n"
+	"github.com/parley-talks/parley/spreadsheet"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/limits"
 	"github.com/parley-talks/parley/web/middleware"
 	"github.com/parley-talks/parley/web/route"
@@ -379,17 +385,30 @@ func exchangeSide(r *http.Request) (exchangeID, party int64, err error) {
 	return exchangeID, party, err
 }
 
-// addPrisoners takes a text/csv body (streamed, up to
-// limits.MaxCSVBodyBytes) or a JSON one (up to limits.MaxRequestBodyBytes).
+// addPrisoners takes a list file as the body — text/csv (any encoding
+// and delimiter exchange.ReadList reads) or an .xlsx workbook (the sheet
+// parameter names the sheet), read within limits.MaxCSVBodyBytes — or a
+// JSON one (up to limits.MaxRequestBodyBytes). A list refused for its rows
+// is a problem listing them, or with ?rejections=csv or xlsx the file of
+// them all (400, an attachment).
 func (a *API) addPrisoners(w http.ResponseWriter, r *http.Request) error {
 	id, party, err := exchangeSide(r)
 	if err != nil {
 		return err
 	}
+	rejections, err := export.ChooseFormat(r, "rejections", export.CSV, export.XLSX)
+	if err != nil {
+		return err
+	}
 	var added *action.PrisonersAdded
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "text/csv" {
-		added, err = a.actions.ImportCSV(r.Context(), id, party, r.Body)
-	} else {
+	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+	case "text/csv", export.XLSX.MediaType():
+		data, rerr := io.ReadAll(r.Body)
+		if rerr != nil {
+			return rerr // a *http.MaxBytesError: 413
+		}
+		added, err = a.actions.ImportList(r.Context(), id, party, data, r.URL.Query().Get("sheet"))
+	default:
 		r.Body = http.MaxBytesReader(w, r.Body, limits.MaxRequestBodyBytes) // JSON keeps the common bound
 		var in action.PrisonersInput
 		if err := decode(r, &in); err != nil {
@@ -397,10 +416,27 @@ func (a *API) addPrisoners(w http.ResponseWriter, r *http.Request) error {
 		}
 		added, err = a.actions.AddPrisoners(r.Context(), id, party, in)
 	}
+	var refused *action.ListRefusal
+	if errors.As(err, &refused) && r.URL.Query().Has("rejections") {
+		return sendRejections(w, r, rejections, refused.Rows)
+	}
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, added)
+}
+
+// sendRejections answers a refused list with the file of its rejections,
+// in the request's language, as 400: nothing was imported.
+func sendRejections(w http.ResponseWriter, r *http.Request, f export.Format, rows []exchange.Rejection) error {
+	l := export.Language(r)
+	t := export.RejectionsTable(i18n.New(l), rows)
+	return export.SendRefusal(w, "rejections", f, l, func(out io.Writer) error {
+		if f == export.XLSX {
+			return spreadsheet.WriteXLSX(out, t)
+		}
+		return spreadsheet.WriteCSV(out, t, spreadsheet.CSVOptions{BOM: true})
+	})
 }
 
 func (a *API) listCandidates(ctx context.Context, id int64) (*action.Candidates, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/parley-talks/parley/negotiation/sim"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/limits"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -100,6 +101,8 @@ func (a *API) Routes() []route.Route {
 			Handle: listOf(a.listTransitions), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Transition]]()},
 		{Method: "POST", Pattern: "/api/v1/tracks/{id}/transitions", Policy: trackEditor, Scope: onTrack, ID: "transitionTrack", Summary: "Move a track to a new status",
 			Handle: change(created, act.TransitionTrack), Body: typeOf[parley.TransitionRequest](), Status: created, Resp: typeOf[parley.Transition]()},
+		{Method: "GET", Pattern: "/api/v1/tracks/{id}/briefing", Policy: trackReader, Scope: onTrack, ID: "exportBriefing", Summary: "The track's briefing pack for the caller, in the reader's language: status and history, latest meetings and events, open proposals and ballots, the current texts, implementation and warnings — only what the caller may read; for the track's mediators also the analysis",
+			Handle: a.exportBriefing, Query: []route.Param{{Name: "format", Description: "pdf (not in Arabic), docx, md or html", Schema: export.FormatParam(export.DocumentFormats...)}, langParam}, Status: ok, Media: export.Medias(export.DocumentFormats...)},
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/timeline", Policy: trackReader, Scope: onTrack, ID: "getTimeline", Summary: "A track's transitions, meetings and events in time order",
 			Handle: listOf(s.Timeline), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.TimelineEntry]]()},
 
@@ -129,6 +132,8 @@ func (a *API) Routes() []route.Route {
 			Handle: post("/api/v1/meetings", func(m *parley.Meeting) int64 { return m.ID }, act.CreateMeeting), Body: typeOf[action.MeetingInput](), Status: created, Resp: typeOf[parley.Meeting]()},
 		{Method: "GET", Pattern: "/api/v1/meetings/{id}", Policy: trackReader, Scope: onMeeting, ID: "getMeeting", Summary: "Get a meeting with its attendees",
 			Handle: getOne(s.FindMeetingByID), Status: ok, Resp: typeOf[parley.Meeting]()},
+		{Method: "GET", Pattern: "/api/v1/meetings/{id}/ics", Policy: trackReader, Scope: onMeeting, ID: "exportMeetingICS", Summary: "A meeting as an iCalendar (.ics) event for a calendar program; a meeting the caller may not see is not found",
+			Handle: a.exportMeeting, Query: []route.Param{langParam}, Status: ok, Media: export.ICS.MediaType()},
 		{Method: "PATCH", Pattern: "/api/v1/meetings/{id}", Policy: trackEditor, Scope: onMeeting, ID: "updateMeeting", Summary: "Change a meeting (null clears venue_id or ends_at)",
 			Handle: change(ok, s.UpdateMeeting), Body: typeOf[parley.MeetingUpdate](), Status: ok, Resp: typeOf[parley.Meeting]()},
 
@@ -222,10 +227,14 @@ func (a *API) Routes() []route.Route {
 			Handle: change(ok, act.FreezeVersion), Body: typeOf[action.VersionUpdate](), Status: ok, Resp: typeOf[parley.TextVersion]()},
 		{Method: "GET", Pattern: "/api/v1/versions/{id}/diff/{other}", Policy: signedIn, ID: "diffVersions", Summary: "A clause-by-clause diff from one version to another of the same text",
 			Handle: a.diffVersions, Status: ok, Resp: typeOf[VersionDiff]()},
-		{Method: "GET", Pattern: "/api/v1/versions/{id}/markdown", Policy: signedIn, ID: "exportVersionMarkdown", Summary: "A version as Markdown: brackets and sponsors, or the clean text once agreed",
-			Handle: a.exportMarkdown, Status: ok, Media: "text/markdown"},
-		{Method: "GET", Pattern: "/api/v1/versions/{id}/html", Policy: signedIn, ID: "exportVersionHTML", Summary: "A version as a printable HTML page: brackets and sponsors, or the clean text once agreed",
-			Handle: a.exportHTML, Status: ok, Media: "text/html"},
+		{Method: "GET", Pattern: "/api/v1/versions/{id}/markdown", Policy: signedIn, ID: "exportVersionMarkdown", Summary: "A version as Markdown in the reader's language: brackets and sponsors, or the clean text once agreed",
+			Handle: a.exportVersion(export.Markdown), Query: []route.Param{langParam}, Status: ok, Media: export.Markdown.MediaType()},
+		{Method: "GET", Pattern: "/api/v1/versions/{id}/html", Policy: signedIn, ID: "exportVersionHTML", Summary: "A version as a printable HTML page in the reader's language: brackets and sponsors, or the clean text once agreed",
+			Handle: a.exportVersion(export.HTML), Query: []route.Param{langParam}, Status: ok, Media: export.HTML.MediaType()},
+		{Method: "GET", Pattern: "/api/v1/versions/{id}/pdf", Policy: signedIn, ID: "exportVersionPDF", Summary: "A version as PDF in the reader's language (not Arabic), its audience on every page",
+			Handle: a.exportVersion(export.PDF), Query: []route.Param{langParam}, Status: ok, Media: export.PDF.MediaType()},
+		{Method: "GET", Pattern: "/api/v1/versions/{id}/docx", Policy: signedIn, ID: "exportVersionDOCX", Summary: "A version as a Word document in the reader's language, its audience on every page",
+			Handle: a.exportVersion(export.DOCX), Query: []route.Param{langParam}, Status: ok, Media: export.DOCX.MediaType()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/exchanges", Policy: trackReader, Scope: onTrack, ID: "listExchanges", Summary: "The track's prisoner exchanges (map data)",
 			Handle: listOf(s.FindExchanges), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Exchange]]()},
@@ -235,8 +244,11 @@ func (a *API) Routes() []route.Route {
 			Handle: getOne(s.FindExchangeByID), Status: ok, Resp: typeOf[parley.Exchange]()},
 		{Method: "GET", Pattern: "/api/v1/exchanges/{id}/lists/{party}", Policy: signedIn, ID: "listPrisoners", Summary: "A side's list of persons (its delegates, the mediators and the verifiers)",
 			Handle: a.listPrisoners, Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Prisoner]]()},
-		{Method: "POST", Pattern: "/api/v1/exchanges/{id}/lists/{party}", Policy: signedIn, ID: "addPrisoners", Summary: "Add persons to a side's list, as JSON (csv inside, up to 1 MiB) or as a text/csv body (up to 16 MiB), all or none; a CSV's rejected rows are answered with row, field and reason",
-			Handle: a.addPrisoners, Body: typeOf[action.PrisonersInput](), Status: created, Resp: typeOf[action.PrisonersAdded](), CSV: true, MaxBody: limits.MaxCSVBodyBytes},
+		{Method: "POST", Pattern: "/api/v1/exchanges/{id}/lists/{party}", Policy: signedIn, ID: "addPrisoners", Summary: "Add persons to a side's list, all or none: as JSON (persons, or a CSV's text; up to 1 MiB) or as the list's file (CSV in any common encoding and delimiter, or .xlsx; up to 16 MiB), whose headers may be English, Ukrainian or Russian; the answer says how the file was read; rejected rows are answered with row, field and reason (the problem's rejections), or as a file",
+			Handle: a.addPrisoners, Query: []route.Param{sheetParam, rejectionsParam, langParam}, Body: typeOf[action.PrisonersInput](), Status: created, Resp: typeOf[action.PrisonersAdded](),
+			Files: []string{"text/csv", export.XLSX.MediaType()}, MaxBody: limits.MaxCSVBodyBytes},
+		{Method: "GET", Pattern: "/api/v1/exchanges/{id}/export", Policy: signedIn, ID: "exportExchange", Summary: "An exchange's tables as the caller reads them, in the reader's language: each list it reads (whole, or its shared persons), the confirmed matches and, for those who read both lists, the reconciliation; all as .xlsx, or one as CSV (table)",
+			Handle: a.exportExchange, Query: []route.Param{{Name: "format", Description: "xlsx or csv", Schema: export.FormatParam(tableFormats...)}, tableParam, langParam}, Status: ok, Media: export.Medias(tableFormats...)},
 		{Method: "GET", Pattern: "/api/v1/exchanges/{id}/candidates", Policy: signedIn, ID: "listMatchCandidates", Summary: "Proposed matches of the two lists, robust to transliteration and typos, for the mediators to confirm",
 			Handle: getOne(a.listCandidates), Status: ok, Resp: typeOf[action.Candidates]()},
 		{Method: "POST", Pattern: "/api/v1/exchanges/{id}/matches", Policy: signedIn, ID: "confirmMatch", Summary: "Confirm that a person of side A's list and one of side B's are the same (mediators)",

@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/sim"
 	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/plot"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -141,7 +141,7 @@ var bargainingPoints = i18n.Words("bargaining point", "Nash", "Kalai–Smorodins
 func newResults(p *i18n.Printer, trackID int64, a *action.Analysis, modified bool) *analysisResults {
 	rep := a.Report
 	res := &analysisResults{TrackID: trackID, Report: rep, Plot: plot.New(a.Problem, rep), Blockers: slices.Clone(rep.Blockers), Parties: rep.Parties, Modified: modified}
-	rules := relaxations(p, a.Problem)
+	rules := export.Relaxation(p, a.Problem)
 	for i, b := range res.Blockers {
 		res.Blockers[i].Rule = rules(b.Rule)
 	}
@@ -280,7 +280,7 @@ func (d *Desk) renderAnalysis(w http.ResponseWriter, r *http.Request, wi *action
 			}
 		}
 		for i, rl := range p.Profile.Content.RedLines {
-			wp.RedLines = append(wp.RedLines, whatIfRedLine{Key: fmt.Sprintf("%d_%d", p.ID, i), Text: DescribeRedLine(data.p, rl), Dropped: dropped[i]})
+			wp.RedLines = append(wp.RedLines, whatIfRedLine{Key: fmt.Sprintf("%d_%d", p.ID, i), Text: export.RedLine(data.p, rl), Dropped: dropped[i]})
 		}
 		data.Parties = append(data.Parties, wp)
 	}
@@ -329,52 +329,4 @@ func (d *Desk) simulate(ctx context.Context, p *i18n.Printer, id int64, a *actio
 		sv.Rows = append(sv.Rows, row)
 	}
 	return sv, nil
-}
-
-// relaxations returns the words, in p's language, of a blocker's rule as
-// package negotiation writes it: "drop red line: " and the red line as
-// Problem.Describe says it, or "lower reservation from x to y". A rule of
-// another form is returned as it is.
-func relaxations(p *i18n.Printer, prob *negotiation.Problem) func(rule string) string {
-	known := map[string]string{}
-	for _, pa := range prob.Parties {
-		for _, c := range pa.RedLines {
-			known["drop red line: "+prob.Describe(c)] = p.T("drop the red line: {red line}", "red line", DescribeRedLine(p, redLineOf(prob, c)))
-		}
-	}
-	return func(rule string) string {
-		if s, ok := known[rule]; ok {
-			return s
-		}
-		if rest, ok := strings.CutPrefix(rule, "lower reservation from "); ok {
-			from, to, _ := strings.Cut(rest, " to ")
-			x, err1 := strconv.ParseFloat(from, 64)
-			y, err2 := strconv.ParseFloat(to, 64)
-			if err1 == nil && err2 == nil {
-				return p.T("lower the reservation value from {from} to {to}", "from", p.Float(x), "to", p.Float(y))
-			}
-		}
-		return rule
-	}
-}
-
-// redLineOf is a compiled red line as the profile states it.
-func redLineOf(prob *negotiation.Problem, c negotiation.Constraint) parley.RedLine {
-	issue := func(i int) string { return prob.Issues[i].Name }
-	option := func(i, x int) string { return prob.Issues[i].Options[x] }
-	switch c.Kind {
-	case negotiation.Forbid:
-		return parley.RedLine{Kind: "forbid", Issue: issue(c.Issue), Option: option(c.Issue, c.Option)}
-	case negotiation.Require:
-		return parley.RedLine{Kind: "require", Issue: issue(c.Issue), Option: option(c.Issue, c.Option)}
-	case negotiation.Rule:
-		rl := parley.RedLine{Kind: "rule", Issue: issue(c.Issue), Option: option(c.Issue, c.Option), Then: issue(c.Then)}
-		for x, ok := range c.In {
-			if ok {
-				rl.In = append(rl.In, option(c.Then, x))
-			}
-		}
-		return rl
-	}
-	return parley.RedLine{Kind: "min_utility", Min: c.Min}
 }

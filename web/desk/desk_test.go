@@ -56,9 +56,9 @@ var (
 )
 
 // templateWords are the words a template may write as they are, in every
-// language: the product's name and the bargaining points' marks on the
-// plot.
-var templateWords = []string{"Parley", "N", "KS", "U", "M", "d"}
+// language: the product's name, the bargaining points' marks on the plot
+// and the names of file formats.
+var templateWords = []string{"Parley", "N", "KS", "U", "M", "d", "PDF", "Markdown", "HTML"}
 
 // TestTemplatesSayNothingUntranslated: every word a template writes goes
 // through the printer (t, n, word…): outside the actions, a template holds

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/exchange"
@@ -67,10 +68,11 @@ func (d *Desk) renderExchange(w http.ResponseWriter, r *http.Request, ref *Refus
 
 func (d *Desk) renderExchangeOf(w http.ResponseWriter, r *http.Request, id int64, ref *Refusal, status int) error {
 	ctx := r.Context()
-	e, err := d.store.FindExchangeByID(ctx, id)
+	v, err := d.actions.ReadExchange(ctx, id)
 	if err != nil {
 		return err
 	}
+	e := v.Exchange
 	t, err := d.store.FindTrackByID(ctx, e.TrackID)
 	if err != nil {
 		return err
@@ -91,42 +93,23 @@ func (d *Desk) renderExchangeOf(w http.ResponseWriter, r *http.Request, id int64
 			data.Writes = append(data.Writes, sideList{PartyID: party, Party: names[party]})
 		}
 	}
-	for _, party := range []int64{e.SideA, e.SideB} {
-		ps, err := d.store.FindPrisoners(ctx, id, party)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		data.Lists = append(data.Lists, sideList{PartyID: party, Party: names[party], Persons: ps, Whole: acc.ReadsList(party)})
-		for _, p := range ps {
+	data.Matches, data.Rec = v.Matches, v.Rec
+	for _, l := range v.Lists {
+		data.Lists = append(data.Lists, sideList{PartyID: l.PartyID, Party: names[l.PartyID], Persons: l.Persons, Whole: l.Whole})
+		for _, p := range l.Persons {
 			data.Persons[p.ID] = p
 		}
 	}
-	if len(data.Lists) > 0 {
-		if data.Matches, err = d.store.FindMatches(ctx, id); err != nil {
+	if both := v.Both(); both != nil && data.Mediator {
+		cands, err := d.actions.Candidates(ctx, both)
+		if err != nil {
 			return err
 		}
-	}
-	if acc.ReadsList(e.SideA) && acc.ReadsList(e.SideB) {
-		// Both lists read whole, side A's first: reconcile and propose
-		// from what the page read, without opening the lists again.
-		l := &action.ExchangeLists{Exchange: e, A: data.Lists[0].Persons, B: data.Lists[1].Persons, Matches: data.Matches}
-		if data.Rec, err = action.Reconcile(l); err != nil {
-			return err
+		data.Suggested, data.Named = cands.Pairs, cands.AlreadyExchanged
+		for _, p := range cands.Handed {
+			data.Persons[p.ID] = p
 		}
-		if data.Mediator {
-			cands, err := d.actions.Candidates(ctx, l)
-			if err != nil {
-				return err
-			}
-			data.Suggested, data.Named = cands.Pairs, cands.AlreadyExchanged
-			for _, p := range cands.Handed {
-				data.Persons[p.ID] = p
-			}
-			data.handoverChoices()
-		}
+		data.handoverChoices()
 	}
 	return d.render(w, "exchange", data)
 }
@@ -170,11 +153,12 @@ func (d *Desk) recordHandover(r *http.Request, id int64, in *action.HandoverInpu
 	return seeOther(fmt.Sprintf("/exchanges/%d", id), "handover"), nil
 }
 
-// uploadList adds persons to a side's list from the CSV file of the
-// upload form. The form is streamed, never held whole: the file's part
-// goes straight to action.ImportCSV, the one import of the API's CSV
-// bodies too, so a file with any rejected row stores nothing and the page
-// lists the rows (row, column, reason — never a value).
+// uploadList adds persons to a side's list from the file of the upload
+// form (CSV or .xlsx; the sheet field names a workbook's sheet), through
+// action.ImportList, the one import of the API's bodies too: a file with
+// any rejected row stores nothing and the page lists the rows (row,
+// column, reason — never a value), with all of them to download. The
+// form's parts are read within the route's body limit.
 func (d *Desk) uploadList(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id")
 	if err != nil {
@@ -190,8 +174,10 @@ func (d *Desk) uploadList(w http.ResponseWriter, r *http.Request) error {
 	formName := fmt.Sprintf("list-%d", party)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return parley.Errorf(parley.EINVALID, "csv", "the form is not a readable multipart/form-data body")
+		return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
 	}
+	var file []byte
+	var sheet string
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -202,22 +188,37 @@ func (d *Desk) uploadList(w http.ResponseWriter, r *http.Request) error {
 			return err // 413
 		}
 		if err != nil {
-			return parley.Errorf(parley.EINVALID, "csv", "the form is not a readable multipart/form-data body")
+			return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
 		}
-		if part.FormName() != "csv" {
-			continue // the token, read by authn.LiftFormCSRF; the next part skips it
+		switch part.FormName() {
+		case "sheet":
+			b, err := io.ReadAll(io.LimitReader(part, 256))
+			if err != nil {
+				return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
+			}
+			sheet = strings.TrimSpace(string(b))
+		case "file":
+			if part.FileName() == "" {
+				continue // no file chosen
+			}
+			if file, err = io.ReadAll(part); err != nil {
+				if errors.As(err, &tooLarge) {
+					return err
+				}
+				return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
+			}
 		}
-		if part.FileName() == "" {
-			break // no file chosen
-		}
-		added, err := d.actions.ImportCSV(r.Context(), id, party, part)
-		if err != nil {
-			return refuse(w, r, formName, d.renderExchange, err)
-		}
-		http.Redirect(w, r, fmt.Sprintf("/exchanges/%d?done=imported&n=%d", id, added.Added), http.StatusSeeOther)
-		return nil
+		// Other parts (the token, read by authn.LiftFormCSRF) are skipped.
 	}
-	return refuse(w, r, formName, d.renderExchange, parley.Errorf(parley.EINVALID, "csv", "choose a CSV file to upload"))
+	if file == nil {
+		return refuse(w, r, formName, d.renderExchange, parley.Errorf(parley.EINVALID, "file", "choose a file to upload (CSV or .xlsx)"))
+	}
+	added, err := d.actions.ImportList(r.Context(), id, party, file, sheet)
+	if err != nil {
+		return refuse(w, r, formName, d.renderExchange, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/exchanges/%d?done=imported&n=%d", id, added.Added), http.StatusSeeOther)
+	return nil
 }
 
 func (d *Desk) confirmMatch(r *http.Request, id int64, in *action.MatchInput) (string, error) {

@@ -8,30 +8,23 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/problem"
 )
 
 // The pages' language: the reader's choice (the language switch, kept in
-// a cookie), else the browser's Accept-Language, else English. Every page
+// a cookie), else the browser's Accept-Language, else English (a page's
+// ?lang= wins over all, as for the downloads it links). Every page
 // says its language and direction (<html lang dir>), writes its words,
 // numbers and dates through the language's printer (package i18n), and
 // offers the switch.
 
-// langCookie keeps the reader's choice of language.
-const langCookie = "parley_lang"
-
 // langCookieAge is how long the browser keeps the choice.
 const langCookieAge = 365 * 24 * time.Hour
 
-// languageOf is the language of r's pages.
-func languageOf(r *http.Request) i18n.Lang {
-	if c, err := r.Cookie(langCookie); err == nil {
-		if l, ok := i18n.Parse(c.Value); ok {
-			return l
-		}
-	}
-	return i18n.Negotiate(r.Header.Get("Accept-Language"))
-}
+// languageOf is the language of r's pages (export.Language: ?lang=, the
+// choice, Accept-Language, English).
+func languageOf(r *http.Request) i18n.Lang { return export.Language(r) }
 
 // languageForm is the language switch: the language chosen and the page
 // to go back to.
@@ -60,7 +53,7 @@ func (d *Desk) chooseLanguage(w http.ResponseWriter, r *http.Request) error {
 		return parley.Errorf(parley.EINVALID, "lang", "choose a language from the list")
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: langCookie, Value: string(l), Path: "/", MaxAge: int(langCookieAge / time.Second),
+		Name: export.LangCookie, Value: string(l), Path: "/", MaxAge: int(langCookieAge / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || (d.auth != nil && d.auth.SecureCookies()),
 	})
 	http.Redirect(w, r, localPath(in.Next), http.StatusSeeOther)

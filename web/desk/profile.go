@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/route"
 )
 
@@ -57,23 +57,6 @@ type redLineRow struct {
 	JSON   string // the red line as a form value
 	Kind   string
 	Choice string // "theme: option", for a forbid or require red line
-}
-
-// DescribeRedLine says a red line in words, in p's language, as the
-// pages show it.
-func DescribeRedLine(p *i18n.Printer, r parley.RedLine) string {
-	switch r.Kind {
-	case "forbid":
-		return p.T("never {theme}: {option}", "theme", r.Issue, "option", r.Option)
-	case "require":
-		return p.T("must have {theme}: {option}", "theme", r.Issue, "option", r.Option)
-	case "rule":
-		return p.T("if {theme}: {option} then {then} must be one of {options}", "theme", r.Issue, "option", r.Option,
-			"then", r.Then, "options", strings.Join(r.In, ", "))
-	case "min_utility":
-		return p.T("at least utility {min}", "min", p.Float(r.Min))
-	}
-	return r.Kind
 }
 
 // principal checks that the party is a principal of the track: only
@@ -171,7 +154,7 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 
 func redLineRowOf(p *i18n.Printer, i int, rl parley.RedLine) (redLineRow, error) {
 	b, err := json.Marshal(rl)
-	return redLineRow{Index: i, Text: DescribeRedLine(p, rl), JSON: string(b), Kind: rl.Kind, Choice: rl.Issue + ": " + rl.Option}, err
+	return redLineRow{Index: i, Text: export.RedLine(p, rl), JSON: string(b), Kind: rl.Kind, Choice: rl.Issue + ": " + rl.Option}, err
 }
 
 func (d *Desk) saveProfile(r *http.Request, trackID int64, in *parley.ProfileContent) (string, error) {
@@ -231,7 +214,7 @@ func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
 		data.Res = append(data.Res, p.Content.Reservation)
 		var lines, demands []string
 		for _, rl := range p.Content.RedLines {
-			lines = append(lines, DescribeRedLine(data.p, rl))
+			lines = append(lines, export.RedLine(data.p, rl))
 		}
 		for _, d := range p.Content.CoreDemands {
 			demands = append(demands, d.Theme+": "+d.Option)

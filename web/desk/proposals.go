@@ -7,6 +7,7 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/route"
 )
 
@@ -71,17 +72,6 @@ type audienceChoice struct {
 	Label string
 }
 
-// audienceName says an audience in words.
-func audienceName(p *i18n.Printer, a parley.Audience, names map[int64]string) string {
-	if id, ok := a.PartyID(); ok {
-		return p.T("{party} and the mediators", "party", names[id])
-	}
-	if a == parley.AudienceMediators {
-		return p.T("the mediators only")
-	}
-	return p.T("everyone on the track")
-}
-
 func partyOrMediators(p *i18n.Printer, id *int64, names map[int64]string) string {
 	if id == nil {
 		return p.T("the mediators")
@@ -98,7 +88,7 @@ func audiences(p *i18n.Printer, party *int64, principals []profileLink, names ma
 	out := []audienceChoice{{parley.AudienceMediators, p.T("the mediators only")}, {parley.AudiencePlenary, p.T("everyone on the track")}}
 	for _, pr := range principals {
 		a := parley.PartyAudience(pr.PartyID)
-		out = append(out, audienceChoice{a, audienceName(p, a, names)})
+		out = append(out, audienceChoice{a, export.Audience(p, a, names)})
 	}
 	return out
 }
@@ -170,7 +160,7 @@ func (d *Desk) renderProposals(w http.ResponseWriter, r *http.Request, id int64,
 		data.Audiences = audiences(data.p, party, data.Parties, names)
 	}
 	for _, p := range ps {
-		row := proposalRow{P: p, ID: p.ID, Author: partyOrMediators(data.p, p.AuthorPartyID, names), Audience: audienceName(data.p, p.Audience, names), Status: p.Status}
+		row := proposalRow{P: p, ID: p.ID, Author: partyOrMediators(data.p, p.AuthorPartyID, names), Audience: export.Audience(data.p, p.Audience, names), Status: p.Status}
 		row.CanWithdraw = p.Status == parley.ProposalOpen && (data.Mediator || (party != nil && p.AuthorPartyID != nil && *p.AuthorPartyID == *party))
 		us, err := d.store.ProposalUtilities(ctx, p.ID)
 		if err != nil {

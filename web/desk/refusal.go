@@ -1,9 +1,12 @@
 package desk
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"mime"
 	"net/http"
 	"net/url"
@@ -13,8 +16,10 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/exchange"
 	"github.com/parley-talks/parley/i18n"
+	"github.com/parley-talks/parley/spreadsheet"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/form"
 	"github.com/parley-talks/parley/web/problem"
 	"github.com/parley-talks/parley/web/route"
@@ -29,8 +34,23 @@ type Refusal struct {
 	Field   string // the form field at fault; "" for the form as a whole
 	Message string
 	Values  url.Values // what was typed, without the CSRF token
-	Rows    []exchange.Rejection
+
+	// A list's rejected rows: the first maxRowsShown in the reader's
+	// words, and all of them as a CSV file in a data: URL to download.
+	Rows     []rejectedRow
+	Rejected int
+	Download template.URL
 }
+
+// rejectedRow is a rejected row as the page shows it.
+type rejectedRow struct {
+	Row            int
+	Column, Reason string
+}
+
+// maxRowsShown bounds the rejected rows a page lists; the download holds
+// them all.
+const maxRowsShown = 100
 
 // Refused returns the refusal of the named form, or nil: a page shows it
 // inside that form only.
@@ -100,12 +120,28 @@ func refuse(w http.ResponseWriter, r *http.Request, formName string, again again
 			ref.Values[k] = vs
 		}
 	}
-	var rows *action.CSVRefusal
+	var rows *action.ListRefusal
 	if errors.As(err, &rows) {
-		ref.Message = p.N(len(rows.Rows), "Nothing was imported: {n} row was rejected.", "Nothing was imported: {n} rows were rejected.")
-		ref.Rows = rows.Rows
+		if err := ref.listRejections(p, rows.Rows); err != nil {
+			return err
+		}
 	}
 	return again(w, r, ref, problem.StatusOf(code))
+}
+
+// listRejections fills the refusal of a list: the rows shown and the file
+// of them all.
+func (ref *Refusal) listRejections(p *i18n.Printer, rows []exchange.Rejection) error {
+	ref.Rejected = len(rows)
+	for _, r := range rows[:min(len(rows), maxRowsShown)] {
+		ref.Rows = append(ref.Rows, rejectedRow{Row: r.Row, Column: export.ColumnName(p, r.Field), Reason: export.Reason(p, r)})
+	}
+	var b bytes.Buffer
+	if err := spreadsheet.WriteCSV(&b, export.RejectionsTable(p, rows), spreadsheet.CSVOptions{BOM: true}); err != nil {
+		return err
+	}
+	ref.Download = template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(b.Bytes()))
+	return nil
 }
 
 // againFunc renders the page a form is on again, with its refusal and

@@ -8,6 +8,7 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/route"
 )
 
@@ -68,7 +69,7 @@ func (d *Desk) renderTextOf(w http.ResponseWriter, r *http.Request, id int64, re
 	data := &textPage{pageBase: newBase(r, i18n.M("{title}", "title", text.Title)), Track: t, Text: text, Versions: versions, Parties: names,
 		Mediator: accessTo(ctx, text.TrackID).Mediator()}
 	data.Refusal, data.Status = ref, status
-	data.Audience = audienceName(data.p, text.Audience, names)
+	data.Audience = export.Audience(data.p, text.Audience, names)
 	version := func(field, v string) (int, error) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > len(versions) {

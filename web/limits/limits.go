@@ -13,13 +13,21 @@ const (
 	// (at most 4 bytes each) and a few hundred linked ids: well under 1 MiB.
 	MaxRequestBodyBytes = 1 << 20
 
-	// MaxCSVBodyBytes bounds a side's list sent as CSV (text/csv, or a
-	// page's multipart upload) to the add-persons route: parley.MaxPrisoners
-	// rows of the nine art. 122 columns run to about 100 bytes a row in
-	// practice, 5 MB; 16 MiB leaves room for long names in Cyrillic (two
-	// bytes a letter). The body is parsed as it streams; a JSON body to
-	// the same route stays within MaxRequestBodyBytes.
+	// MaxCSVBodyBytes bounds a side's list sent as a file (CSV or .xlsx,
+	// as the body or a page's multipart upload) to the add-persons route:
+	// parley.MaxPrisoners rows of the nine art. 122 columns run to about
+	// 100 bytes a row in practice, 5 MB; 16 MiB leaves room for long names
+	// in Cyrillic (two bytes a letter, four in UTF-16). The file is read
+	// whole within the bound (a workbook is a zip, read from its end); a
+	// JSON body to the same route stays within MaxRequestBodyBytes.
 	MaxCSVBodyBytes = 16 << 20
+
+	// MaxRejectionsListed bounds the rejected rows a refusal's problem
+	// document lists (its rejected member counts them all): a list of
+	// parley.MaxPrisoners bad rows would otherwise answer megabytes. The
+	// whole list comes as a file with ?rejections=csv or xlsx, and on the
+	// page as a download.
+	MaxRejectionsListed = 1000
 
 	// MaxFormTokenPeekBytes bounds what authn.LiftFormCSRF reads of a page's
 	// multipart/form-data body to find the CSRF token, which the form sends

@@ -385,8 +385,12 @@ func operation(ss *schemaSet, rt route.Route) (object, error) {
 			return nil, err
 		}
 		content := object{"application/json": object{"schema": s}}
-		if rt.CSV {
-			content["text/csv"] = object{"schema": csvSchema}
+		for _, m := range rt.Files {
+			if m == "text/csv" {
+				content[m] = object{"schema": csvSchema}
+			} else {
+				content[m] = object{"schema": object{"type": "string", "format": "binary"}}
+			}
 		}
 		if rt.Multipart != nil {
 			m, err := ss.schema(rt.Multipart)
@@ -406,7 +410,15 @@ func operation(ss *schemaSet, rt route.Route) (object, error) {
 		ok["content"] = object{"application/json": object{"schema": s}}
 	}
 	if rt.Media != "" {
-		ok["content"] = object{rt.Media: object{"schema": object{"type": "string"}}}
+		content := object{}
+		for _, m := range strings.Split(rt.Media, ", ") {
+			if strings.HasPrefix(m, "text/") {
+				content[m] = object{"schema": object{"type": "string"}}
+			} else {
+				content[m] = object{"schema": object{"type": "string", "format": "binary"}}
+			}
+		}
+		ok["content"] = content
 	}
 	op["responses"] = object{
 		fmt.Sprint(rt.Status): ok,

@@ -25,6 +25,8 @@ import (
 	"net/http"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/exchange"
+	"github.com/parley-talks/parley/web/limits"
 )
 
 // Problem is an error response.
@@ -39,13 +41,33 @@ import (
 //   - Field is an extension member naming the offending input: a body field
 //     ("title", "parties.role"), a path parameter ("id") or a query
 //     parameter ("limit").
+//   - Rejections is an extension member listing what was refused row by
+//     row (a list's rows: row, field, reason — never a value), at most
+//     limits.MaxRejectionsListed of them; Rejected counts them all.
 type Problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail,omitempty"`
-	Instance string `json:"instance,omitempty"`
-	Field    string `json:"field,omitempty"`
+	Type       string        `json:"type"`
+	Title      string        `json:"title"`
+	Status     int           `json:"status"`
+	Detail     string        `json:"detail,omitempty"`
+	Instance   string        `json:"instance,omitempty"`
+	Field      string        `json:"field,omitempty"`
+	Rejections []RejectedRow `json:"rejections,omitempty"`
+	Rejected   int           `json:"rejected,omitempty"`
+}
+
+// RejectedRow is one refused row of a list: its row number as a
+// spreadsheet shows it, the column and why.
+type RejectedRow struct {
+	Row    int    `json:"row"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// RowRefusal is an error that refuses input row by row (a list's rows):
+// its problem lists them.
+type RowRefusal interface {
+	error
+	Rejections() []exchange.Rejection
 }
 
 // ContentType is the media type of a problem document.
@@ -115,7 +137,16 @@ func For(err error) Problem {
 		if st == http.StatusInternalServerError {
 			break
 		}
-		return Problem{Type: Type(pe.Code), Title: http.StatusText(st), Status: st, Detail: pe.Message, Field: pe.Field}
+		p := Problem{Type: Type(pe.Code), Title: http.StatusText(st), Status: st, Detail: pe.Message, Field: pe.Field}
+		var rr RowRefusal
+		if errors.As(err, &rr) {
+			rows := rr.Rejections()
+			p.Rejected = len(rows)
+			for _, r := range rows[:min(len(rows), limits.MaxRejectionsListed)] {
+				p.Rejections = append(p.Rejections, RejectedRow{Row: r.Row, Field: r.Field, Reason: r.Reason})
+			}
+		}
+		return p
 	case errors.Is(err, context.DeadlineExceeded):
 		st := http.StatusServiceUnavailable
 		return Problem{Type: Type(parley.EUNAVAILABLE), Title: http.StatusText(st), Status: st,

@@ -44,14 +44,14 @@ type Route struct {
 	Body   reflect.Type // request body; nil if none
 	Status int          // status on success
 	Resp   reflect.Type // response body on success; nil if none
-	Media  string       // the response's media type when it is not JSON (text/markdown…)
-	CSV    bool         // the body may also be a CSV list (text/csv)
+	Media  string       // the response's media type when it is not JSON (text/markdown…); several, comma-separated, chosen by a format parameter
+	Files  []string     // media types of a file the body may be instead of JSON (text/csv…)
 	// Multipart describes the parts of a multipart/form-data body the route
 	// takes beside JSON (a struct; a file part's field is tagged with its
 	// media type, `media:"application/xml"`); nil if none.
 	Multipart reflect.Type
 
-	MaxBody int64 // a larger bound than limits.MaxRequestBodyBytes for the route's bodies (CSV); 0 if none
+	MaxBody int64 // a larger bound than limits.MaxRequestBodyBytes for the route's bodies (files); 0 if none
 }
 
 // Key is the route's ServeMux pattern with its method.
