@@ -42,18 +42,6 @@ Examples:
   parley keys rotate --key-file parley.key --new-key-file parley.key.new --db parley.db`,
 		run: runKeys,
 	})
-	register(&command{
-		name:    "backup",
-		summary: "copy a SQLite database consistently (VACUUM INTO)",
-		usage: `Usage: parley backup [--db D] OUT
-
-Writes a consistent copy of the SQLite database to OUT, which must not
-exist. Sealed fields stay sealed; the master key is not in the copy.
-
-Example:
-  parley backup --db parley.db /backups/parley-2026-11-29.db`,
-		run: runBackup,
-	})
 }
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
@@ -117,25 +105,6 @@ func rotateKeys(ctx context.Context, env *Env, db, oldFile, newFile string) erro
 	}
 	fmt.Fprintf(env.Stdout, "Rotated the master key: the data keys of %s are now wrapped by %s (%s).\n", redactDSN(db), newFile, next.ID())
 	fmt.Fprintf(env.Stdout, "Use --key-file %s from now on. %s (%s) is no longer needed: destroy it once every backup made with it is gone.\n", newFile, oldFile, old.ID())
-	return nil
-}
-
-func runBackup(ctx context.Context, env *Env, args []string) error {
-	fs := commands["backup"].flagSet(env)
-	db := fs.String("db", defaultDB, "SQLite database `file`")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usagef("want one output file")
-	}
-	if isPostgres(*db) {
-		return usagef("backup copies SQLite databases; use pg_dump for PostgreSQL")
-	}
-	if err := sqlite.Backup(ctx, *db, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "Wrote a copy of %s to %s.\n", *db, fs.Arg(0))
 	return nil
 }
 

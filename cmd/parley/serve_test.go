@@ -41,7 +41,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var servingRE = regexp.MustCompile(`Parley is serving on (http://\S+)`)
+var servingRE = regexp.MustCompile(`Parley is serving on (https?://\S+)`)
 
 // running is a `parley serve` run in process.
 type running struct {
@@ -73,7 +73,7 @@ func startServeNoWait(t *testing.T, env map[string]string, args ...string) *runn
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, cancel: cancel, done: make(chan int, 1)}
-	e := &Env{Stdin: strings.NewReader(""), Stdout: r.stdout, Stderr: r.stderr, Getenv: func(k string) string { return env[k] }}
+	e := &Env{Stdin: strings.NewReader(""), Stdout: r.stdout, Stderr: r.stderr, Getenv: func(k string) string { return env[k] }, Environ: environ(env)}
 	go func() { r.done <- Run(ctx, e, append([]string{"serve"}, args...)) }()
 	t.Cleanup(func() {
 		cancel()
@@ -261,7 +261,7 @@ func TestServeDemo(t *testing.T) {
 
 	// Again: the demo is there, so it is served as it is, and no password
 	// is printed.
-	r, _ = startServe(t, map[string]string{demoPasswordEnv: "from-the-environment"}, "--addr", "127.0.0.1:0", "--db", db, "--demo")
+	r, _ = startServe(t, map[string]string{"PARLEY_DEMO_PASSWORD": "from-the-environment"}, "--addr", "127.0.0.1:0", "--db", db, "--demo")
 	if out := r.stdout.String(); !strings.Contains(out, "already holds the demo") || strings.Contains(out, "password:") {
 		t.Errorf("second start:\n%s", out)
 	}
@@ -276,8 +276,8 @@ func TestServeDemoPassword(t *testing.T) {
 		want string
 	}{
 		{"flag", nil, []string{"--demo-password", "correct-horse"}, "password: correct-horse\n"},
-		{"environment", map[string]string{demoPasswordEnv: "battery-staple"}, nil, "password: battery-staple\n"},
-		{"flag wins", map[string]string{demoPasswordEnv: "battery-staple"}, []string{"--demo-password", "correct-horse"}, "password: correct-horse\n"},
+		{"environment", map[string]string{"PARLEY_DEMO_PASSWORD": "battery-staple"}, nil, "password: battery-staple\n"},
+		{"flag wins", map[string]string{"PARLEY_DEMO_PASSWORD": "battery-staple"}, []string{"--demo-password", "correct-horse"}, "password: correct-horse\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "parley.db")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 )
 
 func TestTokenCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "p.db")
+	db := newDatabase(t)
 	if code, _, errs := runWithStdin(t, "a sturdy password\n", "user", "add", "--db", db, "ana@example.org"); code != 0 {
 		t.Fatalf("user add: %s", errs)
 	}

@@ -21,8 +21,23 @@ func runWithStdin(t *testing.T, stdin string, args ...string) (code int, stdout,
 	return code, out.String(), errb.String()
 }
 
+// newDatabase creates an empty database at a new path and returns it:
+// administrative commands refuse a path that does not exist.
+func newDatabase(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "p.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func TestUserCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "p.db")
+	db := newDatabase(t)
 	const pw = "a sturdy password"
 
 	code, out, errs := runWithStdin(t, pw+"\n", "user", "add", "--db", db, "--name", "Ana", "--admin", "Ana@Example.org")
