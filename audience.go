@@ -51,16 +51,50 @@ func (a Audience) Validate(field string) error {
 	return Errorf(EINVALID, field, "unknown audience %q (want mediators, plenary or party:<id>)", a)
 }
 
-// Caller is who is asking: a signed-in user and its grants. A nil *Caller is
-// nobody and may read nothing.
+// Caller is who is asking: a signed-in user and its grants, or System.
+//
+// The zero Caller, a nil *Caller and a context without a caller are all
+// nobody: every method below answers false for nobody, so it may read and
+// do nothing. A right is only ever granted by a method of Caller; no code
+// outside this package tests for "no caller".
+//
+// System is the one caller that holds every right the methods grant: the
+// command line, migrations, the demo loader and the web layer's
+// authenticator looking up a session act as System. It has no grant on
+// any track (Grant returns nil), so it is no party's delegate and answers
+// no ballot on a party's behalf.
 type Caller struct {
 	User   *User
 	Grants []*Member // the user's grants, on every track
+
+	system bool // set only on System
 }
 
-// Grant returns the caller's grant on a track, or nil.
+// System is the trusted caller of the command line, migrations, the demo
+// loader and the authenticator's own lookups. It may read and do
+// everything; give it only to code that acts for the operator of the
+// store, never to a request.
+var System = &Caller{system: true}
+
+// IsSystem reports whether the caller is System.
+func (c *Caller) IsSystem() bool { return c != nil && c.system }
+
+// IsUser reports whether the caller is the signed-in, enabled user with
+// the id.
+func (c *Caller) IsUser(userID int64) bool {
+	return c.signedInUser() && c.User.ID == userID
+}
+
+// SignedIn reports whether the caller is System or a signed-in, enabled
+// user.
+func (c *Caller) SignedIn() bool { return c.IsSystem() || c.signedInUser() }
+
+func (c *Caller) signedInUser() bool { return c != nil && c.User != nil && !c.User.Disabled }
+
+// Grant returns the caller's grant on a track, or nil (always nil for
+// nobody and for System).
 func (c *Caller) Grant(trackID int64) *Member {
-	if c == nil || c.User == nil || c.User.Disabled {
+	if !c.signedInUser() {
 		return nil
 	}
 	for _, m := range c.Grants {
@@ -71,22 +105,29 @@ func (c *Caller) Grant(trackID int64) *Member {
 	return nil
 }
 
-// IsMediator reports whether the caller mediates the track.
+// IsMediator reports whether the caller mediates the track (System acts
+// as one).
 func (c *Caller) IsMediator(trackID int64) bool {
+	if c.IsSystem() {
+		return true
+	}
 	g := c.Grant(trackID)
 	return g != nil && g.Role == MemberMediator
 }
 
-// IsAdmin reports whether the caller administers accounts and memberships.
-// Being an administrator grants no read of sealed content.
+// IsAdmin reports whether the caller administers accounts and memberships
+// (System does). Being an administrator grants no read of sealed content.
 func (c *Caller) IsAdmin() bool {
-	return c != nil && c.User != nil && !c.User.Disabled && c.User.Admin
+	return c.IsSystem() || (c.signedInUser() && c.User.Admin)
 }
 
 // CanRead is the one audience check: whether the caller may read a record of
 // the track with the audience. Every read path of confidential content calls
 // it, and a record that fails it is reported as not found.
 func (c *Caller) CanRead(trackID int64, a Audience) bool {
+	if c.IsSystem() {
+		return true
+	}
 	g := c.Grant(trackID)
 	if g == nil {
 		return false
@@ -122,6 +163,9 @@ func (c *Caller) CanEditTrack(trackID int64) bool { return c.IsMediator(trackID)
 // CanEditProfile reports whether the caller may store a new version of a
 // party's profile on a track: that party's delegates and the mediators.
 func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
+	if c.IsSystem() {
+		return true
+	}
 	g := c.Grant(trackID)
 	if g == nil {
 		return false
@@ -129,8 +173,19 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 	return g.Role == MemberMediator || (g.Role == MemberDelegate && g.PartyID != nil && *g.PartyID == partyID)
 }
 
-// Who may do what, in one table (the stores and the web layer apply it; a
-// context without a caller is the trusted command line and may do anything):
+// CanAnswerBallot reports whether the caller may answer a ballot of the
+// track on behalf of the party: a delegate of that party only (and System).
+// Mediators put ballots; they never answer them.
+func (c *Caller) CanAnswerBallot(trackID, partyID int64) bool {
+	if c.IsSystem() {
+		return true
+	}
+	g := c.Grant(trackID)
+	return g != nil && g.Role == MemberDelegate && g.PartyID != nil && *g.PartyID == partyID
+}
+
+// Who may do what, in one table (the stores and the web layer apply it;
+// System may do everything, nobody nothing):
 //
 //	parties, venues: read by anyone signed in; written by administrators
 //	users, memberships: written by administrators; a user reads itself
@@ -156,8 +211,10 @@ func (c *Caller) CanEditProfile(trackID, partyID int64) bool {
 
 type callerKey struct{}
 
-// NewContextWithCaller returns a context carrying the caller; it also
-// records the caller's user as the actor of changes.
+// NewContextWithCaller returns a context carrying the caller (nil is
+// nobody); it also records the caller's user as the actor of changes.
+// System leaves the actor as it is: a change the web layer makes as System
+// on a user's behalf is still recorded as the user's.
 func NewContextWithCaller(ctx context.Context, c *Caller) context.Context {
 	ctx = context.WithValue(ctx, callerKey{}, c)
 	if c != nil && c.User != nil {
@@ -166,8 +223,11 @@ func NewContextWithCaller(ctx context.Context, c *Caller) context.Context {
 	return ctx
 }
 
-// CallerFromContext returns the caller, or nil for nobody.
+// CallerFromContext returns the context's caller, never nil: a context
+// without one (or with a nil one) gives a Caller that is nobody.
 func CallerFromContext(ctx context.Context) *Caller {
-	c, _ := ctx.Value(callerKey{}).(*Caller)
-	return c
+	if c, _ := ctx.Value(callerKey{}).(*Caller); c != nil {
+		return c
+	}
+	return &Caller{}
 }

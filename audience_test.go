@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"context"
 	"fmt"
 	"testing"
 )
@@ -11,6 +12,8 @@ func TestCanRead(t *testing.T) {
 	user := &User{ID: 7}
 	callers := map[string]*Caller{
 		"nobody":      nil,
+		"zero":        {},
+		"system":      System,
 		"no grants":   {User: user},
 		"mediator":    {User: user, Grants: []*Member{{TrackID: track, Role: MemberMediator}}},
 		"ua delegate": {User: user, Grants: []*Member{{TrackID: track, Role: MemberDelegate, PartyID: &ua}}},
@@ -23,6 +26,8 @@ func TestCanRead(t *testing.T) {
 	audiences := []Audience{AudienceMediators, AudiencePlenary, PartyAudience(ua), PartyAudience(ru)}
 	want := map[string][]bool{ // in the order of audiences
 		"nobody":      {false, false, false, false},
+		"zero":        {false, false, false, false},
+		"system":      {true, true, true, true},
 		"no grants":   {false, false, false, false},
 		"mediator":    {true, true, true, true},
 		"ua delegate": {false, true, true, false},
@@ -60,5 +65,44 @@ func TestAudienceParse(t *testing.T) {
 	}
 	if got := fmt.Sprint(PartyAudience(3)); got != "party:3" {
 		t.Errorf("PartyAudience(3) = %s", got)
+	}
+}
+
+// TestSystemAndNobody: System holds every right a Caller method grants and
+// no grant; nobody (nil, the zero Caller, a context without a caller, a
+// disabled user) holds none.
+func TestSystemAndNobody(t *testing.T) {
+	const track, party = 10, 1
+	e := &Exchange{TrackID: track, SideA: 1, SideB: 2}
+	rights := func(c *Caller) []bool {
+		return []bool{c.SignedIn(), c.IsAdmin(), c.IsMediator(track), c.CanSeeTrack(track), c.CanEditTrack(track),
+			c.CanEditProfile(track, party), c.CanRead(track, AudienceMediators), c.CanVerify(track),
+			c.CanReadPrisoners(track, party), c.CanReadPerson(e, party, false), c.CanAnswerBallot(track, party)}
+	}
+	for _, r := range rights(System) {
+		if !r {
+			t.Fatalf("System lacks a right: %v", rights(System))
+		}
+	}
+	if System.Grant(track) != nil || System.IsUser(0) || !System.IsSystem() {
+		t.Error("System has a grant, is a user or is not System")
+	}
+	disabled := &Caller{User: &User{ID: 3, Admin: true, Disabled: true}, Grants: []*Member{{TrackID: track, Role: MemberMediator}}}
+	for name, c := range map[string]*Caller{"nil": nil, "zero": {}, "from a bare context": CallerFromContext(context.Background()),
+		"nil in the context": CallerFromContext(NewContextWithCaller(context.Background(), nil)), "disabled": disabled} {
+		for i, r := range rights(c) {
+			if r {
+				t.Errorf("%s has right %d", name, i)
+			}
+		}
+		if c.IsSystem() || c.Grant(track) != nil || c.IsUser(3) {
+			t.Errorf("%s is System, has a grant or is a user", name)
+		}
+	}
+	if c := CallerFromContext(NewContextWithCaller(context.Background(), System)); !c.IsSystem() {
+		t.Error("System does not survive the context")
+	}
+	if (&Caller{User: &User{ID: 5}}).IsSystem() {
+		t.Error("a user is System")
 	}
 }

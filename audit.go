@@ -14,7 +14,7 @@ import (
 // map, the record's audience for sealed records); it is visible to callers
 // for whom CanRead(TrackID, Audience) holds. An entry without a track
 // (parties, venues, accounts, memberships, keys) is visible to
-// administrators. The trusted command line sees every entry.
+// administrators. parley.System sees every entry.
 type AuditEntry struct {
 	Index    int64     `json:"index"`
 	Time     time.Time `json:"time"`

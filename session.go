@@ -26,8 +26,11 @@ func (s *Session) Expired(now time.Time) bool {
 	return !now.Before(s.IdleExpiresAt) || !now.Before(s.ExpiresAt)
 }
 
-// SessionService keeps sessions. Its methods are for the sign-in machinery
-// and the trusted command line; they apply no caller checks.
+// SessionService keeps sessions, for the sign-in machinery, which acts as
+// parley.System: finding a session by its secret, recording its use and
+// ending it are System's alone (EFORBIDDEN for anyone else); a user or an
+// administrator may also start a session of that user and end all of them
+// (ENOTFOUND for anyone else).
 type SessionService interface {
 	// CreateSession stores s, setting its ID. SecretHash must be a SHA-256
 	// (32 bytes); ECONFLICT if another session has it.
@@ -66,8 +69,10 @@ func (t *APIToken) Validate() error {
 	return checkName("name", t.Name)
 }
 
-// TokenService keeps API tokens. Like SessionService, it applies no caller
-// checks: the web layer lets a user manage only its own tokens.
+// TokenService keeps API tokens. A user's tokens are made, listed, read
+// and revoked by that user, an administrator or System (ENOTFOUND for
+// anyone else); finding a token by its secret and recording its use are
+// System's alone (EFORBIDDEN for anyone else).
 type TokenService interface {
 	// CreateToken stores t, setting its ID and CreatedAt. EINVALID if the
 	// user does not exist; ECONFLICT if another token has the hash.

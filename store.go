@@ -12,11 +12,11 @@ import "context"
 // of its context (CallerFromContext), through the Caller's methods only:
 // reads are filtered (a record the caller may not see is ENOTFOUND and
 // absent from lists and totals), writes without the right are EFORBIDDEN
-// when the record is visible and ENOTFOUND when it is not. A context with
-// no caller at all is the trusted command line or the system (the demo
-// loader, migrations, the authenticator looking up a session): it sees and
-// may do everything. That is distinct from a caller with no grants, which
-// sees no track.
+// when the record is visible and ENOTFOUND when it is not. parley.System
+// (the command line, migrations, the demo loader, the authenticator's own
+// lookups) may do everything; a context without a caller is nobody: it
+// sees no record and may change none. Sessions and tokens found by their
+// secret are System's business alone.
 //
 // # Sealing and the ledger
 //
@@ -48,7 +48,7 @@ type Store interface {
 
 	// Empty reports whether the store holds no domain data yet (no party,
 	// track, venue, event or user), so that the demo is loaded only into a
-	// fresh database.
+	// fresh database; EUNAUTHORIZED for nobody.
 	Empty(ctx context.Context) (bool, error)
 	// Close releases the store's connections.
 	Close() error

@@ -16,7 +16,8 @@ type Summary struct {
 }
 
 // IsLoaded reports whether the store already holds the demo (its mediator
-// account exists).
+// account exists). Like Load, it acts as the caller of ctx, which must be
+// parley.System.
 func IsLoaded(ctx context.Context, s parley.Store) (bool, error) {
 	_, err := s.FindUserByEmail(ctx, MediatorEmail)
 	switch parley.ErrorCode(err) {
@@ -31,7 +32,8 @@ func IsLoaded(ctx context.Context, s parley.Store) (bool, error) {
 
 // Load stores the embedded demo scenario in s, which must be empty
 // (ECONFLICT otherwise), with every demo account's password set to
-// password.
+// password. The loader writes as the caller of ctx, which must be
+// parley.System: nobody else may create accounts and every track's data.
 func Load(ctx context.Context, s parley.Store, password string) (*Summary, error) {
 	empty, err := s.Empty(ctx)
 	if err != nil {

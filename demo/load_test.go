@@ -16,7 +16,7 @@ import (
 
 func openStore(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func openStore(t *testing.T) *sqlite.DB {
 }
 
 func TestLoadIntoSQLite(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db := openStore(t)
 	const pw = "correct horse battery"
 	sum, err := demo.Load(ctx, db, pw)
@@ -110,7 +110,7 @@ func TestLoadIntoSQLite(t *testing.T) {
 }
 
 func TestLoadRefusesANonEmptyStore(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db := openStore(t)
 	if err := db.CreateParty(ctx, &parley.Party{Name: "Atlantis", Kind: parley.PartyState}); err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func equal(a, b []parley.Status) bool {
 // stored reports that ended before the collapse; the evidence is sealed
 // to the mediators.
 func TestLoadGrainAgreement(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db := openStore(t)
 	if _, err := demo.Load(ctx, db, "correct horse battery"); err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 	"github.com/parley-talks/parley/storetest"
 )
 
-var ctx = context.Background()
+var ctx = parley.NewContextWithCaller(context.Background(), parley.System)
 
 // envDSN names the variable that enables these tests.
 const envDSN = "PARLEY_TEST_POSTGRES"

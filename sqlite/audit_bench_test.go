@@ -21,7 +21,7 @@ import (
 // second through the store from concurrent callers (group commit,
 // synchronous=FULL).
 func BenchmarkSealedAuditedWrites(b *testing.B) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		b.Fatal(err)
@@ -59,7 +59,7 @@ func BenchmarkAuditVerify(b *testing.B) {
 	if v := os.Getenv("PARLEY_BENCH_ENTRIES"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	path := filepath.Join(b.TempDir(), "parley.db")
 	key := seal.GenerateMasterKey()
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(key))

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/storetest"
@@ -15,7 +16,7 @@ import (
 // legacy (see storetest.RunLegacyEntries).
 func TestLegacyEntriesVerify(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.MasterKey(seal.GenerateMasterKey()))
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), path, sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}

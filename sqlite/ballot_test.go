@@ -22,7 +22,7 @@ import (
 // an answer moved to another party's row behind the application's back is
 // caught by VerifyAudit, which names the row.
 func TestBallotAnswersAtRest(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	path := filepath.Join(t.TempDir(), "parley.db")
 	key := seal.GenerateMasterKey()
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(key))

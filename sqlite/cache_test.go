@@ -11,7 +11,7 @@ import (
 // under group commit (sqlstore's theme_cache.go): a change of the themes
 // must be seen by the very next profile write.
 func TestProfileValidationFollowsThemeChanges(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db := openKeyed(t)
 	ua := &parley.Party{Name: "Ukraine", Kind: parley.PartyState}
 	if err := db.CreateParty(ctx, ua); err != nil {

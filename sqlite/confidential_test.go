@@ -23,7 +23,7 @@ import (
 
 func openKeyed(t *testing.T) parley.Store {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func openKeyed(t *testing.T) parley.Store {
 func TestConfidential(t *testing.T) { storetest.RunConfidential(t, openKeyed) }
 
 func TestWrongMasterKeyRefused(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	path := filepath.Join(t.TempDir(), "parley.db")
 	k1, k2 := seal.GenerateMasterKey(), seal.GenerateMasterKey()
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(k1))
@@ -72,7 +72,7 @@ func fileBytes(t *testing.T, path string) []byte {
 }
 
 func TestRotateMasterKey(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	path := filepath.Join(t.TempDir(), "parley.db")
 	old, next := seal.GenerateMasterKey(), seal.GenerateMasterKey()
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(old))
@@ -116,7 +116,7 @@ func TestRotateMasterKey(t *testing.T) {
 // database's path, the markers and the master key. The store is closed.
 func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	path := filepath.Join(dir, "parley.db")
 	key := seal.GenerateMasterKey()
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(key))
@@ -235,7 +235,7 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 // database file, its WAL and shared memory, or a backup, in plaintext.
 func TestMarkersNeverStored(t *testing.T) {
 	dir := t.TempDir()
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	// Keep a store open so that the WAL holds recent pages when searched.
 	path, markers, key := markerDB(t, dir)
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(key))
@@ -289,7 +289,7 @@ func TestTamperingDetected(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	dir := t.TempDir()
 	path, _, key := markerDB(t, dir)
 	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
@@ -433,7 +433,7 @@ func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
 // audit entries of a live store (see storetest.RunVisibilityTampering).
 func TestVisibilityTampering(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.MasterKey(seal.GenerateMasterKey()))
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), path, sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}

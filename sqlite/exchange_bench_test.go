@@ -14,7 +14,7 @@ import (
 // benchExchange opens a store with a track of two principals and an
 // all-for-all exchange between them, and returns n persons for a list.
 func benchExchange(b *testing.B, n int) (*sqlite.DB, *parley.Exchange, []*parley.Prisoner) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		b.Fatal(err)
@@ -48,7 +48,7 @@ func benchExchange(b *testing.B, n int) (*sqlite.DB, *parley.Exchange, []*parley
 // one all-or-nothing write: each person validated, checked for duplicates,
 // sealed and stored, with one ledger entry.
 func BenchmarkAddPrisoners10000(b *testing.B) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db, _, ps := benchExchange(b, 10_000)
 	e0, _ := db.FindExchanges(ctx, 1)
 	for b.Loop() {
@@ -69,7 +69,7 @@ func BenchmarkAddPrisoners10000(b *testing.B) {
 
 // BenchmarkFindPrisoners10000 reads (and opens) a list of 10,000 persons.
 func BenchmarkFindPrisoners10000(b *testing.B) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db, e, ps := benchExchange(b, 10_000)
 	if err := db.AddPrisoners(ctx, e.ID, e.SideA, ps); err != nil {
 		b.Fatal(err)

@@ -18,7 +18,7 @@ import (
 // no longer be opened, and no copy of the wrapped key stays in the database
 // file, its free pages or its WAL.
 func TestShredLeavesNoKeyBehind(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	path := filepath.Join(t.TempDir(), "parley.db")
 	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 	"github.com/parley-talks/parley/storetest"
 )
 
-var ctx = context.Background()
+var ctx = parley.NewContextWithCaller(context.Background(), parley.System)
 
 // open returns a store in a new file in t's temporary directory.
 func open(t *testing.T) parley.Store {

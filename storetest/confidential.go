@@ -17,6 +17,7 @@ import (
 // return a store opened with a master key.
 func RunConfidential(t *testing.T, open Opener) {
 	t.Run("Visibility", func(t *testing.T) { testVisibility(t, open(t)) })
+	t.Run("Nobody", func(t *testing.T) { testNobody(t, open(t)) })
 	t.Run("SealedProfiles", func(t *testing.T) { testSealedProfiles(t, open(t)) })
 	t.Run("AuditProofs", func(t *testing.T) { testAuditProofs(t, open(t)) })
 	RunProposals(t, open)

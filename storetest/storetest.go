@@ -63,7 +63,8 @@ func Run(t *testing.T, open Opener) {
 	}
 }
 
-var ctx = context.Background()
+// ctx acts as parley.System: the suite sets up and inspects every store as its operator.
+var ctx = parley.NewContextWithCaller(context.Background(), parley.System)
 
 // checkErr fails t unless err carries code and, if field is not "", field.
 func checkErr(t *testing.T, err error, code, field string) {

@@ -55,7 +55,7 @@ func (s *Server) trackScenario(ctx context.Context, trackID int64) (*negotiation
 	c := parley.CallerFromContext(ctx)
 	var parties []trackParty
 	for _, p := range profiles {
-		if c != nil && !c.CanRead(trackID, p.Audience()) {
+		if !c.CanRead(trackID, p.Audience()) {
 			continue // the store filters too; never trust one check alone
 		}
 		party, err := s.store.FindPartyByID(ctx, p.PartyID)
@@ -198,10 +198,9 @@ func (s *Server) analyze(ctx context.Context, trackID int64, w *whatIf) (*analys
 
 // requireMediator answers 404 unless the caller mediates the track: the
 // analysis, which combines every party's sealed profile, and the export
-// are theirs alone. Without a caller (AllowAll) it passes.
+// are theirs alone.
 func requireMediator(r *http.Request, trackID int64) error {
-	c := parley.CallerFromContext(r.Context())
-	if c != nil && !c.IsMediator(trackID) {
+	if !parley.CallerFromContext(r.Context()).IsMediator(trackID) {
 		return parley.Errorf(parley.ENOTFOUND, "", "analysis of track %d not found", trackID)
 	}
 	return nil

@@ -49,7 +49,7 @@ type testAPI struct {
 func newTestAPI(t *testing.T) *testAPI {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "parley.db")
-	store, err := sqlite.Open(context.Background(), path, sqlite.BusyTimeout(testBusyTimeout))
+	store, err := sqlite.Open(sysCtx, path, sqlite.BusyTimeout(testBusyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func openTestKeys(t *testing.T, store parley.Store) {
 	if k, ok := store.(interface {
 		OpenKeys(context.Context, *seal.MasterKey) error
 	}); ok {
-		if err := k.OpenKeys(context.Background(), seal.GenerateMasterKey()); err != nil {
+		if err := k.OpenKeys(sysCtx, seal.GenerateMasterKey()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +107,7 @@ func newTestAPIPostgres(t *testing.T) *testAPI {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	store, err := postgres.Open(context.Background(), dsn, postgres.Schema(schema), postgres.MaxConns(4))
+	store, err := postgres.Open(sysCtx, dsn, postgres.Schema(schema), postgres.MaxConns(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func (a *testAPI) createTestUser(email, name string, admin bool) *parley.User {
 		a.t.Fatal(err)
 	}
 	u := &parley.User{Email: email, Name: name, Admin: admin, PasswordHash: h}
-	if err := a.store.CreateUser(context.Background(), u); err != nil {
+	if err := a.store.CreateUser(sysCtx, u); err != nil {
 		a.t.Fatal(err)
 	}
 	return u

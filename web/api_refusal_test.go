@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"io"
@@ -179,7 +178,7 @@ func TestLockedDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
+	ctx := sysCtx
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +218,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	a.seed()
 	before := a.snapshot()
 	a.store.Close()
-	ro, err := sqlite.Open(context.Background(), a.path, sqlite.ReadOnly())
+	ro, err := sqlite.Open(sysCtx, a.path, sqlite.ReadOnly())
 	if err != nil {
 		t.Fatal(err)
 	}

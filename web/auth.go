@@ -82,13 +82,3 @@ type RouteInfo struct {
 type Authenticator interface {
 	Authenticate(r *http.Request, route RouteInfo) (context.Context, error)
 }
-
-// AllowAll lets every request through with no caller, which the stores and
-// the guard treat as the trusted command line: every policy passes. It is
-// for tests of the HTTP layer only; `parley serve` uses *Auth.
-type AllowAll struct{}
-
-// Authenticate returns r's context unchanged.
-func (AllowAll) Authenticate(r *http.Request, _ RouteInfo) (context.Context, error) {
-	return r.Context(), nil
-}

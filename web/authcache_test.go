@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -114,12 +113,12 @@ func TestCallerCacheBoundsOtherProcesses(t *testing.T) {
 	if !a.cached(mediator) {
 		t.Fatal("the mediator's caller is not cached")
 	}
-	other, err := sqlite.Open(context.Background(), a.path, sqlite.BusyTimeout(testBusyTimeout))
+	other, err := sqlite.Open(sysCtx, a.path, sqlite.BusyTimeout(testBusyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}
 	disabled := true
-	if _, err := other.UpdateUser(context.Background(), f.user.ID, parley.UserUpdate{Disabled: &disabled}); err != nil {
+	if _, err := other.UpdateUser(sysCtx, f.user.ID, parley.UserUpdate{Disabled: &disabled}); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.Close(); err != nil {

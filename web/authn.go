@@ -176,9 +176,9 @@ func (a *Auth) Authenticate(r *http.Request, route RouteInfo) (context.Context, 
 		return nil, errBadCredential
 	}
 	h := password.HashToken(secret)
-	// Lookups run with the request's own context, which carries no caller:
-	// the store answers them as the trusted system.
-	ctx := r.Context()
+	// The lookups are the authenticator's own: System makes them. The
+	// caller found replaces it below.
+	ctx := parley.NewContextWithCaller(r.Context(), parley.System)
 	now := a.now()
 	var cred credential
 	var caller *parley.Caller

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -19,7 +18,7 @@ import (
 // authCacheTTL pays) and uncached (the store's three reads: what the first
 // request after any write that may change a caller pays).
 func BenchmarkAuthenticate(b *testing.B) {
-	ctx := context.Background()
+	ctx := sysCtx
 	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"))
 	if err != nil {
 		b.Fatal(err)

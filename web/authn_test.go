@@ -259,7 +259,7 @@ func mustJSON(t *testing.T, w *httptest.ResponseRecorder, out any) {
 
 // TestHSTSOverTLS: Strict-Transport-Security on responses over TLS only.
 func TestHSTSOverTLS(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}

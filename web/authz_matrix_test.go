@@ -79,7 +79,7 @@ func (m *matrix) unique(prefix string) string {
 func TestAuthorizationMatrix(t *testing.T) {
 	a := newTestAPI(t)
 	f := a.seed()
-	m := &matrix{a: a, f: f, ctx: context.Background()}
+	m := &matrix{a: a, f: f, ctx: sysCtx}
 	main, other := f.track.ID, f.other.ID
 
 	// The roles, all through the store as `parley user add` would make them.

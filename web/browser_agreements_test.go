@@ -122,7 +122,7 @@ func TestBrowserAgreement(t *testing.T) {
 		t.Error("a delegate's map shows the mediators' evidence")
 	}
 	// The demo's grain corridor: its warning stays on the map as history.
-	grain, err := d.store.FindAgreements(context.Background(), d.tracks["Black Sea grain corridor"].ID)
+	grain, err := d.store.FindAgreements(sysCtx, d.tracks["Black Sea grain corridor"].ID)
 	if err != nil || len(grain) != 1 {
 		t.Fatalf("the demo's grain agreements: %d, %v", len(grain), err)
 	}

@@ -104,7 +104,7 @@ func csvFile(t *testing.T, name, body string) string {
 func TestBrowserExchangeForms(t *testing.T) {
 	browserBinary(t)
 	d := newDesk(t)
-	ctx := context.Background()
+	ctx := sysCtx
 	tr := d.tracks["Prisoner exchanges"]
 	ua, ru := d.party["Ukraine"], d.party["Russia"]
 	e := &parley.Exchange{TrackID: tr.ID, Title: "Uploaded exchange", Terms: parley.TermsAllForAll, SideA: ua, SideB: ru}
@@ -214,7 +214,7 @@ func TestBrowserExchangeForms(t *testing.T) {
 func TestBrowserChildForms(t *testing.T) {
 	browserBinary(t)
 	d := newDesk(t)
-	ctx := context.Background()
+	ctx := sysCtx
 	tr := d.tracks["Return of deported children"]
 	page := d.http.URL + fmt.Sprintf("/tracks/%d/children", tr.ID)
 

@@ -18,7 +18,7 @@ import (
 func TestBrowserExchange(t *testing.T) {
 	browserBinary(t)
 	d := newDesk(t)
-	ctx := context.Background()
+	ctx := sysCtx
 	tr := d.tracks["Prisoner exchanges"]
 	ua, ru := d.party["Ukraine"], d.party["Russia"]
 	e := &parley.Exchange{TrackID: tr.ID, Title: "Browser exchange", Terms: parley.TermsAllForAll, SideA: ua, SideB: ru}

@@ -325,7 +325,7 @@ func TestBrowserProposal(t *testing.T) {
 	browserBinary(t)
 	d := newDesk(t)
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
-	themes, err := d.store.FindThemes(context.Background(), energy.ID)
+	themes, err := d.store.FindThemes(sysCtx, energy.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -60,7 +59,7 @@ func BenchmarkDeskPages(b *testing.B) {
 	prisoners := d.tracks["Prisoner exchanges"]
 	children := d.tracks["Return of deported children"]
 	ua := d.party["Ukraine"]
-	ctx := context.Background()
+	ctx := sysCtx
 	agreements, err := d.store.FindAgreements(ctx, grain.ID)
 	if err != nil || len(agreements) == 0 {
 		b.Fatalf("the demo's grain agreement: %v", err)
@@ -122,7 +121,7 @@ func BenchmarkDeskWhatIf1e6(b *testing.B) {
 // demo mediator mediates, and returns its id and parties.
 func generatedTrack(b *testing.B, d *desk, issues, options int) (int64, []int64) {
 	b.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	sc := negotiation.Generate(1, 2, issues, options)
 	var ids []int64
 	tr := &parley.Track{Title: sc.Name}
@@ -158,7 +157,7 @@ func mustB(b *testing.B, err error) {
 // warning from the reports' map fields, one read transaction per agreement.
 func BenchmarkDeskMapAgreements(b *testing.B) {
 	d := newDesk(b)
-	ctx := context.Background()
+	ctx := sysCtx
 	grain := d.tracks["Black Sea grain corridor"]
 	ua, ru, un := d.party["Ukraine"], d.party["Russia"], d.party["United Nations"]
 	findings := parley.Findings

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,7 +95,7 @@ func (d *desk) secrets(m marker) []string {
 
 func newDesk(t testing.TB) *desk {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +159,7 @@ func (d *desk) admin(t testing.TB) string {
 		t.Fatal(err)
 	}
 	u := &parley.User{Email: "admin@desk.example.org", Name: "Desk admin", Admin: true, PasswordHash: h}
-	if err := d.store.CreateUser(context.Background(), u); err != nil {
+	if err := d.store.CreateUser(sysCtx, u); err != nil {
 		t.Fatal(err)
 	}
 	return u.Email
@@ -170,7 +169,7 @@ func (d *desk) admin(t testing.TB) string {
 // has one, as the trusted system.
 func (d *desk) seal(t testing.TB, m marker) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	ps := d.store.(parley.ProfileService)
 	for _, tr := range d.tracks {
 		p, err := ps.FindProfile(ctx, tr.ID, d.party[m.party])

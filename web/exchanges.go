@@ -341,7 +341,7 @@ func (s *Server) bothLists(ctx context.Context, id int64) (*exchangeLists, error
 	if err != nil {
 		return nil, err
 	}
-	if c := parley.CallerFromContext(ctx); c != nil && (!c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB)) {
+	if c := parley.CallerFromContext(ctx); !c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read whole", id)
 	}
 	l := &exchangeLists{e: e}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -93,7 +92,7 @@ func letters(n int) string {
 func TestSharedMatchReads(t *testing.T) {
 	a := newTestAPI(t)
 	f := a.seed()
-	ctx := context.Background()
+	ctx := sysCtx
 	ru := a.createTestUser("ru@example.org", "Russian delegate", false)
 	if err := a.store.CreateMember(ctx, &parley.Member{TrackID: f.track.ID, UserID: ru.ID, Role: parley.MemberDelegate, PartyID: &f.russia.ID}); err != nil {
 		t.Fatal(err)
@@ -143,7 +142,7 @@ func TestSharedMatchReads(t *testing.T) {
 // body as a media type of its own beside JSON, and the page's upload form
 // its multipart/form-data body with the file as a CSV string.
 func TestOpenAPICSVBodies(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -70,7 +69,7 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 
 	// The neutral body's verifier, signed in beside the administrator.
 	verifier := a.createTestUser("verifier@example.org", "ICRC verifier", false)
-	if err := a.store.CreateMember(context.Background(), &parley.Member{TrackID: tr, UserID: verifier.ID, Role: parley.MemberVerifier}); err != nil {
+	if err := a.store.CreateMember(sysCtx, &parley.Member{TrackID: tr, UserID: verifier.ID, Role: parley.MemberVerifier}); err != nil {
 		t.Fatal(err)
 	}
 	verifierToken := a.signIn("verifier@example.org", testPassword)

@@ -16,7 +16,7 @@ type health struct {
 // health answers 200 if the store answers a query within HealthTimeout, and
 // 503 otherwise.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), HealthTimeout)
+	ctx, cancel := context.WithTimeout(parley.NewContextWithCaller(r.Context(), parley.System), HealthTimeout)
 	defer cancel()
 	if _, err := s.store.Empty(ctx); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "health check failed",

@@ -33,7 +33,7 @@ func loadOpenAPI(t *testing.T, h http.Handler) *openapi3.T {
 // schemas and the examples; kin-openapi does not check a 3.1 document
 // against the official meta-schema, so that gap remains.
 func TestOpenAPIValid(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestOpenAPIValid(t *testing.T) {
 // TestOpenAPIMatchesRoutes: every route is documented, with its method and
 // policy, and every documented operation is a route.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // TestOpenAPIValidationBites makes sure the validation above is not
 // vacuous: a dangling $ref and a wrong type are caught.
 func TestOpenAPIValidationBites(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,9 +122,7 @@ type page interface{ base() *pageBase }
 // newBase returns the layout data for r's caller.
 func newBase(r *http.Request, title string) pageBase {
 	b := pageBase{Title: title}
-	if c := parley.CallerFromContext(r.Context()); c != nil {
-		b.User = c.User
-	}
+	b.User = parley.CallerFromContext(r.Context()).User
 	if credentialFrom(r.Context()).kind == bySessionCookie {
 		if ck, err := r.Cookie(SessionCookieName); err == nil {
 			b.CSRF = csrfToken(ck.Value)

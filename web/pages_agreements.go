@@ -297,7 +297,7 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, id int6
 	c := parley.CallerFromContext(ctx)
 	now := parley.Now()
 	data := &agreementPage{pageBase: newBase(r, a.Title), Track: t, A: a, Parties: names,
-		Mediator: c == nil || c.CanEditTrack(a.TrackID), Findings: parley.Findings, Reliability: parley.Reliabilities,
+		Mediator: c.CanEditTrack(a.TrackID), Findings: parley.Findings, Reliability: parley.Reliabilities,
 		Recurrences: []parley.Recurrence{parley.RecurDaily, parley.RecurWeekly, parley.RecurMonthly, parley.RecurQuarterly},
 		ScoreNames:  parley.ScoreNames, Today: now.UTC().Format("2006-01-02"), FormError: formErr, FormName: form}
 	data.Reporter = data.Mediator || c.CanVerify(a.TrackID)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -44,7 +43,7 @@ type agreementFixture struct {
 
 func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	as := d.store
 	tr := d.tracks["Principles of peace"]
 	ua, ru, sa, de := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"], d.party["Germany"]
@@ -95,7 +94,7 @@ func (d *desk) plainUser(t *testing.T) string {
 		t.Fatal(err)
 	}
 	u := &parley.User{Email: "nobody@desk.example.org", Name: "No grants", PasswordHash: h}
-	must(t, d.store.CreateUser(context.Background(), u))
+	must(t, d.store.CreateUser(sysCtx, u))
 	return u.Email
 }
 
@@ -227,7 +226,7 @@ func testAgreementPages(t *testing.T, d *desk) {
 // testVerifierReport: a verifier of the track gets the report form and
 // nothing else, and its report is recorded.
 func testVerifierReport(t *testing.T, d *desk, f *agreementFixture) {
-	ctx := context.Background()
+	ctx := sysCtx
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
 	must(t, err)
 	u := &parley.User{Email: "verifier@desk.example.org", Name: "Neutral verifier", PasswordHash: h}
@@ -253,7 +252,7 @@ func testVerifierReport(t *testing.T, d *desk, f *agreementFixture) {
 // (and not a draft); the agreement adopted from it links its commitments
 // to clauses, whose text only the text's readers see.
 func testAdoptedAgreement(t *testing.T, f *agreementFixture, med, ua *browser) {
-	ctx := context.Background()
+	ctx := sysCtx
 	d := med.d
 	text := &parley.NegotiatingText{TrackID: f.track.ID, Title: "Mediators' safety-zone text", Audience: parley.AudienceMediators}
 	must(t, d.store.CreateText(ctx, text))
@@ -295,7 +294,7 @@ func testAdoptedAgreement(t *testing.T, f *agreementFixture, med, ua *browser) {
 // testGrainWarning checks the demo's collapsed grain agreement on the map
 // and on its page.
 func testGrainWarning(t *testing.T, d *desk, b *browser) {
-	grain, err := d.store.FindAgreements(context.Background(), d.tracks["Black Sea grain corridor"].ID)
+	grain, err := d.store.FindAgreements(sysCtx, d.tracks["Black Sea grain corridor"].ID)
 	must(t, err)
 	if len(grain) != 1 || grain[0].Status != parley.AgreementCollapsed {
 		t.Fatalf("the demo's grain agreements: %d", len(grain))

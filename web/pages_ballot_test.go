@@ -21,7 +21,7 @@ func TestBallotPages(t *testing.T) { testBallotPages(t, newDesk(t)) }
 // to Ukraine and Russia, as the trusted system.
 func newDeskBallot(t *testing.T, d *desk) *parley.Ballot {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil || len(themes) == 0 {

@@ -81,7 +81,7 @@ func (s *Server) renderChildren(w http.ResponseWriter, r *http.Request, id int64
 	}
 	c := parley.CallerFromContext(ctx)
 	data := &childrenPage{pageBase: newBase(r, "Children's return — "+t.Title), Track: t, Refusal: refusal,
-		Mediator: c == nil || c.CanEditTrack(id)}
+		Mediator: c.CanEditTrack(id)}
 	data.Status = status
 	data.Notice = childNotices[r.URL.Query().Get("done")]
 	for _, st := range parley.ChildStages {

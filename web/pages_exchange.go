@@ -108,14 +108,14 @@ func (s *Server) renderExchange(w http.ResponseWriter, r *http.Request, id int64
 	}
 	c := parley.CallerFromContext(ctx)
 	data := &exchangePage{pageBase: newBase(r, e.Title), Track: t, Exchange: e, Parties: names, Persons: map[int64]*parley.Prisoner{},
-		Mediator: c == nil || c.CanEditTrack(e.TrackID), Verifier: c != nil && c.CanVerify(e.TrackID)}
+		Mediator: c.CanEditTrack(e.TrackID), Verifier: c.CanVerify(e.TrackID)}
 	data.Notice = exchangeNotices[r.URL.Query().Get("done")]
 	if n, err := strconv.Atoi(r.URL.Query().Get("n")); err == nil && r.URL.Query().Get("done") == "imported" {
 		data.Notice = fmt.Sprintf("The list was imported: %d persons added.", n)
 	}
 	data.Refusal, data.Status, data.Columns = refusal, status, exchange.Columns
 	for _, party := range []int64{e.SideA, e.SideB} {
-		if c == nil || c.CanEditProfile(e.TrackID, party) {
+		if c.CanEditProfile(e.TrackID, party) {
 			data.Writes = append(data.Writes, sideList{PartyID: party, Party: names[party]})
 		}
 	}
@@ -127,7 +127,7 @@ func (s *Server) renderExchange(w http.ResponseWriter, r *http.Request, id int64
 		if err != nil {
 			return err
 		}
-		data.Lists = append(data.Lists, sideList{PartyID: party, Party: names[party], Persons: ps, Whole: c == nil || c.CanReadPrisoners(e.TrackID, party)})
+		data.Lists = append(data.Lists, sideList{PartyID: party, Party: names[party], Persons: ps, Whole: c.CanReadPrisoners(e.TrackID, party)})
 		for _, p := range ps {
 			data.Persons[p.ID] = p
 		}
@@ -137,7 +137,7 @@ func (s *Server) renderExchange(w http.ResponseWriter, r *http.Request, id int64
 			return err
 		}
 	}
-	if c == nil || (c.CanReadPrisoners(e.TrackID, e.SideA) && c.CanReadPrisoners(e.TrackID, e.SideB)) {
+	if c.CanReadPrisoners(e.TrackID, e.SideA) && c.CanReadPrisoners(e.TrackID, e.SideB) {
 		// Both lists read whole, side A's first: reconcile and propose
 		// from what the page read, without opening the lists again.
 		l := &exchangeLists{e: e, a: data.Lists[0].Persons, b: data.Lists[1].Persons, matches: data.Matches}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -23,7 +22,7 @@ func TestExchangeForms(t *testing.T) { testExchangeForms(t, newDesk(t)) }
 // the track.
 func (d *desk) member(t testing.TB, track int64, role parley.MemberRole, email string) string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +68,7 @@ func (b *browser) upload(path string, fields [][2]string, file string) (int, str
 const formCSVHeader = "name,transliteration,born,status,rank,service_number,capture_place,captured,next_of_kin\n"
 
 func testExchangeForms(t *testing.T, d *desk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	tr := d.tracks["Prisoner exchanges"]
 	ua, ru := d.party["Ukraine"], d.party["Russia"]
 	e := &parley.Exchange{TrackID: tr.ID, Title: "Forms exchange", Terms: parley.TermsNForN, N: 1, SideA: ua, SideB: ru}
@@ -186,7 +185,7 @@ func testExchangeForms(t *testing.T, d *desk) {
 // audience, a skipped stage and a back-dated stage are refused beside the
 // form and change nothing; an observer sees counts, no name, no form.
 func testChildForms(t *testing.T, d *desk, med *browser) {
-	ctx := context.Background()
+	ctx := sysCtx
 	tr := d.tracks["Return of deported children"]
 	page := fmt.Sprintf("/tracks/%d/children", tr.ID)
 	before, err := d.store.ChildStageCounts(ctx, tr.ID)
@@ -301,7 +300,7 @@ func TestUploadTooLarge(t *testing.T) {
 	d := newDesk(t)
 	ua := d.signIn(t, "ua@demo.parley")
 	tr := d.tracks["Prisoner exchanges"]
-	es, err := d.store.FindExchanges(context.Background(), tr.ID)
+	es, err := d.store.FindExchanges(sysCtx, tr.ID)
 	if err != nil || len(es) == 0 {
 		t.Fatal(es, err)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,7 +18,7 @@ func TestExchangePages(t *testing.T) { testExchangePages(t, newDesk(t)) }
 // track, with the desk's password.
 func (d *desk) verifier(t testing.TB, track int64) string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +39,7 @@ func (d *desk) verifier(t testing.TB, track int64) string {
 // that person too; the verifier verifies; the children's page shows
 // counts to everyone and names to the cases' audiences.
 func testExchangePages(t *testing.T, d *desk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	tr := d.tracks["Prisoner exchanges"]
 	es, err := d.store.FindExchanges(ctx, tr.ID)
 	if err != nil || len(es) != 1 {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,7 +21,7 @@ func TestTextForms(t *testing.T) { testTextForms(t, newDesk(t)) }
 // store without a caller reads them all).
 func proposalsByRationale(t *testing.T, d *desk, track int64) map[string]*parley.Proposal {
 	t.Helper()
-	ps, err := d.store.FindProposals(context.Background(), track)
+	ps, err := d.store.FindProposals(sysCtx, track)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +37,7 @@ func proposalsByRationale(t *testing.T, d *desk, track int64) map[string]*parley
 // delegate answers the mediators' plenary proposal and withdraws its own;
 // the mediator puts a ballot.
 func testProposalForms(t *testing.T, d *desk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {
@@ -144,7 +143,7 @@ func testProposalForms(t *testing.T, d *desk) {
 // with a bracket, writes version 2 and compares the two; bad clauses are
 // refused with nothing stored, and a delegate writes nothing.
 func testTextForms(t *testing.T, d *desk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {

@@ -94,7 +94,7 @@ func (s *Server) visibleTracks(ctx context.Context) ([]*parley.Track, error) {
 			return nil, err
 		}
 		for _, t := range ts {
-			if c == nil || c.CanSeeTrack(t.ID) {
+			if c.CanSeeTrack(t.ID) {
 				out = append(out, t)
 			}
 		}

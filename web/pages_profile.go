@@ -93,7 +93,7 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	c := parley.CallerFromContext(ctx)
-	if c != nil && !c.CanRead(trackID, parley.PartyAudience(partyID)) {
+	if !c.CanRead(trackID, parley.PartyAudience(partyID)) {
 		return notFound("profile", partyID)
 	}
 	t, err := s.store.FindTrackByID(ctx, trackID)
@@ -112,11 +112,11 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := &profilePage{pageBase: newBase(r, "Profile of "+party.Name+" — "+t.Title), Track: t, PartyID: partyID, Party: party.Name,
-		Editable: c == nil || c.CanEditProfile(trackID, partyID)}
+		Editable: c.CanEditProfile(trackID, partyID)}
 	p, err := s.profiles().FindProfile(ctx, trackID, partyID)
 	switch {
 	case err == nil:
-		if p.TrackID != trackID || p.PartyID != partyID || (c != nil && !c.CanRead(trackID, p.Audience())) {
+		if p.TrackID != trackID || p.PartyID != partyID || !c.CanRead(trackID, p.Audience()) {
 			return notFound("profile", partyID)
 		}
 		data.Content, data.Version = p.Content, p.Version
@@ -284,7 +284,7 @@ func (s *Server) pageProfiles(w http.ResponseWriter, r *http.Request) error {
 	c := parley.CallerFromContext(ctx)
 	var ps []*parley.Profile
 	for _, p := range all {
-		if p.TrackID == id && (c == nil || c.CanRead(id, p.Audience())) {
+		if p.TrackID == id && (c.CanRead(id, p.Audience())) {
 			ps = append(ps, p)
 		}
 	}

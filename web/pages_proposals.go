@@ -109,7 +109,7 @@ func partyOrMediators(id *int64, names map[int64]string) string {
 // who writes for no one.
 func writerParty(r *http.Request, trackID int64) (party *int64, ok bool) {
 	c := parley.CallerFromContext(r.Context())
-	if c == nil || c.CanEditTrack(trackID) {
+	if c.CanEditTrack(trackID) {
 		return nil, true
 	}
 	if g := c.Grant(trackID); g != nil && g.Role == parley.MemberDelegate && g.PartyID != nil {
@@ -183,7 +183,7 @@ func (s *Server) renderProposals(w http.ResponseWriter, r *http.Request, id int6
 	}
 	party, writer := writerParty(r, id)
 	c := parley.CallerFromContext(ctx)
-	data.Writer, data.Mediator = writer, c == nil || c.CanEditTrack(id)
+	data.Writer, data.Mediator = writer, c.CanEditTrack(id)
 	if writer {
 		data.Audiences = audiences(party, data.Parties, names)
 	}

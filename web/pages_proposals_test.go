@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -17,7 +16,7 @@ func TestProposalPages(t *testing.T) { testProposalPages(t, newDesk(t)) }
 // Ukraine's ears; each delegate's page shows what its audience reads and
 // its own party's utility only, the mediator's page everything.
 func testProposalPages(t *testing.T, d *desk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {

@@ -73,7 +73,7 @@ func (s *Server) renderText(w http.ResponseWriter, r *http.Request, id int64, fo
 	}
 	c := parley.CallerFromContext(ctx)
 	data := &textPage{pageBase: newBase(r, text.Title), Track: t, Text: text, Versions: versions, Parties: names,
-		Mediator: c == nil || c.CanEditTrack(text.TrackID), FormError: formErr}
+		Mediator: c.CanEditTrack(text.TrackID), FormError: formErr}
 	data.Status = status
 	version := func(field, v string) (int, error) {
 		n, err := strconv.Atoi(v)
@@ -158,7 +158,7 @@ func (s *Server) pageAddVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if c := parley.CallerFromContext(ctx); c != nil && !c.CanEditTrack(text.TrackID) {
+	if c := parley.CallerFromContext(ctx); !c.CanEditTrack(text.TrackID) {
 		return parley.Errorf(parley.EFORBIDDEN, "", "only the track's mediators write its texts")
 	}
 	t, err := s.store.FindTrackByID(ctx, text.TrackID)

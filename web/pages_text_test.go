@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -18,7 +17,7 @@ func TestTextPages(t *testing.T) { testTextPages(t, newDesk(t)) }
 // sponsors, and the changes; a mediators-only text is no delegate's, and
 // no text is an outsider's.
 func testTextPages(t *testing.T, d *desk) {
-	ctx := context.Background()
+	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {

@@ -139,7 +139,7 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 	}
 	if _, ok := s.store.(parley.ProfileService); ok {
 		for _, p := range t.Parties {
-			if p.Role == parley.RolePrincipal && (c == nil || c.CanRead(id, parley.PartyAudience(p.PartyID))) {
+			if p.Role == parley.RolePrincipal && (c.CanRead(id, parley.PartyAudience(p.PartyID))) {
 				data.Profiles = append(data.Profiles, profileLink{PartyID: p.PartyID, Party: names[p.PartyID]})
 			}
 		}
@@ -160,7 +160,7 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, id int64, f
 			data.Venues[*e.Meeting.VenueID] = ""
 		}
 	}
-	data.Mediator = c == nil || c.CanEditTrack(id)
+	data.Mediator = c.CanEditTrack(id)
 	if data.Mediator {
 		for _, to := range parley.Statuses {
 			if t.Status.CanTransition(to) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,7 +29,7 @@ import (
 // The parallel variants run GOMAXPROCS×4 callers, so that writes share
 // group commits as they do under parleyload.
 func BenchmarkProfileAPI(b *testing.B) {
-	ctx := context.Background()
+	ctx := sysCtx
 	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		b.Fatal(err)

@@ -39,7 +39,7 @@ var pathParamRE = regexp.MustCompile(`\{[a-z_]+\}`)
 func samplePath(pattern string) string { return pathParamRE.ReplaceAllString(pattern, "1") }
 
 func TestRouteTableIsComplete(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 }
 
 func TestNoRoute(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestNoRoute(t *testing.T) {
 // the request id and the log gets the panic.
 func TestPanicRecovery(t *testing.T) {
 	var logs bytes.Buffer
-	s, err := New(Config{Store: nilStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestPanicRecovery(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}})
+	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,4 +198,22 @@ func checkProblem(t *testing.T, w *httptest.ResponseRecorder, status int, field 
 		t.Errorf("field %q, want %q (detail %q)", p.Field, field, p.Detail)
 	}
 	return p
+}
+
+// systemAuth is an Authenticator for tests of the HTTP layer alone: every
+// request runs as parley.System.
+type systemAuth struct{}
+
+func (systemAuth) Authenticate(r *http.Request, _ RouteInfo) (context.Context, error) {
+	return parley.NewContextWithCaller(r.Context(), parley.System), nil
+}
+
+// sysCtx is the context the tests set up and inspect stores with.
+var sysCtx = parley.NewContextWithCaller(context.Background(), parley.System)
+
+// TestNilAuthenticator: a server without an Authenticator is refused.
+func TestNilAuthenticator(t *testing.T) {
+	if _, err := New(Config{Store: nilStore{}}); err == nil || !strings.Contains(err.Error(), "no authenticator") {
+		t.Fatalf("New without an Authenticator: %v, want an error", err)
+	}
 }

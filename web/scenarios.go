@@ -177,7 +177,7 @@ func (s *Server) importTrack(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The importer becomes the track's mediator, who adds the themes and
 	// the profiles: it brought them and is the one who may read them.
-	if c := parley.CallerFromContext(ctx); c != nil && c.User != nil {
+	if c := parley.CallerFromContext(ctx); c.User != nil {
 		m := &parley.Member{TrackID: track.ID, UserID: c.User.ID, Role: parley.MemberMediator}
 		if err := s.store.CreateMember(ctx, m); err != nil {
 			return err

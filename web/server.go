@@ -41,8 +41,8 @@ type Config struct {
 	Store parley.Store
 	// Logger receives the request log and error details; nil discards them.
 	Logger *slog.Logger
-	// Authenticator guards every route: *Auth (NewAuth) in production; nil
-	// means AllowAll, which trusts every request (tests of the HTTP layer).
+	// Authenticator guards every route: *Auth (NewAuth) in production. It
+	// is required: New refuses a nil one.
 	Authenticator Authenticator
 }
 
@@ -63,7 +63,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: no store")
 	}
 	if s.auth == nil {
-		s.auth = AllowAll{}
+		return nil, fmt.Errorf("web: no authenticator")
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

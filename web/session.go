@@ -31,8 +31,8 @@ type signInOutput struct {
 // and a disabled account alike.
 var errSignInRefused = parley.Errorf(parley.EUNAUTHORIZED, "", "the email or password is wrong")
 
-// auth returns the server's *Auth, or an error if the server runs without
-// accounts (AllowAll in tests).
+// authn returns the server's *Auth, or an error if the server runs with
+// another Authenticator, which keeps no accounts.
 func (s *Server) authn() (*Auth, error) {
 	a, ok := s.auth.(*Auth)
 	if !ok {
@@ -58,7 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if tm := a.throttle.checkAccount(account, now); tm != nil {
 		return tm.answer(w)
 	}
-	ctx := r.Context() // no caller: the trusted system looks the account up
+	ctx := parley.NewContextWithCaller(r.Context(), parley.System) // the account is looked up by the system
 	u, err := a.store.FindUserByEmail(ctx, account)
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 		return err

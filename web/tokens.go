@@ -26,10 +26,10 @@ type tokenCreated struct {
 	Token     string    `json:"token"` // use as Authorization: Bearer <token>; shown once
 }
 
-// caller returns the signed-in caller, or 401 (under AllowAll there is none).
+// callerOf returns the signed-in user as the caller, or 401.
 func callerOf(r *http.Request) (*parley.Caller, error) {
 	c := parley.CallerFromContext(r.Context())
-	if c == nil || c.User == nil {
+	if c.User == nil {
 		return nil, errSignInFirst
 	}
 	return c, nil

@@ -36,6 +36,7 @@ Example:
 }
 
 func runAudit(ctx context.Context, env *Env, args []string) error {
+	ctx = asSystem(ctx)
 	if commands["audit"].subcommandHelp(env, args) {
 		return errHelp
 	}

@@ -334,6 +334,7 @@ func requireDatabase(db string) error {
 }
 
 func runRestore(ctx context.Context, env *Env, args []string) error {
+	ctx = asSystem(ctx)
 	fs := commands["restore"].flagSet(env)
 	db := fs.String("db", "", "the SQLite `file` to create, or a postgres:// URL of an empty schema")
 	keyFile := fs.String("key-file", "", "master key `file` the backup was sealed under (default: $PARLEY_MASTER_KEY, else parley.key beside a SQLite --db)")

@@ -278,7 +278,7 @@ func TestBackupRestorePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, store, testAdminPassword); err != nil {
+	if _, err := demo.Load(asSystem(ctx), store, testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -142,7 +142,7 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	t.Logf("%d requests sent, %d acknowledged, %d cut off by the kill", sent, len(acks), failed)
 
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	store, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatalf("reopen after the crash: %v", err)

@@ -45,6 +45,7 @@ Examples:
 }
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
+	ctx = asSystem(ctx)
 	c := commands["keys"]
 	if c.subcommandHelp(env, args) {
 		return errHelp

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/seal"
 )
@@ -39,7 +40,7 @@ func TestKeysInit(t *testing.T) {
 // key found (and created) the way parley serve finds it.
 func sealedDB(t *testing.T) (db, key string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	dir := t.TempDir()
 	db, key = filepath.Join(dir, "parley.db"), filepath.Join(dir, defaultKeyFileName)
 	var out bytes.Buffer
@@ -62,7 +63,7 @@ func sealedDB(t *testing.T) (db, key string) {
 }
 
 func TestMissingKeyRefusedOnceSealed(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	db, key := sealedDB(t)
 	k, err := seal.LoadKeyFile(key)
 	if err != nil {

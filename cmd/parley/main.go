@@ -257,6 +257,13 @@ func message(err error) string {
 	return s
 }
 
+// asSystem returns ctx with parley.System as its caller. The commands that
+// administer a store (user, token, keys, audit, shred, the demo loader of
+// serve) act for its operator; the server's requests never get it.
+func asSystem(ctx context.Context) context.Context {
+	return parley.NewContextWithCaller(ctx, parley.System)
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

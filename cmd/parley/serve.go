@@ -239,7 +239,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 		}
 	}()
 	if cfg.demo {
-		if err := loadDemo(ctx, env.Stdout, store, cfg); err != nil {
+		if err := loadDemo(asSystem(ctx), env.Stdout, store, cfg); err != nil {
 			return err
 		}
 	}

@@ -151,7 +151,7 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Close()
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	conn, err := lock.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +293,7 @@ func TestServeDemoPassword(t *testing.T) {
 // storeContents lists what a database holds, for before/after comparisons.
 func storeContents(t *testing.T, path string) map[string]any {
 	t.Helper()
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -314,7 +314,7 @@ func storeContents(t *testing.T, path string) map[string]any {
 
 func TestServeDemoRefusesOtherData(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "talks.db")
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	s, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ Examples:
 }
 
 func runShred(ctx context.Context, env *Env, args []string) error {
+	ctx = asSystem(ctx)
 	fs := commands["shred"].flagSet(env)
 	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
 	keyFile := fs.String("key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the database)")

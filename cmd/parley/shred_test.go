@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 )
 
 func TestShredCommand(t *testing.T) {
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	dir := t.TempDir()
 	db, keyFile := filepath.Join(dir, "p.db"), filepath.Join(dir, "p.key")
 	key := seal.GenerateMasterKey()

@@ -24,7 +24,7 @@ const (
 // parameters, which the server's verification reads from the hash).
 func addTestAdmin(t *testing.T, path string) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func addTestAdmin(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateUser(context.Background(), &parley.User{Email: testAdminEmail, Name: "Administrator", Admin: true, PasswordHash: h}); err != nil {
+	if err := db.CreateUser(parley.NewContextWithCaller(context.Background(), parley.System), &parley.User{Email: testAdminEmail, Name: "Administrator", Admin: true, PasswordHash: h}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -117,7 +117,7 @@ func TestPasswordFromTerminalIsNotEchoed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := store.FindUserByEmail(context.Background(), "ana@example.org")
+	u, err := store.FindUserByEmail(asSystem(context.Background()), "ana@example.org")
 	store.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,7 @@ Examples:
 }
 
 func runToken(ctx context.Context, env *Env, args []string) error {
+	ctx = asSystem(ctx)
 	c := commands["token"]
 	if c.subcommandHelp(env, args) {
 		return errHelp

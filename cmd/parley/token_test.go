@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/sqlite"
 )
@@ -23,12 +24,12 @@ func TestTokenCommands(t *testing.T) {
 	secret := m[1]
 
 	// Only the hash is stored.
-	store, err := sqlite.Open(context.Background(), db)
+	store, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := password.HashToken(secret)
-	tok, err := store.FindTokenByHash(context.Background(), h[:])
+	tok, err := store.FindTokenByHash(parley.NewContextWithCaller(context.Background(), parley.System), h[:])
 	if err != nil || tok.Name != "nightly export" || tok.RevokedAt != nil {
 		t.Fatalf("stored token %+v, %v", tok, err)
 	}

@@ -44,6 +44,7 @@ Examples:
 }
 
 func runUser(ctx context.Context, env *Env, args []string) error {
+	ctx = asSystem(ctx)
 	c := commands["user"]
 	if c.subcommandHelp(env, args) {
 		return errHelp

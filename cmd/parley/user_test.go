@@ -86,12 +86,12 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("user disable: %d %s", code, errs)
 	}
 
-	s, err := sqlite.Open(context.Background(), db)
+	s, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	ana, err := s.FindUserByEmail(context.Background(), "ana@example.org")
+	ana, err := s.FindUserByEmail(parley.NewContextWithCaller(context.Background(), parley.System), "ana@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestUserCommands(t *testing.T) {
 	if password.Verify("another good password", ana.PasswordHash) != nil || password.Verify(pw, ana.PasswordHash) == nil {
 		t.Error("passwd did not replace the password")
 	}
-	bo, err := s.FindUserByEmail(context.Background(), "bo@example.org")
+	bo, err := s.FindUserByEmail(parley.NewContextWithCaller(context.Background(), parley.System), "bo@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestUserCommands(t *testing.T) {
 	if err := password.Verify(generated, bo.PasswordHash); err != nil {
 		t.Errorf("the printed generated password does not verify: %v", err)
 	}
-	if _, n, _ := s.FindUsers(context.Background(), parley.Page{}); n != 2 {
+	if _, n, _ := s.FindUsers(parley.NewContextWithCaller(context.Background(), parley.System), parley.Page{}); n != 2 {
 		t.Errorf("%d users after the refusals, want 2", n)
 	}
 }

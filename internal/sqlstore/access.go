@@ -7,19 +7,19 @@ import (
 )
 
 // This file applies the "who may do what" table of package parley to the
-// context's caller, through the Caller's methods only. A context without a
-// caller is the trusted command line or system and may do everything.
+// context's caller, through the Caller's methods only: parley.System may
+// do everything, a context without a caller is nobody and may do nothing.
 
 // scope is the set of tracks the context's caller may see.
 type scope struct {
-	all    bool    // no caller, or an administrator: every track
+	all    bool    // System or an administrator: every track
 	tracks []int64 // otherwise, the tracks it is a member of
 }
 
 func scopeOf(ctx context.Context) scope {
 	c := parley.CallerFromContext(ctx)
-	if c == nil || c.IsAdmin() {
-		return scope{all: c == nil || c.IsAdmin()}
+	if c.IsAdmin() {
+		return scope{all: true}
 	}
 	sc := scope{tracks: []int64{}}
 	for _, g := range c.Grants {
@@ -44,33 +44,29 @@ func (sc scope) filter(col string, next int) (string, []any) {
 
 // canSeeTrack applies Caller.CanSeeTrack.
 func canSeeTrack(ctx context.Context, trackID int64) bool {
-	c := parley.CallerFromContext(ctx)
-	return c == nil || c.CanSeeTrack(trackID)
+	return parley.CallerFromContext(ctx).CanSeeTrack(trackID)
 }
 
 // canRead applies the one audience check, Caller.CanRead.
 func canRead(ctx context.Context, trackID int64, a parley.Audience) bool {
-	c := parley.CallerFromContext(ctx)
-	return c == nil || c.CanRead(trackID, a)
+	return parley.CallerFromContext(ctx).CanRead(trackID, a)
 }
 
-// signedIn reports whether the context is the system or a signed-in,
+// signedIn reports whether the context's caller is System or a signed-in,
 // enabled user.
 func signedIn(ctx context.Context) bool {
-	c := parley.CallerFromContext(ctx)
-	return c == nil || (c.User != nil && !c.User.Disabled)
+	return parley.CallerFromContext(ctx).SignedIn()
 }
 
-// isAdmin reports whether the context is the system or an administrator.
+// isAdmin reports whether the context's caller is System or an
+// administrator.
 func isAdmin(ctx context.Context) bool {
-	c := parley.CallerFromContext(ctx)
-	return c == nil || c.IsAdmin()
+	return parley.CallerFromContext(ctx).IsAdmin()
 }
 
 // isSelf reports whether the caller is the user with the id.
 func isSelf(ctx context.Context, userID int64) bool {
-	c := parley.CallerFromContext(ctx)
-	return c != nil && c.User != nil && !c.User.Disabled && c.User.ID == userID
+	return parley.CallerFromContext(ctx).IsUser(userID)
 }
 
 func forbidden(format string, args ...any) error {
@@ -81,6 +77,25 @@ func forbidden(format string, args ...any) error {
 func requireAdmin(ctx context.Context) error {
 	if !isAdmin(ctx) {
 		return forbidden("only administrators may do this")
+	}
+	return nil
+}
+
+// requireSystem refuses every caller but parley.System: the
+// authenticator's own lookups and bookkeeping (a session found by its
+// secret's hash, a use recorded).
+func requireSystem(ctx context.Context) error {
+	if !parley.CallerFromContext(ctx).IsSystem() {
+		return forbidden("only the system may do this")
+	}
+	return nil
+}
+
+// requireSelfOrAdmin is ENOTFOUND for a user's records (sessions, tokens)
+// unless the caller is that user or an administrator.
+func requireSelfOrAdmin(ctx context.Context, noun string, userID int64) error {
+	if !isAdmin(ctx) && !isSelf(ctx, userID) {
+		return parley.Errorf(parley.ENOTFOUND, "", "%s of user %d not found", noun, userID)
 	}
 	return nil
 }
@@ -105,9 +120,6 @@ func requireSeeTrack(ctx context.Context, trackID int64) error {
 // EFORBIDDEN for one it sees but may not change (Caller.CanEditTrack).
 func requireEditTrack(ctx context.Context, trackID int64) error {
 	c := parley.CallerFromContext(ctx)
-	if c == nil {
-		return nil
-	}
 	if !c.CanSeeTrack(trackID) {
 		return notFound("track", trackID)
 	}

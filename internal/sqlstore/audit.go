@@ -166,6 +166,9 @@ func signCheckpoint(ctx context.Context, tx *Tx, size int64) error {
 // one covers it already or the store has no master key.
 func (s *Store) SignCheckpoint(ctx context.Context) (err error) {
 	defer s.mapErr(&err, "sign checkpoint")
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
 	return s.writeCheckpoint(ctx)
 }
 
@@ -193,7 +196,7 @@ func (s *Store) closeCheckpoint() {
 	if signer == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(parley.NewContextWithCaller(context.Background(), parley.System), 5*time.Second)
 	defer cancel()
 	_ = s.writeCheckpoint(ctx)
 }
@@ -384,6 +387,9 @@ type auditScan struct {
 // ledger.ErrVerify). It needs the master key (for the checkpoint verifier
 // key it trusts, read from the database, and for the sealed fields).
 func (s *Store) VerifyAudit(ctx context.Context) (rep AuditReport, err error) {
+	if err := requireSystem(ctx); err != nil {
+		return rep, err
+	}
 	if _, err := s.master(); err != nil {
 		return rep, err
 	}

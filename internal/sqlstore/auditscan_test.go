@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/ledger"
 	_ "modernc.org/sqlite"
 )
@@ -84,7 +85,7 @@ func commitSoon(t *testing.T, tx *Tx) {
 
 func TestAuditEntriesScan(t *testing.T) {
 	const n = 5*auditScanBatch + 7
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	tx := auditScanDB(t, n, `UPDATE audit_entries SET leaf = x'ff' WHERE idx = 1500`)
 	scan := auditScan{shreds: map[string]bool{}}
 	var got int64
@@ -111,7 +112,7 @@ func TestAuditEntriesScan(t *testing.T) {
 
 func TestAuditEntriesScanStops(t *testing.T) {
 	const n = 5 * auditScanBatch
-	ctx := context.Background()
+	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	t.Run("mismatch", func(t *testing.T) {
 		tx := auditScanDB(t, n, `UPDATE audit_entries SET audience = 'plenary' WHERE idx = 1700`)
 		scan := auditScan{shreds: map[string]bool{}}

@@ -240,11 +240,8 @@ func (s *Store) AnswerBallot(ctx context.Context, id, partyID int64, accept bool
 		if !ballotVisible(ctx, b) {
 			return notFound("ballot", id)
 		}
-		if c := parley.CallerFromContext(ctx); c != nil {
-			g := c.Grant(b.TrackID)
-			if g == nil || g.Role != parley.MemberDelegate || g.PartyID == nil || *g.PartyID != partyID {
-				return forbidden("only a delegate of party %d answers for it", partyID)
-			}
+		if !parley.CallerFromContext(ctx).CanAnswerBallot(b.TrackID, partyID) {
+			return forbidden("only a delegate of party %d answers for it", partyID)
 		}
 		addressed := false
 		for _, p := range b.PartyIDs {

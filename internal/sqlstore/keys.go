@@ -63,6 +63,7 @@ type cachedKey struct {
 // key.
 func (s *Store) OpenKeys(ctx context.Context, master *seal.MasterKey) (err error) {
 	defer s.mapErr(&err, "open keys")
+	ctx = parley.NewContextWithCaller(ctx, parley.System) // the store's own bookkeeping
 	recorded, err := s.MasterKeyID(ctx)
 	if err != nil {
 		return err
@@ -334,6 +335,9 @@ func (s *Store) ShredTrack(ctx context.Context, id int64) (err error) {
 // goes on with new.
 func (s *Store) RotateMasterKey(ctx context.Context, old, new *seal.MasterKey) (err error) {
 	defer s.mapErr(&err, "rotate master key")
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
 	if old == nil || new == nil {
 		return errors.New("both the old and the new master key are required")
 	}

@@ -103,7 +103,7 @@ func findList(ctx context.Context, tx *Tx, exchangeID, partyID int64) (*parley.E
 		return nil, nil, parley.Errorf(parley.ENOTFOUND, "", "party %d is not a side of exchange %d", partyID, exchangeID)
 	}
 	c := parley.CallerFromContext(ctx)
-	if c == nil || c.CanReadPerson(e, partyID, false) {
+	if c.CanReadPerson(e, partyID, false) {
 		return e, nil, nil
 	}
 	// The rule with shared = true holds for the other side's audience;
@@ -311,7 +311,7 @@ func (s *Store) AddPrisoners(ctx context.Context, exchangeID, partyID int64, ps 
 // requireBothLists is ENOTFOUND unless the caller reads both sides' lists.
 func requireBothLists(ctx context.Context, e *parley.Exchange) error {
 	c := parley.CallerFromContext(ctx)
-	if c != nil && (!c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB)) {
+	if !c.CanReadPrisoners(e.TrackID, e.SideA) || !c.CanReadPrisoners(e.TrackID, e.SideB) {
 		return parley.Errorf(parley.ENOTFOUND, "", "no matches of exchange %d", e.ID)
 	}
 	return nil
@@ -477,7 +477,7 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 	out := []*parley.Prisoner{}
 	for _, e := range es {
 		for _, side := range []int64{e.SideA, e.SideB} {
-			if c != nil && !c.CanReadPrisoners(trackID, side) {
+			if !c.CanReadPrisoners(trackID, side) {
 				continue
 			}
 			ps, err := s.readPrisoners(ctx, tx, e, side, nil)
@@ -523,7 +523,7 @@ func (s *Store) VerifyMatch(ctx context.Context, matchID int64) (_ *parley.Priso
 		action: "prisoner.verify", column: "verified", past: "verified",
 		allow: func(ctx context.Context, trackID int64) error {
 			c := parley.CallerFromContext(ctx)
-			if c == nil || c.CanVerify(trackID) {
+			if c.CanVerify(trackID) {
 				return nil
 			}
 			if !c.CanSeeTrack(trackID) {

@@ -135,16 +135,15 @@ func (s *Store) PutProfile(ctx context.Context, p *parley.Profile) (err error) {
 	if p.TrackID <= 0 || p.PartyID <= 0 {
 		return parley.Errorf(parley.EINVALID, "", "a profile needs a track and a party")
 	}
-	if c := parley.CallerFromContext(ctx); c != nil {
-		if !c.CanRead(p.TrackID, p.Audience()) {
-			if c.CanSeeTrack(p.TrackID) {
-				return forbidden("you may not change the profile of party %d on track %d", p.PartyID, p.TrackID)
-			}
-			return notFound("track", p.TrackID)
-		}
-		if !c.CanEditProfile(p.TrackID, p.PartyID) {
+	c := parley.CallerFromContext(ctx)
+	if !c.CanRead(p.TrackID, p.Audience()) {
+		if c.CanSeeTrack(p.TrackID) {
 			return forbidden("you may not change the profile of party %d on track %d", p.PartyID, p.TrackID)
 		}
+		return notFound("track", p.TrackID)
+	}
+	if !c.CanEditProfile(p.TrackID, p.PartyID) {
+		return forbidden("you may not change the profile of party %d on track %d", p.PartyID, p.TrackID)
 	}
 	plain, err := json.Marshal(p.Content)
 	if err != nil {

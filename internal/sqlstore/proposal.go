@@ -21,9 +21,6 @@ type proposalContent struct {
 // mediators): CanEditProfile for a party, CanEditTrack for the mediators.
 func requireWriteAs(ctx context.Context, trackID int64, party *int64) error {
 	c := parley.CallerFromContext(ctx)
-	if c == nil {
-		return nil
-	}
 	if !c.CanSeeTrack(trackID) {
 		return notFound("track", trackID)
 	}

@@ -34,6 +34,9 @@ func checkSecretHash(h []byte) error {
 // CreateSession stores sess, setting its ID.
 func (s *Store) CreateSession(ctx context.Context, sess *parley.Session) (err error) {
 	defer s.mapErr(&err, "create session")
+	if err := requireSelfOrAdmin(ctx, "sessions", sess.UserID); err != nil {
+		return err
+	}
 	if err := checkSecretHash(sess.SecretHash); err != nil {
 		return err
 	}
@@ -61,6 +64,9 @@ func (s *Store) CreateSession(ctx context.Context, sess *parley.Session) (err er
 // expiry.
 func (s *Store) FindSessionByHash(ctx context.Context, hash []byte) (_ *parley.Session, err error) {
 	defer s.mapErr(&err, "find session")
+	if err := requireSystem(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -80,6 +86,9 @@ func (s *Store) FindSessionByHash(ctx context.Context, hash []byte) (_ *parley.S
 // absolute one.
 func (s *Store) TouchSession(ctx context.Context, id int64, seen, idleExpires time.Time) (err error) {
 	defer s.mapErr(&err, "touch session")
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
 	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1,
 			idle_expires_at = CASE WHEN $2 < expires_at THEN $2 ELSE expires_at END WHERE id = $3`,
@@ -91,6 +100,9 @@ func (s *Store) TouchSession(ctx context.Context, id int64, seen, idleExpires ti
 // DeleteSession ends a session; ENOTFOUND.
 func (s *Store) DeleteSession(ctx context.Context, id int64) (err error) {
 	defer s.mapErr(&err, "delete session")
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 		return affectedOne(res, err, "session", id)
@@ -100,6 +112,9 @@ func (s *Store) DeleteSession(ctx context.Context, id int64) (err error) {
 // DeleteSessionsOfUser ends every session of the user.
 func (s *Store) DeleteSessionsOfUser(ctx context.Context, userID int64) (n int, err error) {
 	defer s.mapErr(&err, "delete sessions")
+	if err := requireSelfOrAdmin(ctx, "sessions", userID); err != nil {
+		return 0, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		if err != nil {

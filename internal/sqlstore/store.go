@@ -21,8 +21,8 @@
 // the caller of its context, through the Caller's methods only (access.go):
 // lists are filtered in SQL by the tracks the caller may see, so totals are
 // right; a record the caller may not see is ENOTFOUND, a visible one it may
-// not change EFORBIDDEN. A context without a caller is the trusted command
-// line or system.
+// not change EFORBIDDEN. parley.System may do everything; a context
+// without a caller is nobody and may do nothing.
 //
 // # Keys and sealing
 //
@@ -242,6 +242,9 @@ func (s *Store) mapErr(errp *error, op string) {
 // Empty reports whether the store holds no party, track, venue, event or user.
 func (s *Store) Empty(ctx context.Context) (empty bool, err error) {
 	defer s.mapErr(&err, "empty")
+	if err := requireSignedIn(ctx); err != nil {
+		return false, err
+	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return false, err

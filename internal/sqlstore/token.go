@@ -33,6 +33,9 @@ func scanToken(row rowScanner) (*parley.APIToken, error) {
 // CreateToken stores t, setting its ID and CreatedAt.
 func (s *Store) CreateToken(ctx context.Context, t *parley.APIToken) (err error) {
 	defer s.mapErr(&err, "create token")
+	if err := requireSelfOrAdmin(ctx, "tokens", t.UserID); err != nil {
+		return err
+	}
 	if err := checkSecretHash(t.SecretHash); err != nil {
 		return err
 	}
@@ -56,6 +59,9 @@ func (s *Store) CreateToken(ctx context.Context, t *parley.APIToken) (err error)
 // FindTokens lists the user's tokens, revoked ones too, ordered by ID.
 func (s *Store) FindTokens(ctx context.Context, userID int64) (_ []*parley.APIToken, err error) {
 	defer s.mapErr(&err, "find tokens")
+	if err := requireSelfOrAdmin(ctx, "tokens", userID); err != nil {
+		return nil, err
+	}
 	return readTx(ctx, s, func(tx *Tx) ([]*parley.APIToken, error) {
 		return queryAll(ctx, tx, scanToken, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
 	})
@@ -64,12 +70,22 @@ func (s *Store) FindTokens(ctx context.Context, userID int64) (_ []*parley.APITo
 // FindTokenByID returns the token or ENOTFOUND.
 func (s *Store) FindTokenByID(ctx context.Context, id int64) (_ *parley.APIToken, err error) {
 	defer s.mapErr(&err, "find token")
-	return s.findToken(ctx, `id = $1`, id, notFound("token", id))
+	t, err := s.findToken(ctx, `id = $1`, id, notFound("token", id))
+	if err != nil {
+		return nil, err
+	}
+	if requireSelfOrAdmin(ctx, "tokens", t.UserID) != nil {
+		return nil, notFound("token", id)
+	}
+	return t, nil
 }
 
 // FindTokenByHash returns the token (revoked or not) or ENOTFOUND.
 func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (_ *parley.APIToken, err error) {
 	defer s.mapErr(&err, "find token")
+	if err := requireSystem(ctx); err != nil {
+		return nil, err
+	}
 	return s.findToken(ctx, `secret_hash = $1`, hash, parley.Errorf(parley.ENOTFOUND, "", "no such token"))
 }
 
@@ -92,6 +108,9 @@ func (s *Store) findToken(ctx context.Context, where string, arg any, missing er
 // TouchToken records a use of the token.
 func (s *Store) TouchToken(ctx context.Context, id int64, used time.Time) (err error) {
 	defer s.mapErr(&err, "touch token")
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
 	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, micro(used), id)
 		return affectedOne(res, err, "token", id)
@@ -104,6 +123,14 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) (_ *parley.APIToken, 
 	defer s.mapErr(&err, "revoke token")
 	var t *parley.APIToken
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT user_id FROM api_tokens WHERE id = $1`, id).Scan(&owner)
+		if isNoRows(err) || (err == nil && requireSelfOrAdmin(ctx, "tokens", owner) != nil) {
+			return notFound("token", id)
+		}
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, micro(tx.now), id)
 		if err != nil {
 			return err

@@ -57,7 +57,7 @@ func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.Us
 	where, args := "", []any{}
 	if !isAdmin(ctx) { // a user sees itself only
 		self := int64(0)
-		if c := parley.CallerFromContext(ctx); c != nil && c.User != nil && !c.User.Disabled {
+		if c := parley.CallerFromContext(ctx); c.User != nil && c.IsUser(c.User.ID) {
 			self = c.User.ID
 		}
 		where, args = ` WHERE id = $1`, append(args, self)
