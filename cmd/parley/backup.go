@@ -395,20 +395,11 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 // restoreKey loads the master key a restore opens the result with; unlike
 // serve, it never creates one.
 func restoreKey(env *Env, db, keyFile string) (*seal.MasterKey, error) {
-	getenv := env.Getenv
-	if getenv == nil {
-		getenv = func(string) string { return "" }
+	keyFile, key, err := locateMasterKey(env.Getenv, db, keyFile)
+	if key != nil || err != nil {
+		return key, err
 	}
-	if keyFile == "" && getenv(seal.EnvMasterKey) != "" {
-		return seal.LoadMasterKey("", getenv)
-	}
-	if keyFile == "" {
-		if isPostgres(db) {
-			return nil, usagef("restoring into PostgreSQL needs the backup's master key: give --key-file or set %s", seal.EnvMasterKey)
-		}
-		keyFile = filepath.Join(filepath.Dir(db), defaultKeyFileName)
-	}
-	key, err := seal.LoadKeyFile(keyFile)
+	key, err = seal.LoadKeyFile(keyFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("the master key file %s does not exist: restore needs the key the backup was sealed under (--key-file)", keyFile)
 	}

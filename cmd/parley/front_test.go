@@ -28,7 +28,7 @@ import (
 // testCert writes a self-signed certificate for localhost and 127.0.0.1,
 // valid from notBefore to notAfter, and its key, and returns the files and
 // a pool that trusts the certificate.
-func testCert(t *testing.T, dir string, notBefore, notAfter time.Time) (certFile, keyFile string, pool *x509.CertPool) {
+func testCert(t testing.TB, dir string, notBefore, notAfter time.Time) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/parley-talks/parley"
@@ -145,19 +144,11 @@ func openStoreWithKey(ctx context.Context, db string, key *seal.MasterKey) (parl
 // key — if the database holds no sealed data (it records no master key);
 // otherwise the missing key is refused.
 func findMasterKey(ctx context.Context, out io.Writer, getenv func(string) string, db, keyFile string) (*seal.MasterKey, error) {
-	if getenv == nil {
-		getenv = func(string) string { return "" }
+	keyFile, key, err := locateMasterKey(getenv, db, keyFile)
+	if key != nil || err != nil {
+		return key, err
 	}
-	if keyFile == "" && getenv(seal.EnvMasterKey) != "" {
-		return seal.LoadMasterKey("", getenv)
-	}
-	if keyFile == "" {
-		if isPostgres(db) {
-			return nil, fmt.Errorf("a PostgreSQL database needs its master key: give --key-file or set %s", seal.EnvMasterKey)
-		}
-		keyFile = filepath.Join(filepath.Dir(db), defaultKeyFileName)
-	}
-	key, err := seal.LoadMasterKey(keyFile, func(string) string { return "" })
+	key, err = seal.LoadMasterKey(keyFile, func(string) string { return "" })
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		if err != nil {
 			return nil, fmt.Errorf("load the master key: %w", err)

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/internal/buildinfo"
 	"github.com/parley-talks/parley/metrics"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/web"
 	"golang.org/x/crypto/acme"
 )
@@ -332,6 +334,26 @@ func openKeyedStore(ctx context.Context, env *Env, db, keyFile string) (parley.S
 		return nil, err
 	}
 	return openStoreWithKey(ctx, db, key)
+}
+
+// locateMasterKey finds where the master key of db comes from: the key
+// file if one is given; else $PARLEY_MASTER_KEY, which it loads; else, for
+// SQLite, parley.key beside the database. It returns either the file to
+// load or the key loaded from the environment.
+func locateMasterKey(getenv func(string) string, db, keyFile string) (string, *seal.MasterKey, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	switch {
+	case keyFile != "":
+		return keyFile, nil, nil
+	case getenv(seal.EnvMasterKey) != "":
+		key, err := seal.LoadMasterKey("", getenv)
+		return "", key, err
+	case isPostgres(db):
+		return "", nil, fmt.Errorf("a PostgreSQL database needs its master key: give --key-file or set %s", seal.EnvMasterKey)
+	}
+	return filepath.Join(filepath.Dir(db), defaultKeyFileName), nil, nil
 }
 
 // databaseFlags are the flags of a command that opens an existing

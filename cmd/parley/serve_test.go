@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -395,26 +394,9 @@ func TestRedactDSN(t *testing.T) {
 // TestServePostgres serves the demo from a fresh schema of the PostgreSQL
 // server that PARLEY_TEST_POSTGRES names (skipped if unset).
 func TestServePostgres(t *testing.T) {
-	dsn := os.Getenv("PARLEY_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("PostgreSQL tests are off; set PARLEY_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("parley_serve_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
+	dsn := postgresSchema(t)
 	key := map[string]string{seal.EnvMasterKey: strings.TrimSpace(string(seal.GenerateMasterKey().Encode()))} // PostgreSQL needs its key given
-	r, url := startServe(t, key, "--addr", "127.0.0.1:0", "--db", dsn+sep+"search_path="+schema, "--demo", "--demo-password", testAdminPassword)
+	r, url := startServe(t, key, "--addr", "127.0.0.1:0", "--db", dsn, "--demo", "--demo-password", testAdminPassword)
 	client := bearerClient(http.DefaultClient, signInHTTP(t, url, "mediator@demo.parley", testAdminPassword))
 	resp, err := client.Get(url + "/api/v1/tracks?status=exploratory")
 	if err != nil {

@@ -169,7 +169,13 @@ func sqliteTable(ctx context.Context, q Querier, t *Table) error {
 	for _, c := range pk {
 		t.PrimaryKey = append(t.PrimaryKey, c.name)
 	}
-	rows, err = q.QueryContext(ctx, `SELECT "from", "table" FROM pragma_foreign_key_list($1)`, t.Name)
+	return readReferences(ctx, q, t, `SELECT "from", "table" FROM pragma_foreign_key_list($1)`)
+}
+
+// readReferences fills t.References from query, which lists t's foreign
+// keys as (column, referenced table) rows.
+func readReferences(ctx context.Context, q Querier, t *Table, query string) error {
+	rows, err := q.QueryContext(ctx, query, t.Name)
 	if err != nil {
 		return err
 	}
@@ -210,24 +216,12 @@ func pgTable(ctx context.Context, q Querier, t *Table) error {
 		ORDER BY array_position(i.indkey, a.attnum)`, t.Name); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT a.attname, rf.relname FROM pg_constraint k
+	return readReferences(ctx, q, t, `SELECT a.attname, rf.relname FROM pg_constraint k
 		JOIN pg_class c ON c.oid = k.conrelid
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		JOIN pg_class rf ON rf.oid = k.confrelid
 		JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
-		WHERE k.contype = 'f' AND n.nspname = current_schema() AND c.relname = $1`, t.Name)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var col, ref string
-		if err := rows.Scan(&col, &ref); err != nil {
-			return err
-		}
-		t.References[col] = ref
-	}
-	return rows.Err()
+		WHERE k.contype = 'f' AND n.nspname = current_schema() AND c.relname = $1`)
 }
 
 // Counts returns the rows of every table but Migrations, by table name.
