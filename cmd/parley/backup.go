@@ -351,6 +351,9 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if *db == "" {
 		return usagef("--db is required: the SQLite file to create or the PostgreSQL schema to fill")
 	}
+	if fs.Arg(0) == "-" && isTerminal(env.Stdin) {
+		return usagef("standard input is a terminal; name the backup file, or pipe the backup in")
+	}
 	key, err := restoreKey(env, *db, *keyFile)
 	if err != nil {
 		return err

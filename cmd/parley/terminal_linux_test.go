@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,5 +135,20 @@ func TestPasswordFromTerminalIsNotEchoed(t *testing.T) {
 	typeWhenSilent(t, master, tty, &prompts, "Type it again", "second-version-of-it")
 	if code := <-done; code != 1 || !strings.Contains(prompts.String(), "differ") {
 		t.Errorf("mismatched passwords: exit %d, %s", code, prompts.String())
+	}
+}
+
+// A backup is binary: it is never written to, or read from, a terminal.
+func TestBackupStreamsRefuseATerminal(t *testing.T) {
+	_, tty := openPTY(t)
+	db := newDatabase(t)
+	var errb bytes.Buffer
+	env := &Env{Stdin: tty, Stdout: tty, Stderr: &errb, Getenv: func(string) string { return "" }}
+	if code := Run(context.Background(), env, []string{"backup", "--db", db, "-"}); code != 2 || !strings.Contains(errb.String(), "standard output is a terminal") {
+		t.Errorf("backup to a terminal: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := Run(context.Background(), env, []string{"restore", "--db", filepath.Join(t.TempDir(), "r.db"), "--key-file", "k", "-"}); code != 2 || !strings.Contains(errb.String(), "standard input is a terminal") {
+		t.Errorf("restore from a terminal: exit %d, %s", code, errb.String())
 	}
 }
