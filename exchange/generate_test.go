@@ -88,20 +88,90 @@ func typo(rng *rand.Rand, s string) string {
 	return string(r)
 }
 
+// foreignNames are names of other peoples a list may hold (foreign
+// fighters, civilians of other states): the name as its own side writes it,
+// then the Latin spellings the other side may use, written here by hand
+// (German ü as u or ue, Arabic names in two common romanizations…).
+var foreignNames = []struct {
+	given, family [][]string
+	withLatin     bool // side A adds the first Latin spelling as the transliteration
+}{
+	{ // Latin letters with diacritics
+		given: [][]string{{"Jürgen", "Juergen", "Jurgen"}, {"Zoë", "Zoe"}, {"François", "Francois"}, {"José", "Jose"},
+			{"Ángel", "Angel"}, {"Łukasz", "Lukasz"}, {"Jiří", "Jiri"}, {"Tomáš", "Tomas"}, {"Ayşe", "Ayse"},
+			{"Çağrı", "Cagri"}, {"Gökhan", "Gokhan"}, {"Ömer", "Omer"}, {"Søren", "Soren", "Soeren"},
+			{"Björn", "Bjorn", "Bjoern"}, {"Ştefan", "Stefan"}, {"István", "Istvan"}, {"Zoltán", "Zoltan"},
+			{"Raphaël", "Raphael"}, {"Małgorzata", "Malgorzata"}, {"Dóra", "Dora"}},
+		family: [][]string{{"Müller", "Mueller", "Muller"}, {"Öztürk", "Ozturk"}, {"Çelik", "Celik"}, {"Yılmaz", "Yilmaz"},
+			{"Şahin", "Sahin"}, {"Doğan", "Dogan"}, {"Lefèvre", "Lefevre"}, {"Núñez", "Nunez"},
+			{"Wiśniewski", "Wisniewski"}, {"Wójcik", "Wojcik"}, {"Dvořák", "Dvorak"}, {"Černý", "Cerny"},
+			{"Kovács", "Kovacs"}, {"Schröder", "Schroeder", "Schroder"}, {"Weiß", "Weiss"}, {"Ødegård", "Odegard"},
+			{"Brâncuși", "Brancusi"}, {"Łęcki", "Lecki"}, {"García", "Garcia"}, {"Håkansson", "Hakansson"}},
+	},
+	{ // Georgian
+		given: [][]string{{"გიორგი", "Giorgi"}, {"ნიკოლოზ", "Nikoloz"}, {"დავით", "Davit", "David"}, {"ლევან", "Levan"},
+			{"ირაკლი", "Irakli"}, {"თამარ", "Tamar"}, {"ზურაბ", "Zurab"}, {"ნინო", "Nino"}},
+		family: [][]string{{"ბერიძე", "Beridze"}, {"კაპანაძე", "Kapanadze"}, {"გელაშვილი", "Gelashvili"},
+			{"მამარდაშვილი", "Mamardashvili"}, {"ჯაფარიძე", "Japaridze", "Dzhaparidze"}, {"ხუციშვილი", "Khutsishvili"},
+			{"წერეთელი", "Tsereteli"}, {"ლომიძე", "Lomidze"}},
+	},
+	{ // Greek
+		given: [][]string{{"Γιώργος", "Giorgos", "Yiorgos"}, {"Νίκος", "Nikos"}, {"Δημήτρης", "Dimitris"},
+			{"Κωνσταντίνος", "Konstantinos"}, {"Αθανάσιος", "Athanasios"}, {"Ελένη", "Eleni"}},
+		family: [][]string{{"Παπαδόπουλος", "Papadopoulos"}, {"Οικονόμου", "Oikonomou", "Ikonomou"},
+			{"Χατζηδάκης", "Chatzidakis", "Hatzidakis"}, {"Γεωργίου", "Georgiou"}, {"Βλάχος", "Vlachos"},
+			{"Αντωνίου", "Antoniou"}},
+	},
+	{ // Arabic, with a transliteration from side A
+		given: [][]string{{"محمد", "Muhammad", "Mohammed"}, {"أحمد", "Ahmad", "Ahmed"}, {"يوسف", "Yusuf", "Youssef"},
+			{"حسن", "Hassan", "Hasan"}, {"عبدالله", "Abdullah", "Abdallah"}, {"خالد", "Khalid", "Khaled"},
+			{"عمر", "Omar", "Umar"}, {"محمود", "Mahmoud", "Mahmud"}, {"مصطفى", "Mustafa", "Moustafa"},
+			{"إبراهيم", "Ibrahim", "Ebrahim"}},
+		family: [][]string{{"الحسيني", "Al-Husseini", "Al Husaini"}, {"العلي", "Al-Ali", "Alali"}, {"حداد", "Haddad", "Hadad"},
+			{"الخطيب", "Al-Khatib", "Al Khatib"}, {"منصور", "Mansour", "Mansur"}, {"سليمان", "Suleiman", "Sulaiman"},
+			{"القاسم", "Al-Qasim", "Al Kasim"}, {"الشامي", "Al-Shami", "Al Shamy"}},
+		withLatin: true,
+	},
+}
+
 // generate makes list A of n persons and list B holding 80% of them (in
 // shuffled order, transliterated, 30% with one or two typos, 2% with a
-// mistyped day of birth in the right month) plus n/5 persons of its own. truth maps an index
-// of A to its index in B.
-func generate(seed uint64, n int) (a, b []Person, truth map[int]int) {
+// mistyped day of birth in the right month) plus n/5 persons of its own.
+// A share foreign of the persons bear names of foreignNames, which side A
+// writes in their own script and side B in Latin letters. truth maps an
+// index of A to its index in B.
+func generate(seed uint64, n int, foreign float64) (a, b []Person, truth map[int]int) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	person := func() Person {
-		name := givenNames[rng.IntN(len(givenNames))] + " " + patronymics[rng.IntN(len(patronymics))] + " " +
-			familyNames[rng.IntN(len(familyNames))]
+	// latin are the Latin spellings side B writes for each person of A,
+	// given the random source (extra: one of B's own persons).
+	var latin []func(extra bool) string
+	person := func() (Person, func(bool) string) {
 		born := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(40*365))
-		return Person{Name: name, Born: born, Status: Military, Captured: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)}
+		p := Person{Born: born, Status: Military, Captured: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)}
+		if foreign > 0 && rng.Float64() < foreign {
+			group := foreignNames[rng.IntN(len(foreignNames))]
+			given, family := group.given[rng.IntN(len(group.given))], group.family[rng.IntN(len(group.family))]
+			p.Name = given[0] + " " + family[0]
+			if group.withLatin {
+				p.Transliteration = given[1] + " " + family[1]
+			}
+			return p, func(bool) string {
+				return given[1+rng.IntN(len(given)-1)] + " " + family[1+rng.IntN(len(family)-1)]
+			}
+		}
+		p.Name = givenNames[rng.IntN(len(givenNames))] + " " + patronymics[rng.IntN(len(patronymics))] + " " +
+			familyNames[rng.IntN(len(familyNames))]
+		return p, func(extra bool) string {
+			if extra {
+				return transliterate(p.Name, schemes[0])
+			}
+			return transliterate(p.Name, schemes[rng.IntN(len(schemes))])
+		}
 	}
 	for range n {
-		a = append(a, person())
+		p, l := person()
+		a = append(a, p)
+		latin = append(latin, l)
 	}
 	type entry struct {
 		p    Person
@@ -112,10 +182,10 @@ func generate(seed uint64, n int) (a, b []Person, truth map[int]int) {
 		if rng.IntN(10) >= 8 {
 			continue
 		}
-		name := transliterate(p.Name, schemes[rng.IntN(len(schemes))])
-		if rng.IntN(2) == 0 {
+		name := latin[i](false)
+		if rng.IntN(2) == 0 { // the family name first
 			f := strings.Fields(name)
-			name = f[2] + " " + f[0] + " " + f[1]
+			name = strings.Join(append(f[len(f)-1:], f[:len(f)-1]...), " ")
 		}
 		if rng.IntN(10) < 3 {
 			name = typo(rng, name)
@@ -130,8 +200,8 @@ func generate(seed uint64, n int) (a, b []Person, truth map[int]int) {
 		bs = append(bs, entry{q, i})
 	}
 	for range n / 5 {
-		p := person()
-		bs = append(bs, entry{Person{Transliteration: transliterate(p.Name, schemes[0]), Born: p.Born, Status: p.Status}, -1})
+		p, l := person()
+		bs = append(bs, entry{Person{Transliteration: l(true), Born: p.Born, Status: p.Status}, -1})
 	}
 	rng.Shuffle(len(bs), func(i, j int) { bs[i], bs[j] = bs[j], bs[i] })
 	truth = map[int]int{}

@@ -4,31 +4,14 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
-
-// cyrillic is a letter-by-letter transliteration of Ukrainian and Russian
-// Cyrillic into Latin. It need not follow any one national standard: the
-// output is folded further by fold, so it only has to land on the same
-// skeleton as the common Latin spellings.
-var cyrillic = map[rune]string{
-	'а': "a", 'б': "b", 'в': "v", 'г': "h", 'ґ': "g", 'д': "d", 'е': "e",
-	'є': "ye", 'ё': "yo", 'ж': "zh", 'з': "z", 'и': "y", 'і': "i", 'ї': "yi",
-	'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p",
-	'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts",
-	'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "", 'э': "e",
-	'ю': "yu", 'я': "ya", '\'': "", 'ʼ': "", '’': "",
-}
-
-// latin folds accented Latin letters met in transliterations to plain ones.
-var latin = map[rune]string{
-	'š': "sh", 'č': "ch", 'ž': "zh", 'ý': "y", 'á': "a", 'é': "e", 'í': "i",
-	'ó': "o", 'ú': "u", 'ë': "e", 'ï': "i", 'ě': "e", 'ř': "r", 'ć': "ch",
-	'ś': "sh", 'ź': "z", 'ż': "zh", 'ł': "l", 'ń': "n", 'ą': "a", 'ę': "e",
-}
 
 // digraphs are folded in this order, longest first, so that "shch" is not
 // read as "sh" + "ch".
 var digraphs = strings.NewReplacer(
+	"you", "u", "ou", "u", // French-style romanizations: Youssef, Mansour, Goumilev
 	"shch", "s", "sch", "s", "zh", "z", "kh", "h", "ch", "c", "sh", "s",
 	"ts", "c", "tz", "c", "cz", "c", "sz", "s",
 	"yu", "u", "iu", "u", "ju", "u",
@@ -68,26 +51,85 @@ func tokens(name string) []string {
 	return keys
 }
 
-// fold turns one lower-case token into its skeleton.
+// fold turns one lower-case token into its skeleton. Each letter is
+// transliterated by the first table of scripts that has it; a letter no
+// table has is decomposed (NFD: é → e + ◌́, й → и + ◌̆) and its base
+// letter folded in turn, the combining marks dropped; a letter with no
+// base of its own (CJK, Thai, Devanagari…) is kept as it is, so that no
+// letter is ever dropped and names in any script still compare. Digits,
+// punctuation and symbols are dropped. The Latin skeleton is then folded
+// by digraphs and single, and doubled letters are collapsed.
 func fold(token string) string {
 	var b strings.Builder
-	for _, r := range token {
-		if s, ok := cyrillic[r]; ok {
-			b.WriteString(s)
-		} else if s, ok := latin[r]; ok {
-			b.WriteString(s)
-		} else if r >= 'a' && r <= 'z' {
-			b.WriteRune(r)
+	b.Grow(len(token))
+	if !isASCII(token) {
+		if needsNFC(token) {
+			token = norm.NFC.String(token)
 		}
+		if strings.ContainsFunc(token, isGreek) {
+			token = greekDigraphs.Replace(token)
+		}
+	}
+	for _, r := range token {
+		foldRune(&b, r)
 	}
 	s := single.Replace(digraphs.Replace(b.String()))
 	// Collapse doubled letters (Anna/Ana, Hrytsenko/Hrytssenko).
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if i > 0 && s[i] == s[i-1] {
-			continue
+	var out strings.Builder
+	out.Grow(len(s))
+	last := rune(-1)
+	for _, r := range s {
+		if r != last {
+			out.WriteRune(r)
 		}
-		out = append(out, s[i])
+		last = r
 	}
-	return string(out)
+	return out.String()
+}
+
+// needsNFC says whether a token may not be in NFC: it holds a combining
+// mark or a letter of a script whose composition NFC changes (Hangul and
+// beyond). Precomposed Latin, Greek and Cyrillic text is NFC already.
+func needsNFC(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && r <= 0x36F || r >= 0x483 && r <= 0x489 || r >= 0x1100 {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldRune writes the transliteration of one lower-case rune.
+func foldRune(b *strings.Builder, r rune) {
+	if r >= 'a' && r <= 'z' {
+		b.WriteRune(r)
+		return
+	}
+	if r < 0x80 || !unicode.IsLetter(r) {
+		return
+	}
+	for _, table := range scripts {
+		if s, ok := table[r]; ok {
+			b.WriteString(s)
+			return
+		}
+	}
+	if d := norm.NFD.String(string(r)); d != string(r) {
+		for _, p := range d {
+			if !unicode.Is(unicode.Mn, p) {
+				foldRune(b, unicode.ToLower(p))
+			}
+		}
+		return
+	}
+	b.WriteRune(r)
 }

@@ -33,14 +33,14 @@ func Match(a, b []Person) []Candidate {
 	ka, kb := forms(a), forms(b)
 	blocks := map[string][]int{}
 	for j, p := range b {
-		for _, bk := range blockKeys(p, kb[j].tokens) {
+		for _, bk := range blockKeys(p, kb[j]) {
 			blocks[bk] = append(blocks[bk], j)
 		}
 	}
 	var cands []Candidate
 	seen := map[[2]int]bool{}
 	for i, p := range a {
-		for _, bk := range blockKeys(p, ka[i].tokens) {
+		for _, bk := range blockKeys(p, ka[i]) {
 			for _, j := range blocks[bk] {
 				if seen[[2]int{i, j}] {
 					continue
@@ -72,69 +72,116 @@ func Match(a, b []Person) []Candidate {
 	return out
 }
 
-// form is a name prepared for comparison: its folded tokens, and the
-// spellings to compare — the tokens joined in every rotation of the written
-// order (given–patronymic–family against family–given–patronymic) and in
-// sorted order — without spaces, so that a typo that moves or drops a
-// space costs one edit.
-type form struct {
-	tokens    []string
-	spellings []string
+// form is a person's names prepared for comparison: a spelling set for
+// each name the side wrote (the original script and the transliteration,
+// when both are given: a name in a script without written vowels, such as
+// Arabic, is compared best through its transliteration).
+type form []spellings
+
+// spellings are one name's folded tokens joined in every rotation of the
+// written order (given–patronymic–family against family–given–patronymic)
+// and, last, in sorted order — without spaces, so that a typo that moves
+// or drops a space costs one edit — and the sorted initials of its tokens.
+type spellings struct {
+	rotations []spelling
+	initials  string
+}
+
+// spelling is a spelling as letters, and as bytes when it is ASCII (most
+// are: Cyrillic folds to ASCII), where the edit distance is cheaper.
+type spelling struct {
+	runes []rune
+	ascii []byte // nil unless every letter is ASCII
+}
+
+func newSpelling(s string) spelling {
+	sp := spelling{runes: []rune(s)}
+	if isASCII(s) {
+		sp.ascii = []byte(s)
+	}
+	return sp
 }
 
 func forms(ps []Person) []form {
 	fs := make([]form, len(ps))
 	for i, p := range ps {
-		t := tokens(p.name())
-		f := form{tokens: t}
-		for r := range t {
-			f.spellings = append(f.spellings, strings.Join(t[r:], "")+strings.Join(t[:r], ""))
+		for _, name := range []string{p.Name, p.Transliteration} {
+			t := tokens(name)
+			if len(t) == 0 {
+				continue
+			}
+			var sp spellings
+			for r := range t {
+				sp.rotations = append(sp.rotations, newSpelling(strings.Join(t[r:], "")+strings.Join(t[:r], "")))
+			}
+			sorted := slices.Sorted(slices.Values(t))
+			sp.rotations = append(sp.rotations, newSpelling(strings.Join(sorted, "")))
+			initials := make([]rune, len(t))
+			for k, tok := range t {
+				initials[k] = []rune(tok)[0]
+			}
+			slices.Sort(initials)
+			sp.initials = string(initials)
+			fs[i] = append(fs[i], sp)
 		}
-		sorted := slices.Sorted(slices.Values(t))
-		f.spellings = append(f.spellings, strings.Join(sorted, ""))
-		fs[i] = f
 	}
 	return fs
 }
 
-// nameSimilarity is the best similarity of a's written spelling to any
-// spelling of b.
+// nameSimilarity is the best similarity of any name of a to any name of b.
 func nameSimilarity(a, b form) float64 {
-	if len(a.spellings) == 0 || len(b.spellings) == 0 {
-		return 0
-	}
 	best := 0.0
-	for _, s := range b.spellings {
-		best = max(best, similarity(a.spellings[0], s))
+	for _, x := range a {
+		for _, y := range b {
+			best = max(best, spellingSimilarity(x, y))
+		}
 	}
-	return max(best, similarity(a.spellings[len(a.spellings)-1], b.spellings[len(b.spellings)-1]))
+	return best
+}
+
+// spellingSimilarity is the best similarity of x's written spelling to any
+// spelling of y, or of the two sorted spellings.
+func spellingSimilarity(x, y spellings) float64 {
+	best := 0.0
+	for _, s := range y.rotations {
+		best = max(best, similarity(x.rotations[0], s))
+	}
+	return max(best, similarity(x.rotations[len(x.rotations)-1], y.rotations[len(y.rotations)-1]))
 }
 
 // blockKeys are the blocks a person falls in: the date of birth, and the
-// month of birth with the sorted initials of the name (which catches a
-// mistyped day).
-func blockKeys(p Person, tokens []string) []string {
-	initials := make([]byte, len(tokens))
-	for i, t := range tokens {
-		initials[i] = t[0]
+// month of birth with the sorted initials of each of its names (which
+// catches a mistyped day).
+func blockKeys(p Person, f form) []string {
+	keys := []string{"d" + p.Born.Format("2006-01-02")}
+	month := "m" + p.Born.Format("2006-01")
+	for _, sp := range f {
+		if k := month + sp.initials; !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
 	}
-	slices.Sort(initials)
-	return []string{"d" + p.Born.Format("2006-01-02"), "m" + p.Born.Format("2006-01") + string(initials)}
+	return keys
 }
 
 // similarity is 1 − d/max(|a|,|b|) for the Levenshtein distance d of the
-// two spellings (bytes: spellings are ASCII).
-func similarity(a, b string) float64 {
-	n := max(len(a), len(b))
+// two spellings, in letters.
+func similarity(a, b spelling) float64 {
+	n := max(len(a.runes), len(b.runes))
 	if n == 0 {
 		return 1
 	}
-	return 1 - float64(levenshtein(a, b))/float64(n)
+	var d int
+	if a.ascii != nil && b.ascii != nil {
+		d = levenshtein(a.ascii, b.ascii)
+	} else {
+		d = levenshtein(a.runes, b.runes)
+	}
+	return 1 - float64(d)/float64(n)
 }
 
 // levenshtein is the edit distance of a and b, in O(|a|·|b|) time and
 // O(|b|) memory (Wagner–Fischer).
-func levenshtein(a, b string) int {
+func levenshtein[T byte | rune](a, b []T) int {
 	row := make([]int, len(b)+1)
 	for j := range row {
 		row[j] = j

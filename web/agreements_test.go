@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/problem"
 )
 
 // testAgreementHappyPaths adopts nothing and enters an agreement directly,
@@ -39,16 +41,16 @@ func testAgreementHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	var sc parley.Score
 	a.call("POST", path+"/scores", M{"commitment_id": c.ID, "period": "2023-Q2", "value": 1}, 201, &sc)
 	a.call("GET", path, nil, 200, &ag)
-	var cs List[parley.Commitment]
+	var cs api.List[parley.Commitment]
 	a.call("GET", path+"/commitments", nil, 200, &cs)
-	var rs List[parley.Report]
+	var rs api.List[parley.Report]
 	a.call("GET", path+"/reports", nil, 200, &rs)
-	var ss List[parley.Score]
+	var ss api.List[parley.Score]
 	a.call("GET", path+"/scores", nil, 200, &ss)
 	if cs.Total != 1 || rs.Total != 1 || ss.Total != 1 || rs.Items[0].Evidence != rep.Evidence {
 		t.Errorf("lists: %d commitments, %d reports, %d scores", cs.Total, rs.Total, ss.Total)
 	}
-	var list List[parley.Agreement]
+	var list api.List[parley.Agreement]
 	a.call("GET", fmt.Sprintf("/api/v1/tracks/%d/agreements", tr), nil, 200, &list)
 	if list.Total != 1 {
 		t.Errorf("agreements = %+v", list)
@@ -61,7 +63,7 @@ func testAgreementHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	if len(im.Overall) != 1 || im.Overall[0].Period != "2023-Q2" || len(im.ByParty[fmt.Sprint(f.russia.ID)]) != 1 {
 		t.Errorf("implementation = %+v", im)
 	}
-	var w earlyWarning
+	var w api.EarlyWarning
 	a.call("GET", path+"/warning", nil, 200, &w)
 	if !w.Triggered || w.Warning == nil || w.Warning.To != "2023-05-01" || w.AsOf == "" {
 		t.Errorf("warning = %+v", w)
@@ -154,7 +156,7 @@ func testAgreementRefusals(t *testing.T, a *testAPI) {
 			if w.Code != tc.status {
 				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body)
 			}
-			var p Problem
+			var p problem.Problem
 			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
 				t.Fatalf("problem: %v: %s", err, w.Body)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley/sqlite"
+	"github.com/parley-talks/parley/web/limits"
 )
 
 // TestAPIRefusals sends bad input of every kind and checks the status, the
@@ -45,7 +46,7 @@ func testAPIRefusals(t *testing.T, a *testAPI) {
 		{"two values", "POST", "/api/v1/parties", `{"name":"X","kind":"state"} {}`, "", 400, "", "single JSON value"},
 		{"not JSON", "POST", "/api/v1/parties", `name=X`, "application/x-www-form-urlencoded", 415, "", "must be application/json"},
 		{"no content type", "POST", "/api/v1/parties", `{"name":"X","kind":"state"}`, "-", 415, "", "must be application/json"},
-		{"oversize body", "POST", "/api/v1/events", `{"title":"` + strings.Repeat("x", MaxRequestBodyBytes) + `"}`, "", 413, "", "larger than the limit"},
+		{"oversize body", "POST", "/api/v1/events", `{"title":"` + strings.Repeat("x", limits.MaxRequestBodyBytes) + `"}`, "", 413, "", "larger than the limit"},
 
 		// Unknown fields, wrong types.
 		{"unknown field", "POST", "/api/v1/parties", `{"name":"X","kind":"state","colour":"red"}`, "", 400, "colour", `unknown field "colour"`},
@@ -239,7 +240,7 @@ func TestBodyLimitWithoutLength(t *testing.T) {
 	a := newTestAPI(t)
 	a.seed()
 	before := a.snapshot()
-	body := `{"name":"` + strings.Repeat("x", MaxRequestBodyBytes) + `","kind":"state"}`
+	body := `{"name":"` + strings.Repeat("x", limits.MaxRequestBodyBytes) + `","kind":"state"}`
 	req := httptest.NewRequest("POST", "/api/v1/parties", io.NopCloser(strings.NewReader(body)))
 	req.ContentLength = -1
 	req.Header.Set("Content-Type", "application/json")
@@ -247,7 +248,7 @@ func TestBodyLimitWithoutLength(t *testing.T) {
 	w := httptest.NewRecorder()
 	a.srv.ServeHTTP(w, req)
 	p := checkProblem(t, w, http.StatusRequestEntityTooLarge, "")
-	if !strings.Contains(p.Detail, fmt.Sprint(MaxRequestBodyBytes)) {
+	if !strings.Contains(p.Detail, fmt.Sprint(limits.MaxRequestBodyBytes)) {
 		t.Errorf("detail %q does not state the limit", p.Detail)
 	}
 	a.unchanged(before)

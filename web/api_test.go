@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // TestAPIHappyPaths calls every route of the table with good input and
@@ -164,7 +166,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	}
 }
 
-func (a *testAPI) hitWithSuccess(rt RouteInfo) bool {
+func (a *testAPI) hitWithSuccess(rt route.Info) bool {
 	for k := range a.hit { // "GET /api/v1/tracks 200"
 		if strings.HasPrefix(k, rt.Method+" "+rt.Pattern+" 2") {
 			return true
@@ -183,7 +185,7 @@ func TestListEnvelope(t *testing.T) {
 func testListEnvelope(t *testing.T, a *testAPI) {
 	f := a.seed()
 	for _, path := range []string{"/api/v1/parties", fmt.Sprintf("/api/v1/tracks/%d/timeline", f.track.ID)} {
-		var all, page List[json.RawMessage]
+		var all, page api.List[json.RawMessage]
 		a.call("GET", path, nil, http.StatusOK, &all)
 		a.call("GET", path+"?offset=1&limit=1", nil, http.StatusOK, &page)
 		if page.Total != all.Total || page.Offset != 1 || page.Limit != 1 || len(page.Items) != 1 || string(page.Items[0]) != string(all.Items[1]) {

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/api"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 )
 
-// TestNotesAndAuditProofs exercises the routes of notes.go and audit.go:
+// TestNotesAndAuditProofs exercises the notes and audit routes of the API:
 // sealed notes by audience, and inclusion and consistency proofs that an
 // independent implementation (transparency-dev/merkle) verifies.
 func TestNotesAndAuditProofs(t *testing.T) {
@@ -23,7 +24,7 @@ func TestNotesAndAuditProofs(t *testing.T) {
 			a.call("POST", notes, map[string]any{"kind": "minutes", "audience": "plenary", "text": "agreed to meet again"}, 201, &plenary)
 			a.call("POST", notes, map[string]any{"kind": "caucus", "audience": "mediators", "text": "the mediators' own view"}, 201, &mediators)
 			a.call("POST", notes, map[string]any{"kind": "caucus", "audience": "nobody", "text": "x"}, 400, nil)
-			var list List[*parley.MeetingNote]
+			var list api.List[*parley.MeetingNote]
 			a.call("GET", notes, nil, 200, &list)
 			if list.Total != 2 || list.Items[1].Text != "the mediators' own view" {
 				t.Fatalf("notes for a mediator: %+v", list)

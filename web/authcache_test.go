@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
-	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/sqlite"
+	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/limits"
 )
 
-// The caller cache (authcache.go) must never let a change of this process
+// The caller cache (authn/cache.go) must never let a change of this process
 // wait: after a grant is withdrawn, a user disabled, a session ended or a
 // token revoked, the very next request is decided on the new state — each
 // case below is first warmed into the cache.
@@ -20,10 +21,11 @@ import (
 // store's current generation.
 func (a *testAPI) cached(secret string) bool {
 	a.t.Helper()
-	if a.auth.cache == nil {
+	cached, enabled := a.auth.Cached(secret)
+	if !enabled {
 		a.t.Fatal("the test store reports no auth generation: nothing is cached")
 	}
-	return a.auth.cache.get(password.HashToken(secret), a.clock.Now()) != nil
+	return cached
 }
 
 func TestCallerCacheFollowsWrites(t *testing.T) {
@@ -78,7 +80,7 @@ func TestCallerCacheFollowsWrites(t *testing.T) {
 			// A revoked API token: the next request is 401.
 			a.token = a.signIn("ua@example.org", testPassword)
 			session := a.token
-			var created tokenCreated
+			var created authn.TokenCreated
 			a.call("POST", "/api/v1/tokens", map[string]any{"name": "ci"}, 201, &created)
 			testSecrets.Store(created.Token, true)
 			a.token = created.Token
@@ -89,7 +91,7 @@ func TestCallerCacheFollowsWrites(t *testing.T) {
 			}
 			// A cookie never carries a token, cached or not.
 			req := httptest.NewRequest("GET", "/api/v1/users/me", nil)
-			req.AddCookie(&http.Cookie{Name: SessionCookieName, Value: created.Token})
+			req.AddCookie(&http.Cookie{Name: authn.SessionCookieName, Value: created.Token})
 			w := httptest.NewRecorder()
 			a.srv.ServeHTTP(w, req)
 			checkProblem(t, w, 401, "")
@@ -103,7 +105,7 @@ func TestCallerCacheFollowsWrites(t *testing.T) {
 
 // A change made by another process (here a second handle on the same
 // SQLite file, as `parley user disable` is) does not move this process's
-// generation: it takes effect within authCacheTTL.
+// generation: it takes effect within limits.AuthCacheTTL.
 func TestCallerCacheBoundsOtherProcesses(t *testing.T) {
 	a := newTestAPI(t)
 	f := a.seed()
@@ -124,6 +126,6 @@ func TestCallerCacheBoundsOtherProcesses(t *testing.T) {
 	if err := other.Close(); err != nil {
 		t.Fatal(err)
 	}
-	a.clock.Advance(authCacheTTL)
+	a.clock.Advance(limits.AuthCacheTTL)
 	checkProblem(t, a.do("GET", "/api/v1/users/me", nil), 401, "")
 }

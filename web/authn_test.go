@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/middleware"
 )
 
 // signInAs posts a sign-in from the client address addr and returns the
@@ -26,14 +30,14 @@ func (a *testAPI) signInFrom(addr, email, pw string) *httptest.ResponseRecorder 
 	return w
 }
 
-// TestAccountLock: AccountLockFailures wrong passwords in a row (from many
+// TestAccountLock: limits.AccountLockFailures wrong passwords in a row (from many
 // addresses, so that the address bucket does not interfere) lock the
 // account; the answer says so with a retry time, the right password is
 // refused too, and after the lock expires the right password works.
 func TestAccountLock(t *testing.T) {
 	a := newTestAPI(t)
 	a.createTestUser("ua@example.org", "Delegate", false)
-	for i := range AccountLockFailures {
+	for i := range limits.AccountLockFailures {
 		w := a.signInFrom(fmt.Sprintf("198.51.100.%d:1234", i%200), "ua@example.org", "wrong password")
 		checkProblem(t, w, http.StatusUnauthorized, "")
 	}
@@ -43,28 +47,28 @@ func TestAccountLock(t *testing.T) {
 		t.Errorf("detail %q", p.Detail)
 	}
 	retry, err := strconv.Atoi(w.Header().Get("Retry-After"))
-	if err != nil || retry <= 0 || retry > int(AccountLockDuration/time.Second) || !strings.Contains(p.Detail, fmt.Sprintf("in %d s", retry)) {
+	if err != nil || retry <= 0 || retry > int(limits.AccountLockDuration/time.Second) || !strings.Contains(p.Detail, fmt.Sprintf("in %d s", retry)) {
 		t.Errorf("Retry-After %q, detail %q", w.Header().Get("Retry-After"), p.Detail)
 	}
-	a.clock.Advance(AccountLockDuration - time.Second)
+	a.clock.Advance(limits.AccountLockDuration - time.Second)
 	checkProblem(t, a.signInFrom("203.0.113.9:1", "ua@example.org", testPassword), http.StatusTooManyRequests, "")
 	a.clock.Advance(time.Second)
 	if w := a.signInFrom("203.0.113.9:1", "ua@example.org", testPassword); w.Code != http.StatusCreated {
 		t.Fatalf("after the lock: %d %s", w.Code, w.Body)
 	}
 	// An unknown account locks the same way: the lock reveals nothing.
-	for range AccountLockFailures {
+	for range limits.AccountLockFailures {
 		a.signInFrom("192.0.2.77:1", "nobody@example.org", "wrong password")
-		a.clock.Advance(AddressLoginInterval)
+		a.clock.Advance(limits.AddressLoginInterval)
 	}
 	checkProblem(t, a.signInFrom("192.0.2.78:1", "nobody@example.org", "x"), http.StatusTooManyRequests, "")
 }
 
-// TestAddressThrottle: one address gets AddressLoginBurst attempts, then one
-// per AddressLoginInterval.
+// TestAddressThrottle: one address gets limits.AddressLoginBurst attempts, then one
+// per limits.AddressLoginInterval.
 func TestAddressThrottle(t *testing.T) {
 	a := newTestAPI(t)
-	for i := range AddressLoginBurst {
+	for i := range limits.AddressLoginBurst {
 		checkProblem(t, a.signInFrom("[2001:db8::1]:1", fmt.Sprintf("u%d@example.org", i), "wrong password"), http.StatusUnauthorized, "")
 	}
 	// The same /64 is the same address.
@@ -73,7 +77,7 @@ func TestAddressThrottle(t *testing.T) {
 	if !strings.HasPrefix(p.Detail, "too many sign-in attempts from your address; try again in ") || w.Header().Get("Retry-After") == "" {
 		t.Errorf("detail %q, Retry-After %q", p.Detail, w.Header().Get("Retry-After"))
 	}
-	a.clock.Advance(AddressLoginInterval)
+	a.clock.Advance(limits.AddressLoginInterval)
 	if w := a.signInFrom("[2001:db8::2]:1", "admin@example.org", testPassword); w.Code != http.StatusCreated {
 		t.Errorf("after a refill: %d %s", w.Code, w.Body)
 	}
@@ -108,27 +112,27 @@ func TestSignIn(t *testing.T) {
 
 	// Idle expiry; use moves it.
 	a.token = a.signIn("ua@example.org", testPassword)
-	a.clock.Advance(SessionIdleTimeout - time.Minute)
+	a.clock.Advance(limits.SessionIdleTimeout - time.Minute)
 	a.call("GET", "/api/v1/users/me", nil, 200, nil)
-	a.clock.Advance(SessionIdleTimeout - time.Minute)
+	a.clock.Advance(limits.SessionIdleTimeout - time.Minute)
 	a.call("GET", "/api/v1/users/me", nil, 200, nil)
-	a.clock.Advance(SessionIdleTimeout)
+	a.clock.Advance(limits.SessionIdleTimeout)
 	checkProblem(t, a.do("GET", "/api/v1/users/me", nil), 401, "")
 
 	// Absolute expiry, however busy.
 	a.token = a.signIn("ua@example.org", testPassword)
 	const step = 10 * time.Minute
-	for elapsed := step; elapsed < SessionMaxAge; elapsed += step {
+	for elapsed := step; elapsed < limits.SessionMaxAge; elapsed += step {
 		a.clock.Advance(step)
 		a.call("GET", "/api/v1/users/me", nil, 200, nil)
 	}
-	a.clock.Advance(step) // SessionMaxAge after sign-in; idle for only one step
+	a.clock.Advance(step) // limits.SessionMaxAge after sign-in; idle for only one step
 	checkProblem(t, a.do("GET", "/api/v1/users/me", nil), 401, "")
 
 	// A revoked API token is refused.
 	saved = a.signIn("admin@example.org", testPassword) // the first session has expired meanwhile
 	a.token = saved
-	var created tokenCreated
+	var created authn.TokenCreated
 	a.call("POST", "/api/v1/tokens", map[string]any{"name": "ci"}, 201, &created)
 	testSecrets.Store(created.Token, true)
 	a.token = created.Token
@@ -145,7 +149,7 @@ func TestSignIn(t *testing.T) {
 	var me struct{ ID int64 }
 	a.token = ua
 	a.call("GET", "/api/v1/users/me", nil, 200, &me)
-	var uaToken tokenCreated
+	var uaToken authn.TokenCreated
 	a.call("POST", "/api/v1/tokens", map[string]any{"name": "script"}, 201, &uaToken)
 	testSecrets.Store(uaToken.Token, true)
 	a.token = saved
@@ -180,7 +184,7 @@ func TestCookieSession(t *testing.T) {
 			t.Errorf("a cookie sign-in answered the secret: %s", w.Body)
 		}
 		cs := w.Result().Cookies()
-		if len(cs) != 1 || cs[0].Name != SessionCookieName {
+		if len(cs) != 1 || cs[0].Name != authn.SessionCookieName {
 			t.Fatalf("cookies %v", cs)
 		}
 		c := cs[0]
@@ -188,7 +192,7 @@ func TestCookieSession(t *testing.T) {
 			t.Errorf("cookie %+v: want HttpOnly, SameSite=Strict, Path=/, Secure=%v", c, tls)
 		}
 		testSecrets.Store(c.Value, true)
-		var out signInOutput
+		var out authn.SignInOutput
 		mustJSON(t, w, &out)
 		testSecrets.Store(out.CSRFToken, true)
 		return c, out.CSRFToken
@@ -202,7 +206,7 @@ func TestCookieSession(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		req.AddCookie(c)
 		if csrf != "" {
-			req.Header.Set(CSRFHeader, csrf)
+			req.Header.Set(authn.CSRFHeader, csrf)
 		}
 		for k, v := range header {
 			req.Header.Set(k, v)
@@ -272,7 +276,7 @@ func TestHSTSOverTLS(t *testing.T) {
 	req.TLS = &cryptotls.ConnectionState{}
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, req)
-	if got := w.Header().Get("Strict-Transport-Security"); got != strictTransportSecurity {
+	if got := w.Header().Get("Strict-Transport-Security"); got != middleware.StrictTransportSecurity {
 		t.Errorf("TLS: Strict-Transport-Security %q", got)
 	}
 }

@@ -10,6 +10,9 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // The authorisation matrix: every role × every route of the table × every
@@ -160,8 +163,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.childExpectations(table, main, other)     // children_matrix_test.go
 	m.agreementExpectations(table, main, other) // agreements_matrix_test.go
 	cases := 0
-	for _, rt := range a.srv.routes {
-		key := rt.method + " " + rt.pattern
+	for _, rt := range a.srv.Routes() {
+		key := rt.Method + " " + rt.Pattern
 		targets, ok := table[key]
 		if !ok {
 			t.Errorf("%s has no entry in the authorisation matrix; add one from the rules", key)
@@ -173,7 +176,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				got := m.send(rt, r, tg)
 				cases++
 				if got != want {
-					t.Errorf("%s %s (%s) as %s: status %d, want %d", rt.method, tg.path, tg.name, r.name, got, want)
+					t.Errorf("%s %s (%s) as %s: status %d, want %d", rt.Method, tg.path, tg.name, r.name, got, want)
 				}
 			}
 		}
@@ -194,8 +197,8 @@ func must(t *testing.T, err error) {
 
 // expect is the status for r: 401 without valid credentials on any route
 // but the public ones, else the target's rule.
-func (m *matrix) expect(rt route, r *role, tg target) int {
-	if rt.policy != PolicyPublic && (r.anon || r.dead) {
+func (m *matrix) expect(rt route.Info, r *role, tg target) int {
+	if rt.Policy != route.PolicyPublic && (r.anon || r.dead) {
 		return http.StatusUnauthorized
 	}
 	return tg.want(r)
@@ -203,15 +206,13 @@ func (m *matrix) expect(rt route, r *role, tg target) int {
 
 // send makes the request as r and returns the status. Each request that
 // would end a session or destroy a record gets a fresh one to act on.
-func (m *matrix) send(rt route, r *role, tg target) int {
+func (m *matrix) send(rt route.Info, r *role, tg target) int {
 	a := m.a
 	a.token = r.token
-	if rt.method == "DELETE" && rt.pattern == "/api/v1/sessions/current" && !r.anon && !r.dead {
-		secret, _, err := a.auth.startSession(m.ctx, r.user.ID, a.clock.Now())
-		if err != nil {
-			a.t.Fatal(err)
-		}
-		a.token = secret
+	if rt.Method == "DELETE" && rt.Pattern == "/api/v1/sessions/current" && !r.anon && !r.dead {
+		// A fresh session to end; the address's sign-in bucket refills first.
+		a.clock.Advance(limits.AddressLoginInterval)
+		a.token = a.signIn(r.user.Email, testPassword)
 	}
 	defer func() { a.token = "" }()
 	path := tg.path
@@ -222,12 +223,12 @@ func (m *matrix) send(rt route, r *role, tg target) int {
 	if tg.body != nil {
 		body = tg.body(r)
 	}
-	return a.do(rt.method, path, body).Code
+	return a.do(rt.Method, path, body).Code
 }
 
 // freshPath makes the record a destructive request acts on.
-func (m *matrix) freshPath(rt route, r *role) string {
-	switch rt.pattern {
+func (m *matrix) freshPath(rt route.Info, r *role) string {
+	switch rt.Pattern {
 	case "/api/v1/members/{id}":
 		return fmt.Sprintf("/api/v1/members/%d", m.grantOn(m.f.other.ID))
 	case "/api/v1/tokens/{id}":
@@ -245,7 +246,7 @@ func (m *matrix) freshPath(rt route, r *role) string {
 	if p := m.freshTextPath(rt); p != "" {
 		return p
 	}
-	m.a.t.Fatalf("no fresh record for %s", rt.pattern)
+	m.a.t.Fatalf("no fresh record for %s", rt.Pattern)
 	return ""
 }
 
@@ -641,11 +642,11 @@ func (m *matrix) checkLists(roles []*role, tracks ...int64) {
 	defer func() { a.token = "" }()
 	for _, r := range roles {
 		a.token = r.token
-		var ts List[parley.Track]
+		var ts api.List[parley.Track]
 		a.call("GET", "/api/v1/tracks?limit=1000", nil, 200, &ts)
-		var ms List[parley.Meeting]
+		var ms api.List[parley.Meeting]
 		a.call("GET", "/api/v1/meetings?limit=1000", nil, 200, &ms)
-		var es List[parley.Event]
+		var es api.List[parley.Event]
 		a.call("GET", "/api/v1/events?limit=1000", nil, 200, &es)
 		for _, tr := range tracks {
 			listed := false

@@ -23,7 +23,7 @@ type browserSession struct {
 	refused  []string // URLs a form posts to that the test expects refused with 400
 }
 
-func (d *desk) chromium(t *testing.T, name, email string) *browserSession {
+func (d *testDesk) chromium(t *testing.T, name, email string) *browserSession {
 	t.Helper()
 	bctx, problems := d.browserSignIn(t, email)
 	return &browserSession{t: t, ctx: bctx, problems: problems, name: name}
@@ -99,7 +99,7 @@ func csvFile(t *testing.T, name, body string) string {
 // on the page by row, column and reason, storing nothing; Ukraine's
 // delegate reads none of Russia's persons until the mediator confirms and
 // shares one match, then exactly that one; the mediator records the
-// handover with the form, and the reconciliation and the map's tally
+// handover with the form, and the action.Reconciliation and the map's tally
 // follow.
 func TestBrowserExchangeForms(t *testing.T) {
 	browserBinary(t)
@@ -181,7 +181,7 @@ func TestBrowserExchangeForms(t *testing.T) {
 	before := med.text(tally)
 	med.html(page)
 	if got := med.text("#reconciliation"); !strings.Contains(got, "side A 0, side B 0") {
-		t.Errorf("the reconciliation before the handover: %q", got)
+		t.Errorf("the action.Reconciliation before the handover: %q", got)
 	}
 	err = chromedp.Do(med.ctx,
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#handover-%d`, uaList[0].ID))),
@@ -192,7 +192,7 @@ func TestBrowserExchangeForms(t *testing.T) {
 		t.Fatalf("handover: %v", err)
 	}
 	if got := med.text("#reconciliation"); !strings.Contains(got, "side A 1, side B 1") || !strings.Contains(got, "met") || strings.Contains(got, "not met") {
-		t.Errorf("the reconciliation after the handover: %q", got)
+		t.Errorf("the action.Reconciliation after the handover: %q", got)
 	}
 	med.html(d.http.URL + "/map")
 	after := med.text(tally)

@@ -15,6 +15,7 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/parley-talks/parley/web/action"
 )
 
 // The browser tests drive Debian's chromium (headless) through chromedp
@@ -89,7 +90,7 @@ func newBrowser(t *testing.T) (context.Context, *pageProblems) {
 				return
 			}
 			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException ||
-				strings.Contains(m.Text, "Content Security Policy") {
+				strings.Contains(m.Text, "Content Security route.Policy") {
 				p.add(string(m.Type) + ": " + m.Text + " (" + m.URL + ")")
 			}
 		}
@@ -288,7 +289,7 @@ func runWhatIf(t *testing.T, ctx context.Context, url, shots string) {
 // browserSignIn opens a new browser and signs in as email through the
 // sign-in page, waiting for the map; it returns the browser's context and
 // the page problems (console errors, CSP violations) it collects.
-func (d *desk) browserSignIn(t *testing.T, email string) (context.Context, *pageProblems) {
+func (d *testDesk) browserSignIn(t *testing.T, email string) (context.Context, *pageProblems) {
 	t.Helper()
 	ctx, problems := newBrowser(t)
 	err := chromedp.Do(ctx,
@@ -329,7 +330,8 @@ func TestBrowserProposal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	option := sortedThemes(themes)[0].Options[0].Label
+	first := action.SortedThemes(themes)[0]
+	option := choiceValue(first.Name, first.Options[0].Label)
 	page := d.http.URL + fmt.Sprintf("/tracks/%d/proposals", energy.ID)
 	const rationale = "BROWSER-UA-TO-MEDIATORS"
 	ua, uaProblems := d.browserSignIn(t, "ua@demo.parley")

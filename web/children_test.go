@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/api"
 )
 
 // testChildHappyPaths opens a child's case, refuses a skipped stage,
@@ -26,7 +27,7 @@ func testChildHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	if c.Stage != parley.ChildLocated || len(c.History) != 2 || c.Child.Name != "Марія Коваленко" {
 		t.Errorf("case = %+v", c)
 	}
-	var list List[parley.ChildCase]
+	var list api.List[parley.ChildCase]
 	a.call("GET", fmt.Sprintf("/api/v1/tracks/%d/children", tr), nil, 200, &list)
 	if list.Total != 1 {
 		t.Errorf("cases = %+v", list)

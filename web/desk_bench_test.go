@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/authn"
 )
 
 // Benchmarks of the desk, on the demo (see BENCHMARKS.md, "Desk"):
@@ -24,12 +27,12 @@ import (
 // benchToken signs in as email through the API and returns the bearer token.
 func benchToken(b *testing.B, srv *Server, email string) string {
 	b.Helper()
-	body, _ := json.Marshal(signInInput{Email: email, Password: deskPassword})
+	body, _ := json.Marshal(authn.SignInInput{Email: email, Password: deskPassword})
 	req := httptest.NewRequest("POST", "/api/v1/sessions", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	srv.ServeHTTP(w, req)
-	var out signInOutput
+	var out authn.SignInOutput
 	if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &out) != nil {
 		b.Fatalf("sign in %s: %d %s", email, w.Code, w.Body)
 	}
@@ -68,7 +71,7 @@ func BenchmarkDeskPages(b *testing.B) {
 	if err != nil || len(exchanges) == 0 {
 		b.Fatalf("the demo's exchange: %v", err)
 	}
-	form := fmt.Sprintf("res_%d=0.3", ua)
+	form := reservationForm(ua, "0.3").Encode()
 	for _, p := range []struct{ name, method, path, body string }{
 		{"signin", "GET", "/signin", ""},
 		{"map", "GET", "/map", ""},
@@ -109,7 +112,8 @@ func BenchmarkDeskWhatIf1e6(b *testing.B) {
 			benchServe(b, d.srv, token, "POST", path, "application/json", body, http.StatusOK)
 		}
 	})
-	form := fmt.Sprintf("res_%d=0.6&res_%d=0.5", parties[0], parties[1])
+	form := url.Values{"reservations[0].party_id": {fmt.Sprint(parties[0])}, "reservations[0].reservation": {"0.6"},
+		"reservations[1].party_id": {fmt.Sprint(parties[1])}, "reservations[1].reservation": {"0.5"}}.Encode()
 	b.Run("fragment", func(b *testing.B) {
 		for b.Loop() {
 			benchServe(b, d.srv, token, "POST", fmt.Sprintf("/tracks/%d/analysis/plot", id), "application/x-www-form-urlencoded", form, http.StatusOK)
@@ -119,7 +123,7 @@ func BenchmarkDeskWhatIf1e6(b *testing.B) {
 
 // generatedTrack stores a generated 2-party scenario as a track that the
 // demo mediator mediates, and returns its id and parties.
-func generatedTrack(b *testing.B, d *desk, issues, options int) (int64, []int64) {
+func generatedTrack(b *testing.B, d *testDesk, issues, options int) (int64, []int64) {
 	b.Helper()
 	ctx := sysCtx
 	sc := negotiation.Generate(1, 2, issues, options)
@@ -133,10 +137,10 @@ func generatedTrack(b *testing.B, d *desk, issues, options int) (int64, []int64)
 	}
 	mustB(b, d.store.CreateTrack(ctx, tr))
 	for i, is := range sc.Issues {
-		mustB(b, d.store.CreateTheme(ctx, &parley.Theme{TrackID: tr.ID, Name: is.Name, Position: i, Options: optionsOf(is.Options)}))
+		mustB(b, d.store.CreateTheme(ctx, &parley.Theme{TrackID: tr.ID, Name: is.Name, Position: i, Options: action.OptionsOf(is.Options)}))
 	}
 	for i := range sc.Profiles {
-		mustB(b, d.store.(parley.ProfileService).PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: ids[i], Content: profileContent(&sc.Profiles[i])}))
+		mustB(b, d.store.(parley.ProfileService).PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: ids[i], Content: action.ProfileContentOf(&sc.Profiles[i])}))
 	}
 	med, err := d.store.FindUserByEmail(ctx, "mediator@demo.parley")
 	mustB(b, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +21,9 @@ import (
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/desk"
 )
 
 // The desk's tests run the real server over a real SQLite file with the
@@ -59,7 +63,7 @@ func (m marker) strings() []string {
 }
 
 // desk is a running server with the demo.
-type desk struct {
+type testDesk struct {
 	t      *testing.T
 	store  parley.Store
 	srv    *Server
@@ -77,7 +81,7 @@ type desk struct {
 // secrets returns what no page may show to anyone who may not read the
 // party's profiles: the marker's values and the party's red lines (those
 // the other party does not share, word for word).
-func (d *desk) secrets(m marker) []string {
+func (d *testDesk) secrets(m marker) []string {
 	out := m.strings()
 	for _, l := range d.redLines[m.party] {
 		shared := false
@@ -93,7 +97,7 @@ func (d *desk) secrets(m marker) []string {
 	return out
 }
 
-func newDesk(t testing.TB) *desk {
+func newDesk(t testing.TB) *testDesk {
 	t.Helper()
 	ctx := sysCtx
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
@@ -105,7 +109,7 @@ func newDesk(t testing.TB) *desk {
 		t.Fatal(err)
 	}
 	clock := newTestClock()
-	auth, err := NewAuth(AuthConfig{Store: store, PasswordParams: password.InsecureTestParams, Now: clock.Now})
+	auth, err := authn.New(authn.Config{Store: store, PasswordParams: password.InsecureTestParams, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +117,7 @@ func newDesk(t testing.TB) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &desk{store: store, srv: srv, clock: clock, tracks: map[string]*parley.Track{}, party: map[string]int64{}, redLines: map[string][]string{}}
+	d := &testDesk{store: store, srv: srv, clock: clock, tracks: map[string]*parley.Track{}, party: map[string]int64{}, redLines: map[string][]string{}}
 	if tt, ok := t.(*testing.T); ok {
 		d.t = tt
 	}
@@ -139,7 +143,7 @@ func newDesk(t testing.TB) *desk {
 	}
 	d.hits = map[string]bool{}
 	d.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &recorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w}
 		srv.ServeHTTP(rec, r)
 		if _, pattern := routes.Handler(r); pattern != "" && rec.status < 400 {
 			d.mu.Lock()
@@ -152,7 +156,7 @@ func newDesk(t testing.TB) *desk {
 }
 
 // admin makes an administrator account with the desk's password.
-func (d *desk) admin(t testing.TB) string {
+func (d *testDesk) admin(t testing.TB) string {
 	t.Helper()
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
 	if err != nil {
@@ -167,7 +171,7 @@ func (d *desk) admin(t testing.TB) string {
 
 // seal writes the marker into the party's profile on every track where it
 // has one, as the trusted system.
-func (d *desk) seal(t testing.TB, m marker) {
+func (d *testDesk) seal(t testing.TB, m marker) {
 	t.Helper()
 	ctx := sysCtx
 	ps := d.store.(parley.ProfileService)
@@ -184,12 +188,12 @@ func (d *desk) seal(t testing.TB, m marker) {
 			t.Fatal(err)
 		}
 		c := p.Content
-		c.Weights[sortedThemes(themes)[0].Name] = m.weight
+		c.Weights[action.SortedThemes(themes)[0].Name] = m.weight
 		c.Reservation = m.reservation
 		c.RedLines = append(c.RedLines, parley.RedLine{Kind: "min_utility", Min: m.minUtility})
 		c.Notes = m.note
 		for _, rl := range c.RedLines {
-			d.redLines[m.party] = append(d.redLines[m.party], describeRedLine(rl))
+			d.redLines[m.party] = append(d.redLines[m.party], desk.DescribeRedLine(rl))
 		}
 		if err := ps.PutProfile(ctx, &parley.Profile{TrackID: tr.ID, PartyID: p.PartyID, Content: c}); err != nil {
 			t.Fatal(err)
@@ -200,7 +204,7 @@ func (d *desk) seal(t testing.TB, m marker) {
 // browser is a cookie-carrying client of the desk that sends what a
 // browser sends (Accept: text/html, Sec-Fetch-Site).
 type browser struct {
-	d      *desk
+	d      *testDesk
 	t      *testing.T
 	client *http.Client
 	csrf   string
@@ -208,7 +212,7 @@ type browser struct {
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
-func (d *desk) signIn(t *testing.T, email string) *browser {
+func (d *testDesk) signIn(t *testing.T, email string) *browser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	b := &browser{d: d, t: t, client: &http.Client{Jar: jar}}
@@ -252,8 +256,8 @@ func (b *browser) get(path string) (int, string) {
 // post sends a form; the CSRF token is added when the browser has one.
 func (b *browser) post(path string, form url.Values) (int, string) {
 	b.t.Helper()
-	if b.csrf != "" && form.Get(CSRFFormField) == "" {
-		form.Set(CSRFFormField, b.csrf)
+	if b.csrf != "" && form.Get(authn.CSRFFormField) == "" {
+		form.Set(authn.CSRFFormField, b.csrf)
 	}
 	req, err := http.NewRequest("POST", b.d.http.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -273,7 +277,7 @@ func (b *browser) api(method, path, body string) (int, string) {
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set(CSRFHeader, b.csrf)
+	req.Header.Set(authn.CSRFHeader, b.csrf)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := b.client.Do(req)
 	if err != nil {
@@ -282,4 +286,52 @@ func (b *browser) api(method, path, body string) (int, string) {
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(out)
+}
+
+// statusRecorder remembers the status of a response.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (rec *statusRecorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *statusRecorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (rec *statusRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// firstTheme is the first theme of the track's agenda.
+func (d *testDesk) firstTheme(t testing.TB, track int64) *parley.Theme {
+	t.Helper()
+	themes, err := d.store.FindThemes(sysCtx, track)
+	if err != nil || len(themes) == 0 {
+		t.Fatalf("themes of track %d: %v", track, err)
+	}
+	return action.SortedThemes(themes)[0]
+}
+
+// reservationForm is the what-if form that moves the party's reservation
+// value.
+func reservationForm(party int64, value string) url.Values {
+	return url.Values{"reservations[0].party_id": {fmt.Sprint(party)}, "reservations[0].reservation": {value}}
+}
+
+// choiceValue is a theme's option as a page's form sends it.
+func choiceValue(theme, option string) string {
+	b, err := json.Marshal(parley.Choice{Theme: theme, Option: option})
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/parley-talks/parley/web/route"
 )
 
 // The desk's rows of the authorisation matrix (authz_matrix_test.go) and
@@ -11,9 +13,10 @@ import (
 // a page's form answers 415 to a caller the guard lets through: the status
 // says "authorised, but not a form", which is all the matrix asks.
 
-// deskRoute reports whether the route belongs to the desk (pages_routes.go),
-// whose success paths desk_test.go covers.
-func deskRoute(rt RouteInfo) bool {
+// deskRoute reports whether the route belongs to the desk (package desk,
+// or the API's routes of the analysis and scenarios), whose success paths
+// desk_test.go covers.
+func deskRoute(rt route.Info) bool {
 	switch rt.Pattern {
 	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import":
 		return true

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/authn"
 )
 
 // TestDeskScenarios: a track's scenario exported in Parley's format and
@@ -35,24 +37,24 @@ func TestDeskScenarios(t *testing.T) {
 		}
 		return rep
 	}
-	export := func(format string) scenarioFiles {
+	export := func(format string) action.ScenarioFiles {
 		t.Helper()
 		status, body := med.api("GET", fmt.Sprintf("/api/v1/tracks/%d/export?format=%s", energy.ID, format), "")
 		if status != http.StatusOK {
 			t.Fatalf("export %s: %d %s", format, status, body)
 		}
-		var out scenarioFiles
+		var out action.ScenarioFiles
 		if err := json.Unmarshal([]byte(body), &out); err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
-	imported := func(status int, body string) importResult {
+	imported := func(status int, body string) action.ImportResult {
 		t.Helper()
 		if status != http.StatusCreated {
 			t.Fatalf("import: %d %s", status, body)
 		}
-		var res importResult
+		var res action.ImportResult
 		if err := json.Unmarshal([]byte(body), &res); err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +103,7 @@ func TestDeskScenarios(t *testing.T) {
 	mw.Close()
 	req, _ := http.NewRequest("POST", d.http.URL+"/api/v1/tracks/import", &mp)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set(CSRFHeader, adm.csrf)
+	req.Header.Set(authn.CSRFHeader, adm.csrf)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := adm.client.Do(req)
 	if err != nil {
@@ -136,12 +138,12 @@ func TestDeskScenarios(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{page + "/analysis", url.Values{fmt.Sprintf("res_%d", ukraine): {"0.3"}}},
-		{page + "/analysis/plot", url.Values{"drop": {fmt.Sprintf("%d_0", ukraine)}}},
+		{page + "/analysis", reservationForm(ukraine, "0.3")},
+		{page + "/analysis/plot", url.Values{"drop_red_lines": {fmt.Sprintf("%d_0", ukraine)}}},
 		{page + "/transition", url.Values{"to": {"active"}, "reason": {"Talks resume"}}},
 		{page + "/meetings", url.Values{"title": {"Resumed talks"}, "format": {"plenary"}, "starts_at": {"2031-05-01T09:00"}}},
 		{page + "/events", url.Values{"title": {"Resumption announced"}, "occurred_at": {"2025-01-01T09:00"}}},
-		{fmt.Sprintf("%s/profiles/%d", page, ukraine), url.Values{"reservation": {"0.2"}, "w_0": {"1"}}},
+		{fmt.Sprintf("%s/profiles/%d", page, ukraine), url.Values{"reservation": {"0.2"}, "weights[" + d.firstTheme(t, energy.ID).Name + "]": {"1"}}},
 	} {
 		if status, body := med.post(f.path, f.form); status != http.StatusOK {
 			t.Errorf("POST %s: %d\n%s", f.path, status, body)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/limits"
 )
 
 const csvHeader = "name,transliteration,born,status,rank,service_number,capture_place,captured,next_of_kin\n"
@@ -23,11 +25,11 @@ func TestCSVBodyImport(t *testing.T) {
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", f.track.ID), map[string]any{"title": "Big exchange", "terms": "all for all", "side_a": f.ukraine.ID, "side_b": f.russia.ID}, 201, &e)
 	path := fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, f.ukraine.ID)
 
-	// A list larger than MaxRequestBodyBytes, sent as text/csv.
+	// A list larger than limits.MaxRequestBodyBytes, sent as text/csv.
 	var big strings.Builder
 	big.WriteString(csvHeader)
 	n := 0
-	for big.Len() <= MaxRequestBodyBytes {
+	for big.Len() <= limits.MaxRequestBodyBytes {
 		n++
 		fmt.Fprintf(&big, "Олександр Миколайович Коваленко-%s,Oleksandr Kovalenko,%d-%02d-%02d,military,lieutenant,UA%07d,Бахмут,2023-05-20,Марія Коваленко (дружина)\n",
 			letters(n), 1950+n%50, 1+n%12, 1+n%28, n)
@@ -126,7 +128,7 @@ func TestSharedMatchReads(t *testing.T) {
 	a.token = admin
 	a.call("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", m.ID), map[string]any{"shared": true}, 200, nil)
 	a.token = a.signIn("ru@example.org", testPassword)
-	var got List[parley.Prisoner]
+	var got api.List[parley.Prisoner]
 	a.call("GET", uaPath, nil, 200, &got)
 	if got.Total != 1 || got.Items[0].ID != ua[0].ID || got.Items[0].Name != ua[0].Name {
 		t.Errorf("after the share the delegate reads %+v, want exactly person %d", got, ua[0].ID)
@@ -139,8 +141,8 @@ func TestSharedMatchReads(t *testing.T) {
 }
 
 // TestOpenAPICSVBodies: the add-persons operation declares its text/csv
-// body as a media type of its own beside JSON, and the page's upload form
-// its multipart/form-data body with the file as a CSV string.
+// body as a media type of its own beside JSON, and the import its
+// multipart/form-data body with the media type of its files.
 func TestOpenAPICSVBodies(t *testing.T) {
 	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
@@ -154,12 +156,20 @@ func TestOpenAPICSVBodies(t *testing.T) {
 	if csv := api.Get("text/csv").Schema.Value; !csv.Type.Is("string") || !strings.Contains(csv.Description, "service_number") {
 		t.Errorf("the text/csv schema does not describe the columns")
 	}
-	page := doc.Paths.Value("/exchanges/{id}/lists/{party}").Post.RequestBody.Value.Content
-	if len(page) != 1 || page.Get("multipart/form-data") == nil {
-		t.Fatalf("pageUploadList body media types: %v", slices.Sorted(maps.Keys(page)))
+	// The page's upload form is no part of the API's document; the API's
+	// own multipart body, the import of a scenario, is.
+	if doc.Paths.Value("/exchanges/{id}/lists/{party}") != nil {
+		t.Errorf("the page's upload form is documented as API")
 	}
-	form := page.Get("multipart/form-data").Schema.Value
-	if f := form.Properties["csv"]; f == nil || !f.Value.Type.Is("string") || form.Properties["csrf_token"] == nil {
-		t.Errorf("the upload form's schema lacks the token or the file")
+	imp := doc.Paths.Value("/api/v1/tracks/import").Post.RequestBody.Value.Content.Get("multipart/form-data")
+	if imp == nil {
+		t.Fatal("the import's multipart/form-data body is not documented")
+	}
+	form := imp.Schema.Value
+	if form.Properties["domain"] == nil || form.Properties["profile"] == nil || !form.Properties["profile"].Value.Type.Is("array") {
+		t.Errorf("the import's multipart schema lacks the domain or the profiles: %v", slices.Sorted(maps.Keys(form.Properties)))
+	}
+	if enc := imp.Encoding["domain"]; enc == nil || enc.ContentType != "application/xml" {
+		t.Errorf("the domain part's media type is not documented")
 	}
 }

@@ -18,7 +18,7 @@ func (r *role) readsList(track, party int64) bool {
 // exchangeExpectations adds the matrix's entries for prisoner exchanges,
 // from the rules: an exchange is map data; a side's list is read per
 // readsList and written by that side's delegates and the mediators; the
-// candidates, matches and reconciliation need both lists; only the
+// candidates, matches and action.Reconciliation need both lists; only the
 // mediators confirm a match.
 func (m *matrix) exchangeExpectations(table map[string]func() []target, main, other int64) {
 	ua, ru := m.f.ukraine.ID, m.f.russia.ID

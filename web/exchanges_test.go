@@ -7,19 +7,21 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/api"
 )
 
 // testExchangeHappyPaths walks a prisoner exchange through the API: an
 // exchange, Ukraine's list from CSV (a bad file first, refused whole), Russia's
 // as JSON in Latin script with a typo, the proposed matches, the
-// mediator's confirmations and the reconciliation naming the persons that
+// mediator's confirmations and the action.Reconciliation naming the persons that
 // explain the difference.
 func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	type M = map[string]any
 	tr, ua, ru := f.track.ID, f.ukraine.ID, f.russia.ID
 	var e parley.Exchange
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", tr), M{"title": "Easter exchange", "terms": "all for all", "side_a": ua, "side_b": ru}, 201, &e)
-	var list List[parley.Exchange]
+	var list api.List[parley.Exchange]
 	a.call("GET", fmt.Sprintf("/api/v1/tracks/%d/exchanges", tr), nil, 200, &list)
 	if list.Total != 1 || list.Items[0].Title != "Easter exchange" {
 		t.Errorf("exchanges = %+v", list)
@@ -43,7 +45,7 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "missing columns: transliteration") {
 		t.Errorf("CSV without columns: %d %s", w.Code, w.Body)
 	}
-	var prisoners List[parley.Prisoner]
+	var prisoners api.List[parley.Prisoner]
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ua), nil, 200, &prisoners)
 	if prisoners.Total != 0 {
 		t.Fatalf("a refused CSV stored %d persons", prisoners.Total)
@@ -53,14 +55,14 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		"Олег Петрович Шевченко,,1990-03-04,military,sergeant,AA123,Mariupol,2022-05-20,Олена (мати)\n" +
 		"Іван Бойко,,1979-01-02,civilian,,,Kherson,2023-01-01,\n" +
 		"Тарас Мельник,,2000-06-06,military,,,,2024-03-03,\n"
-	var added prisonersAdded
+	var added action.PrisonersAdded
 	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ua), M{"csv": good}, 201, &added)
 	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ru), M{"prisoners": []M{
 		{"name": "Shevchneko Oleg Petrovich", "born": "1990-03-04", "status": "military", "captured": "2022-05-20"},
 		{"name": "Ivan Boiko", "born": "1979-01-02", "status": "civilian", "captured": "2023-01-01"},
 		{"name": "Дмитрий Смирнов", "born": "1995-07-07", "status": "military", "captured": "2024-02-02"},
 	}}, 201, &added)
-	var uaList, ruList List[parley.Prisoner]
+	var uaList, ruList api.List[parley.Prisoner]
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ua), nil, 200, &uaList)
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, ru), nil, 200, &ruList)
 	if uaList.Total != 3 || ruList.Total != 3 || uaList.Items[0].NextOfKin != "Олена (мати)" {
@@ -73,10 +75,10 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		t.Fatal(err)
 	}
 	verifierToken := a.signIn("verifier@example.org", testPassword)
-	var got candidates
+	var got action.Candidates
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", e.ID), nil, 200, &got)
 	cands := got.Pairs
-	want := []matchCandidate{{PrisonerA: uaList.Items[0].ID, PrisonerB: ruList.Items[0].ID}, {PrisonerA: uaList.Items[1].ID, PrisonerB: ruList.Items[1].ID}}
+	want := []action.MatchCandidate{{PrisonerA: uaList.Items[0].ID, PrisonerB: ruList.Items[0].ID}, {PrisonerA: uaList.Items[1].ID, PrisonerB: ruList.Items[1].ID}}
 	if len(cands) != 2 {
 		t.Fatalf("candidates = %+v, want the pairs %+v", cands, want)
 	}
@@ -98,7 +100,7 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		}
 	}
 	// The mediator shares the first match with both sides, once.
-	var matches reconciliation
+	var matches action.Reconciliation
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &matches)
 	var shared parley.PrisonerMatch
 	if w := a.do("POST", fmt.Sprintf("/api/v1/matches/%d/sharing", matches.Matched[0].ID), M{"shared": false}); w.Code != 400 || !strings.Contains(w.Body.String(), "shared") {
@@ -115,11 +117,11 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	if len(got.Pairs) != 0 || len(got.AlreadyExchanged) != 0 {
 		t.Errorf("confirmed persons proposed again: %+v", got)
 	}
-	var rec reconciliation
+	var rec action.Reconciliation
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &rec)
 	if rec.CountA != 3 || rec.CountB != 3 || len(rec.Matched) != 2 ||
 		!reflect.DeepEqual(rec.OnlyA, []int64{uaList.Items[2].ID}) || !reflect.DeepEqual(rec.OnlyB, []int64{ruList.Items[2].ID}) {
-		t.Errorf("reconciliation = %+v", rec)
+		t.Errorf("action.Reconciliation = %+v", rec)
 	}
 
 	// The exchange hands over the first two; a later exchange's list that
@@ -133,19 +135,19 @@ func testExchangeHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &rec)
 	if h := rec.Handover; h.HandedA != 2 || h.HandedB != 0 || h.Met || len(h.Pending) != 2 ||
 		!reflect.DeepEqual(h.UnansweredA, []int64{uaList.Items[0].ID, uaList.Items[1].ID}) || len(h.UnansweredB) != 0 {
-		t.Errorf("handover reconciliation = %+v", h)
+		t.Errorf("handover action.Reconciliation = %+v", h)
 	}
 	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/handovers", e.ID), M{"prisoner_ids": []int64{ruList.Items[0].ID, ruList.Items[1].ID}}, 204, nil)
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/reconciliation", e.ID), nil, 200, &rec)
 	if h := rec.Handover; h.HandedA != 2 || h.HandedB != 2 || !h.Met || len(h.Pending) != 0 || len(h.UnansweredA) != 0 || len(h.UnansweredB) != 0 {
-		t.Errorf("handover reconciliation after both sides = %+v", h)
+		t.Errorf("handover action.Reconciliation after both sides = %+v", h)
 	}
 	var later parley.Exchange
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", tr), M{"title": "Summer exchange", "terms": "n for n", "n": 1, "side_a": ua, "side_b": ru}, 201, &later)
 	a.call("POST", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", later.ID, ua), M{"prisoners": []M{
 		{"name": "Ivan Boyko", "born": "1979-01-02", "status": "civilian", "captured": "2023-01-01"},
 	}}, 201, nil)
-	var fresh List[parley.Prisoner]
+	var fresh api.List[parley.Prisoner]
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", later.ID, ua), nil, 200, &fresh)
 	a.call("GET", fmt.Sprintf("/api/v1/exchanges/%d/candidates", later.ID), nil, 200, &got)
 	if len(got.AlreadyExchanged) != 1 || got.AlreadyExchanged[0].PrisonerA != fresh.Items[0].ID || got.AlreadyExchanged[0].PrisonerB != uaList.Items[1].ID {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -40,3 +42,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

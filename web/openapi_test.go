@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // loadOpenAPI fetches the document the server serves and loads it with
@@ -47,15 +48,22 @@ func TestOpenAPIValid(t *testing.T) {
 	}
 }
 
-// TestOpenAPIMatchesRoutes: every route is documented, with its method and
-// policy, and every documented operation is a route.
+// TestOpenAPIMatchesRoutes: every route of the API is documented, with its
+// method and policy, every documented operation is a route of the API, and
+// no page or asset is documented.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := loadOpenAPI(t, s)
-	routes := s.Routes()
+	routes := s.APIRoutes()
+	for _, rt := range s.Routes() {
+		isAPI := slices.Contains(routes, rt)
+		if item := doc.Paths.Value(rt.Pattern); !isAPI && item != nil && item.GetOperation(rt.Method) != nil {
+			t.Errorf("page route %s %s is documented in the API's document", rt.Method, rt.Pattern)
+		}
+	}
 	for _, rt := range routes {
 		item := doc.Paths.Value(rt.Pattern)
 		if item == nil {
@@ -79,7 +87,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	for path, item := range doc.Paths.Map() {
 		for method := range item.Operations() {
-			if !slices.ContainsFunc(routes, func(rt RouteInfo) bool { return rt.Pattern == path && rt.Method == method }) {
+			if !slices.ContainsFunc(routes, func(rt route.Info) bool { return rt.Pattern == path && rt.Method == method }) {
 				t.Errorf("documented %s %s is no route", method, path)
 			}
 		}

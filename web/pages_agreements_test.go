@@ -41,7 +41,7 @@ type agreementFixture struct {
 	violated []int64
 }
 
-func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
+func newAgreementFixture(t *testing.T, d *testDesk) *agreementFixture {
 	t.Helper()
 	ctx := sysCtx
 	as := d.store
@@ -87,7 +87,7 @@ func newAgreementFixture(t *testing.T, d *desk) *agreementFixture {
 }
 
 // plainUser makes an account with no grant on any track.
-func (d *desk) plainUser(t *testing.T) string {
+func (d *testDesk) plainUser(t *testing.T) string {
 	t.Helper()
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
 	if err != nil {
@@ -100,9 +100,9 @@ func (d *desk) plainUser(t *testing.T) string {
 
 // formErrorRE finds the error shown inside a form: the form's id and the
 // message.
-var formErrorRE = regexp.MustCompile(`(?s)<form [^>]*id="([^"]+)"[^>]*>\s*<h3>[^<]*</h3>\s*<p class="error" role="alert">([^<]*)</p>`)
+var formErrorRE = regexp.MustCompile(`(?s)<form [^>]*id="([^"]+)"[^>]*>\s*<h3>[^<]*</h3>\s*<p class="error" role="alert"[^>]*>([^<]*)</p>`)
 
-func testAgreementPages(t *testing.T, d *desk) {
+func testAgreementPages(t *testing.T, d *testDesk) {
 	f := newAgreementFixture(t, d)
 	// Sign-ins are throttled per address: a minute refills the burst.
 	d.clock.Advance(time.Minute)
@@ -225,7 +225,7 @@ func testAgreementPages(t *testing.T, d *desk) {
 
 // testVerifierReport: a verifier of the track gets the report form and
 // nothing else, and its report is recorded.
-func testVerifierReport(t *testing.T, d *desk, f *agreementFixture) {
+func testVerifierReport(t *testing.T, d *testDesk, f *agreementFixture) {
 	ctx := sysCtx
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
 	must(t, err)
@@ -269,7 +269,7 @@ func testAdoptedAgreement(t *testing.T, f *agreementFixture, med, ua *browser) {
 		t.Errorf("the adoption select does not offer exactly the frozen agreed version")
 	}
 	status, body := med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"Adopted safety zone"},
-		"text_version_id": {strconv.FormatInt(v.ID, 10)}, "signatory": {strconv.FormatInt(d.party["Ukraine"], 10)}, "effective": {parley.Now().Format("2006-01-02")}})
+		"text_version_id": {strconv.FormatInt(v.ID, 10)}, "signatories": {strconv.FormatInt(d.party["Ukraine"], 10)}, "effective": {parley.Now().Format("2006-01-02")}})
 	if status != http.StatusOK || !strings.Contains(body, "adopted from an agreed text version") {
 		t.Fatalf("adopt an agreement: %d\n%s", status, body)
 	}
@@ -285,7 +285,7 @@ func testAdoptedAgreement(t *testing.T, f *agreementFixture, med, ua *browser) {
 	}
 	// A draft is refused by the store, and the track's page says why.
 	status, body = med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"From a draft"},
-		"text_version_id": {strconv.FormatInt(draft.ID, 10)}, "signatory": {strconv.FormatInt(d.party["Ukraine"], 10)}, "effective": {parley.Now().Format("2006-01-02")}})
+		"text_version_id": {strconv.FormatInt(draft.ID, 10)}, "signatories": {strconv.FormatInt(d.party["Ukraine"], 10)}, "effective": {parley.Now().Format("2006-01-02")}})
 	if status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
 		t.Errorf("adopt a draft: %d", status)
 	}
@@ -293,7 +293,7 @@ func testAdoptedAgreement(t *testing.T, f *agreementFixture, med, ua *browser) {
 
 // testGrainWarning checks the demo's collapsed grain agreement on the map
 // and on its page.
-func testGrainWarning(t *testing.T, d *desk, b *browser) {
+func testGrainWarning(t *testing.T, d *testDesk, b *browser) {
 	grain, err := d.store.FindAgreements(sysCtx, d.tracks["Black Sea grain corridor"].ID)
 	must(t, err)
 	if len(grain) != 1 || grain[0].Status != parley.AgreementCollapsed {
@@ -355,7 +355,7 @@ func testAgreementForms(t *testing.T, f *agreementFixture, med, ua *browser) {
 	today := parley.Now().Format("2006-01-02")
 	uaID, ruID, sa := d.party["Ukraine"], d.party["Russia"], d.party["Saudi Arabia"]
 	status, body := med.post(fmt.Sprintf("/tracks/%d/agreements", f.track.ID), url.Values{"title": {"Prisoner-of-war lists"},
-		"signatory": {strconv.FormatInt(uaID, 10), strconv.FormatInt(ruID, 10)}, "effective": {today}, "duration_days": {"120"}})
+		"signatories": {strconv.FormatInt(uaID, 10), strconv.FormatInt(ruID, 10)}, "effective": {today}, "duration_days": {"120"}})
 	if status != http.StatusOK || !strings.Contains(body, "The agreement was entered.") {
 		t.Fatalf("enter an agreement: %d\n%s", status, body)
 	}

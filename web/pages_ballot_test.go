@@ -19,7 +19,7 @@ func TestBallotPages(t *testing.T) { testBallotPages(t, newDesk(t)) }
 
 // newDeskBallot puts the first option of each of the energy track's themes
 // to Ukraine and Russia, as the trusted system.
-func newDeskBallot(t *testing.T, d *desk) *parley.Ballot {
+func newDeskBallot(t *testing.T, d *testDesk) *parley.Ballot {
 	t.Helper()
 	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
@@ -45,7 +45,7 @@ var csrfValue = regexp.MustCompile(`name="csrf_token" value="[^"]*"`)
 // until both have answered nobody's page shows anything but "pending", the
 // two answers get the same redirect and the same page (but for the party's
 // name), and then every page shows only "not accepted".
-func testBallotPages(t *testing.T, d *desk) {
+func testBallotPages(t *testing.T, d *testDesk) {
 	b := newDeskBallot(t, d)
 	page := fmt.Sprintf("/ballots/%d", b.ID)
 	med := d.signIn(t, "mediator@demo.parley")

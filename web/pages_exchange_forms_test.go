@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/limits"
 )
 
 // TestExchangeForms checks the exchange page's upload and handover forms
@@ -20,7 +21,7 @@ func TestExchangeForms(t *testing.T) { testExchangeForms(t, newDesk(t)) }
 
 // member makes an account with the desk's password and a membership of
 // the track.
-func (d *desk) member(t testing.TB, track int64, role parley.MemberRole, email string) string {
+func (d *testDesk) member(t testing.TB, track int64, role parley.MemberRole, email string) string {
 	t.Helper()
 	ctx := sysCtx
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
@@ -67,7 +68,7 @@ func (b *browser) upload(path string, fields [][2]string, file string) (int, str
 
 const formCSVHeader = "name,transliteration,born,status,rank,service_number,capture_place,captured,next_of_kin\n"
 
-func testExchangeForms(t *testing.T, d *desk) {
+func testExchangeForms(t *testing.T, d *testDesk) {
 	ctx := sysCtx
 	tr := d.tracks["Prisoner exchanges"]
 	ua, ru := d.party["Ukraine"], d.party["Russia"]
@@ -85,7 +86,7 @@ func testExchangeForms(t *testing.T, d *desk) {
 		return ps
 	}
 	med, uaB, ruB := d.signIn(t, "mediator@demo.parley"), d.signIn(t, "ua@demo.parley"), d.signIn(t, "ru@demo.parley")
-	token := func(b *browser) [][2]string { return [][2]string{{CSRFFormField, b.csrf}} }
+	token := func(b *browser) [][2]string { return [][2]string{{authn.CSRFFormField, b.csrf}} }
 
 	// A delegate sees the upload form of its own side only, with the help.
 	_, body := uaB.get(page)
@@ -128,7 +129,7 @@ func testExchangeForms(t *testing.T, d *desk) {
 		t.Errorf("Ukraine's delegate uploads Russia's list: %d", status)
 	}
 	good := formCSVHeader + "Дмитрий FORMRUONE,,1995-07-07,military,,,,2024-02-02,\n"
-	if status, _ := ruB.upload(ruPath, [][2]string{{"note", "first"}, {CSRFFormField, ruB.csrf}}, good); status != http.StatusForbidden {
+	if status, _ := ruB.upload(ruPath, [][2]string{{"note", "first"}, {authn.CSRFFormField, ruB.csrf}}, good); status != http.StatusForbidden {
 		t.Errorf("a token that is not the first part: %d, want 403", status)
 	}
 	if status, _ := ruB.upload(ruPath, nil, good); status != http.StatusForbidden {
@@ -184,7 +185,7 @@ func testExchangeForms(t *testing.T, d *desk) {
 // testChildForms: the mediator opens a case and advances it; a plenary
 // audience, a skipped stage and a back-dated stage are refused beside the
 // form and change nothing; an observer sees counts, no name, no form.
-func testChildForms(t *testing.T, d *desk, med *browser) {
+func testChildForms(t *testing.T, d *testDesk, med *browser) {
 	ctx := sysCtx
 	tr := d.tracks["Return of deported children"]
 	page := fmt.Sprintf("/tracks/%d/children", tr.ID)
@@ -192,8 +193,8 @@ func testChildForms(t *testing.T, d *desk, med *browser) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := url.Values{"name": {"Марія FORMCHILD"}, "born": {"2013-06-01"}, "taken_from": {"Kherson"}, "guardian": {"Aunt"},
-		"audience": {"plenary"}, "date": {"2023-03-01"}, "source": {"Ombudsman"}}
+	open := url.Values{"child.name": {"Марія FORMCHILD"}, "child.born": {"2013-06-01"}, "child.taken_from": {"Kherson"}, "child.guardian": {"Aunt"},
+		"audience": {"plenary"}, "first.stage": {"identified"}, "first.date": {"2023-03-01"}, "first.source": {"Ombudsman"}}
 	status, body := med.post(page, open)
 	if status != http.StatusBadRequest || !strings.Contains(body, "never plenary") || !strings.Contains(body, `value="Марія FORMCHILD"`) {
 		t.Errorf("a plenary case: %d, want 400 with the form kept", status)
@@ -257,44 +258,7 @@ func testChildForms(t *testing.T, d *desk, med *browser) {
 	}
 }
 
-// FuzzMultipartToken: whatever the body, multipartToken hands the handler
-// the body byte for byte, and a token only from a first part named
-// csrf_token, of at most maxCSRFTokenBytes.
-func FuzzMultipartToken(f *testing.F) {
-	var seed bytes.Buffer
-	mw := multipart.NewWriter(&seed)
-	mw.SetBoundary("b0undary")
-	mw.WriteField(CSRFFormField, "0123abcd")
-	fw, _ := mw.CreateFormFile("csv", "list.csv")
-	fw.Write([]byte(formCSVHeader))
-	mw.Close()
-	f.Add(seed.Bytes(), "b0undary")
-	f.Add([]byte("--b0undary\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--b0undary--\r\n"), "b0undary")
-	f.Add(bytes.Repeat([]byte("a"), MaxFormTokenPeekBytes+10), "b")
-	f.Fuzz(func(t *testing.T, body []byte, boundary string) {
-		r, err := http.NewRequest("POST", "/exchanges/1/lists/2", bytes.NewReader(body))
-		if err != nil {
-			t.Skip()
-		}
-		tok := multipartToken(r, boundary)
-		got, err := io.ReadAll(r.Body)
-		if err != nil || !bytes.Equal(got, body) {
-			t.Fatalf("the handler reads %d bytes of %d (%v)", len(got), len(body), err)
-		}
-		if len(tok) > maxCSRFTokenBytes {
-			t.Fatalf("a token of %d bytes", len(tok))
-		}
-		if tok != "" {
-			mr := multipart.NewReader(bytes.NewReader(body), boundary)
-			p, err := mr.NextPart()
-			if err != nil || p.FormName() != CSRFFormField {
-				t.Fatalf("a token from a body whose first part is not %s", CSRFFormField)
-			}
-		}
-	})
-}
-
-// TestUploadTooLarge: the upload form's body is bounded by MaxCSVBodyBytes
+// TestUploadTooLarge: the upload form's body is bounded by limits.MaxCSVBodyBytes
 // before the token is looked for.
 func TestUploadTooLarge(t *testing.T) {
 	d := newDesk(t)
@@ -304,8 +268,8 @@ func TestUploadTooLarge(t *testing.T) {
 	if err != nil || len(es) == 0 {
 		t.Fatal(es, err)
 	}
-	big := formCSVHeader + strings.Repeat("x", MaxCSVBodyBytes)
-	if status, _ := ua.upload(fmt.Sprintf("/exchanges/%d/lists/%d", es[0].ID, d.party["Ukraine"]), [][2]string{{CSRFFormField, ua.csrf}}, big); status != http.StatusRequestEntityTooLarge {
-		t.Errorf("an upload past MaxCSVBodyBytes: %d, want 413", status)
+	big := formCSVHeader + strings.Repeat("x", limits.MaxCSVBodyBytes)
+	if status, _ := ua.upload(fmt.Sprintf("/exchanges/%d/lists/%d", es[0].ID, d.party["Ukraine"]), [][2]string{{authn.CSRFFormField, ua.csrf}}, big); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("an upload past limits.MaxCSVBodyBytes: %d, want 413", status)
 	}
 }

@@ -16,7 +16,7 @@ func TestExchangePages(t *testing.T) { testExchangePages(t, newDesk(t)) }
 
 // deskVerifier makes an account that verifies for the neutral body on the
 // track, with the desk's password.
-func (d *desk) verifier(t testing.TB, track int64) string {
+func (d *testDesk) verifier(t testing.TB, track int64) string {
 	t.Helper()
 	ctx := sysCtx
 	h, err := password.Hash(deskPassword, password.InsecureTestParams)
@@ -38,7 +38,7 @@ func (d *desk) verifier(t testing.TB, track int64) string {
 // confirms and shares a match, and the other side's delegate then reads
 // that person too; the verifier verifies; the children's page shows
 // counts to everyone and names to the cases' audiences.
-func testExchangePages(t *testing.T, d *desk) {
+func testExchangePages(t *testing.T, d *testDesk) {
 	ctx := sysCtx
 	tr := d.tracks["Prisoner exchanges"]
 	es, err := d.store.FindExchanges(ctx, tr.ID)
@@ -76,10 +76,10 @@ func testExchangePages(t *testing.T, d *desk) {
 	if err != nil || len(ms) != 3 {
 		t.Fatalf("matches: %v, %v", ms, err)
 	}
-	if status, _ := ruB.post(fmt.Sprintf("/matches/%d/share", ms[2].ID), url.Values{}); status != http.StatusForbidden {
+	if status, _ := ruB.post(fmt.Sprintf("/matches/%d/share", ms[2].ID), url.Values{"shared": {"true"}}); status != http.StatusForbidden {
 		t.Errorf("a delegate shares: %d", status)
 	}
-	if status, body := med.post(fmt.Sprintf("/matches/%d/share", ms[2].ID), url.Values{}); status != http.StatusOK || !strings.Contains(body, "shared with both sides") {
+	if status, body := med.post(fmt.Sprintf("/matches/%d/share", ms[2].ID), url.Values{"shared": {"true"}}); status != http.StatusOK || !strings.Contains(body, "shared with both sides") {
 		t.Fatalf("share: %d", status)
 	}
 	_, body = ruB.get(page)
@@ -90,7 +90,7 @@ func testExchangePages(t *testing.T, d *desk) {
 		t.Errorf("after the share Ukraine's delegate reads the wrong persons of Russia's list")
 	}
 	v := d.signIn(t, d.verifier(t, tr.ID))
-	if status, body := v.post(fmt.Sprintf("/matches/%d/verify", ms[2].ID), url.Values{}); status != http.StatusOK || !strings.Contains(body, "The match is verified.") {
+	if status, body := v.post(fmt.Sprintf("/matches/%d/verify", ms[2].ID), url.Values{"verified": {"true"}}); status != http.StatusOK || !strings.Contains(body, "The match is verified.") {
 		t.Errorf("verify: %d", status)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/action"
 )
 
 // TestProposalForms checks the proposals page's forms.
@@ -19,7 +20,7 @@ func TestTextForms(t *testing.T) { testTextForms(t, newDesk(t)) }
 
 // proposalsByRationale returns the track's proposals by rationale (the
 // store without a caller reads them all).
-func proposalsByRationale(t *testing.T, d *desk, track int64) map[string]*parley.Proposal {
+func proposalsByRationale(t *testing.T, d *testDesk, track int64) map[string]*parley.Proposal {
 	t.Helper()
 	ps, err := d.store.FindProposals(sysCtx, track)
 	if err != nil {
@@ -36,19 +37,19 @@ func proposalsByRationale(t *testing.T, d *desk, track int64) map[string]*parley
 // other party's delegate never sees; a refused package stores nothing; a
 // delegate answers the mediators' plenary proposal and withdraws its own;
 // the mediator puts a ballot.
-func testProposalForms(t *testing.T, d *desk) {
+func testProposalForms(t *testing.T, d *testDesk) {
 	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	th := sortedThemes(themes)[0]
+	th := action.SortedThemes(themes)[0]
 	ua, ru := d.party["Ukraine"], d.party["Russia"]
 	page := fmt.Sprintf("/tracks/%d/proposals", energy.ID)
 	uaB, ruB, med := d.signIn(t, "ua@demo.parley"), d.signIn(t, "ru@demo.parley"), d.signIn(t, "mediator@demo.parley")
 
-	status, body := uaB.post(page, url.Values{"choice_0": {th.Options[0].Label}, "audience": {fmt.Sprintf("party:%d", ua)}, "rationale": {"FORM-UA-OWN"}})
+	status, body := uaB.post(page, url.Values{"package": {choiceValue(th.Name, th.Options[0].Label)}, "audience": {fmt.Sprintf("party:%d", ua)}, "rationale": {"FORM-UA-OWN"}})
 	if status != http.StatusOK || !strings.Contains(body, "FORM-UA-OWN") || !strings.Contains(body, "The proposal was put.") {
 		t.Fatalf("a delegate puts a proposal: %d", status)
 	}
@@ -68,8 +69,8 @@ func testProposalForms(t *testing.T, d *desk) {
 		want string
 	}{
 		{"no position at all", url.Values{"audience": {"plenary"}, "rationale": {"FORM-EMPTY"}}, "a package names an option"},
-		{"an unknown option", url.Values{"choice_0": {"No such option"}, "audience": {"plenary"}, "rationale": {"FORM-UNKNOWN"}}, "an option that its theme does not have"},
-		{"the other party's audience", url.Values{"choice_0": {th.Options[0].Label}, "audience": {fmt.Sprintf("party:%d", ru)}, "rationale": {"FORM-OTHER"}}, "a party writes to the mediators"},
+		{"an unknown option", url.Values{"package": {choiceValue(th.Name, "No such option")}, "audience": {"plenary"}, "rationale": {"FORM-UNKNOWN"}}, "an option that its theme does not have"},
+		{"the other party's audience", url.Values{"package": {choiceValue(th.Name, th.Options[0].Label)}, "audience": {fmt.Sprintf("party:%d", ru)}, "rationale": {"FORM-OTHER"}}, "a party writes to the mediators"},
 	} {
 		status, body := uaB.post(page, tc.form)
 		if status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) || !strings.Contains(body, tc.want) {
@@ -81,7 +82,7 @@ func testProposalForms(t *testing.T, d *desk) {
 	}
 
 	// The mediators' plenary proposal, answered by Ukraine for its ears.
-	if status, _ := med.post(page, url.Values{"choice_0": {th.Options[1].Label}, "audience": {"plenary"}, "rationale": {"FORM-MED-PLENARY"}}); status != http.StatusOK {
+	if status, _ := med.post(page, url.Values{"package": {choiceValue(th.Name, th.Options[1].Label)}, "audience": {"plenary"}, "rationale": {"FORM-MED-PLENARY"}}); status != http.StatusOK {
 		t.Fatalf("the mediator puts a proposal: %d", status)
 	}
 	plenary := proposalsByRationale(t, d, energy.ID)["FORM-MED-PLENARY"]
@@ -102,10 +103,10 @@ func testProposalForms(t *testing.T, d *desk) {
 
 	// Withdrawing: the author's delegates, not the other party's.
 	withdraw := fmt.Sprintf("/proposals/%d/withdraw", own.ID)
-	if status, _ := ruB.post(withdraw, url.Values{}); status != http.StatusNotFound && status != http.StatusForbidden {
+	if status, _ := ruB.post(withdraw, url.Values{"status": {"withdrawn"}}); status != http.StatusNotFound && status != http.StatusForbidden {
 		t.Errorf("Russia withdraws Ukraine's proposal: %d", status)
 	}
-	status, body = uaB.post(withdraw, url.Values{})
+	status, body = uaB.post(withdraw, url.Values{"status": {"withdrawn"}})
 	if status != http.StatusOK || !strings.Contains(body, "The proposal was withdrawn.") {
 		t.Errorf("withdraw: %d", status)
 	}
@@ -124,17 +125,17 @@ func testProposalForms(t *testing.T, d *desk) {
 	n := ballots()
 	deadline := time.Now().UTC().Add(48 * time.Hour).Format("2006-01-02T15:04")
 	put := fmt.Sprintf("/tracks/%d/ballots", energy.ID)
-	if status, body := med.post(put, url.Values{"choice_0": {th.Options[0].Label}, "party_id": {fmt.Sprint(ua)}, "deadline": {deadline}}); status != http.StatusBadRequest || !strings.Contains(body, "between 2 and") {
+	if status, body := med.post(put, url.Values{"package": {choiceValue(th.Name, th.Options[0].Label)}, "party_ids": {fmt.Sprint(ua)}, "deadline": {deadline}}); status != http.StatusBadRequest || !strings.Contains(body, "between 2 and") {
 		t.Errorf("a ballot to one party: %d", status)
 	}
-	status, body = med.post(put, url.Values{"choice_0": {th.Options[0].Label}, "party_id": {fmt.Sprint(ua), fmt.Sprint(ru)}, "deadline": {deadline}})
+	status, body = med.post(put, url.Values{"package": {choiceValue(th.Name, th.Options[0].Label)}, "party_ids": {fmt.Sprint(ua), fmt.Sprint(ru)}, "deadline": {deadline}})
 	if status != http.StatusOK || !strings.Contains(body, "The ballot was put to the parties.") || !strings.Contains(body, "pending") {
 		t.Errorf("put a ballot: %d", status)
 	}
 	if got := ballots(); got != n+1 {
 		t.Errorf("%d ballots stored, want %d", got-n, 1)
 	}
-	if status, _ := uaB.post(put, url.Values{"choice_0": {th.Options[0].Label}, "party_id": {fmt.Sprint(ua), fmt.Sprint(ru)}, "deadline": {deadline}}); status != http.StatusForbidden && status != http.StatusNotFound {
+	if status, _ := uaB.post(put, url.Values{"package": {choiceValue(th.Name, th.Options[0].Label)}, "party_ids": {fmt.Sprint(ua), fmt.Sprint(ru)}, "deadline": {deadline}}); status != http.StatusForbidden && status != http.StatusNotFound {
 		t.Errorf("a delegate puts a ballot: %d", status)
 	}
 }
@@ -142,14 +143,14 @@ func testProposalForms(t *testing.T, d *desk) {
 // testTextForms: the mediator starts a text, writes and freezes version 1
 // with a bracket, writes version 2 and compares the two; bad clauses are
 // refused with nothing stored, and a delegate writes nothing.
-func testTextForms(t *testing.T, d *desk) {
+func testTextForms(t *testing.T, d *testDesk) {
 	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	th := sortedThemes(themes)[0]
+	th := action.SortedThemes(themes)[0]
 	med, uaB := d.signIn(t, "mediator@demo.parley"), d.signIn(t, "ua@demo.parley")
 	track := fmt.Sprintf("/tracks/%d", energy.ID)
 	if status, _ := uaB.post(track+"/texts", url.Values{"title": {"FORM-UA-TEXT"}, "audience": {"plenary"}}); status != http.StatusForbidden && status != http.StatusNotFound {
@@ -194,7 +195,7 @@ func testTextForms(t *testing.T, d *desk) {
 	if len(vs) != 1 || vs[0].Clauses[0].Status != parley.ClauseAgreed || vs[0].Clauses[1].Alternatives[0].Option != th.Options[0].Label {
 		t.Fatalf("stored version 1: %+v", vs)
 	}
-	if got := formatClauses(vs[0].Clauses, d.partyByID()); got != v1 {
+	if got := action.FormatClauses(vs[0].Clauses, d.partyByID()); got != v1 {
 		t.Errorf("the textarea's format does not round-trip:\n%s\nwant\n%s", got, v1)
 	}
 	for _, bad := range []string{"[One | Two {Nobody}]", "(bracketed) Plain.", "", "(agreed) [One | Two]"} {
@@ -202,14 +203,14 @@ func testTextForms(t *testing.T, d *desk) {
 			t.Errorf("clauses %q: %d", bad, status)
 		}
 	}
-	if vs := versions(); len(vs) != 1 || formatClauses(vs[0].Clauses, d.partyByID()) != v1 {
+	if vs := versions(); len(vs) != 1 || action.FormatClauses(vs[0].Clauses, d.partyByID()) != v1 {
 		t.Errorf("refused clauses changed the text")
 	}
 	freeze := fmt.Sprintf("/versions/%d/freeze", vs[0].ID)
-	if status, body := med.post(freeze, url.Values{}); status != http.StatusOK || !strings.Contains(body, "The version was frozen.") {
+	if status, body := med.post(freeze, url.Values{"frozen": {"true"}}); status != http.StatusOK || !strings.Contains(body, "The version was frozen.") {
 		t.Errorf("freeze: %d", status)
 	}
-	if status, body := med.post(freeze, url.Values{}); status != http.StatusConflict || !strings.Contains(body, `class="error"`) {
+	if status, body := med.post(freeze, url.Values{"frozen": {"true"}}); status != http.StatusConflict || !strings.Contains(body, `class="error"`) {
 		t.Errorf("freeze twice: %d", status)
 	}
 	if status, _ := uaB.post(write, url.Values{"clauses": {"Plain."}}); status != http.StatusForbidden && status != http.StatusNotFound {
@@ -232,7 +233,7 @@ func testTextForms(t *testing.T, d *desk) {
 }
 
 // partyByID returns the demo's party names by id.
-func (d *desk) partyByID() map[int64]string {
+func (d *testDesk) partyByID() map[int64]string {
 	out := map[int64]string{}
 	for name, id := range d.party {
 		out[id] = name

@@ -15,7 +15,7 @@ func TestProposalPages(t *testing.T) { testProposalPages(t, newDesk(t)) }
 // testProposalPages: proposals of every audience and a response for
 // Ukraine's ears; each delegate's page shows what its audience reads and
 // its own party's utility only, the mediator's page everything.
-func testProposalPages(t *testing.T, d *desk) {
+func testProposalPages(t *testing.T, d *testDesk) {
 	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)

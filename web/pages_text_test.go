@@ -16,7 +16,7 @@ func TestTextPages(t *testing.T) { testTextPages(t, newDesk(t)) }
 // agreed version 2 shows its versions' counts, a version's brackets with
 // sponsors, and the changes; a mediators-only text is no delegate's, and
 // no text is an outsider's.
-func testTextPages(t *testing.T, d *desk) {
+func testTextPages(t *testing.T, d *testDesk) {
 	ctx := sysCtx
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
 	themes, err := d.store.FindThemes(ctx, energy.ID)

@@ -15,6 +15,7 @@ import (
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
+	"github.com/parley-talks/parley/web/authn"
 )
 
 // BenchmarkProfileAPI serves what cmd/parleyload sends — GET and PUT of a
@@ -40,7 +41,7 @@ func BenchmarkProfileAPI(b *testing.B) {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	auth, err := NewAuth(AuthConfig{Store: store, PasswordParams: password.InsecureTestParams, Logger: log})
+	auth, err := authn.New(authn.Config{Store: store, PasswordParams: password.InsecureTestParams, Logger: log})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -48,12 +49,12 @@ func BenchmarkProfileAPI(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body, _ := json.Marshal(signInInput{Email: "mediator@demo.parley", Password: pw})
+	body, _ := json.Marshal(authn.SignInInput{Email: "mediator@demo.parley", Password: pw})
 	req := httptest.NewRequest("POST", "/api/v1/sessions", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	srv.ServeHTTP(w, req)
-	var out signInOutput
+	var out authn.SignInOutput
 	if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &out) != nil {
 		b.Fatalf("sign in: %d", w.Code)
 	}

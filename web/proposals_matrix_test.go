@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // proposalExpectations adds the matrix's entries for proposals, their
@@ -241,10 +242,10 @@ func (m *matrix) proposalExpectations(table map[string]func() []target, main, ot
 
 // freshProposalPath makes the record a destructive proposal or ballot
 // request acts on, or returns "".
-func (m *matrix) freshProposalPath(rt route) string {
+func (m *matrix) freshProposalPath(rt route.Info) string {
 	f := m.f
 	pkg := []parley.Choice{{Theme: f.theme.Name, Option: "30 days"}}
-	switch rt.pattern {
+	switch rt.Pattern {
 	case "/api/v1/proposals/{id}":
 		p := &parley.Proposal{TrackID: f.track.ID, Audience: parley.AudiencePlenary, Package: pkg}
 		must(m.a.t, m.a.store.CreateProposal(m.ctx, p))

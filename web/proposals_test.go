@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/action"
 )
 
 // testProposalHappyPaths walks proposals, responses and a ballot with
@@ -60,7 +61,7 @@ func testProposalHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		"reservation": 0, "red_lines": []M{}, "core_demands": []M{}, "notes": ""}, 200, nil)
 	var indefinite parley.Proposal
 	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/proposals", tr), M{"audience": "mediators", "package": []M{{"theme": "Duration", "option": "Indefinite"}, {"theme": "Monitoring", "option": "None"}}, "rationale": ""}, 201, &indefinite)
-	var ims improvementsOutput
+	var ims action.Improvements
 	a.call("GET", fmt.Sprintf("/api/v1/proposals/%d/improvements", indefinite.ID), nil, 200, &ims)
 	if len(ims.Improvements) != 1 || ims.Improvements[0].Package[0].Option != "30 days" || len(ims.Base) != 2 {
 		t.Fatalf("improvements = %+v", ims)

@@ -13,6 +13,13 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/desk"
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/problem"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // nilStore is a parley.Store whose every method panics: for tests of the
@@ -23,10 +30,10 @@ type nilStore struct{ parley.Store }
 // about.
 type recordingAuth struct {
 	mu   sync.Mutex
-	seen []RouteInfo
+	seen []route.Info
 }
 
-func (a *recordingAuth) Authenticate(r *http.Request, rt RouteInfo) (context.Context, error) {
+func (a *recordingAuth) Authenticate(r *http.Request, rt route.Info) (context.Context, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.seen = append(a.seen, rt)
@@ -38,37 +45,56 @@ var pathParamRE = regexp.MustCompile(`\{[a-z_]+\}`)
 // samplePath fills a route pattern's parameters with 1.
 func samplePath(pattern string) string { return pathParamRE.ReplaceAllString(pattern, "1") }
 
+// testTables are the route tables of the API and the pages, over store.
+func testTables(store parley.Store) (apiRoutes, pageRoutes []route.Route) {
+	log := slog.New(slog.DiscardHandler)
+	actions := action.New(store, password.InsecureTestParams)
+	return api.New(store, actions, nil, log).Routes(), desk.New(store, actions, nil, log).Routes()
+}
+
 func TestRouteTableIsComplete(t *testing.T) {
-	s, err := New(Config{Store: nilStore{}, Authenticator: systemAuth{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	apiRoutes, pageRoutes := testTables(nilStore{})
 	ids := map[string]bool{}
-	for _, rt := range s.routes {
-		name := rt.method + " " + rt.pattern
-		if !rt.policy.Valid() {
-			t.Errorf("%s: policy %q", name, rt.policy)
+	for _, rt := range append(apiRoutes, pageRoutes...) {
+		name := rt.Key()
+		if !rt.Policy.Valid() {
+			t.Errorf("%s: policy %q", name, rt.Policy)
 		}
-		if rt.summary == "" || rt.id == "" || rt.handle == nil || rt.status == 0 {
+		if rt.Summary == "" || rt.ID == "" || rt.Handle == nil || rt.Status == 0 {
 			t.Errorf("%s: summary, id, handler and status are all required", name)
 		}
-		if ids[rt.id] {
-			t.Errorf("%s: operation id %s used twice", name, rt.id)
+		if ids[rt.ID] {
+			t.Errorf("%s: operation id %s used twice", name, rt.ID)
 		}
-		ids[rt.id] = true
+		ids[rt.ID] = true
 		// Public: the health check, the API's description, signing in (API
 		// and page) and the pages' stylesheet and script, which hold no data.
-		public := rt.pattern == "/healthz" || rt.pattern == "/api/openapi.json" || name == "POST /api/v1/sessions" ||
-			rt.pattern == "/signin" || (rt.method == "GET" && strings.HasPrefix(rt.pattern, "/static/"))
-		if public != (rt.policy == PolicyPublic) {
-			t.Errorf("%s: policy %s; only /healthz, the OpenAPI document, signing in and static assets are public", name, rt.policy)
+		public := rt.Pattern == "/healthz" || rt.Pattern == "/api/openapi.json" || name == "POST /api/v1/sessions" ||
+			rt.Pattern == "/signin" || (rt.Method == "GET" && strings.HasPrefix(rt.Pattern, "/static/"))
+		if public != (rt.Policy == route.PolicyPublic) {
+			t.Errorf("%s: policy %s; only /healthz, the OpenAPI document, signing in and static assets are public", name, rt.Policy)
 		}
-		trackPolicy := rt.policy == PolicyTrackReader || rt.policy == PolicyTrackEditor
-		if trackPolicy != (rt.scope != scopeNone) {
-			t.Errorf("%s: policy %s with track scope %d", name, rt.policy, rt.scope)
+		trackPolicy := rt.Policy == route.PolicyTrackReader || rt.Policy == route.PolicyTrackEditor
+		if trackPolicy != (rt.Scope != route.ScopeNone) {
+			t.Errorf("%s: policy %s with track scope %d", name, rt.Policy, rt.Scope)
 		}
-		if (rt.method == "POST" || rt.method == "PATCH" || rt.method == "PUT") != (rt.body != nil) {
-			t.Errorf("%s: request body type %v", name, rt.body)
+		if (rt.Method == "POST" || rt.Method == "PATCH" || rt.Method == "PUT") != (rt.Body != nil) {
+			t.Errorf("%s: request body type %v", name, rt.Body)
+		}
+	}
+	// One table per surface: the API under /api/ (and /healthz), the
+	// pages and their assets elsewhere.
+	for _, rt := range apiRoutes {
+		if !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz" {
+			t.Errorf("API route %s is not under /api/", rt.Key())
+		}
+	}
+	for _, rt := range pageRoutes {
+		if strings.HasPrefix(rt.Pattern, "/api/") || rt.Pattern == "/healthz" {
+			t.Errorf("page route %s is in the API's space", rt.Key())
+		}
+		if rt.Media == "" {
+			t.Errorf("page route %s has no media type", rt.Key())
 		}
 	}
 }
@@ -166,7 +192,7 @@ func TestSecurityHeaders(t *testing.T) {
 				t.Errorf("%s: %s = %q, want %q", path, k, got, v)
 			}
 		}
-		if len(w.Header().Get("X-Request-Id")) != 2*requestIDBytes {
+		if len(w.Header().Get("X-Request-Id")) != 2*limits.RequestIDBytes {
 			t.Errorf("%s: X-Request-Id %q", path, w.Header().Get("X-Request-Id"))
 		}
 	}
@@ -174,15 +200,15 @@ func TestSecurityHeaders(t *testing.T) {
 
 // checkProblem checks that w holds a problem document with the status and,
 // if field is not empty, naming that field; it returns the document.
-func checkProblem(t *testing.T, w *httptest.ResponseRecorder, status int, field string) Problem {
+func checkProblem(t *testing.T, w *httptest.ResponseRecorder, status int, field string) problem.Problem {
 	t.Helper()
 	if w.Code != status {
 		t.Errorf("status %d, want %d; body %s", w.Code, status, w.Body)
 	}
-	if ct := w.Header().Get("Content-Type"); ct != problemContentType {
-		t.Errorf("Content-Type %q, want %s", ct, problemContentType)
+	if ct := w.Header().Get("Content-Type"); ct != problem.ContentType {
+		t.Errorf("Content-Type %q, want %s", ct, problem.ContentType)
 	}
-	var p Problem
+	var p problem.Problem
 	dec := json.NewDecoder(bytes.NewReader(w.Body.Bytes()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
@@ -204,7 +230,7 @@ func checkProblem(t *testing.T, w *httptest.ResponseRecorder, status int, field 
 // request runs as parley.System.
 type systemAuth struct{}
 
-func (systemAuth) Authenticate(r *http.Request, _ RouteInfo) (context.Context, error) {
+func (systemAuth) Authenticate(r *http.Request, _ route.Info) (context.Context, error) {
 	return parley.NewContextWithCaller(r.Context(), parley.System), nil
 }
 

@@ -1,31 +1,42 @@
-// Package web serves Parley over HTTP: the JSON API under /api/v1, its
-// OpenAPI 3.1 document at /api/openapi.json, GET /healthz, and the
-// mediator's desk — server-rendered pages for browsers (pages.go,
-// pages_routes.go; templates and assets embedded from ui/).
+// Package web serves Parley over HTTP. It wires the packages that each
+// hold one concept of the web layer into one http.Handler:
 //
-// # Structure
+//   - api: the JSON API under /api/v1, GET /healthz and the OpenAPI
+//     document at /api/openapi.json, with its route table;
+//   - desk: the mediator's desk, server-rendered pages for browsers, with
+//     its route table, templates and assets;
+//   - action: the use cases both call, one method per thing a person does;
+//   - form: the pages' form decoder, driven by the inputs' json tags;
+//   - openapi: the OpenAPI document, generated from the API's table;
+//   - plot: the analysis's frontier plot as SVG;
+//   - route: a route table's rows, policies, the guard and the mux;
+//   - authn: sessions, API tokens, CSRF and the sign-in throttle;
+//   - middleware: request id, request log, panic recovery, security
+//     headers and body limit;
+//   - problem: errors as RFC 9457 problem documents;
+//   - limits: every bound and timeout the HTTP layer enforces.
 //
-// One route table (routes.go) lists every route with its method, path
-// pattern, access policy, summary and the types of its request and response
-// bodies. The mux is built from that table alone, by Server.mux, which wraps
-// every route in the guard that consults the Authenticator; the OpenAPI
-// document is generated from the same table (openapi.go). One middleware
-// chain (middleware.go) wraps the whole mux: request id, request log, panic
-// recovery, security headers and the body limit.
+// New builds the server: the two route tables, the mux that registers
+// every route through the one guard, the OpenAPI document and the
+// middleware chain. Nothing is built at package initialisation; the
+// desk's templates are parsed when a page is first rendered.
 //
-// # Errors
+// # Adding a use case
 //
-// Handlers return errors; writeError (problem.go) alone turns them into
-// RFC 9457 problem documents and maps parley's error codes to statuses.
-// Only *parley.Error messages reach a client; anything else is a bare
-// "internal error" with the request id, and its detail goes to the log.
-// A browser's page request (Accept: text/html) gets the same message as an
-// HTML page instead, or a redirect to the sign-in page (pageFailure).
-//
-// # Limits
-//
-// Body size, header size and the server's timeouts are named constants in
-// limits.go.
+//  1. In package action: the input type, with json tags (they name the
+//     API's members and the form's fields alike), and one method of
+//     Actions taking the context and the input (and the ids of the path).
+//  2. Its API route: a row of api.Routes with its policy, Body and Resp
+//     types; the handler is one of the shapes of api.go (create, change,
+//     getOne, listOf…) over the method. The OpenAPI document follows.
+//  3. Its form, if a page offers it: a row of desk.Routes whose handler is
+//     submit(d, "form-name", d.renderPage, d.act), act adapting the
+//     decoded input (the page's own ids, a redirect); the template names
+//     the fields by their json names and shows a refusal with
+//     {{with $.Refused "form-name"}}, {{$.Value …}}, {{$.Chose …}} and
+//     the "field-error" template.
+//  4. Its rows in the authorisation matrix (web/*_matrix_test.go), keyed
+//     "METHOD pattern": a route without one fails TestAuthorizationMatrix.
 package web
 
 import (
@@ -34,6 +45,16 @@ import (
 	"net/http"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/api"
+	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/desk"
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/middleware"
+	"github.com/parley-talks/parley/web/openapi"
+	"github.com/parley-talks/parley/web/problem"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // Config is what a Server needs.
@@ -41,158 +62,126 @@ type Config struct {
 	Store parley.Store
 	// Logger receives the request log and error details; nil discards them.
 	Logger *slog.Logger
-	// Authenticator guards every route: *Auth (NewAuth) in production. It
-	// is required: New refuses a nil one.
-	Authenticator Authenticator
+	// Authenticator guards every route: *authn.Auth (authn.New) in
+	// production. It is required: New refuses a nil one.
+	Authenticator route.Authenticator
 }
 
 // Server is the HTTP face of a parley.Store. It is an http.Handler.
 type Server struct {
-	store   parley.Store
-	auth    Authenticator
-	log     *slog.Logger
-	routes  []route
-	openapi []byte
-	handler http.Handler
+	log       *slog.Logger
+	apiRoutes []route.Route
+	routes    []route.Route // the API's, then the pages'
+	openapi   []byte
+	handler   http.Handler
 }
 
 // New builds the server's routes, OpenAPI document and middleware.
 func New(cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, auth: cfg.Authenticator, log: cfg.Logger}
-	if s.store == nil {
+	if cfg.Store == nil {
 		return nil, fmt.Errorf("web: no store")
 	}
-	if s.auth == nil {
-		return nil, fmt.Errorf("web: no authenticator")
-	}
+	s := &Server{log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.routes = s.routeTable()
-	mux, err := s.mux()
+	authenticator := cfg.Authenticator
+	if authenticator == nil {
+		return nil, fmt.Errorf("web: no authenticator")
+	}
+	auth, _ := authenticator.(*authn.Auth) // nil for another Authenticator: no accounts
+	params := password.DefaultParams
+	if auth != nil {
+		params = auth.PasswordParams()
+	}
+	actions := action.New(cfg.Store, params)
+	jsonAPI := api.New(cfg.Store, actions, auth, s.log)
+	pages := desk.New(cfg.Store, actions, auth, s.log)
+	s.apiRoutes = jsonAPI.Routes()
+	s.routes = append(append([]route.Route{}, s.apiRoutes...), pages.Routes()...)
+	var err error
+	if s.openapi, err = openapi.Document(s.apiRoutes); err != nil {
+		return nil, fmt.Errorf("web: build OpenAPI document: %w", err)
+	}
+	jsonAPI.SetOpenAPI(s.openapi)
+	fail := func(w http.ResponseWriter, r *http.Request, err error) {
+		if _, started := err.(problem.ResponseStarted); started {
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "response cut short",
+				slog.String("request_id", middleware.RequestID(r.Context())), slog.String("error", err.Error()))
+			return
+		}
+		if pages.Failure(w, r, err) {
+			return
+		}
+		problem.Write(w, r, s.log, middleware.RequestID(r.Context()), err)
+	}
+	guard := &route.Guard{Store: cfg.Store, Auth: authenticator, Fail: fail}
+	mux, err := route.Mux(s.routes, guard, func(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+		noRoute(mux, w, r, fail)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if s.openapi, err = openAPIDocument(s.routes); err != nil {
-		return nil, fmt.Errorf("web: build OpenAPI document: %w", err)
-	}
-	s.handler = s.chain(mux)
+	var h http.Handler = mux
+	h = authn.LiftFormCSRF(h)
+	h = middleware.BodyLimit(route.BodyLimits(s.routes, limits.MaxRequestBodyBytes))(h)
+	h = middleware.SecurityHeaders(h)
+	h = middleware.Recovery(s.log)(h)
+	h = middleware.RequestLog(s.log)(h)
+	h = middleware.RequestIDs(h)
+	s.handler = h
 	return s, nil
 }
 
-// ServeHTTP serves the API.
+// ServeHTTP serves the API and the pages.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Routes describes every route the server answers, in table order.
-func (s *Server) Routes() []RouteInfo {
-	infos := make([]RouteInfo, len(s.routes))
-	for i, rt := range s.routes {
-		infos[i] = rt.info()
+// Routes describes every route the server answers: the API's, then the
+// pages'.
+func (s *Server) Routes() []route.Info { return infos(s.routes) }
+
+// APIRoutes describes the routes of the JSON API, which the OpenAPI
+// document describes.
+func (s *Server) APIRoutes() []route.Info { return infos(s.apiRoutes) }
+
+// OpenAPI is the OpenAPI document of the API.
+func (s *Server) OpenAPI() []byte { return s.openapi }
+
+func infos(routes []route.Route) []route.Info {
+	out := make([]route.Info, len(routes))
+	for i, rt := range routes {
+		out[i] = rt.Info()
 	}
-	return infos
+	return out
 }
 
-// HTTPServer returns an http.Server for s with the timeouts and header limit
-// of limits.go, logging its own errors to the server's logger.
+// HTTPServer returns an http.Server for s with the timeouts and header
+// limit of package limits, logging its own errors to the server's logger.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    MaxHeaderBytes,
+		ReadHeaderTimeout: limits.ReadHeaderTimeout,
+		ReadTimeout:       limits.ReadTimeout,
+		WriteTimeout:      limits.WriteTimeout,
+		IdleTimeout:       limits.IdleTimeout,
+		MaxHeaderBytes:    limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
 
-// chain wraps h in the middleware that every request passes through.
-func (s *Server) chain(h http.Handler) http.Handler {
-	h = withFormCSRF(h) // pages.go: a form's CSRF token, for the guard
-	h = withBodyLimit(s.bodyLimit())(h)
-	h = withSecurityHeaders(h)
-	h = withRecovery(s.log)(h)
-	h = withRequestLog(s.log)(h)
-	h = withRequestID(h)
-	return h
-}
-
-// mux builds the router from the route table. It is the only place that
-// registers handlers, and it registers each route through guard, so no
-// route can skip authentication. Requests that match no route get a problem
-// document too (404, or 405 with Allow).
-func (s *Server) mux() (http.Handler, error) {
-	mux := http.NewServeMux()
-	seen := map[string]bool{}
-	for _, rt := range s.routes {
-		key := rt.method + " " + rt.pattern
-		switch {
-		case !rt.policy.Valid():
-			return nil, fmt.Errorf("web: route %s has no valid policy (%q)", key, rt.policy)
-		case rt.handle == nil:
-			return nil, fmt.Errorf("web: route %s has no handler", key)
-		case seen[key]:
-			return nil, fmt.Errorf("web: route %s is listed twice", key)
-		}
-		seen[key] = true
-		mux.Handle(key, s.guard(rt))
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		s.noRoute(mux, w, r)
-	}), nil
-}
-
-// guard runs the Authenticator for rt, then checks rt's policy against the
-// caller (authorize, authz.go), then runs rt's handler, and writes any
-// error as a problem document.
-func (s *Server) guard(rt route) http.Handler {
-	info := rt.info()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, err := s.auth.Authenticate(r, info)
-		if err == nil {
-			if ctx != nil {
-				r = r.WithContext(ctx)
-			}
-			err = s.authorize(r, rt)
-		}
-		if err == nil {
-			err = rt.handle(w, r)
-		}
-		if err != nil {
-			s.fail(w, r, err)
-		}
-	})
-}
-
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if _, started := err.(errResponseStarted); started {
-		s.log.LogAttrs(r.Context(), slog.LevelWarn, "response cut short",
-			slog.String("request_id", requestIDFrom(r.Context())), slog.String("error", err.Error()))
-		return
-	}
-	if s.pageFailure(w, r, err) { // pages.go: HTML for a browser's page
-		return
-	}
-	writeError(w, r, s.log, err)
-}
-
-// noRoute answers a request that matches no route: 405 with the mux's Allow
-// header if the path exists with other methods, else 404.
-func (s *Server) noRoute(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+// noRoute answers a request that matches no route: 405 with the mux's
+// Allow header if the path exists with other methods, else 404.
+func noRoute(mux *http.ServeMux, w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) {
 	probe := &headerProbe{header: http.Header{}}
 	h, _ := mux.Handler(r)
 	h.ServeHTTP(probe, r)
 	if probe.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", probe.header.Get("Allow"))
-		s.fail(w, r, &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
-			msg: fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, probe.header.Get("Allow"))})
+		fail(w, r, &problem.HTTPError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Message: fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, probe.header.Get("Allow"))})
 		return
 	}
-	s.fail(w, r, parley.Errorf(parley.ENOTFOUND, "", "no route for %s %s", r.Method, r.URL.Path))
+	fail(w, r, parley.Errorf(parley.ENOTFOUND, "", "no route for %s %s", r.Method, r.URL.Path))
 }
 
 // headerProbe captures what the mux's own 404/405 handler would send.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // textExpectations adds the matrix's entries for negotiating texts, from
@@ -113,15 +114,15 @@ func (m *matrix) textExpectations(table map[string]func() []target, main, other 
 
 // freshTextPath makes the record a text-writing request acts on, or
 // returns "".
-func (m *matrix) freshTextPath(rt route) string {
-	switch rt.pattern {
+func (m *matrix) freshTextPath(rt route.Info) string {
+	switch rt.Pattern {
 	case "/api/v1/texts/{id}/versions", "/api/v1/versions/{id}":
 	default:
 		return ""
 	}
 	t := &parley.NegotiatingText{TrackID: m.f.track.ID, Title: m.unique("Fresh text"), Audience: parley.AudiencePlenary}
 	must(m.a.t, m.a.store.CreateText(m.ctx, t))
-	if rt.pattern == "/api/v1/texts/{id}/versions" {
+	if rt.Pattern == "/api/v1/texts/{id}/versions" {
 		return fmt.Sprintf("/api/v1/texts/%d/versions", t.ID)
 	}
 	v, err := m.a.store.CreateVersion(m.ctx, t.ID, []parley.Clause{{Text: "Draft.", Status: parley.ClauseOpen}})

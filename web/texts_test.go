@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/api"
 )
 
 // testTextHappyPaths drafts a negotiating text through the API as the
@@ -60,7 +61,7 @@ func testTextHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 		t.Errorf("version 2 = %+v", v2)
 	}
 	a.call("GET", fmt.Sprintf("/api/v1/texts/%d/versions", text.ID), nil, 200, nil)
-	var diff versionDiff
+	var diff api.VersionDiff
 	a.call("GET", fmt.Sprintf("/api/v1/versions/%d/diff/%d", v1.ID, v2.ID), nil, 200, &diff)
 	if diff.From != 1 || diff.To != 2 || len(diff.Changes) != 2 || diff.Changes[0].Kind != "unchanged" || diff.Changes[1].Kind != "changed" {
 		t.Errorf("diff = %+v", diff)

@@ -21,7 +21,7 @@ import (
 	"github.com/parley-talks/parley/internal/proxy"
 	"github.com/parley-talks/parley/internal/sqlcopy"
 	"github.com/parley-talks/parley/metrics"
-	"github.com/parley-talks/parley/web"
+	"github.com/parley-talks/parley/web/limits"
 	"golang.org/x/crypto/acme"
 	"golang.org/x/crypto/acme/autocert"
 )
@@ -319,11 +319,11 @@ func metricsServer(m *metrics.Metrics, token string, log *slog.Logger) *http.Ser
 	mux.Handle("GET /metrics", h)
 	return &http.Server{
 		Handler:           mux,
-		ReadHeaderTimeout: web.ReadHeaderTimeout,
-		ReadTimeout:       web.ReadTimeout,
-		WriteTimeout:      web.WriteTimeout,
-		IdleTimeout:       web.IdleTimeout,
-		MaxHeaderBytes:    web.MaxHeaderBytes,
+		ReadHeaderTimeout: limits.ReadHeaderTimeout,
+		ReadTimeout:       limits.ReadTimeout,
+		WriteTimeout:      limits.WriteTimeout,
+		IdleTimeout:       limits.IdleTimeout,
+		MaxHeaderBytes:    limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }

@@ -22,7 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parley-talks/parley/web"
+	"github.com/parley-talks/parley/web/authn"
+	"github.com/parley-talks/parley/web/limits"
 )
 
 // testCert writes a self-signed certificate for localhost and 127.0.0.1,
@@ -87,7 +88,7 @@ func TestServeHTTPS(t *testing.T) {
 	}
 	var cookie *http.Cookie
 	for _, c := range resp.Cookies() {
-		if c.Name == web.SessionCookieName {
+		if c.Name == authn.SessionCookieName {
 			cookie = c
 		}
 	}
@@ -214,10 +215,10 @@ func TestServeTrustedProxyThrottlesPerClient(t *testing.T) {
 			// that no account lock is involved). The bucket refills while
 			// the attempts run, so spend until refused.
 			refused := false
-			for i := 0; i < 2*web.AddressLoginBurst && !refused; i++ {
+			for i := 0; i < 2*limits.AddressLoginBurst && !refused; i++ {
 				switch code := signIn("198.51.100.1", fmt.Sprintf("nobody%d@example.org", i)); code {
 				case http.StatusTooManyRequests:
-					refused = i >= web.AddressLoginBurst
+					refused = i >= limits.AddressLoginBurst
 					if !refused {
 						t.Fatalf("client A refused after %d attempts, before its burst", i)
 					}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
-	"github.com/parley-talks/parley/web"
+	"github.com/parley-talks/parley/web/api"
 )
 
 // TestMarkersNeverLeakThroughServe writes a distinct marker into every
@@ -59,11 +59,11 @@ func TestMarkersNeverLeakThroughServe(t *testing.T) {
 		markers = append(markers, m)
 		return m
 	}
-	var tracks web.List[*parley.Track]
+	var tracks api.List[*parley.Track]
 	call("GET", "/api/v1/tracks?limit=100", nil, 200, &tracks)
 	profiles, reports := 0, 0
 	for _, tr := range tracks.Items {
-		var ps web.List[*parley.Profile]
+		var ps api.List[*parley.Profile]
 		call("GET", fmt.Sprintf("/api/v1/tracks/%d/profiles?limit=100", tr.ID), nil, 200, &ps)
 		for _, p := range ps.Items {
 			content := p.Content
@@ -78,7 +78,7 @@ func TestMarkersNeverLeakThroughServe(t *testing.T) {
 			bad.Weights = map[string]float64{mark(): 1}
 			call("PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", tr.ID, p.PartyID), bad, 400, nil)
 		}
-		var ms web.List[*parley.Meeting]
+		var ms api.List[*parley.Meeting]
 		call("GET", fmt.Sprintf("/api/v1/meetings?track_id=%d&limit=100", tr.ID), nil, 200, &ms)
 		for _, m := range ms.Items {
 			auds := []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators}
@@ -91,10 +91,10 @@ func TestMarkersNeverLeakThroughServe(t *testing.T) {
 		}
 		// Monitoring reports with marker evidence of every audience on
 		// the commitments of the track's agreements, and a refused one.
-		var as web.List[*parley.Agreement]
+		var as api.List[*parley.Agreement]
 		call("GET", fmt.Sprintf("/api/v1/tracks/%d/agreements?limit=100", tr.ID), nil, 200, &as)
 		for _, a := range as.Items {
-			var cs web.List[*parley.Commitment]
+			var cs api.List[*parley.Commitment]
 			call("GET", fmt.Sprintf("/api/v1/agreements/%d/commitments?limit=100", a.ID), nil, 200, &cs)
 			for _, cm := range cs.Items {
 				auds := []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators, parley.PartyAudience(cm.Obligor)}
@@ -115,7 +115,7 @@ func TestMarkersNeverLeakThroughServe(t *testing.T) {
 		t.Fatal("the demo has no commitments to report on")
 	}
 	// The markers come back to the mediator.
-	var back web.List[*parley.Profile]
+	var back api.List[*parley.Profile]
 	call("GET", fmt.Sprintf("/api/v1/tracks/%d/profiles", tracks.Items[0].ID), nil, 200, &back)
 	if len(back.Items) == 0 || !strings.HasPrefix(back.Items[0].Content.Notes, markerPrefix) {
 		t.Fatal("profiles do not read back")

@@ -22,6 +22,7 @@ import (
 	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/web"
+	"github.com/parley-talks/parley/web/authn"
 	"golang.org/x/crypto/acme"
 )
 
@@ -255,7 +256,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 		defer closeStats()
 		m = metrics.New(buildinfo.Read(Version), stats, log)
 	}
-	auth, err := web.NewAuth(web.AuthConfig{Store: store, Logger: log, SecureCookies: front.secureCookies()})
+	auth, err := authn.New(authn.Config{Store: store, Logger: log, SecureCookies: front.secureCookies()})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/web"
+	"github.com/parley-talks/parley/web/authn"
 )
 
 // BenchmarkMapReads measures authenticated map reads (GET
@@ -34,7 +35,7 @@ func BenchmarkMapReads(b *testing.B) {
 	if _, err := demo.Load(asSystem(ctx), store, pw); err != nil {
 		b.Fatal(err)
 	}
-	auth, err := web.NewAuth(web.AuthConfig{Store: store})
+	auth, err := authn.New(authn.Config{Store: store})
 	if err != nil {
 		b.Fatal(err)
 	}

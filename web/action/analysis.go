@@ -1,0 +1,224 @@
+package action
+
+import (
+	"context"
+	"slices"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/negotiation"
+)
+
+// The analysis of a track combines the sealed profiles of its parties, so
+// it is for the track's mediators only: everyone else gets 404, as for a
+// track that does not exist. TrackScenario is the one place that turns a
+// track and its profiles into a negotiation.Scenario; the analysis, the
+// improvements, the export and the analysis page all use it.
+
+// TrackParty is one party of a track's scenario: the profile it was built
+// from, in the scenario's order.
+type TrackParty struct {
+	ID      int64
+	Name    string
+	Profile *parley.Profile
+}
+
+// TrackScenario returns the scenario of a track: its themes in agenda order
+// as issues, and one profile per party whose profile the caller may read
+// (the store applies the audience check, and so does this function), named
+// by the party's name and ordered by party ID.
+func (a *Actions) TrackScenario(ctx context.Context, trackID int64) (*negotiation.Scenario, []TrackParty, error) {
+	track, err := a.Store.FindTrackByID(ctx, trackID)
+	if err != nil {
+		return nil, nil, err
+	}
+	themes, err := a.Store.FindThemes(ctx, trackID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := &negotiation.Scenario{Name: track.Title}
+	for _, t := range SortedThemes(themes) {
+		is := negotiation.IssueSpec{Name: t.Name}
+		for _, o := range t.Options {
+			is.Options = append(is.Options, o.Label)
+		}
+		sc.Issues = append(sc.Issues, is)
+	}
+	ps, ok := a.Store.(parley.ProfileService)
+	if !ok {
+		return sc, nil, nil
+	}
+	profiles, err := ps.FindProfiles(ctx, trackID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var parties []TrackParty
+	for _, p := range profiles {
+		party, err := a.Store.FindPartyByID(ctx, p.PartyID)
+		if err != nil {
+			return nil, nil, err
+		}
+		parties = append(parties, TrackParty{ID: p.PartyID, Name: party.Name, Profile: p})
+		sc.Profiles = append(sc.Profiles, profileSpec(party.Name, &p.Content))
+	}
+	return sc, parties, nil
+}
+
+// SortedThemes returns the themes in agenda order (position, then ID).
+func SortedThemes(themes []*parley.Theme) []*parley.Theme {
+	out := slices.Clone(themes)
+	slices.SortStableFunc(out, func(a, b *parley.Theme) int {
+		if a.Position != b.Position {
+			return a.Position - b.Position
+		}
+		return int(a.ID - b.ID)
+	})
+	return out
+}
+
+// profileSpec is the analysis's view of a sealed profile.
+func profileSpec(name string, c *parley.ProfileContent) negotiation.ProfileSpec {
+	ps := negotiation.ProfileSpec{Name: name, Weights: c.Weights, Values: c.Values, Reservation: c.Reservation}
+	for _, r := range c.RedLines {
+		ps.RedLines = append(ps.RedLines, negotiation.RedLine{Kind: r.Kind, Issue: r.Issue, Option: r.Option, Then: r.Then, In: r.In, Min: r.Min})
+	}
+	return ps
+}
+
+// WhatIf is a what-if of the analysis: temporary changes to the profiles, applied to this analysis only. Nothing is saved.
+type WhatIf struct {
+	// DropRedLines names red lines to leave out, by party and by their
+	// index in the party's profile (red_lines[index]).
+	DropRedLines []RedLineRef `json:"drop_red_lines,omitempty"`
+	// Reservations replaces parties' reservation values.
+	Reservations []ReservationChange `json:"reservations,omitempty"`
+}
+
+// RedLineRef names a red line of a party's profile by its index.
+type RedLineRef struct {
+	PartyID int64 `json:"party_id"`
+	Index   int   `json:"index"`
+}
+
+// ReservationChange replaces a party's reservation value.
+type ReservationChange struct {
+	PartyID     int64   `json:"party_id"`
+	Reservation float64 `json:"reservation"`
+}
+
+// apply changes sc's profiles (parallel to parties) as w says. Its errors
+// name the party and the index but never a sealed value.
+func (w *WhatIf) apply(sc *negotiation.Scenario, parties []TrackParty) error {
+	at := func(id int64) int {
+		return slices.IndexFunc(parties, func(p TrackParty) bool { return p.ID == id })
+	}
+	drop := make([]map[int]bool, len(parties))
+	for _, d := range w.DropRedLines {
+		k := at(d.PartyID)
+		if k < 0 {
+			return parley.Errorf(parley.EINVALID, "drop_red_lines.party_id", "party %d has no profile in this analysis", d.PartyID)
+		}
+		if d.Index < 0 || d.Index >= len(sc.Profiles[k].RedLines) {
+			return parley.Errorf(parley.EINVALID, "drop_red_lines.index", "party %d has no red line %d", d.PartyID, d.Index)
+		}
+		if drop[k] == nil {
+			drop[k] = map[int]bool{}
+		}
+		drop[k][d.Index] = true
+	}
+	for k := range sc.Profiles {
+		if drop[k] == nil {
+			continue
+		}
+		var kept []negotiation.RedLine
+		for i, rl := range sc.Profiles[k].RedLines {
+			if !drop[k][i] {
+				kept = append(kept, rl)
+			}
+		}
+		sc.Profiles[k].RedLines = kept
+	}
+	for _, rc := range w.Reservations {
+		k := at(rc.PartyID)
+		if k < 0 {
+			return parley.Errorf(parley.EINVALID, "reservations.party_id", "party %d has no profile in this analysis", rc.PartyID)
+		}
+		if !(rc.Reservation >= 0 && rc.Reservation <= 1) {
+			return parley.Errorf(parley.EINVALID, "reservations.reservation", "a reservation must lie in [0, 1]")
+		}
+		sc.Profiles[k].Reservation = rc.Reservation
+	}
+	return nil
+}
+
+// analysisOptions are the options of every analysis the server runs: the
+// defaults of negotiation.Analyze.
+var analysisOptions = negotiation.AnalyzeOptions{}
+
+// Analysis is one analysis of a track, with what it was computed from.
+type Analysis struct {
+	Scenario *negotiation.Scenario
+	Parties  []TrackParty
+	Problem  *negotiation.Problem
+	Report   *negotiation.Report
+}
+
+// Analyze runs the analysis of a track for a mediator, with w's changes
+// (nil for none); ENOTFOUND for anyone else.
+func (a *Actions) Analyze(ctx context.Context, trackID int64, w *WhatIf) (*Analysis, error) {
+	if err := requireMediator(ctx, trackID); err != nil {
+		return nil, err
+	}
+	sc, parties, err := a.TrackScenario(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	if len(sc.Issues) == 0 {
+		return nil, parley.Errorf(parley.ECONFLICT, "", "track %d has no themes to analyse", trackID)
+	}
+	if len(parties) < 2 {
+		return nil, parley.Errorf(parley.ECONFLICT, "", "the analysis needs the profiles of at least two parties; track %d has %d", trackID, len(parties))
+	}
+	if w != nil {
+		if err := w.apply(sc, parties); err != nil {
+			return nil, err
+		}
+	}
+	p, err := sc.Compile()
+	if err != nil {
+		// Compile's messages name fields, never sealed values.
+		return nil, parley.Errorf(parley.ECONFLICT, "", "the profiles do not fit the track's themes: %v", err)
+	}
+	rep, err := p.Analyze(analysisOptions)
+	if err != nil {
+		return nil, err
+	}
+	return &Analysis{Scenario: sc, Parties: parties, Problem: p, Report: rep}, nil
+}
+
+// requireMediator answers 404 unless the caller mediates the track: the
+// analysis, which combines every party's sealed profile, and the export
+// are theirs alone.
+func requireMediator(ctx context.Context, trackID int64) error {
+	if !parley.CallerFromContext(ctx).IsMediator(trackID) {
+		return parley.Errorf(parley.ENOTFOUND, "", "analysis of track %d not found", trackID)
+	}
+	return nil
+}
+
+// Modified reports whether the what-if changes the stored profiles.
+func (w *WhatIf) Modified(parties []TrackParty) bool {
+	if w == nil {
+		return false
+	}
+	if len(w.DropRedLines) > 0 {
+		return true
+	}
+	for _, rc := range w.Reservations {
+		for _, p := range parties {
+			if p.ID == rc.PartyID && p.Profile.Content.Reservation != rc.Reservation {
+				return true
+			}
+		}
+	}
+	return false
+}

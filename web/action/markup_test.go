@@ -1,0 +1,44 @@
+package action
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/parley-talks/parley"
+)
+
+// FuzzParseClauses: the textarea's parser never panics, its refusals never
+// repeat a clause's (sealed) text, and what it reads is written back to
+// text that reads the same.
+func FuzzParseClauses(f *testing.F) {
+	for _, seed := range []string{
+		"(agreed) The parties halt strikes.\n\n[For now {Ukraine; Duration = 30 days} | For ever {Russia}]",
+		"Plain.", "(bracketed) Plain.", "[One | Two {Nobody}]", "(open", "[a]", "\r\n\r\n(dropped) x",
+	} {
+		f.Add(seed)
+	}
+	parties := map[string]int64{"Ukraine": 1, "Russia": 2}
+	names := map[int64]string{1: "Ukraine", 2: "Russia"}
+	f.Fuzz(func(t *testing.T, src string) {
+		marked := strings.ReplaceAll(src, "\n\n", " QZX\n\n") + " QZX"
+		if _, err := ParseClauses(marked, parties); err != nil && strings.Contains(parley.ErrorMessage(err), "QZX") {
+			t.Fatalf("the refusal repeats the clause: %v", err)
+		}
+		clauses, err := ParseClauses(src, parties)
+		if err != nil {
+			return
+		}
+		for i := range clauses {
+			if clauses[i].Validate("c") != nil {
+				return // refused by the store; no round trip promised
+			}
+		}
+		again, err := ParseClauses(FormatClauses(clauses, names), parties)
+		if err != nil {
+			t.Fatalf("the written clauses do not read: %v", err)
+		}
+		if FormatClauses(again, names) != FormatClauses(clauses, names) {
+			t.Fatalf("round trip:\n%q\n%q", FormatClauses(clauses, names), FormatClauses(again, names))
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package action
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parley-talks/parley"
+)
+
+// The single negotiating text: texts of a track and their numbered
+// versions, drafts until frozen. The store applies the text's audience to
+// every version and lets only the track's mediators write.
+
+// TextInput starts a negotiating text.
+type TextInput struct {
+	Title    string          `json:"title"`
+	Audience parley.Audience `json:"audience"`
+}
+
+// StartText starts a negotiating text on a track with its audience.
+func (a *Actions) StartText(ctx context.Context, trackID int64, in TextInput) (*parley.NegotiatingText, error) {
+	t := &parley.NegotiatingText{TrackID: trackID, Title: strings.TrimSpace(in.Title), Audience: in.Audience}
+	return t, a.Store.CreateText(ctx, t)
+}
+
+// ClausesInput is a version's clauses.
+type ClausesInput struct {
+	Clauses []parley.Clause `json:"clauses"`
+}
+
+// AddVersion starts a text's next version, a draft.
+func (a *Actions) AddVersion(ctx context.Context, textID int64, in ClausesInput) (*parley.TextVersion, error) {
+	return a.Store.CreateVersion(ctx, textID, in.Clauses)
+}
+
+// ReplaceDraft replaces a draft's clauses; a frozen version never changes.
+func (a *Actions) ReplaceDraft(ctx context.Context, versionID int64, in ClausesInput) (*parley.TextVersion, error) {
+	return a.Store.UpdateVersion(ctx, versionID, in.Clauses)
+}
+
+// VersionUpdate freezes a draft.
+type VersionUpdate struct {
+	Frozen bool `json:"frozen"` // true
+}
+
+// FreezeVersion freezes a draft into an immutable snapshot.
+func (a *Actions) FreezeVersion(ctx context.Context, versionID int64, in VersionUpdate) (*parley.TextVersion, error) {
+	if !in.Frozen {
+		return nil, parley.Errorf(parley.EINVALID, "frozen", "a version can only be frozen (frozen true); a frozen one never thaws")
+	}
+	return a.Store.FreezeVersion(ctx, versionID)
+}
+
+// MarkupInput is a version's clauses in the text page's markup (see
+// ParseClauses).
+type MarkupInput struct {
+	Clauses string `json:"clauses"`
+}
+
+// WriteMarkup writes the clauses of the markup into the text's draft, or
+// starts the next version when the latest one is frozen (or there is
+// none). Sponsors are named by the track's party names.
+func (a *Actions) WriteMarkup(ctx context.Context, textID int64, in MarkupInput) (*parley.TextVersion, error) {
+	text, err := a.Store.FindTextByID(ctx, textID)
+	if err != nil {
+		return nil, err
+	}
+	if !parley.CallerFromContext(ctx).CanEditTrack(text.TrackID) {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "", "only the track's mediators write its texts")
+	}
+	t, err := a.Store.FindTrackByID(ctx, text.TrackID)
+	if err != nil {
+		return nil, err
+	}
+	names, err := a.PartyNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]int64{}
+	for _, p := range t.Parties {
+		byName[names[p.PartyID]] = p.PartyID
+	}
+	clauses, err := ParseClauses(in.Clauses, byName)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := a.Store.FindVersions(ctx, textID)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(versions); n > 0 && versions[n-1].FrozenAt == nil {
+		return a.Store.UpdateVersion(ctx, versions[n-1].ID, clauses)
+	}
+	return a.Store.CreateVersion(ctx, textID, clauses)
+}
+
+// PartyNames returns every party's name by ID.
+func (a *Actions) PartyNames(ctx context.Context) (map[int64]string, error) {
+	names := map[int64]string{}
+	for offset := 0; ; offset += parley.MaxLimit {
+		ps, total, err := a.Store.FindParties(ctx, parley.Page{Offset: offset, Limit: parley.MaxLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			names[p.ID] = p.Name
+		}
+		if offset+parley.MaxLimit >= total {
+			return names, nil
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package authn
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/middleware"
+)
+
+// SignInInput is the body of POST /api/v1/sessions. With cookie true the
+// session goes into the HttpOnly session cookie and the answer carries only
+// its CSRF token; otherwise the answer carries the bearer token.
+type SignInInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Cookie   bool   `json:"cookie,omitempty"`
+}
+
+// SignInOutput answers a sign-in.
+type SignInOutput struct {
+	Token     string       `json:"token,omitempty"`      // the bearer secret; shown once
+	CSRFToken string       `json:"csrf_token,omitempty"` // with cookie: the X-CSRF-Token of the session
+	ExpiresAt time.Time    `json:"expires_at"`           // the absolute expiry
+	User      *parley.User `json:"user"`
+}
+
+// errSignInRefused is the one answer to a wrong password, an unknown email
+// and a disabled account alike.
+var errSignInRefused = parley.Errorf(parley.EUNAUTHORIZED, "", "the email or password is wrong")
+
+// SignIn is the use case of signing in, for the API and the sign-in page
+// alike: it checks the throttle and the password, ends the session the
+// request came with (session fixation), starts a new one and, with
+// in.Cookie, sends it as the session cookie on w. A throttled attempt
+// sets Retry-After on w.
+func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*SignInOutput, error) {
+	now := a.now()
+	if tm := a.throttle.allowAttempt(clientAddress(r), now); tm != nil {
+		return nil, tm.answer(w)
+	}
+	account := parley.NormalizeEmail(in.Email)
+	if tm := a.throttle.checkAccount(account, now); tm != nil {
+		return nil, tm.answer(w)
+	}
+	ctx := action.System(r.Context()) // the account is looked up by the system
+	u, err := a.store.FindUserByEmail(ctx, account)
+	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+		return nil, err
+	}
+	hash := a.dummyHash()
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	verr := password.Verify(in.Password, hash)
+	if u == nil || hash == a.dummy || verr != nil {
+		a.throttle.fail(account, now)
+		a.log.LogAttrs(ctx, slog.LevelInfo, "sign-in refused", slog.String("request_id", middleware.RequestID(ctx)),
+			slog.String("client", clientAddress(r)))
+		return nil, errSignInRefused
+	}
+	a.throttle.succeed(account)
+	if u.Disabled {
+		return nil, errSignInRefused
+	}
+	if password.NeedsRehash(u.PasswordHash, a.params) {
+		if h, err := password.Hash(in.Password, a.params); err == nil {
+			if _, err := a.store.UpdateUser(ctx, u.ID, parley.UserUpdate{PasswordHash: &h}); err != nil {
+				a.log.LogAttrs(ctx, slog.LevelWarn, "rehash password", slog.Int64("user_id", u.ID), slog.String("error", err.Error()))
+			}
+		}
+	}
+	// Session fixation: whatever session the request came with ends here.
+	if c, err := r.Cookie(SessionCookieName); err == nil && password.IsToken(c.Value) {
+		h := password.HashToken(c.Value)
+		if old, err := a.store.FindSessionByHash(ctx, h[:]); err == nil {
+			_ = a.store.DeleteSession(ctx, old.ID)
+		}
+	}
+	secret, sess, err := a.startSession(ctx, u.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	a.log.LogAttrs(ctx, slog.LevelInfo, "signed in", slog.String("request_id", middleware.RequestID(ctx)), slog.Int64("user_id", u.ID))
+	out := &SignInOutput{ExpiresAt: sess.ExpiresAt, User: u}
+	if in.Cookie {
+		a.setSessionCookie(w, r, secret, sess.ExpiresAt)
+		out.CSRFToken = csrfToken(secret)
+	} else {
+		out.Token = secret
+	}
+	return out, nil
+}
+
+// CheckSignInOrigin refuses a page's sign-in form posted from another site
+// (login CSRF): only this site's own form may sign a browser in.
+func CheckSignInOrigin(r *http.Request) error {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return parley.Errorf(parley.EFORBIDDEN, "", "a sign-in from another site is refused")
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
+			return parley.Errorf(parley.EFORBIDDEN, "", "a sign-in from another origin is refused")
+		}
+	}
+	return nil
+}
+
+// startSession stores a new session of the user and returns its secret.
+func (a *Auth) startSession(ctx context.Context, userID int64, now time.Time) (string, *parley.Session, error) {
+	secret := password.NewToken()
+	h := password.HashToken(secret)
+	now = now.UTC().Truncate(time.Microsecond)
+	sess := &parley.Session{SecretHash: h[:], UserID: userID, CreatedAt: now, LastSeenAt: now,
+		IdleExpiresAt: now.Add(limits.SessionIdleTimeout), ExpiresAt: now.Add(limits.SessionMaxAge)}
+	if err := a.store.CreateSession(ctx, sess); err != nil {
+		return "", nil, err
+	}
+	return secret, sess, nil
+}
+
+// setSessionCookie sends the session cookie: HttpOnly (no script reads
+// it), SameSite=Strict (no other site's request carries it), Secure over
+// TLS or when configured, for the whole site, until the session's absolute
+// expiry.
+func (a *Auth) setSessionCookie(w http.ResponseWriter, r *http.Request, secret string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookieName, Value: secret, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || a.secureCookies,
+	})
+}
+
+// clearSessionCookie tells the browser to forget the session cookie.
+func (a *Auth) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || a.secureCookies,
+	})
+}
+
+// SignOut ends the session the request is signed with, and for the
+// session cookie tells the browser to forget it.
+func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request) error {
+	cred := credentialFrom(r.Context())
+	if cred.kind != bySessionBearer && cred.kind != bySessionCookie {
+		return parley.Errorf(parley.EINVALID, "", "this request is signed with an API token, not a session; revoke the token with DELETE /api/v1/tokens/{id}")
+	}
+	if err := a.store.DeleteSession(action.System(r.Context()), cred.sessionID); err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+		return err
+	}
+	if cred.kind == bySessionCookie {
+		a.clearSessionCookie(w, r)
+	}
+	return nil
+}
+
+// PasswordParams are the argon2id parameters of the passwords the server
+// sets.
+func (a *Auth) PasswordParams() password.Params { return a.params }

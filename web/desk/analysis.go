@@ -1,0 +1,202 @@
+package desk
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/plot"
+	"github.com/parley-talks/parley/web/route"
+)
+
+// The analysis page (mediators only): the zone of agreement, the frontier
+// plot, the bargaining points and the frontier in words, the blockers, and
+// the what-if form — drop a red line, move a reservation value — whose
+// answer is computed afresh and never saved. With JavaScript, desk.js posts
+// the form to /tracks/{id}/analysis/plot on every change and swaps the
+// results in place; without it, the form posts to the page itself.
+
+type analysisPage struct {
+	pageBase
+	Track    *parley.Track
+	Parties  []whatIfParty
+	Results  *analysisResults
+	Problem  string // why there is no analysis, if there is none
+	Modified bool   // whether the what-if changes anything
+}
+
+// whatIfParty is one party's controls on the what-if form.
+type whatIfParty struct {
+	ID          int64
+	Name        string
+	Reservation float64 // in effect
+	Stored      float64 // as stored
+	RedLines    []whatIfRedLine
+}
+
+type whatIfRedLine struct {
+	Key     string // <party>_<index>, the form's value of drop_red_lines
+	Text    string
+	Dropped bool
+}
+
+// analysisResults is the part of the page the live what-if replaces.
+type analysisResults struct {
+	TrackID  int64
+	Report   *negotiation.Report
+	Plot     *plot.View
+	Zone     zoneView
+	Points   []pointView
+	Frontier []frontierRow
+	More     int // frontier points not listed
+	Blockers []negotiation.Blocker
+	Parties  []string
+	Modified bool
+}
+
+type zoneView struct {
+	Exact    bool
+	Count    string
+	Lower    string
+	Upper    string
+	Estimate string
+	Samples  int
+	Examples [][]string
+}
+
+type pointView struct {
+	Name, Short, Class string
+	Utility            []float64
+	Packages           [][]string // each package as "theme: option" lines
+}
+
+type frontierRow struct {
+	Package []string
+	Utility []float64
+}
+
+// maxFrontierRows bounds the frontier listed in words on the page.
+const maxFrontierRows = 50
+
+// words lists a package as "theme: option", in agenda order.
+func words(sc *negotiation.Scenario, p negotiation.Package) []string {
+	out := make([]string, 0, len(sc.Issues))
+	for _, is := range sc.Issues {
+		if o, ok := p[is.Name]; ok {
+			out = append(out, is.Name+": "+o)
+		}
+	}
+	return out
+}
+
+func newResults(trackID int64, a *action.Analysis, modified bool) *analysisResults {
+	rep := a.Report
+	res := &analysisResults{TrackID: trackID, Report: rep, Plot: plot.New(a.Problem, rep), Blockers: rep.Blockers, Parties: rep.Parties, Modified: modified}
+	z := rep.AgreementZone
+	res.Zone = zoneView{Exact: z.Exact, Lower: z.Lower, Upper: z.Upper}
+	if z.Count != nil {
+		res.Zone.Count = *z.Count
+	}
+	if z.Estimate != nil {
+		res.Zone.Estimate, res.Zone.Samples = z.Estimate.Value, z.Estimate.Samples
+	}
+	for _, e := range z.Examples {
+		res.Zone.Examples = append(res.Zone.Examples, words(a.Scenario, e))
+	}
+	for i, pt := range []*negotiation.Point{rep.Nash, rep.KalaiSmorodinsky, rep.Utilitarian, rep.Maximin} {
+		m := plot.Marks(rep)[i]
+		pv := pointView{Name: m.Name, Short: m.Short, Class: m.Class}
+		if pt != nil {
+			pv.Utility = pt.Utility
+			for _, o := range pt.Outcomes {
+				pv.Packages = append(pv.Packages, words(a.Scenario, o))
+			}
+		}
+		res.Points = append(res.Points, pv)
+	}
+	for i, f := range rep.Frontier {
+		if i == maxFrontierRows {
+			res.More = len(rep.Frontier) - i
+			break
+		}
+		res.Frontier = append(res.Frontier, frontierRow{Package: words(a.Scenario, f.Outcome), Utility: f.Utility})
+	}
+	return res
+}
+
+// The what-if form decodes into action.WhatIf, the API's body:
+// drop_red_lines, one checkbox per red line (<party>_<index>), and
+// reservations[<k>].party_id and reservations[<k>].reservation, one range
+// per party.
+
+func (d *Desk) showAnalysis(w http.ResponseWriter, r *http.Request) error {
+	return d.renderAnalysis(w, r, nil, "analysis")
+}
+
+// whatIfPage answers the what-if form with the page recomputed
+// (template "analysis") or, for the live what-if, its results only
+// ("analysis#results").
+func (d *Desk) whatIfPage(tmpl string) route.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := route.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if !accessTo(r.Context(), id).Analyst() {
+			// Before a form is read: as for a track that does not exist.
+			return parley.Errorf(parley.ENOTFOUND, "", "analysis of track %d not found", id)
+		}
+		if err := parseForm(r); err != nil {
+			return err
+		}
+		var wi action.WhatIf
+		if err := d.forms.Decode(r.PostForm, &wi); err != nil {
+			return err
+		}
+		return d.renderAnalysis(w, r, &wi, tmpl)
+	}
+}
+
+func (d *Desk) renderAnalysis(w http.ResponseWriter, r *http.Request, wi *action.WhatIf, tmpl string) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	a, err := d.actions.Analyze(ctx, id, wi)
+	if err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
+		return err
+	}
+	t, terr := d.store.FindTrackByID(ctx, id)
+	if terr != nil {
+		return terr
+	}
+	data := &analysisPage{pageBase: newBase(r, "Analysis — "+t.Title), Track: t}
+	if err != nil {
+		data.Problem = parley.ErrorMessage(err)
+		if tmpl != "analysis" {
+			data.Status = http.StatusConflict
+		}
+		return d.render(w, tmpl, data)
+	}
+	data.Modified = wi.Modified(a.Parties)
+	data.Results = newResults(id, a, data.Modified)
+	for k, p := range a.Parties {
+		wp := whatIfParty{ID: p.ID, Name: p.Name, Reservation: a.Scenario.Profiles[k].Reservation, Stored: p.Profile.Content.Reservation}
+		dropped := map[int]bool{}
+		if wi != nil {
+			for _, dr := range wi.DropRedLines {
+				if dr.PartyID == p.ID {
+					dropped[dr.Index] = true
+				}
+			}
+		}
+		for i, rl := range p.Profile.Content.RedLines {
+			wp.RedLines = append(wp.RedLines, whatIfRedLine{Key: fmt.Sprintf("%d_%d", p.ID, i), Text: DescribeRedLine(rl), Dropped: dropped[i]})
+		}
+		data.Parties = append(data.Parties, wp)
+	}
+	return d.render(w, tmpl, data)
+}

@@ -1,0 +1,184 @@
+package desk
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/parley-talks/parley"
+)
+
+// The map: every track the caller may see, with its status, hosts and
+// mediators, last and next meeting, latest outside event and a strip of
+// its status history.
+
+type mapPage struct {
+	pageBase
+	Tracks []*trackSummary
+	// Implementation is the block of deadlines and early warnings
+	// (map_agreements.go); nil when there is none.
+	Implementation *implementationBlock
+}
+
+type trackSummary struct {
+	Track        *parley.Track
+	Hosts        []string
+	Mediators    []string
+	Principals   []string
+	LastMeeting  *parley.Meeting
+	NextMeeting  *parley.Meeting
+	LastEvent    *parley.Event
+	Since        time.Time // when the current status began
+	Strip        []stripSegment
+	Humanitarian *humanitarianRow // counts only; nil if the track has no exchange or case
+}
+
+// humanitarianRow is a track's humanitarian tallies on the map: counts, no
+// names, for whoever sees the track.
+type humanitarianRow struct {
+	*parley.HumanitarianTally
+	Stages []stageCount // every stage in order, with its count
+}
+
+type stageCount struct {
+	Stage parley.ChildStage
+	N     int
+}
+
+func newHumanitarianRow(t *parley.HumanitarianTally) *humanitarianRow {
+	if t == nil {
+		return nil
+	}
+	row := &humanitarianRow{HumanitarianTally: t}
+	for _, st := range parley.ChildStages {
+		row.Stages = append(row.Stages, stageCount{st, t.Children[st]})
+	}
+	return row
+}
+
+// stripSegment is one status of a track's history on the strip: x and
+// width in the strip's 0–300 coordinates.
+type stripSegment struct {
+	Status   parley.Status
+	From, To time.Time
+	X, W     string
+}
+
+const stripWidth = 300.0
+
+// visibleTracks returns the tracks the caller may see (the store answers
+// no other), by ID.
+func (d *Desk) visibleTracks(ctx context.Context) ([]*parley.Track, error) {
+	var out []*parley.Track
+	for offset := 0; ; offset += parley.MaxLimit {
+		ts, total, err := d.store.FindTracks(ctx, parley.TrackFilter{Page: parley.Page{Offset: offset, Limit: parley.MaxLimit}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ts...)
+		if offset+parley.MaxLimit >= total {
+			return out, nil
+		}
+	}
+}
+
+func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	tracks, err := d.visibleTracks(ctx)
+	if err != nil {
+		return err
+	}
+	names, err := d.actions.PartyNames(ctx)
+	if err != nil {
+		return err
+	}
+	tallies, err := d.store.HumanitarianTallies(ctx)
+	if err != nil {
+		return err
+	}
+	now := parley.Now()
+	data := &mapPage{pageBase: newBase(r, "Map of the talks")}
+	for _, t := range tracks {
+		entries, err := d.store.Timeline(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		ts := summarize(t, entries, names, now)
+		ts.Humanitarian = newHumanitarianRow(tallies[t.ID])
+		data.Tracks = append(data.Tracks, ts)
+	}
+	if data.Implementation, err = d.implementationOnMap(ctx, tracks, now); err != nil {
+		return err
+	}
+	return d.render(w, "map", data)
+}
+
+// summarize builds a track's row of the map from its timeline.
+func summarize(t *parley.Track, entries []*parley.TimelineEntry, names map[int64]string, now time.Time) *trackSummary {
+	ts := &trackSummary{Track: t}
+	for _, p := range t.Parties {
+		switch p.Role {
+		case parley.RoleHost:
+			ts.Hosts = append(ts.Hosts, names[p.PartyID])
+		case parley.RoleMediator:
+			ts.Mediators = append(ts.Mediators, names[p.PartyID])
+		case parley.RolePrincipal:
+			ts.Principals = append(ts.Principals, names[p.PartyID])
+		}
+	}
+	var transitions []*parley.Transition
+	for _, e := range entries {
+		switch e.Kind {
+		case parley.TimelineTransition:
+			transitions = append(transitions, e.Transition)
+		case parley.TimelineMeeting:
+			m := e.Meeting
+			if m.StartsAt.After(now) {
+				if ts.NextMeeting == nil || m.StartsAt.Before(ts.NextMeeting.StartsAt) {
+					ts.NextMeeting = m
+				}
+			} else if ts.LastMeeting == nil || !m.StartsAt.Before(ts.LastMeeting.StartsAt) {
+				ts.LastMeeting = m
+			}
+		case parley.TimelineEvent:
+			if e.Event.OccurredAt.After(now) {
+				continue
+			}
+			if ts.LastEvent == nil || !e.Event.OccurredAt.Before(ts.LastEvent.OccurredAt) {
+				ts.LastEvent = e.Event
+			}
+		}
+	}
+	ts.Strip = strip(transitions, now)
+	if n := len(transitions); n > 0 {
+		ts.Since = transitions[n-1].At
+	}
+	return ts
+}
+
+// strip lays a status history out along the strip, from the first
+// transition to now.
+func strip(ts []*parley.Transition, now time.Time) []stripSegment {
+	if len(ts) == 0 {
+		return nil
+	}
+	start := ts[0].At
+	end := now
+	if !end.After(start) {
+		end = start.Add(time.Hour)
+	}
+	span := float64(end.Sub(start))
+	var out []stripSegment
+	for i, t := range ts {
+		to := end
+		if i+1 < len(ts) {
+			to = ts[i+1].At
+		}
+		x := float64(t.At.Sub(start)) / span * stripWidth
+		w := max(float64(to.Sub(t.At))/span*stripWidth, 2)
+		out = append(out, stripSegment{Status: t.To, From: t.At, To: to,
+			X: strconv.FormatFloat(x, 'f', 1, 64), W: strconv.FormatFloat(w, 'f', 1, 64)})
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+package desk
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/route"
+)
+
+// A party's sealed profile, read and edited by its delegates and the
+// track's mediators; and every profile of a track side by side. Profiles
+// come only from the store's ProfileService, which applies the audience
+// check for the caller (and the route's policy checks first).
+//
+// The editor's form decodes into parley.ProfileContent, the API's body:
+// weights[<theme>], values[<theme>][<option>], reservation, notes;
+// core_demands, one checkbox per option whose value is the choice's JSON;
+// red_lines, one checkbox per red line kept (its JSON), a select of new
+// forbid and require red lines, and a number, a new minimum utility.
+
+type profilePage struct {
+	pageBase
+	Track       *parley.Track
+	PartyID     int64
+	Party       string
+	Version     int
+	Editable    bool
+	Themes      []profileTheme
+	Content     parley.ProfileContent
+	RedLines    []redLineRow // the profile's red lines, kept unless unticked
+	NewRedLines []redLineRow // the forbid and require red lines the form may add
+}
+
+type profileTheme struct {
+	Index  int
+	Name   string
+	Weight float64
+	Opts   []profileOption
+}
+
+type profileOption struct {
+	Index  int
+	Label  string
+	Value  float64
+	Choice string // the option as a form value (a core demand)
+	Demand bool   // a core demand
+}
+
+type redLineRow struct {
+	Index  int
+	Text   string
+	JSON   string // the red line as a form value
+	Kind   string
+	Choice string // "theme: option", for a forbid or require red line
+}
+
+// DescribeRedLine says a red line in words, as the pages show it.
+func DescribeRedLine(r parley.RedLine) string {
+	switch r.Kind {
+	case "forbid":
+		return "never " + r.Issue + ": " + r.Option
+	case "require":
+		return "must have " + r.Issue + ": " + r.Option
+	case "rule":
+		return "if " + r.Issue + ": " + r.Option + " then " + r.Then + " must be one of " + strings.Join(r.In, ", ")
+	case "min_utility":
+		return "at least utility " + strconv.FormatFloat(r.Min, 'f', -1, 64)
+	}
+	return r.Kind
+}
+
+// principal checks that the party is a principal of the track: only
+// principals have profiles.
+func principal(t *parley.Track, partyID int64) error {
+	for _, p := range t.Parties {
+		if p.PartyID == partyID && p.Role == parley.RolePrincipal {
+			return nil
+		}
+	}
+	return action.NotFound("profile", partyID)
+}
+
+// profilePath reads a profile's track and party from the path.
+func profilePath(r *http.Request) (trackID, partyID int64, err error) {
+	if trackID, err = route.PathID(r, "id"); err != nil {
+		return 0, 0, err
+	}
+	partyID, err = route.PathID(r, "party_id")
+	return trackID, partyID, err
+}
+
+func (d *Desk) showProfile(w http.ResponseWriter, r *http.Request) error {
+	return d.renderProfile(w, r, nil, 0)
+}
+
+// renderProfile renders the editor of the profile in the path; ref and
+// status report a refused save, whose values the editor shows again.
+func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusal, status int) error {
+	trackID, partyID, err := profilePath(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := d.store.FindTrackByID(ctx, trackID)
+	if err != nil {
+		return err
+	}
+	if err := principal(t, partyID); err != nil {
+		return err
+	}
+	party, err := d.store.FindPartyByID(ctx, partyID)
+	if err != nil {
+		return err
+	}
+	themes, err := d.store.FindThemes(ctx, trackID)
+	if err != nil {
+		return err
+	}
+	data := &profilePage{pageBase: newBase(r, "Profile of "+party.Name+" — "+t.Title), Track: t, PartyID: partyID, Party: party.Name,
+		Editable: accessTo(ctx, trackID).EditsProfile(partyID)}
+	data.Refusal, data.Status = ref, status
+	p, err := d.store.(parley.ProfileService).FindProfile(ctx, trackID, partyID)
+	switch {
+	case err == nil:
+		data.Content, data.Version = p.Content, p.Version
+	case parley.ErrorCode(err) == parley.ENOTFOUND:
+		// No profile yet: an empty form.
+	default:
+		return err
+	}
+	demands := map[parley.Choice]bool{}
+	for _, c := range data.Content.CoreDemands {
+		demands[c] = true
+	}
+	for i, th := range action.SortedThemes(themes) {
+		pt := profileTheme{Index: i, Name: th.Name, Weight: data.Content.Weights[th.Name]}
+		for j, o := range th.Options {
+			c := parley.Choice{Theme: th.Name, Option: o.Label}
+			cj, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			pt.Opts = append(pt.Opts, profileOption{Index: j, Label: o.Label, Value: data.Content.Values[th.Name][o.Label],
+				Choice: string(cj), Demand: demands[c]})
+			for _, kind := range []string{"forbid", "require"} {
+				row, err := redLineRowOf(len(data.NewRedLines), parley.RedLine{Kind: kind, Issue: th.Name, Option: o.Label})
+				if err != nil {
+					return err
+				}
+				data.NewRedLines = append(data.NewRedLines, row)
+			}
+		}
+		data.Themes = append(data.Themes, pt)
+	}
+	for i, rl := range data.Content.RedLines {
+		row, err := redLineRowOf(i, rl)
+		if err != nil {
+			return err
+		}
+		data.RedLines = append(data.RedLines, row)
+	}
+	return d.render(w, "profile", data)
+}
+
+func redLineRowOf(i int, rl parley.RedLine) (redLineRow, error) {
+	b, err := json.Marshal(rl)
+	return redLineRow{Index: i, Text: DescribeRedLine(rl), JSON: string(b), Kind: rl.Kind, Choice: rl.Issue + ": " + rl.Option}, err
+}
+
+func (d *Desk) saveProfile(r *http.Request, trackID int64, in *parley.ProfileContent) (string, error) {
+	partyID, err := route.PathID(r, "party_id")
+	if err != nil {
+		return "", err
+	}
+	if _, err := d.actions.SaveProfile(r.Context(), trackID, partyID, *in); err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/tracks/%d/profiles/%d", trackID, partyID), "saved"), nil
+}
+
+// The side-by-side view.
+type profilesPage struct {
+	pageBase
+	Track   *parley.Track
+	Parties []string
+	Rows    []sideRow
+	Res     []float64
+	Lines   [][]string // red lines per party
+	Demands [][]string
+	Notes   []string
+}
+
+type sideRow struct {
+	Theme  bool // a theme's weight row, else an option's value row
+	Label  string
+	Values []float64
+}
+
+func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := d.store.FindTrackByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	themes, err := d.store.FindThemes(ctx, id)
+	if err != nil {
+		return err
+	}
+	names, err := d.actions.PartyNames(ctx)
+	if err != nil {
+		return err
+	}
+	ps, err := d.store.(parley.ProfileService).FindProfiles(ctx, id)
+	if err != nil {
+		return err
+	}
+	data := &profilesPage{pageBase: newBase(r, "Profiles side by side — "+t.Title), Track: t}
+	for _, p := range ps {
+		data.Parties = append(data.Parties, names[p.PartyID])
+		data.Res = append(data.Res, p.Content.Reservation)
+		var lines, demands []string
+		for _, rl := range p.Content.RedLines {
+			lines = append(lines, DescribeRedLine(rl))
+		}
+		for _, d := range p.Content.CoreDemands {
+			demands = append(demands, d.Theme+": "+d.Option)
+		}
+		data.Lines = append(data.Lines, lines)
+		data.Demands = append(data.Demands, demands)
+		data.Notes = append(data.Notes, p.Content.Notes)
+	}
+	for _, th := range action.SortedThemes(themes) {
+		row := sideRow{Theme: true, Label: th.Name}
+		for _, p := range ps {
+			row.Values = append(row.Values, p.Content.Weights[th.Name])
+		}
+		data.Rows = append(data.Rows, row)
+		for _, o := range th.Options {
+			row := sideRow{Label: o.Label}
+			for _, p := range ps {
+				row.Values = append(row.Values, p.Content.Values[th.Name][o.Label])
+			}
+			data.Rows = append(data.Rows, row)
+		}
+	}
+	return d.render(w, "profiles", data)
+}

@@ -1,0 +1,242 @@
+package desk
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/route"
+)
+
+// The proposals page of a track: every proposal the caller may read, with
+// its package, rationale, the responses the caller may read and what the
+// package is worth to each party whose profile the caller reads (the store
+// applies the audience check to all three). A delegate writes for its
+// party, a mediator for the mediators: the forms put a proposal, answer
+// one, withdraw one, and (mediators) put a ballot.
+
+type proposalsPage struct {
+	pageBase
+	Track     *parley.Track
+	Proposals []proposalRow
+	Themes    []*parley.Theme
+	Parties   []profileLink // the track's principals
+	Audiences []audienceChoice
+	Writer    bool // the caller writes for a party or for the mediators
+	Mediator  bool
+
+	ResponseKinds []responseKind // the answer form's choices
+}
+
+// responseKind is a choice of the answer form.
+type responseKind struct {
+	Value parley.ResponseKind
+	Label string
+}
+
+var responseKinds = []responseKind{{parley.ResponseAccept, "accept"}, {parley.ResponseReject, "reject"}, {parley.ResponseCounter, "counter with another proposal"}}
+
+type proposalRow struct {
+	P           *parley.Proposal
+	ID          int64
+	Author      string
+	Audience    string
+	Status      parley.ProposalStatus
+	Utilities   []namedUtility
+	Responses   []responseRow
+	CanWithdraw bool
+}
+
+type namedUtility struct {
+	Party   string
+	Utility float64
+}
+
+type responseRow struct {
+	Party     string
+	Kind      parley.ResponseKind
+	CounterID *int64
+	Reasons   string
+}
+
+// audienceChoice is an option of the forms' audience select.
+type audienceChoice struct {
+	Value parley.Audience
+	Label string
+}
+
+// audienceName says an audience in words.
+func audienceName(a parley.Audience, names map[int64]string) string {
+	if id, ok := a.PartyID(); ok {
+		return names[id] + " and the mediators"
+	}
+	if a == parley.AudienceMediators {
+		return "the mediators only"
+	}
+	return "everyone on the track"
+}
+
+func partyOrMediators(id *int64, names map[int64]string) string {
+	if id == nil {
+		return "the mediators"
+	}
+	return names[*id]
+}
+
+// audiences are the audiences the caller may write to: a party's to the
+// mediators or plenary, the mediators' to anyone.
+func audiences(party *int64, principals []profileLink, names map[int64]string) []audienceChoice {
+	if party != nil {
+		return []audienceChoice{{parley.PartyAudience(*party), "the mediators (and my delegation)"}, {parley.AudiencePlenary, "everyone on the track"}}
+	}
+	out := []audienceChoice{{parley.AudienceMediators, "the mediators only"}, {parley.AudiencePlenary, "everyone on the track"}}
+	for _, p := range principals {
+		a := parley.PartyAudience(p.PartyID)
+		out = append(out, audienceChoice{a, audienceName(a, names)})
+	}
+	return out
+}
+
+func principals(t *parley.Track, names map[int64]string) []profileLink {
+	var out []profileLink
+	for _, p := range t.Parties {
+		if p.Role == parley.RolePrincipal {
+			out = append(out, profileLink{PartyID: p.PartyID, Party: names[p.PartyID]})
+		}
+	}
+	return out
+}
+
+func (d *Desk) showProposals(w http.ResponseWriter, r *http.Request) error {
+	return d.renderProposalsOfTrack(w, r, nil, 0)
+}
+
+// renderProposalsOfTrack renders the proposals page of the track in the path; ref
+// and status report a refused form.
+func (d *Desk) renderProposalsOfTrack(w http.ResponseWriter, r *http.Request, ref *Refusal, status int) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return d.renderProposals(w, r, id, ref, status)
+}
+
+// renderProposalsOfProposal renders the proposals page of the track of the
+// proposal in the path: the page its forms are on.
+func (d *Desk) renderProposalsOfProposal(w http.ResponseWriter, r *http.Request, ref *Refusal, status int) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := d.store.FindProposalByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return d.renderProposals(w, r, p.TrackID, ref, status)
+}
+
+func (d *Desk) renderProposals(w http.ResponseWriter, r *http.Request, id int64, ref *Refusal, status int) error {
+	ctx := r.Context()
+	t, err := d.store.FindTrackByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	ps, err := d.store.FindProposals(ctx, id)
+	if err != nil {
+		return err
+	}
+	names, err := d.actions.PartyNames(ctx)
+	if err != nil {
+		return err
+	}
+	themes, err := d.store.FindThemes(ctx, id)
+	if err != nil {
+		return err
+	}
+	acc := accessTo(ctx, id)
+	data := &proposalsPage{pageBase: newBase(r, fmt.Sprintf("Proposals — %s", t.Title)), Track: t, Themes: action.SortedThemes(themes),
+		Parties: principals(t, names), Mediator: acc.Mediator(), ResponseKinds: responseKinds}
+	data.Refusal, data.Status = ref, status
+	party, writer := acc.Party()
+	data.Writer = writer
+	if writer {
+		data.Audiences = audiences(party, data.Parties, names)
+	}
+	for _, p := range ps {
+		row := proposalRow{P: p, ID: p.ID, Author: partyOrMediators(p.AuthorPartyID, names), Audience: audienceName(p.Audience, names), Status: p.Status}
+		row.CanWithdraw = p.Status == parley.ProposalOpen && (data.Mediator || (party != nil && p.AuthorPartyID != nil && *p.AuthorPartyID == *party))
+		us, err := d.store.ProposalUtilities(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			row.Utilities = append(row.Utilities, namedUtility{Party: names[u.PartyID], Utility: u.Utility})
+		}
+		rs, err := d.store.FindResponses(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, resp := range rs {
+			row.Responses = append(row.Responses, responseRow{Party: partyOrMediators(resp.PartyID, names), Kind: resp.Kind, CounterID: resp.CounterID, Reasons: resp.Reasons})
+		}
+		data.Proposals = append(data.Proposals, row)
+	}
+	return d.render(w, "proposals", data)
+}
+
+// writer is the party the caller writes for on the track, or a refusal
+// for a caller who writes for no one.
+func writer(r *http.Request, trackID int64, what string) (*int64, error) {
+	party, ok := accessTo(r.Context(), trackID).Party()
+	if !ok {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "", "only a delegate or a mediator of the track %s", what)
+	}
+	return party, nil
+}
+
+func (d *Desk) putProposal(r *http.Request, id int64, in *action.ProposalInput) (string, error) {
+	party, err := writer(r, id, "puts a proposal")
+	if err != nil {
+		return "", err
+	}
+	in.AuthorPartyID = party
+	p, err := d.actions.PutProposal(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/tracks/%d/proposals", id), "proposal", fmt.Sprintf("proposal-%d", p.ID)), nil
+}
+
+func (d *Desk) respond(r *http.Request, id int64, in *action.ResponseInput) (string, error) {
+	p, err := d.store.FindProposalByID(r.Context(), id)
+	if err != nil {
+		return "", err
+	}
+	if in.PartyID, err = writer(r, p.TrackID, "answers a proposal"); err != nil {
+		return "", err
+	}
+	if in.Kind != parley.ResponseCounter {
+		in.CounterID = nil // the form's counter select is for counters only
+	}
+	if _, err := d.actions.Respond(r.Context(), id, *in); err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/tracks/%d/proposals", p.TrackID), "response", fmt.Sprintf("proposal-%d", id)), nil
+}
+
+func (d *Desk) withdraw(r *http.Request, id int64, in *action.ProposalUpdate) (string, error) {
+	p, err := d.actions.WithdrawProposal(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/tracks/%d/proposals", p.TrackID), "withdrawn", fmt.Sprintf("proposal-%d", id)), nil
+}
+
+func (d *Desk) putBallot(r *http.Request, id int64, in *action.BallotInput) (string, error) {
+	b, err := d.actions.PutBallot(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/ballots/%d", b.ID), "ballot"), nil
+}

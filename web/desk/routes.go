@@ -1,0 +1,138 @@
+package desk
+
+import (
+	"net/http"
+	"reflect"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/route"
+)
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// buttonForm is a form with nothing but its CSRF token and a button.
+type buttonForm struct{}
+
+// Routes is the pages' route table: the assets, the pages and their
+// forms. A form's Body is the type it decodes into — the use case's input,
+// as for the API — and a form re-rendered after a refusal is named by the
+// first argument of submit. Reads and writes of records in the path other
+// than a track are checked by the store (PolicySignedIn). Pages of sealed
+// profiles and of the analysis are served only when the store keeps
+// profiles (parley.ProfileService).
+func (d *Desk) Routes() []route.Route {
+	const ok, seeOther = http.StatusOK, http.StatusSeeOther
+	const html = "text/html"
+	const (
+		public, signedIn         = route.PolicyPublic, route.PolicySignedIn
+		trackReader, trackEditor = route.PolicyTrackReader, route.PolicyTrackEditor
+		profileReader, editor    = route.PolicyProfileReader, route.PolicyProfileEditor
+		onTrack                  = route.ScopeTrack
+	)
+	routes := []route.Route{
+		{Method: "GET", Pattern: "/static/desk.css", Policy: public, ID: "deskStylesheet", Summary: "The pages' stylesheet",
+			Handle: serveStatic("desk.css", "text/css; charset=utf-8"), Status: ok, Media: "text/css"},
+		{Method: "GET", Pattern: "/static/desk.js", Policy: public, ID: "deskScript", Summary: "The pages' script (the live what-if)",
+			Handle: serveStatic("desk.js", "text/javascript; charset=utf-8"), Status: ok, Media: "text/javascript"},
+		{Method: "GET", Pattern: "/static/favicon.svg", Policy: public, ID: "deskIcon", Summary: "The pages' icon",
+			Handle: serveStatic("favicon.svg", "image/svg+xml"), Status: ok, Media: "image/svg+xml"},
+		{Method: "GET", Pattern: "/signin", Policy: public, ID: "pageSignIn", Summary: "Page: sign in",
+			Handle: d.showSignIn, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/signin", Policy: public, ID: "pageSignInPost", Summary: "Page form: sign in; sets the session cookie and redirects",
+			Handle: d.signIn, Body: typeOf[signInForm](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/signout", Policy: signedIn, ID: "pageSignOut", Summary: "Page form: sign out; ends the cookie's session and redirects to the sign-in page",
+			Handle: d.signOut, Body: typeOf[buttonForm](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see",
+			Handle: d.showMap, Status: ok, Media: html},
+
+		{Method: "GET", Pattern: "/tracks/{id}", Policy: trackReader, Scope: onTrack, ID: "pageTrack", Summary: "Page: a track's timeline, members, themes, agreements and, for mediators, its actions",
+			Handle: d.showTrack, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/transition", Policy: trackEditor, Scope: onTrack, ID: "pageTransition", Summary: "Page form: move a track to a new status",
+			Handle: submit(d, "transition", d.renderTrack, d.transition), Body: typeOf[parley.TransitionRequest](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/meetings", Policy: trackEditor, Scope: onTrack, ID: "pageAddMeeting", Summary: "Page form: record a meeting of the track",
+			Handle: submit(d, "meeting", d.renderTrack, d.addMeeting), Body: typeOf[action.MeetingInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/events", Policy: trackEditor, Scope: onTrack, ID: "pageAddEvent", Summary: "Page form: record an outside event linked to the track",
+			Handle: submit(d, "event", d.renderTrack, d.addEvent), Body: typeOf[action.EventInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/texts", Policy: trackEditor, Scope: onTrack, ID: "pageStartText", Summary: "Page form: start a negotiating text (mediators)",
+			Handle: submit(d, "text", d.renderTrack, d.startText), Body: typeOf[action.TextInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/agreements", Policy: trackEditor, Scope: onTrack, ID: "pageCreateAgreement", Summary: "Page form: enter an agreement directly or adopt one from a frozen agreed text version (mediators)",
+			Handle: submit(d, "agreement", d.renderTrack, d.enterAgreement), Body: typeOf[action.AgreementInput](), Status: seeOther, Media: html},
+
+		{Method: "GET", Pattern: "/tracks/{id}/proposals", Policy: trackReader, Scope: onTrack, ID: "pageProposals", Summary: "Page: the track's proposals the caller may read, with responses and what each package is worth to the parties whose profiles the caller reads",
+			Handle: d.showProposals, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/proposals", Policy: trackReader, Scope: onTrack, ID: "pagePutProposal", Summary: "Page form: put a proposal for the caller's party (a delegate) or the mediators (a mediator)",
+			Handle: submit(d, "proposal", d.renderProposalsOfTrack, d.putProposal), Body: typeOf[action.ProposalInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/proposals/{id}/responses", Policy: signedIn, ID: "pageRespond", Summary: "Page form: accept, reject or counter a proposal for the caller's party or the mediators",
+			Handle: submit(d, "respond-{id}", d.renderProposalsOfProposal, d.respond), Body: typeOf[action.ResponseInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/proposals/{id}/withdraw", Policy: signedIn, ID: "pageWithdraw", Summary: "Page form: withdraw an open proposal (its author's delegates, the mediators)",
+			Handle: submit(d, "withdraw-{id}", d.renderProposalsOfProposal, d.withdraw), Body: typeOf[action.ProposalUpdate](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/ballots", Policy: trackEditor, Scope: onTrack, ID: "pagePutBallot", Summary: "Page form: put one package to several parties for secret answers (mediators)",
+			Handle: submit(d, "ballot", d.renderProposalsOfTrack, d.putBallot), Body: typeOf[action.BallotInput](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/ballots/{id}", Policy: signedIn, ID: "pageBallot", Summary: "Page: a ballot, its outcome and, for a delegate whose party has not answered, the secret answer's buttons",
+			Handle: d.showBallot, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/ballots/{id}/answer", Policy: signedIn, ID: "pageAnswerBallot", Summary: "Page form: answer a ballot in secret for the caller's party; the same redirect for either answer",
+			Handle: submit(d, "answer", d.renderBallot, d.answer), Body: typeOf[action.AnswerInput](), Status: seeOther, Media: html},
+
+		{Method: "GET", Pattern: "/texts/{id}", Policy: signedIn, ID: "pageText", Summary: "Page: a negotiating text, its versions with their counts, a version's clauses and the changes from the one before (or from ?from=N)",
+			Handle: d.showText, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/texts/{id}/versions", Policy: signedIn, ID: "pageAddVersion", Summary: "Page form: write the text's draft, or its next version, from the clauses' markup (mediators)",
+			Handle: submit(d, "version", d.renderText, d.writeVersion), Body: typeOf[action.MarkupInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/versions/{id}/freeze", Policy: signedIn, ID: "pageFreezeVersion", Summary: "Page form: freeze a draft version (mediators)",
+			Handle: submit(d, "freeze", d.renderTextOfVersion, d.freeze), Body: typeOf[action.VersionUpdate](), Status: seeOther, Media: html},
+
+		{Method: "GET", Pattern: "/exchanges/{id}", Policy: signedIn, ID: "pageExchange", Summary: "Page: a prisoner exchange, its lists as the caller reads them, matches, suggestions and reconciliation",
+			Handle: d.showExchange, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/exchanges/{id}/matches", Policy: signedIn, ID: "pageConfirmMatch", Summary: "Page form: confirm a suggested match (mediators)",
+			Handle: submit(d, "confirm", d.renderExchange, d.confirmMatch), Body: typeOf[action.MatchInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/matches/{id}/share", Policy: signedIn, ID: "pageShareMatch", Summary: "Page form: share a confirmed match with both sides (mediators)",
+			Handle: submit(d, "share-{id}", nil, d.shareMatch), Body: typeOf[action.MatchSharing](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/matches/{id}/verify", Policy: signedIn, ID: "pageVerifyMatch", Summary: "Page form: verify a confirmed match (the track's verifiers)",
+			Handle: submit(d, "verify-{id}", nil, d.verifyMatch), Body: typeOf[action.MatchVerification](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/exchanges/{id}/handovers", Policy: signedIn, ID: "pageRecordHandover", Summary: "Page form: record the persons the exchange handed over, all or none (mediators)",
+			Handle: submit(d, "handover", d.renderExchange, d.recordHandover), Body: typeOf[action.HandoverInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/exchanges/{id}/lists/{party}", Policy: signedIn, ID: "pageUploadList", Summary: "Page form: add persons to a side's list from a CSV file, multipart/form-data with csrf_token as the first part, all or none (the side's delegates, the mediators)",
+			Handle: d.uploadList, Body: typeOf[action.PrisonersInput](), CSV: true, Status: seeOther, Media: html, MaxBody: limits.MaxCSVBodyBytes},
+		{Method: "GET", Pattern: "/tracks/{id}/children", Policy: trackReader, Scope: onTrack, ID: "pageChildren", Summary: "Page: children's return cases, counts per stage for the track, details for each case's audience",
+			Handle: d.showChildren, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/children", Policy: trackEditor, Scope: onTrack, ID: "pageOpenChildCase", Summary: "Page form: open a child's return case at its first stage, identified (mediators)",
+			Handle: submit(d, "open", d.renderChildren, d.openChildCase), Body: typeOf[action.ChildCaseInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/children/{id}/stages", Policy: signedIn, ID: "pageAdvanceChildCase", Summary: "Page form: record a case's next stage (mediators)",
+			Handle: submit(d, "advance-{id}", d.renderChildrenOfCase, d.advanceChildCase), Body: typeOf[parley.ChildStep](), Status: seeOther, Media: html},
+
+		{Method: "GET", Pattern: "/agreements/{id}", Policy: signedIn, ID: "pageAgreement", Summary: "Page: an agreement's status and history, terms, commitments with their reports (evidence only for its audience), implementation and early warning",
+			Handle: d.showAgreement, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/agreements/{id}/transition", Policy: signedIn, ID: "pageTransitionAgreement", Summary: "Page form: move an agreement to a new status (mediators)",
+			Handle: submit(d, "transition", d.renderAgreement, d.transitionAgreement), Body: typeOf[parley.AgreementTransitionRequest](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/agreements/{id}/renewals", Policy: signedIn, ID: "pageRenewAgreement", Summary: "Page form: renew an agreement to a later expiry (mediators)",
+			Handle: submit(d, "renew", d.renderAgreement, d.renewAgreement), Body: typeOf[action.RenewalInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/agreements/{id}/warning", Policy: signedIn, ID: "pageSetWarning", Summary: "Page form: set an agreement's early-warning thresholds (mediators)",
+			Handle: submit(d, "warning", d.renderAgreement, d.setWarning), Body: typeOf[parley.WarningThresholds](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/agreements/{id}/commitments", Policy: signedIn, ID: "pageAddCommitment", Summary: "Page form: add a commitment to an agreement (mediators)",
+			Handle: submit(d, "commitment", d.renderAgreement, d.addCommitment), Body: typeOf[action.CommitmentInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/agreements/{id}/reports", Policy: signedIn, ID: "pageAddReport", Summary: "Page form: add a monitoring report on one of the agreement's commitments, its evidence sealed to the chosen audience (mediators, verifiers)",
+			Handle: submit(d, "report", d.renderAgreement, d.addReport), Body: typeOf[action.ReportInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/agreements/{id}/scores", Policy: signedIn, ID: "pageAddScore", Summary: "Page form: score a commitment's implementation for a period (mediators)",
+			Handle: submit(d, "score", d.renderAgreement, d.addScore), Body: typeOf[action.ScoreInput](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/parties/{id}/trust", Policy: signedIn, ID: "pageTrust", Summary: "Page: a party's trust record per quarter across the agreements the caller sees",
+			Handle: d.showTrust, Status: ok, Media: html},
+	}
+	if _, has := d.store.(parley.ProfileService); !has {
+		return routes
+	}
+	return append(routes,
+		route.Route{Method: "GET", Pattern: "/tracks/{id}/profiles", Policy: trackReader, Scope: onTrack, ID: "pageProfiles", Summary: "Page: every profile of the track the caller may read, side by side",
+			Handle: d.showProfiles, Status: ok, Media: html},
+		route.Route{Method: "GET", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: profileReader, ID: "pageProfile", Summary: "Page: a party's profile editor (its delegates and the mediators)",
+			Handle: d.showProfile, Status: ok, Media: html},
+		route.Route{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile",
+			Handle: submit(d, "profile", d.renderProfile, d.saveProfile), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
+		route.Route{Method: "GET", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageAnalysis", Summary: "Page: the analysis of a track (mediators only)",
+			Handle: d.showAnalysis, Status: ok, Media: html},
+		route.Route{Method: "POST", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageWhatIf", Summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
+			Handle: d.whatIfPage("analysis"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+		route.Route{Method: "POST", Pattern: "/tracks/{id}/analysis/plot", Policy: trackReader, Scope: onTrack, ID: "pageWhatIfPlot", Summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
+			Handle: d.whatIfPage("analysis#results"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+	)
+}

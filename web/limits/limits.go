@@ -1,0 +1,98 @@
+// Package limits holds the abuse limits and timeouts of the HTTP layer, in
+// one place so that a reader (and the confidentiality review) finds every
+// bound the server enforces. Limits on the content of fields (name and text
+// lengths, attendees per meeting…) are the domain's and live in the root
+// package.
+package limits
+
+import "time"
+
+const (
+	// MaxRequestBodyBytes bounds every request body. The largest legitimate
+	// body is a track or meeting with parley.MaxTextLen characters of text
+	// (at most 4 bytes each) and a few hundred linked ids: well under 1 MiB.
+	MaxRequestBodyBytes = 1 << 20
+
+	// MaxCSVBodyBytes bounds a side's list sent as CSV (text/csv, or a
+	// page's multipart upload) to the add-persons route: parley.MaxPrisoners
+	// rows of the nine art. 122 columns run to about 100 bytes a row in
+	// practice, 5 MB; 16 MiB leaves room for long names in Cyrillic (two
+	// bytes a letter). The body is parsed as it streams; a JSON body to
+	// the same route stays within MaxRequestBodyBytes.
+	MaxCSVBodyBytes = 16 << 20
+
+	// MaxFormTokenPeekBytes bounds what authn.LiftFormCSRF reads of a page's
+	// multipart/form-data body to find the CSRF token, which the form sends
+	// as its first part: the part's headers and the token, a few hundred
+	// bytes, fit many times over. Those bytes are kept and handed on with
+	// the rest of the body, unread, to the handler, which streams it.
+	MaxFormTokenPeekBytes = 8 << 10
+
+	// MaxCSRFTokenBytes bounds the token read from that first part (a
+	// token is 64 hex digits).
+	MaxCSRFTokenBytes = 256
+
+	// MaxHeaderBytes bounds the request line and headers.
+	MaxHeaderBytes = 64 << 10
+
+	// ReadHeaderTimeout bounds how long a client may take to send the
+	// request line and headers (slowloris).
+	ReadHeaderTimeout = 5 * time.Second
+	// ReadTimeout bounds reading the whole request, body included.
+	ReadTimeout = 15 * time.Second
+	// WriteTimeout bounds the time from the end of the request headers to
+	// the end of the response.
+	WriteTimeout = 30 * time.Second
+	// IdleTimeout closes keep-alive connections that stay idle this long.
+	IdleTimeout = 120 * time.Second
+
+	// HealthTimeout bounds the store check of GET /healthz.
+	HealthTimeout = 2 * time.Second
+
+	// RequestIDBytes is the entropy of a request id (hex-encoded in the
+	// X-Request-Id header, the logs and the problem documents).
+	RequestIDBytes = 16
+)
+
+// Sign-in: sessions, throttling and the cost of a guess. A session's secret
+// and an API token are 256 random bits (password.NewToken), so they need no
+// throttle of their own; passwords do.
+const (
+	// SessionIdleTimeout ends a session that has not been used this long.
+	SessionIdleTimeout = 30 * time.Minute
+	// SessionMaxAge ends a session this long after sign-in, however busy.
+	SessionMaxAge = 12 * time.Hour
+	// SessionTouchInterval is how stale a session's last-seen time may get
+	// before a request writes a new one: a request costs an indexed read,
+	// and at most one write per session per interval. The idle expiry is
+	// therefore exact to within this interval.
+	SessionTouchInterval = time.Minute
+
+	// AccountLockFailures consecutive failed sign-ins to one account (known
+	// or not, so that the lock reveals nothing) lock it for
+	// AccountLockDuration. A success resets the count.
+	AccountLockFailures = 50
+	// AccountLockDuration is how long a locked account refuses every
+	// sign-in, the right password included.
+	AccountLockDuration = 15 * time.Minute
+	// AccountFailureWindow forgets an account's failures after this long
+	// without another.
+	AccountFailureWindow = time.Hour
+
+	// AddressLoginBurst sign-in attempts may come at once from one client
+	// address (an IPv6 /64 counts as one address); after that, one more per
+	// AddressLoginInterval. Each attempt costs an argon2id hash.
+	AddressLoginBurst    = 20
+	AddressLoginInterval = 3 * time.Second
+
+	// AuthCacheTTL is the longest a cached caller (authn's cache) is used
+	// without reading the store: the staleness a change made by another
+	// process (the command line, another server) may have.
+	AuthCacheTTL = time.Second
+	// AuthCacheMaxEntries bounds the caller cache; a full cache is emptied.
+	AuthCacheMaxEntries = 10_000
+
+	// MaxThrottleEntries bounds the accounts and addresses the throttle
+	// remembers; past it, entries that hold no lock are forgotten first.
+	MaxThrottleEntries = 100_000
+)

@@ -1,0 +1,172 @@
+// Package middleware holds what wraps every request of the server, in the
+// order a request meets it (see web.Server): request id, request log, panic
+// recovery, security headers, body limit; then the mux, and for a route
+// the guard (package route) and the handler.
+package middleware
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/problem"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the request's id, or "" outside a request.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func newRequestID() string {
+	b := make([]byte, limits.RequestIDBytes)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+// RequestIDs gives every request a fresh random id, in its context and
+// in the X-Request-Id response header. A client's own X-Request-Id is not
+// trusted: it would let a client forge log lines' ids.
+func RequestIDs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+// recorder remembers the status and size of a response for the request log
+// and for panic recovery, which may only answer if nothing was sent yet.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	n, err := rec.ResponseWriter.Write(b)
+	rec.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// RequestLog logs one line per request: method, path, status, duration,
+// response size and request id. Never the query, headers or bodies, which
+// may carry credentials or confidential content.
+func RequestLog(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			if rec.status == 0 {
+				rec.status = http.StatusOK
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status),
+				slog.Duration("duration", time.Since(start)),
+				slog.Int64("bytes", rec.bytes),
+				slog.String("request_id", RequestID(r.Context())))
+		})
+	}
+}
+
+// Recovery turns a panic in a handler into a 500 problem carrying the
+// request id, and logs the panic value and stack (never the request body).
+// http.ErrAbortHandler keeps its meaning: abort the response silently.
+func Recovery(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
+					slog.String("request_id", RequestID(r.Context())),
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.String("panic", fmt.Sprint(v)),
+					slog.String("stack", string(debug.Stack())))
+				if rec, ok := w.(*recorder); ok && rec.status != 0 {
+					panic(http.ErrAbortHandler) // the status is out; cut the connection
+				}
+				p := problem.For(fmt.Errorf("panic: %v", v))
+				p.Instance = RequestID(r.Context())
+				problem.WriteProblem(w, p)
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Security headers of every response. A page replaces the
+// Content-Security-Policy with its own (package desk).
+const (
+	// ContentSecurityPolicy lets an API response load nothing and be framed
+	// by no page.
+	ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+	// StrictTransportSecurity keeps browsers on HTTPS for two years once
+	// they have reached the server over TLS (sent on TLS responses only).
+	StrictTransportSecurity = "max-age=63072000; includeSubDomains"
+)
+
+// SecurityHeaders sets the security headers of every response.
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", StrictTransportSecurity)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// BodyLimit caps every request body at limit(r); reading past it fails
+// with *http.MaxBytesError, which package problem turns into 413.
+func BodyLimit(limit func(*http.Request) int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			max := limit(r)
+			if r.ContentLength > max {
+				problem.WriteProblem(w, problem.Problem{
+					Type: problem.Type("too_large"), Title: http.StatusText(http.StatusRequestEntityTooLarge),
+					Status: http.StatusRequestEntityTooLarge, Detail: problem.BodyTooLarge(max),
+					Instance: RequestID(r.Context()),
+				})
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+			next.ServeHTTP(w, r)
+		})
+	}
+}

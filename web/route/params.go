@@ -1,0 +1,57 @@
+package route
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/parley-talks/parley"
+)
+
+// PathID parses the path parameter name as a positive id.
+func PathID(r *http.Request, name string) (int64, error) {
+	s := r.PathValue(name)
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, parley.Errorf(parley.EINVALID, name, "path parameter %q must be a positive integer id, not %q", name, s)
+	}
+	return id, nil
+}
+
+// QueryID parses the optional query parameter name as a positive id; 0 if
+// absent.
+func QueryID(r *http.Request, name string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, parley.Errorf(parley.EINVALID, name, "query parameter %q must be a positive integer id, not %q", name, s)
+	}
+	return id, nil
+}
+
+// QueryPage parses ?offset= and ?limit= and applies the domain's defaults
+// and bounds.
+func QueryPage(r *http.Request) (parley.Page, error) {
+	var p parley.Page
+	q := r.URL.Query()
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"offset", &p.Offset}, {"limit", &p.Limit}} {
+		s := q.Get(f.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return p, parley.Errorf(parley.EINVALID, f.name, "query parameter %q must be an integer, not %q", f.name, s)
+		}
+		*f.dst = n
+	}
+	if p.Limit == 0 && q.Get("limit") != "" {
+		return p, parley.Errorf(parley.EINVALID, "limit", "limit must be between 1 and %d", parley.MaxLimit)
+	}
+	return p.Normalize()
+}
