@@ -43,8 +43,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/proxy"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/api"
@@ -65,6 +68,18 @@ type Config struct {
 	// Authenticator guards every route: *authn.Auth (authn.New) in
 	// production. It is required: New refuses a nil one.
 	Authenticator route.Authenticator
+	// PublicURL is the origin browsers use, when it differs from what the
+	// server sees (behind a reverse proxy); nil: the request's own. When
+	// it is HTTPS, every response carries HSTS. Give authn.Config the
+	// same, for the cross-origin check and Secure cookies.
+	PublicURL *url.URL
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (package proxy); the zero value trusts none, and the
+	// forwarding headers of anyone else are dropped.
+	TrustedProxies proxy.Trusted
+	// Metrics receives each request's route pattern, status and duration;
+	// nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP face of a parley.Store. It is an http.Handler.
@@ -123,12 +138,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	var h http.Handler = mux
+	h = middleware.RouteMetrics(cfg.Metrics)(h)
 	h = authn.LiftFormCSRF(h)
 	h = middleware.BodyLimit(route.BodyLimits(s.routes, limits.MaxRequestBodyBytes))(h)
-	h = middleware.SecurityHeaders(h)
+	h = middleware.SecurityHeaders(cfg.PublicURL != nil && cfg.PublicURL.Scheme == "https")(h)
 	h = middleware.Recovery(s.log)(h)
 	h = middleware.RequestLog(s.log)(h)
 	h = middleware.RequestIDs(h)
+	h = cfg.TrustedProxies.Handler(h)
 	s.handler = h
 	return s, nil
 }

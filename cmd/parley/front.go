@@ -42,11 +42,9 @@ const (
 
 // front is how the server faces the network: TLS, the origin browsers
 // use, the proxies whose forwarding headers count, and the metrics token.
-//
-// The web package receives these through cmd: today the session cookie's
-// Secure flag (web.AuthConfig.SecureCookies, set when the public origin is
-// HTTPS) and the client address, resolved from trusted proxies before a
-// request reaches it (proxy.Trusted.Handler).
+// The public origin and the trusted proxies go to web.Config and
+// authn.Config (HSTS, the cross-origin check, Secure cookies, the
+// client's address).
 type front struct {
 	tls          *tls.Config // nil: plain HTTP
 	acme         *autocert.Manager
@@ -255,11 +253,6 @@ func (f *front) startACME(ctx context.Context, cfg serveConfig) error {
 	return nil
 }
 
-// secureCookies reports whether the session cookie must be Secure on
-// plain-HTTP requests too: when browsers reach the server over HTTPS
-// through a proxy.
-func (f *front) secureCookies() bool { return f.public != nil && f.public.Scheme == "https" }
-
 func (f *front) scheme() string {
 	if f.tls != nil {
 		return "https"
@@ -274,25 +267,20 @@ func (f *front) publicString() string {
 	return f.public.String()
 }
 
-// handler is srv as the network reaches it: clients resolved through the
-// trusted proxies, and /metrics behind the token when it is served on the
-// main address.
+// handler is srv with /metrics behind the token when the metrics are
+// served on the main address.
 func (f *front) handler(srv http.Handler, m *metrics.Metrics, metricsOnMain bool) http.Handler {
-	h := srv
-	if m != nil && metricsOnMain && f.metricsToken != "" {
-		protected := requireToken(f.metricsToken, m.Handler())
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/metrics" {
-				protected.ServeHTTP(w, r)
-				return
-			}
-			srv.ServeHTTP(w, r)
-		})
+	if m == nil || !metricsOnMain || f.metricsToken == "" {
+		return srv
 	}
-	if f.trusted.Empty() {
-		return h
-	}
-	return f.trusted.Handler(h)
+	protected := requireToken(f.metricsToken, m.Handler())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			protected.ServeHTTP(w, r)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	})
 }
 
 // requireToken serves h only to requests bearing token.

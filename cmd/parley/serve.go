@@ -256,11 +256,12 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 		defer closeStats()
 		m = metrics.New(buildinfo.Read(Version), stats, log)
 	}
-	auth, err := authn.New(authn.Config{Store: store, Logger: log, SecureCookies: front.secureCookies()})
+	auth, err := authn.New(authn.Config{Store: store, Logger: log, PublicURL: front.public, Metrics: m})
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: store, Logger: log, Authenticator: auth})
+	srv, err := web.New(web.Config{Store: store, Logger: log, Authenticator: auth,
+		PublicURL: front.public, TrustedProxies: front.trusted, Metrics: m})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/web/limits"
 	"github.com/parley-talks/parley/web/problem"
 )
@@ -132,23 +133,50 @@ const (
 	// by no page.
 	ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 	// StrictTransportSecurity keeps browsers on HTTPS for two years once
-	// they have reached the server over TLS (sent on TLS responses only).
+	// they have reached the server over HTTPS (browsers ignore it on a
+	// plain-HTTP answer, RFC 6797 §8.1).
 	StrictTransportSecurity = "max-age=63072000; includeSubDomains"
 )
 
-// SecurityHeaders sets the security headers of every response.
-func SecurityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", StrictTransportSecurity)
+// SecurityHeaders sets the security headers of every response. HSTS goes
+// on every TLS response, and on every response when the public origin is
+// HTTPS (publicHTTPS): behind a proxy that terminates TLS the server sees
+// plain HTTP, but the browser reached it over HTTPS.
+func SecurityHeaders(publicHTTPS bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Content-Security-Policy", ContentSecurityPolicy)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
+			if r.TLS != nil || publicHTTPS {
+				h.Set("Strict-Transport-Security", StrictTransportSecurity)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// RouteMetrics counts each request and its duration in m under the
+// pattern of the route that served it ("GET /api/v1/tracks/{id}"), never
+// its path: ids and names stay out of the metrics. It must wrap the
+// ServeMux directly, which records the pattern on the request it is given.
+func RouteMetrics(m *metrics.Metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if m == nil {
+			return next
 		}
-		next.ServeHTTP(w, r)
-	})
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			if rec.status == 0 {
+				rec.status = http.StatusOK
+			}
+			m.ObserveRequest(r.Pattern, rec.status, time.Since(start))
+		})
+	}
 }
 
 // BodyLimit caps every request body at limit(r); reading past it fails
