@@ -12,7 +12,8 @@
 //   - route: a route table's rows, policies, the guard and the mux;
 //   - authn: sessions, API tokens, CSRF and the sign-in throttle;
 //   - middleware: request id, request log, panic recovery, security
-//     headers and body limit;
+//     headers (HSTS behind an HTTPS public origin), body limit and the
+//     metrics of each route;
 //   - problem: errors as RFC 9457 problem documents;
 //   - limits: every bound and timeout the HTTP layer enforces.
 //

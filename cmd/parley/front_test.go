@@ -212,7 +212,7 @@ func TestServeTrustedProxyThrottlesPerClient(t *testing.T) {
 				return resp.StatusCode
 			}
 			// Spend client A's bucket (each attempt on another account, so
-			// that no account lock is involved). The bucket refills while
+			// that no per-account delay is involved). The bucket refills while
 			// the attempts run, so spend until refused.
 			refused := false
 			for i := 0; i < 2*limits.AddressLoginBurst && !refused; i++ {

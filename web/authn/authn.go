@@ -93,7 +93,7 @@ var (
 type Config struct {
 	Store parley.Store
 	// Now is the clock of sessions and throttling; nil means time.Now.
-	// Tests move it to expire sessions and locks.
+	// Tests move it to expire sessions and sign-in delays.
 	Now func() time.Time
 	// PasswordParams are the argon2id parameters of the passwords the API
 	// sets, of rehashing at sign-in, and of the dummy hash that unknown

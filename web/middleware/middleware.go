@@ -1,7 +1,9 @@
 // Package middleware holds what wraps every request of the server, in the
-// order a request meets it (see web.Server): request id, request log, panic
-// recovery, security headers, body limit; then the mux, and for a route
-// the guard (package route) and the handler.
+// order a request meets it (see web.Server): the client's address through
+// trusted proxies (package proxy), request id, request log, panic recovery,
+// security headers, body limit, the form's CSRF token (package authn),
+// route metrics; then the mux, and for a route the guard (package route)
+// and the handler.
 package middleware
 
 import (
