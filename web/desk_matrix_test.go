@@ -21,7 +21,7 @@ func deskRoute(rt route.Info) bool {
 	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import":
 		return true
 	}
-	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz"
+	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz" && rt.Pattern != "/readyz"
 }
 
 // deskExpectations adds the desk's routes that the matrix's table lacks.

@@ -13,6 +13,7 @@ import (
 	"github.com/parley-talks/parley/internal/proxy"
 	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/middleware"
 )
@@ -166,5 +167,37 @@ func TestRouteMetrics(t *testing.T) {
 		if strings.Contains(scrape, leak) {
 			t.Errorf("metrics name %s", leak)
 		}
+	}
+}
+
+// /readyz says a store that reads but cannot write is not ready, while
+// /healthz still says it is alive.
+func TestReadyz(t *testing.T) {
+	a := newTestAPI(t)
+	a.call("GET", "/readyz", nil, http.StatusOK, nil)
+	ro, err := sqlite.Open(sysCtx, a.path, sqlite.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	auth, err := authn.New(authn.Config{Store: ro, PasswordParams: password.InsecureTestParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: ro, Authenticator: auth, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		return w
+	}
+	if w := get("/healthz"); w.Code != http.StatusOK {
+		t.Errorf("/healthz on a read-only store: %d %s", w.Code, w.Body)
+	}
+	w := get("/readyz")
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "the store cannot write") {
+		t.Errorf("/readyz on a read-only store: %d %s", w.Code, w.Body)
 	}
 }
