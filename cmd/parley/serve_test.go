@@ -53,7 +53,7 @@ type running struct {
 func startServe(t *testing.T, env map[string]string, args ...string) (*running, string) {
 	t.Helper()
 	r := startServeNoWait(t, env, args...)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a demo load on a busy machine takes a while
 	for time.Now().Before(deadline) {
 		if m := servingRE.FindStringSubmatch(r.stdout.String()); m != nil {
 			return r, m[1]
