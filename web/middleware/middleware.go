@@ -73,24 +73,31 @@ func (rec *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
+// serveRecorded serves r with next through a recorder (which Recovery
+// looks for) and returns the status, size and duration of the answer.
+func serveRecorded(next http.Handler, w http.ResponseWriter, r *http.Request) (status int, bytes int64, took time.Duration) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	next.ServeHTTP(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.status, rec.bytes, time.Since(start)
+}
+
 // RequestLog logs one line per request: method, path, status, duration,
 // response size and request id. Never the query, headers or bodies, which
 // may carry credentials or confidential content.
 func RequestLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			rec := &recorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r)
-			if rec.status == 0 {
-				rec.status = http.StatusOK
-			}
+			status, bytes, took := serveRecorded(next, w, r)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status),
-				slog.Duration("duration", time.Since(start)),
-				slog.Int64("bytes", rec.bytes),
+				slog.Int("status", status),
+				slog.Duration("duration", took),
+				slog.Int64("bytes", bytes),
 				slog.String("request_id", RequestID(r.Context())))
 		})
 	}
@@ -170,13 +177,8 @@ func RouteMetrics(m *metrics.Metrics) func(http.Handler) http.Handler {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			rec := &recorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r)
-			if rec.status == 0 {
-				rec.status = http.StatusOK
-			}
-			m.ObserveRequest(r.Pattern, rec.status, time.Since(start))
+			status, _, took := serveRecorded(next, w, r)
+			m.ObserveRequest(r.Pattern, status, took)
 		})
 	}
 }
