@@ -112,7 +112,7 @@ func BenchmarkAuditVerify(b *testing.B) {
 		for i := range entries {
 			entries[i] = ledger.Entry{Index: size + int64(i), Time: ledger.NewEntryTime(t0.Add(time.Duration(size+int64(i)) * time.Millisecond)),
 				Actor: "user/7", Action: "profile.update", Object: fmt.Sprintf("profile/1/2/%d", size+int64(i)),
-				Digest: ledger.DigestOf([]byte(fmt.Sprint(size + int64(i)))), PrevCheckpoint: prev, Visibility: vis}
+				Digest: ledger.DigestOf([]byte(fmt.Sprint(size + int64(i)))), PrevCheckpoint: prev, Visibility: vis, Salt: ledger.NewSalt()}
 		}
 		first, hashes, err := ledger.Append(reader, size, entries...)
 		if err != nil {

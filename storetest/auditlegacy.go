@@ -66,7 +66,7 @@ func AppendLegacyEntries(t testing.TB, raw *sql.DB, n int) (first int64) {
 	for i := range int64(n) {
 		idx := size + i
 		leaf := LegacyLeaf(idx, at, prev, ledger.DigestOf([]byte{byte(i)}), "system", "party.create", "party/99")
-		if e, err := ledger.DecodeEntry(leaf); err != nil || !e.Legacy {
+		if e, err := ledger.DecodeEntry(leaf); err != nil || !e.Legacy() {
 			t.Fatalf("hand-built version 1 entry: DecodeEntry = %+v, %v", e, err)
 		}
 		hs, err := tlog.StoredHashesForRecordHash(idx, tlog.RecordHash(leaf), reader)

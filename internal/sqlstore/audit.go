@@ -106,6 +106,7 @@ func appendAudit(ctx context.Context, tx *Tx, rec auditRecord) error {
 		Digest:         ledger.DigestOf(change),
 		PrevCheckpoint: prev,
 		Visibility:     EntryVisibility(track, rec.audience),
+		Salt:           ledger.NewSalt(),
 	}
 	r := hashReader{ctx: ctx, q: tx}
 	first, hashes, err := ledger.Append(r, size, e)
@@ -505,7 +506,7 @@ func (s *Store) auditEntries(ctx context.Context, tx *Tx, scan *auditScan) iter.
 					e = ledger.Entry{Index: n} // invalid: no actor, action or object
 				case e.Index != n:
 					// Out of sequence: Verify names it.
-				case e.Legacy:
+				case e.Legacy():
 					scan.legacy++
 				default:
 					var id *int64

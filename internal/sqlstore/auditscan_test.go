@@ -37,7 +37,7 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 	}
 	for i := range int64(n) {
 		e := ledger.Entry{Index: i, Time: ledger.NewEntryTime(time.Unix(1e9+i, 0)), Actor: "user/7", Action: "profile.update",
-			Object: fmt.Sprintf("profile/1/2/%d", i), Digest: ledger.DigestOf(nil), Visibility: vis}
+			Object: fmt.Sprintf("profile/1/2/%d", i), Digest: ledger.DigestOf(nil), Visibility: vis, Salt: ledger.NewSalt()}
 		leaf, err := e.Encode()
 		if err != nil {
 			t.Fatal(err)

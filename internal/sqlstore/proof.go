@@ -42,7 +42,7 @@ func (s *Store) ProveInclusion(ctx context.Context, index int64) (_ *parley.Incl
 	// The columns checked above decide who sees the entry; the leaf vouches
 	// for them, unless the entry is a legacy one, which records none. An
 	// edit that widened them must not show the entry to anyone.
-	if !e.Legacy && EntryVisibility(nullableID(track), parley.Audience(aud)) != e.Visibility {
+	if !e.Legacy() && EntryVisibility(nullableID(track), parley.Audience(aud)) != e.Visibility {
 		return nil, fmt.Errorf("audit entry %d: track_id or audience differs from the entry's visibility: %w", index, ledger.ErrVerify)
 	}
 	var size, cp int64
