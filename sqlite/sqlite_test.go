@@ -17,16 +17,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/storetest"
 )
 
 var ctx = parley.NewContextWithCaller(context.Background(), parley.System)
 
-// open returns a store in a new file in t's temporary directory.
+// open returns a store in a new file in t's temporary directory, with a
+// master key of its own.
 func open(t *testing.T) parley.Store {
 	t.Helper()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +40,20 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, open)
 }
 
-// openAt opens the database at path or fails t.
+// testKey is the master key of the tests' databases: fixed, so that a
+// child process (TestCrash) uses the same.
+var testKey = func() *seal.MasterKey {
+	k, err := seal.ParseMasterKey([]byte("parley sqlite tests' master key"[:seal.MasterKeySize-1] + "!"))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// openAt opens the database at path with testKey or fails t.
 func openAt(t *testing.T, path string, opts ...sqlite.Option) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(ctx, path, opts...)
+	db, err := sqlite.Open(ctx, path, append([]sqlite.Option{sqlite.MasterKey(testKey)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +91,7 @@ func rawExec(t *testing.T, path string, stmts ...string) {
 // the file is in WAL mode.
 func TestReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +135,7 @@ func TestNewerVersion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "parley.db")
-			db, err := sqlite.Open(ctx, path)
+			db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +146,7 @@ func TestNewerVersion(t *testing.T) {
 				t.Fatal("a -wal file is left after closing; the hash would not cover all of the database")
 			}
 			before := fileHash(t, path)
-			_, err = sqlite.Open(ctx, path)
+			_, err = sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 			known, _ := filepath.Glob("migrations/*.sql")
 			want := fmt.Sprintf("database schema version 9999 is newer than this parley (knows up to %d); upgrade parley", len(known))
 			if err == nil || !strings.Contains(err.Error(), want) {
@@ -207,7 +219,7 @@ func TestLocked(t *testing.T) {
 // permission bits.
 func TestReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +269,7 @@ func TestReadOnly(t *testing.T) {
 // (chattr +i), which stops root too, and skips if it cannot.
 func TestReadOnlyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +283,7 @@ func TestReadOnlyFile(t *testing.T) {
 	} else if err := os.Chmod(path, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	_, err = sqlite.Open(ctx, path)
+	_, err = sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("Open of a read-only file = %v, want an error saying it is read-only", err)
 	}
@@ -303,7 +315,7 @@ func TestOpenErrors(t *testing.T) {
 			if fi, err := os.Stat(tt.path); err == nil && !fi.IsDir() {
 				hash = fileHash(t, tt.path)
 			}
-			_, err := sqlite.Open(ctx, tt.path)
+			_, err := sqlite.Open(ctx, tt.path, sqlite.MasterKey(testKey))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Open = %v, want an error saying %q", err, tt.want)
 			}
@@ -330,7 +342,7 @@ func ptr[T any](v T) *T { return &v }
 // that succeeded is in the file.
 func TestCloseDuringWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +460,7 @@ func TestCrash(t *testing.T) {
 // crashChild writes parties from 8 goroutines and prints each one after
 // CreateParty returns, until it is killed.
 func crashChild(path string) {
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -19,7 +19,7 @@ import (
 // request after any write that may change a caller pays).
 func BenchmarkAuthenticate(b *testing.B) {
 	ctx := sysCtx
-	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"), sqlite.MasterKey(testMasterKey))
 	if err != nil {
 		b.Fatal(err)
 	}
