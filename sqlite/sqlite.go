@@ -85,6 +85,7 @@ func (db *DB) Path() string { return db.path }
 type config struct {
 	busyTimeout time.Duration
 	readOnly    bool
+	immutable   bool // with readOnly: no write-ahead log to read, so no lock and no -shm either
 	masterKey   *seal.MasterKey
 	lock        LockMode
 }
@@ -129,9 +130,13 @@ func BusyTimeout(d time.Duration) Option { return func(c *config) { c.busyTimeou
 // ReadOnly opens an existing database without write access (SQLite's
 // mode=ro, and a store that refuses every write): reads work, every write
 // fails with EUNAVAILABLE, nothing is migrated, bound or signed, and the
-// database file is left byte for byte as it was. A missing file is refused,
-// never created. The database must already be at this binary's schema
-// version, with its rows bound (see package sqlstore).
+// database file is left byte for byte as it was. No file is ever created:
+// a missing database is refused, and a database no process has open (it
+// has no write-ahead log beside it) is read as immutable, without the
+// -shm file a reader of the log needs; a database a server has open is
+// read through its log, as of the moment each read transaction begins.
+// The database must already be at this binary's schema version, with its
+// rows bound (see package sqlstore).
 func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
 
 // Open opens or creates the database file at path and brings its schema up
@@ -205,6 +210,12 @@ func open(ctx context.Context, abs string, cfg config, migrations []sqlstore.Mig
 		if err := ownerOnly(abs); err != nil {
 			return nil, err
 		}
+	} else if _, err := os.Stat(abs + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		// No process has the database open (a writer keeps its log), so
+		// the file holds all of it: read it as immutable, which needs no
+		// lock and creates no -wal or -shm beside it. With a log there,
+		// SQLite reads it through the -shm that is there too.
+		cfg.immutable = true
 	}
 	writer, err := sql.Open("sqlite", dsn(abs, cfg, true))
 	if err != nil {
@@ -292,6 +303,9 @@ func dsn(path string, cfg config, writer bool) string {
 	}
 	if cfg.readOnly {
 		q.Set("mode", "ro")
+	}
+	if cfg.immutable {
+		q.Set("immutable", "1")
 	}
 	u := url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}
 	return u.String()

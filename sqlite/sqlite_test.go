@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/sqlstore"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/storetest"
@@ -213,8 +215,10 @@ func TestLocked(t *testing.T) {
 	}
 }
 
-// TestReadOnly opens a database with the ReadOnly option: reads work, and
-// every write fails with EUNAVAILABLE and changes nothing. SQLite's mode=ro
+// TestReadOnly opens a database with the ReadOnly option: reads and
+// VerifyAudit work, every write fails with EUNAVAILABLE and changes
+// nothing, and no file is created or changed, with or without a server
+// beside it. SQLite's mode=ro
 // refuses writes even to root, who may write any file regardless of its
 // permission bits.
 func TestReadOnly(t *testing.T) {
@@ -227,8 +231,12 @@ func TestReadOnly(t *testing.T) {
 	before := storetest.Snapshot(t, db)
 	db.Close()
 	hash := fileHash(t, path)
+	files := dirFiles(t, filepath.Dir(path))
 
 	ro := openAt(t, path, sqlite.ReadOnly())
+	if _, err := ro.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
+		t.Fatalf("VerifyAudit read-only: %v", err)
+	}
 	if d := cmp.Diff(before, storetest.Snapshot(t, ro)); d != "" {
 		t.Errorf("state read through ReadOnly (-want +got):\n%s", d)
 	}
@@ -262,6 +270,56 @@ func TestReadOnly(t *testing.T) {
 	if after := fileHash(t, path); after != hash {
 		t.Errorf("the read-only database changed")
 	}
+	if after := dirFiles(t, filepath.Dir(path)); !slices.Equal(after, files) {
+		t.Errorf("files beside the database: %v before a read-only open, %v after", files, after)
+	}
+
+	// Beside a running server, it reads through the server's log and
+	// leaves every file as the server has it.
+	server := openAt(t, path, sqlite.Lock(sqlite.LockShared))
+	if err := server.CreateParty(ctx, &parley.Party{Name: "Malta", Kind: parley.PartyState}); err != nil {
+		t.Fatal(err)
+	}
+	files = dirFiles(t, filepath.Dir(path))
+	hash = fileHash(t, path)
+	ro = openAt(t, path, sqlite.ReadOnly())
+	if _, err := ro.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
+		t.Fatalf("VerifyAudit read-only beside a server: %v", err)
+	}
+	if _, err := ro.FindPartyByID(ctx, 5); err != nil {
+		t.Errorf("the party the server just wrote, read through its log: %v", err)
+	}
+	ro.Close()
+	if after := fileHash(t, path); after != hash {
+		t.Errorf("the read-only open changed the database beside a server")
+	}
+	if after := dirFiles(t, filepath.Dir(path)); !slices.Equal(after, files) {
+		t.Errorf("files beside the database: %v before a read-only open, %v after", files, after)
+	}
+	server.Close()
+
+	// A missing file is refused, never created.
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	if _, err := sqlite.Open(ctx, missing, sqlite.ReadOnly(), sqlite.MasterKey(testKey)); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("read-only open of a missing file = %v, want it refused", err)
+	}
+	if got := dirFiles(t, filepath.Dir(missing)); len(got) != 0 {
+		t.Errorf("a read-only open of a missing file created %v", got)
+	}
+}
+
+// dirFiles lists the names of the files in dir.
+func dirFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
 }
 
 // TestReadOnlyFile opens a file this process may not write. Permission bits
