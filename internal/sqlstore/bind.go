@@ -29,11 +29,12 @@ import (
 //  2. it keeps the checkpoint signer's seed as a secret wrapped for its
 //     purpose (so checkpoints signed and exported before stay verifiable),
 //     makes the row key, and deletes the legacy key rows;
-//  3. it seals texts' titles and reports' sources under their tracks' keys
-//     (a shredded track's are emptied: they can no longer be sealed);
-//  4. it authenticates every row of every table of the registry and
-//     records each, in entries "store.bind" of at most bindBatch rows, so
-//     that VerifyAudit finds every row in the ledger.
+//  3. it authenticates the track keys' rows, then seals texts' titles and
+//     reports' sources under their tracks' keys (a shredded track's are
+//     emptied: they can no longer be sealed);
+//  4. it authenticates every other row of every table of the registry;
+//     every row is recorded, in entries "store.bind" of at most bindBatch
+//     rows, so that VerifyAudit finds every row in the ledger.
 //
 // What binding trusts: the rows as they are. A column the old checks did
 // not cover — a member's role, a record's audience, a password hash — that
@@ -90,10 +91,18 @@ func (s *Store) bindIfNeeded(ctx context.Context) error {
 		if err := s.bindSecrets(ctx, tx, master, seed); err != nil {
 			return err
 		}
+		// The track keys first: sealing the plain columns reads them, as
+		// every read does, verified.
+		if err := bindTable(ctx, tx, tTrackKeys); err != nil {
+			return err
+		}
 		if err := s.sealPlainColumns(ctx, tx); err != nil {
 			return err
 		}
 		for _, t := range tables {
+			if t == tTrackKeys {
+				continue
+			}
 			if err := bindTable(ctx, tx, t); err != nil {
 				return err
 			}
