@@ -93,3 +93,45 @@ func init() {
 		t.id = i
 	}
 }
+
+// TableSpec describes a table of the registry, for tests and tools that
+// work on rows behind the store (the tamper suite, backups): its name, its
+// primary key's columns in key order, its columns in scan order and the
+// column that holds each row's MAC.
+type TableSpec struct {
+	Name    string
+	Key     []string
+	Columns []ColumnSpec
+}
+
+// ColumnSpec describes a column of a TableSpec: Kind is "int", "text",
+// "bytes" or "bool"; Null whether it may be NULL; Authenticated whether
+// the row's MAC covers it.
+type ColumnSpec struct {
+	Name          string
+	Kind          string
+	Null          bool
+	Authenticated bool
+}
+
+// MACColumn is the column of every authenticated table that holds its
+// rows' MACs.
+const MACColumn = "mac"
+
+// Registry returns the authenticated tables, in the order VerifyAudit
+// checks them.
+func Registry() []TableSpec {
+	kinds := map[colKind]string{kindInt: "int", kindText: "text", kindBytes: "bytes", kindBool: "bool"}
+	out := make([]TableSpec, len(tables))
+	for i, t := range tables {
+		ts := TableSpec{Name: t.name}
+		for _, k := range t.key {
+			ts.Key = append(ts.Key, t.cols[k].name)
+		}
+		for _, c := range t.cols {
+			ts.Columns = append(ts.Columns, ColumnSpec{Name: c.name, Kind: kinds[c.kind], Null: c.null, Authenticated: !c.skip})
+		}
+		out[i] = ts
+	}
+	return out
+}
