@@ -1,8 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/seal"
+	"github.com/parley-talks/parley/sqlite"
 )
 
 // Every command answers -h and --help with its usage and at least one
@@ -33,4 +40,25 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 	if code, _, stderr := runCLI(t, "frobnicate"); code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("unknown command: exit %d, %q", code, stderr)
 	}
+}
+
+// openDB opens the SQLite database at path with the master key in the key
+// file beside it, as the commands find it, creating the key file if there
+// is none yet.
+func openDB(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	keyFile := defaultKeyPath(path)
+	key, err := seal.LoadKeyFile(keyFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		key = seal.GenerateMasterKey()
+		err = seal.WriteKeyFile(keyFile, key)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), path, sqlite.MasterKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -136,7 +136,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 	if err != nil {
 		return err
 	}
-	store, err := openStoreWithKey(ctx, cfg.db, key)
+	store, err := openStore(ctx, cfg.db, key, storeServe)
 	if err != nil {
 		return err
 	}

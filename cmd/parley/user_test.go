@@ -9,7 +9,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // runWithStdin runs parley in process with stdin.
@@ -71,7 +70,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("user disable: %d %s", code, errs)
 	}
 
-	s, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
+	s, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
