@@ -2,7 +2,6 @@ package negotiation_test
 
 import (
 	"bytes"
-	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
@@ -85,19 +84,16 @@ func loadANAC(t testing.TB, dir string) map[string]*negotiation.Problem {
 func TestANACMatchesBruteForce(t *testing.T) {
 	for name, p := range loadANAC(t, fixture.GeniusDir(t)) {
 		t.Run(name, func(t *testing.T) {
-			negotiation.CheckFrontier(t, p, false)
+			ref, err := p.Reference()
+			if err != nil {
+				t.Fatal(err)
+			}
+			negotiation.CheckFrontier(t, p, ref)
 			for _, r := range []float64{0, 0.6} {
 				for k := range p.Parties {
 					p.Parties[k].Reservation = r
 				}
-				negotiation.CheckBargains(t, p)
-				z, err := p.CountZone(negotiation.ZoneOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if want := big.NewInt(negotiation.BruteZone(p)); !z.Exact || z.Count.Cmp(want) != 0 {
-					t.Fatalf("reservation %v: zone %v (exact %v), brute force %v", r, z.Count, z.Exact, want)
-				}
+				negotiation.CheckBargains(t, p, ref)
 			}
 		})
 	}

@@ -3,6 +3,8 @@ package negotiation
 import (
 	"fmt"
 	"math"
+	"math/big"
+	"slices"
 )
 
 // Solution is one bargaining point: a frontier point and its packages.
@@ -23,30 +25,33 @@ type Bargains struct {
 }
 
 // Bargains returns the bargaining points of f above the disagreement point d
-// (one reservation value per party). A point is accepted when u_i ≥ d_i −
-// AcceptTolerance for every party; every package all parties accept is
-// weakly dominated by an accepted frontier point, so maximising over those
-// is exact for the four (monotone) objectives. Objectives within
-// TieTolerance·max(1,|best|) of the best tie; among tied points the first in
-// frontier order (lexicographically greatest vector) is chosen, and
-// Outcomes lists up to tieLimit packages with exactly its vector. It returns
-// an error when d does not have one value per party. Cost O(points·parties).
+// (one reservation value per party, each read as the decimal it prints as).
+// A point is accepted when u_i ≥ d_i for every party, exactly; every package
+// all parties accept is weakly dominated by an accepted frontier point, so
+// maximising over those is exact for the four (monotone) objectives. The
+// objectives are compared exactly: float64 scores pick the candidates within
+// 10⁻⁹ of the best (which holds every exact maximum), and exact rationals
+// decide among them. Among exactly tied points the first in frontier order
+// (lexicographically greatest vector) is chosen, and Outcomes lists up to
+// tieLimit packages with exactly its vector. It returns an error when d
+// does not have one finite value per party. Cost O(points·parties) plus
+// exact arithmetic on the near-ties.
 func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 	n := f.n
 	if len(d) != n {
 		return Bargains{}, fmt.Errorf("negotiation: disagreement point has %d values for %d parties", len(d), n)
 	}
+	thr := make([]num, n)
+	thrIsD := make([]bool, n) // thr_k = d_k·D_k exactly
+	for k := range n {
+		if math.IsNaN(d[k]) || math.IsInf(d[k], 0) {
+			return Bargains{}, fmt.Errorf("negotiation: disagreement point: value %d is not finite", k)
+		}
+		thr[k], thrIsD[k] = f.ex[k].ceilScaledExact(d[k])
+	}
 	var acc []int
 	for i := range f.Len() {
-		u := f.Utility(i)
-		ok := true
-		for k := range n {
-			if u[k] < d[k]-AcceptTolerance {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if f.reaches(i, thr) {
 			acc = append(acc, i)
 		}
 	}
@@ -54,29 +59,80 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 	if len(acc) == 0 {
 		return b, nil
 	}
-	b.Ideal = make([]float64, n)
-	for k := range n {
-		b.Ideal[k] = math.Inf(-1)
-	}
+	// The ideal point, exactly: the greatest numerator per party.
+	ideal := make([]num, n)
 	for _, i := range acc {
-		for k, x := range f.Utility(i) {
-			b.Ideal[k] = max(b.Ideal[k], x)
+		for k, x := range f.at(i) {
+			if ideal[k].less(x) {
+				ideal[k] = x
+			}
 		}
 	}
-	best := func(obj func(u []float64) float64) *Solution {
+	b.Ideal = make([]float64, n)
+	for k := range n {
+		b.Ideal[k] = f.ex[k].toFloat(ideal[k])
+	}
+	// The exact values, built only when near-ties need them.
+	var dr, span []*big.Rat // d; ideal − d, nil when not positive
+	exactSetup := func() {
+		if dr != nil {
+			return
+		}
+		dr, span = make([]*big.Rat, n), make([]*big.Rat, n)
+		for k := range n {
+			dr[k] = Rat(d[k])
+			if s := new(big.Rat).Sub(f.ex[k].scaledRat(ideal[k]), dr[k]); s.Sign() > 0 {
+				span[k] = s
+			}
+		}
+	}
+	// A party counts for Kalai–Smorodinsky when its ideal is above its
+	// disagreement value, exactly: ideal > d·D, i.e. ideal ≥ ⌈d·D⌉ and not
+	// equal to d·D. spanF is ideal − d in float64, for the scores only.
+	spanF := make([]float64, n)
+	for k := range n {
+		if ideal[k] == thr[k] && thrIsD[k] {
+			continue
+		}
+		spanF[k] = max(b.Ideal[k]-d[k], math.SmallestNonzeroFloat64)
+	}
+	best := func(score func(u []float64) float64, exact func(i int) *big.Rat) *Solution {
 		vals := make([]float64, len(acc))
 		top := math.Inf(-1)
 		for j, i := range acc {
-			vals[j] = obj(f.Utility(i))
+			vals[j] = score(f.Utility(i))
 			top = max(top, vals[j])
 		}
-		tol := TieTolerance * max(1, math.Abs(top))
-		for j, i := range acc {
-			if vals[j] >= top-tol {
-				return &Solution{Point: i, Utility: append([]float64(nil), f.Utility(i)...), Outcomes: f.Outcomes(i, tieLimit)}
+		tol := 1e-9 * max(1, math.Abs(top))
+		near := 0
+		for _, v := range vals {
+			if v >= top-tol {
+				near++
 			}
 		}
-		panic("negotiation: no point reaches the maximum")
+		bestPoint := -1
+		var bestVal *big.Rat
+		for j, i := range acc {
+			if vals[j] < top-tol {
+				continue
+			}
+			if near == 1 { // the only candidate is the exact maximiser
+				bestPoint = i
+				break
+			}
+			exactSetup()
+			v := exact(i)
+			if bestPoint < 0 || v.Cmp(bestVal) > 0 {
+				bestPoint, bestVal = i, v
+			}
+		}
+		if bestPoint < 0 {
+			panic("negotiation: no point reaches the maximum")
+		}
+		return &Solution{Point: bestPoint, Utility: slices.Clone(f.Utility(bestPoint)), Outcomes: f.Outcomes(bestPoint, tieLimit)}
+	}
+	gain := func(i, k int) *big.Rat { // u_k − d_k, exact
+		return new(big.Rat).Sub(f.ex[k].scaledRat(f.at(i)[k]), dr[k])
 	}
 	b.Nash = best(func(u []float64) float64 {
 		p := 1.0
@@ -84,16 +140,41 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 			p *= max(x-d[k], 0)
 		}
 		return p
+	}, func(i int) *big.Rat {
+		p := big.NewRat(1, 1)
+		for k := range n {
+			g := gain(i, k)
+			if g.Sign() <= 0 {
+				return new(big.Rat)
+			}
+			p.Mul(p, g)
+		}
+		return p
 	})
 	b.KalaiSmorodinsky = best(func(u []float64) float64 {
 		m := math.Inf(1)
 		for k, x := range u {
-			if span := b.Ideal[k] - d[k]; span > AcceptTolerance {
-				m = min(m, (x-d[k])/span)
+			if spanF[k] > 0 {
+				m = min(m, (x-d[k])/spanF[k])
 			}
 		}
 		if math.IsInf(m, 1) {
 			return 0 // every party's ideal equals its reservation: all points tie
+		}
+		return m
+	}, func(i int) *big.Rat {
+		var m *big.Rat
+		for k := range n {
+			if span[k] != nil {
+				r := gain(i, k)
+				r.Quo(r, span[k])
+				if m == nil || r.Cmp(m) < 0 {
+					m = r
+				}
+			}
+		}
+		if m == nil {
+			return new(big.Rat)
 		}
 		return m
 	})
@@ -103,6 +184,12 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 			s += x
 		}
 		return s
+	}, func(i int) *big.Rat {
+		s := new(big.Rat)
+		for k := range n {
+			s.Add(s, f.ex[k].scaledRat(f.at(i)[k]))
+		}
+		return s
 	})
 	b.Maximin = best(func(u []float64) float64 {
 		m := math.Inf(1)
@@ -110,6 +197,26 @@ func (f *Frontier) Bargains(d []float64, tieLimit int) (Bargains, error) {
 			m = min(m, x)
 		}
 		return m
+	}, func(i int) *big.Rat {
+		var m *big.Rat
+		for k := range n {
+			r := f.ex[k].scaledRat(f.at(i)[k])
+			if m == nil || r.Cmp(m) < 0 {
+				m = r
+			}
+		}
+		return m
 	})
 	return b, nil
+}
+
+// reaches reports whether point i reaches every party's threshold
+// numerator.
+func (f *Frontier) reaches(i int, thr []num) bool {
+	for k, x := range f.at(i) {
+		if x.less(thr[k]) {
+			return false
+		}
+	}
+	return true
 }

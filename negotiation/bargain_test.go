@@ -2,132 +2,50 @@ package negotiation
 
 import (
 	"fmt"
-	"math"
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
 )
 
-// refBargains computes the four objectives' maxima by enumerating every
-// package all parties accept, independently of the frontier: it returns the
-// best value of each objective (Nash, KS, utilitarian, maximin) and the
-// ideal point, or ok = false when no package is accepted.
-func refBargains(p *Problem) (best [4]float64, ideal []float64, ok bool) {
-	n := len(p.Parties)
-	d := p.Reservations()
-	var accepted [][]float64
-	o := make(Outcome, len(p.Issues))
-	var rec func(i int)
-	rec = func(i int) {
-		if i == len(o) {
-			if p.Accepts(o) {
-				u := make([]float64, n)
-				for k, pa := range p.Parties {
-					u[k] = pa.Utility.Utility(o)
-				}
-				accepted = append(accepted, u)
-			}
-			return
-		}
-		for x := range p.Issues[i].Options {
-			o[i] = x
-			rec(i + 1)
-		}
-	}
-	rec(0)
-	if len(accepted) == 0 {
-		return best, nil, false
-	}
-	ideal = slices.Repeat([]float64{math.Inf(-1)}, n)
-	for _, u := range accepted {
-		for k := range u {
-			ideal[k] = max(ideal[k], u[k])
-		}
-	}
-	for j := range best {
-		best[j] = math.Inf(-1)
-	}
-	for _, u := range accepted {
-		best[0] = max(best[0], objNash(u, d))
-		best[1] = max(best[1], objKS(u, d, ideal))
-		best[2] = max(best[2], objSum(u))
-		best[3] = max(best[3], objMin(u))
-	}
-	return best, ideal, true
-}
-
-func objNash(u, d []float64) float64 {
-	p := 1.0
-	for k := range u {
-		p *= max(u[k]-d[k], 0)
-	}
-	return p
-}
-
-func objKS(u, d, ideal []float64) float64 {
-	m := math.Inf(1)
-	for k := range u {
-		if s := ideal[k] - d[k]; s > AcceptTolerance {
-			m = min(m, (u[k]-d[k])/s)
-		}
-	}
-	if math.IsInf(m, 1) {
-		return 0
-	}
-	return m
-}
-
-func objSum(u []float64) float64 {
-	s := 0.0
-	for _, x := range u {
-		s += x
-	}
-	return s
-}
-
-func objMin(u []float64) float64 { return slices.Min(u) }
-
-// checkBargains compares the frontier's bargaining points with refBargains.
-func checkBargains(t *testing.T, p *Problem) {
+// checkBargains compares the frontier's bargaining points with the exact
+// reference: each point is the reference's maximiser (the
+// lexicographically greatest vector attaining the maximum), and its
+// packages are accepted and reach it exactly.
+// ref, when not nil, is p's reference computed beforehand (with any
+// reservations: At recomputes them).
+func checkBargains(t *testing.T, p *Problem, ref *Reference) {
 	t.Helper()
 	f, err := p.Frontier()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := p.Reservations()
-	b, err := f.Bargains(d, 50)
+	b, err := f.Bargains(p.Reservations(), 50)
 	if err != nil {
 		t.Fatal(err)
 	}
-	best, ideal, ok := refBargains(p)
-	if !ok {
-		if b.Nash != nil || b.KalaiSmorodinsky != nil || b.Utilitarian != nil || b.Maximin != nil {
-			t.Fatalf("no package is accepted, but bargaining points were found: %+v", b)
+	if ref == nil {
+		if ref, err = p.Reference(); err != nil {
+			t.Fatal(err)
 		}
-		return
 	}
-	if !slices.Equal(b.Ideal, ideal) {
-		t.Fatalf("ideal %v, reference %v", b.Ideal, ideal)
+	zone, nash, ks, ut, mm := ref.At(p.Reservations())
+	if z, err := p.CountZone(ZoneOptions{}); err != nil || !z.Exact || z.Count.Int64() != zone {
+		t.Fatalf("zone %+v (%v), reference %d", z, err, zone)
 	}
 	sols := []*Solution{b.Nash, b.KalaiSmorodinsky, b.Utilitarian, b.Maximin}
+	refs := []*ReferenceBargain{nash, ks, ut, mm}
 	names := []string{"nash", "ks", "utilitarian", "maximin"}
 	for j, s := range sols {
+		if (s == nil) != (refs[j] == nil) {
+			t.Fatalf("%s: %v, reference %v", names[j], s, refs[j])
+		}
 		if s == nil {
-			t.Fatalf("%s: missing although packages are accepted", names[j])
+			continue
 		}
-		var v float64
-		switch j {
-		case 0:
-			v = objNash(s.Utility, d)
-		case 1:
-			v = objKS(s.Utility, d, ideal)
-		case 2:
-			v = objSum(s.Utility)
-		case 3:
-			v = objMin(s.Utility)
-		}
-		if math.Abs(v-best[j]) > TieTolerance*max(1, math.Abs(best[j])) {
-			t.Fatalf("%s: objective %v at %v, reference maximum %v", names[j], v, s.Utility, best[j])
+		got := f.ExactUtility(s.Point)
+		if !slices.EqualFunc(got, refs[j].Utility, func(a, b *big.Rat) bool { return a.Cmp(b) == 0 }) {
+			t.Fatalf("%s: %v, reference maximiser %v (value %v)", names[j], got, refs[j].Utility, refs[j].Value)
 		}
 		if len(s.Outcomes) == 0 {
 			t.Fatalf("%s: no package", names[j])
@@ -137,8 +55,8 @@ func checkBargains(t *testing.T, p *Problem) {
 				t.Fatalf("%s: package %v is not accepted by all", names[j], o)
 			}
 			for k, pa := range p.Parties {
-				if pa.Utility.Utility(o) != s.Utility[k] {
-					t.Fatalf("%s: package %v does not reach %v", names[j], o, s.Utility)
+				if pa.Utility.ExactUtility(o).Cmp(got[k]) != 0 {
+					t.Fatalf("%s: package %v does not reach %v", names[j], o, got)
 				}
 			}
 		}
@@ -152,7 +70,7 @@ func TestBargainsMatchBruteForce(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(parties), 11))
 				for trial := range 300 {
 					p := randomProblem(rng, parties, 5, 5, trial%3 == 0, constrained)
-					checkBargains(t, p)
+					checkBargains(t, p, nil)
 				}
 			})
 		}

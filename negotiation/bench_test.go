@@ -1,8 +1,11 @@
 package negotiation
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"testing"
+	"time"
 )
 
 // Benchmarks on the generator NegMAS was measured with (Generate: k issues ×
@@ -73,7 +76,16 @@ func bruteBargains(bp []BrutePoint, d []float64) [4]int {
 		}
 	}
 	for i, p := range bp {
-		v := [4]float64{objNash(p.Utility, d), objKS(p.Utility, d, ideal), objSum(p.Utility), objMin(p.Utility)}
+		nash, ks, sum, mini := 1.0, math.Inf(1), 0.0, math.Inf(1)
+		for k, x := range p.Utility {
+			nash *= max(x-d[k], 0)
+			if ideal[k] > d[k] {
+				ks = min(ks, (x-d[k])/(ideal[k]-d[k]))
+			}
+			sum += x
+			mini = min(mini, x)
+		}
+		v := [4]float64{nash, ks, sum, mini}
 		for j := range v {
 			if v[j] > val[j] {
 				val[j], best[j] = v[j], i
@@ -128,6 +140,30 @@ func BenchmarkZone(b *testing.B) {
 				}
 			}
 			b.Logf("%s: exact=%v count=%v lower=%v upper=%v estimate=%v", z.Method, z.Exact, z.Count, z.Lower, z.Upper, z.Estimate)
+		})
+	}
+}
+
+// BenchmarkFrontierBudget: the frontier of 4 parties over 10^20 packages
+// (the exact one has about 600,000 points and takes minutes) under a 10 s
+// budget: the time, the points and the ε of the ε-frontier returned.
+func BenchmarkFrontierBudget(b *testing.B) {
+	for _, c := range []struct{ parties, issues int }{{3, 20}, {4, 12}, {4, 16}, {4, 20}} {
+		p := benchProblem(b, c.parties, c.issues, 10)
+		b.Run(fmt.Sprintf("parties=%d/size=1e%d", c.parties, c.issues), func(b *testing.B) {
+			var f *Frontier
+			for b.Loop() {
+				var err error
+				if f, err = p.FrontierContext(context.Background(), 10*time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(f.Len()), "points")
+			eps := 0.0
+			for _, e := range f.Epsilon() {
+				eps = max(eps, e)
+			}
+			b.ReportMetric(eps, "max-ε")
 		})
 	}
 }

@@ -2,7 +2,6 @@ package negotiation
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math/big"
 	"slices"
@@ -32,23 +31,26 @@ type Relaxation struct {
 // red lines before reservations, then index). base is the zone before.
 // Cost: one Frontier and one CountZone per relaxation.
 func (p *Problem) Blockers(base *ZoneCount, step float64, tieLimit int, opt ZoneOptions) ([]Relaxation, error) {
-	return p.blockers(context.Background(), base, step, tieLimit, opt)
+	return p.blockers(nil, base, step, tieLimit, opt)
 }
 
-func (p *Problem) blockers(ctx context.Context, base *ZoneCount, step float64, tieLimit int, opt ZoneOptions) ([]Relaxation, error) {
+// blockers is Blockers under st: once st is over budget each relaxation's
+// frontier is thinned and its zone bounded and estimated (fast), so the
+// list is always complete; once st is cancelled it returns its error.
+func (p *Problem) blockers(st *stopper, base *ZoneCount, step float64, tieLimit int, opt ZoneOptions) ([]Relaxation, error) {
 	if !(step > 0 && step <= 1) {
 		return nil, fmt.Errorf("negotiation: reservation step must be in (0,1]")
 	}
 	var out []Relaxation
 	try := func(q *Problem, party, redLine int, rule string) error {
-		if err := ctx.Err(); err != nil {
+		if err := st.err(); err != nil {
 			return err
 		}
-		f, err := q.Frontier()
+		f, err := q.frontier(st)
 		if err != nil {
 			return err
 		}
-		z, err := q.CountZone(opt)
+		z, err := q.countZone(st, opt)
 		if err != nil {
 			return err
 		}
@@ -72,7 +74,9 @@ func (p *Problem) blockers(ctx context.Context, base *ZoneCount, step float64, t
 			}
 		}
 		if pa.Reservation > 0 {
-			lower := max(pa.Reservation-step, 0)
+			// r − step in decimals (0.3 − 0.1 is 0.2, not 0.19999999999999998).
+			lower, _ := new(big.Rat).Sub(Rat(pa.Reservation), Rat(step)).Float64()
+			lower = max(lower, 0)
 			q := p.withParty(k, func(x *Party) { x.Reservation = lower })
 			rule := "lower reservation from " + strconv.FormatFloat(pa.Reservation, 'g', 6, 64) +
 				" to " + strconv.FormatFloat(lower, 'g', 6, 64)

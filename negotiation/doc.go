@@ -53,13 +53,43 @@
 // and returns a [Report], which marshals to the JSON of `parley analyze
 // --format json`.
 //
-// # Floating point
+// # Exact arithmetic
 //
-// Utilities are float64 sums computed in issue order from 0, by the merge and
-// by the brute-force enumerator alike, so both produce bit-identical vectors:
-// dominance and equality of utility vectors use tolerance 0 (exact
-// comparison). Acceptance (u_p ≥ r_p) uses [AcceptTolerance]: a package is
-// accepted when u_p ≥ r_p − AcceptTolerance, so that a reservation written as
-// 0.3 accepts a package whose sum rounds to 0.29999999999999993. Ties between
-// bargaining objectives (Nash product, …) use [TieTolerance].
+// Utilities are exact. Every input number is a rational: a float64 weight,
+// value or reservation is read as the shortest decimal that prints as it
+// ("0.3" is 3/10), and a GENIUS file's evaluations are divided by their
+// maximum exactly ([ProfileSpec.Exact], [NewAdditive]). Each party's terms
+// w_i·v_i(x) are then integers over one common denominator D_p, and each
+// utility an integer numerator below 2^127 (exact.go): the merge, the
+// filters, the zone count and the bargaining objectives compare exactly,
+// with no tolerance, so a package another one beats for everyone is never
+// shown as Pareto-optimal, a reservation written 0.3 accepts a package
+// worth exactly 0.3 and no less, and ties are ties. Only when D_p would
+// need more than 120 bits (not the case for any file of the ANAC
+// collection: the largest needs 119) are the terms rounded to multiples of
+// 2^−112, and [Additive.Exact] says so. Utilities are shown as the nearest
+// float64 (within two ulps); [Frontier.ExactUtility] and
+// [Additive.ExactUtility] give the rationals, and [Problem.Reference] is
+// the brute-force reference in exact arithmetic the tests compare with.
+//
+// # Time budgets and cancellation
+//
+// [Problem.AnalyzeContext], [Problem.FrontierContext] and
+// [Problem.CountZoneContext] take a context and a time budget. Every long
+// loop polls an atomic flag set when the context is done, so an abandoned
+// analysis returns ctx.Err() within milliseconds. Past the budget they
+// finish with what is proved: an ε-frontier ([Frontier.Epsilon]: the merge
+// thins each further level to a few thousand points, one per grid cell,
+// and adds the cell size to ε), exact bounds on the zone with a labelled
+// sampled estimate, and the blockers computed the same way; the report
+// says so (Report.Complete, Report.Notes). Never nothing.
+//
+// # Joint analyses
+//
+// Nothing here assumes that the issues come from one scenario: a Problem
+// over the union of several scenarios' issues, each party's utility an
+// [Additive] over all of them (weight 0 on the issues of a track it does
+// not care about, or weights scaled by how much each track matters to
+// it, built exactly with [NewAdditive]), has the same exact frontier,
+// bargaining points, zone and reference.
 package negotiation

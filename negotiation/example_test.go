@@ -44,8 +44,8 @@ func ExampleAnalyze() {
 	fmt.Println("top blocker:", r.Blockers[0].Party, r.Blockers[0].Rule, "opens", r.Blockers[0].Opens)
 	js, _ := json.Marshal(r.AgreementZone.Examples[0])
 	fmt.Println("example:", string(js))
-	// North values one/none at 2/3·0.6, which float64 rounds to
-	// 0.39999999999999997: AcceptTolerance lets it meet its 0.4 reservation.
+	// North values one/none at exactly 2/3·0.6 = 0.4 (float64 sums would
+	// give 0.39999999999999997): it meets North's 0.4 reservation.
 
 	// Output:
 	// packages: 9 frontier: 6

@@ -1,14 +1,13 @@
 package negotiation
 
 import (
-	"math"
 	"slices"
 )
 
 // This file holds the undominated-set filters ND used by the merge. Points
 // are maximised; y dominates x when y_i ≥ x_i for every party and y ≠ x.
-// Equality is exact (tolerance 0, see the package documentation): equal
-// vectors are ties, not dominance, and are reported as such.
+// Coordinates are exact numerators (see exact.go), so equality is exact:
+// equal vectors are ties, not dominance, and are reported as such.
 //
 // Every filter writes the kept candidates in lexicographically decreasing
 // order of their vectors into s.keep, and each tie as a pair (position in
@@ -22,10 +21,30 @@ type ndScratch struct {
 	tieCand []int32
 	ord     []int32
 	heads   []int32
-	keys    []float64
-	fen     []float64
-	kept    []float64
+	keys    []num
+	fen     []num
+	fenSet  []bool
+	kept    []num
 	kd      kdTree
+
+	// stop, when set, interrupts a filter: once it is done, the filter
+	// sets aborted and returns early with a partial result.
+	stop       *stopper
+	onlyCancel bool // poll for cancellation only, not for the budget
+	aborted    bool
+	tick       int
+}
+
+// halt polls stop every 4096 calls and reports whether the filter must
+// return.
+func (s *ndScratch) halt() bool {
+	if s.aborted {
+		return true
+	}
+	if s.tick++; s.tick&4095 == 0 {
+		s.aborted = s.stop.cancelled() || (!s.onlyCancel && s.stop.done())
+	}
+	return s.aborted
 }
 
 func (s *ndScratch) reset() {
@@ -35,15 +54,11 @@ func (s *ndScratch) reset() {
 }
 
 // lexDesc compares the n-vectors of candidates a and b in u, decreasing.
-// Utilities are finite (Compile checks), so plain comparisons suffice.
-func lexDesc(u []float64, n int, a, b int32) int {
+func lexDesc(u []num, n int, a, b int32) int {
 	x, y := u[int(a)*n:int(a)*n+n], u[int(b)*n:int(b)*n+n]
 	for i := range n {
-		if x[i] != y[i] {
-			if x[i] > y[i] {
-				return -1
-			}
-			return 1
+		if c := y[i].cmp(x[i]); c != 0 {
+			return c
 		}
 	}
 	return int(a - b) // stable: earlier candidate first among equals
@@ -51,12 +66,17 @@ func lexDesc(u []float64, n int, a, b int32) int {
 
 // sortedOrder returns the candidates 0..count−1 in lexicographically
 // decreasing order: O(N log N) comparisons.
-func (s *ndScratch) sortedOrder(u []float64, n, count int) []int32 {
+func (s *ndScratch) sortedOrder(u []num, n, count int) []int32 {
 	s.ord = s.ord[:0]
 	for c := range count {
 		s.ord = append(s.ord, int32(c))
 	}
-	slices.SortFunc(s.ord, func(a, b int32) int { return lexDesc(u, n, a, b) })
+	slices.SortFunc(s.ord, func(a, b int32) int {
+		if s.halt() {
+			return 0 // interrupted: finish the sort cheaply, the result is discarded
+		}
+		return lexDesc(u, n, a, b)
+	})
 	return s.ord
 }
 
@@ -65,7 +85,7 @@ func (s *ndScratch) sortedOrder(u []float64, n, count int) []int32 {
 // runs, each already in lexicographically decreasing order of u[0] (the
 // shifted copies of a frontier), which the 2-party filter merges in
 // O(N·runs) instead of sorting.
-func (s *ndScratch) filter(u []float64, n, count, runs int) {
+func (s *ndScratch) filter(u []num, n, count, runs int) {
 	s.reset()
 	if count == 0 {
 		return
@@ -86,7 +106,7 @@ func (s *ndScratch) filter(u []float64, n, count, runs int) {
 
 // mergeRuns2 merges runs sorted by (u0 desc) into one order by (u0 desc,
 // u1 desc), choosing among the run heads: O(N·runs).
-func (s *ndScratch) mergeRuns2(u []float64, count, runs int) []int32 {
+func (s *ndScratch) mergeRuns2(u []num, count, runs int) []int32 {
 	runLen := count / runs
 	if runLen*runs != count {
 		panic("negotiation: runs of unequal length")
@@ -97,14 +117,17 @@ func (s *ndScratch) mergeRuns2(u []float64, count, runs int) []int32 {
 	}
 	s.ord = s.ord[:0]
 	for range count {
+		if s.halt() {
+			return s.ord
+		}
 		best := -1
-		var b0, b1 float64
+		var b0, b1 num
 		for r, h := range s.heads {
 			if int(h) == (r+1)*runLen {
 				continue
 			}
 			x0, x1 := u[2*h], u[2*h+1]
-			if best < 0 || x0 > b0 || (x0 == b0 && x1 > b1) {
+			if best < 0 || b0.less(x0) || (x0 == b0 && b1.less(x1)) {
 				best, b0, b1 = r, x0, x1
 			}
 		}
@@ -118,8 +141,11 @@ func (s *ndScratch) mergeRuns2(u []float64, count, runs int) []int32 {
 // (ties on u0 may come in any order of u1): the kept points form a
 // staircase, u0 decreasing and u1 increasing, so a candidate is dominated iff
 // the last kept point has u1 ≥ its own. O(N).
-func (s *ndScratch) sweep2(u []float64, order []int32) {
+func (s *ndScratch) sweep2(u []num, order []int32) {
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x0, x1 := u[2*c], u[2*c+1]
 		if len(s.keep) > 0 {
 			k := s.keep[len(s.keep)-1]
@@ -129,12 +155,11 @@ func (s *ndScratch) sweep2(u []float64, order []int32) {
 				s.tieCand = append(s.tieCand, c)
 				continue
 			}
-			if x1 <= k1 {
+			if !k1.less(x1) {
 				continue // k0 ≥ x0, k1 ≥ x1, k ≠ x
 			}
-			// x1 > k1: x is kept; kept points with the same u0 (only
-			// possible when rounding made two runs' u0 equal) are
-			// dominated by x.
+			// x1 > k1: x is kept; kept points with the same u0 (two
+			// runs may reach the same u0) are dominated by x.
 			for len(s.keep) > 0 && u[2*s.keep[len(s.keep)-1]] == x0 {
 				s.popKeep()
 			}
@@ -157,25 +182,27 @@ func (s *ndScratch) popKeep() {
 // decreasing order: every earlier point has y0 ≥ x0, so x is dominated iff
 // an earlier kept point has y1 ≥ x1 and y2 ≥ x2, i.e. iff max{y2 : y1 ≥ x1}
 // ≥ x2, a prefix maximum over u1 ranks kept in a Fenwick tree. O(N log N).
-func (s *ndScratch) filter3(u []float64, order []int32) {
+func (s *ndScratch) filter3(u []num, order []int32) {
 	// Distinct u1 values, increasing; Fenwick position m − index, so that
 	// the prefix 1..pos(x) holds the values ≥ x.
 	s.keys = s.keys[:0]
 	for _, c := range order {
 		s.keys = append(s.keys, u[3*c+1])
 	}
-	slices.Sort(s.keys)
+	slices.SortFunc(s.keys, num.cmp)
 	s.keys = slices.Compact(s.keys)
 	m := len(s.keys)
 	s.fen = slices.Grow(s.fen[:0], m+1)[:m+1]
-	for i := range s.fen {
-		s.fen[i] = math.Inf(-1)
-	}
-	rank := func(x float64) int {
-		i, _ := slices.BinarySearch(s.keys, x)
+	s.fenSet = slices.Grow(s.fenSet[:0], m+1)[:m+1]
+	clear(s.fenSet)
+	rank := func(x num) int {
+		i, _ := slices.BinarySearchFunc(s.keys, x, num.cmp)
 		return m - i
 	}
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x0, x1, x2 := u[3*c], u[3*c+1], u[3*c+2]
 		if len(s.keep) > 0 {
 			k := s.keep[len(s.keep)-1]
@@ -186,16 +213,21 @@ func (s *ndScratch) filter3(u []float64, order []int32) {
 			}
 		}
 		r := rank(x1)
-		best := math.Inf(-1)
+		dominated := false
 		for i := r; i > 0; i -= i & -i {
-			best = max(best, s.fen[i])
+			if s.fenSet[i] && !s.fen[i].less(x2) {
+				dominated = true
+				break
+			}
 		}
-		if best >= x2 {
+		if dominated {
 			continue
 		}
 		s.keep = append(s.keep, c)
 		for i := r; i <= m; i += i & -i {
-			s.fen[i] = max(s.fen[i], x2)
+			if !s.fenSet[i] || s.fen[i].less(x2) {
+				s.fen[i], s.fenSet[i] = x2, true
+			}
 		}
 	}
 }
@@ -204,9 +236,12 @@ func (s *ndScratch) filter3(u []float64, order []int32) {
 // decreasing order: x is compared with the kept points (stored contiguously)
 // and dropped at the first that dominates it. O(N·K) for K kept points, far
 // less in practice because most candidates are dominated early.
-func (s *ndScratch) filterN(u []float64, n int, order []int32) {
+func (s *ndScratch) filterN(u []num, n int, order []int32) {
 	s.kept = s.kept[:0]
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x := u[int(c)*n : int(c)*n+n]
 		if nk := len(s.keep); nk > 0 && slices.Equal(s.kept[(nk-1)*n:nk*n], x) {
 			s.tiePos = append(s.tiePos, int32(nk-1))
@@ -223,12 +258,12 @@ func (s *ndScratch) filterN(u []float64, n int, order []int32) {
 
 // dominatedBy reports whether some vector in kept (n per vector) is ≥ x in
 // every coordinate. The caller guarantees none equals x.
-func dominatedBy(kept []float64, n int, x []float64) bool {
+func dominatedBy(kept []num, n int, x []num) bool {
 	for j := 0; j < len(kept); j += n {
 		y := kept[j : j+n]
 		ok := true
 		for i, xi := range x {
-			if y[i] < xi {
+			if y[i].less(xi) {
 				ok = false
 				break
 			}
@@ -249,11 +284,14 @@ func dominatedBy(kept []float64, n int, x []float64) bool {
 // (values < the node's on the split coordinate), when the node's value is
 // already below x there. Expected cost about O(N·K^(1−1/(n−1))) instead of
 // O(N·K) for filterN.
-func (s *ndScratch) filterKD(u []float64, n int, order []int32) {
+func (s *ndScratch) filterKD(u []num, n int, order []int32) {
 	s.kept = s.kept[:0]
 	t := &s.kd
 	t.reset(n)
 	for _, c := range order {
+		if s.halt() {
+			return
+		}
 		x := u[int(c)*n : int(c)*n+n]
 		if nk := len(s.keep); nk > 0 && slices.Equal(s.kept[(nk-1)*n:nk*n], x) {
 			s.tiePos = append(s.tiePos, int32(nk-1))
@@ -273,8 +311,8 @@ func (s *ndScratch) filterKD(u []float64, n int, order []int32) {
 // dominance queries on coordinates 1..n−1.
 type kdTree struct {
 	n           int
-	left, right []int32   // children, −1 when none
-	corner      []float64 // n per node: the maximum over the subtree
+	left, right []int32 // children, −1 when none
+	corner      []num   // n per node: the maximum over the subtree
 	stack       []int32
 }
 
@@ -285,7 +323,7 @@ func (t *kdTree) reset(n int) {
 
 // insert adds kept point j (node j) below the root, splitting on
 // coordinate 1 + depth mod (n−1). O(depth).
-func (t *kdTree) insert(kept []float64, j int32) {
+func (t *kdTree) insert(kept []num, j int32) {
 	n := t.n
 	x := kept[int(j)*n : int(j)*n+n]
 	t.left = append(t.left, -1)
@@ -298,11 +336,13 @@ func (t *kdTree) insert(kept []float64, j int32) {
 	for {
 		c := t.corner[int(node)*n : int(node)*n+n]
 		for i := 1; i < n; i++ {
-			c[i] = max(c[i], x[i])
+			if c[i].less(x[i]) {
+				c[i] = x[i]
+			}
 		}
 		dim := 1 + depth%(n-1)
 		next := &t.right[node]
-		if x[dim] < kept[int(node)*n+dim] {
+		if x[dim].less(kept[int(node)*n+dim]) {
 			next = &t.left[node]
 		}
 		if *next < 0 {
@@ -315,7 +355,7 @@ func (t *kdTree) insert(kept []float64, j int32) {
 }
 
 // dominated reports whether a kept point is ≥ x on coordinates 1..n−1.
-func (t *kdTree) dominated(kept []float64, x []float64) bool {
+func (t *kdTree) dominated(kept []num, x []num) bool {
 	if len(t.left) == 0 {
 		return false
 	}
@@ -328,7 +368,7 @@ func (t *kdTree) dominated(kept []float64, x []float64) bool {
 		c := t.corner[int(node)*n : int(node)*n+n]
 		ok := true
 		for i := 1; i < n; i++ {
-			if c[i] < x[i] {
+			if c[i].less(x[i]) {
 				ok = false
 				break
 			}
@@ -339,7 +379,7 @@ func (t *kdTree) dominated(kept []float64, x []float64) bool {
 		y := kept[int(node)*n : int(node)*n+n]
 		ge := true
 		for i := 1; i < n; i++ {
-			if y[i] < x[i] {
+			if y[i].less(x[i]) {
 				ge = false
 				break
 			}
@@ -352,7 +392,7 @@ func (t *kdTree) dominated(kept []float64, x []float64) bool {
 			st = append(st, r, int32(depth+1))
 		}
 		// The left subtree holds values < y[dim]; useless if y[dim] < x[dim].
-		if l := t.left[node]; l >= 0 && y[dim] >= x[dim] {
+		if l := t.left[node]; l >= 0 && !y[dim].less(x[dim]) {
 			st = append(st, l, int32(depth+1))
 		}
 	}

@@ -12,8 +12,8 @@ import (
 // naiveND is the O(N²) definition: x is kept iff no y ≥ x with y ≠ x; equal
 // vectors are ties of the first of them. It returns the kept candidates
 // sorted lexicographically decreasing and, per kept candidate, its ties.
-func naiveND(u []float64, n, count int) (keep []int32, ties map[int32][]int32) {
-	at := func(c int) []float64 { return u[c*n : c*n+n] }
+func naiveND(u []num, n, count int) (keep []int32, ties map[int32][]int32) {
+	at := func(c int) []num { return u[c*n : c*n+n] }
 	ties = map[int32][]int32{}
 	for c := range count {
 		x := at(c)
@@ -28,7 +28,7 @@ func naiveND(u []float64, n, count int) (keep []int32, ties map[int32][]int32) {
 			}
 			ge := true
 			for i := range x {
-				if y[i] < x[i] {
+				if y[i].less(x[i]) {
 					ge = false
 					break
 				}
@@ -61,12 +61,12 @@ func TestFilters(t *testing.T) {
 			for _, grid := range []int{3, 10, 0} {
 				t.Run(fmt.Sprintf("n=%d/count=%d/grid=%d", n, count, grid), func(t *testing.T) {
 					for range 20 {
-						u := make([]float64, count*n)
+						u := make([]num, count*n)
 						for i := range u {
 							if grid > 0 {
-								u[i] = float64(rng.IntN(grid)) / float64(grid)
+								u[i] = num{lo: uint64(rng.IntN(grid))}
 							} else {
-								u[i] = rng.Float64()
+								u[i] = num{rng.Uint64N(3), rng.Uint64()}
 							}
 						}
 						wantKeep, wantTies := naiveND(u, n, count)
@@ -74,14 +74,14 @@ func TestFilters(t *testing.T) {
 						gotKeep := slices.Clone(s.keep)
 						// Compare kept vectors (which duplicate is the
 						// representative may differ) and tie counts.
-						vec := func(keep []int32) [][]float64 {
-							var out [][]float64
+						vec := func(keep []int32) [][]num {
+							var out [][]num
 							for _, c := range keep {
 								out = append(out, u[int(c)*n:int(c)*n+n])
 							}
 							return out
 						}
-						if diff := cmp.Diff(vec(wantKeep), vec(gotKeep)); diff != "" {
+						if diff := cmp.Diff(vec(wantKeep), vec(gotKeep), cmp.AllowUnexported(num{})); diff != "" {
 							t.Fatalf("kept vectors differ (-naive +filter):\n%s", diff)
 						}
 						gotTies := make([]int, len(gotKeep))
@@ -108,32 +108,32 @@ func TestRunMerge2(t *testing.T) {
 	var s ndScratch
 	for trial := range 2000 {
 		// A staircase: u0 decreasing, u1 increasing, on a coarse grid.
-		var stair []float64
-		x0, x1 := 1.0, 0.0
+		var stair []num
+		x0, x1 := uint64(40), uint64(0)
 		for range 1 + rng.IntN(8) {
-			stair = append(stair, x0, x1)
-			x0 -= float64(1+rng.IntN(3)) / 8
-			x1 += float64(1+rng.IntN(3)) / 8
+			stair = append(stair, num{lo: x0}, num{lo: x1})
+			x0 -= uint64(1 + rng.IntN(3))
+			x1 += uint64(1 + rng.IntN(3))
 		}
 		f := len(stair) / 2
 		runs := 1 + rng.IntN(4)
-		var u []float64
+		var u []num
 		for range runs {
-			d0, d1 := float64(rng.IntN(4))/8, float64(rng.IntN(4))/8
+			d0, d1 := num{lo: uint64(rng.IntN(4))}, num{lo: uint64(rng.IntN(4))}
 			for j := range f {
-				u = append(u, stair[2*j]+d0, stair[2*j+1]+d1)
+				u = append(u, stair[2*j].add(d0), stair[2*j+1].add(d1))
 			}
 		}
 		wantKeep, _ := naiveND(u, 2, len(u)/2)
 		s.filter(u, 2, len(u)/2, runs)
-		var got, want [][]float64
+		var got, want [][]num
 		for _, c := range s.keep {
 			got = append(got, u[2*c:2*c+2])
 		}
 		for _, c := range wantKeep {
 			want = append(want, u[2*c:2*c+2])
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(num{})); diff != "" {
 			t.Fatalf("trial %d: (-naive +merge):\n%s", trial, diff)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"sync"
 )
 
 // Issue is one theme with its ordered options.
@@ -23,23 +24,25 @@ type Utility interface {
 }
 
 // Additive is an additive utility: u(o) = Σ_i Weights[i] · Values[i][o[i]],
-// summed in issue order from 0 (the order matters for bit-exact results).
+// computed exactly (see exact.go): the float64 weights and values are read
+// as the decimals they print as, unless the utility was built by
+// NewAdditive from exact rationals. An Additive is used through a pointer
+// and must not be changed once an analysis has used it.
 type Additive struct {
 	Weights []float64   // per issue, ≥ 0, summing to 1
 	Values  [][]float64 // per issue and option, in [0,1]
+
+	once sync.Once
+	ex   *exactUtility
+	err  error
 }
 
-// Utility returns u(o) in O(len(o)).
+// Utility returns u(o), computed exactly and rounded to a float64 (within
+// two ulps), in O(len(o)).
 func (a *Additive) Utility(o Outcome) float64 {
-	u := 0.0
-	for i, x := range o {
-		u += a.Weights[i] * a.Values[i][x]
-	}
-	return u
+	e := a.exact()
+	return e.toFloat(e.sum(o))
 }
-
-// term returns the contribution w_i · v_i(x) of option x of issue i.
-func (a *Additive) term(i, x int) float64 { return a.Weights[i] * a.Values[i][x] }
 
 // ConstraintKind says what a Constraint forbids.
 type ConstraintKind uint8
@@ -125,9 +128,11 @@ func (p *Problem) Describe(c Constraint) string {
 }
 
 // Feasible reports whether o crosses no red line of any party (reservation
-// values aside). Cost O(red lines + parties·issues).
+// values aside), comparing utilities exactly. Cost O(red lines +
+// parties·issues), plus the exact thresholds of minimum-utility red lines.
 func (p *Problem) Feasible(o Outcome) bool {
 	for _, pa := range p.Parties {
+		e := pa.Utility.exact()
 		for _, c := range pa.RedLines {
 			switch c.Kind {
 			case Forbid:
@@ -143,7 +148,7 @@ func (p *Problem) Feasible(o Outcome) bool {
 					return false
 				}
 			case MinUtility:
-				if pa.Utility.Utility(o) < c.Min-AcceptTolerance {
+				if e.sum(o).less(e.ceilScaled(c.Min)) {
 					return false
 				}
 			}
@@ -153,24 +158,24 @@ func (p *Problem) Feasible(o Outcome) bool {
 }
 
 // Accepts reports whether every party accepts o: no red line crossed and
-// u_p(o) ≥ r_p − AcceptTolerance for every party.
-func (p *Problem) Accepts(o Outcome) bool {
-	if !p.Feasible(o) {
-		return false
-	}
-	for _, pa := range p.Parties {
-		if pa.Utility.Utility(o) < pa.Reservation-AcceptTolerance {
+// u_p(o) ≥ r_p for every party, exactly.
+func (p *Problem) Accepts(o Outcome) bool { return p.acceptor()(o) }
+
+// acceptor returns Accepts with the parties' exact thresholds computed once.
+func (p *Problem) acceptor() func(Outcome) bool {
+	thr := p.thresholds()
+	return func(o Outcome) bool {
+		if !p.Feasible(o) {
 			return false
 		}
+		for k, pa := range p.Parties {
+			if pa.Utility.exact().sum(o).less(thr[k]) {
+				return false
+			}
+		}
+		return true
 	}
-	return true
 }
-
-// Tolerances; see the package documentation.
-const (
-	AcceptTolerance = 1e-9
-	TieTolerance    = 1e-9
-)
 
 // validate checks the invariants Compile establishes, for Problems built by
 // hand. It returns an error prefixed with the package name.
@@ -196,6 +201,12 @@ func (p *Problem) validate() error {
 				return fmt.Errorf("negotiation: party %d (%q): values of issue %d do not match its options", k, pa.Name, i)
 			}
 		}
+		if err := a.check(); err != nil {
+			return fmt.Errorf("negotiation: party %d (%q): %w", k, pa.Name, err)
+		}
+		if Rat(pa.Reservation) == nil {
+			return fmt.Errorf("negotiation: party %d (%q): reservation must be finite", k, pa.Name)
+		}
 		for r, c := range pa.RedLines {
 			bad := false
 			switch c.Kind {
@@ -205,6 +216,7 @@ func (p *Problem) validate() error {
 				bad = c.Issue < 0 || c.Issue >= len(p.Issues) || c.Option < 0 || c.Option >= len(p.Issues[c.Issue].Options) ||
 					c.Then < 0 || c.Then >= len(p.Issues) || c.Then == c.Issue || len(c.In) != len(p.Issues[c.Then].Options)
 			case MinUtility:
+				bad = Rat(c.Min) == nil
 			default:
 				bad = true
 			}

@@ -1,8 +1,13 @@
 package negotiation
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"slices"
+	"time"
 )
 
 // Report is a full analysis. It marshals to the JSON that `parley analyze
@@ -35,6 +40,85 @@ type Report struct {
 	Maximin          *Point          `json:"maximin"`
 	AgreementZone    Zone            `json:"agreement_zone"`
 	Blockers         []Blocker       `json:"blockers"`
+	// Complete is false when the time budget ran out: then FrontierEpsilon
+	// or the zone's bounds say how far the answer may be from the exact
+	// one, and Notes say what was cut short.
+	Complete bool `json:"complete"`
+	// FrontierEpsilon, when not null, says the frontier is an ε-frontier
+	// (Frontier.Epsilon): every package crossing no red line is within
+	// ε_p of some listed point for every party p.
+	FrontierEpsilon []float64 `json:"frontier_epsilon,omitempty"`
+	// Notes explain, in words, what the budget cut short.
+	Notes []string `json:"notes,omitempty"`
+
+	// Lazy is set by AnalyzeOptions.LazyFrontier: Frontier is then empty
+	// and FrontierEntry builds each entry from Lazy when asked. Nil
+	// otherwise.
+	Lazy *LazyFrontier `json:"-"`
+}
+
+// LazyFrontier is a frontier whose entries a Report builds on demand.
+type LazyFrontier struct {
+	problem  *Problem
+	frontier *Frontier
+}
+
+// FrontierLen returns the number of frontier points, whether Frontier
+// holds them or they are built lazily.
+func (r *Report) FrontierLen() int {
+	if r.Lazy != nil {
+		return r.Lazy.frontier.Len()
+	}
+	return len(r.Frontier)
+}
+
+// FrontierEntry returns frontier point i, building it when lazy: O(issues).
+func (r *Report) FrontierEntry(i int) FrontierEntry {
+	if l := r.Lazy; l != nil {
+		return FrontierEntry{Outcome: l.problem.Package(l.frontier.Outcome(i)), Utility: slices.Clone(l.frontier.Utility(i))}
+	}
+	return r.Frontier[i]
+}
+
+// WriteJSON writes r as indented JSON — byte for byte what a json.Encoder
+// with SetIndent("", "  ") writes — streaming the frontier one entry at a
+// time, so that a lazy report never holds more than one entry's package.
+func (r *Report) WriteJSON(w io.Writer) error {
+	shell := *r
+	shell.Frontier = []FrontierEntry{}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&shell); err != nil {
+		return err
+	}
+	const mark = `"frontier": []`
+	head, tail, ok := bytes.Cut(b.Bytes(), []byte(mark))
+	if !ok {
+		panic("negotiation: report JSON has no frontier member")
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(head)
+	n := r.FrontierLen()
+	if n == 0 {
+		bw.WriteString(mark)
+	} else {
+		bw.WriteString(`"frontier": [`)
+		for i := range n {
+			e, err := json.MarshalIndent(r.FrontierEntry(i), "    ", "  ")
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			bw.Write(e)
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.Write(tail)
+	return bw.Flush()
 }
 
 // Package is a package by name: issue name → option name.
@@ -100,7 +184,21 @@ type AnalyzeOptions struct {
 	TieLimit int         // packages listed per bargaining point (default 20)
 	Examples int         // example packages of the zone (default 5)
 	Zone     ZoneOptions // limits of the zone count
+	// LazyFrontier leaves Report.Frontier empty: FrontierEntry and
+	// WriteJSON build each point's entry when asked, so that a report
+	// over many issues holds its frontier (two int32 per point and issue
+	// in the merge's trace), not one package map per point.
+	LazyFrontier bool
+	// Budget bounds the analysis's time; zero or less means none. Past
+	// it the analysis finishes quickly with what it has proved — an
+	// ε-frontier, exact bounds on the zone and a labelled sampled
+	// estimate, the blockers' figures as estimates — and says so
+	// (Report.Complete false, Report.Notes). It is never an error.
+	Budget time.Duration
 }
+
+// DefaultBudget is a time budget that suits an interactive page.
+const DefaultBudget = 5 * time.Second
 
 // Analyze compiles s and runs the whole analysis with default options.
 func Analyze(s *Scenario) (*Report, error) {
@@ -117,11 +215,21 @@ func (p *Problem) Analyze(opt AnalyzeOptions) (*Report, error) {
 	return p.AnalyzeContext(context.Background(), opt)
 }
 
-// AnalyzeContext is Analyze that gives up with ctx.Err() when ctx is done,
-// checked between stages and between the blockers' relaxations (each
-// relaxation reruns the frontier and the zone count), so that a caller
-// recomputing on every edit can abandon stale work.
+// AnalyzeContext is Analyze under ctx and opt.Budget: once ctx is done it
+// stops within about 10 ms (every long loop polls an atomic flag) and
+// returns ctx.Err() and no report; once the budget has passed it finishes
+// with bounds and labelled estimates (see AnalyzeOptions.Budget).
 func (p *Problem) AnalyzeContext(ctx context.Context, opt AnalyzeOptions) (*Report, error) {
+	st, release := newStopper(ctx, opt.Budget)
+	defer release()
+	r, err := p.analyze(st, opt)
+	if e := st.err(); e != nil {
+		return nil, e
+	}
+	return r, err
+}
+
+func (p *Problem) analyze(st *stopper, opt AnalyzeOptions) (*Report, error) {
 	if len(p.Parties) < 2 {
 		return nil, errNoParties
 	}
@@ -134,7 +242,7 @@ func (p *Problem) AnalyzeContext(ctx context.Context, opt AnalyzeOptions) (*Repo
 	if opt.Examples <= 0 {
 		opt.Examples = 5
 	}
-	f, err := p.Frontier()
+	f, err := p.frontier(st)
 	if err != nil {
 		return nil, err
 	}
@@ -143,28 +251,41 @@ func (p *Problem) AnalyzeContext(ctx context.Context, opt AnalyzeOptions) (*Repo
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	z, err := p.CountZone(opt.Zone)
+	z, err := p.countZone(st, opt.Zone)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := p.blockers(ctx, z, opt.Step, opt.TieLimit, opt.Zone)
+	rel, err := p.blockers(st, z, opt.Step, opt.TieLimit, opt.Zone)
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{
-		Outcomes:    p.Size().String(),
-		Reservation: d,
-		Frontier:    make([]FrontierEntry, f.Len()),
-		Blockers:    []Blocker{},
+		Outcomes:        p.Size().String(),
+		Reservation:     d,
+		Frontier:        []FrontierEntry{},
+		Blockers:        []Blocker{},
+		Complete:        !st.overBudget(),
+		FrontierEpsilon: f.Epsilon(),
+	}
+	if r.FrontierEpsilon != nil {
+		r.Notes = append(r.Notes, "the time budget ran out while the frontier was computed: it is an ε-frontier (frontier_epsilon), and the bargaining points are chosen among its points")
+	}
+	if !z.Exact {
+		r.Notes = append(r.Notes, "the zone of agreement is given by exact bounds and a sampled estimate")
+	}
+	if st.overBudget() {
+		r.Notes = append(r.Notes, "the time budget ran out: the blockers' figures after that point are estimates")
 	}
 	for _, pa := range p.Parties {
 		r.Parties = append(r.Parties, pa.Name)
 	}
-	for i := range f.Len() {
-		r.Frontier[i] = FrontierEntry{Outcome: p.Package(f.Outcome(i)), Utility: slices.Clone(f.Utility(i))}
+	r.Lazy = &LazyFrontier{problem: p, frontier: f}
+	if !opt.LazyFrontier {
+		r.Frontier = make([]FrontierEntry, f.Len())
+		for i := range f.Len() {
+			r.Frontier[i] = r.FrontierEntry(i)
+		}
+		r.Lazy = nil
 	}
 	r.Nash = p.point(b.Nash)
 	r.KalaiSmorodinsky = p.point(b.KalaiSmorodinsky)
@@ -224,6 +345,7 @@ func (p *Problem) zone(z *ZoneCount, f *Frontier, b Bargains, d []float64, k int
 		out.Estimate = &Estimate{Value: z.Estimate.String(), Samples: z.Samples,
 			Method: "uniform sampling; an estimate, not a count"}
 	}
+	thr := p.thresholds()
 	var seen []int
 	add := func(i int) {
 		if len(seen) < k && !slices.Contains(seen, i) {
@@ -240,14 +362,7 @@ func (p *Problem) zone(z *ZoneCount, f *Frontier, b Bargains, d []float64, k int
 		if len(seen) >= k {
 			break
 		}
-		accepted := true
-		for q, x := range f.Utility(i) {
-			if x < d[q]-AcceptTolerance {
-				accepted = false
-				break
-			}
-		}
-		if accepted {
+		if f.reaches(i, thr) {
 			add(i)
 		}
 	}

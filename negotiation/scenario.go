@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"strconv"
 )
 
@@ -61,6 +62,18 @@ type ProfileSpec struct {
 	Discount float64 `json:"discount,omitempty"`
 	// RedLines are constraints the party will not cross.
 	RedLines []RedLine `json:"red_lines,omitempty"`
+	// Exact, when set, gives the weights and values as exact rationals
+	// (by issue name and option name; each present key must be); Compile
+	// then uses them instead of reading Weights and Values as decimals.
+	// The GENIUS reader sets it so that an evaluation divided by its
+	// issue's maximum (7/9) stays exact. It is not part of the JSON form.
+	Exact *ExactProfile `json:"-"`
+}
+
+// ExactProfile holds a profile's weights and values as exact rationals.
+type ExactProfile struct {
+	Weights map[string]*big.Rat
+	Values  map[string]map[string]*big.Rat
 }
 
 // Red line kinds.
@@ -192,6 +205,43 @@ func (s *Scenario) Compile() (*Problem, error) {
 	return p, nil
 }
 
+// exactAdditive builds the party's utility from its weights and values
+// (w and vals by index, already checked) read as decimals, or from
+// ps.Exact where it gives them.
+func exactAdditive(field string, ps *ProfileSpec, issues []IssueSpec, w []float64, vals [][]float64) (*Additive, error) {
+	ws := make([]*big.Rat, len(w))
+	vs := make([][]*big.Rat, len(vals))
+	for i, is := range issues {
+		ws[i] = Rat(w[i])
+		vs[i] = make([]*big.Rat, len(vals[i]))
+		for j := range vals[i] {
+			vs[i][j] = Rat(vals[i][j])
+		}
+		if ps.Exact == nil {
+			continue
+		}
+		if x, ok := ps.Exact.Weights[is.Name]; ok {
+			if x == nil || x.Sign() < 0 {
+				return nil, fmt.Errorf("negotiation: %s.weights[%q]: must be ≥ 0", field, is.Name)
+			}
+			ws[i] = x
+		}
+		for j, o := range is.Options {
+			if x, ok := ps.Exact.Values[is.Name][o]; ok {
+				if x == nil || x.Sign() < 0 || x.Cmp(big.NewRat(1, 1)) > 0 {
+					return nil, fmt.Errorf("negotiation: %s.values[%q][%q]: must be in [0,1]", field, is.Name, o)
+				}
+				vs[i][j] = x
+			}
+		}
+	}
+	a, err := NewAdditive(ws, vs)
+	if err != nil {
+		return nil, fmt.Errorf("negotiation: %s.weights: %w", field, err)
+	}
+	return a, nil
+}
+
 func finiteIn01(x float64) bool { return !math.IsNaN(x) && x >= 0 && x <= 1 }
 
 func compileProfile(field string, ps *ProfileSpec, issues []IssueSpec, issueIdx map[string]int, optIdx []map[string]int) (Party, error) {
@@ -213,9 +263,6 @@ func compileProfile(field string, ps *ProfileSpec, issues []IssueSpec, issueIdx 
 	}
 	if !(sum > 0) || math.IsInf(sum, 0) {
 		return Party{}, fmt.Errorf("negotiation: %s.weights: at least one weight must be positive and their sum finite", field)
-	}
-	for i := range w {
-		w[i] /= sum
 	}
 	vals := make([][]float64, n)
 	for i := range vals {
@@ -243,7 +290,11 @@ func compileProfile(field string, ps *ProfileSpec, issues []IssueSpec, issueIdx 
 	if math.IsNaN(ps.Discount) || ps.Discount < 0 || ps.Discount > 1 {
 		return Party{}, fmt.Errorf("negotiation: %s.discount: must be in [0,1]", field)
 	}
-	party := Party{Name: ps.Name, Utility: &Additive{Weights: w, Values: vals}, Reservation: ps.Reservation}
+	util, err := exactAdditive(field, ps, issues, w, vals)
+	if err != nil {
+		return Party{}, err
+	}
+	party := Party{Name: ps.Name, Utility: util, Reservation: ps.Reservation}
 	for r, rl := range ps.RedLines {
 		f := fmt.Sprintf("%s.red_lines[%d]", field, r)
 		c, err := compileRedLine(f, &rl, issues, issueIdx, optIdx)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func validScenario() *Scenario {
@@ -53,7 +54,7 @@ func TestCompile(t *testing.T) {
 				RedLines: []Constraint{{Kind: Require, Issue: 1, Option: 2}}},
 		},
 	}
-	if diff := cmp.Diff(want, p); diff != "" {
+	if diff := cmp.Diff(want, p, cmpopts.IgnoreUnexported(Additive{})); diff != "" {
 		t.Fatalf("Compile (-want +got):\n%s", diff)
 	}
 	if got := p.Size(); got.Cmp(big.NewInt(6)) != 0 {

@@ -17,9 +17,9 @@ import (
 // 64-bit words (enough for the branch's size), and adds one issue at a time:
 // O(K · m · S · (n + W)) time for S ≤ cap states. The gap between the
 // bounds shrinks like K/G. ok is false when the grid would be too coarse.
-func (z *zoneBranch) gridBounds(cap int) (lower, upper *big.Int, ok bool) {
+func (z *zoneBranch) gridBounds(cap int, st *stopper) (lower, upper *big.Int, ok bool) {
 	top := 0.0
-	for _, t := range z.thr {
+	for _, t := range z.thrF {
 		top = max(top, t)
 	}
 	if top <= 0 {
@@ -30,20 +30,26 @@ func (z *zoneBranch) gridBounds(cap int) (lower, upper *big.Int, ok bool) {
 	if G < 8 {
 		return nil, nil, false
 	}
-	return z.gridCount(G, false), z.gridCount(G, true), true
+	lower, upper = z.gridCount(G, false, st), z.gridCount(G, true, st)
+	return lower, upper, lower != nil && upper != nil
 }
 
 // gridCount runs one programme of gridBounds: terms rounded up when up is
 // set, down otherwise.
-func (z *zoneBranch) gridCount(G float64, up bool) *big.Int {
+func (z *zoneBranch) gridCount(G float64, up bool, st *stopper) *big.Int {
 	n := z.n
 	T := make([]int, n)
 	stride := make([]int, n)
 	S := 1
 	for p := n - 1; p >= 0; p-- {
-		t := z.thr[p] + boundSlack
+		// Rounded down, sums above (t_p − 1)/D_p (with the slack) prove
+		// N_p ≥ t_p; rounded up, every accepted package reaches t_p/D_p.
+		t := z.belowF[p] + boundSlack
+		if z.thr[p] == (num{}) {
+			t = 0
+		}
 		if up {
-			t = z.thr[p] - boundSlack
+			t = z.thrF[p] - 2*boundSlack
 		}
 		T[p] = max(int(math.Ceil(t*G)), 0)
 		stride[p] = S
@@ -55,10 +61,13 @@ func (z *zoneBranch) gridCount(G float64, up bool) *big.Int {
 	shift := make([]int, n)
 	s := make([]int, n)
 	for i := range z.opts {
+		if st.done() {
+			return nil
+		}
 		clear(nxt)
 		for j := range z.opts[i] {
 			for p := range n {
-				x := z.terms[i][j*n+p] * G
+				x := z.termsF[i][j*n+p] * G
 				if up {
 					shift[p] = int(math.Ceil(x))
 				} else {

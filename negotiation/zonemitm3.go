@@ -1,7 +1,6 @@
 package negotiation
 
 import (
-	"cmp"
 	"math/big"
 	"slices"
 )
@@ -13,27 +12,9 @@ const halfLimit3 = 1 << 20
 // item3 is a point of B (a suffix's partial sums) or a query from A (the
 // thresholds minus a prefix's partial sums) in the 3-D dominance count.
 type item3 struct {
-	x, y  float64
+	x, y  num
 	zr    int32 // point: rank of z among the points' distinct z; query: number of them < z
 	query bool
-}
-
-// enumerate3 appends the partial sums of issues lo..hi−1 (three parties),
-// summed from 0 in issue order.
-func (z *zoneBranch) enumerate3(lo, hi int, out []float64) []float64 {
-	var rec func(i int, s0, s1, s2 float64)
-	rec = func(i int, s0, s1, s2 float64) {
-		if i == hi {
-			out = append(out, s0, s1, s2)
-			return
-		}
-		t := z.terms[i]
-		for j := range z.opts[i] {
-			rec(i+1, s0+t[3*j], s1+t[3*j+1], s2+t[3*j+2])
-		}
-	}
-	rec(lo, 0, 0, 0)
-	return out
 }
 
 // mitm3 counts the accepted packages of a three-party branch exactly: the
@@ -42,23 +23,26 @@ func (z *zoneBranch) enumerate3(lo, hi int, out []float64) []float64 {
 // (CDQ): items sorted by x decreasing (points before queries on ties), each
 // half counted recursively, then the left half's points counted against the
 // right half's queries by a sweep on y with a Fenwick tree over z ranks.
-// O(N log² N) for N = |A| + |B| items. The same rounding caveat as mitm
-// applies.
-func (z *zoneBranch) mitm3() *big.Int {
+// O(N log² N) for N = |A| + |B| items; query coordinates are max(t − a,
+// 0), exact. It returns nil when st stopped it.
+func (z *zoneBranch) mitm3(st *stopper) *big.Int {
 	if z.n != 3 {
 		panic("negotiation: mitm3 needs three parties")
 	}
 	h, sa, sb := z.split()
-	A := z.enumerate3(0, h, make([]float64, 0, 3*int(sa)))
-	B := z.enumerate3(h, len(z.opts), make([]float64, 0, 3*int(sb)))
-	keys := make([]float64, 0, len(B)/3)
+	A := z.enumerate(0, h, make([]num, 0, 3*int(sa)), st)
+	B := z.enumerate(h, len(z.opts), make([]num, 0, 3*int(sb)), st)
+	if st.done() {
+		return nil
+	}
+	keys := make([]num, 0, len(B)/3)
 	for j := 2; j < len(B); j += 3 {
 		keys = append(keys, B[j])
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, num.cmp)
 	keys = slices.Compact(keys)
-	rank := func(zv float64) int32 {
-		r, _ := slices.BinarySearch(keys, zv)
+	rank := func(zv num) int32 {
+		r, _ := slices.BinarySearchFunc(keys, zv, num.cmp)
 		return int32(r)
 	}
 	items := make([]item3, 0, (len(A)+len(B))/3)
@@ -67,13 +51,13 @@ func (z *zoneBranch) mitm3() *big.Int {
 	}
 	for j := 0; j < len(A); j += 3 {
 		a := A[j : j+3]
-		if a[0]+z.rmax[h*3] < z.thr[0]-boundSlack || a[1]+z.rmax[h*3+1] < z.thr[1]-boundSlack || a[2]+z.rmax[h*3+2] < z.thr[2]-boundSlack {
+		if a[0].add(z.rmax[h*3]).less(z.thr[0]) || a[1].add(z.rmax[h*3+1]).less(z.thr[1]) || a[2].add(z.rmax[h*3+2]).less(z.thr[2]) {
 			continue // no suffix can lift this prefix to the thresholds
 		}
-		items = append(items, item3{z.thr[0] - a[0], z.thr[1] - a[1], rank(z.thr[2] - a[2]), true})
+		items = append(items, item3{z.thr[0].satSub(a[0]), z.thr[1].satSub(a[1]), rank(z.thr[2].satSub(a[2])), true})
 	}
 	slices.SortFunc(items, func(p, q item3) int {
-		if c := cmp.Compare(q.x, p.x); c != 0 {
+		if c := q.x.cmp(p.x); c != 0 {
 			return c
 		}
 		// On equal x a point satisfies b_x ≥ q_x: points first.
@@ -85,8 +69,11 @@ func (z *zoneBranch) mitm3() *big.Int {
 		}
 		return 0
 	})
-	c := &cdq3{fen: make([]int32, len(keys)+1), buf: make([]item3, len(items))}
+	c := &cdq3{fen: make([]int32, len(keys)+1), buf: make([]item3, len(items)), st: st}
 	c.run(items)
+	if st.done() {
+		return nil
+	}
 	return new(big.Int).SetUint64(c.total)
 }
 
@@ -94,6 +81,8 @@ type cdq3 struct {
 	fen   []int32 // counts of inserted points by z rank
 	buf   []item3
 	total uint64
+	st    *stopper
+	steps int
 }
 
 // add inserts (d = 1) or removes (d = −1) a point of z rank r.
@@ -119,6 +108,12 @@ func (c *cdq3) run(items []item3) {
 	if len(items) <= 1 {
 		return
 	}
+	if c.steps += len(items); c.steps > 1<<14 {
+		c.steps = 0
+		if c.st.done() {
+			return
+		}
+	}
 	mid := len(items) / 2
 	left, right := items[:mid], items[mid:]
 	c.run(left)
@@ -132,7 +127,7 @@ func (c *cdq3) run(items []item3) {
 		if !q.query {
 			continue
 		}
-		for i < len(left) && left[i].y >= q.y {
+		for i < len(left) && !left[i].y.less(q.y) {
 			if !left[i].query {
 				c.add(left[i].zr, 1)
 				inserted++
@@ -149,7 +144,7 @@ func (c *cdq3) run(items []item3) {
 	// Merge by y decreasing, points first on ties.
 	less := func(p, q item3) bool {
 		if p.y != q.y {
-			return p.y > q.y
+			return q.y.less(p.y)
 		}
 		return !p.query && q.query
 	}

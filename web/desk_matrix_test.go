@@ -18,7 +18,7 @@ import (
 // desk_test.go covers.
 func deskRoute(rt route.Info) bool {
 	switch rt.Pattern {
-	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import":
+	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/simulation", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import":
 		return true
 	}
 	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz" && rt.Pattern != "/readyz"
@@ -113,6 +113,15 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 		"GET /api/v1/tracks/{id}/analysis":  perTrack("/api/v1/tracks/%d/analysis", nil, mediates(analysed)),
 		"POST /api/v1/tracks/{id}/analysis": perTrack("/api/v1/tracks/%d/analysis", M{}, mediates(analysed)),
 		"GET /api/v1/tracks/{id}/export":    perTrack("/api/v1/tracks/%d/export?format=parley", nil, mediates(always200)),
+		// No strategies: a mediator of the analysed track is told which
+		// parties lack one (400); of another track, that there is nothing
+		// to simulate (409).
+		"POST /api/v1/tracks/{id}/simulation": perTrack("/api/v1/tracks/%d/simulation", M{"strategies": []M{}}, mediates(func(track int64) int {
+			if track == main {
+				return http.StatusBadRequest
+			}
+			return http.StatusConflict
+		})),
 		"POST /api/v1/tracks/import": func() []target {
 			return []target{{name: "a Parley scenario", path: "/api/v1/tracks/import", body: func(*role) any {
 				return M{"title": m.unique("Imported"), "scenario": M{"name": "Imported", "issues": []M{{"name": "Duration", "options": []string{"30 days", "Indefinite"}}},

@@ -85,6 +85,13 @@ func TestDeskScenarios(t *testing.T) {
 	if !strings.Contains(gf.Domain, "<negotiation_template") || len(gf.Profiles) != 2 || gf.Profiles[0].Name != "Ukraine" {
 		t.Fatalf("genius export: %+v", gf)
 	}
+	// GENIUS has no red lines: the export says which it left out, in the
+	// answer and in the file.
+	for _, p := range gf.Profiles {
+		if len(p.Omitted) == 0 || !strings.Contains(p.Omitted[0], "red line") || !strings.Contains(p.XML, "<!-- Parley: ") {
+			t.Errorf("GENIUS export of %s: omitted %q; the file says so: %v", p.Name, p.Omitted, strings.Contains(p.XML, "<!-- Parley: "))
+		}
+	}
 	gf.Title = "Energy from GENIUS"
 	body, _ = json.Marshal(gf)
 	res = imported(adm.api("POST", "/api/v1/tracks/import", string(body)))
@@ -152,6 +159,7 @@ func TestDeskScenarios(t *testing.T) {
 	if status, _ := med.api("POST", fmt.Sprintf("/api/v1/tracks/%d/analysis", energy.ID), `{}`); status != http.StatusOK {
 		t.Errorf("what-if API: %d", status)
 	}
+	testSimulationAPI(t, d, med, ua)
 	for _, p := range []string{"/static/desk.css", "/static/desk.js", "/static/favicon.svg"} {
 		if status, _ := med.get(p); status != http.StatusOK {
 			t.Errorf("GET %s: %d", p, status)

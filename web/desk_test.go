@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/negotiation/sim"
 	"github.com/parley-talks/parley/web/authn"
 )
 
@@ -293,5 +294,112 @@ func TestDeskSignIn(t *testing.T) {
 	}
 	if status, body := s.get("/map"); status != http.StatusOK || !strings.Contains(body, `action="/signin"`) {
 		t.Errorf("after signing out the map should lead to the sign-in page: %d", status)
+	}
+}
+
+// testSimulationAPI: a mediator simulates concessions on a track's sealed
+// profiles and gets the trace (every offer, the agreement, its round and
+// distances) in the shape the OpenAPI document gives; bad input is
+// refused naming the field; a delegate finds nothing.
+func testSimulationAPI(t *testing.T, d *testDesk, med, delegate *browser) {
+	t.Helper()
+	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	ua, ru := d.party["Ukraine"], d.party["Russia"]
+	path := fmt.Sprintf("/api/v1/tracks/%d/simulation", energy.ID)
+	body := fmt.Sprintf(`{"strategies":[{"party_id":%d,"strategy":"conceder"},{"party_id":%d,"strategy":"linear"}],"steps":200}`, ua, ru)
+	status, out := med.api("POST", path, body)
+	if status != http.StatusOK {
+		t.Fatalf("POST %s: %d %s", path, status, out)
+	}
+	var tr sim.Trace
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&tr); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tr.Parties, ",") != "Ukraine,Russia" || len(tr.Offers) == 0 || tr.Offers[0].Party != "Ukraine" || tr.Protocol != "saop" {
+		t.Fatalf("trace: parties %v, %d offers, protocol %s", tr.Parties, len(tr.Offers), tr.Protocol)
+	}
+	if tr.Agreement != nil && (tr.Agreement.Round > 200 || tr.DistanceToFrontier == nil || len(tr.Agreement.Outcome) == 0) {
+		t.Fatalf("agreement %+v, distance %v", tr.Agreement, tr.DistanceToFrontier)
+	}
+	// The same seed, the same trace.
+	if _, again := med.api("POST", path, body); again != out {
+		t.Error("the same simulation gave another trace")
+	}
+	doc := loadOpenAPI(t, d.srv)
+	schema := doc.Paths.Value("/api/v1/tracks/{id}/simulation").Post.Responses.Status(200).Value.Content.Get("application/json").Schema.Value
+	var v any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil {
+		t.Errorf("the trace does not match the OpenAPI document: %v", err)
+	}
+	for _, c := range []struct{ body, want string }{
+		{fmt.Sprintf(`{"strategies":[{"party_id":%d,"strategy":"stubborn"},{"party_id":%d,"strategy":"linear"}]}`, ua, ru), `unknown strategy \"stubborn\"`},
+		{fmt.Sprintf(`{"strategies":[{"party_id":%d,"strategy":"linear"},{"party_id":%d,"strategy":"linear"}],"steps":1000000000}`, ua, ru), "1000000000 rounds"},
+		{fmt.Sprintf(`{"strategies":[{"party_id":%d,"strategy":"linear"},{"party_id":999999,"strategy":"linear"}]}`, ua), "party 999999 has no profile"},
+		{fmt.Sprintf(`{"strategies":[{"party_id":%d,"strategy":"linear"}]}`, ua), "no strategy for Russia"},
+		{fmt.Sprintf(`{"strategies":[{"party_id":%d,"strategy":"linear"},{"party_id":%d,"strategy":"linear"}],"protocol":"auction"}`, ua, ru), `unknown protocol \"auction\"`},
+	} {
+		status, out := med.api("POST", path, c.body)
+		if status != http.StatusBadRequest || !strings.Contains(out, c.want) {
+			t.Errorf("%s: %d %s, want 400 naming %q", c.body, status, out, c.want)
+		}
+	}
+	if status, _ := delegate.api("POST", path, body); status != http.StatusNotFound {
+		t.Errorf("a delegate simulates: %d, want 404", status)
+	}
+}
+
+// TestDeskSimulationPage: the analysis page's simulation form picks a
+// strategy per party; the answer draws the offers on the frontier plot,
+// one colour per party, and tabulates where they meet, beside every party
+// conceding alike; a bad strategy is refused in words; a delegate finds
+// nothing.
+func TestDeskSimulationPage(t *testing.T) {
+	d := newDesk(t)
+	med := d.signIn(t, "mediator@demo.parley")
+	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	ua, ru := d.party["Ukraine"], d.party["Russia"]
+	page := fmt.Sprintf("/tracks/%d/analysis", energy.ID)
+	status, body := med.get(page)
+	if status != http.StatusOK || !strings.Contains(body, `id="simulate"`) || strings.Contains(body, `id="simulation"`) {
+		t.Fatalf("GET %s: %d; the form without results expected", page, status)
+	}
+	q := url.Values{
+		"strategies[0].party_id": {fmt.Sprint(ua)}, "strategies[0].strategy": {"conceder"},
+		"strategies[1].party_id": {fmt.Sprint(ru)}, "strategies[1].strategy": {"tit-for-tat"},
+		"steps": {"300"}, "protocol": {"saop"},
+	}
+	status, body = med.get(page + "?" + q.Encode())
+	if status != http.StatusOK {
+		t.Fatalf("simulation: %d\n%s", status, body)
+	}
+	for _, want := range []string{`id="simulation"`, `class="trace trace-0"`, `class="trace trace-1"`, `<option value="conceder" selected>`, `<option value="tit-for-tat" selected>`, "Within 300 rounds"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the simulation's answer lacks %q", want)
+		}
+	}
+	// The chosen row and the four alike rows.
+	table := body[strings.Index(body, `id="simulation"`):]
+	table = table[:strings.Index(table, "</table>")]
+	if rows := strings.Count(table, "<tr"); rows != 1+5 {
+		t.Errorf("%d rows in the simulation table (header included), want 6", rows)
+	}
+	q.Set("strategies[1].strategy", "stubborn")
+	status, body = med.get(page + "?" + q.Encode())
+	if status != http.StatusBadRequest || !strings.Contains(body, `id="sim-problem"`) || !strings.Contains(body, "stubborn") || !strings.Contains(body, `id="zone-h"`) {
+		t.Errorf("a bad strategy: %d, want 400 naming it above the rest of the analysis", status)
+	}
+	q.Set("strategies[1].strategy", "linear")
+	q.Set("protocol", "single-text")
+	if status, body = med.get(page + "?" + q.Encode()); status != http.StatusOK || !strings.Contains(body, `class="trace trace-mediator"`) {
+		t.Errorf("the single text: %d, mediator's trace drawn: %v", status, strings.Contains(body, "trace-mediator"))
+	}
+	del := d.signIn(t, "ua@demo.parley")
+	if status, _ := del.get(page + "?" + q.Encode()); status != http.StatusNotFound {
+		t.Errorf("a delegate simulates: %d, want 404", status)
 	}
 }

@@ -45,6 +45,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/internal/proxy"
@@ -81,6 +82,10 @@ type Config struct {
 	// Metrics receives each request's route pattern, status and duration;
 	// nil records nothing.
 	Metrics *metrics.Metrics
+	// AnalysisBudget bounds the time of every analysis the server runs
+	// (action.Actions.AnalysisBudget): zero means
+	// negotiation.DefaultBudget, negative means none.
+	AnalysisBudget time.Duration
 }
 
 // Server is the HTTP face of a parley.Store. It is an http.Handler.
@@ -111,6 +116,7 @@ func New(cfg Config) (*Server, error) {
 		params = auth.PasswordParams()
 	}
 	actions := action.New(cfg.Store, params)
+	actions.AnalysisBudget = cfg.AnalysisBudget
 	jsonAPI := api.New(cfg.Store, actions, auth, s.log)
 	pages := desk.New(cfg.Store, actions, auth, s.log)
 	s.apiRoutes = jsonAPI.Routes()

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/genius"
@@ -21,8 +20,8 @@ func init() {
 		name:    "analyze",
 		summary: "find the frontier, the fair points, the zone of agreement and its blockers",
 		usage: `Usage:
-  parley analyze [--format text|json] [--step 0.1] DOMAIN.xml PROFILE.xml...
-  parley analyze [--format text|json] [--step 0.1] SCENARIO.json
+  parley analyze [--format text|json] [--step 0.1] [--budget 10s] DOMAIN.xml PROFILE.xml...
+  parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.json
 
 Analyses a negotiation given as GENIUS/ANAC XML (one domain file and one
 utility profile per party) or as one Parley scenario JSON file: the exact
@@ -33,8 +32,12 @@ else labelled bounds and a sampled estimate) and the single relaxations —
 one red line dropped, one reservation lowered by --step — ranked by the
 packages they open.
 
-Utilities are undiscounted. --format json prints one object, the shape the
-web API serves.
+Utilities are exact (the numbers as written, divided exactly) and
+undiscounted. --format json prints one object, the shape the web API serves.
+
+--budget bounds the time: past it the analysis finishes with what it has
+proved — an ε-frontier, exact bounds on the zone and a sampled estimate —
+and says so ("complete": false and its notes). 0 means no limit.
 
 Examples:
   parley analyze laptop_domain.xml laptop_buyer.xml laptop_seller.xml
@@ -48,6 +51,7 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	fs := c.flagSet(env)
 	format := fs.String("format", "text", "output format: text or json")
 	step := fs.Float64("step", 0.1, "how far the blockers lower a reservation value, in (0,1]")
+	budget := fs.Duration("budget", 10*time.Second, "time budget; past it the answer is bounds and labelled estimates (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,39 +61,44 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	if !(*step > 0 && *step <= 1) {
 		return usagef("--step must be in (0,1]")
 	}
-	files := fs.Args()
-	var s *negotiation.Scenario
-	var err error
-	switch {
-	case len(files) == 0:
-		return usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
-	case len(files) == 1:
-		s, err = loadScenarioJSON(files[0])
-	default:
-		s, err = loadGenius(files[0], files[1:])
+	if *budget < 0 {
+		return usagef("--budget must not be negative")
 	}
+	s, p, err := loadProblem(fs.Args())
 	if err != nil {
 		return err
 	}
-	p, err := s.Compile()
-	if err != nil {
-		return err
-	}
-	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step})
+	r, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Step: *step, Budget: *budget, LazyFrontier: true})
 	if err != nil {
 		return err
 	}
 	if *format == "json" {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-		_, err := env.Stdout.Write(b.Bytes())
-		return err
+		return r.WriteJSON(env.Stdout)
 	}
 	return writeReport(env.Stdout, s.Name, p, r)
+}
+
+// loadProblem reads and compiles the scenario named by a command's
+// arguments: a GENIUS domain and its profiles, or one scenario JSON file.
+func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, error) {
+	var s *negotiation.Scenario
+	var err error
+	switch {
+	case len(files) == 0:
+		return nil, nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+	case len(files) == 1:
+		s, err = loadScenarioJSON(files[0])
+	default:
+		s, err = genius.LoadFiles(files[0], files[1:]...)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.Compile()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, p, nil
 }
 
 func loadScenarioJSON(path string) (*negotiation.Scenario, error) {
@@ -108,55 +117,17 @@ func loadScenarioJSON(path string) (*negotiation.Scenario, error) {
 	return s, nil
 }
 
-func loadGenius(domainPath string, profilePaths []string) (*negotiation.Scenario, error) {
-	data, err := os.ReadFile(domainPath)
-	if err != nil {
-		return nil, err
-	}
-	d, err := genius.ParseDomain(bytes.NewReader(data), domainPath)
-	if err != nil {
-		return nil, err
-	}
-	var ps []*genius.Profile
-	for _, path := range profilePaths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		p, err := genius.ParseProfile(bytes.NewReader(data), path, d)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	s := genius.Scenario(d, ps)
-	if s.Name == "" || s.Name == "root" { // GENIUS's default objective name says nothing
-		s.Name = strings.TrimSuffix(filepath.Base(domainPath), filepath.Ext(domainPath))
-	}
-	return s, nil
-}
-
 // maxTextFrontier bounds the frontier rows of the text report.
 const maxTextFrontier = 30
 
 func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiation.Report) error {
 	w := &errWriter{w: out}
-	pkg := func(m negotiation.Package) string {
-		parts := make([]string, len(p.Issues))
-		for i, is := range p.Issues {
-			parts[i] = is.Name + " = " + m[is.Name]
-		}
-		return strings.Join(parts, "; ")
-	}
+	pkg := func(m negotiation.Package) string { return packageText(p, m) }
 	vec := func(u []float64) string {
 		if u == nil {
 			return "none"
 		}
-		parts := make([]string, len(u))
-		for i, x := range u {
-			parts[i] = strconv.FormatFloat(x, 'f', 3, 64)
-		}
-		return "(" + strings.Join(parts, ", ") + ")"
+		return vector(u)
 	}
 	if name != "" {
 		w.printf("Scenario: %s\n", name)
@@ -164,14 +135,24 @@ func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiat
 	w.printf("Packages: %s (%d issues)\n", r.Outcomes, len(p.Issues))
 	w.printf("Parties:  %s\n", strings.Join(r.Parties, ", "))
 	w.printf("Reservation values: %s\n\n", vec(r.Reservation))
+	if !r.Complete {
+		w.printf("Incomplete: the time budget ran out.\n")
+	}
+	for _, n := range r.Notes {
+		w.printf("Note: %s\n", n)
+	}
+	if r.FrontierEpsilon != nil {
+		w.printf("The frontier below is an ε-frontier, ε = %s: every package is within ε of a listed point.\n", vec(r.FrontierEpsilon))
+	}
+	if !r.Complete || len(r.Notes) > 0 {
+		w.printf("\n")
+	}
 
-	w.printf("Pareto frontier: %d points (packages crossing no red line; reservations not applied)\n", len(r.Frontier))
+	w.printf("Pareto frontier: %d points (packages crossing no red line; reservations not applied)\n", r.FrontierLen())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  #\t%s\tpackage\n", strings.Join(r.Parties, "\t"))
-	for i, e := range r.Frontier {
-		if i == maxTextFrontier {
-			break
-		}
+	for i := range min(r.FrontierLen(), maxTextFrontier) {
+		e := r.FrontierEntry(i)
 		us := make([]string, len(e.Utility))
 		for k, x := range e.Utility {
 			us[k] = strconv.FormatFloat(x, 'f', 3, 64)
@@ -179,8 +160,8 @@ func writeReport(out io.Writer, name string, p *negotiation.Problem, r *negotiat
 		fmt.Fprintf(tw, "  %d\t%s\t%s\n", i+1, strings.Join(us, "\t"), pkg(e.Outcome))
 	}
 	tw.Flush()
-	if len(r.Frontier) > maxTextFrontier {
-		w.printf("  … %d more points (see --format json)\n", len(r.Frontier)-maxTextFrontier)
+	if r.FrontierLen() > maxTextFrontier {
+		w.printf("  … %d more points (see --format json)\n", r.FrontierLen()-maxTextFrontier)
 	}
 
 	w.printf("\nBargaining points (above the reservation values):\n")

@@ -81,19 +81,7 @@ func TestAnalyzeGeniusJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	// The exact shape: these keys and no others.
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(out), &raw); err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	want := []string{"agreement_zone", "blockers", "frontier", "kalai_smorodinsky", "maximin", "nash", "outcomes", "parties", "reservation", "utilitarian"}
-	slices.Sort(keys)
-	if diff := cmp.Diff(want, keys); diff != "" {
-		t.Fatalf("top-level keys (-want +got):\n%s", diff)
-	}
+	checkKeys(t, out, "agreement_zone", "blockers", "complete", "frontier", "kalai_smorodinsky", "maximin", "nash", "outcomes", "parties", "reservation", "utilitarian")
 	var r negotiation.Report
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
@@ -103,7 +91,7 @@ func TestAnalyzeGeniusJSON(t *testing.T) {
 	if r.Outcomes != "27" || !cmp.Equal(r.Parties, []string{"laptop_buyer_utility", "laptop_seller_utility"}) {
 		t.Fatalf("outcomes %s parties %v", r.Outcomes, r.Parties)
 	}
-	if len(r.Frontier) != 4 || r.AgreementZone.Count == nil || *r.AgreementZone.Count != "27" || !r.AgreementZone.Exact {
+	if !r.Complete || len(r.Frontier) != 4 || r.AgreementZone.Count == nil || *r.AgreementZone.Count != "27" || !r.AgreementZone.Exact {
 		t.Fatalf("frontier %d points, zone %+v", len(r.Frontier), r.AgreementZone)
 	}
 	// Nash maximises u1·u2 over the four frontier points: (1, 0.815).
@@ -208,5 +196,51 @@ func TestAnalyzeHelp(t *testing.T) {
 	code, out, _ := runCLI(t, "analyze", "-h")
 	if code != 0 || !strings.Contains(out, "parley analyze [--format text|json]") {
 		t.Fatalf("exit %d, help:\n%s", code, out)
+	}
+}
+
+// TestAnalyzeBudget: with a budget far too short for the space, analyze
+// still answers, says the answer is incomplete, and gives zone bounds.
+func TestAnalyzeBudget(t *testing.T) {
+	s := negotiation.Generate(1, 3, 20, 10)
+	for k := range s.Profiles {
+		s.Profiles[k].Reservation = 0.5
+	}
+	path := writeScenario(t, s)
+	code, out, errOut := runCLI(t, "analyze", "--format", "json", "--budget", "50ms", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r negotiation.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Complete || len(r.Notes) == 0 || r.AgreementZone.Exact || r.AgreementZone.Estimate == nil || len(r.Frontier) == 0 {
+		t.Fatalf("complete %v, notes %q, zone %+v, %d frontier points", r.Complete, r.Notes, r.AgreementZone, len(r.Frontier))
+	}
+	code, out, _ = runCLI(t, "analyze", "--budget", "50ms", path)
+	if code != 0 || !strings.Contains(out, "Incomplete: the time budget ran out.") {
+		t.Fatalf("text report, exit %d:\n%s", code, out)
+	}
+	if code, _, errOut = runCLI(t, "analyze", "--budget", "-1s", path); code != 2 || !strings.Contains(errOut, "--budget") {
+		t.Fatalf("negative budget: exit %d, %s", code, errOut)
+	}
+}
+
+// checkKeys checks that the JSON object out has exactly the top-level
+// keys want, in sorted order.
+func checkKeys(t *testing.T, out string, want ...string) {
+	t.Helper()
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Fatalf("top-level keys (-want +got):\n%s", diff)
 	}
 }

@@ -450,7 +450,7 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 
 // verifier is the store's audit verification (parley audit verify).
 type verifier interface {
-	VerifyAudit(ctx context.Context) (sqlstore.AuditReport, error)
+	VerifyAudit(ctx context.Context, opts sqlstore.VerifyOptions) (sqlstore.AuditReport, error)
 }
 
 // verify runs the audit verification of s.
@@ -459,7 +459,7 @@ func verify(ctx context.Context, s parley.Store) (sqlstore.AuditReport, error) {
 	if !ok {
 		return sqlstore.AuditReport{}, errors.New("this store has no audit ledger")
 	}
-	rep, err := v.VerifyAudit(ctx)
+	rep, err := v.VerifyAudit(ctx, sqlstore.VerifyOptions{})
 	if err != nil {
 		return rep, fmt.Errorf("the restored database does not verify: %w", err)
 	}

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/seal"
+	"github.com/parley-talks/parley/sqlite"
 )
 
 // Every command answers -h and --help with its usage and at least one
@@ -94,4 +101,25 @@ func TestVersion(t *testing.T) {
 		!strings.Contains(out, runtime.GOOS+"/"+runtime.GOARCH) {
 		t.Errorf("parley version: exit %d, %q", code, out)
 	}
+}
+
+// openDB opens the SQLite database at path with the master key in the key
+// file beside it, as the commands find it, creating the key file if there
+// is none yet.
+func openDB(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	keyFile := defaultKeyPath(path)
+	key, err := seal.LoadKeyFile(keyFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		key = seal.GenerateMasterKey()
+		err = seal.WriteKeyFile(keyFile, key)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), path, sqlite.MasterKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -11,7 +11,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -232,7 +231,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 	if err != nil {
 		return err
 	}
-	store, err := openStoreWithKey(ctx, cfg.db, key)
+	store, err := openStore(ctx, cfg.db, key, storeServe)
 	if err != nil {
 		return err
 	}
@@ -355,7 +354,7 @@ func locateMasterKey(getenv func(string) string, db, keyFile string) (string, *s
 	case isPostgres(db):
 		return "", nil, fmt.Errorf("a PostgreSQL database needs its master key: give --key-file or set %s", seal.EnvMasterKey)
 	}
-	return filepath.Join(filepath.Dir(db), defaultKeyFileName), nil, nil
+	return defaultKeyPath(db), nil, nil
 }
 
 // databaseFlags are the flags of a command that opens an existing

@@ -18,7 +18,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/seal"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // lockedBuffer is an io.Writer that a running command and the test may
@@ -191,7 +190,7 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 	if _, err := http.Get(url + "/healthz"); err == nil {
 		t.Error("the server still answers after shutting down")
 	}
-	store, err := sqlite.Open(ctx, db)
+	store, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +292,7 @@ func TestServeDemoPassword(t *testing.T) {
 func storeContents(t *testing.T, path string) map[string]any {
 	t.Helper()
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
-	s, err := sqlite.Open(ctx, path)
+	s, err := openDB(t, path), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +313,7 @@ func storeContents(t *testing.T, path string) map[string]any {
 func TestServeDemoRefusesOtherData(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "talks.db")
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
-	s, err := sqlite.Open(ctx, db)
+	s, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 	"golang.org/x/sys/unix"
 )
 
@@ -114,10 +113,7 @@ func TestPasswordFromTerminalIsNotEchoed(t *testing.T) {
 		t.Errorf("the terminal does not echo again: %v", err)
 	}
 	// The password typed is the account's.
-	store, err := sqlite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openDB(t, db)
 	u, err := store.FindUserByEmail(asSystem(context.Background()), "ana@example.org")
 	store.Close()
 	if err != nil {

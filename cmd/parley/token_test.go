@@ -8,7 +8,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 func TestTokenCommands(t *testing.T) {
@@ -24,7 +23,7 @@ func TestTokenCommands(t *testing.T) {
 	secret := m[1]
 
 	// Only the hash is stored.
-	store, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
+	store, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // runWithStdin runs parley in process with stdin.
@@ -26,11 +25,7 @@ func runWithStdin(t *testing.T, stdin string, args ...string) (code int, stdout,
 func newDatabase(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "p.db")
-	db, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
+	if err := openDB(t, path).Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -86,7 +81,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("user disable: %d %s", code, errs)
 	}
 
-	s, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
+	s, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,19 +6,36 @@
 //
 // A domain file holds <negotiation_template><utility_space><objective> with
 // one <issue> per issue: discrete issues list their <item value="…">s,
-// integer issues give lowerbound and upperbound. A profile file holds
-// <utility_space> with the same <objective>, each issue's items carrying an
-// evaluation (discrete) or an <evaluator ftype="linear" slope offset>
-// (integer), one <weight index value> per issue, and optionally
-// <reservation value> and <discount_factor value>.
+// integer issues give lowerbound and upperbound (as attributes or in a
+// <range> child). A profile file holds <utility_space> with the same
+// <objective>, each issue's items carrying an evaluation (discrete) or an
+// <evaluator ftype="linear" slope offset> (integer; the older form
+// parameter0 + parameter1·x is read too), one <weight index value> per
+// issue, and optionally <reservation value> and <discount_factor value>.
+// As GENIUS does, a weight whose index is the root objective's own is
+// ignored, and the older profile format with the issues and weights
+// directly under <utility_space> (no <objective>) is read.
+//
+// Refused, with an error naming the file and the element: non-linear
+// utility spaces (<utility_space type="nonlinear"> with hyperRectangle
+// constraints: Parley analyses additive utilities), real issues (Parley
+// needs discrete options), files that are not a domain or profile (a
+// tournament set-up, comma-separated text), and a profile that gives one
+// value two evaluations.
 //
 // # Normalisation
 //
 // As GENIUS does, a discrete option is worth u_i(v) = eval(v) / max_v'
 // eval(v') (all zero when every evaluation is zero), and an integer value x
 // in [lower, upper] is worth clamp(slope·(x − lower) + offset, 0, 1). Integer
-// issues become one option per integer ("lower", …, "upper"). The discount
-// factor is kept (ProfileSpec.Discount) but the analysis is undiscounted.
+// issues become one option per integer ("lower", …, "upper"). The numbers
+// are kept exactly as written ([Profile.ExactValues]) and [Scenario] passes
+// them on exactly (negotiation.ProfileSpec.Exact), so 7/9 stays 7/9. The
+// discount factor and the reservation value are kept both ways
+// (ProfileSpec.Discount, ProfileSpec.Reservation); the analysis is
+// undiscounted. GENIUS has no red lines: [FromScenario] lists what a
+// profile could not carry in [Profile.Omitted], which [WriteProfile] writes
+// as an XML comment.
 //
 // # Errors
 //
@@ -28,6 +45,9 @@ package genius
 
 import (
 	"fmt"
+	"math/big"
+
+	"github.com/parley-talks/parley/negotiation"
 )
 
 // Error is a problem in a GENIUS file.
@@ -83,6 +103,11 @@ type Profile struct {
 	Weights     []float64
 	Reservation float64 // 0 when absent
 	Discount    float64 // 0 when absent
+	// Omitted says what a profile written from a Parley scenario could not
+	// carry (red lines, core demands); WriteProfile writes it as a comment.
+	Omitted []string
+
+	weights []*big.Rat // exact weights as written, when read from a file
 }
 
 // IssueUtility is a profile's evaluation of one issue.
@@ -91,6 +116,64 @@ type IssueUtility struct {
 	Evaluations []float64
 	// Slope and Offset of an integer issue's linear evaluator.
 	Slope, Offset float64
+
+	exact         []*big.Rat // evaluations as written, when read from a file
+	slope, offset *big.Rat
+}
+
+// ExactValues returns the normalised utilities of issue i's options as
+// exact rationals: the numbers as written in the file (or the float64s
+// read as decimals), divided exactly.
+func (p *Profile) ExactValues(d *Domain, i int) []*big.Rat {
+	is := d.Issues[i]
+	iu := p.Issues[i]
+	out := make([]*big.Rat, len(is.Values))
+	if is.Kind == Integer {
+		slope, offset := iu.slope, iu.offset
+		if slope == nil {
+			slope, offset = negotiation.Rat(iu.Slope), negotiation.Rat(iu.Offset)
+		}
+		zero, one := new(big.Rat), big.NewRat(1, 1)
+		for j := range out {
+			v := new(big.Rat).Mul(slope, big.NewRat(int64(j), 1))
+			v.Add(v, offset)
+			if v.Cmp(zero) < 0 {
+				v.Set(zero)
+			}
+			if v.Cmp(one) > 0 {
+				v.Set(one)
+			}
+			out[j] = v
+		}
+		return out
+	}
+	evals := iu.exact
+	if evals == nil {
+		for _, e := range iu.Evaluations {
+			evals = append(evals, negotiation.Rat(e))
+		}
+	}
+	top := new(big.Rat)
+	for _, e := range evals {
+		if e.Cmp(top) > 0 {
+			top = e
+		}
+	}
+	for j, e := range evals {
+		out[j] = new(big.Rat)
+		if top.Sign() > 0 {
+			out[j].Quo(e, top)
+		}
+	}
+	return out
+}
+
+// exactWeight returns weight i as written, or the float64 read as a decimal.
+func (p *Profile) exactWeight(i int) *big.Rat {
+	if p.weights != nil && p.weights[i] != nil {
+		return p.weights[i]
+	}
+	return negotiation.Rat(p.Weights[i])
 }
 
 // Values returns the normalised utilities of issue i's options (see the

@@ -3,15 +3,24 @@ package genius
 import (
 	"bytes"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/parley-talks/parley/internal/fixture"
 	"github.com/parley-talks/parley/negotiation"
 )
+
+// exactOpts compares profiles with their exact numbers.
+var exactOpts = cmp.Options{
+	cmp.AllowUnexported(Profile{}, IssueUtility{}),
+	cmp.Comparer(func(a, b *big.Rat) bool { return (a == nil) == (b == nil) && (a == nil || a.Cmp(b) == 0) }),
+}
 
 // scenarioFiles lists each scenario folder's domain file and profile files.
 type scenarioFiles struct {
@@ -112,7 +121,7 @@ func TestANACRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatalf("reread profile: %v\n%s", err, pb.String())
 				}
-				if diff := cmp.Diff(p, p2); diff != "" {
+				if diff := cmp.Diff(p, p2, exactOpts); diff != "" {
 					t.Fatalf("profile %s changed in the round trip (-read +reread):\n%s", p.Name, diff)
 				}
 			}
@@ -206,7 +215,7 @@ func TestIntegerIssue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(p, p2); diff != "" {
+	if diff := cmp.Diff(p, p2, exactOpts); diff != "" {
 		t.Fatal(diff)
 	}
 }
@@ -315,7 +324,7 @@ func FuzzParse(f *testing.F) {
 			if err != nil {
 				t.Fatalf("rewritten profile does not parse: %v", err)
 			}
-			if diff := cmp.Diff(p, p2); diff != "" {
+			if diff := cmp.Diff(p, p2, exactOpts); diff != "" {
 				t.Fatalf("profile round trip:\n%s", diff)
 			}
 			if err := Scenario(dom, []*Profile{p, p2}).Validate(); err != nil {
@@ -326,7 +335,9 @@ func FuzzParse(f *testing.F) {
 }
 
 // TestScenarioRoundTrip: a Parley scenario whose issues each have an option
-// worth 1 survives export to GENIUS and import back, red lines aside.
+// worth 1 survives export to GENIUS and import back — reservation and
+// discount factor included, with the same exact utilities — except its red
+// lines, which the export says it dropped, in Omitted and in the file.
 func TestScenarioRoundTrip(t *testing.T) {
 	s := &negotiation.Scenario{
 		Name: "talks",
@@ -339,7 +350,8 @@ func TestScenarioRoundTrip(t *testing.T) {
 				Values: map[string]map[string]float64{
 					"Ceasefire": {"none": 1, "30 days": 0.25, "full <monitored> & \"verified\"": 0},
 					"Troops":    {"0": 0, "1": 0.5, "2": 0.75, "3": 1},
-				}, Reservation: 0.4, Discount: 0.9},
+				}, Reservation: 0.4, Discount: 0.9,
+				RedLines: []negotiation.RedLine{{Kind: negotiation.KindForbid, Issue: "Troops", Option: "0"}}},
 			{Name: "South", Weights: map[string]float64{"Ceasefire": 0.5, "Troops": 0.5},
 				Values: map[string]map[string]float64{
 					"Ceasefire": {"none": 0, "30 days": 0.5, "full <monitored> & \"verified\"": 1},
@@ -359,11 +371,17 @@ func TestScenarioRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(ps[0].Omitted) != 1 || !strings.Contains(ps[0].Omitted[0], "red line") || len(ps[1].Omitted) != 0 {
+		t.Fatalf("Omitted = %q, %q; want North's red line named", ps[0].Omitted, ps[1].Omitted)
+	}
 	var back []*Profile
-	for _, p := range ps {
+	for i, p := range ps {
 		var pb bytes.Buffer
 		if err := WriteProfile(&pb, d, p); err != nil {
 			t.Fatal(err)
+		}
+		if got := strings.Contains(pb.String(), "<!-- Parley: 1 red line(s) not exported"); got != (i == 0) {
+			t.Fatalf("profile %s: comment about the dropped red line present = %v:\n%s", p.Name, got, pb.String())
 		}
 		p2, err := ParseProfile(&pb, p.Name+".xml", d2)
 		if err != nil {
@@ -371,7 +389,84 @@ func TestScenarioRoundTrip(t *testing.T) {
 		}
 		back = append(back, p2)
 	}
-	if diff := cmp.Diff(s, Scenario(d2, back)); diff != "" {
+	got := Scenario(d2, back)
+	s.Profiles[0].RedLines = nil
+	if diff := cmp.Diff(s, got, cmpopts.IgnoreFields(negotiation.ProfileSpec{}, "Exact")); diff != "" {
 		t.Fatalf("scenario round trip (-want +got):\n%s", diff)
+	}
+	p1, err := s.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := got.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range p1.Parties {
+		for i, is := range p1.Issues {
+			for x := range is.Options {
+				if a, b := p1.Parties[k].Utility.Term(i, x), p2.Parties[k].Utility.Term(i, x); a.Cmp(b) != 0 {
+					t.Fatalf("party %d issue %d option %d: term %v before, %v after", k, i, x, a, b)
+				}
+			}
+		}
+	}
+}
+
+// TestOlderFormats: a profile with its issues and weights directly under
+// <utility_space> (no <objective>), a root objective carrying a weight of
+// its own, an integer issue whose bounds sit in a <range> child and whose
+// evaluator is the older parameter0 + parameter1·x — all read as GENIUS
+// reads them.
+func TestOlderFormats(t *testing.T) {
+	domain := `<negotiation_template><utility_space><objective index="1" name="d">
+<issue index="2" name="Price" type="integer"><range lowerbound="10" upperbound="14"></range></issue>
+<issue index="3" name="Colour" type="discrete"><item index="1" value="red"/><item index="2" value="blue"/></issue>
+</objective></utility_space></negotiation_template>`
+	d, err := ParseDomain(strings.NewReader(domain), "d.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Issues[0].Values; !slices.Equal(got, []string{"10", "11", "12", "13", "14"}) {
+		t.Fatalf("integer values %v", got)
+	}
+	older := `<utility_space>
+<issue index="2" name="Price" type="integer"><evaluator ftype="linear" parameter0="3.5" parameter1="-0.25"/></issue>
+<issue index="3" name="Colour" type="discrete"><item value="red" evaluation="3"/><item value="blue" evaluation="9"/></issue>
+<weight index="2" value="0.4"/><weight index="3" value="0.6"/>
+<reservation value="0.3"/><discount_factor value="0.8"/>
+</utility_space>`
+	withRoot := `<utility_space><objective index="1" name="d">
+<issue index="2" name="Price" type="integer" lowerbound="10" upperbound="14"><evaluator ftype="linear" slope="-0.25" offset="1"/></issue>
+<issue index="3" name="Colour" type="discrete"><item value="red" evaluation="3"/><item value="blue" evaluation="9"/></issue>
+<weight index="1" value="1.0"/><weight index="2" value="0.4"/><weight index="3" value="0.6"/>
+</objective><reservation value="0.3"/><discount_factor value="0.8"/></utility_space>`
+	for name, text := range map[string]string{"older": older, "root weight": withRoot} {
+		p, err := ParseProfile(strings.NewReader(text), name+".xml", d)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		// 3.5 − 0.25·x for x = 10…14 is 1, 0.75, 0.5, 0.25, 0.
+		want := []*big.Rat{big.NewRat(1, 1), big.NewRat(3, 4), big.NewRat(1, 2), big.NewRat(1, 4), new(big.Rat)}
+		if got := p.ExactValues(d, 0); !slices.EqualFunc(got, want, func(a, b *big.Rat) bool { return a.Cmp(b) == 0 }) {
+			t.Errorf("%s: price values %v, want %v", name, got, want)
+		}
+		if got := p.ExactValues(d, 1); got[0].Cmp(big.NewRat(1, 3)) != 0 || got[1].Cmp(big.NewRat(1, 1)) != 0 {
+			t.Errorf("%s: colour values %v, want [1/3 1]", name, got)
+		}
+		if !slices.Equal(p.Weights, []float64{0.4, 0.6}) || p.Reservation != 0.3 || p.Discount != 0.8 {
+			t.Errorf("%s: weights %v, reservation %v, discount %v", name, p.Weights, p.Reservation, p.Discount)
+		}
+	}
+	for _, c := range []struct{ name, text, want string }{
+		{"nonlinear", `<utility_space type="nonlinear"><objective index="0"/></utility_space>`, "non-linear utility spaces"},
+		{"tournament", `<Tournament/>`, "tournament"},
+		{"text", `0.5, 0.7`, "not a GENIUS domain or profile"},
+		{"real", `<negotiation_template><utility_space><objective index="0"><issue index="1" name="Rate" type="real" lowerbound="0" upperbound="1"/></objective></utility_space></negotiation_template>`, `name="Rate">: real issues are not supported`},
+	} {
+		_, err := ParseDomain(strings.NewReader(c.text), c.name+".xml")
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.name+".xml") {
+			t.Errorf("%s: error %v, want one naming the file and %q", c.name, err, c.want)
+		}
 	}
 }

@@ -7,15 +7,26 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/parley-talks/parley/negotiation"
 )
 
 // The XML shapes, permissive: unknown attributes and elements are ignored.
 type xSpace struct {
+	Type        string       `xml:"type,attr"`
 	Objectives  []xObjective `xml:"objective"`
 	Reservation []xValue     `xml:"reservation"`
 	Discount    []xValue     `xml:"discount_factor"`
+	// The older format: issues and weights directly under <utility_space>.
+	Issues  []xIssue  `xml:"issue"`
+	Weights []xWeight `xml:"weight"`
+	// Non-linear utility spaces (ANAC 2014) hold these.
+	Constraints []struct{} `xml:"ufun"`
 }
 
 type xTemplate struct {
@@ -23,6 +34,7 @@ type xTemplate struct {
 }
 
 type xObjective struct {
+	Index      string       `xml:"index,attr"`
 	Name       string       `xml:"name,attr"`
 	Issues     []xIssue     `xml:"issue"`
 	Weights    []xWeight    `xml:"weight"`
@@ -39,6 +51,22 @@ type xIssue struct {
 	Upper      string       `xml:"upperbound,attr"`
 	Items      []xItem      `xml:"item"`
 	Evaluators []xEvaluator `xml:"evaluator"`
+	// Some files give an integer issue's bounds in a child element.
+	Ranges []xRange `xml:"range"`
+}
+
+type xRange struct {
+	Lower string `xml:"lowerbound,attr"`
+	Upper string `xml:"upperbound,attr"`
+}
+
+// bounds returns the issue's lowerbound and upperbound attributes, or
+// those of its single <range> child.
+func (x *xIssue) bounds() (lo, hi string) {
+	if x.Lower == "" && x.Upper == "" && len(x.Ranges) == 1 {
+		return x.Ranges[0].Lower, x.Ranges[0].Upper
+	}
+	return x.Lower, x.Upper
 }
 
 type xItem struct {
@@ -51,6 +79,9 @@ type xEvaluator struct {
 	FType  string `xml:"ftype,attr"`
 	Slope  string `xml:"slope,attr"`
 	Offset string `xml:"offset,attr"`
+	// The older linear form u(x) = parameter0 + parameter1·x.
+	Param0 string `xml:"parameter0,attr"`
+	Param1 string `xml:"parameter1,attr"`
 }
 
 type xWeight struct {
@@ -74,9 +105,9 @@ func decode(r io.Reader, file string) (*xSpace, error) {
 		tok, err := dec.Token()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return nil, errorf(file, "xml", "no root element")
+				return nil, errorf(file, "xml", "no root element: not a GENIUS domain or profile")
 			}
-			return nil, errorf(file, "xml", "%v", err)
+			return nil, errorf(file, "xml", "%v: not a GENIUS domain or profile", err)
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
@@ -97,11 +128,22 @@ func decode(r io.Reader, file string) (*xSpace, error) {
 			if err := dec.DecodeElement(&sp, &se); err != nil {
 				return nil, errorf(file, "xml", "%v", err)
 			}
+		case "Tournament", "multilateralTournament":
+			return nil, errorf(file, "<"+se.Name.Local+">", "a GENIUS tournament set-up, not a domain or profile")
 		default:
 			return nil, errorf(file, "<"+se.Name.Local+">", "root must be <negotiation_template> or <utility_space>")
 		}
+		if sp.Type == "nonlinear" || len(sp.Constraints) > 0 {
+			return nil, errorf(file, "<utility_space type=\"nonlinear\">", "non-linear utility spaces (hyperRectangle constraints) are not supported: Parley analyses additive utilities")
+		}
+		if len(sp.Objectives) == 0 && len(sp.Issues) > 0 {
+			// The older format: the space is its own root objective.
+			sp.Objectives = []xObjective{{Index: "0", Issues: sp.Issues, Weights: sp.Weights}}
+		} else if len(sp.Issues) > 0 || len(sp.Weights) > 0 {
+			return nil, errorf(file, "<utility_space>", "issues both in an <objective> and directly under <utility_space>")
+		}
 		if len(sp.Objectives) != 1 {
-			return nil, errorf(file, "<utility_space>", "want one <objective>, found %d", len(sp.Objectives))
+			return nil, errorf(file, "<utility_space>", "want one <objective> (or issues directly under <utility_space>), found %d", len(sp.Objectives))
 		}
 		if len(sp.Objectives[0].Objectives) > 0 {
 			return nil, errorf(file, "<objective>", "nested objectives are not supported")
@@ -135,6 +177,8 @@ func kindOf(file string, x *xIssue) (string, error) {
 			return Discrete, nil
 		}
 		return "", errorf(file, issueElement(x), "missing type")
+	case "real":
+		return "", errorf(file, issueElement(x), "real issues are not supported: Parley needs discrete options (make the issue integer or discrete)")
 	default:
 		return "", errorf(file, issueElement(x), "type %q is not supported (discrete or integer)", k)
 	}
@@ -200,10 +244,11 @@ func domainOf(sp *xSpace, file string) (*Domain, error) {
 				is.Values = append(is.Values, it.Value)
 			}
 		case Integer:
-			lo, err1 := strconv.Atoi(strings.TrimSpace(x.Lower))
-			hi, err2 := strconv.Atoi(strings.TrimSpace(x.Upper))
+			l, u := x.bounds()
+			lo, err1 := strconv.Atoi(strings.TrimSpace(l))
+			hi, err2 := strconv.Atoi(strings.TrimSpace(u))
 			if err1 != nil || err2 != nil {
-				return nil, errorf(file, el, "lowerbound %q and upperbound %q must be integers", x.Lower, x.Upper)
+				return nil, errorf(file, el, "lowerbound %q and upperbound %q must be integers", l, u)
 			}
 			if hi < lo || int64(hi)-int64(lo) >= MaxValues {
 				return nil, errorf(file, el, "range [%d, %d] is empty or has more than %d values", lo, hi, MaxValues)
@@ -286,6 +331,10 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 					return nil, errorf(file, el, "item %q evaluation must be ≥ 0", it.Value)
 				}
 				iu.Evaluations[j] = e
+				if iu.exact == nil {
+					iu.exact = make([]*big.Rat, len(is.Values))
+				}
+				iu.exact[j] = decimal(*it.Evaluation, e)
 			}
 			for j, ok := range got {
 				if !ok {
@@ -293,10 +342,11 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 				}
 			}
 		case Integer:
-			lo, err1 := strconv.Atoi(strings.TrimSpace(x.Lower))
-			hi, err2 := strconv.Atoi(strings.TrimSpace(x.Upper))
-			if err1 != nil || err2 != nil || lo != is.Lower || hi != is.Upper {
-				return nil, errorf(file, el, "bounds [%s, %s] do not match the domain's [%d, %d]", x.Lower, x.Upper, is.Lower, is.Upper)
+			l, u := x.bounds()
+			lo, err1 := strconv.Atoi(strings.TrimSpace(l))
+			hi, err2 := strconv.Atoi(strings.TrimSpace(u))
+			if (l != "" || u != "") && (err1 != nil || err2 != nil || lo != is.Lower || hi != is.Upper) {
+				return nil, errorf(file, el, "bounds [%s, %s] do not match the domain's [%d, %d]", l, u, is.Lower, is.Upper)
 			}
 			if len(x.Evaluators) != 1 {
 				return nil, errorf(file, el, "want one <evaluator>, found %d", len(x.Evaluators))
@@ -306,12 +356,31 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 				return nil, errorf(file, el, "evaluator ftype %q is not supported (linear)", ev.FType)
 			}
 			var err error
+			if ev.Slope == "" && ev.Offset == "" && (ev.Param0 != "" || ev.Param1 != "") {
+				// u(x) = p0 + p1·x over the values x = lower + j: slope p1,
+				// offset p0 + p1·lower.
+				p0, err := parseFloat(file, el, "evaluator parameter0", ev.Param0)
+				if err != nil {
+					return nil, err
+				}
+				p1, err := parseFloat(file, el, "evaluator parameter1", ev.Param1)
+				if err != nil {
+					return nil, err
+				}
+				iu.slope = decimal(ev.Param1, p1)
+				iu.offset = new(big.Rat).Mul(iu.slope, big.NewRat(int64(is.Lower), 1))
+				iu.offset.Add(iu.offset, decimal(ev.Param0, p0))
+				iu.Slope = p1
+				iu.Offset, _ = iu.offset.Float64()
+				break
+			}
 			if iu.Slope, err = parseFloat(file, el, "evaluator slope", ev.Slope); err != nil {
 				return nil, err
 			}
 			if iu.Offset, err = parseFloat(file, el, "evaluator offset", ev.Offset); err != nil {
 				return nil, err
 			}
+			iu.slope, iu.offset = decimal(ev.Slope, iu.Slope), decimal(ev.Offset, iu.Offset)
 		}
 	}
 	for i, ok := range seen {
@@ -320,6 +389,7 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 		}
 	}
 	wseen := make([]bool, len(d.Issues))
+	objIndex, objErr := strconv.Atoi(strings.TrimSpace(obj.Index))
 	for _, w := range obj.Weights {
 		el := fmt.Sprintf("<weight index=%q>", w.Index)
 		idx, err := strconv.Atoi(strings.TrimSpace(w.Index))
@@ -327,6 +397,9 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 			return nil, errorf(file, el, "index is not an integer")
 		}
 		i, ok := byIndex[idx]
+		if !ok && objErr == nil && idx == objIndex {
+			continue // the root objective's own weight: GENIUS ignores it
+		}
 		if !ok {
 			return nil, errorf(file, el, "no issue has this index")
 		}
@@ -342,6 +415,10 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 			return nil, errorf(file, el, "weight must be ≥ 0")
 		}
 		p.Weights[i] = x
+		if p.weights == nil {
+			p.weights = make([]*big.Rat, len(d.Issues))
+		}
+		p.weights[i] = decimal(w.Value, x)
 	}
 	for i, ok := range wseen {
 		if !ok {
@@ -384,6 +461,15 @@ func ParseProfile(r io.Reader, file string, d *Domain) (*Profile, error) {
 	return p, nil
 }
 
+// decimal returns the exact value of the number written s, which parsed as
+// f: the decimal itself.
+func decimal(s string, f float64) *big.Rat {
+	if r, ok := new(big.Rat).SetString(strings.TrimSpace(s)); ok {
+		return r
+	}
+	return negotiation.Rat(f)
+}
+
 // profileName returns the base name of file without its extension.
 func profileName(file string) string {
 	if i := strings.LastIndexAny(file, `/\`); i >= 0 {
@@ -393,4 +479,36 @@ func profileName(file string) string {
 		file = file[:i]
 	}
 	return file
+}
+
+// LoadFiles reads a domain file and its profile files and returns the
+// Parley scenario (see Scenario). The scenario is named after the domain's
+// objective, or after the domain file when that name says nothing ("" or
+// GENIUS's default "root").
+func LoadFiles(domainPath string, profilePaths ...string) (*negotiation.Scenario, error) {
+	data, err := os.ReadFile(domainPath)
+	if err != nil {
+		return nil, err
+	}
+	d, err := ParseDomain(bytes.NewReader(data), domainPath)
+	if err != nil {
+		return nil, err
+	}
+	var ps []*Profile
+	for _, path := range profilePaths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		p, err := ParseProfile(bytes.NewReader(data), path, d)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	s := Scenario(d, ps)
+	if s.Name == "" || s.Name == "root" {
+		s.Name = strings.TrimSuffix(filepath.Base(domainPath), filepath.Ext(domainPath))
+	}
+	return s, nil
 }

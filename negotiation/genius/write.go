@@ -5,7 +5,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math/big"
 	"strconv"
+	"strings"
 
 	"github.com/parley-talks/parley/negotiation"
 )
@@ -17,6 +19,32 @@ func attr(w *bufio.Writer, name, value string) {
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// exactNum writes r, the exact value of x, as a terminating decimal when
+// it is one (so a file's numbers survive a round trip as written), else x.
+func exactNum(r *big.Rat, x float64) string {
+	if r == nil {
+		return num(x)
+	}
+	d := new(big.Int).Set(r.Denom())
+	digits := 0
+	for _, f := range []int64{2, 5} {
+		k := 0
+		for new(big.Int).Rem(d, big.NewInt(f)).Sign() == 0 {
+			d.Quo(d, big.NewInt(f))
+			k++
+		}
+		digits = max(digits, k)
+	}
+	if d.Cmp(big.NewInt(1)) != 0 {
+		return num(x)
+	}
+	s := r.FloatString(digits)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
 
 func writeIssueOpen(w *bufio.Writer, is *Issue, indent string) {
 	w.WriteString(indent + "<issue")
@@ -63,6 +91,10 @@ func WriteProfile(out io.Writer, d *Domain, p *Profile) error {
 		return fmt.Errorf("genius: write profile %q: it does not match the domain's %d issues", p.Name, len(d.Issues))
 	}
 	w := bufio.NewWriter(out)
+	for _, o := range p.Omitted {
+		// "--" may not appear in an XML comment.
+		w.WriteString("<!-- Parley: " + strings.ReplaceAll(o, "--", "- -") + " -->\n")
+	}
 	w.WriteString("<utility_space>\n")
 	w.WriteString(`<objective index="0" etype="objective" type="objective" description=""`)
 	attr(w, "name", d.Name)
@@ -80,13 +112,17 @@ func WriteProfile(out io.Writer, d *Domain, p *Profile) error {
 				w.WriteString("    <item")
 				attr(w, "index", strconv.Itoa(j+1))
 				attr(w, "value", v)
-				attr(w, "evaluation", num(iu.Evaluations[j]))
+				var e *big.Rat
+				if iu.exact != nil {
+					e = iu.exact[j]
+				}
+				attr(w, "evaluation", exactNum(e, iu.Evaluations[j]))
 				w.WriteString("></item>\n")
 			}
 		case Integer:
 			w.WriteString(`    <evaluator ftype="linear"`)
-			attr(w, "slope", num(iu.Slope))
-			attr(w, "offset", num(iu.Offset))
+			attr(w, "slope", exactNum(iu.slope, iu.Slope))
+			attr(w, "offset", exactNum(iu.offset, iu.Offset))
 			w.WriteString("></evaluator>\n")
 		}
 		w.WriteString("  </issue>\n")
@@ -94,12 +130,16 @@ func WriteProfile(out io.Writer, d *Domain, p *Profile) error {
 	for k := range d.Issues {
 		w.WriteString("  <weight")
 		attr(w, "index", strconv.Itoa(d.Issues[k].Index))
-		attr(w, "value", num(p.Weights[k]))
+		var wr *big.Rat
+		if p.weights != nil {
+			wr = p.weights[k]
+		}
+		attr(w, "value", exactNum(wr, p.Weights[k]))
 		w.WriteString("></weight>\n")
 	}
 	w.WriteString("</objective>\n")
 	fmt.Fprintf(w, "<reservation value=\"%s\"></reservation>\n", num(p.Reservation))
-	if p.Discount != 0 {
+	if p.Discount != 0 { // 0 means none (GENIUS reads a missing factor as 1, no discount)
 		fmt.Fprintf(w, "<discount_factor value=\"%s\"></discount_factor>\n", num(p.Discount))
 	}
 	w.WriteString("</utility_space>\n")
@@ -109,7 +149,9 @@ func WriteProfile(out io.Writer, d *Domain, p *Profile) error {
 // Scenario converts a domain and its profiles to a Parley scenario: options
 // are the issue's values, option values are normalised as GENIUS does,
 // weights are kept as written (Compile normalises them), and the
-// reservation and discount factor are carried over. A profile whose name
+// reservation and discount factor are carried over. Each profile's Exact
+// holds the weights and values as exact rationals (evaluations divided by
+// their maximum exactly), so that the analysis of a GENIUS file is exact. A profile whose name
 // repeats an earlier one gets a suffix " (2)", " (3)", ….
 func Scenario(d *Domain, profiles []*Profile) *negotiation.Scenario {
 	s := &negotiation.Scenario{Name: d.Name}
@@ -126,15 +168,20 @@ func Scenario(d *Domain, profiles []*Profile) *negotiation.Scenario {
 		ps := negotiation.ProfileSpec{
 			Name: name, Weights: map[string]float64{}, Values: map[string]map[string]float64{},
 			Reservation: p.Reservation, Discount: p.Discount,
+			Exact: &negotiation.ExactProfile{Weights: map[string]*big.Rat{}, Values: map[string]map[string]*big.Rat{}},
 		}
 		for i, is := range d.Issues {
 			ps.Weights[is.Name] = p.Weights[i]
-			vals := p.Values(d, i)
+			ps.Exact.Weights[is.Name] = p.exactWeight(i)
+			vals := p.ExactValues(d, i)
 			m := make(map[string]float64, len(vals))
+			em := make(map[string]*big.Rat, len(vals))
 			for j, v := range is.Values {
-				m[v] = vals[j]
+				m[v], _ = vals[j].Float64()
+				em[v] = vals[j]
 			}
 			ps.Values[is.Name] = m
+			ps.Exact.Values[is.Name] = em
 		}
 		s.Profiles = append(s.Profiles, ps)
 	}
@@ -143,9 +190,11 @@ func Scenario(d *Domain, profiles []*Profile) *negotiation.Scenario {
 
 // FromScenario converts a Parley scenario to a GENIUS domain (discrete
 // issues, indexed from 1) and profiles whose evaluations are the option
-// values. GENIUS has no red lines, so they are not exported; and because
-// GENIUS divides each issue's evaluations by their maximum, an issue whose
-// best option is worth less than 1 reads back with its values rescaled.
+// values, with the reservation and discount factor. GENIUS has no red
+// lines: a profile that had some lists them in Omitted (and WriteProfile
+// writes that as a comment), so the caller can say so. Because GENIUS
+// divides each issue's evaluations by their maximum, an issue whose best
+// option is worth less than 1 reads back with its values rescaled.
 func FromScenario(s *negotiation.Scenario) (*Domain, []*Profile, error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
@@ -157,6 +206,9 @@ func FromScenario(s *negotiation.Scenario) (*Domain, []*Profile, error) {
 	var ps []*Profile
 	for _, sp := range s.Profiles {
 		p := &Profile{Name: sp.Name, Reservation: sp.Reservation, Discount: sp.Discount}
+		if n := len(sp.RedLines); n > 0 {
+			p.Omitted = append(p.Omitted, fmt.Sprintf("%d red line(s) not exported: GENIUS profiles cannot carry red lines", n))
+		}
 		for _, is := range s.Issues {
 			p.Weights = append(p.Weights, sp.Weights[is.Name])
 			iu := IssueUtility{}

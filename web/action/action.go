@@ -25,8 +25,10 @@ package action
 
 import (
 	"context"
+	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/password"
 )
 
@@ -36,6 +38,22 @@ type Actions struct {
 	// PasswordParams are the argon2id parameters of the passwords an
 	// administrator sets; zero means password.DefaultParams.
 	PasswordParams password.Params
+	// AnalysisBudget bounds the time of every analysis (and frontier) the
+	// server computes; past it the answer is the bounds and labelled
+	// estimates (negotiation.AnalyzeOptions.Budget). Zero means
+	// negotiation.DefaultBudget; negative means none.
+	AnalysisBudget time.Duration
+}
+
+// analysisBudget returns the budget in effect.
+func (a *Actions) analysisBudget() time.Duration {
+	switch {
+	case a.AnalysisBudget == 0:
+		return negotiation.DefaultBudget
+	case a.AnalysisBudget < 0:
+		return 0
+	}
+	return a.AnalysisBudget
 }
 
 // New returns the use cases over store.

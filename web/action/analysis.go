@@ -150,10 +150,6 @@ func (w *WhatIf) apply(sc *negotiation.Scenario, parties []TrackParty) error {
 	return nil
 }
 
-// analysisOptions are the options of every analysis the server runs: the
-// defaults of negotiation.Analyze.
-var analysisOptions = negotiation.AnalyzeOptions{}
-
 // Analysis is one analysis of a track, with what it was computed from.
 type Analysis struct {
 	Scenario *negotiation.Scenario
@@ -163,36 +159,50 @@ type Analysis struct {
 }
 
 // Analyze runs the analysis of a track for a mediator, with w's changes
-// (nil for none); ENOTFOUND for anyone else.
+// (nil for none); ENOTFOUND for anyone else. It runs under ctx (a request's:
+// it stops within milliseconds once the client has gone) and the actions'
+// AnalysisBudget, past which the report holds bounds and labelled
+// estimates ("complete": false).
 func (a *Actions) Analyze(ctx context.Context, trackID int64, w *WhatIf) (*Analysis, error) {
-	if err := requireMediator(ctx, trackID); err != nil {
-		return nil, err
-	}
-	sc, parties, err := a.TrackScenario(ctx, trackID)
+	sc, parties, p, err := a.trackProblem(ctx, trackID, w)
 	if err != nil {
 		return nil, err
 	}
+	rep, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Budget: a.analysisBudget()})
+	if err != nil {
+		return nil, err
+	}
+	return &Analysis{Scenario: sc, Parties: parties, Problem: p, Report: rep}, nil
+}
+
+// trackProblem compiles a track's scenario, with w's changes (nil for
+// none), for a mediator: ENOTFOUND for anyone else, ECONFLICT when there is
+// nothing to analyse.
+func (a *Actions) trackProblem(ctx context.Context, trackID int64, w *WhatIf) (*negotiation.Scenario, []TrackParty, *negotiation.Problem, error) {
+	if err := requireMediator(ctx, trackID); err != nil {
+		return nil, nil, nil, err
+	}
+	sc, parties, err := a.TrackScenario(ctx, trackID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if len(sc.Issues) == 0 {
-		return nil, parley.Errorf(parley.ECONFLICT, "", "track %d has no themes to analyse", trackID)
+		return nil, nil, nil, parley.Errorf(parley.ECONFLICT, "", "track %d has no themes to analyse", trackID)
 	}
 	if len(parties) < 2 {
-		return nil, parley.Errorf(parley.ECONFLICT, "", "the analysis needs the profiles of at least two parties; track %d has %d", trackID, len(parties))
+		return nil, nil, nil, parley.Errorf(parley.ECONFLICT, "", "the analysis needs the profiles of at least two parties; track %d has %d", trackID, len(parties))
 	}
 	if w != nil {
 		if err := w.apply(sc, parties); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 	}
 	p, err := sc.Compile()
 	if err != nil {
 		// Compile's messages name fields, never sealed values.
-		return nil, parley.Errorf(parley.ECONFLICT, "", "the profiles do not fit the track's themes: %v", err)
+		return nil, nil, nil, parley.Errorf(parley.ECONFLICT, "", "the profiles do not fit the track's themes: %v", err)
 	}
-	rep, err := p.Analyze(analysisOptions)
-	if err != nil {
-		return nil, err
-	}
-	return &Analysis{Scenario: sc, Parties: parties, Problem: p, Report: rep}, nil
+	return sc, parties, p, nil
 }
 
 // requireMediator answers 404 unless the caller mediates the track: the

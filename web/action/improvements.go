@@ -55,7 +55,7 @@ func (a *Actions) ImproveProposal(ctx context.Context, id int64) (*Improvements,
 	if err != nil {
 		return nil, err
 	}
-	f, err := prob.Frontier()
+	f, err := prob.FrontierContext(ctx, a.analysisBudget())
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,10 @@ type ScenarioFiles struct {
 type GeniusFile struct {
 	Name string `json:"name"` // the party's name
 	XML  string `json:"xml"`
+	// Omitted says, on export, what the profile holds that GENIUS XML
+	// cannot carry (red lines, core demands); the file says it too, in a
+	// comment. Empty when nothing was left out.
+	Omitted []string `json:"omitted,omitempty"`
 }
 
 // ImportResult answers an import: the new track and how each profile was
@@ -93,21 +97,23 @@ func (a *Actions) ExportScenario(ctx context.Context, trackID int64, format stri
 	if format != FormatParley && format != FormatGenius {
 		return nil, parley.Errorf(parley.EINVALID, "format", "unknown format %q (want genius or parley)", format)
 	}
-	sc, _, err := a.TrackScenario(ctx, trackID)
+	sc, parties, err := a.TrackScenario(ctx, trackID)
 	if err != nil {
 		return nil, err
 	}
 	out := &ScenarioFiles{Format: format, Title: sc.Name}
 	if format == FormatParley {
 		out.Scenario = sc
-	} else if err := writeGenius(sc, out); err != nil {
+	} else if err := writeGenius(sc, parties, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// writeGenius fills out's domain and profiles from sc.
-func writeGenius(sc *negotiation.Scenario, out *ScenarioFiles) error {
+// writeGenius fills out's domain and profiles from sc, whose profiles are
+// those of parties, saying in each file and in Omitted what GENIUS cannot
+// carry.
+func writeGenius(sc *negotiation.Scenario, parties []TrackParty, out *ScenarioFiles) error {
 	if err := sc.Validate(); err != nil {
 		return parley.Errorf(parley.ECONFLICT, "", "the track's scenario is not complete: %v", err)
 	}
@@ -122,11 +128,16 @@ func writeGenius(sc *negotiation.Scenario, out *ScenarioFiles) error {
 	out.Domain = b.String()
 	out.Profiles = []GeniusFile{}
 	for i, p := range profiles {
+		if i < len(parties) {
+			if n := len(parties[i].Profile.Content.CoreDemands); n > 0 {
+				p.Omitted = append(p.Omitted, fmt.Sprintf("%d core demand(s) not exported: GENIUS profiles cannot carry core demands", n))
+			}
+		}
 		b.Reset()
 		if err := genius.WriteProfile(&b, d, p); err != nil {
 			return err
 		}
-		out.Profiles = append(out.Profiles, GeniusFile{Name: sc.Profiles[i].Name, XML: b.String()})
+		out.Profiles = append(out.Profiles, GeniusFile{Name: sc.Profiles[i].Name, XML: b.String(), Omitted: p.Omitted})
 	}
 	return nil
 }

@@ -586,6 +586,14 @@ func (a *API) whatIf(ctx context.Context, id int64, in action.WhatIf) (any, erro
 	return an.Report, nil
 }
 
+func (a *API) simulate(ctx context.Context, id int64, in action.Simulation) (any, error) {
+	res, err := a.actions.Simulate(ctx, id, in, nil)
+	if err != nil {
+		return nil, err
+	}
+	return res.Trace, nil
+}
+
 func (a *API) exportTrack(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/negotiation/sim"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/limits"
@@ -309,6 +310,8 @@ func (a *API) Routes() []route.Route {
 				Handle: getOne(a.getAnalysis), Status: ok, Resp: typeOf[negotiation.Report]()},
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "whatIfAnalysis", Summary: "What-if: the analysis with temporary changes (dropped red lines, other reservations); nothing is saved. Mediators only",
 				Handle: change(ok, a.whatIf), Body: typeOf[action.WhatIf](), Status: ok, Resp: typeOf[negotiation.Report]()},
+			route.Route{Method: "POST", Pattern: "/api/v1/tracks/{id}/simulation", Policy: trackReader, Scope: onTrack, ID: "simulateTrack", Summary: "Simulated concessions on the track's sealed profiles: one strategy per party (boulware, linear, conceder, time:E, tit-for-tat), the stacked alternating offers protocol or the mediator's single text, every offer, the agreement or none, its round and its distances to the frontier and the Nash point (the `parley simulate --format json` shape). Mediators only",
+				Handle: change(ok, a.simulate), Body: typeOf[action.Simulation](), Status: ok, Resp: typeOf[sim.Trace]()},
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/import", Policy: admin, ID: "importTrack", Summary: "Import a scenario (GENIUS domain + profiles XML, as JSON or multipart/form-data, or Parley's scenario JSON) as a new track with one sealed profile per party",
 				Handle: a.importTrack, Body: typeOf[action.ScenarioFiles](), Multipart: typeOf[scenarioUpload](), Status: created, Resp: typeOf[action.ImportResult]()},
 		)

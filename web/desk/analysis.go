@@ -1,20 +1,26 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/negotiation/sim"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/plot"
 	"github.com/parley-talks/parley/web/route"
 )
 
 // The analysis page (mediators only): the zone of agreement, the frontier
-// plot, the bargaining points and the frontier in words, the blockers, and
-// the what-if form — drop a red line, move a reservation value — whose
-// answer is computed afresh and never saved. With JavaScript, desk.js posts
+// plot, the bargaining points and the frontier in words, the blockers, the
+// what-if form — drop a red line, move a reservation value — whose answer
+// is computed afresh and never saved, and the simulation form (a GET: one
+// strategy per party, the rounds, the protocol), whose run is drawn on the
+// plot and tabulated beside every party conceding alike. With JavaScript, desk.js posts
 // the form to /tracks/{id}/analysis/plot on every change and swaps the
 // results in place; without it, the form posts to the page itself.
 
@@ -25,6 +31,38 @@ type analysisPage struct {
 	Results  *analysisResults
 	Problem  string // why there is no analysis, if there is none
 	Modified bool   // whether the what-if changes anything
+	// The simulation form: one strategy per party, the deadline and the
+	// protocol, as asked (or the defaults).
+	Strategies []string
+	Steps      int
+	Protocol   string
+	Choices    []string // StrategyChoices
+}
+
+// StrategyChoices are the strategies the simulation form offers.
+var StrategyChoices = []string{"boulware", "linear", "conceder", "tit-for-tat"}
+
+// simulationView is the simulation section: the run asked for, drawn on
+// the plot, and the same deadline with every party conceding alike, for
+// comparison.
+type simulationView struct {
+	Problem    string // why the simulation was refused, if it was
+	Rows       []simulationRow
+	Parties    []string
+	Steps      int
+	SingleText bool       // the mediator proposes: its texts are the trace
+	chosen     *sim.Trace // the run asked for, drawn on the plot
+}
+
+// simulationRow says where one combination of strategies meets.
+type simulationRow struct {
+	Strategies []string
+	Chosen     bool
+	Round      int       // 0 without agreement
+	Utility    []float64 // the agreement's
+	Package    []string
+	ToNash     string // the distance to the Nash point, "" if none
+	Offers     int
 }
 
 // whatIfParty is one party's controls on the what-if form.
@@ -54,6 +92,7 @@ type analysisResults struct {
 	Blockers []negotiation.Blocker
 	Parties  []string
 	Modified bool
+	Sim      *simulationView
 }
 
 type zoneView struct {
@@ -116,11 +155,12 @@ func newResults(trackID int64, a *action.Analysis, modified bool) *analysisResul
 		}
 		res.Points = append(res.Points, pv)
 	}
-	for i, f := range rep.Frontier {
+	for i := range rep.FrontierLen() {
 		if i == maxFrontierRows {
-			res.More = len(rep.Frontier) - i
+			res.More = rep.FrontierLen() - i
 			break
 		}
+		f := rep.FrontierEntry(i)
 		res.Frontier = append(res.Frontier, frontierRow{Package: words(a.Scenario, f.Outcome), Utility: f.Utility})
 	}
 	return res
@@ -183,6 +223,40 @@ func (d *Desk) renderAnalysis(w http.ResponseWriter, r *http.Request, wi *action
 	}
 	data.Modified = wi.Modified(a.Parties)
 	data.Results = newResults(id, a, data.Modified)
+	data.Steps, data.Protocol, data.Choices = action.DefaultSteps, sim.SAOP, StrategyChoices
+	for range a.Parties {
+		data.Strategies = append(data.Strategies, "boulware")
+	}
+	if q := r.URL.Query(); q.Has("strategies[0].strategy") {
+		var in action.Simulation
+		if err := d.forms.Decode(q, &in); err != nil {
+			return err
+		}
+		if in.Steps > 0 {
+			data.Steps = in.Steps
+		}
+		if in.Protocol != "" {
+			data.Protocol = in.Protocol
+		}
+		for k, tp := range a.Parties {
+			for _, ps := range in.Strategies {
+				if ps.PartyID == tp.ID {
+					data.Strategies[k] = ps.Strategy
+				}
+			}
+		}
+		sv, err := d.simulate(ctx, id, a, in, wi)
+		if err != nil {
+			return err
+		}
+		if sv.Problem != "" {
+			data.Status = http.StatusBadRequest
+		}
+		if sv.chosen != nil {
+			plot.AddTrace(data.Results.Plot, data.Results.Parties, sv.chosen)
+		}
+		data.Results.Sim = sv
+	}
 	for k, p := range a.Parties {
 		wp := whatIfParty{ID: p.ID, Name: p.Name, Reservation: a.Scenario.Profiles[k].Reservation, Stored: p.Profile.Content.Reservation}
 		dropped := map[int]bool{}
@@ -199,4 +273,48 @@ func (d *Desk) renderAnalysis(w http.ResponseWriter, r *http.Request, wi *action
 		data.Parties = append(data.Parties, wp)
 	}
 	return d.render(w, tmpl, data)
+}
+
+// simulate runs the simulation asked for and, with the same deadline and
+// protocol, every party conceding alike under each strategy; the chosen
+// run is drawn on the plot. A refused simulation (an unknown strategy, a
+// deadline out of range, a party without a strategy) comes back as the
+// view's Problem, the rest of the page as usual.
+func (d *Desk) simulate(ctx context.Context, id int64, a *action.Analysis, in action.Simulation, wi *action.WhatIf) (*simulationView, error) {
+	sv := &simulationView{Parties: a.Report.Parties, Steps: in.Steps, SingleText: in.Protocol == sim.SingleText}
+	if sv.Steps == 0 {
+		sv.Steps = action.DefaultSteps
+	}
+	ins := []action.Simulation{in}
+	for _, s := range StrategyChoices {
+		alike := action.Simulation{Steps: in.Steps, Protocol: in.Protocol, Seed: in.Seed}
+		for _, tp := range a.Parties {
+			alike.Strategies = append(alike.Strategies, action.PartyStrategy{PartyID: tp.ID, Strategy: s})
+		}
+		ins = append(ins, alike)
+	}
+	runs, err := d.actions.SimulateEach(ctx, id, ins, wi)
+	if err != nil {
+		if parley.ErrorCode(err) == parley.EINVALID {
+			sv.Problem = parley.ErrorMessage(err)
+			return sv, nil
+		}
+		return nil, err
+	}
+	sv.chosen = runs[0].Trace
+	for i, run := range runs {
+		tr := run.Trace
+		row := simulationRow{Strategies: run.Config.Strategies, Chosen: i == 0, Offers: len(tr.Offers)}
+		if ag := tr.Agreement; ag != nil {
+			row.Round, row.Utility, row.Package = ag.Round, ag.Utility, words(a.Scenario, ag.Outcome)
+			if tr.DistanceToNash != nil {
+				row.ToNash = strconv.FormatFloat(*tr.DistanceToNash, 'f', 3, 64)
+			}
+		}
+		if i > 0 && slices.Equal(row.Strategies, sv.Rows[0].Strategies) {
+			continue // the chosen run is already the first row
+		}
+		sv.Rows = append(sv.Rows, row)
+	}
+	return sv, nil
 }

@@ -83,7 +83,7 @@ var fieldSchemas = map[string]object{
 
 // The analysis's JSON has members that are null when nothing is accepted
 // (the bargaining points, the zone's count when inexact, a blocker's
-// points).
+// points), and so has a simulation's.
 func init() {
 	point := object{"oneOf": []any{ref("NegotiationPoint"), object{"type": "null"}}}
 	vector := object{"oneOf": []any{object{"type": "array", "items": object{"type": "number"}}, object{"type": "null"}}}
@@ -92,6 +92,11 @@ func init() {
 		fieldSchemas["Blocker."+f] = vector
 	}
 	fieldSchemas["Zone.count"] = object{"oneOf": []any{object{"type": "string"}, object{"type": "null"}}}
+	// A simulation's agreement and distances are null without an agreement.
+	number := object{"oneOf": []any{object{"type": "number"}, object{"type": "null"}}}
+	fieldSchemas["Trace.agreement"] = object{"oneOf": []any{ref("TraceAgreement"), object{"type": "null"}}}
+	fieldSchemas["Trace.distance_to_frontier"] = number
+	fieldSchemas["Trace.distance_to_nash"] = number
 }
 
 // csvSchema is a CSV list: a body of text/csv, or the file of a page's

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/parley-talks/parley/negotiation"
+	"github.com/parley-talks/parley/negotiation/sim"
 )
 
 // Every package is a faint dot — all of them up
@@ -49,11 +50,22 @@ type Pair struct {
 	D              Point // the disagreement point
 	Accept         Rect  // the region above d
 	Marks          []Mark
+	Traces         []Trace // a simulation's offers, one line per proposer
+	Agreement      *Point  // where the simulation agreed, if it did
 	Ticks          []Tick
 	Lo, Hi, Span   float64 // the plot area's edges and side
 }
 
 type Point struct{ X, Y string }
+
+// Trace is one proposer's offers in a simulation, in order: an SVG
+// polyline, drawn in the proposer's colour (Class "trace-<k>" for party k,
+// "trace-mediator" for the single text's mediator).
+type Trace struct {
+	Name   string
+	Class  string
+	Points string
+}
 
 type Rect struct{ X, Y, W, H string }
 
@@ -220,4 +232,41 @@ func Marks(rep *negotiation.Report) []Mark {
 		}
 	}
 	return marks
+}
+
+// AddTrace draws the offers of a simulation on every plot of v: one line
+// per proposer (a party or the mediator), in the order of the offers, and
+// the agreement, if any. parties names the parties in the problem's order.
+func AddTrace(v *View, parties []string, tr *sim.Trace) {
+	index := map[string]int{}
+	for k, name := range parties {
+		index[name] = k
+	}
+	for pi := range v.Plots {
+		pp := &v.Plots[pi]
+		x, y := index[pp.XParty], index[pp.YParty]
+		lines := map[string]*strings.Builder{}
+		var order []string
+		for _, o := range tr.Offers {
+			b, ok := lines[o.Party]
+			if !ok {
+				b = &strings.Builder{}
+				lines[o.Party] = b
+				order = append(order, o.Party)
+			} else {
+				b.WriteString(" ")
+			}
+			b.WriteString(fmtCoord(coord(o.Utility[x], false)) + "," + fmtCoord(coord(o.Utility[y], true)))
+		}
+		for _, name := range order {
+			class := "trace-mediator"
+			if k, ok := index[name]; ok && name != sim.Mediator {
+				class = "trace-" + strconv.Itoa(k)
+			}
+			pp.Traces = append(pp.Traces, Trace{Name: name, Class: class, Points: lines[name].String()})
+		}
+		if a := tr.Agreement; a != nil {
+			pp.Agreement = &Point{fmtCoord(coord(a.Utility[x], false)), fmtCoord(coord(a.Utility[y], true))}
+		}
+	}
 }
