@@ -175,7 +175,7 @@ func TestRouteMetrics(t *testing.T) {
 func TestReadyz(t *testing.T) {
 	a := newTestAPI(t)
 	a.call("GET", "/readyz", nil, http.StatusOK, nil)
-	ro, err := sqlite.Open(sysCtx, a.path, sqlite.ReadOnly())
+	ro, err := sqlite.Open(sysCtx, a.path, sqlite.ReadOnly(), sqlite.MasterKey(testMasterKey))
 	if err != nil {
 		t.Fatal(err)
 	}
