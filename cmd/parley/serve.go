@@ -129,6 +129,7 @@ type serveConfig struct {
 
 	metricsAddr, metricsToken string
 	logFormat, logLevel       string
+	analysisBudget            time.Duration
 }
 
 // defineServeFlags defines serve's flags on fs, into cfg. Every one of them
@@ -153,6 +154,7 @@ func defineServeFlags(fs *flag.FlagSet, cfg *serveConfig) {
 	fs.StringVar(&cfg.metricsToken, "metrics-token", "", "serve /metrics to requests bearing this `token` (at least 20 characters)")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "least `level` logged: debug, info, warn or error")
+	fs.DurationVar(&cfg.analysisBudget, "analysis-budget", 0, "longest an analysis may run before it answers with bounds and an estimate (0: the default, negative: none)")
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -260,7 +262,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, cfg serveConfig) (er
 		return err
 	}
 	srv, err := web.New(web.Config{Store: store, Logger: log, Authenticator: auth,
-		PublicURL: front.public, TrustedProxies: front.trusted, Metrics: m})
+		PublicURL: front.public, TrustedProxies: front.trusted, Metrics: m, AnalysisBudget: cfg.analysisBudget})
 	if err != nil {
 		return err
 	}
