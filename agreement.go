@@ -331,11 +331,11 @@ const (
 // Reliabilities lists every reliability.
 var Reliabilities = []Reliability{ReliabilityConfirmed, ReliabilityProbable, ReliabilityDoubtful}
 
-// Report is a monitoring report on a commitment. Date, source, reliability
-// and finding are map data (the plenary sees that a violation was found);
-// the evidence notes are sealed to the report's Audience and read per
-// CanRead — Evidence is empty and EvidenceSealed true for a caller outside
-// it.
+// Report is a monitoring report on a commitment. Date, reliability and
+// finding are map data (the plenary sees that a violation was found); the
+// source and the evidence notes are sealed to the report's Audience and
+// read per CanRead — Source and Evidence are empty and EvidenceSealed true
+// for a caller outside it.
 type Report struct {
 	ID             int64       `json:"id"`
 	CommitmentID   int64       `json:"commitment_id"`
@@ -345,7 +345,7 @@ type Report struct {
 	Source         string      `json:"source"`
 	Reliability    Reliability `json:"reliability"`
 	Finding        Finding     `json:"finding"`
-	Audience       Audience    `json:"audience"` // of the evidence
+	Audience       Audience    `json:"audience"` // of the source and the evidence
 	Evidence       string      `json:"evidence,omitempty"`
 	EvidenceSealed bool        `json:"evidence_sealed,omitempty"`
 	CreatedBy      *int64      `json:"created_by,omitempty"`

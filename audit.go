@@ -41,16 +41,31 @@ type InclusionProof struct {
 }
 
 // ConsistencyProof proves that the tree of OldSize entries is a prefix of
-// the tree of NewSize entries (RFC 6962 §2.1.2), both sizes of signed
-// checkpoints, which are included. Hashes are in standard base64.
+// the tree of NewSize entries (RFC 6962 §2.1.2), NewSize that of a signed
+// checkpoint, which is included (NewCheckpoint); OldCheckpoint too when the
+// store keeps one of OldSize. A client that kept a checkpoint (its size and
+// root) checks the proof against its root: a store rolled back or
+// rewritten since cannot produce one. Hashes are in standard base64.
 type ConsistencyProof struct {
 	OldSize       int64    `json:"old_size"`
 	NewSize       int64    `json:"new_size"`
 	OldRoot       string   `json:"old_root"`
 	NewRoot       string   `json:"new_root"`
 	Proof         []string `json:"proof"`
-	OldCheckpoint string   `json:"old_checkpoint"`
+	OldCheckpoint string   `json:"old_checkpoint,omitempty"`
 	NewCheckpoint string   `json:"new_checkpoint"`
+}
+
+// SignedCheckpoint is the signed checkpoint of the whole ledger, as a
+// delegation's browser or an auditor keeps it: Note is the C2SP
+// tlog-checkpoint text (origin, size, root) signed with the store's
+// checkpoint key, whose verifier VerifierKey is (golang.org/x/mod/sumdb/note
+// formats). Root is standard base64.
+type SignedCheckpoint struct {
+	Size        int64  `json:"size"`
+	Root        string `json:"root"`
+	Note        string `json:"note"`
+	VerifierKey string `json:"verifier_key"`
 }
 
 // AuditService gives proofs over the audit ledger.
@@ -61,12 +76,19 @@ type AuditService interface {
 	// differs from the visibility the entry itself records (edited behind
 	// the application's back) is refused to everyone, with EINTERNAL.
 	ProveInclusion(ctx context.Context, index int64) (*InclusionProof, error)
-	// ProveConsistency proves that the checkpoint of oldSize entries is a
-	// prefix of the checkpoint of newSize entries; ENOTFOUND unless both
-	// sizes are of signed checkpoints. Any signed-in caller may ask: the
+	// ProveConsistency proves that the tree of oldSize entries (any size
+	// from 1, a checkpoint the caller kept) is a prefix of the tree of
+	// newSize entries, which must be the size of a signed checkpoint (0:
+	// the latest); ENOTFOUND for a newSize of no checkpoint, EINVALID
+	// unless 1 ≤ oldSize ≤ newSize. Any signed-in caller may ask: the
 	// proof reveals hashes only.
 	ProveConsistency(ctx context.Context, oldSize, newSize int64) (*ConsistencyProof, error)
-	// AuditCheckpoints returns the sizes of the signed checkpoints, in
-	// increasing order.
+	// AuditCheckpoints returns the sizes of the signed checkpoints the
+	// store keeps, in increasing order: one every few entries and the
+	// latest, of the whole log.
 	AuditCheckpoints(ctx context.Context) ([]int64, error)
+	// LatestCheckpoint returns the signed checkpoint of the whole log,
+	// renewed at every write, and the key that verifies it. Any signed-in
+	// caller may ask.
+	LatestCheckpoint(ctx context.Context) (*SignedCheckpoint, error)
 }

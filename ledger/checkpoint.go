@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -74,6 +75,59 @@ func GenerateKey(name string) (signerKey, verifierKey string, err error) {
 		return "", "", fmt.Errorf("ledger: generate checkpoint key: %w", err)
 	}
 	return signerKey, verifierKey, nil
+}
+
+// SeedSize is the size of an Ed25519 seed, from which NewKeyFromSeed
+// makes a checkpoint key pair.
+const SeedSize = ed25519.SeedSize
+
+// NewKeyFromSeed returns the checkpoint signer and verifier of the Ed25519
+// key pair with the given seed, named name (see GenerateKey), and the
+// verifier key in note's text form, to publish. A store that keeps only
+// the seed, secret, computes the verifier from it: a verifier key read from
+// where an attacker may write could be swapped for the attacker's own.
+func NewKeyFromSeed(name string, seed []byte) (note.Signer, note.Verifier, string, error) {
+	if len(seed) != SeedSize {
+		return nil, nil, "", fmt.Errorf("ledger: checkpoint key seed of %d bytes, want %d", len(seed), SeedSize)
+	}
+	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	verifierKey, err := note.NewEd25519VerifierKey(name, pub)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("ledger: checkpoint key name %q: %w", name, err)
+	}
+	// The signer key's text is "PRIVATE+KEY+<name>+<hash>+<base64(alg || seed)>",
+	// with the hash of the verifier key, which is "<name>+<hash>+…".
+	fields := strings.SplitN(verifierKey, "+", 3) // the base64 may hold '+'
+	if len(fields) != 3 {
+		return nil, nil, "", fmt.Errorf("ledger: checkpoint key name %q: want no '+'", name)
+	}
+	signerKey := "PRIVATE+KEY+" + name + "+" + fields[1] + "+" + base64.StdEncoding.EncodeToString(append([]byte{ed25519Alg}, seed...))
+	signer, err := NewSigner(signerKey)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	verifier, err := NewVerifier(verifierKey)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return signer, verifier, verifierKey, nil
+}
+
+// ed25519Alg is note's algorithm byte for Ed25519 keys.
+const ed25519Alg = 1
+
+// SeedOfSignerKey returns the Ed25519 seed of a signer key made by
+// GenerateKey, so that a key kept in that form can be kept as its seed.
+func SeedOfSignerKey(signerKey string) ([]byte, error) {
+	if _, err := NewSigner(signerKey); err != nil {
+		return nil, err
+	}
+	fields := strings.SplitN(signerKey, "+", 5) // PRIVATE, KEY, name, hash, key
+	key, err := base64.StdEncoding.DecodeString(fields[len(fields)-1])
+	if err != nil || len(key) != 1+SeedSize || key[0] != ed25519Alg {
+		return nil, errors.New("ledger: checkpoint signer key: not an Ed25519 key")
+	}
+	return key[1:], nil
 }
 
 // NewSigner parses a signer key made by GenerateKey.

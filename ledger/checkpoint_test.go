@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 func TestCheckpointSignOpen(t *testing.T) {
@@ -106,5 +108,50 @@ func TestKeyHelpers(t *testing.T) {
 	}
 	if _, err := NewVerifier(skey); err == nil {
 		t.Error("NewVerifier(signer key): no error")
+	}
+}
+
+// TestKeyFromSeed: a key pair made from the seed of a generated signer key
+// is that key pair, and signs checkpoints its verifier opens; a wrong seed
+// size is refused.
+func TestKeyFromSeed(t *testing.T) {
+	skey, vkey, err := GenerateKey("parley.example/audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := SeedOfSignerKey(skey)
+	if err != nil || len(seed) != SeedSize {
+		t.Fatalf("SeedOfSignerKey: %d bytes, %v", len(seed), err)
+	}
+	signer, verifier, text, err := NewKeyFromSeed("parley.example/audit", seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text != vkey {
+		t.Errorf("verifier key from the seed = %q, want the generated %q", text, vkey)
+	}
+	theirs, _ := NewVerifier(vkey)
+	cp, err := SignCheckpoint(signer, 3, Hash{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []note.Verifier{verifier, theirs} {
+		if _, err := OpenCheckpoint(cp, v); err != nil {
+			t.Errorf("a checkpoint signed from the seed does not open: %v", err)
+		}
+	}
+	other := make([]byte, SeedSize)
+	other[0] = 1
+	_, otherV, _, _ := NewKeyFromSeed("parley.example/audit", other)
+	if _, err := OpenCheckpoint(cp, otherV); err == nil {
+		t.Error("another seed's verifier opens the checkpoint")
+	}
+	for _, n := range []int{0, SeedSize - 1, SeedSize + 1} {
+		if _, _, _, err := NewKeyFromSeed("x", make([]byte, n)); err == nil {
+			t.Errorf("a seed of %d bytes: no error", n)
+		}
+	}
+	if _, err := SeedOfSignerKey(vkey); err == nil {
+		t.Error("SeedOfSignerKey of a verifier key: no error")
 	}
 }

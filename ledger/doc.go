@@ -32,14 +32,21 @@
 // that copy against the leaf when it verifies, since Verify sees only the
 // entries.
 //
-// The encoding's first byte is its version. Version 2, the only one
-// [Entry.Encode] writes, has four length-prefixed fields: actor, action,
-// object and visibility. Version 1 (legacy) has the first three only: it
-// was written before entries recorded their visibility. [DecodeEntry]
-// still reads it and marks the entry [Entry.Legacy]; a legacy entry hashes
-// to its version 1 encoding, so logs that began before version 2 still
-// verify, but nothing in the log vouches for who may see it. [Append]
-// refuses legacy entries.
+// The encoding's first byte is its version. Version 3, the only one
+// [Entry.Encode] writes, carries a salt ([Entry.Salt], [SaltSize] fresh
+// random bytes) and four length-prefixed fields: actor, action, object and
+// visibility. The salt makes every leaf hash unguessable: an inclusion
+// proof hands its holder the leaf hashes of neighbouring entries it may not
+// see, and without a salt an entry that digests only guessable values (who
+// matched which person, when) could be recovered by enumerating plausible
+// entries until one hashes alike.
+//
+// [DecodeEntry] still reads the older versions, and sets [Entry.Version]:
+// version 2 (no salt) and version 1 (no salt and no visibility, written
+// before entries recorded it). An older entry hashes to its own encoding,
+// so logs that began before still verify, but nothing vouches for a
+// version 1 entry's visibility and neither hides its content from
+// enumeration. [Append] refuses them.
 //
 // # Hashing and storage
 //
@@ -85,7 +92,16 @@
 // A checkpoint is the C2SP tlog-checkpoint text (origin, size, base64 root)
 // signed as a golang.org/x/mod/sumdb/note with an Ed25519 key; the key's name
 // is the log's origin. [GenerateKey] makes a key pair; the signer key is a
-// secret, the verifier key is published.
+// secret, the verifier key is published. A store that keeps its key as a
+// secret seed makes the pair with [NewKeyFromSeed], computing the verifier
+// from the seed: it never reads a verifier key from where an attacker could
+// put their own.
+//
+// A checkpoint kept outside the store — by an auditor, a delegation's
+// browser, the operator off the host — anchors the log: given to [Verify]
+// beside the store's own, it fails a log that was rolled back to an older
+// copy (fewer entries than the checkpoint signs) or rewritten (another root
+// at its size), which nothing inside a copied database can reveal.
 //
 // # Proofs
 //

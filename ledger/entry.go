@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -13,7 +14,7 @@ import (
 )
 
 // Limits and layout of the leaf encoding. Changing any of them changes the
-// format: bump entryVersion.
+// format: bump EntryVersion.
 const (
 	// TimePrecision is the precision of an entry's time. Unix microseconds
 	// survive a round trip through SQLite integers and PostgreSQL timestamps.
@@ -23,25 +24,29 @@ const (
 	MaxFieldLen = 256
 	// DigestSize is the size of an entry's change digest (SHA-256).
 	DigestSize = sha256.Size
+	// SaltSize is the size of an entry's salt: 128 random bits, so that no
+	// leaf hash can be matched by enumerating plausible entries.
+	SaltSize = 16
 
-	// entryVersion is the first byte of every entry Encode writes: actor,
+	// EntryVersion is the version Encode writes: salted, with actor,
 	// action, object and visibility.
-	entryVersion byte = 0x02
-	// entryVersionLegacy is the first byte of the entries written before
-	// visibility was recorded: actor, action and object only. DecodeEntry
-	// still reads them (see Entry.Legacy); nothing writes them any more.
-	entryVersionLegacy byte = 0x01
+	EntryVersion = 3
+	// Older versions, which DecodeEntry still reads and nothing writes:
+	// version 2 has no salt, version 1 neither salt nor visibility.
+	entryVersionVisibility = 2
+	entryVersionLegacy     = 1
+
 	// entryFields and legacyFields are the number of length-prefixed
-	// fields of each version.
+	// fields of versions 2 and 3, and of version 1.
 	entryFields  = 4
 	legacyFields = 3
 	// entryFixedSize is version, index, time, previous checkpoint size and
-	// digest: 1 + 8 + 8 + 8 + 32 bytes.
+	// digest: 1 + 8 + 8 + 8 + 32 bytes; version 3 adds the salt.
 	entryFixedSize = 1 + 8 + 8 + 8 + DigestSize
-	// MaxEntrySize bounds an encoded entry: the fixed part and four
-	// length-prefixed fields (a 2-byte length and at most MaxFieldLen
-	// bytes each), 1,097 bytes.
-	MaxEntrySize = entryFixedSize + entryFields*(2+MaxFieldLen)
+	// MaxEntrySize bounds an encoded entry: the fixed part, the salt and
+	// four length-prefixed fields (a 2-byte length and at most MaxFieldLen
+	// bytes each), 1,113 bytes.
+	MaxEntrySize = entryFixedSize + SaltSize + entryFields*(2+MaxFieldLen)
 )
 
 // Entry is one audit record: who did what to which object, when, and a
@@ -72,12 +77,40 @@ type Entry struct {
 	// path can be checked against the log. Empty, or 1..MaxFieldLen bytes
 	// that print on one line.
 	Visibility string
-	// Legacy marks an entry DecodeEntry read from a version 1 encoding,
-	// written before entries recorded their visibility: it has no
-	// Visibility, and its leaf hash is that of its version 1 encoding, as
-	// stored. Encode and Append refuse legacy entries, so new entries are
-	// always of the current version.
-	Legacy bool
+	// Salt is SaltSize fresh random bytes (NewSalt), hashed into the leaf
+	// so that its hash cannot be matched by enumerating plausible entries
+	// — the actor, the time, a digest of guessable content — even by
+	// someone who holds an inclusion proof whose path carries it. It must
+	// not be all zero.
+	Salt [SaltSize]byte
+	// Version is the encoding an entry was decoded from: EntryVersion, or
+	// 2 (written before entries were salted: no Salt) or 1 (before they
+	// recorded their visibility: no Salt and no Visibility). An older
+	// entry's leaf hash is that of its encoding, as stored, so logs that
+	// began before still verify, but nothing in it is unguessable and a
+	// version 1 entry vouches for no visibility. 0 means EntryVersion;
+	// Encode and Append refuse the older versions, so new entries are
+	// always of the current one.
+	Version int
+}
+
+// NewSalt returns SaltSize random bytes for Entry.Salt.
+func NewSalt() [SaltSize]byte {
+	var s [SaltSize]byte
+	rand.Read(s[:]) // never fails, see crypto/rand.Read
+	return s
+}
+
+// Legacy reports whether e was decoded from version 1, which records no
+// visibility.
+func (e *Entry) Legacy() bool { return e.Version == entryVersionLegacy }
+
+// version returns the entry's version, EntryVersion for 0.
+func (e *Entry) version() int {
+	if e.Version == 0 {
+		return EntryVersion
+	}
+	return e.Version
 }
 
 // NewEntryTime returns t in UTC at TimePrecision, the form Entry.Time must
@@ -108,9 +141,15 @@ func (e Entry) Validate() error {
 			return fmt.Errorf("ledger: entry %d: %s %w", e.Index, f.name, err)
 		}
 	}
-	switch {
+	switch v := e.version(); {
+	case v < entryVersionLegacy || v > EntryVersion:
+		return fmt.Errorf("ledger: entry %d: unknown version %d", e.Index, e.Version)
+	case v == EntryVersion && e.Salt == [SaltSize]byte{}:
+		return fmt.Errorf("ledger: entry %d: the salt is not set; use NewSalt", e.Index)
+	case v < EntryVersion && e.Salt != [SaltSize]byte{}:
+		return fmt.Errorf("ledger: entry %d: a version %d entry has no salt", e.Index, v)
 	case e.Visibility == "":
-	case e.Legacy:
+	case v == entryVersionLegacy:
 		return fmt.Errorf("ledger: entry %d: a legacy (version 1) entry has no visibility", e.Index)
 	default:
 		if err := checkField(e.Visibility); err != nil {
@@ -150,22 +189,24 @@ func checkText(s string) error {
 }
 
 // AppendEncoding appends the entry's canonical encoding, the leaf data
-// hashed into the log, to b (version 2):
+// hashed into the log, to b (version 3):
 //
-//	version        1 byte, 0x02
+//	version        1 byte, 0x03
 //	index          8 bytes, big-endian
 //	time           8 bytes, big-endian signed Unix microseconds (UTC)
 //	prevCheckpoint 8 bytes, big-endian
 //	digest         32 bytes
+//	salt           16 bytes
 //	actor, action, object, visibility: each a 2-byte big-endian length
 //	               and the bytes (visibility may have length 0)
 //
 // Every field has a fixed size or a length prefix, so distinct entries have
-// distinct encodings. The legacy version 1 is the same with version byte
-// 0x01 and without visibility; AppendEncoding refuses a legacy entry.
+// distinct encodings. Version 2 is the same with version byte 0x02 and
+// without the salt, version 1 also without the visibility; AppendEncoding
+// refuses an entry of an older version.
 func (e Entry) AppendEncoding(b []byte) ([]byte, error) {
-	if e.Legacy {
-		return b, fmt.Errorf("ledger: entry %d: a legacy (version 1) entry cannot be encoded anew", e.Index)
+	if e.version() != EntryVersion {
+		return b, fmt.Errorf("ledger: entry %d: a version %d entry cannot be encoded anew", e.Index, e.Version)
 	}
 	if err := e.Validate(); err != nil {
 		return b, err
@@ -173,19 +214,22 @@ func (e Entry) AppendEncoding(b []byte) ([]byte, error) {
 	return e.appendEncoding(b), nil
 }
 
-// appendEncoding is AppendEncoding for a valid entry, legacy or not: a
-// legacy entry gets back the version 1 encoding it was decoded from.
+// appendEncoding is AppendEncoding for a valid entry of any version: an
+// older entry gets back the encoding it was decoded from.
 func (e *Entry) appendEncoding(b []byte) []byte {
-	version, fields := entryVersion, [entryFields]string{e.Actor, e.Action, e.Object, e.Visibility}
+	version, fields := e.version(), [entryFields]string{e.Actor, e.Action, e.Object, e.Visibility}
 	n := entryFields
-	if e.Legacy {
-		version, n = entryVersionLegacy, legacyFields
+	if version == entryVersionLegacy {
+		n = legacyFields
 	}
-	b = append(b, version)
+	b = append(b, byte(version))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Index))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Time.UnixMicro()))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.PrevCheckpoint))
 	b = append(b, e.Digest[:]...)
+	if version == EntryVersion {
+		b = append(b, e.Salt[:]...)
+	}
 	for _, s := range fields[:n] {
 		b = binary.BigEndian.AppendUint16(b, uint16(len(s)))
 		b = append(b, s...)
@@ -195,38 +239,41 @@ func (e *Entry) appendEncoding(b []byte) []byte {
 
 // Encode returns the entry's canonical encoding; see AppendEncoding.
 func (e Entry) Encode() ([]byte, error) {
-	return e.AppendEncoding(make([]byte, 0, entryFixedSize+2*entryFields+len(e.Actor)+len(e.Action)+len(e.Object)+len(e.Visibility)))
+	return e.AppendEncoding(make([]byte, 0, entryFixedSize+SaltSize+2*entryFields+len(e.Actor)+len(e.Action)+len(e.Object)+len(e.Visibility)))
 }
 
 // DecodeEntry parses an encoded entry. It accepts exactly the encodings that
-// Encode produces (version 2), and the legacy version 1 encodings written
-// before entries recorded their visibility, which it returns with Legacy
-// set and no Visibility.
+// Encode produces (version 3), and those of versions 2 and 1, written before
+// entries were salted and before they recorded their visibility, which it
+// returns with Version set.
 func DecodeEntry(data []byte) (Entry, error) {
 	var e Entry
 	if len(data) == 0 {
 		return e, errors.New("ledger: decode entry: empty")
 	}
 	fields := [entryFields]*string{&e.Actor, &e.Action, &e.Object, &e.Visibility}
-	var n int
+	n, fixed := entryFields, entryFixedSize
 	switch data[0] {
-	case entryVersion:
-		n = entryFields
+	case EntryVersion:
+		fixed += SaltSize
+	case entryVersionVisibility:
+		e.Version = entryVersionVisibility
 	case entryVersionLegacy:
-		n, e.Legacy = legacyFields, true
+		n, e.Version = legacyFields, entryVersionLegacy
 	default:
 		return e, fmt.Errorf("ledger: decode entry: unknown version %d", data[0])
 	}
-	if lo, hi := entryFixedSize+2*n, entryFixedSize+n*(2+MaxFieldLen); len(data) < lo || len(data) > hi {
+	if lo, hi := fixed+2*n, fixed+n*(2+MaxFieldLen); len(data) < lo || len(data) > hi {
 		return Entry{}, fmt.Errorf("ledger: decode entry: version %d: %d bytes, want %d..%d", data[0], len(data), lo, hi)
 	}
 	e.Index = int64(binary.BigEndian.Uint64(data[1:]))
 	e.Time = time.UnixMicro(int64(binary.BigEndian.Uint64(data[9:]))).UTC()
 	e.PrevCheckpoint = int64(binary.BigEndian.Uint64(data[17:]))
 	copy(e.Digest[:], data[25:entryFixedSize])
+	copy(e.Salt[:], data[entryFixedSize:fixed])
 	// One allocation for every field: each is a substring of text, which
 	// holds the length prefixes too.
-	body := data[entryFixedSize:]
+	body := data[fixed:]
 	text := string(body)
 	off := 0
 	for _, f := range fields[:n] {
@@ -252,7 +299,7 @@ func DecodeEntry(data []byte) (Entry, error) {
 
 // LeafHash returns the entry's Merkle leaf hash, SHA-256(0x00 || encoding),
 // RFC 6962 §2.1; the same as tlog.RecordHash of the encoding. The encoding
-// of a legacy entry is its version 1 encoding, so that the leaf hash of any
+// of an older entry is that of its version, so that the leaf hash of any
 // entry DecodeEntry returns is that of the bytes it was decoded from.
 func (e Entry) LeafHash() (Hash, error) {
 	var buf [1 + MaxEntrySize]byte

@@ -21,9 +21,9 @@ func TestEntryRoundTrip(t *testing.T) {
 		testEntry(0),
 		testEntry(123456789),
 		{Index: 1<<63 - 1, Time: time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC), Actor: strings.Repeat("a", MaxFieldLen),
-			Action: "é", Object: "track/Київ", PrevCheckpoint: 1 << 62, Visibility: strings.Repeat("v", MaxFieldLen)},
-		{Index: 5, Time: time.Date(1969, 7, 20, 20, 17, 0, 1000, time.UTC), Actor: "x", Action: "y", Object: "z", PrevCheckpoint: 5},
-		{Index: 6, Time: testEpoch, Actor: "x", Action: "y", Object: "z", Visibility: "track/Київ party:1"},
+			Action: "é", Object: "track/Київ", PrevCheckpoint: 1 << 62, Visibility: strings.Repeat("v", MaxFieldLen), Salt: [SaltSize]byte{0: 0xff, 15: 0xff}},
+		{Index: 5, Time: time.Date(1969, 7, 20, 20, 17, 0, 1000, time.UTC), Actor: "x", Action: "y", Object: "z", PrevCheckpoint: 5, Salt: [SaltSize]byte{1}},
+		{Index: 6, Time: testEpoch, Actor: "x", Action: "y", Object: "z", Visibility: "track/Київ party:1", Salt: NewSalt()},
 	} {
 		b, err := e.Encode()
 		if err != nil {
@@ -60,11 +60,13 @@ func TestEntryTimeZoneDoesNotMatter(t *testing.T) {
 func TestEntryEncodingKnownAnswer(t *testing.T) {
 	e := Entry{Index: 1, Time: time.UnixMicro(2).UTC(), Actor: "a", Action: "bc", Object: "d", PrevCheckpoint: 1, Visibility: "ef"}
 	e.Digest[0], e.Digest[31] = 0xAA, 0xBB
-	want := []byte{0x02,
+	e.Salt[0], e.Salt[15] = 0xCC, 0xDD
+	want := []byte{0x03,
 		0, 0, 0, 0, 0, 0, 0, 1, // index
 		0, 0, 0, 0, 0, 0, 0, 2, // time
 		0, 0, 0, 0, 0, 0, 0, 1, // previous checkpoint
 		0xAA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBB,
+		0xCC, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xDD, // salt
 		0, 1, 'a', 0, 2, 'b', 'c', 0, 1, 'd', 0, 2, 'e', 'f',
 	}
 	got, err := e.Encode()
@@ -86,7 +88,7 @@ func TestLegacyEntryKnownAnswer(t *testing.T) {
 		0xAA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBB,
 		0, 1, 'a', 0, 2, 'b', 'c', 0, 1, 'd',
 	}
-	want := Entry{Index: 1, Time: time.UnixMicro(2).UTC(), Actor: "a", Action: "bc", Object: "d", PrevCheckpoint: 1, Legacy: true}
+	want := Entry{Index: 1, Time: time.UnixMicro(2).UTC(), Actor: "a", Action: "bc", Object: "d", PrevCheckpoint: 1, Version: 1}
 	want.Digest[0], want.Digest[31] = 0xAA, 0xBB
 	got, err := DecodeEntry(v1)
 	if err != nil {
@@ -103,7 +105,7 @@ func TestLegacyEntryKnownAnswer(t *testing.T) {
 		t.Error("the leaf hash of a legacy entry is not that of its version 1 encoding")
 	}
 	if _, err := got.Encode(); err == nil {
-		t.Error("Encode of a legacy entry: no error, want a refusal (new entries are version 2)")
+		t.Error("Encode of a legacy entry: no error, want a refusal (new entries are version 3)")
 	}
 	got.Visibility = "track/1 plenary"
 	if err := got.Validate(); err == nil {
@@ -124,6 +126,7 @@ type entryVector struct {
 	Action         string `json:"action"`
 	Object         string `json:"object"`
 	Visibility     string `json:"visibility"`
+	Salt           string `json:"salt"`
 	Encoding       string `json:"encoding"`
 	LeafHash       string `json:"leaf_hash"`
 }
@@ -141,8 +144,12 @@ func TestEntryVectors(t *testing.T) {
 	for _, v := range vectors {
 		versions[v.Version]++
 		want := Entry{Index: v.Index, Time: time.UnixMicro(v.TimeUs).UTC(), PrevCheckpoint: v.PrevCheckpoint,
-			Actor: v.Actor, Action: v.Action, Object: v.Object, Visibility: v.Visibility, Legacy: v.Version == 1}
+			Actor: v.Actor, Action: v.Action, Object: v.Object, Visibility: v.Visibility}
+		if v.Version < EntryVersion {
+			want.Version = v.Version
+		}
 		copy(want.Digest[:], unhex(t, v.Digest))
+		copy(want.Salt[:], unhex(t, v.Salt))
 		enc, leafHash := unhex(t, v.Encoding), unhex(t, v.LeafHash)
 		got, err := DecodeEntry(enc)
 		if err != nil {
@@ -158,14 +165,14 @@ func TestEntryVectors(t *testing.T) {
 		}
 		b, err := want.Encode()
 		switch {
-		case v.Version == 1 && err == nil:
-			t.Errorf("%s: Encode of a legacy entry: no error", v.Comment)
-		case v.Version == 2 && (err != nil || !bytes.Equal(b, enc)):
+		case v.Version < EntryVersion && err == nil:
+			t.Errorf("%s: Encode of a version %d entry: no error", v.Comment, v.Version)
+		case v.Version == EntryVersion && (err != nil || !bytes.Equal(b, enc)):
 			t.Errorf("%s: Encode = %x, %v\nwant %x", v.Comment, b, err, enc)
 		}
 	}
-	if versions[1] == 0 || versions[2] == 0 {
-		t.Errorf("vectors per version: %v, want some of versions 1 and 2", versions)
+	if versions[1] == 0 || versions[2] == 0 || versions[3] == 0 {
+		t.Errorf("vectors per version: %v, want some of versions 1, 2 and 3", versions)
 	}
 }
 
@@ -195,7 +202,7 @@ func TestVisibilityBoundaries(t *testing.T) {
 			// What Encode would have written, had it not refused.
 			b = e.appendEncoding(nil)
 		}
-		if want := entryFixedSize + 2*entryFields + len(e.Actor) + len(e.Action) + len(e.Object) + tc.n; len(b) != want {
+		if want := entryFixedSize + SaltSize + 2*entryFields + len(e.Actor) + len(e.Action) + len(e.Object) + tc.n; len(b) != want {
 			t.Fatalf("visibility of %d bytes: encoding has %d bytes, want %d", tc.n, len(b), want)
 		}
 		got, err := DecodeEntry(b)
@@ -229,6 +236,8 @@ func TestEntryEncodingsDistinct(t *testing.T) {
 		func(e *Entry) { e.Visibility = "" },
 		func(e *Entry) { e.Visibility += "x" },
 		func(e *Entry) { e.Object, e.Visibility = e.Object+e.Visibility[:1], e.Visibility[1:] },
+		func(e *Entry) { e.Salt[0] ^= 1 },
+		func(e *Entry) { e.Salt[SaltSize-1] ^= 0x80 },
 	}
 	seen := map[string]int{}
 	for i, f := range variants {
@@ -270,7 +279,11 @@ func TestEntryValidate(t *testing.T) {
 		{"visibility over limit", func(e *Entry) { e.Visibility = strings.Repeat("v", MaxFieldLen+1) }, false},
 		{"visibility newline", func(e *Entry) { e.Visibility = "track/1 plenary\ntrack/2 plenary" }, false},
 		{"visibility bad UTF-8", func(e *Entry) { e.Visibility = "track/1 \xff" }, false},
-		{"legacy with visibility", func(e *Entry) { e.Legacy = true }, false},
+		{"legacy with visibility", func(e *Entry) { e.Version, e.Salt = 1, [SaltSize]byte{} }, false},
+		{"no salt", func(e *Entry) { e.Salt = [SaltSize]byte{} }, false},
+		{"one bit of salt", func(e *Entry) { e.Salt = [SaltSize]byte{15: 1} }, true},
+		{"version 2 with a salt", func(e *Entry) { e.Version = 2 }, false},
+		{"version 4", func(e *Entry) { e.Version = 4 }, false},
 		{"prev checkpoint = index", func(e *Entry) { e.PrevCheckpoint = e.Index }, true},
 		{"prev checkpoint > index", func(e *Entry) { e.PrevCheckpoint = e.Index + 1 }, false},
 		{"negative prev checkpoint", func(e *Entry) { e.PrevCheckpoint = -1 }, false},
@@ -292,33 +305,43 @@ func TestEntryValidate(t *testing.T) {
 
 func TestDecodeEntryRejects(t *testing.T) {
 	good, _ := testEntry(5).Encode()
-	legacy := testEntry(5)
-	legacy.Visibility, legacy.Legacy = "", true
-	goodV1 := legacy.appendEncoding(nil)
-	if _, err := DecodeEntry(goodV1); err != nil {
-		t.Fatalf("a good version 1 encoding does not decode: %v", err)
+	v2, v1 := olderEntry(testEntry(5), 2), olderEntry(testEntry(5), 1)
+	goodV2, goodV1 := v2.appendEncoding(nil), v1.appendEncoding(nil)
+	for _, b := range [][]byte{good, goodV2, goodV1} {
+		if _, err := DecodeEntry(b); err != nil {
+			t.Fatalf("a good version %d encoding does not decode: %v", b[0], err)
+		}
 	}
+	// The visibility's length prefix: the last field of versions 2 and 3.
+	vis := len(testEntry(5).Visibility)
+	at := func(b []byte) int { return len(b) - 2 - vis }
 	for _, tc := range []struct {
 		name string
 		data []byte
 	}{
 		{"empty", nil},
 		{"version 0", append([]byte{0}, good[1:]...)},
-		{"version 3", append([]byte{3}, good[1:]...)},
-		{"version 2 read as 1", append([]byte{1}, good[1:]...)},
+		{"version 4", append([]byte{4}, good[1:]...)},
+		{"version 3 read as 2", append([]byte{2}, good[1:]...)},
+		{"version 2 read as 3", append([]byte{3}, goodV2[1:]...)},
+		{"version 2 read as 1", append([]byte{1}, goodV2[1:]...)},
 		{"version 1 read as 2", append([]byte{2}, goodV1[1:]...)},
+		{"version 3 without a salt", func() []byte {
+			b := bytes.Clone(good)
+			clear(b[entryFixedSize : entryFixedSize+SaltSize])
+			return b
+		}()},
 		{"version 1 truncated by one", goodV1[:len(goodV1)-1]},
 		{"version 1 trailing byte", append(bytes.Clone(goodV1), 0)},
 		{"version 1 with an empty visibility", append(bytes.Clone(goodV1), 0, 0)},
 		{"visibility length overruns", func() []byte {
-			// The visibility's length prefix follows the fields of version 1.
 			b := bytes.Clone(good)
-			binary.BigEndian.PutUint16(b[len(goodV1):], uint16(len(good)-len(goodV1)-1))
+			binary.BigEndian.PutUint16(b[at(b):], uint16(vis+1))
 			return b
 		}()},
 		{"visibility length short", func() []byte {
 			b := bytes.Clone(good)
-			binary.BigEndian.PutUint16(b[len(goodV1):], uint16(len(good)-len(goodV1)-3))
+			binary.BigEndian.PutUint16(b[at(b):], uint16(vis-1))
 			return b
 		}()},
 		{"visibility with a control character", func() []byte {
@@ -327,9 +350,9 @@ func TestDecodeEntryRejects(t *testing.T) {
 			return b
 		}()},
 		{"truncated by one", good[:len(good)-1]},
-		{"fixed part only", good[:entryFixedSize]},
+		{"fixed part only", good[:entryFixedSize+SaltSize]},
 		{"trailing byte", append(append([]byte(nil), good...), 0)},
-		{"length overruns", func() []byte { b := bytes.Clone(good); b[entryFixedSize+1] = 200; return b }()},
+		{"length overruns", func() []byte { b := bytes.Clone(good); b[entryFixedSize+SaltSize+1] = 200; return b }()},
 		{"too long", make([]byte, MaxEntrySize+1)},
 	} {
 		if _, err := DecodeEntry(tc.data); err == nil {
@@ -342,25 +365,26 @@ func FuzzDecodeEntry(f *testing.F) {
 	for _, i := range []int64{0, 1, 77} {
 		b, _ := testEntry(i).Encode()
 		f.Add(b)
-		legacy := testEntry(i)
-		legacy.Visibility, legacy.Legacy = "", true
-		f.Add(legacy.appendEncoding(nil))
+		v2, v1 := olderEntry(testEntry(i), 2), olderEntry(testEntry(i), 1)
+		f.Add(v2.appendEncoding(nil))
+		f.Add(v1.appendEncoding(nil))
 	}
 	f.Add([]byte{1})
 	f.Add([]byte{2})
+	f.Add([]byte{3})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := DecodeEntry(data)
 		if err != nil {
 			return
 		}
-		if e.Legacy != (data[0] == entryVersionLegacy) {
-			t.Fatalf("version %d decoded with Legacy = %v", data[0], e.Legacy)
+		if e.version() != int(data[0]) {
+			t.Fatalf("version %d decoded as version %d", data[0], e.version())
 		}
-		// Round trip: Encode for version 2, the legacy encoding for 1.
+		// Round trip: Encode for version 3, the older encodings for 1 and 2.
 		var b []byte
-		if e.Legacy {
+		if e.version() != EntryVersion {
 			if _, err := e.Encode(); err == nil {
-				t.Fatal("Encode of a legacy entry: no error")
+				t.Fatal("Encode of an older entry: no error")
 			}
 			b = e.appendEncoding(nil)
 		} else if b, err = e.Encode(); err != nil {

@@ -39,6 +39,7 @@ func Example() {
 			Action: "profile.update",
 			Object: "track/42",
 			Digest: ledger.DigestOf([]byte("the change as stored, sealed fields sealed")),
+			Salt:   ledger.NewSalt(),
 		}
 		// In one transaction: insert the entry and its stored hashes.
 		first, hs, err := ledger.Append(stored, int64(len(entries)), e)

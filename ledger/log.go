@@ -28,8 +28,8 @@ var ErrVerify = errors.New("ledger: does not verify")
 // Append computes the stored hashes for entries, appended to a log that holds
 // n entries whose stored hashes r reads. entries[i].Index must be n+i. The
 // store saves hashes[j] at stored-hash index first+j, where first =
-// tlog.StoredHashIndex(0, n), in the same transaction as the entries; none
-// may be Legacy. Each
+// tlog.StoredHashIndex(0, n), in the same transaction as the entries; all
+// must be of EntryVersion (salted). Each
 // entry adds 1 + (number of trailing 1 bits of its index) hashes, so the
 // log's stored hashes number tlog.StoredHashCount(size), under 2·size.
 //
@@ -49,8 +49,8 @@ func Append(r HashReader, n int64, entries ...Entry) (first int64, hashes []Hash
 		if e.Index != n+int64(i) {
 			return 0, nil, fmt.Errorf("ledger: append: entry has index %d, want %d", e.Index, n+int64(i))
 		}
-		if e.Legacy {
-			return 0, nil, fmt.Errorf("ledger: append: entry %d is a legacy (version 1) entry; new entries record their visibility", e.Index)
+		if e.version() != EntryVersion {
+			return 0, nil, fmt.Errorf("ledger: append: entry %d is of version %d; new entries are of version %d", e.Index, e.Version, EntryVersion)
 		}
 		leaf, err := e.leafHash(scratch[:])
 		if err != nil {

@@ -203,10 +203,10 @@ func TestAppendRejects(t *testing.T) {
 	if _, _, err := Append(m, 3, bad); err == nil {
 		t.Error("Append of an invalid entry: no error")
 	}
-	legacy := testEntry(3)
-	legacy.Visibility, legacy.Legacy = "", true
-	if _, _, err := Append(m, 3, legacy); err == nil {
-		t.Error("Append of a legacy (version 1) entry: no error")
+	for _, v := range []int{1, 2} {
+		if _, _, err := Append(m, 3, olderEntry(testEntry(3), v)); err == nil {
+			t.Errorf("Append of a version %d entry: no error", v)
+		}
 	}
 	if _, _, err := Append(m, -1); err == nil {
 		t.Error("Append at size -1: no error")

@@ -120,8 +120,20 @@ func testEntry(i int64) Entry {
 		Object: fmt.Sprintf("track/%d", i%5),
 		Digest: sha256.Sum256(b[:]),
 	}
+	salt := sha256.Sum256(append([]byte("salt"), b[:]...))
+	copy(e.Salt[:], salt[:])
 	if i%4 != 0 { // every fourth entry is of no track
 		e.Visibility = fmt.Sprintf("track/%d %s", i%5, []string{"plenary", "mediators", "party:3"}[i%3])
+	}
+	return e
+}
+
+// olderEntry returns e as an entry of version 2 (no salt) or 1 (no salt,
+// no visibility) would be.
+func olderEntry(e Entry, version int) Entry {
+	e.Version, e.Salt = version, [SaltSize]byte{}
+	if version == entryVersionLegacy {
+		e.Visibility = ""
 	}
 	return e
 }

@@ -13,7 +13,7 @@ import (
 
 func openBench(b *testing.B) *postgres.DB {
 	dsn, schema := newSchema(b)
-	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema))
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(testKey))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -116,12 +116,12 @@ func TestMarkersNotInDump(t *testing.T) {
 		}
 	}
 	v, ok := any(db).(interface {
-		VerifyAudit(context.Context) (sqlstore.AuditReport, error)
+		VerifyAudit(context.Context, sqlstore.VerifyOptions) (sqlstore.AuditReport, error)
 	})
 	if !ok {
 		t.Fatal("no VerifyAudit")
 	}
-	if _, err := v.VerifyAudit(ctx); err != nil {
+	if _, err := v.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -165,13 +165,6 @@ func tableText(t *testing.T, dsn, schema string) []byte {
 func TestVisibilityTampering(t *testing.T) {
 	db, raw := openRaw(t)
 	storetest.RunVisibilityTampering(t, db, raw, 60)
-}
-
-// TestLegacyEntriesVerify: hand-built version 1 entries still verify, as
-// legacy (see storetest.RunLegacyEntries).
-func TestLegacyEntriesVerify(t *testing.T) {
-	db, raw := openRaw(t)
-	storetest.RunLegacyEntries(t, db, raw)
 }
 
 // openRaw returns a keyed store in a fresh schema and a handle on its

@@ -50,6 +50,7 @@ const DefaultMaxConns = 16
 type DB struct {
 	*sqlstore.Store
 	schema string
+	lock   *sql.Conn // the connection that holds the advisory lock (Lock), or nil
 }
 
 var _ parley.Store = (*DB)(nil)
@@ -61,7 +62,39 @@ type config struct {
 	schema    string
 	maxConns  int
 	masterKey *seal.MasterKey
+	readOnly  bool
+	lock      LockMode
 }
+
+// ReadOnly opens the store without writing anything: every connection's
+// transactions are read-only (default_transaction_read_only), nothing is
+// migrated, bound or signed, and every write fails with EUNAVAILABLE. The
+// schema must already be at this binary's version, with its rows bound.
+func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
+
+// LockMode says how Open locks the database against other processes.
+type LockMode int
+
+const (
+	// LockNone takes no lock: the commands that may run beside a server.
+	LockNone LockMode = iota
+	// LockShared is a server's lock, held while it runs; servers share it.
+	LockShared
+	// LockExclusive is for maintenance that must not run beside a server
+	// (rotating the master key, shredding): Open refuses while a server
+	// holds the database.
+	LockExclusive
+)
+
+// Lock makes Open take the schema's lock in mode, a session advisory lock
+// held on a connection of its own until Close. Open fails with a clear
+// message if another session holds a lock that conflicts: a server holds
+// it shared, so an exclusive one is refused while any server runs.
+func Lock(mode LockMode) Option { return func(c *config) { c.lock = mode } }
+
+// lockServe is the first key of the advisory lock of Lock; the second is a
+// hash of the schema's name.
+const lockServe = 0x70727376 // "prsv"
 
 // MasterKey opens the store with the master key that wraps its data keys.
 // A database that recorded another key's id is refused, untouched, with an
@@ -118,6 +151,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		}
 		conf.RuntimeParams["search_path"] = cfg.schema
 	}
+	if cfg.readOnly {
+		conf.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	db := stdlib.OpenDB(*conf)
 	db.SetMaxOpenConns(cfg.maxConns)
 	db.SetMaxIdleConns(cfg.maxConns)
@@ -127,17 +163,94 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	schema, err := migrate(ctx, db, migrations)
+	var schema string
+	if cfg.readOnly {
+		schema, err = checkVersion(ctx, db, migrations)
+	} else {
+		schema, err = migrate(ctx, db, migrations)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	lock, err := takeLock(ctx, db, schema, cfg.lock)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	store := sqlstore.New(db, db, dialect)
-	if err := store.OpenKeys(ctx, cfg.masterKey); err != nil {
+	if err := store.OpenKeys(ctx, cfg.masterKey, cfg.readOnly); err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		store.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &DB{Store: store, schema: schema}, nil
+	return &DB{Store: store, schema: schema, lock: lock}, nil
+}
+
+// takeLock takes the schema's advisory lock in mode on a connection of its
+// own, which keeps it until it is closed.
+func takeLock(ctx context.Context, db *sql.DB, schema string, mode LockMode) (*sql.Conn, error) {
+	if mode == LockNone {
+		return nil, nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lock: %w", describe(err))
+	}
+	q := `SELECT pg_try_advisory_lock_shared($1, hashtext($2))`
+	if mode == LockExclusive {
+		q = `SELECT pg_try_advisory_lock($1, hashtext($2))`
+	}
+	var ok bool
+	if err := conn.QueryRowContext(ctx, q, lockServe, schema).Scan(&ok); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("postgres: lock: %w", describe(err))
+	}
+	switch {
+	case !ok && mode == LockExclusive:
+		conn.Close()
+		return nil, fmt.Errorf("postgres: schema %s is in use by a running server (it holds the schema's advisory lock); stop every server first", schema)
+	case !ok:
+		conn.Close()
+		return nil, fmt.Errorf("postgres: schema %s is locked for maintenance (a key rotation or a shredding holds its advisory lock); try again when it is done", schema)
+	}
+	return conn, nil
+}
+
+// Close closes the store, then ends the session that holds the lock.
+func (db *DB) Close() error {
+	var err error
+	if db.lock != nil {
+		// Close the lock's connection first: the pool's Close waits for it.
+		err = db.lock.Close()
+	}
+	return errors.Join(err, db.Store.Close())
+}
+
+// checkVersion returns the schema's name after checking, without writing,
+// that it is at this binary's version.
+func checkVersion(ctx context.Context, db *sql.DB, ms []sqlstore.Migration) (string, error) {
+	latest := ms[len(ms)-1].Version
+	var schema sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return "", fmt.Errorf("postgres: connect: %w", describe(err))
+	}
+	if !schema.Valid {
+		return "", errors.New("postgres: no schema of the search_path exists")
+	}
+	var version int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
+		return "", fmt.Errorf("postgres: read schema version: %w", describe(err))
+	}
+	switch {
+	case version > latest:
+		return "", fmt.Errorf("postgres: database schema version %d is newer than this parley (knows up to %d); upgrade parley", version, latest)
+	case version < latest:
+		return "", fmt.Errorf("postgres: schema %s is at version %d and needs migrating to %d, which a read-only open cannot do", schema.String, version, latest)
+	}
+	return schema.String, nil
 }
 
 // loadMigrations returns the embedded migrations in version order.

@@ -15,8 +15,12 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/postgres"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/storetest"
 )
+
+// testKey is the master key of the tests' stores.
+var testKey = seal.GenerateMasterKey()
 
 var ctx = parley.NewContextWithCaller(context.Background(), parley.System)
 
@@ -62,7 +66,7 @@ func newSchema(t testing.TB) (dsn, schema string) {
 func open(t *testing.T) parley.Store {
 	t.Helper()
 	dsn, schema := newSchema(t)
-	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MaxConns(4))
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(testKey), postgres.MaxConns(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +83,7 @@ func TestConformance(t *testing.T) {
 // and left as it was.
 func TestNewerVersion(t *testing.T) {
 	dsn, schema := newSchema(t)
-	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema))
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +117,7 @@ func TestNewerVersion(t *testing.T) {
 		return b.String()
 	}
 	before := dump()
-	_, err = postgres.Open(ctx, dsn, postgres.Schema(schema))
+	_, err = postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(testKey))
 	known, _ := filepath.Glob("migrations/*.sql")
 	want := fmt.Sprintf("database schema version 9999 is newer than this parley (knows up to %d); upgrade parley", len(known))
 	if err == nil || !strings.Contains(err.Error(), want) {
@@ -127,7 +131,7 @@ func TestNewerVersion(t *testing.T) {
 // TestMissingSchema checks the message for a schema that does not exist.
 func TestMissingSchema(t *testing.T) {
 	dsn := serverDSN(t)
-	_, err := postgres.Open(ctx, dsn, postgres.Schema("parley_no_such_schema"))
+	_, err := postgres.Open(ctx, dsn, postgres.Schema("parley_no_such_schema"), postgres.MasterKey(testKey))
 	if err == nil || !strings.Contains(err.Error(), "create it first") {
 		t.Fatalf("Open = %v, want an error saying the schema does not exist", err)
 	}
@@ -145,14 +149,14 @@ func TestUnreachable(t *testing.T) {
 // and sees the data.
 func TestReopen(t *testing.T) {
 	dsn, schema := newSchema(t)
-	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema))
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := storetest.NewWorld(t, db)
 	before := storetest.Snapshot(t, db)
 	db.Close()
-	db, err = postgres.Open(ctx, dsn+"&search_path="+schema)
+	db, err = postgres.Open(ctx, dsn+"&search_path="+schema, postgres.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,17 @@
 // label "parley seal track key v1". A wrapped key moved to another track
 // does not unwrap.
 //
+// A store keeps a few secrets of its own besides the track keys — the key
+// that authenticates its rows and the seed of the key that signs its
+// ledger's checkpoints — each [SecretSize] random bytes wrapped under the
+// master key like a track key, with associated data that binds the wrap to
+// the secret's purpose ("parley seal store secret v1" and the purpose,
+// length-prefixed): [MasterKey.NewSecret], [MasterKey.UnwrapSecret]. A
+// wrapped secret given for another purpose does not unwrap. Random secrets
+// rather than ones derived from the master key, so that a rotation re-wraps
+// them and they stay the same: rows need not be authenticated anew and
+// checkpoints exported before stay verifiable.
+//
 // A master key is named by its [KeyID], a fingerprint
 // HMAC-SHA-256(master key, "parley seal key id v1") truncated to 128 bits.
 // The fingerprint reveals nothing of the key. A store records the KeyID of the
@@ -66,7 +77,7 @@
 // # Rotation
 //
 // [Rewrap] unwraps a data key with the old master key and wraps it again under
-// the new one. Sealed data is untouched: it is encrypted under the data keys,
+// the new one ([RewrapSecret] a store secret). Sealed data is untouched: it is encrypted under the data keys,
 // which do not change. A store rotates by rewrapping every track's key in one
 // transaction and recording the new KeyID.
 //

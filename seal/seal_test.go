@@ -328,3 +328,45 @@ func BenchmarkUnwrap(b *testing.B) {
 		}
 	}
 }
+
+func TestSecrets(t *testing.T) {
+	m, other := GenerateMasterKey(), GenerateMasterKey()
+	secret, wrapped := m.NewSecret("row-mac")
+	if len(secret) != SecretSize || len(wrapped) != SecretSize+Overhead {
+		t.Fatalf("NewSecret: %d and %d bytes", len(secret), len(wrapped))
+	}
+	got, err := m.UnwrapSecret("row-mac", wrapped)
+	if err != nil || !bytes.Equal(got, secret) {
+		t.Fatalf("UnwrapSecret = %s, %v", digest(got), err)
+	}
+	if s2, _ := m.NewSecret("row-mac"); bytes.Equal(s2, secret) {
+		t.Error("NewSecret repeats a secret")
+	}
+	for name, try := range map[string]func() ([]byte, error){
+		"another purpose":    func() ([]byte, error) { return m.UnwrapSecret("checkpoint-signer", wrapped) },
+		"another master key": func() ([]byte, error) { return other.UnwrapSecret("row-mac", wrapped) },
+		"one byte short":     func() ([]byte, error) { return m.UnwrapSecret("row-mac", wrapped[:len(wrapped)-1]) },
+		"a track key's wrap": func() ([]byte, error) { _, w := m.NewTrackKey("row-mac"); return m.UnwrapSecret("row-mac", w) },
+	} {
+		if _, err := try(); !errors.Is(err, ErrOpen) {
+			t.Errorf("%s: err = %v, want ErrOpen", name, err)
+		}
+	}
+	for i := range wrapped {
+		flipped := bytes.Clone(wrapped)
+		flipped[i] ^= 1
+		if _, err := m.UnwrapSecret("row-mac", flipped); !errors.Is(err, ErrOpen) {
+			t.Fatalf("byte %d flipped: err = %v, want ErrOpen", i, err)
+		}
+	}
+	rewrapped, err := RewrapSecret(m, other, "row-mac", wrapped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := other.UnwrapSecret("row-mac", rewrapped); err != nil || !bytes.Equal(got, secret) {
+		t.Errorf("after RewrapSecret: %s, %v; want the same secret", digest(got), err)
+	}
+	if _, err := m.UnwrapSecret("row-mac", rewrapped); !errors.Is(err, ErrOpen) {
+		t.Errorf("the old key unwraps the rewrapped secret: %v", err)
+	}
+}

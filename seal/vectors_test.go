@@ -21,6 +21,7 @@ type vectors struct {
 	Comment string        `json:"comment"`
 	Fields  []fieldVector `json:"fields"`
 	Wraps   []wrapVector  `json:"wraps"`
+	Secrets []wrapVector  `json:"secrets"` // TrackID is the purpose, TrackKey the secret
 	KeyIDs  []keyIDVector `json:"key_ids"`
 }
 
@@ -88,6 +89,13 @@ func makeVectors() vectors {
 			TrackKey: hex.EncodeToString(key[:]), Nonce: hex.EncodeToString(nonce[:]), Wrapped: hex.EncodeToString(w),
 		})
 	}
+	for _, purpose := range []string{"row-mac", "checkpoint-signer", ""} {
+		w := sealWithNonce(mk.aead, nonce, key[:], secretAD(purpose))
+		v.Secrets = append(v.Secrets, wrapVector{
+			Name: "secret " + purpose, MasterKey: hex.EncodeToString(master[:]), TrackID: purpose,
+			TrackKey: hex.EncodeToString(key[:]), Nonce: hex.EncodeToString(nonce[:]), Wrapped: hex.EncodeToString(w),
+		})
+	}
 	for _, start := range []byte{0x00, 0x80} {
 		k := [MasterKeySize]byte(fixedBytes(MasterKeySize, start))
 		v.KeyIDs = append(v.KeyIDs, keyIDVector{MasterKey: hex.EncodeToString(k[:]), KeyID: newMasterKey(k).ID()})
@@ -126,7 +134,7 @@ func TestVectors(t *testing.T) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Fields) == 0 || len(v.Wraps) == 0 || len(v.KeyIDs) == 0 {
+	if len(v.Fields) == 0 || len(v.Wraps) == 0 || len(v.Secrets) == 0 || len(v.KeyIDs) == 0 {
 		t.Fatalf("%s has a missing section", vectorsFile)
 	}
 	for _, fv := range v.Fields {
@@ -158,6 +166,23 @@ func TestVectors(t *testing.T) {
 		}
 		if _, err := mk.Unwrap(wv.TrackID+"x", wrapped); !errors.Is(err, ErrOpen) {
 			t.Errorf("%s: Unwrap for another track: err = %v, want ErrOpen", wv.Name, err)
+		}
+	}
+	for _, sv := range v.Secrets {
+		mk := newMasterKey([MasterKeySize]byte(mustHex(t, sv.MasterKey)))
+		wrapped, want := mustHex(t, sv.Wrapped), mustHex(t, sv.TrackKey)
+		if got := sealWithNonce(mk.aead, [NonceSize]byte(mustHex(t, sv.Nonce)), want, secretAD(sv.TrackID)); !bytes.Equal(got, wrapped) {
+			t.Errorf("%s: wrapping does not reproduce the vector", sv.Name)
+		}
+		got, err := mk.UnwrapSecret(sv.TrackID, wrapped)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: UnwrapSecret = %s, %v; want the vector's secret", sv.Name, digest(got), err)
+		}
+		if _, err := mk.UnwrapSecret(sv.TrackID+"x", wrapped); !errors.Is(err, ErrOpen) {
+			t.Errorf("%s: UnwrapSecret for another purpose: err = %v, want ErrOpen", sv.Name, err)
+		}
+		if _, err := mk.Unwrap(sv.TrackID, wrapped); !errors.Is(err, ErrOpen) {
+			t.Errorf("%s: a wrapped secret unwraps as a track key", sv.Name)
 		}
 	}
 	for _, kv := range v.KeyIDs {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/sqlstore"
 	"github.com/parley-talks/parley/ledger"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
@@ -41,7 +42,7 @@ func TestBallotAnswersAtRest(t *testing.T) {
 	if err := db.AnswerBallot(ctx, b.ID, f.RU.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.VerifyAudit(ctx); err != nil {
+	if _, err := db.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -71,8 +72,8 @@ func TestBallotAnswersAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.VerifyAudit(ctx)
-	want := fmt.Sprintf("ballot_parties record %d/%d", b.ID, f.RU.ID)
+	_, err = db.VerifyAudit(ctx, sqlstore.VerifyOptions{})
+	want := fmt.Sprintf("ballot_parties %d/%d: edited", b.ID, f.RU.ID)
 	if !errors.Is(err, ledger.ErrVerify) || !strings.Contains(err.Error(), want) {
 		t.Errorf("moved answer: VerifyAudit = %v, want an error naming %s", err, want)
 	}

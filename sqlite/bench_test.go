@@ -11,7 +11,7 @@ import (
 // Run with: go test -run '^$' -bench . -benchtime 2s ./sqlite/
 
 func openBench(b *testing.B) *sqlite.DB {
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"), sqlite.MasterKey(testKey))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
+	"github.com/parley-talks/parley/internal/sqlstore"
 	"github.com/parley-talks/parley/ledger"
 	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
@@ -50,15 +51,25 @@ func TestWrongMasterKeyRefused(t *testing.T) {
 	if !bytes.Equal(before, fileBytes(t, path)) {
 		t.Error("the refused open changed the database file")
 	}
-	// Without a key: the map opens, sealed content is refused clearly.
+	// Without a key the store opens, to report its key id, and refuses
+	// every record clearly: every row is authenticated under a key the
+	// master key wraps.
 	db, err = sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.FindProfiles(ctx, 1)
-	if err == nil {
-		t.Fatal("sealed read without a key succeeded")
+	if id, err := db.MasterKeyID(ctx); err != nil || id != k1.ID() {
+		t.Errorf("MasterKeyID without a key = %s, %v; want %s", id, err, k1.ID())
+	}
+	for name, err := range map[string]error{
+		"FindProfiles": func() error { _, err := db.FindProfiles(ctx, 1); return err }(),
+		"FindParties":  func() error { _, _, err := db.FindParties(ctx, parley.Page{}); return err }(),
+		"CreateParty":  db.CreateParty(ctx, &parley.Party{Name: "Malta", Kind: parley.PartyState}),
+	} {
+		if parley.ErrorCode(err) != parley.EUNAVAILABLE || !strings.Contains(parley.ErrorMessage(err), "without a master key") {
+			t.Errorf("%s without a key: %v, want EUNAVAILABLE saying there is no master key", name, err)
+		}
 	}
 }
 
@@ -105,7 +116,7 @@ func TestRotateMasterKey(t *testing.T) {
 	if err != nil || len(got) != len(want) || got[0].Content.Notes != want[0].Content.Notes {
 		t.Fatalf("profiles after rotation: %v", err)
 	}
-	if _, err := db.VerifyAudit(ctx); err != nil {
+	if _, err := db.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -267,7 +278,7 @@ func TestMarkersNeverStored(t *testing.T) {
 	if err != nil || len(ps) == 0 || !strings.HasPrefix(ps[0].Content.Notes, "ZQX") {
 		t.Fatalf("profiles do not read back: %v", err)
 	}
-	if _, err := db.VerifyAudit(ctx); err != nil {
+	if _, err := db.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -335,7 +346,7 @@ func TestTamperingDetected(t *testing.T) {
 			}
 			t.Fatalf("edit %d (%s): open: %v", i, e.kind, err)
 		}
-		_, err = db.VerifyAudit(ctx)
+		_, err = db.VerifyAudit(ctx, sqlstore.VerifyOptions{})
 		db.Close()
 		if !errors.Is(err, ledger.ErrVerify) {
 			t.Fatalf("edit %d (%s) not detected: %v", i, e.kind, err)
@@ -380,23 +391,23 @@ func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
 		pos := rng.IntN(60)
 		return edit{"flip profile byte", `UPDATE profiles SET content = CAST(substr(content, 1, $1) || CASE WHEN substr(content, $1 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || substr(content, $1 + 2) AS BLOB)
 			WHERE track_id || '/' || party_id || '/' || version = $2`,
-			[]any{pos, p}, "profiles record " + p}
+			[]any{pos, p}, "profiles " + p + ": edited"}
 	case 1: // a byte of a note's ciphertext, by XOR via randomblob retry-free trick: append and cut
 		id := notes[rng.IntN(len(notes))]
-		return edit{"truncate note", `UPDATE meeting_notes SET text = substr(text, 1, length(text) - 1) WHERE id = $1`, []any{id}, "meeting_notes record " + id}
+		return edit{"truncate note", `UPDATE meeting_notes SET text = substr(text, 1, length(text) - 1) WHERE id = $1`, []any{id}, "meeting_notes " + id + ": edited"}
 	case 2: // a ciphertext moved to another row
 		a, b := profiles[rng.IntN(len(profiles))], profiles[rng.IntN(len(profiles))]
 		for a == b {
 			b = profiles[rng.IntN(len(profiles))]
 		}
 		return edit{"move profile ciphertext", `UPDATE profiles SET content = (SELECT content FROM profiles WHERE track_id || '/' || party_id || '/' || version = $1)
-			WHERE track_id || '/' || party_id || '/' || version = $2`, []any{a, b}, "profiles record " + b}
+			WHERE track_id || '/' || party_id || '/' || version = $2`, []any{a, b}, "profiles " + b + ": edited"}
 	case 3: // a note's ciphertext moved to another note
 		a, b := notes[rng.IntN(len(notes))], notes[rng.IntN(len(notes))]
 		for a == b {
 			b = notes[rng.IntN(len(notes))]
 		}
-		return edit{"move note ciphertext", `UPDATE meeting_notes SET text = (SELECT text FROM meeting_notes WHERE id = $1) WHERE id = $2`, []any{a, b}, "meeting_notes record " + b}
+		return edit{"move note ciphertext", `UPDATE meeting_notes SET text = (SELECT text FROM meeting_notes WHERE id = $1) WHERE id = $2`, []any{a, b}, "meeting_notes " + b + ": edited"}
 	case 4: // a byte of an audit entry: its index, time, previous
 		// checkpoint, digest, actor, action or object (the leaf data)
 		pos := rng.IntN(80)
@@ -414,10 +425,10 @@ func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
 	case 9: // a byte of a wrapped track key: no sealed field of it opens
 		track := strings.SplitN(profiles[rng.IntN(len(profiles))], "/", 2)[0]
 		return edit{"flip track key", `UPDATE track_keys SET wrapped = CAST(substr(wrapped, 1, 10) || CASE WHEN substr(wrapped, 11, 1) = x'00' THEN x'01' ELSE x'00' END || substr(wrapped, 12) AS BLOB) WHERE track_id = $1`,
-			[]any{track}, "track_keys record " + track}
+			[]any{track}, "track_keys " + track + ": edited"}
 	case 10: // a track key emptied, as if shredded, without the ledger saying so
 		track := strings.SplitN(profiles[rng.IntN(len(profiles))], "/", 2)[0]
-		return edit{"empty track key", `UPDATE track_keys SET wrapped = x'' WHERE track_id = $1`, []any{track}, "track_keys record " + track}
+		return edit{"empty track key", `UPDATE track_keys SET wrapped = x'' WHERE track_id = $1`, []any{track}, "track_keys " + track + ": edited"}
 	case 7: // a stored hash altered
 		pos := rng.IntN(32)
 		return edit{"stored hash byte", `UPDATE audit_entries SET hashes = CAST(substr(hashes, 1, $2) || CASE WHEN substr(hashes, $2 + 1, 1) = x'41' THEN x'42' ELSE x'41' END || substr(hashes, $2 + 2) AS BLOB) WHERE idx = $1`,
@@ -425,7 +436,7 @@ func randomEdit(rng *rand.Rand, size int64, profiles, notes []string) edit {
 	default: // a profile byte flipped at the end (the tag)
 		p := profiles[rng.IntN(len(profiles))]
 		return edit{"profile tag", `UPDATE profiles SET content = CAST(substr(content, 1, length(content) - 1) || CASE WHEN substr(content, -1) = x'00' THEN x'01' ELSE x'00' END AS BLOB)
-			WHERE track_id || '/' || party_id || '/' || version = $1`, []any{p}, "profiles record " + p}
+			WHERE track_id || '/' || party_id || '/' || version = $1`, []any{p}, "profiles " + p + ": edited"}
 	}
 }
 

@@ -74,6 +74,7 @@ var migrationFS embed.FS
 type DB struct {
 	*sqlstore.Store
 	path string
+	lock *os.File // the lock beside the file (Lock), or nil
 }
 
 var _ parley.Store = (*DB)(nil)
@@ -84,8 +85,33 @@ func (db *DB) Path() string { return db.path }
 type config struct {
 	busyTimeout time.Duration
 	readOnly    bool
+	immutable   bool // with readOnly: no write-ahead log to read, so no lock and no -shm either
 	masterKey   *seal.MasterKey
+	lock        LockMode
 }
+
+// LockMode says how Open locks the database against other processes.
+type LockMode int
+
+const (
+	// LockNone takes no lock: the commands that may run beside a server.
+	LockNone LockMode = iota
+	// LockShared is a server's lock, held while it runs; servers share it.
+	LockShared
+	// LockExclusive is for maintenance that must not run beside a server
+	// (rotating the master key, shredding): Open refuses while a server
+	// holds the database.
+	LockExclusive
+)
+
+// LockSuffix names the lock file beside the database: "<file>.lock".
+const LockSuffix = ".lock"
+
+// Lock makes Open take the database's lock in mode, an advisory lock on
+// the file <path>.lock (created 0600), held until Close. Open fails with a
+// clear message if another process holds a lock that conflicts: a server
+// holds it shared, so an exclusive one is refused while any server runs.
+func Lock(mode LockMode) Option { return func(c *config) { c.lock = mode } }
 
 // MasterKey opens the store with the master key that wraps its data keys.
 // A database that recorded another key's id is refused, untouched, with an
@@ -102,9 +128,15 @@ type Option func(*config)
 func BusyTimeout(d time.Duration) Option { return func(c *config) { c.busyTimeout = d } }
 
 // ReadOnly opens an existing database without write access (SQLite's
-// mode=ro): reads work and every write fails with EUNAVAILABLE ("the database
-// file is read-only"). The database must already be at this binary's schema
-// version.
+// mode=ro, and a store that refuses every write): reads work, every write
+// fails with EUNAVAILABLE, nothing is migrated, bound or signed, and the
+// database file is left byte for byte as it was. No file is ever created:
+// a missing database is refused, and a database no process has open (it
+// has no write-ahead log beside it) is read as immutable, without the
+// -shm file a reader of the log needs; a database a server has open is
+// read through its log, as of the moment each read transaction begins.
+// The database must already be at this binary's schema version, with its
+// rows bound (see package sqlstore).
 func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
 
 // Open opens or creates the database file at path and brings its schema up
@@ -131,7 +163,60 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err := checkFile(abs, cfg.readOnly, latest); err != nil {
 		return nil, err
 	}
+	lock, err := takeLock(abs, cfg.lock)
+	if err != nil {
+		return nil, err
+	}
+	db, err := open(ctx, abs, cfg, migrations)
+	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
+		return nil, err
+	}
+	db.lock = lock
+	return db, nil
+}
 
+// takeLock takes the lock of mode beside the database at path.
+func takeLock(path string, mode LockMode) (*os.File, error) {
+	if mode == LockNone {
+		return nil, nil
+	}
+	f, ok, err := lockFile(path+LockSuffix, mode == LockExclusive)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok && mode == LockExclusive:
+		return nil, fmt.Errorf("sqlite: %s is in use by a running server (it holds %s); stop the server first", path, path+LockSuffix)
+	case !ok:
+		return nil, fmt.Errorf("sqlite: %s is locked for maintenance (a key rotation or a shredding holds %s); try again when it is done", path, path+LockSuffix)
+	}
+	return f, nil
+}
+
+// Close closes the store, then releases the lock beside the file.
+func (db *DB) Close() error {
+	err := db.Store.Close()
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close())
+	}
+	return err
+}
+
+// open opens the database at path, which checkFile has checked.
+func open(ctx context.Context, abs string, cfg config, migrations []sqlstore.Migration) (*DB, error) {
+	if !cfg.readOnly {
+		if err := ownerOnly(abs); err != nil {
+			return nil, err
+		}
+	} else if _, err := os.Stat(abs + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		// No process has the database open (a writer keeps its log), so
+		// the file holds all of it: read it as immutable, which needs no
+		// lock and creates no -wal or -shm beside it. With a log there,
+		// SQLite reads it through the -shm that is there too.
+		cfg.immutable = true
+	}
 	writer, err := sql.Open("sqlite", dsn(abs, cfg, true))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
@@ -161,13 +246,44 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s for reading: %w", abs, describe(err))
 	}
 	store := sqlstore.New(reader, writer, dialect)
-	if !cfg.readOnly || cfg.masterKey != nil {
-		if err := store.OpenKeys(ctx, cfg.masterKey); err != nil {
-			store.Close()
-			return nil, fmt.Errorf("sqlite: %s: %w", abs, err)
-		}
+	if err := store.OpenKeys(ctx, cfg.masterKey, cfg.readOnly); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", abs, err)
 	}
 	return &DB{Store: store, path: abs}, nil
+}
+
+// ownerOnly creates the database file at path with mode 0600 if it does
+// not exist, and takes group and other users' access away from it and from
+// its write-ahead log and shared-memory files if it does: SQLite creates
+// those two with the database's mode.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			// A file this user may write but does not own keeps its mode.
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil && !errors.Is(err, fs.ErrPermission) {
+				return fmt.Errorf("sqlite: make %s readable by its owner only: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // dsn returns the data source name of a writer or reader connection.
@@ -187,6 +303,9 @@ func dsn(path string, cfg config, writer bool) string {
 	}
 	if cfg.readOnly {
 		q.Set("mode", "ro")
+	}
+	if cfg.immutable {
+		q.Set("immutable", "1")
 	}
 	u := url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}
 	return u.String()

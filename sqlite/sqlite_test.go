@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,16 +18,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/sqlstore"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/storetest"
 )
 
 var ctx = parley.NewContextWithCaller(context.Background(), parley.System)
 
-// open returns a store in a new file in t's temporary directory.
+// open returns a store in a new file in t's temporary directory, with a
+// master key of its own.
 func open(t *testing.T) parley.Store {
 	t.Helper()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +42,20 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, open)
 }
 
-// openAt opens the database at path or fails t.
+// testKey is the master key of the tests' databases: fixed, so that a
+// child process (TestCrash) uses the same.
+var testKey = func() *seal.MasterKey {
+	k, err := seal.ParseMasterKey([]byte("parley sqlite tests' master key"[:seal.MasterKeySize-1] + "!"))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// openAt opens the database at path with testKey or fails t.
 func openAt(t *testing.T, path string, opts ...sqlite.Option) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(ctx, path, opts...)
+	db, err := sqlite.Open(ctx, path, append([]sqlite.Option{sqlite.MasterKey(testKey)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +93,7 @@ func rawExec(t *testing.T, path string, stmts ...string) {
 // the file is in WAL mode.
 func TestReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +137,7 @@ func TestNewerVersion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "parley.db")
-			db, err := sqlite.Open(ctx, path)
+			db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +148,7 @@ func TestNewerVersion(t *testing.T) {
 				t.Fatal("a -wal file is left after closing; the hash would not cover all of the database")
 			}
 			before := fileHash(t, path)
-			_, err = sqlite.Open(ctx, path)
+			_, err = sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 			known, _ := filepath.Glob("migrations/*.sql")
 			want := fmt.Sprintf("database schema version 9999 is newer than this parley (knows up to %d); upgrade parley", len(known))
 			if err == nil || !strings.Contains(err.Error(), want) {
@@ -201,13 +215,15 @@ func TestLocked(t *testing.T) {
 	}
 }
 
-// TestReadOnly opens a database with the ReadOnly option: reads work, and
-// every write fails with EUNAVAILABLE and changes nothing. SQLite's mode=ro
+// TestReadOnly opens a database with the ReadOnly option: reads and
+// VerifyAudit work, every write fails with EUNAVAILABLE and changes
+// nothing, and no file is created or changed, with or without a server
+// beside it. SQLite's mode=ro
 // refuses writes even to root, who may write any file regardless of its
 // permission bits.
 func TestReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +231,12 @@ func TestReadOnly(t *testing.T) {
 	before := storetest.Snapshot(t, db)
 	db.Close()
 	hash := fileHash(t, path)
+	files := dirFiles(t, filepath.Dir(path))
 
 	ro := openAt(t, path, sqlite.ReadOnly())
+	if _, err := ro.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
+		t.Fatalf("VerifyAudit read-only: %v", err)
+	}
 	if d := cmp.Diff(before, storetest.Snapshot(t, ro)); d != "" {
 		t.Errorf("state read through ReadOnly (-want +got):\n%s", d)
 	}
@@ -250,6 +270,56 @@ func TestReadOnly(t *testing.T) {
 	if after := fileHash(t, path); after != hash {
 		t.Errorf("the read-only database changed")
 	}
+	if after := dirFiles(t, filepath.Dir(path)); !slices.Equal(after, files) {
+		t.Errorf("files beside the database: %v before a read-only open, %v after", files, after)
+	}
+
+	// Beside a running server, it reads through the server's log and
+	// leaves every file as the server has it.
+	server := openAt(t, path, sqlite.Lock(sqlite.LockShared))
+	if err := server.CreateParty(ctx, &parley.Party{Name: "Malta", Kind: parley.PartyState}); err != nil {
+		t.Fatal(err)
+	}
+	files = dirFiles(t, filepath.Dir(path))
+	hash = fileHash(t, path)
+	ro = openAt(t, path, sqlite.ReadOnly())
+	if _, err := ro.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
+		t.Fatalf("VerifyAudit read-only beside a server: %v", err)
+	}
+	if _, err := ro.FindPartyByID(ctx, 5); err != nil {
+		t.Errorf("the party the server just wrote, read through its log: %v", err)
+	}
+	ro.Close()
+	if after := fileHash(t, path); after != hash {
+		t.Errorf("the read-only open changed the database beside a server")
+	}
+	if after := dirFiles(t, filepath.Dir(path)); !slices.Equal(after, files) {
+		t.Errorf("files beside the database: %v before a read-only open, %v after", files, after)
+	}
+	server.Close()
+
+	// A missing file is refused, never created.
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	if _, err := sqlite.Open(ctx, missing, sqlite.ReadOnly(), sqlite.MasterKey(testKey)); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("read-only open of a missing file = %v, want it refused", err)
+	}
+	if got := dirFiles(t, filepath.Dir(missing)); len(got) != 0 {
+		t.Errorf("a read-only open of a missing file created %v", got)
+	}
+}
+
+// dirFiles lists the names of the files in dir.
+func dirFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
 }
 
 // TestReadOnlyFile opens a file this process may not write. Permission bits
@@ -257,7 +327,7 @@ func TestReadOnly(t *testing.T) {
 // (chattr +i), which stops root too, and skips if it cannot.
 func TestReadOnlyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +341,7 @@ func TestReadOnlyFile(t *testing.T) {
 	} else if err := os.Chmod(path, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	_, err = sqlite.Open(ctx, path)
+	_, err = sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("Open of a read-only file = %v, want an error saying it is read-only", err)
 	}
@@ -303,7 +373,7 @@ func TestOpenErrors(t *testing.T) {
 			if fi, err := os.Stat(tt.path); err == nil && !fi.IsDir() {
 				hash = fileHash(t, tt.path)
 			}
-			_, err := sqlite.Open(ctx, tt.path)
+			_, err := sqlite.Open(ctx, tt.path, sqlite.MasterKey(testKey))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Open = %v, want an error saying %q", err, tt.want)
 			}
@@ -330,7 +400,7 @@ func ptr[T any](v T) *T { return &v }
 // that succeeded is in the file.
 func TestCloseDuringWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +518,7 @@ func TestCrash(t *testing.T) {
 // crashChild writes parties from 8 goroutines and prints each one after
 // CreateParty returns, until it is killed.
 func crashChild(path string) {
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, sqlite.MasterKey(testKey))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

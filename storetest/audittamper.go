@@ -16,7 +16,7 @@ import (
 
 // auditVerifier is a store that verifies its audit ledger.
 type auditVerifier interface {
-	VerifyAudit(ctx context.Context) (sqlstore.AuditReport, error)
+	VerifyAudit(ctx context.Context, opts sqlstore.VerifyOptions) (sqlstore.AuditReport, error)
 }
 
 // RunVisibilityTampering builds the confidential fixture in s, then n times
@@ -33,7 +33,7 @@ func RunVisibilityTampering(t *testing.T, s parley.Store, raw *sql.DB, n int) {
 		t.Fatalf("%T has no VerifyAudit", s)
 	}
 	f := NewConfidential(t, s)
-	if _, err := v.VerifyAudit(ctx); err != nil {
+	if _, err := v.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
 		t.Fatalf("VerifyAudit before any edit: %v", err)
 	}
 	var size int64
@@ -82,7 +82,7 @@ func RunVisibilityTampering(t *testing.T, s parley.Store, raw *sql.DB, n int) {
 			}
 		}
 		set(newTrack, newAudience)
-		_, err := v.VerifyAudit(ctx)
+		_, err := v.VerifyAudit(ctx, sqlstore.VerifyOptions{})
 		if !errors.Is(err, ledger.ErrVerify) {
 			t.Fatalf("edit %d (%s of entry %d) not detected: %v", i, kind, idx, err)
 		}
@@ -101,7 +101,7 @@ func RunVisibilityTampering(t *testing.T, s parley.Store, raw *sql.DB, n int) {
 		}
 		set(track, audience)
 	}
-	rep, err := v.VerifyAudit(ctx)
+	rep, err := v.VerifyAudit(ctx, sqlstore.VerifyOptions{})
 	if err != nil {
 		t.Fatalf("VerifyAudit after the edits were undone: %v", err)
 	}

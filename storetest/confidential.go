@@ -10,6 +10,7 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // RunConfidential runs the suite of issue 7's store side: visibility per
@@ -392,34 +393,35 @@ func testSealedProfiles(t *testing.T, s parley.Store) {
 	}
 }
 
-// checkpointer is implemented by stores that sign checkpoints on demand.
-type checkpointer interface {
-	SignCheckpoint(ctx context.Context) error
-}
-
 func testAuditProofs(t *testing.T, s parley.Store) {
 	f := NewConfidential(t, s)
-	cp, ok := s.(checkpointer)
-	if !ok {
-		t.Skip("the store cannot sign checkpoints on demand")
-	}
-	must2(t, cp.SignCheckpoint(ctx))
 	content := parley.ProfileContent{Weights: map[string]float64{"Ceasefire": 1}, Reservation: 0.3}
 	must2(t, s.PutProfile(as(f.DelegateUA), &parley.Profile{TrackID: f.A.ID, PartyID: f.UA.ID, Content: content}))
+	first, err := s.LatestCheckpoint(as(f.Observer))
+	must2(t, err)
 	for i := range 5 {
 		title := "A " + time.Duration(i).String()
 		_, err := s.UpdateTrack(as(f.Mediator), f.A.ID, parley.TrackUpdate{Title: &title})
 		must2(t, err)
 	}
-	must2(t, cp.SignCheckpoint(ctx))
+	// Every write signs the whole log.
+	latest, err := s.LatestCheckpoint(as(f.Observer))
+	must2(t, err)
+	if latest.Size != first.Size+5 {
+		t.Fatalf("latest checkpoint of %d entries after 5 writes on %d", latest.Size, first.Size)
+	}
+	v, err := note.NewVerifier(latest.VerifierKey)
+	must2(t, err)
+	if n, err := note.Open([]byte(latest.Note), note.VerifierList(v)); err != nil || !strings.Contains(n.Text, latest.Root) {
+		t.Fatalf("the latest checkpoint does not open with its verifier key: %v", err)
+	}
 	sizes, err := s.AuditCheckpoints(as(f.Mediator))
 	must2(t, err)
-	if len(sizes) < 2 {
-		t.Fatalf("checkpoints %v, want ≥ 2", sizes)
+	if len(sizes) == 0 || sizes[len(sizes)-1] != latest.Size {
+		t.Fatalf("checkpoints %v, want the latest, %d, last", sizes, latest.Size)
 	}
-	// Find the profile's entry as the system: it is the first after the
-	// first checkpoint.
-	profileIdx := sizes[len(sizes)-2]
+	// The profile's entry is the last before the first checkpoint read.
+	profileIdx := first.Size - 1
 	p, err := s.ProveInclusion(ctx, profileIdx)
 	must2(t, err)
 	if p.Entry.Action != "profile.update" {
@@ -437,18 +439,31 @@ func testAuditProofs(t *testing.T, s parley.Store) {
 	checkCode(t, "observer proves a map entry", err, "")
 	_, err = s.ProveInclusion(as(f.MediatorB), profileIdx+1)
 	checkCode(t, "mediator of B proves an entry of A", err, parley.ENOTFOUND)
-	// Consistency between every pair of checkpoints.
-	for i := range sizes {
-		for j := i; j < len(sizes); j++ {
-			c, err := s.ProveConsistency(as(f.Observer), sizes[i], sizes[j])
-			must2(t, err)
-			if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(c.OldSize), uint64(c.NewSize), unb64s(t, c.Proof), unb64(t, c.OldRoot), unb64(t, c.NewRoot)); err != nil {
-				t.Errorf("consistency %d→%d does not verify: %v", sizes[i], sizes[j], err)
-			}
+	// From every size a client may have kept to the latest checkpoint,
+	// checked by an independent implementation against the kept root.
+	for old := int64(1); old <= latest.Size; old++ {
+		c, err := s.ProveConsistency(as(f.Observer), old, 0)
+		must2(t, err)
+		if c.NewSize != latest.Size || c.NewCheckpoint != latest.Note {
+			t.Fatalf("consistency from %d: to %d, want the latest checkpoint %d", old, c.NewSize, latest.Size)
+		}
+		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, uint64(c.OldSize), uint64(c.NewSize), unb64s(t, c.Proof), unb64(t, c.OldRoot), unb64(t, c.NewRoot)); err != nil {
+			t.Errorf("consistency %d→%d does not verify: %v", old, c.NewSize, err)
 		}
 	}
-	_, err = s.ProveConsistency(as(f.Observer), 1, sizes[len(sizes)-1]+1)
-	checkCode(t, "consistency with no checkpoint", err, parley.ENOTFOUND)
+	c, err := s.ProveConsistency(as(f.Observer), first.Size, latest.Size)
+	must2(t, err)
+	if c.OldRoot != first.Root {
+		t.Errorf("the proof from the first checkpoint starts at root %s, the checkpoint says %s", c.OldRoot, first.Root)
+	}
+	_, err = s.ProveConsistency(as(f.Observer), 1, latest.Size-1)
+	checkCode(t, "consistency to a size of no checkpoint", err, parley.ENOTFOUND)
+	_, err = s.ProveConsistency(as(f.Observer), latest.Size+1, 0)
+	checkCode(t, "consistency from beyond the log", err, parley.EINVALID)
+	_, err = s.ProveConsistency(context.Background(), 1, 0)
+	checkCode(t, "consistency for nobody", err, parley.EUNAUTHORIZED)
+	_, err = s.LatestCheckpoint(context.Background())
+	checkCode(t, "latest checkpoint for nobody", err, parley.EUNAUTHORIZED)
 }
 
 func unb64(t *testing.T, s string) []byte {

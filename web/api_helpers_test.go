@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -50,28 +49,18 @@ type testAPI struct {
 func newTestAPI(t *testing.T) *testAPI {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "parley.db")
-	store, err := sqlite.Open(sysCtx, path, sqlite.BusyTimeout(testBusyTimeout))
+	store, err := sqlite.Open(sysCtx, path, sqlite.BusyTimeout(testBusyTimeout), sqlite.MasterKey(testMasterKey))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	openTestKeys(t, store)
 	a := newTestAPIWith(t, store, path)
 	a.signInAdmin()
 	return a
 }
 
-// openTestKeys gives a store that seals a fresh master key.
-func openTestKeys(t *testing.T, store parley.Store) {
-	t.Helper()
-	if k, ok := store.(interface {
-		OpenKeys(context.Context, *seal.MasterKey) error
-	}); ok {
-		if err := k.OpenKeys(sysCtx, seal.GenerateMasterKey()); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+// testMasterKey is the master key of the tests' stores.
+var testMasterKey = seal.GenerateMasterKey()
 
 // testBackends are the stores the API tests run on: SQLite always,
 // PostgreSQL when PARLEY_TEST_POSTGRES names a server.
@@ -108,12 +97,11 @@ func newTestAPIPostgres(t *testing.T) *testAPI {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	store, err := postgres.Open(sysCtx, dsn, postgres.Schema(schema), postgres.MaxConns(4))
+	store, err := postgres.Open(sysCtx, dsn, postgres.Schema(schema), postgres.MaxConns(4), postgres.MasterKey(testMasterKey))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	openTestKeys(t, store)
 	a := newTestAPIWith(t, store, "")
 	a.signInAdmin()
 	return a

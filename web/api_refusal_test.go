@@ -219,7 +219,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	a.seed()
 	before := a.snapshot()
 	a.store.Close()
-	ro, err := sqlite.Open(sysCtx, a.path, sqlite.ReadOnly())
+	ro, err := sqlite.Open(sysCtx, a.path, sqlite.ReadOnly(), sqlite.MasterKey(testMasterKey))
 	if err != nil {
 		t.Fatal(err)
 	}

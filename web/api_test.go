@@ -32,6 +32,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		want         []string // substrings of the response body
 	}{
 		{"GET", "/healthz", nil, 200, []string{`"status":"ok"`}},
+		{"GET", "/readyz", nil, 200, []string{`"status":"ready"`}},
 		{"GET", "/api/openapi.json", nil, 200, []string{`"openapi": "3.1.0"`}},
 
 		{"GET", "/api/v1/parties", nil, 200, []string{`"total":3`, `"offset":0`, `"limit":100`, `"Ukraine"`}},

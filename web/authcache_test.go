@@ -115,7 +115,7 @@ func TestCallerCacheBoundsOtherProcesses(t *testing.T) {
 	if !a.cached(mediator) {
 		t.Fatal("the mediator's caller is not cached")
 	}
-	other, err := sqlite.Open(sysCtx, a.path, sqlite.BusyTimeout(testBusyTimeout))
+	other, err := sqlite.Open(sysCtx, a.path, sqlite.BusyTimeout(testBusyTimeout), sqlite.MasterKey(testMasterKey))
 	if err != nil {
 		t.Fatal(err)
 	}

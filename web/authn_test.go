@@ -30,38 +30,59 @@ func (a *testAPI) signInFrom(addr, email, pw string) *httptest.ResponseRecorder 
 	return w
 }
 
-// TestAccountLock: limits.AccountLockFailures wrong passwords in a row (from many
-// addresses, so that the address bucket does not interfere) lock the
-// account; the answer says so with a retry time, the right password is
-// refused too, and after the lock expires the right password works.
-func TestAccountLock(t *testing.T) {
+// TestSignInDelays: failures to one account from one address cost nothing
+// up to limits.SignInFreeFailures, then each further attempt from that
+// address waits a delay that doubles up to limits.SignInMaxDelay, the
+// right password included; the same account from another address is not
+// delayed at all (no one can lock a delegate out), and a success resets.
+func TestSignInDelays(t *testing.T) {
 	a := newTestAPI(t)
 	a.createTestUser("ua@example.org", "Delegate", false)
-	for i := range limits.AccountLockFailures {
-		w := a.signInFrom(fmt.Sprintf("198.51.100.%d:1234", i%200), "ua@example.org", "wrong password")
-		checkProblem(t, w, http.StatusUnauthorized, "")
+	const guesser = "198.51.100.7:1234"
+	for range limits.SignInFreeFailures {
+		checkProblem(t, a.signInFrom(guesser, "ua@example.org", "wrong password"), http.StatusUnauthorized, "")
 	}
-	w := a.signInFrom("203.0.113.9:1", "ua@example.org", testPassword)
-	p := checkProblem(t, w, http.StatusTooManyRequests, "")
-	if !regexp.MustCompile(`^too many failed sign-ins; try again in \d+ s$`).MatchString(p.Detail) {
-		t.Errorf("detail %q", p.Detail)
-	}
-	retry, err := strconv.Atoi(w.Header().Get("Retry-After"))
-	if err != nil || retry <= 0 || retry > int(limits.AccountLockDuration/time.Second) || !strings.Contains(p.Detail, fmt.Sprintf("in %d s", retry)) {
-		t.Errorf("Retry-After %q, detail %q", w.Header().Get("Retry-After"), p.Detail)
-	}
-	a.clock.Advance(limits.AccountLockDuration - time.Second)
-	checkProblem(t, a.signInFrom("203.0.113.9:1", "ua@example.org", testPassword), http.StatusTooManyRequests, "")
-	a.clock.Advance(time.Second)
-	if w := a.signInFrom("203.0.113.9:1", "ua@example.org", testPassword); w.Code != http.StatusCreated {
-		t.Fatalf("after the lock: %d %s", w.Code, w.Body)
-	}
-	// An unknown account locks the same way: the lock reveals nothing.
-	for range limits.AccountLockFailures {
-		a.signInFrom("192.0.2.77:1", "nobody@example.org", "wrong password")
+	// Each failure past the free ones doubles the wait.
+	want := limits.SignInFirstDelay
+	for i := 0; i < 12; i++ {
+		a.clock.Advance(want) // the wait after the previous failure
+		checkProblem(t, a.signInFrom(guesser, "ua@example.org", "wrong password"), http.StatusUnauthorized, "")
+		next := min(2*want, limits.SignInMaxDelay)
+		if i == 0 {
+			next = want
+		}
+		w := a.signInFrom(guesser, "ua@example.org", testPassword)
+		p := checkProblem(t, w, http.StatusTooManyRequests, "")
+		retry, err := strconv.Atoi(w.Header().Get("Retry-After"))
+		if err != nil || time.Duration(retry)*time.Second < next || time.Duration(retry-1)*time.Second >= next ||
+			!regexp.MustCompile(`^too many failed sign-ins to this account from your address; try again in \d+ s$`).MatchString(p.Detail) {
+			t.Fatalf("after %d failures: Retry-After %q (want %v), detail %q", limits.SignInFreeFailures+i+1, w.Header().Get("Retry-After"), next, p.Detail)
+		}
+		want = next
+		// The address's bucket refills meanwhile.
 		a.clock.Advance(limits.AddressLoginInterval)
 	}
-	checkProblem(t, a.signInFrom("192.0.2.78:1", "nobody@example.org", "x"), http.StatusTooManyRequests, "")
+	if want != limits.SignInMaxDelay {
+		t.Errorf("the delay stops growing at %v, want %v", want, limits.SignInMaxDelay)
+	}
+	// The delegate, from its own address, signs in at once.
+	if w := a.signInFrom("203.0.113.9:1", "ua@example.org", testPassword); w.Code != http.StatusCreated {
+		t.Fatalf("the delegate from another address: %d %s", w.Code, w.Body)
+	}
+	// Once the wait is over, the right password works from the guesser's
+	// address too, and resets its count.
+	a.clock.Advance(limits.SignInMaxDelay)
+	if w := a.signInFrom(guesser, "ua@example.org", testPassword); w.Code != http.StatusCreated {
+		t.Fatalf("after the wait: %d %s", w.Code, w.Body)
+	}
+	checkProblem(t, a.signInFrom(guesser, "ua@example.org", "wrong password"), http.StatusUnauthorized, "")
+	checkProblem(t, a.signInFrom(guesser, "ua@example.org", "wrong password"), http.StatusUnauthorized, "")
+	// An unknown account is delayed the same way: a delay reveals nothing.
+	for range limits.SignInFreeFailures + 1 {
+		a.signInFrom("192.0.2.77:1", "nobody@example.org", "wrong password")
+	}
+	checkProblem(t, a.signInFrom("192.0.2.77:1", "nobody@example.org", "x"), http.StatusTooManyRequests, "")
+	checkProblem(t, a.signInFrom("192.0.2.78:1", "nobody@example.org", "x"), http.StatusUnauthorized, "")
 }
 
 // TestAddressThrottle: one address gets limits.AddressLoginBurst attempts, then one

@@ -359,6 +359,7 @@ func (m *matrix) expectations(main, other, otherTheme, otherMeeting, otherEvent,
 	}
 	return map[string]func() []target{
 		"GET /healthz":          one("", "/healthz", nil, always(200)),
+		"GET /readyz":           one("", "/readyz", nil, always(200)),
 		"GET /api/openapi.json": one("", "/api/openapi.json", nil, always(200)),
 		"POST /api/v1/sessions": one("own password", "/api/v1/sessions", func(r *role) any {
 			if r.user == nil {

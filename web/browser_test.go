@@ -45,8 +45,9 @@ func browserBinary(t *testing.T) string {
 
 // newBrowser starts a headless chromium with a fresh profile that reaches
 // nothing but the test server, and collects the page's console errors,
-// exceptions, browser log errors and CSP violations.
-func newBrowser(t *testing.T) (context.Context, *pageProblems) {
+// exceptions, browser log errors and CSP violations. extra adds options
+// (a test's TLS certificate to accept, a flag).
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *pageProblems) {
 	bin := browserBinary(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
@@ -64,6 +65,7 @@ func newBrowser(t *testing.T) (context.Context, *pageProblems) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
 	}
+	opts = append(opts, extra...)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)

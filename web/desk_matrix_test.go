@@ -23,7 +23,7 @@ func deskRoute(rt route.Info) bool {
 		"/api/v1/exchanges/{id}/export":
 		return true
 	}
-	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz"
+	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz" && rt.Pattern != "/readyz"
 }
 
 // deskExpectations adds the desk's routes that the matrix's table lacks.

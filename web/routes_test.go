@@ -67,13 +67,13 @@ func TestRouteTableIsComplete(t *testing.T) {
 			t.Errorf("%s: operation id %s used twice", name, rt.ID)
 		}
 		ids[rt.ID] = true
-		// Public: the health check, the API's description, signing in (API
-		// and page), the pages' language switch and the pages' stylesheet
-		// and script, which hold no data.
-		public := rt.Pattern == "/healthz" || rt.Pattern == "/api/openapi.json" || name == "POST /api/v1/sessions" ||
+		// Public: the health and readiness checks, the API's description,
+		// signing in (API and page), the pages' language switch and the
+		// pages' stylesheet and script, which hold no data.
+		public := rt.Pattern == "/healthz" || rt.Pattern == "/readyz" || rt.Pattern == "/api/openapi.json" || name == "POST /api/v1/sessions" ||
 			rt.Pattern == "/signin" || rt.Pattern == "/language" || (rt.Method == "GET" && strings.HasPrefix(rt.Pattern, "/static/"))
 		if public != (rt.Policy == route.PolicyPublic) {
-			t.Errorf("%s: policy %s; only /healthz, the OpenAPI document, signing in, the language switch and static assets are public", name, rt.Policy)
+			t.Errorf("%s: policy %s; only /healthz, /readyz, the OpenAPI document, signing in, the language switch and static assets are public", name, rt.Policy)
 		}
 		trackPolicy := rt.Policy == route.PolicyTrackReader || rt.Policy == route.PolicyTrackEditor
 		if trackPolicy != (rt.Scope != route.ScopeNone) {
@@ -83,15 +83,16 @@ func TestRouteTableIsComplete(t *testing.T) {
 			t.Errorf("%s: request body type %v", name, rt.Body)
 		}
 	}
-	// One table per surface: the API under /api/ (and /healthz), the
-	// pages and their assets elsewhere.
+	// One table per surface: the API under /api/ (and the probes /healthz
+	// and /readyz), the pages and their assets elsewhere.
+	probe := func(pattern string) bool { return pattern == "/healthz" || pattern == "/readyz" }
 	for _, rt := range apiRoutes {
-		if !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz" {
+		if !strings.HasPrefix(rt.Pattern, "/api/") && !probe(rt.Pattern) {
 			t.Errorf("API route %s is not under /api/", rt.Key())
 		}
 	}
 	for _, rt := range pageRoutes {
-		if strings.HasPrefix(rt.Pattern, "/api/") || rt.Pattern == "/healthz" {
+		if strings.HasPrefix(rt.Pattern, "/api/") || probe(rt.Pattern) {
 			t.Errorf("page route %s is in the API's space", rt.Key())
 		}
 		if rt.Media == "" {

@@ -12,7 +12,8 @@
 //   - route: a route table's rows, policies, the guard and the mux;
 //   - authn: sessions, API tokens, CSRF and the sign-in throttle;
 //   - middleware: request id, request log, panic recovery, security
-//     headers and body limit;
+//     headers (HSTS behind an HTTPS public origin), body limit and the
+//     metrics of each route;
 //   - problem: errors as RFC 9457 problem documents;
 //   - limits: every bound and timeout the HTTP layer enforces.
 //
@@ -43,9 +44,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/internal/proxy"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/api"
@@ -66,6 +70,18 @@ type Config struct {
 	// Authenticator guards every route: *authn.Auth (authn.New) in
 	// production. It is required: New refuses a nil one.
 	Authenticator route.Authenticator
+	// PublicURL is the origin browsers use, when it differs from what the
+	// server sees (behind a reverse proxy); nil: the request's own. When
+	// it is HTTPS, every response carries HSTS. Give authn.Config the
+	// same, for the cross-origin check and Secure cookies.
+	PublicURL *url.URL
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (package proxy); the zero value trusts none, and the
+	// forwarding headers of anyone else are dropped.
+	TrustedProxies proxy.Trusted
+	// Metrics receives each request's route pattern, status and duration;
+	// nil records nothing.
+	Metrics *metrics.Metrics
 	// AnalysisBudget bounds the time of every analysis the server runs
 	// (action.Actions.AnalysisBudget): zero means
 	// negotiation.DefaultBudget, negative means none.
@@ -129,12 +145,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	var h http.Handler = mux
+	h = middleware.RouteMetrics(cfg.Metrics)(h)
 	h = authn.LiftFormCSRF(h)
 	h = middleware.BodyLimit(route.BodyLimits(s.routes, limits.MaxRequestBodyBytes))(h)
-	h = middleware.SecurityHeaders(h)
+	h = middleware.SecurityHeaders(cfg.PublicURL != nil && cfg.PublicURL.Scheme == "https")(h)
 	h = middleware.Recovery(s.log)(h)
 	h = middleware.RequestLog(s.log)(h)
 	h = middleware.RequestIDs(h)
+	h = cfg.TrustedProxies.Handler(h)
 	s.handler = h
 	return s, nil
 }

@@ -193,9 +193,9 @@ func TestAnalyzeBadInput(t *testing.T) {
 }
 
 func TestAnalyzeHelp(t *testing.T) {
-	code, _, errOut := runCLI(t, "analyze", "-h")
-	if code != 0 || !strings.Contains(errOut, "parley analyze [--format text|json]") {
-		t.Fatalf("exit %d, help:\n%s", code, errOut)
+	code, out, _ := runCLI(t, "analyze", "-h")
+	if code != 0 || !strings.Contains(out, "parley analyze [--format text|json]") {
+		t.Fatalf("exit %d, help:\n%s", code, out)
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // Bounds of the crash test's burst: loopback only, a fixed number of
@@ -143,7 +142,7 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	t.Logf("%d requests sent, %d acknowledged, %d cut off by the kill", sent, len(acks), failed)
 
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
-	store, err := sqlite.Open(ctx, db)
+	store, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatalf("reopen after the crash: %v", err)
 	}

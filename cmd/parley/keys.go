@@ -33,26 +33,19 @@ from the database's backups.
 
 init creates a new key file (default ./parley.key); it never overwrites.
 
-rotate creates NEW, re-wraps every data key from OLD to NEW in one
-transaction (sealed data is not re-encrypted) and records NEW's id. OLD is
-left in place: destroy it once every backup made with it has aged out.
+rotate creates NEW, re-wraps every data key and the store's own secrets
+(its row key, its checkpoint signer) from OLD to NEW in one transaction
+(nothing is re-encrypted; checkpoints exported before stay verifiable with
+the same verifier key) and records NEW's id. It refuses while a server
+holds the database: stop it first. OLD is left in place: copies of the
+database made before the rotation (backups, snapshots) open with OLD only,
+so destroying OLD makes them useless — do so once they have aged out, or
+at once to retire them.
 
 Examples:
   parley keys init --key-file /etc/parley/parley.key
   parley keys rotate --key-file parley.key --new-key-file parley.key.new --db parley.db`,
 		run: runKeys,
-	})
-	register(&command{
-		name:    "backup",
-		summary: "copy a SQLite database consistently (VACUUM INTO)",
-		usage: `Usage: parley backup [--db D] OUT
-
-Writes a consistent copy of the SQLite database to OUT, which must not
-exist. Sealed fields stay sealed; the master key is not in the copy.
-
-Example:
-  parley backup --db parley.db /backups/parley-2026-11-29.db`,
-		run: runBackup,
 	})
 }
 
@@ -96,7 +89,7 @@ func rotateKeys(ctx context.Context, env *Env, db, oldFile, newFile string) erro
 	if err != nil {
 		return fmt.Errorf("load the old key: %w", err)
 	}
-	store, err := openStoreWithKey(ctx, db, old)
+	store, err := openStore(ctx, db, old, storeMaintain)
 	if err != nil {
 		return err
 	}
@@ -116,27 +109,8 @@ func rotateKeys(ctx context.Context, env *Env, db, oldFile, newFile string) erro
 		os.Remove(newFile) // nothing was wrapped by it
 		return fmt.Errorf("rotate: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "Rotated the master key: the data keys of %s are now wrapped by %s (%s).\n", redactDSN(db), newFile, next.ID())
-	fmt.Fprintf(env.Stdout, "Use --key-file %s from now on. %s (%s) is no longer needed: destroy it once every backup made with it is gone.\n", newFile, oldFile, old.ID())
-	return nil
-}
-
-func runBackup(ctx context.Context, env *Env, args []string) error {
-	fs := commands["backup"].flagSet(env)
-	db := fs.String("db", defaultDB, "SQLite database `file`")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usagef("want one output file")
-	}
-	if isPostgres(*db) {
-		return usagef("backup copies SQLite databases; use pg_dump for PostgreSQL")
-	}
-	if err := sqlite.Backup(ctx, *db, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "Wrote a copy of %s to %s.\n", *db, fs.Arg(0))
+	fmt.Fprintf(env.Stdout, "Rotated the master key: the keys of %s are now wrapped by %s (%s).\n", redactDSN(db), newFile, next.ID())
+	fmt.Fprintf(env.Stdout, "Use --key-file %s from now on. %s (%s) still opens every copy of the database made before now (backups, snapshots): destroy it to make them useless, once you no longer need them.\n", newFile, oldFile, old.ID())
 	return nil
 }
 
@@ -145,13 +119,45 @@ func isPostgres(db string) bool {
 }
 
 // openStoreWithKey opens the database that --db names — a SQLite file, or
-// a postgres:// or postgresql:// URL — with the master key; with a nil key,
-// sealed records cannot be read or written.
+// a postgres:// or postgresql:// URL — with the master key, for reading and
+// writing, beside a running server; with a nil key, it can report only
+// the id of the master key it records.
 func openStoreWithKey(ctx context.Context, db string, key *seal.MasterKey) (parley.Store, error) {
+	return openStore(ctx, db, key, storeWrite)
+}
+
+// storeMode says how a command opens the store.
+type storeMode int
+
+const (
+	// storeWrite reads and writes beside a running server.
+	storeWrite storeMode = iota
+	// storeServe is the server's: it holds the store's lock, shared.
+	storeServe
+	// storeMaintain is for what must not run beside a server (keys
+	// rotate, shred): it holds the store's lock, exclusive, and is refused
+	// while a server holds it.
+	storeMaintain
+	// storeReadOnly writes nothing, ever: no file is created, nothing is
+	// migrated, bound or signed (audit verify, audit checkpoint).
+	storeReadOnly
+)
+
+// openStore opens the database that --db names with the master key in
+// mode.
+func openStore(ctx context.Context, db string, key *seal.MasterKey, mode storeMode) (parley.Store, error) {
 	if isPostgres(db) {
 		var opts []postgres.Option
 		if key != nil {
 			opts = append(opts, postgres.MasterKey(key))
+		}
+		switch mode {
+		case storeServe:
+			opts = append(opts, postgres.Lock(postgres.LockShared))
+		case storeMaintain:
+			opts = append(opts, postgres.Lock(postgres.LockExclusive))
+		case storeReadOnly:
+			opts = append(opts, postgres.ReadOnly())
 		}
 		s, err := postgres.Open(ctx, db, opts...)
 		if err != nil {
@@ -162,6 +168,14 @@ func openStoreWithKey(ctx context.Context, db string, key *seal.MasterKey) (parl
 	var opts []sqlite.Option
 	if key != nil {
 		opts = append(opts, sqlite.MasterKey(key))
+	}
+	switch mode {
+	case storeServe:
+		opts = append(opts, sqlite.Lock(sqlite.LockShared))
+	case storeMaintain:
+		opts = append(opts, sqlite.Lock(sqlite.LockExclusive))
+	case storeReadOnly:
+		opts = append(opts, sqlite.ReadOnly())
 	}
 	s, err := sqlite.Open(ctx, db, opts...)
 	if err != nil {
@@ -176,24 +190,30 @@ func openStoreWithKey(ctx context.Context, db string, key *seal.MasterKey) (parl
 // key — if the database holds no sealed data (it records no master key);
 // otherwise the missing key is refused.
 func findMasterKey(ctx context.Context, out io.Writer, getenv func(string) string, db, keyFile string) (*seal.MasterKey, error) {
-	if getenv == nil {
-		getenv = func(string) string { return "" }
+	return lookUpMasterKey(ctx, out, getenv, db, keyFile, true)
+}
+
+// findExistingMasterKey is findMasterKey for a command that writes
+// nothing: a missing key file is an error, never created, and the
+// database is not opened to look for a recorded key.
+func findExistingMasterKey(ctx context.Context, getenv func(string) string, db, keyFile string) (*seal.MasterKey, error) {
+	return lookUpMasterKey(ctx, io.Discard, getenv, db, keyFile, false)
+}
+
+func lookUpMasterKey(ctx context.Context, out io.Writer, getenv func(string) string, db, keyFile string, create bool) (*seal.MasterKey, error) {
+	keyFile, key, err := locateMasterKey(getenv, db, keyFile)
+	if key != nil || err != nil {
+		return key, err
 	}
-	if keyFile == "" && getenv(seal.EnvMasterKey) != "" {
-		return seal.LoadMasterKey("", getenv)
-	}
-	if keyFile == "" {
-		if isPostgres(db) {
-			return nil, fmt.Errorf("a PostgreSQL database needs its master key: give --key-file or set %s", seal.EnvMasterKey)
-		}
-		keyFile = filepath.Join(filepath.Dir(db), defaultKeyFileName)
-	}
-	key, err := seal.LoadMasterKey(keyFile, func(string) string { return "" })
+	key, err = seal.LoadMasterKey(keyFile, func(string) string { return "" })
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		if err != nil {
 			return nil, fmt.Errorf("load the master key: %w", err)
 		}
 		return key, nil
+	}
+	if !create {
+		return nil, fmt.Errorf("the master key file %s is missing; give --key-file or set %s", keyFile, seal.EnvMasterKey)
 	}
 	recorded, err := recordedKeyID(ctx, db)
 	if err != nil {
@@ -209,6 +229,11 @@ func findMasterKey(ctx context.Context, out io.Writer, getenv func(string) strin
 	}
 	fmt.Fprintf(out, "Created the master key file %s (mode 0600); keep it safe and back it up apart from the database.\n", keyFile)
 	return key, nil
+}
+
+// defaultKeyPath is the key file beside a SQLite database.
+func defaultKeyPath(db string) string {
+	return filepath.Join(filepath.Dir(db), defaultKeyFileName)
 }
 
 // recordedKeyID returns the master key id the database records, "" for a

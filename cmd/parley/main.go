@@ -32,6 +32,10 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Environ lists the environment as "KEY=value" strings, so that a
+	// misspelt PARLEY_ variable can be refused (settings.go); nil lists
+	// nothing.
+	Environ func() []string
 }
 
 // command is one subcommand of parley.
@@ -60,25 +64,78 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
-// flagSet returns a flag set for c whose -h prints c's usage and whose
-// errors go to env.Stderr.
+// flagSet returns a flag set for c whose -h prints c's usage and flags to
+// env.Stdout. The flag package reports nothing else itself: parseFlags
+// returns its mistakes and Run reports them on stderr.
 func (c *command) flagSet(env *Env) *flag.FlagSet {
 	fs := flag.NewFlagSet("parley "+c.name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	mistakes := &strings.Builder{}
+	fs.SetOutput(mistakes)
+	// The flag package calls Usage for -h, and after writing the mistake
+	// to the output for anything else: only the first is help.
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "%s\n\nFlags:\n", strings.TrimSpace(c.usage))
-		fs.PrintDefaults()
+		if mistakes.Len() == 0 {
+			c.writeUsage(env.Stdout, fs)
+		}
+		mistakes.Reset()
 	}
 	return fs
 }
 
-// parseFlags parses args with fs. It returns errHelp when -h was given (the
+// writeUsage writes c's usage and the flags of fs (nil: none) to w.
+func (c *command) writeUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, strings.TrimSpace(c.usage))
+	if fs == nil {
+		return
+	}
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nFlags:\n")
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+}
+
+// synopsis is the first paragraph of c's usage: what Run prints under a
+// mistake in the command line.
+func (c *command) synopsis() string {
+	u := strings.TrimSpace(c.usage)
+	if i := strings.Index(u, "\n\n"); i >= 0 {
+		u = u[:i]
+	}
+	return u
+}
+
+// parseFlags parses args with fs, flags and arguments in any order: parsing
+// goes on past an argument, and "--" ends the flags. fs.Args() is then the
+// arguments in order. It returns errHelp when -h or --help was given (the
 // usage has been printed) and a usageError for anything else wrong.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return errHelp
+			}
+			return &usageError{err.Error()}
 		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	// Parsing "--" alone sets fs.Args() to the arguments and no flag.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return &usageError{err.Error()}
 	}
 	return nil
@@ -92,7 +149,7 @@ func (c *command) subcommandHelp(env *Env, args []string) bool {
 	if len(args) == 0 || (args[0] != "-h" && args[0] != "--help" && args[0] != "help") {
 		return false
 	}
-	c.flagSet(env).Usage()
+	c.writeUsage(env.Stdout, nil)
 	return true
 }
 
@@ -103,7 +160,8 @@ Usage:
 
 Commands:
 %s
-Run "parley <command> -h" for a command's flags and examples.
+Run "parley help <command>" (or "parley <command> -h") for a command's
+flags and examples.
 
 Examples:
   parley serve --demo          # serve the demo scenario on http://127.0.0.1:8080
@@ -124,16 +182,21 @@ func printMainUsage(w io.Writer) {
 }
 
 // Run runs the command line args (without the program name) and returns the
-// process exit status.
+// process exit status: 0 for success (and for help asked for), 1 for a
+// failure, 2 for a mistake in the command line, whose message and usage go
+// to stderr.
 func Run(ctx context.Context, env *Env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printMainUsage(env.Stdout)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	if len(args) == 0 {
+		printMainUsage(env.Stderr)
+		return 2
 	}
-	if args[0] == "--version" {
+	switch args[0] {
+	case "-h", "--help":
+		printMainUsage(env.Stdout)
+		return 0
+	case "help":
+		return runHelp(env, args[1:])
+	case "--version":
 		args[0] = "version"
 	}
 	c, ok := commands[args[0]]
@@ -150,12 +213,48 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	case errors.Is(err, errHelp):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "parley %s: %s\nRun \"parley %s -h\" for usage.\n", c.name, ue.msg, c.name)
+		fmt.Fprintf(env.Stderr, "parley %s: %s\n\n%s\n\nRun \"parley help %s\" for the flags and examples.\n", c.name, ue.msg, c.synopsis(), c.name)
 		return 2
 	default:
-		fmt.Fprintf(env.Stderr, "parley %s: %v\n", c.name, err)
+		fmt.Fprintf(env.Stderr, "parley %s: %s\n", c.name, message(err))
 		return 1
 	}
+}
+
+// runHelp is "parley help [COMMAND]".
+func runHelp(env *Env, args []string) int {
+	switch {
+	case len(args) == 0:
+		printMainUsage(env.Stdout)
+		return 0
+	case len(args) > 1:
+		fmt.Fprintf(env.Stderr, "parley help: want one command, not %d\n", len(args))
+		return 2
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "parley help: unknown command %q\n\n", args[0])
+		printMainUsage(env.Stderr)
+		return 2
+	}
+	// The command's own -h lists its flags too.
+	return Run(context.Background(), env, []string{c.name, "-h"})
+}
+
+// message is err's text for a person: the message of a *parley.Error
+// without its code ("no user has the email x", not "parley not_found: no
+// user has the email x").
+func message(err error) string {
+	s := err.Error()
+	var pe *parley.Error
+	if errors.As(err, &pe) {
+		plain := pe.Message
+		if pe.Field != "" {
+			plain = pe.Field + ": " + pe.Message
+		}
+		s = strings.Replace(s, pe.Error(), plain, 1)
+	}
+	return s
 }
 
 // asSystem returns ctx with parley.System as its caller. The commands that
@@ -168,6 +267,6 @@ func asSystem(ctx context.Context) context.Context {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}
 	os.Exit(Run(ctx, env, os.Args[1:]))
 }

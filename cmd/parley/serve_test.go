@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,7 +18,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/seal"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // lockedBuffer is an io.Writer that a running command and the test may
@@ -41,7 +39,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var servingRE = regexp.MustCompile(`Parley is serving on (http://\S+)`)
+var servingRE = regexp.MustCompile(`Parley is serving on (https?://\S+)`)
 
 // running is a `parley serve` run in process.
 type running struct {
@@ -54,7 +52,7 @@ type running struct {
 func startServe(t *testing.T, env map[string]string, args ...string) (*running, string) {
 	t.Helper()
 	r := startServeNoWait(t, env, args...)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a demo load on a busy machine takes a while
 	for time.Now().Before(deadline) {
 		if m := servingRE.FindStringSubmatch(r.stdout.String()); m != nil {
 			return r, m[1]
@@ -73,7 +71,7 @@ func startServeNoWait(t *testing.T, env map[string]string, args ...string) *runn
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, cancel: cancel, done: make(chan int, 1)}
-	e := &Env{Stdin: strings.NewReader(""), Stdout: r.stdout, Stderr: r.stderr, Getenv: func(k string) string { return env[k] }}
+	e := &Env{Stdin: strings.NewReader(""), Stdout: r.stdout, Stderr: r.stderr, Getenv: func(k string) string { return env[k] }, Environ: environ(env)}
 	go func() { r.done <- Run(ctx, e, append([]string{"serve"}, args...)) }()
 	t.Cleanup(func() {
 		cancel()
@@ -192,7 +190,7 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 	if _, err := http.Get(url + "/healthz"); err == nil {
 		t.Error("the server still answers after shutting down")
 	}
-	store, err := sqlite.Open(ctx, db)
+	store, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +259,7 @@ func TestServeDemo(t *testing.T) {
 
 	// Again: the demo is there, so it is served as it is, and no password
 	// is printed.
-	r, _ = startServe(t, map[string]string{demoPasswordEnv: "from-the-environment"}, "--addr", "127.0.0.1:0", "--db", db, "--demo")
+	r, _ = startServe(t, map[string]string{"PARLEY_DEMO_PASSWORD": "from-the-environment"}, "--addr", "127.0.0.1:0", "--db", db, "--demo")
 	if out := r.stdout.String(); !strings.Contains(out, "already holds the demo") || strings.Contains(out, "password:") {
 		t.Errorf("second start:\n%s", out)
 	}
@@ -276,8 +274,8 @@ func TestServeDemoPassword(t *testing.T) {
 		want string
 	}{
 		{"flag", nil, []string{"--demo-password", "correct-horse"}, "password: correct-horse\n"},
-		{"environment", map[string]string{demoPasswordEnv: "battery-staple"}, nil, "password: battery-staple\n"},
-		{"flag wins", map[string]string{demoPasswordEnv: "battery-staple"}, []string{"--demo-password", "correct-horse"}, "password: correct-horse\n"},
+		{"environment", map[string]string{"PARLEY_DEMO_PASSWORD": "battery-staple"}, nil, "password: battery-staple\n"},
+		{"flag wins", map[string]string{"PARLEY_DEMO_PASSWORD": "battery-staple"}, []string{"--demo-password", "correct-horse"}, "password: correct-horse\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "parley.db")
@@ -294,7 +292,7 @@ func TestServeDemoPassword(t *testing.T) {
 func storeContents(t *testing.T, path string) map[string]any {
 	t.Helper()
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
-	s, err := sqlite.Open(ctx, path)
+	s, err := openDB(t, path), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +313,7 @@ func storeContents(t *testing.T, path string) map[string]any {
 func TestServeDemoRefusesOtherData(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "talks.db")
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
-	s, err := sqlite.Open(ctx, db)
+	s, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,26 +393,9 @@ func TestRedactDSN(t *testing.T) {
 // TestServePostgres serves the demo from a fresh schema of the PostgreSQL
 // server that PARLEY_TEST_POSTGRES names (skipped if unset).
 func TestServePostgres(t *testing.T) {
-	dsn := os.Getenv("PARLEY_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("PostgreSQL tests are off; set PARLEY_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("parley_serve_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
+	dsn := postgresSchema(t)
 	key := map[string]string{seal.EnvMasterKey: strings.TrimSpace(string(seal.GenerateMasterKey().Encode()))} // PostgreSQL needs its key given
-	r, url := startServe(t, key, "--addr", "127.0.0.1:0", "--db", dsn+sep+"search_path="+schema, "--demo", "--demo-password", testAdminPassword)
+	r, url := startServe(t, key, "--addr", "127.0.0.1:0", "--db", dsn, "--demo", "--demo-password", testAdminPassword)
 	client := bearerClient(http.DefaultClient, signInHTTP(t, url, "mediator@demo.parley", testAdminPassword))
 	resp, err := client.Get(url + "/api/v1/tracks?status=exploratory")
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,5 +66,52 @@ func TestShredCommand(t *testing.T) {
 	}
 	if code, out, errs := runCLI(t, "audit", "verify", "--db", db, "--key-file", keyFile); code != 0 {
 		t.Errorf("audit verify after the shred: exit %d %s %s", code, out, errs)
+	}
+}
+
+// TestShredRetireOldKey: with --retire-old-key the shred is followed by a
+// rotation that destroys the old key: a copy of the database made before
+// opens with neither the old key (gone) nor the new one, while the
+// database verifies with the new key, which the key file now holds.
+func TestShredRetireOldKey(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "parley.db")
+	s := openDB(t, db)
+	if _, err := demo.Load(parley.NewContextWithCaller(context.Background(), parley.System), s, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	keyFile := defaultKeyPath(db)
+	old, err := seal.LoadKeyFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "before.db")
+	if code, _, errs := runCLI(t, "backup", "--db", db, backup); code != 0 {
+		t.Fatalf("backup: %q", errs)
+	}
+	code, out, errs := runCLI(t, "shred", "--db", db, "--retire-old-key", "--yes", "2")
+	if code != 0 || !strings.Contains(out, "Shredded track 2") || !strings.Contains(out, "destroyed the old one") || !strings.Contains(out, "unreadable") {
+		t.Fatalf("shred --retire-old-key: exit %d, %q %q", code, out, errs)
+	}
+	next, err := seal.LoadKeyFile(keyFile)
+	if err != nil || next.ID() == old.ID() {
+		t.Fatalf("the key file after retiring: %v, id %s (old %s)", err, next.ID(), old.ID())
+	}
+	if _, err := os.Stat(keyFile + ".new"); err == nil {
+		t.Error("the new key's temporary file is left")
+	}
+	if code, out, errs := runCLI(t, "audit", "verify", "--db", db); code != 0 {
+		t.Fatalf("verify with the new key: exit %d %q %q", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "audit", "verify", "--db", backup, "--key-file", keyFile)
+	if code != 1 || !strings.Contains(errs, "wrong master key") {
+		t.Fatalf("the old copy with the new key: exit %d %q, want it refused", code, errs)
+	}
+	// Without --retire-old-key, the command says what older copies still
+	// hold.
+	code, out, _ = runCLI(t, "shred", "--db", db, "--yes", "3")
+	if code != 0 || !strings.Contains(out, "still hold the track's key") || !strings.Contains(out, "--retire-old-key") {
+		t.Fatalf("shred: exit %d, %q; want it to say what older copies hold", code, out)
 	}
 }

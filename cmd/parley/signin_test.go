@@ -10,7 +10,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // testAdminEmail and testAdminPassword sign the serve tests in.
@@ -24,7 +23,7 @@ const (
 // parameters, which the server's verification reads from the hash).
 func addTestAdmin(t *testing.T, path string) {
 	t.Helper()
-	db, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), path)
+	db, err := openDB(t, path), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,8 +44,7 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	}
 	sub, args := args[0], args[1:]
 	fs := c.flagSet(env)
-	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
-	keyFile := fs.String("key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the database)")
+	dbf := defineDatabaseFlags(fs)
 	name := fs.String("name", "", "what the token is for (create)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -72,7 +71,10 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 		}
 		id = n
 	}
-	store, err := openKeyedStore(ctx, env, *db, *keyFile)
+	if err := dbf.apply(fs, env); err != nil {
+		return err
+	}
+	store, err := openKeyedStore(ctx, env, dbf.db, dbf.keyFile)
 	if err != nil {
 		return err
 	}

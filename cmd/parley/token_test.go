@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 func TestTokenCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "p.db")
+	db := newDatabase(t)
 	if code, _, errs := runWithStdin(t, "a sturdy password\n", "user", "add", "--db", db, "ana@example.org"); code != 0 {
 		t.Fatalf("user add: %s", errs)
 	}
@@ -25,7 +23,7 @@ func TestTokenCommands(t *testing.T) {
 	secret := m[1]
 
 	// Only the hash is stored.
-	store, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
+	store, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -18,8 +16,8 @@ func init() {
 		name:    "user",
 		summary: "add, list, disable accounts and set their passwords",
 		usage: `Usage:
-  parley user add [--db D] [--name N] [--admin] EMAIL   (password: one line on stdin, or generated)
-  parley user passwd [--db D] EMAIL                     (new password: one line on stdin)
+  parley user add [--db D] [--name N] [--admin] EMAIL   (password: typed, one line on stdin, or generated)
+  parley user passwd [--db D] EMAIL                     (new password: typed, or one line on stdin)
   parley user disable [--db D] EMAIL
   parley user enable [--db D] EMAIL
   parley user list [--db D]
@@ -28,9 +26,13 @@ Accounts are global; what a user may see is granted per track by a
 membership. An administrator (--admin) manages accounts and memberships but
 reads no sealed content unless also a member of the track.
 
-Passwords are read from standard input, never from the command line (which
-other users of the machine can see). "user add" with nothing on stdin
-generates a password and prints it once.
+Passwords are never taken from the command line (which other users of the
+machine can see): typed twice, without echo, when standard input is a
+terminal; otherwise one line of standard input. "user add" with an empty
+password (or nothing on stdin) generates one and prints it once.
+
+--db and --key-file also come from $PARLEY_DB and $PARLEY_KEY_FILE or the
+config file (--config), as for parley serve. The database must exist.
 
 Examples:
   parley user add --name "Ana Mediator" ana@example.org < /dev/null
@@ -52,8 +54,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	}
 	sub, args := args[0], args[1:]
 	fs := c.flagSet(env)
-	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
-	keyFile := fs.String("key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the database)")
+	dbf := defineDatabaseFlags(fs)
 	name := fs.String("name", "", "the user's display `name` (add; default: the part of the email before @)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add)")
 	if err := parseFlags(fs, args); err != nil {
@@ -74,7 +75,10 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		}
 		return usagef("user %s needs exactly one EMAIL", sub)
 	}
-	store, err := openKeyedStore(ctx, env, *db, *keyFile)
+	if err := dbf.apply(fs, env); err != nil {
+		return err
+	}
+	store, err := openKeyedStore(ctx, env, dbf.db, dbf.keyFile)
 	if err != nil {
 		return err
 	}
@@ -91,20 +95,8 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	}
 }
 
-// readPassword reads one line from stdin; "" if stdin is empty.
-func readPassword(r io.Reader) (string, error) {
-	if r == nil {
-		return "", nil
-	}
-	line, err := bufio.NewReader(io.LimitReader(r, password.MaxPasswordLen+2)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("read the password from standard input: %w", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
-}
-
 func userAdd(ctx context.Context, env *Env, store parley.Store, email, name string, admin bool) error {
-	pw, err := readPassword(env.Stdin)
+	pw, err := readNewPassword(env, "Password for "+email+" (empty: generate one)")
 	if err != nil {
 		return err
 	}
@@ -115,7 +107,7 @@ func userAdd(ctx context.Context, env *Env, store parley.Store, email, name stri
 		}
 	}
 	if err := password.CheckLength(pw); err != nil {
-		return fmt.Errorf("the password read from standard input: %w", err)
+		return fmt.Errorf("the password: %w", err)
 	}
 	hash, err := password.Hash(pw, password.DefaultParams)
 	if err != nil {
@@ -141,15 +133,15 @@ func userPasswd(ctx context.Context, env *Env, store parley.Store, email string)
 	if err != nil {
 		return err
 	}
-	pw, err := readPassword(env.Stdin)
+	pw, err := readNewPassword(env, "New password for "+u.Email)
 	if err != nil {
 		return err
 	}
 	if pw == "" {
-		return errors.New("no password on standard input; nothing changed")
+		return errors.New("no password given; nothing changed")
 	}
 	if err := password.CheckLength(pw); err != nil {
-		return fmt.Errorf("the password read from standard input: %w; nothing changed", err)
+		return fmt.Errorf("the new password: %w; nothing changed", err)
 	}
 	hash, err := password.Hash(pw, password.DefaultParams)
 	if err != nil {

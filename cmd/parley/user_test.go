@@ -9,7 +9,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/sqlite"
 )
 
 // runWithStdin runs parley in process with stdin.
@@ -21,8 +20,19 @@ func runWithStdin(t *testing.T, stdin string, args ...string) (code int, stdout,
 	return code, out.String(), errb.String()
 }
 
+// newDatabase creates an empty database at a new path and returns it:
+// administrative commands refuse a path that does not exist.
+func newDatabase(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "p.db")
+	if err := openDB(t, path).Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func TestUserCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "p.db")
+	db := newDatabase(t)
 	const pw = "a sturdy password"
 
 	code, out, errs := runWithStdin(t, pw+"\n", "user", "add", "--db", db, "--name", "Ana", "--admin", "Ana@Example.org")
@@ -71,7 +81,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("user disable: %d %s", code, errs)
 	}
 
-	s, err := sqlite.Open(parley.NewContextWithCaller(context.Background(), parley.System), db)
+	s, err := openDB(t, db), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime"
+
+	"github.com/parley-talks/parley/internal/buildinfo"
 )
 
 func init() {
@@ -12,7 +13,10 @@ func init() {
 		summary: "print the version of this binary",
 		usage: `Usage: parley version
 
-Prints the version of parley and of the Go toolchain that built it.
+Prints the version of parley, the VCS revision and commit time it was built
+from ("modified" if the tree had uncommitted changes), and the Go toolchain
+and platform. The release build (scripts/release) records all of them; a
+build with -buildvcs=false says "revision unknown".
 
 Example:
   parley version`,
@@ -29,6 +33,6 @@ func runVersion(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	fmt.Fprintf(env.Stdout, "parley %s (%s)\n", Version, runtime.Version())
+	fmt.Fprintf(env.Stdout, "parley %s\n", buildinfo.Read(Version))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,15 +16,13 @@ import (
 // reports and scores. Everything here is map data: read per CanSeeTrack,
 // written per CanEditTrack.
 
-const agreementColumns = `id, track_id, title, text_version_id, effective, duration_days, renewal_terms, notice_days,
-	warn_window_days, warn_violations, warn_unverifiable, warn_overdue_days, status, expires, created_at`
-
+// scanAgreement reads a row of tAgreements.
 func scanAgreement(row rowScanner) (*parley.Agreement, error) {
 	a := &parley.Agreement{}
-	var version sql.NullInt64
+	var version, by sql.NullInt64
 	var dur, notice, ww, wv, wu, wo, at int64
 	if err := row.Scan(&a.ID, &a.TrackID, &a.Title, &version, &a.Effective, &dur, &a.RenewalTerms, &notice,
-		&ww, &wv, &wu, &wo, &a.Status, &a.Expires, &at); err != nil {
+		&ww, &wv, &wu, &wo, &a.Status, &a.Expires, &by, &at); err != nil {
 		return nil, err
 	}
 	a.TextVersionID, a.DurationDays, a.NoticeDays, a.CreatedAt = nullableID(version), int(dur), int(notice), fromMicro(at)
@@ -35,18 +34,13 @@ func scanAgreement(row rowScanner) (*parley.Agreement, error) {
 // signatories, history and renewals: four queries whatever their number.
 // The caller filters by visibility in cond or afterwards.
 func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*parley.Agreement, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE `+cond+` ORDER BY id`, args...)
+	all, err := queryAll(ctx, tx, tAgreements, scanAgreement, `SELECT `+tAgreements.sel+` FROM agreements WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find agreements: %w", err)
 	}
-	defer rows.Close()
 	out := []*parley.Agreement{}
 	byID := map[int64]*parley.Agreement{}
-	for rows.Next() {
-		a, err := scanAgreement(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, a := range all {
 		if !canSeeTrack(ctx, a.TrackID) {
 			continue
 		}
@@ -54,10 +48,6 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 		out = append(out, a)
 		byID[a.ID] = a
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if len(out) == 0 {
 		return out, nil
 	}
@@ -66,9 +56,9 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 		ids[i] = a.ID
 	}
 	in := `agreement_id IN (` + placeholders(1, len(ids)) + `)`
-	if err := eachRow(ctx, tx, `SELECT agreement_id, party_id FROM agreement_signatories WHERE `+in+` ORDER BY agreement_id, position`, ids, func(r *sql.Rows) error {
-		var aid, pid int64
-		if err := r.Scan(&aid, &pid); err != nil {
+	if err := eachRow(ctx, tx, tSignatories, `SELECT `+tSignatories.sel+` FROM agreement_signatories WHERE `+in+` ORDER BY agreement_id, position`, ids, func(r rowScanner) error {
+		var aid, pid, position int64
+		if err := r.Scan(&aid, &pid, &position); err != nil {
 			return err
 		}
 		byID[aid].Signatories = append(byID[aid].Signatories, pid)
@@ -76,11 +66,11 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachRow(ctx, tx, `SELECT agreement_id, id, from_status, to_status, reason, event_id, actor_id, at FROM agreement_transitions WHERE `+in+` ORDER BY id`, ids, func(r *sql.Rows) error {
+	if err := eachRow(ctx, tx, tAgreementTr, `SELECT `+tAgreementTr.sel+` FROM agreement_transitions WHERE `+in+` ORDER BY id`, ids, func(r rowScanner) error {
 		var aid, at int64
 		var event, actor sql.NullInt64
 		var tr parley.AgreementTransition
-		if err := r.Scan(&aid, &tr.ID, &tr.From, &tr.To, &tr.Reason, &event, &actor, &at); err != nil {
+		if err := r.Scan(&tr.ID, &aid, &tr.From, &tr.To, &tr.Reason, &event, &actor, &at); err != nil {
 			return err
 		}
 		tr.EventID, tr.ActorID, tr.At = nullableID(event), nullableID(actor), fromMicro(at)
@@ -89,11 +79,11 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachRow(ctx, tx, `SELECT agreement_id, id, date, expires, note, actor_id, at FROM renewals WHERE `+in+` ORDER BY id`, ids, func(r *sql.Rows) error {
+	if err := eachRow(ctx, tx, tRenewals, `SELECT `+tRenewals.sel+` FROM renewals WHERE `+in+` ORDER BY id`, ids, func(r rowScanner) error {
 		var aid, at int64
 		var actor sql.NullInt64
 		var rn parley.Renewal
-		if err := r.Scan(&aid, &rn.ID, &rn.Date, &rn.Expires, &rn.Note, &actor, &at); err != nil {
+		if err := r.Scan(&rn.ID, &aid, &rn.Date, &rn.Expires, &rn.Note, &actor, &at); err != nil {
 			return err
 		}
 		rn.ActorID, rn.At = nullableID(actor), fromMicro(at)
@@ -105,15 +95,17 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 	return out, nil
 }
 
-// eachRow runs query with the ids as arguments and calls fn for each row.
-func eachRow(ctx context.Context, tx *Tx, query string, ids []int64, fn func(*sql.Rows) error) error {
+// eachRow runs query, which selects t.sel, with the ids as arguments and
+// calls fn for each row, verified as it is scanned.
+func eachRow(ctx context.Context, tx *Tx, t *table, query string, ids []int64, fn func(rowScanner) error) error {
 	rows, err := tx.QueryContext(ctx, query, int64Args(ids)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	checked := tx.scanner(t, rows)
 	for rows.Next() {
-		if err := fn(rows); err != nil {
+		if err := fn(checked); err != nil {
 			return err
 		}
 	}
@@ -125,7 +117,7 @@ func eachRow(ctx context.Context, tx *Tx, query string, ids []int64, fn func(*sq
 func findAgreement(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Agreement, error) {
 	if forUpdate {
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM agreements WHERE id = $1`+tx.d.ForUpdate, id).Scan(&one)
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM agreements WHERE id = $1`+tx.d.ForUpdate, id).Scan(&one) // the lock; the row is read below
 		if isNoRows(err) {
 			return nil, notFound("agreement", id)
 		}
@@ -146,22 +138,37 @@ func findAgreement(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parl
 // requireTrackParty returns EINVALID on field unless the party takes part
 // in the track in one of roles (any role if none is given).
 func requireTrackParty(ctx context.Context, tx *Tx, field string, trackID, partyID int64, roles ...parley.PartyRole) error {
-	q := `SELECT count(*) FROM track_parties WHERE track_id = $1 AND party_id = $2`
-	args := []any{trackID, partyID}
-	if len(roles) > 0 {
-		q += ` AND role IN (` + placeholders(3, len(roles)) + `)`
-		for _, r := range roles {
-			args = append(args, r)
-		}
-	}
-	n, err := count(ctx, tx, q, args...)
+	ok, err := isTrackParty(ctx, tx, trackID, partyID, roles...)
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !ok {
 		return parley.Errorf(parley.EINVALID, field, "party %d is not a party of track %d", partyID, trackID)
 	}
 	return nil
+}
+
+// isTrackParty reports whether the party holds one of roles (any role if
+// none is given) on the track, from the rows of track_parties, verified.
+func isTrackParty(ctx context.Context, tx *Tx, trackID, partyID int64, roles ...parley.PartyRole) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+tTrackParties.sel+` FROM track_parties WHERE track_id = $1 AND party_id = $2`, trackID, partyID)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	checked := tx.scanner(tTrackParties, rows)
+	found := false
+	for rows.Next() {
+		var t, p, position int64
+		var role parley.PartyRole
+		if err := checked.Scan(&t, &p, &role, &position); err != nil {
+			return false, err
+		}
+		if len(roles) == 0 || slices.Contains(roles, role) {
+			found = true
+		}
+	}
+	return found, rows.Err()
 }
 
 // adoptedVersion returns the version an agreement is adopted from, as the
@@ -186,12 +193,6 @@ func (s *Store) adoptedVersion(ctx context.Context, tx *Tx, trackID, versionID i
 			versionID, v.Counts.Agreed, v.Counts.Clauses-v.Counts.Dropped)
 	}
 	return v, nil
-}
-
-// agreementStored is what the ledger digests of an agreement's row.
-func agreementStored(a *parley.Agreement) []any {
-	return []any{a.ID, a.TrackID, a.Title, a.TextVersionID, a.Signatories, a.Effective, a.DurationDays, a.RenewalTerms,
-		a.NoticeDays, a.Warning, a.Status, a.Expires, micro(a.CreatedAt)}
 }
 
 func agreementObject(id int64) string { return "agreement/" + strconv.FormatInt(id, 10) }
@@ -225,16 +226,16 @@ func (s *Store) CreateAgreement(ctx context.Context, a *parley.Agreement) (err e
 		}
 		a.Status, a.Expires, a.CreatedAt = parley.AgreementInForce, a.InitialExpiry(), normalTime(tx.now)
 		w := a.Warning
-		err = tx.QueryRowContext(ctx, `INSERT INTO agreements (track_id, title, text_version_id, effective, duration_days, renewal_terms,
-			notice_days, warn_window_days, warn_violations, warn_unverifiable, warn_overdue_days, status, expires, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		r, err := tx.insert(ctx, tAgreements, `track_id, title, text_version_id, effective, duration_days, renewal_terms, `+
+			`notice_days, warn_window_days, warn_violations, warn_unverifiable, warn_overdue_days, status, expires, created_by, created_at`,
 			a.TrackID, a.Title, nullInt64(a.TextVersionID), a.Effective, a.DurationDays, a.RenewalTerms, a.NoticeDays,
-			w.WindowDays, w.Violations, w.Unverifiable, w.OverdueDays, a.Status, a.Expires, nullInt64(by), micro(a.CreatedAt)).Scan(&a.ID)
+			w.WindowDays, w.Violations, w.Unverifiable, w.OverdueDays, a.Status, a.Expires, nullInt64(by), micro(a.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert agreement: %w", err)
 		}
+		a.ID = r.id()
 		for i, p := range a.Signatories {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO agreement_signatories (agreement_id, party_id, position) VALUES ($1, $2, $3)`, a.ID, p, i); err != nil {
+			if _, err := tx.insert(ctx, tSignatories, `agreement_id, party_id, position`, a.ID, p, i); err != nil {
 				return fmt.Errorf("insert signatory: %w", err)
 			}
 		}
@@ -250,17 +251,17 @@ func (s *Store) CreateAgreement(ctx context.Context, a *parley.Agreement) (err e
 		}
 		a.History, a.Renewals = []parley.AgreementTransition{tr}, []parley.Renewal{}
 		return appendAudit(ctx, tx, auditRecord{action: "agreement.create", object: agreementObject(a.ID), trackID: a.TrackID,
-			audience: parley.AudiencePlenary, stored: append(agreementStored(a), tr)})
+			audience: parley.AudiencePlenary})
 	})
 }
 
 func insertAgreementTransition(ctx context.Context, tx *Tx, agreementID int64, tr *parley.AgreementTransition) error {
-	err := tx.QueryRowContext(ctx, `INSERT INTO agreement_transitions (agreement_id, from_status, to_status, reason, event_id, actor_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		agreementID, tr.From, tr.To, tr.Reason, nullInt64(tr.EventID), nullInt64(tr.ActorID), micro(tr.At)).Scan(&tr.ID)
+	r, err := tx.insert(ctx, tAgreementTr, `agreement_id, from_status, to_status, reason, event_id, actor_id, at`,
+		agreementID, tr.From, tr.To, tr.Reason, nullInt64(tr.EventID), nullInt64(tr.ActorID), micro(tr.At))
 	if err != nil {
 		return fmt.Errorf("insert agreement transition: %w", err)
 	}
+	tr.ID = r.id()
 	return nil
 }
 
@@ -356,11 +357,11 @@ func (s *Store) TransitionAgreement(ctx context.Context, id int64, req parley.Ag
 		if err := insertAgreementTransition(ctx, tx, a.ID, &tr); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agreements SET status = $1 WHERE id = $2`, req.To, a.ID); err != nil {
+		if _, err := tx.update(ctx, tAgreements, []any{a.ID}, `status = $1`, req.To); err != nil {
 			return fmt.Errorf("update agreement status: %w", err)
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "agreement.transition", object: agreementObject(a.ID), trackID: a.TrackID,
-			audience: parley.AudiencePlenary, stored: []any{a.ID, tr}})
+			audience: parley.AudiencePlenary})
 	})
 }
 
@@ -377,16 +378,17 @@ func (s *Store) RenewAgreement(ctx context.Context, id int64, r *parley.Renewal)
 			return err
 		}
 		r.ActorID, r.At = by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO renewals (agreement_id, date, expires, note, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			a.ID, r.Date, r.Expires, r.Note, nullInt64(by), micro(r.At)).Scan(&r.ID)
+		row, err := tx.insert(ctx, tRenewals, `agreement_id, date, expires, note, actor_id, at`,
+			a.ID, r.Date, r.Expires, r.Note, nullInt64(by), micro(r.At))
 		if err != nil {
 			return fmt.Errorf("insert renewal: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agreements SET expires = $1 WHERE id = $2`, r.Expires, a.ID); err != nil {
+		r.ID = row.id()
+		if _, err := tx.update(ctx, tAgreements, []any{a.ID}, `expires = $1`, r.Expires); err != nil {
 			return fmt.Errorf("update agreement expiry: %w", err)
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "agreement.renew", object: agreementObject(a.ID), trackID: a.TrackID,
-			audience: parley.AudiencePlenary, stored: []any{a.ID, r.ID, r.Date, r.Expires, r.Note, by, micro(r.At)}})
+			audience: parley.AudiencePlenary})
 	})
 }
 
@@ -397,11 +399,11 @@ func (s *Store) SetWarningThresholds(ctx context.Context, id int64, w parley.War
 		return nil, err
 	}
 	return s.editAgreement(ctx, id, func(tx *Tx, a *parley.Agreement) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE agreements SET warn_window_days = $1, warn_violations = $2, warn_unverifiable = $3, warn_overdue_days = $4 WHERE id = $5`,
-			w.WindowDays, w.Violations, w.Unverifiable, w.OverdueDays, a.ID); err != nil {
+		if _, err := tx.update(ctx, tAgreements, []any{a.ID}, `warn_window_days = $1, warn_violations = $2, warn_unverifiable = $3, warn_overdue_days = $4`,
+			w.WindowDays, w.Violations, w.Unverifiable, w.OverdueDays); err != nil {
 			return fmt.Errorf("update warning thresholds: %w", err)
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "agreement.warning", object: agreementObject(a.ID), trackID: a.TrackID,
-			audience: parley.AudiencePlenary, stored: []any{a.ID, w}})
+			audience: parley.AudiencePlenary})
 	})
 }

@@ -26,7 +26,7 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE audit_entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, track_id INTEGER, audience TEXT NOT NULL, hashes BLOB NOT NULL)`); err != nil {
+	if _, err := db.Exec(`CREATE TABLE audit_entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, track_id INTEGER, audience TEXT NOT NULL, hashes BLOB NOT NULL, changed_rows BLOB)`); err != nil {
 		t.Fatal(err)
 	}
 	one := int64(1)
@@ -37,12 +37,12 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 	}
 	for i := range int64(n) {
 		e := ledger.Entry{Index: i, Time: ledger.NewEntryTime(time.Unix(1e9+i, 0)), Actor: "user/7", Action: "profile.update",
-			Object: fmt.Sprintf("profile/1/2/%d", i), Digest: ledger.DigestOf(nil), Visibility: vis}
+			Object: fmt.Sprintf("profile/1/2/%d", i), Digest: ledger.DigestOf(noChanges), Visibility: vis, Salt: ledger.NewSalt()}
 		leaf, err := e.Encode()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(`INSERT INTO audit_entries VALUES (?, ?, 1, 'party:2', ?)`, i, leaf, testHashes(i)); err != nil {
+		if _, err := tx.Exec(`INSERT INTO audit_entries VALUES (?, ?, 1, 'party:2', ?, ?)`, i, leaf, testHashes(i), noChanges); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,6 +60,9 @@ func auditScanDB(t *testing.T, n int, edit string) *Tx {
 	}
 	return &Tx{Tx: rtx}
 }
+
+// noChanges is the recorded changes of an entry that changed no row.
+var noChanges = encodeChanges(nil)
 
 // testHashes is what auditScanDB stores as entry i's stored hashes: as
 // many as it adds, each byte i mod 256.
@@ -87,9 +90,9 @@ func TestAuditEntriesScan(t *testing.T) {
 	const n = 5*auditScanBatch + 7
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	tx := auditScanDB(t, n, `UPDATE audit_entries SET leaf = x'ff' WHERE idx = 1500`)
-	scan := auditScan{shreds: map[string]bool{}}
+	scan := newAuditScan()
 	var got int64
-	for e, err := range (*Store)(nil).auditEntries(ctx, tx, &scan) {
+	for e, err := range (*Store)(nil).auditEntries(ctx, tx, scan) {
 		if err != nil {
 			t.Fatalf("entry %d: %v", got, err)
 		}
@@ -104,8 +107,8 @@ func TestAuditEntriesScan(t *testing.T) {
 		}
 		got++
 	}
-	if got != n || scan.mismatch != nil || scan.legacy != 0 {
-		t.Fatalf("%d entries, mismatch %v, %d legacy; want %d, none, 0", got, scan.mismatch, scan.legacy, n)
+	if got != n || scan.problem != nil || scan.legacy != 0 {
+		t.Fatalf("%d entries, problem %v, %d legacy; want %d, none, 0", got, scan.problem, scan.legacy, n)
 	}
 	commitSoon(t, tx)
 }
@@ -115,26 +118,26 @@ func TestAuditEntriesScanStops(t *testing.T) {
 	ctx := parley.NewContextWithCaller(context.Background(), parley.System)
 	t.Run("mismatch", func(t *testing.T) {
 		tx := auditScanDB(t, n, `UPDATE audit_entries SET audience = 'plenary' WHERE idx = 1700`)
-		scan := auditScan{shreds: map[string]bool{}}
+		scan := newAuditScan()
 		var got int64
 		var last error
-		for _, err := range (*Store)(nil).auditEntries(ctx, tx, &scan) {
+		for _, err := range (*Store)(nil).auditEntries(ctx, tx, scan) {
 			if err != nil {
 				last = err
 				continue
 			}
 			got++
 		}
-		if got != 1700 || last == nil || last != error(scan.mismatch) || scan.mismatch.Index != 1700 || scan.mismatch.Problem != ProblemVisibility {
+		if got != 1700 || last == nil || last != error(scan.problem) || scan.problem.Index != 1700 || scan.problem.Problem != ProblemVisibility {
 			t.Fatalf("%d entries, then %v; want 1700, then a visibility mismatch of entry 1700", got, last)
 		}
 		commitSoon(t, tx)
 	})
 	t.Run("yield false", func(t *testing.T) {
 		tx := auditScanDB(t, n, "")
-		scan := auditScan{shreds: map[string]bool{}}
+		scan := newAuditScan()
 		got := 0
-		for range (*Store)(nil).auditEntries(ctx, tx, &scan) {
+		for range (*Store)(nil).auditEntries(ctx, tx, scan) {
 			got++
 			if got == 10 {
 				break
@@ -146,10 +149,10 @@ func TestAuditEntriesScanStops(t *testing.T) {
 		tx := auditScanDB(t, n, "")
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		scan := auditScan{shreds: map[string]bool{}}
+		scan := newAuditScan()
 		var got int64
 		var last error
-		for e, err := range (*Store)(nil).auditEntries(ctx, tx, &scan) {
+		for e, err := range (*Store)(nil).auditEntries(ctx, tx, scan) {
 			if err != nil {
 				last = err
 				continue

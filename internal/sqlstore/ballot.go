@@ -36,7 +36,7 @@ func ballotVisible(ctx context.Context, b *parley.Ballot) bool {
 // readBallots reads the ballots matching cond that the caller may read,
 // with their outcomes.
 func (s *Store) readBallots(ctx context.Context, tx *Tx, cond string, arg int64) ([]*parley.Ballot, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, track_id, package, deadline, created_by, created_at FROM ballots WHERE `+cond+` ORDER BY id`, arg)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tBallots.sel+` FROM ballots WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find ballots: %w", err)
 	}
@@ -46,11 +46,12 @@ func (s *Store) readBallots(ctx context.Context, tx *Tx, cond string, arg int64)
 		pkg []byte
 	}
 	var all []row
+	checked := tx.scanner(tBallots, rows)
 	for rows.Next() {
 		r := row{b: &parley.Ballot{}}
 		var by sql.NullInt64
 		var deadline, at int64
-		if err := rows.Scan(&r.b.ID, &r.b.TrackID, &r.pkg, &deadline, &by, &at); err != nil {
+		if err := checked.Scan(&r.b.ID, &r.b.TrackID, &r.pkg, &deadline, &by, &at); err != nil {
 			return nil, err
 		}
 		r.b.Deadline, r.b.CreatedBy, r.b.CreatedAt = fromMicro(deadline), nullableID(by), fromMicro(at)
@@ -107,17 +108,18 @@ func (s *Store) readBallots(ctx context.Context, tx *Tx, cond string, arg int64)
 // ballotAnswers sets b.PartyIDs and returns the sealed answers given so
 // far, by party.
 func ballotAnswers(ctx context.Context, tx *Tx, b *parley.Ballot) (map[int64][]byte, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT party_id, answer FROM ballot_parties WHERE ballot_id = $1 ORDER BY party_id`, b.ID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tBallotAnswer.sel+` FROM ballot_parties WHERE ballot_id = $1 ORDER BY party_id`, b.ID)
 	if err != nil {
 		return nil, fmt.Errorf("find ballot parties: %w", err)
 	}
 	defer rows.Close()
 	answers := map[int64][]byte{}
 	b.PartyIDs = []int64{}
+	checked := tx.scanner(tBallotAnswer, rows)
 	for rows.Next() {
-		var party int64
+		var ballot, party int64
 		var answer []byte
-		if err := rows.Scan(&party, &answer); err != nil {
+		if err := checked.Scan(&ballot, &party, &answer); err != nil {
 			return nil, err
 		}
 		b.PartyIDs = append(b.PartyIDs, party)
@@ -194,23 +196,22 @@ func (s *Store) CreateBallot(ctx context.Context, b *parley.Ballot) (err error) 
 			return err
 		}
 		b.Deadline, b.CreatedBy, b.CreatedAt, b.Outcome = normalTime(b.Deadline), by, normalTime(tx.now), parley.BallotPending
-		err = tx.QueryRowContext(ctx, `INSERT INTO ballots (track_id, package, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			b.TrackID, []byte{}, micro(b.Deadline), nullInt64(by), micro(b.CreatedAt)).Scan(&b.ID)
+		r, err := tx.insertSealed(ctx, tBallots, `track_id, package, deadline, created_by, created_at`,
+			[]any{b.TrackID, []byte{}, micro(b.Deadline), nullInt64(by), micro(b.CreatedAt)},
+			func(r rowVals) (string, []any) {
+				return `package = $1`, []any{k.SealField("ballots", strconv.FormatInt(r.id(), 10), "package", plain)}
+			})
 		if err != nil {
 			return fmt.Errorf("insert ballot: %w", err)
 		}
+		b.ID = r.id()
 		rec := strconv.FormatInt(b.ID, 10)
-		sealed := k.SealField("ballots", rec, "package", plain)
-		if _, err := tx.ExecContext(ctx, `UPDATE ballots SET package = $1 WHERE id = $2`, sealed, b.ID); err != nil {
-			return fmt.Errorf("seal ballot: %w", err)
-		}
 		for _, p := range b.PartyIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_parties (ballot_id, party_id) VALUES ($1, $2)`, b.ID, p); err != nil {
+			if _, err := tx.insert(ctx, tBallotAnswer, `ballot_id, party_id, answer`, b.ID, p, nil); err != nil {
 				return fmt.Errorf("insert ballot party: %w", err)
 			}
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "ballot.create", object: "ballot/" + rec, trackID: b.TrackID, audience: parley.AudienceMediators,
-			stored: []any{b.ID, b.TrackID, sealed, b.PartyIDs, micro(b.Deadline), by, micro(b.CreatedAt)}})
+		return appendAudit(ctx, tx, auditRecord{action: "ballot.create", object: "ballot/" + rec, trackID: b.TrackID, audience: parley.AudienceMediators})
 	})
 }
 
@@ -224,9 +225,12 @@ func (s *Store) AnswerBallot(ctx context.Context, id, partyID int64, accept bool
 		answer = answerAccept
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		b := &parley.Ballot{ID: id}
-		var deadline int64
-		err := tx.QueryRowContext(ctx, `SELECT track_id, deadline FROM ballots WHERE id = $1`+tx.d.ForUpdate, id).Scan(&b.TrackID, &deadline)
+		b := &parley.Ballot{}
+		var pkg []byte
+		var by sql.NullInt64
+		var deadline, at int64
+		err := tx.scanner(tBallots, tx.QueryRowContext(ctx, `SELECT `+tBallots.sel+` FROM ballots WHERE id = $1`+tx.d.ForUpdate, id)).
+			Scan(&b.ID, &b.TrackID, &pkg, &deadline, &by, &at)
 		if isNoRows(err) {
 			return notFound("ballot", id)
 		}
@@ -262,11 +266,11 @@ func (s *Store) AnswerBallot(ctx context.Context, id, partyID int64, accept bool
 		}
 		rec := ballotAnswerRecord(id, partyID)
 		sealed := k.SealField("ballot_parties", rec, "answer", answer)
-		if _, err := tx.ExecContext(ctx, `UPDATE ballot_parties SET answer = $1 WHERE ballot_id = $2 AND party_id = $3`, sealed, id, partyID); err != nil {
+		if _, err := tx.update(ctx, tBallotAnswer, []any{id, partyID}, `answer = $1`, sealed); err != nil {
 			return fmt.Errorf("record answer: %w", err)
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "ballot.answer", object: "ballot/" + strconv.FormatInt(id, 10),
-			trackID: b.TrackID, audience: parley.PartyAudience(partyID), stored: []any{id, partyID, sealed}})
+			trackID: b.TrackID, audience: parley.PartyAudience(partyID)})
 	})
 }
 

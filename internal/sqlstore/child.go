@@ -15,34 +15,36 @@ type childContent struct {
 	History []parley.ChildStep  `json:"history"`
 }
 
+// sealedChildCase is a case as read, before its content is opened.
+type sealedChildCase struct {
+	c      *parley.ChildCase
+	sealed []byte
+}
+
+// scanChildCase reads a row of tChildren.
+func scanChildCase(row rowScanner) (sealedChildCase, error) {
+	r := sealedChildCase{c: &parley.ChildCase{}}
+	var at int64
+	if err := row.Scan(&r.c.ID, &r.c.TrackID, &r.c.Audience, &r.sealed, &r.c.Stage, &at); err != nil {
+		return r, err
+	}
+	r.c.CreatedAt = fromMicro(at)
+	return r, nil
+}
+
 // readChildCases reads the cases matching cond that the caller may read,
 // opened.
 func (s *Store) readChildCases(ctx context.Context, tx *Tx, cond string, arg int64) ([]*parley.ChildCase, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, track_id, audience, content, stage, created_at FROM child_cases WHERE `+cond+` ORDER BY id`, arg)
+	all, err := queryAll(ctx, tx, tChildren, scanChildCase, `SELECT `+tChildren.sel+` FROM child_cases WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find child cases: %w", err)
 	}
-	defer rows.Close()
-	type row struct {
-		c      *parley.ChildCase
-		sealed []byte
-	}
-	var found []row
-	for rows.Next() {
-		r := row{c: &parley.ChildCase{}}
-		var at int64
-		if err := rows.Scan(&r.c.ID, &r.c.TrackID, &r.c.Audience, &r.sealed, &r.c.Stage, &at); err != nil {
-			return nil, err
-		}
-		r.c.CreatedAt = fromMicro(at)
+	var found []sealedChildCase
+	for _, r := range all {
 		if canRead(ctx, r.c.TrackID, r.c.Audience) {
 			found = append(found, r)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	out := make([]*parley.ChildCase, 0, len(found))
 	for _, r := range found {
 		k, err := s.trackKey(ctx, tx, r.c.TrackID, false)
@@ -64,24 +66,33 @@ func (s *Store) readChildCases(ctx context.Context, tx *Tx, cond string, arg int
 	return out, nil
 }
 
+// childSealer returns the function that seals a case's content for the
+// record of an id.
+func (s *Store) childSealer(ctx context.Context, tx *Tx, c *parley.ChildCase) (func(id int64) []byte, error) {
+	plain, err := json.Marshal(childContent{Child: c.Child, History: c.History})
+	if err != nil {
+		return nil, fmt.Errorf("encode child case: %w", err)
+	}
+	k, err := s.trackKey(ctx, tx, c.TrackID, true)
+	if err != nil {
+		return nil, err
+	}
+	return func(id int64) []byte { return k.SealField("child_cases", strconv.FormatInt(id, 10), "content", plain) }, nil
+}
+
 // sealChildCase seals a case's content into its row, sets its stage and
 // appends the ledger entry.
 func (s *Store) sealChildCase(ctx context.Context, tx *Tx, c *parley.ChildCase, action string) error {
-	plain, err := json.Marshal(childContent{Child: c.Child, History: c.History})
-	if err != nil {
-		return fmt.Errorf("encode child case: %w", err)
-	}
-	k, err := s.trackKey(ctx, tx, c.TrackID, true)
+	seal, err := s.childSealer(ctx, tx, c)
 	if err != nil {
 		return err
 	}
 	rec := strconv.FormatInt(c.ID, 10)
-	sealed := k.SealField("child_cases", rec, "content", plain)
-	if _, err := tx.ExecContext(ctx, `UPDATE child_cases SET content = $1, stage = $2 WHERE id = $3`, sealed, c.Stage, c.ID); err != nil {
+	sealed := seal(c.ID)
+	if _, err := tx.update(ctx, tChildren, []any{c.ID}, `content = $1, stage = $2`, sealed, c.Stage); err != nil {
 		return fmt.Errorf("seal child case: %w", err)
 	}
-	return appendAudit(ctx, tx, auditRecord{action: action, object: "child/" + rec, trackID: c.TrackID, audience: c.Audience,
-		stored: []any{c.ID, c.Stage, sealed}})
+	return appendAudit(ctx, tx, auditRecord{action: action, object: "child/" + rec, trackID: c.TrackID, audience: c.Audience})
 }
 
 // CreateChildCase opens a case (see parley.ChildService).
@@ -109,12 +120,18 @@ func (s *Store) CreateChildCase(ctx context.Context, c *parley.ChildCase, first 
 			}
 		}
 		c.Stage, c.History, c.CreatedAt = first.Stage, []parley.ChildStep{first}, normalTime(tx.now)
-		err := tx.QueryRowContext(ctx, `INSERT INTO child_cases (track_id, audience, content, stage, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			c.TrackID, c.Audience, []byte{}, c.Stage, micro(c.CreatedAt)).Scan(&c.ID)
+		seal, err := s.childSealer(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		r, err := tx.insertSealed(ctx, tChildren, `track_id, audience, content, stage, created_at`,
+			[]any{c.TrackID, c.Audience, []byte{}, c.Stage, micro(c.CreatedAt)},
+			func(r rowVals) (string, []any) { return `content = $1`, []any{seal(r.id())} })
 		if err != nil {
 			return fmt.Errorf("insert child case: %w", err)
 		}
-		return s.sealChildCase(ctx, tx, c, "child.create")
+		c.ID = r.id()
+		return appendAudit(ctx, tx, auditRecord{action: "child.create", object: "child/" + strconv.FormatInt(c.ID, 10), trackID: c.TrackID, audience: c.Audience})
 	})
 }
 
@@ -192,26 +209,16 @@ func (s *Store) ChildStageCounts(ctx context.Context, trackID int64) (_ parley.C
 	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT stage, count(*) FROM child_cases WHERE track_id = $1 GROUP BY stage`, trackID)
+	cases, err := queryAll(ctx, tx, tChildren, scanChildCase, `SELECT `+tChildren.sel+` FROM child_cases WHERE track_id = $1`, trackID)
 	if err != nil {
 		return nil, fmt.Errorf("count child cases: %w", err)
 	}
-	defer rows.Close()
 	out := parley.ChildStageCounts{}
 	for _, st := range parley.ChildStages {
 		out[st] = 0
 	}
-	for rows.Next() {
-		var st parley.ChildStage
-		var n int64
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = int(n)
+	for _, c := range cases {
+		out[c.c.Stage]++
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	return out, commit(tx)
 }

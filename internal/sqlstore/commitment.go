@@ -11,12 +11,11 @@ import (
 
 // This file keeps an agreement's commitments, the monitoring reports on
 // them and their implementation scores (parley.AgreementService), and a
-// party's trust record. A report's evidence is the one sealed field: table
-// reports, record "<id>", field "evidence", read per CanRead with the
-// report's audience.
+// party's trust record. A report's source and evidence are sealed: table
+// reports, record "<id>", fields "source" (column sealed_source) and
+// "evidence", read per CanRead with the report's audience.
 
-const commitmentColumns = `id, agreement_id, track_id, obligor, obligation, due, recurrence, verifier, clause, created_at`
-
+// scanCommitment reads a row of tCommitments.
 func scanCommitment(row rowScanner) (*parley.Commitment, error) {
 	c := &parley.Commitment{}
 	var clause, at int64
@@ -28,7 +27,7 @@ func scanCommitment(row rowScanner) (*parley.Commitment, error) {
 }
 
 func queryCommitments(ctx context.Context, tx *Tx, cond string, args ...any) ([]*parley.Commitment, error) {
-	out, err := queryAll(ctx, tx, scanCommitment, `SELECT `+commitmentColumns+` FROM commitments WHERE `+cond+` ORDER BY id`, args...)
+	out, err := queryAll(ctx, tx, tCommitments, scanCommitment, `SELECT `+tCommitments.sel+` FROM commitments WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find commitments: %w", err)
 	}
@@ -86,14 +85,14 @@ func (s *Store) CreateCommitment(ctx context.Context, c *parley.Commitment) (err
 			return err
 		}
 		c.TrackID, c.CreatedAt = a.TrackID, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO commitments (agreement_id, track_id, obligor, obligation, due, recurrence, verifier, clause, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			c.AgreementID, c.TrackID, c.Obligor, c.Obligation, c.Due, c.Recurrence, c.Verifier, c.Clause, micro(c.CreatedAt)).Scan(&c.ID)
+		r, err := tx.insert(ctx, tCommitments, `agreement_id, track_id, obligor, obligation, due, recurrence, verifier, clause, created_at`,
+			c.AgreementID, c.TrackID, c.Obligor, c.Obligation, c.Due, c.Recurrence, c.Verifier, c.Clause, micro(c.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert commitment: %w", err)
 		}
+		c.ID = r.id()
 		return appendAudit(ctx, tx, auditRecord{action: "commitment.create", object: "commitment/" + strconv.FormatInt(c.ID, 10), trackID: c.TrackID,
-			audience: parley.AudiencePlenary, stored: []any{c.ID, c.AgreementID, c.TrackID, c.Obligor, c.Obligation, c.Due, c.Recurrence, c.Verifier, c.Clause, micro(c.CreatedAt)}})
+			audience: parley.AudiencePlenary})
 	})
 }
 
@@ -158,13 +157,12 @@ func (s *Store) CreateReport(ctx context.Context, r *parley.Report) (err error) 
 		if err := requireReport(ctx, a.TrackID); err != nil {
 			return err
 		}
-		var owner int64
-		err = tx.QueryRowContext(ctx, `SELECT agreement_id FROM commitments WHERE id = $1`, r.CommitmentID).Scan(&owner)
-		if isNoRows(err) || (err == nil && owner != a.ID) {
-			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d is not a commitment of agreement %d", r.CommitmentID, a.ID)
-		}
+		cs, err := queryCommitments(ctx, tx, `id = $1`, r.CommitmentID)
 		if err != nil {
-			return fmt.Errorf("find commitment %d: %w", r.CommitmentID, err)
+			return err
+		}
+		if len(cs) == 0 || cs[0].AgreementID != a.ID {
+			return parley.Errorf(parley.EINVALID, "commitment_id", "commitment %d is not a commitment of agreement %d", r.CommitmentID, a.ID)
 		}
 		if id, ok := r.Audience.PartyID(); ok {
 			if err := requireTrackParty(ctx, tx, "audience", a.TrackID, id); err != nil {
@@ -180,95 +178,78 @@ func (s *Store) CreateReport(ctx context.Context, r *parley.Report) (err error) 
 			return err
 		}
 		r.TrackID, r.CreatedBy, r.CreatedAt = a.TrackID, by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO reports (commitment_id, agreement_id, track_id, date, source, reliability, finding, audience, evidence, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			r.CommitmentID, r.AgreementID, r.TrackID, r.Date, r.Source, r.Reliability, r.Finding, r.Audience, []byte{}, nullInt64(by), micro(r.CreatedAt)).Scan(&r.ID)
+		row, err := tx.insertSealed(ctx, tReports, `commitment_id, agreement_id, track_id, date, source, sealed_source, reliability, finding, audience, evidence, created_by, created_at`,
+			[]any{r.CommitmentID, r.AgreementID, r.TrackID, r.Date, "", []byte{}, r.Reliability, r.Finding, r.Audience, []byte{}, nullInt64(by), micro(r.CreatedAt)},
+			func(x rowVals) (string, []any) {
+				rec := strconv.FormatInt(x.id(), 10)
+				return `sealed_source = $1, evidence = $2`, []any{k.SealField("reports", rec, "source", []byte(r.Source)), k.SealField("reports", rec, "evidence", []byte(r.Evidence))}
+			})
 		if err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
+		r.ID = row.id()
 		rec := strconv.FormatInt(r.ID, 10)
-		sealed := k.SealField("reports", rec, "evidence", []byte(r.Evidence))
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET evidence = $1 WHERE id = $2`, sealed, r.ID); err != nil {
-			return fmt.Errorf("seal report: %w", err)
-		}
 		r.EvidenceSealed = false
-		return appendAudit(ctx, tx, auditRecord{action: "report.create", object: "report/" + rec, trackID: r.TrackID, audience: r.Audience,
-			stored: []any{r.ID, r.CommitmentID, r.AgreementID, r.TrackID, r.Date, r.Source, r.Reliability, r.Finding, r.Audience, sealed, by, micro(r.CreatedAt)}})
+		return appendAudit(ctx, tx, auditRecord{action: "report.create", object: "report/" + rec, trackID: r.TrackID, audience: r.Audience})
 	})
 }
 
 // readReports reads the reports matching cond, oldest first by date. With
-// open, the evidence of each report the caller may read is opened (one
-// key per track); the others come with EvidenceSealed. Without, no
-// evidence is read at all.
+// open, the source and evidence of each report the caller may read are
+// opened (one key per track); the others come with EvidenceSealed and no
+// source. Without, nothing is opened.
 func (s *Store) readReports(ctx context.Context, tx *Tx, open bool, cond string, args ...any) ([]*parley.Report, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, commitment_id, agreement_id, track_id, date, source, reliability, finding, audience, created_by, created_at
-		FROM reports WHERE `+cond+` ORDER BY date, id`, args...)
+	type sealedRow struct {
+		r                *parley.Report
+		source, evidence []byte
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+tReports.sel+` FROM reports WHERE `+cond+` ORDER BY date, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find reports: %w", err)
 	}
 	defer rows.Close()
+	var found []sealedRow
 	out := []*parley.Report{}
+	checked := tx.scanner(tReports, rows)
 	for rows.Next() {
-		r := &parley.Report{}
+		f := sealedRow{r: &parley.Report{}}
+		r := f.r
 		var by sql.NullInt64
 		var at int64
-		if err := rows.Scan(&r.ID, &r.CommitmentID, &r.AgreementID, &r.TrackID, &r.Date, &r.Source, &r.Reliability, &r.Finding, &r.Audience, &by, &at); err != nil {
+		var empty string
+		if err := checked.Scan(&r.ID, &r.CommitmentID, &r.AgreementID, &r.TrackID, &r.Date, &empty, &f.source, &r.Reliability, &r.Finding, &r.Audience,
+			&f.evidence, &by, &at); err != nil {
 			return nil, err
 		}
 		r.CreatedBy, r.CreatedAt = nullableID(by), fromMicro(at)
 		r.EvidenceSealed = true
 		out = append(out, r)
+		if open && canRead(ctx, r.TrackID, r.Audience) {
+			found = append(found, f)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	if !open {
-		return out, nil
-	}
-	var readable []int64
-	byID := map[int64]*parley.Report{}
-	for _, r := range out {
-		if canRead(ctx, r.TrackID, r.Audience) {
-			readable = append(readable, r.ID)
-			byID[r.ID] = r
-		}
-	}
-	if len(readable) == 0 {
-		return out, nil
-	}
-	type sealedRow struct {
-		r      *parley.Report
-		sealed []byte
-	}
-	var found []sealedRow
-	err = eachRow(ctx, tx, `SELECT id, evidence FROM reports WHERE id IN (`+placeholders(1, len(readable))+`)`, readable, func(rows *sql.Rows) error {
-		var id int64
-		var sealed []byte
-		if err := rows.Scan(&id, &sealed); err != nil {
-			return err
-		}
-		found = append(found, sealedRow{byID[id], sealed})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	for _, f := range found {
 		k, err := s.trackKey(ctx, tx, f.r.TrackID, false)
 		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			continue // shredded: the evidence is gone, the map data stays
+			continue // shredded: the source and evidence are gone, the map data stays
 		}
 		if err != nil {
 			return nil, err
 		}
 		rec := strconv.FormatInt(f.r.ID, 10)
-		plain, err := k.OpenField("reports", rec, "evidence", f.sealed)
+		source, err := k.OpenField("reports", rec, "source", f.source)
+		if err != nil {
+			return nil, &SealedError{Table: "reports", Record: rec, Field: "source", Err: err}
+		}
+		evidence, err := k.OpenField("reports", rec, "evidence", f.evidence)
 		if err != nil {
 			return nil, &SealedError{Table: "reports", Record: rec, Field: "evidence", Err: err}
 		}
-		f.r.Evidence, f.r.EvidenceSealed = string(plain), false
+		f.r.Source, f.r.Evidence, f.r.EvidenceSealed = string(source), string(evidence), false
 	}
 	return out, nil
 }
@@ -317,14 +298,14 @@ func (s *Store) CreateScore(ctx context.Context, sc *parley.Score) (err error) {
 			return err
 		}
 		sc.AgreementID, sc.CreatedBy, sc.CreatedAt = c.AgreementID, by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO scores (commitment_id, agreement_id, period, value, note, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			sc.CommitmentID, sc.AgreementID, sc.Period, sc.Value, sc.Note, nullInt64(by), micro(sc.CreatedAt)).Scan(&sc.ID)
+		r, err := tx.insert(ctx, tScores, `commitment_id, agreement_id, period, value, note, created_by, created_at`,
+			sc.CommitmentID, sc.AgreementID, sc.Period, sc.Value, sc.Note, nullInt64(by), micro(sc.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert score: %w", err)
 		}
+		sc.ID = r.id()
 		return appendAudit(ctx, tx, auditRecord{action: "score.create", object: "score/" + strconv.FormatInt(sc.ID, 10), trackID: c.TrackID,
-			audience: parley.AudiencePlenary, stored: []any{sc.ID, sc.CommitmentID, sc.AgreementID, sc.Period, sc.Value, sc.Note, by, micro(sc.CreatedAt)}})
+			audience: parley.AudiencePlenary})
 	})
 }
 
@@ -332,17 +313,18 @@ func (s *Store) CreateScore(ctx context.Context, sc *parley.Score) (err error) {
 func (s *Store) FindScores(ctx context.Context, agreementID int64) (_ []*parley.Score, err error) {
 	defer s.mapErr(&err, "find scores")
 	return readAgreementRecords(ctx, s, agreementID, func(tx *Tx, a *parley.Agreement) ([]*parley.Score, error) {
-		rows, err := tx.QueryContext(ctx, `SELECT id, commitment_id, agreement_id, period, value, note, created_by, created_at FROM scores WHERE agreement_id = $1 ORDER BY id`, a.ID)
+		rows, err := tx.QueryContext(ctx, `SELECT `+tScores.sel+` FROM scores WHERE agreement_id = $1 ORDER BY id`, a.ID)
 		if err != nil {
 			return nil, fmt.Errorf("find scores: %w", err)
 		}
 		defer rows.Close()
 		out := []*parley.Score{}
+		checked := tx.scanner(tScores, rows)
 		for rows.Next() {
 			sc := &parley.Score{}
 			var by sql.NullInt64
 			var v, at int64
-			if err := rows.Scan(&sc.ID, &sc.CommitmentID, &sc.AgreementID, &sc.Period, &v, &sc.Note, &by, &at); err != nil {
+			if err := checked.Scan(&sc.ID, &sc.CommitmentID, &sc.AgreementID, &sc.Period, &v, &sc.Note, &by, &at); err != nil {
 				return nil, err
 			}
 			sc.Value, sc.CreatedBy, sc.CreatedAt = int(v), nullableID(by), fromMicro(at)

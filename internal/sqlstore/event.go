@@ -9,8 +9,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const eventColumns = `id, occurred_at, title, description, source, created_at, updated_at`
-
+// scanEvent reads a row of tEvents.
 func scanEvent(row rowScanner) (*parley.Event, error) {
 	var e parley.Event
 	var occurred, created, updated int64
@@ -22,10 +21,10 @@ func scanEvent(row rowScanner) (*parley.Event, error) {
 	return &e, nil
 }
 
-// queryEvents runs a query for eventColumns and loads the linked tracks of
+// queryEvents runs a query for tEvents.sel and loads the linked tracks of
 // the events it returns in one more query.
 func queryEvents(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Event, error) {
-	events, err := queryAll(ctx, tx, scanEvent, query, args...)
+	events, err := queryAll(ctx, tx, tEvents, scanEvent, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
@@ -42,15 +41,16 @@ func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error 
 		byID[e.ID] = e
 		ids[i] = e.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT event_id, track_id FROM event_tracks
+	rows, err := tx.QueryContext(ctx, `SELECT `+tEventTracks.sel+` FROM event_tracks
 		WHERE event_id IN (`+placeholders(1, len(ids))+`) ORDER BY event_id, position`, int64Args(ids)...)
 	if err != nil {
 		return fmt.Errorf("load event tracks: %w", err)
 	}
 	defer rows.Close()
+	row := tx.scanner(tEventTracks, rows)
 	for rows.Next() {
-		var eventID, trackID int64
-		if err := rows.Scan(&eventID, &trackID); err != nil {
+		var eventID, trackID, position int64
+		if err := row.Scan(&eventID, &trackID, &position); err != nil {
 			return err
 		}
 		if canSeeTrack(ctx, trackID) { // no hint of tracks the caller may not see
@@ -109,7 +109,7 @@ func (s *Store) FindEvents(ctx context.Context, filter parley.EventFilter) (_ []
 	}
 	n := len(args)
 	events, err := queryEvents(ctx, tx,
-		fmt.Sprintf(`SELECT %s FROM events%s ORDER BY occurred_at, id LIMIT $%d OFFSET $%d`, eventColumns, where, n+1, n+2),
+		fmt.Sprintf(`SELECT %s FROM events%s ORDER BY occurred_at, id LIMIT $%d OFFSET $%d`, tEvents.sel, where, n+1, n+2),
 		append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -166,7 +166,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, upd parley.EventUpdat
 }
 
 func findEventByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Event, error) {
-	q := `SELECT ` + eventColumns + ` FROM events WHERE id = $1`
+	q := `SELECT ` + tEvents.sel + ` FROM events WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
@@ -189,31 +189,20 @@ func createEvent(ctx context.Context, tx *Tx, e *parley.Event) error {
 		e.TrackIDs = []int64{}
 	}
 	e.CreatedAt, e.UpdatedAt = tx.now, tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO events (occurred_at, title, description, source, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		micro(e.OccurredAt), e.Title, e.Description, e.Source, micro(e.CreatedAt), micro(e.UpdatedAt)).Scan(&e.ID)
+	r, err := tx.insert(ctx, tEvents, `occurred_at, title, description, source, created_at, updated_at`,
+		micro(e.OccurredAt), e.Title, e.Description, e.Source, micro(e.CreatedAt), micro(e.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
+	e.ID = r.id()
 	return insertEventTracks(ctx, tx, e.ID, e.TrackIDs)
 }
 
 func insertEventTracks(ctx context.Context, tx *Tx, eventID int64, trackIDs []int64) error {
-	if len(trackIDs) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO event_tracks (event_id, track_id, position) VALUES `)
-	args := make([]any, 0, 3*len(trackIDs))
 	for i, t := range trackIDs {
-		if i > 0 {
-			b.WriteString(", ")
+		if _, err := tx.insert(ctx, tEventTracks, `event_id, track_id, position`, eventID, t, i); err != nil {
+			return fmt.Errorf("insert event tracks: %w", err)
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
-		args = append(args, eventID, t, i)
-	}
-	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("insert event tracks: %w", err)
 	}
 	return nil
 }
@@ -235,13 +224,13 @@ func updateEvent(ctx context.Context, tx *Tx, id int64, upd parley.EventUpdate) 
 		e.TrackIDs = []int64{}
 	}
 	e.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE events SET occurred_at = $1, title = $2, description = $3, source = $4, updated_at = $5 WHERE id = $6`,
-		micro(e.OccurredAt), e.Title, e.Description, e.Source, micro(e.UpdatedAt), id)
+	_, err = tx.update(ctx, tEvents, []any{id}, `occurred_at = $1, title = $2, description = $3, source = $4, updated_at = $5`,
+		micro(e.OccurredAt), e.Title, e.Description, e.Source, micro(e.UpdatedAt))
 	if err != nil {
 		return nil, fmt.Errorf("update event: %w", err)
 	}
 	if upd.TrackIDs != nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM event_tracks WHERE event_id = $1`, id); err != nil {
+		if _, err := tx.delete(ctx, tEventTracks, `event_id = $1`, id); err != nil {
 			return nil, fmt.Errorf("delete event tracks: %w", err)
 		}
 		if err := insertEventTracks(ctx, tx, id, e.TrackIDs); err != nil {
@@ -253,15 +242,16 @@ func updateEvent(ctx context.Context, tx *Tx, id int64, upd parley.EventUpdate) 
 
 // eventLinks returns every track the event is linked to, visible or not.
 func eventLinks(ctx context.Context, tx *Tx, id int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT track_id FROM event_tracks WHERE event_id = $1 ORDER BY position`, id)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tEventTracks.sel+` FROM event_tracks WHERE event_id = $1 ORDER BY position`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load event tracks: %w", err)
 	}
 	defer rows.Close()
+	row := tx.scanner(tEventTracks, rows)
 	var ids []int64
 	for rows.Next() {
-		var t int64
-		if err := rows.Scan(&t); err != nil {
+		var event, t, position int64
+		if err := row.Scan(&event, &t, &position); err != nil {
 			return nil, err
 		}
 		ids = append(ids, t)
@@ -305,7 +295,7 @@ func requireEditEventTracks(ctx context.Context, trackIDs []int64) error {
 // eventAudit is the ledger's record of a change of an event: an entry of
 // its first linked track, or of no track.
 func eventAudit(action string, e *parley.Event) auditRecord {
-	rec := auditRecord{action: action, object: "event/" + strconv.FormatInt(e.ID, 10), stored: []any{e}}
+	rec := auditRecord{action: action, object: "event/" + strconv.FormatInt(e.ID, 10)}
 	if len(e.TrackIDs) > 0 {
 		rec.trackID, rec.audience = e.TrackIDs[0], parley.AudiencePlenary
 	}

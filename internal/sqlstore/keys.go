@@ -16,22 +16,35 @@ import (
 
 // Names of the store_meta rows.
 const (
-	metaMasterKeyID    = "master_key_id"
-	metaLedgerKey      = "ledger_key"
-	metaLedgerSigner   = "ledger_signer"
-	metaLedgerVerifier = "ledger_verifier"
+	metaMasterKeyID = "master_key_id"
+	// metaRowKey and metaCheckpointKey hold the store's secrets, wrapped
+	// by the master key for their purpose (seal.MasterKey.WrapSecret):
+	// the key of the rows' MACs and the seed of the checkpoint signer.
+	metaRowKey        = "secret:" + purposeRowKey
+	metaCheckpointKey = "secret:" + purposeCheckpointKey
 
-	// ledgerKeyID is the "track id" the ledger's own data key is wrapped
-	// under; no track has it, since track ids are decimal.
-	ledgerKeyID = "ledger"
+	purposeRowKey        = "row-mac"
+	purposeCheckpointKey = "checkpoint-signer"
+
+	// The checkpoint signer as stores before the rows were authenticated
+	// kept it: a data key wrapped under the "track id" ledgerKeyID, the
+	// signer key sealed under it, and the verifier key in the clear (never
+	// trusted: it is computed from the signer). bind.go moves the signer's
+	// seed to metaCheckpointKey and deletes them.
+	metaLegacyLedgerKey      = "ledger_key"
+	metaLegacyLedgerSigner   = "ledger_signer"
+	metaLegacyLedgerVerifier = "ledger_verifier"
+	ledgerKeyID              = "ledger"
+
 	// ledgerOrigin names the log in its checkpoints.
 	ledgerOrigin = "parley-audit"
 )
 
-// ErrNoMasterKey is returned for sealed reads and writes of a store opened
-// without a master key.
+// ErrNoMasterKey is returned for reads and writes of a store opened without
+// a master key: every row is authenticated under a key the master key
+// wraps.
 var ErrNoMasterKey = &parley.Error{Code: parley.EUNAVAILABLE,
-	Message: "the store was opened without a master key, so sealed content can be neither read nor written; give the key file (--key-file) or set " + seal.EnvMasterKey}
+	Message: "the store was opened without a master key, so its records can be neither read nor written; give the key file (--key-file) or set " + seal.EnvMasterKey}
 
 // keyring holds the store's keys in memory.
 //
@@ -41,11 +54,17 @@ var ErrNoMasterKey = &parley.Error{Code: parley.EUNAVAILABLE,
 // commit that was rolled back, a shredded key or a key re-wrapped by a
 // rotation is never used from the cache.
 type keyring struct {
-	mu       sync.Mutex
-	master   *seal.MasterKey
-	tracks   map[int64]cachedKey
-	signer   note.Signer
-	verifier note.Verifier
+	mu     sync.Mutex
+	master *seal.MasterKey
+	tracks map[int64]cachedKey
+	// rows authenticates rows (rowauth.go); signer and verifier sign and
+	// check checkpoints, verifierKey is the verifier in text form, to
+	// publish. All four come from the secrets the master key unwraps: none
+	// is ever read from the database in the clear.
+	rows        *rowAuth
+	signer      note.Signer
+	verifier    note.Verifier
+	verifierKey string
 }
 
 type cachedKey struct {
@@ -55,15 +74,17 @@ type cachedKey struct {
 
 // OpenKeys gives the store its master key (nil for none) and checks it
 // against the KeyID the database recorded: a different key is refused with
-// an error naming both ids, before anything is written. A database that
-// recorded no key yet records this one's KeyID and gets a checkpoint signer
-// key (Ed25519), sealed under a data key wrapped by the master key, with its
-// verifier key in the clear. Without a master key, unsealed writes still
-// append audit entries; checkpoints are signed at the next open with the
-// key.
-func (s *Store) OpenKeys(ctx context.Context, master *seal.MasterKey) (err error) {
+// an error naming both ids, before anything is written. It unwraps the
+// store's secrets — the row key and the checkpoint signer's seed — or, for
+// a database that recorded no key yet, records this one's KeyID and makes
+// them. A database written before rows were authenticated is brought up to
+// date once (bind.go). With readOnly nothing is written: a database that
+// would need either is refused. Without a master key the store can report
+// its KeyID (MasterKeyID) and nothing else.
+func (s *Store) OpenKeys(ctx context.Context, master *seal.MasterKey, readOnly bool) (err error) {
 	defer s.mapErr(&err, "open keys")
 	ctx = parley.NewContextWithCaller(ctx, parley.System) // the store's own bookkeeping
+	s.readOnly = readOnly
 	recorded, err := s.MasterKeyID(ctx)
 	if err != nil {
 		return err
@@ -81,36 +102,24 @@ func (s *Store) OpenKeys(ctx context.Context, master *seal.MasterKey) (err error
 	s.keys.tracks = map[int64]cachedKey{}
 	s.keys.mu.Unlock()
 	if recorded == "" {
-		err = s.write(ctx, func(ctx context.Context, tx *Tx) error { return initKeys(ctx, tx, master) })
-		if s.unavailable(err) {
-			return nil // a read-only database: it holds nothing sealed, and nothing can be recorded
+		if readOnly {
+			return errors.New("the database records no master key: it was never opened with one, and a read-only open cannot record it")
 		}
-		if err != nil {
+		if err := s.write(ctx, func(ctx context.Context, tx *Tx) error { return initKeys(ctx, tx, master) }); err != nil {
 			return err
 		}
 	}
-	if err := s.loadSigner(ctx); err != nil {
+	if err := s.loadSecrets(ctx, master); err != nil {
 		return err
 	}
-	// Sign the tail left by writes made without the key (or by a crash);
-	// a read-only database keeps it unsigned.
-	if err := s.writeCheckpoint(ctx); err != nil && !s.unavailable(err) {
-		return err
-	}
-	return nil
-}
-
-// unavailable reports whether err means the database cannot be written now
-// (read-only, locked).
-func (s *Store) unavailable(err error) bool {
-	return err != nil && s.d.Unavailable != nil && s.d.Unavailable(err) != ""
+	return s.bindIfNeeded(ctx)
 }
 
 // MasterKeyID returns the KeyID of the master key the database recorded, or
 // "" if it recorded none (no sealed data can exist then).
 func (s *Store) MasterKeyID(ctx context.Context) (_ seal.KeyID, err error) {
 	defer s.mapErr(&err, "master key id")
-	tx, err := s.beginRead(ctx)
+	tx, err := s.beginRawRead(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -120,6 +129,15 @@ func (s *Store) MasterKeyID(ctx context.Context) (_ seal.KeyID, err error) {
 		return "", err
 	}
 	return seal.KeyID(v), commit(tx)
+}
+
+// VerifierKey returns the checkpoint verifier key in note's text form, to
+// publish: it is computed from the signer the master key unwraps. "" for a
+// store opened without a master key.
+func (s *Store) VerifierKey() string {
+	s.keys.mu.Lock()
+	defer s.keys.mu.Unlock()
+	return s.keys.verifierKey
 }
 
 func readMeta(ctx context.Context, tx *Tx, name string) ([]byte, error) {
@@ -147,75 +165,79 @@ func writeMeta(ctx context.Context, tx *Tx, name string, v []byte) error {
 	return nil
 }
 
-// initKeys records the master key's id and makes the ledger's signer key.
+// initKeys records the master key's id and makes the store's secrets.
 func initKeys(ctx context.Context, tx *Tx, master *seal.MasterKey) error {
 	if v, err := readMeta(ctx, tx, metaMasterKeyID); err != nil || v != nil {
 		return err // a concurrent open recorded it first: checked at the next open
 	}
-	signerKey, verifierKey, err := ledger.GenerateKey(ledgerOrigin)
-	if err != nil {
-		return err
-	}
-	k, wrapped := master.NewTrackKey(ledgerKeyID)
-	sealed := k.SealField("store_meta", metaLedgerSigner, "value", []byte(signerKey))
+	_, rowKey := master.NewSecret(purposeRowKey)
+	_, seed := master.NewSecret(purposeCheckpointKey)
 	for _, kv := range []struct {
 		name string
 		v    []byte
 	}{
 		{metaMasterKeyID, []byte(master.ID())},
-		{metaLedgerKey, wrapped},
-		{metaLedgerSigner, sealed},
-		{metaLedgerVerifier, []byte(verifierKey)},
+		{metaRowKey, rowKey},
+		{metaCheckpointKey, seed},
 	} {
 		if err := writeMeta(ctx, tx, kv.name, kv.v); err != nil {
 			return err
 		}
 	}
-	return appendAudit(ctx, tx, auditRecord{action: "keys.init", object: "store", stored: []any{[]byte(master.ID()), wrapped, sealed, verifierKey}})
+	return nil
 }
 
-// loadSigner unwraps the checkpoint signer key.
-func (s *Store) loadSigner(ctx context.Context) error {
-	tx, err := s.beginRead(ctx)
+// loadSecrets unwraps the row key and the checkpoint signer's seed, and
+// computes the verifier from the signer. A database from before the rows
+// were authenticated has neither yet: bindIfNeeded makes them.
+func (s *Store) loadSecrets(ctx context.Context, master *seal.MasterKey) error {
+	tx, err := s.beginRawRead(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	wrapped, err := readMeta(ctx, tx, metaLedgerKey)
+	rowKey, err := readMeta(ctx, tx, metaRowKey)
 	if err != nil {
 		return err
 	}
-	sealed, err := readMeta(ctx, tx, metaLedgerSigner)
+	seed, err := readMeta(ctx, tx, metaCheckpointKey)
 	if err != nil {
 		return err
 	}
-	verifierKey, err := readMeta(ctx, tx, metaLedgerVerifier)
-	if err != nil {
+	if rowKey == nil && seed == nil {
+		return commit(tx) // not bound yet
+	}
+	if rowKey == nil || seed == nil {
+		return fmt.Errorf("the database holds one of its secrets but not the other (store_meta %s, %s): %w", metaRowKey, metaCheckpointKey, ledger.ErrVerify)
+	}
+	if err := s.useSecrets(master, rowKey, seed); err != nil {
 		return err
 	}
-	if wrapped == nil || sealed == nil || verifierKey == nil {
-		return errors.New("the database records a master key but not the ledger's keys")
-	}
-	k, err := s.keys.master.Unwrap(ledgerKeyID, wrapped)
+	return commit(tx)
+}
+
+// useSecrets unwraps the wrapped row key and checkpoint seed into the
+// keyring.
+func (s *Store) useSecrets(master *seal.MasterKey, wrappedRowKey, wrappedSeed []byte) error {
+	rowKey, err := master.UnwrapSecret(purposeRowKey, wrappedRowKey)
 	if err != nil {
-		return fmt.Errorf("unwrap the ledger key (store_meta %s): %w", metaLedgerKey, err)
+		return fmt.Errorf("unwrap the row key (store_meta %s): %w", metaRowKey, err)
 	}
-	signerKey, err := k.OpenField("store_meta", metaLedgerSigner, "value", sealed)
+	defer clear(rowKey)
+	seed, err := master.UnwrapSecret(purposeCheckpointKey, wrappedSeed)
 	if err != nil {
-		return fmt.Errorf("open the checkpoint signer key (store_meta %s): %w", metaLedgerSigner, err)
+		return fmt.Errorf("unwrap the checkpoint signer (store_meta %s): %w", metaCheckpointKey, err)
 	}
-	signer, err := ledger.NewSigner(string(signerKey))
-	if err != nil {
-		return err
-	}
-	verifier, err := ledger.NewVerifier(string(verifierKey))
+	defer clear(seed)
+	signer, verifier, verifierKey, err := ledger.NewKeyFromSeed(ledgerOrigin, seed)
 	if err != nil {
 		return err
 	}
 	s.keys.mu.Lock()
-	s.keys.signer, s.keys.verifier = signer, verifier
+	s.keys.rows = newRowAuth(rowKey)
+	s.keys.signer, s.keys.verifier, s.keys.verifierKey = signer, verifier, verifierKey
 	s.keys.mu.Unlock()
-	return commit(tx)
+	return nil
 }
 
 // master returns the master key or ErrNoMasterKey.
@@ -240,17 +262,17 @@ func shreddedError(trackID int64) error {
 	return parley.Errorf(parley.ENOTFOUND, "", "the sealed content of track %d was shredded (its data key was deleted)", trackID)
 }
 
-// trackKey returns the track's data key, read in tx. With create, a track
-// without a key gets one (tracks created without a master key get theirs at
-// their first sealed write); without, a missing key means the track was
-// shredded.
+// trackKey returns the track's data key, read in tx (its row verified).
+// With create, a track without a key gets one; without, a missing key is
+// ErrNoTrackKey and an emptied one means the track was shredded.
 func (s *Store) trackKey(ctx context.Context, tx *Tx, trackID int64, create bool) (*seal.TrackKey, error) {
 	master, err := s.master()
 	if err != nil {
 		return nil, err
 	}
+	var id, created int64
 	var wrapped []byte
-	err = tx.QueryRowContext(ctx, `SELECT wrapped FROM track_keys WHERE track_id = $1`, trackID).Scan(&wrapped)
+	err = tx.scanner(tTrackKeys, tx.QueryRowContext(ctx, `SELECT `+tTrackKeys.sel+` FROM track_keys WHERE track_id = $1`, trackID)).Scan(&id, &wrapped, &created)
 	switch {
 	case isNoRows(err) && create:
 		return s.newTrackKey(ctx, tx, trackID)
@@ -286,7 +308,7 @@ func (s *Store) newTrackKey(ctx context.Context, tx *Tx, trackID int64) (*seal.T
 		return nil, err
 	}
 	k, wrapped := master.NewTrackKey(strconv.FormatInt(trackID, 10))
-	if _, err := tx.ExecContext(ctx, `INSERT INTO track_keys (track_id, wrapped, created_at) VALUES ($1, $2, $3)`, trackID, wrapped, micro(tx.now)); err != nil {
+	if _, err := tx.insert(ctx, tTrackKeys, `track_id, wrapped, created_at`, trackID, wrapped, micro(tx.now)); err != nil {
 		return nil, fmt.Errorf("store the key of track %d: %w", trackID, err)
 	}
 	return k, nil
@@ -305,14 +327,16 @@ func (s *Store) ShredTrack(ctx context.Context, id int64) (err error) {
 		if _, err := findTrackByID(ctx, tx, id, true); err != nil {
 			return err
 		}
-		// The row stays, emptied: it says the track was shredded.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM track_keys WHERE track_id = $1`, id); err != nil {
+		// The row is deleted, so that no copy of the wrapped key stays in
+		// its place, and written anew, emptied: it says the track was
+		// shredded.
+		if _, err := tx.delete(ctx, tTrackKeys, `track_id = $1`, id); err != nil {
 			return fmt.Errorf("delete the key of track %d: %w", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO track_keys (track_id, wrapped, created_at) VALUES ($1, $2, $3)`, id, []byte{}, micro(tx.now)); err != nil {
+		if _, err := tx.insert(ctx, tTrackKeys, `track_id, wrapped, created_at`, id, []byte{}, micro(tx.now)); err != nil {
 			return fmt.Errorf("mark track %d shredded: %w", id, err)
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "track.shred", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary, stored: []any{id}})
+		return appendAudit(ctx, tx, auditRecord{action: "track.shred", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary})
 	})
 	if err != nil {
 		return err
@@ -328,11 +352,14 @@ func (s *Store) ShredTrack(ctx context.Context, id int64) (err error) {
 	return nil
 }
 
-// RotateMasterKey re-wraps every data key (each track's and the ledger's)
-// from old to new in one transaction and records new's KeyID. Sealed data
-// is not re-encrypted: it is under the data keys, which do not change. old
-// must be the recorded key. The store must have been opened with old; it
-// goes on with new.
+// RotateMasterKey re-wraps every data key (each track's) and the store's
+// secrets (the row key, the checkpoint signer) from old to new in one
+// transaction and records new's KeyID. Nothing else changes: sealed data
+// stays under the data keys, rows keep their MACs, and checkpoints signed
+// before, exported ones included, stay verifiable with the same verifier
+// key. old must be the recorded key and the one the store was opened
+// with; the store goes on with new. Copies of the database made before
+// (backups) stay readable with old only: destroy it to make them useless.
 func (s *Store) RotateMasterKey(ctx context.Context, old, new *seal.MasterKey) (err error) {
 	defer s.mapErr(&err, "rotate master key")
 	if err := requireSystem(ctx); err != nil {
@@ -350,17 +377,18 @@ func (s *Store) RotateMasterKey(ctx context.Context, old, new *seal.MasterKey) (
 			return err
 		}
 		type row struct {
-			id      int64
-			wrapped []byte
+			id, created int64
+			wrapped     []byte
 		}
 		var keys []row
-		rows, err := tx.QueryContext(ctx, `SELECT track_id, wrapped FROM track_keys ORDER BY track_id`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+tTrackKeys.sel+` FROM track_keys ORDER BY track_id`)
 		if err != nil {
 			return err
 		}
+		checked := tx.scanner(tTrackKeys, rows)
 		for rows.Next() {
 			var r row
-			if err := rows.Scan(&r.id, &r.wrapped); err != nil {
+			if err := checked.Scan(&r.id, &r.wrapped, &r.created); err != nil {
 				rows.Close()
 				return err
 			}
@@ -370,7 +398,6 @@ func (s *Store) RotateMasterKey(ctx context.Context, old, new *seal.MasterKey) (
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		digests := []any{[]byte(new.ID())}
 		for _, r := range keys {
 			if len(r.wrapped) == 0 {
 				continue // shredded
@@ -379,26 +406,27 @@ func (s *Store) RotateMasterKey(ctx context.Context, old, new *seal.MasterKey) (
 			if err != nil {
 				return fmt.Errorf("rewrap the key of track %d: %w", r.id, err)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE track_keys SET wrapped = $1 WHERE track_id = $2`, w, r.id); err != nil {
+			if _, err := tx.update(ctx, tTrackKeys, []any{r.id}, `wrapped = $1`, w); err != nil {
 				return err
 			}
-			digests = append(digests, w)
 		}
-		lk, err := readMeta(ctx, tx, metaLedgerKey)
-		if err != nil {
-			return err
-		}
-		w, err := seal.Rewrap(old, new, ledgerKeyID, lk)
-		if err != nil {
-			return fmt.Errorf("rewrap the ledger key: %w", err)
-		}
-		if err := writeMeta(ctx, tx, metaLedgerKey, w); err != nil {
-			return err
+		for _, sec := range []struct{ name, purpose string }{{metaRowKey, purposeRowKey}, {metaCheckpointKey, purposeCheckpointKey}} {
+			wrapped, err := readMeta(ctx, tx, sec.name)
+			if err != nil {
+				return err
+			}
+			w, err := seal.RewrapSecret(old, new, sec.purpose, wrapped)
+			if err != nil {
+				return fmt.Errorf("rewrap the %s secret: %w", sec.purpose, err)
+			}
+			if err := writeMeta(ctx, tx, sec.name, w); err != nil {
+				return err
+			}
 		}
 		if err := writeMeta(ctx, tx, metaMasterKeyID, []byte(new.ID())); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "keys.rotate", object: "store", stored: append(digests, w)})
+		return appendAudit(ctx, tx, auditRecord{action: "keys.rotate", object: "store"})
 	})
 	if err != nil {
 		return err

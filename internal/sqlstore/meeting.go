@@ -10,8 +10,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const meetingColumns = `id, track_id, venue_id, title, format, starts_at, ends_at, outcome, created_at, updated_at`
-
+// scanMeeting reads a row of tMeetings.
 func scanMeeting(row rowScanner) (*parley.Meeting, error) {
 	var m parley.Meeting
 	var venue, ends sql.NullInt64
@@ -29,10 +28,10 @@ func scanMeeting(row rowScanner) (*parley.Meeting, error) {
 	return &m, nil
 }
 
-// queryMeetings runs a query for meetingColumns and loads the attendees of
+// queryMeetings runs a query for tMeetings.sel and loads the attendees of
 // the meetings it returns in one more query.
 func queryMeetings(ctx context.Context, tx *Tx, query string, args ...any) ([]*parley.Meeting, error) {
-	meetings, err := queryAll(ctx, tx, scanMeeting, query, args...)
+	meetings, err := queryAll(ctx, tx, tMeetings, scanMeeting, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find meetings: %w", err)
 	}
@@ -49,16 +48,17 @@ func loadAttendees(ctx context.Context, tx *Tx, meetings []*parley.Meeting) erro
 		byID[m.ID] = m
 		ids[i] = m.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT meeting_id, party_id, name FROM meeting_attendees
+	rows, err := tx.QueryContext(ctx, `SELECT `+tAttendees.sel+` FROM meeting_attendees
 		WHERE meeting_id IN (`+placeholders(1, len(ids))+`) ORDER BY meeting_id, position`, int64Args(ids)...)
 	if err != nil {
 		return fmt.Errorf("load attendees: %w", err)
 	}
 	defer rows.Close()
+	row := tx.scanner(tAttendees, rows)
 	for rows.Next() {
-		var meetingID int64
+		var meetingID, position int64
 		var a parley.Attendee
-		if err := rows.Scan(&meetingID, &a.PartyID, &a.Name); err != nil {
+		if err := row.Scan(&meetingID, &position, &a.PartyID, &a.Name); err != nil {
 			return err
 		}
 		byID[meetingID].Attendees = append(byID[meetingID].Attendees, a)
@@ -116,7 +116,7 @@ func (s *Store) FindMeetings(ctx context.Context, filter parley.MeetingFilter) (
 	}
 	n := len(args)
 	meetings, err := queryMeetings(ctx, tx,
-		fmt.Sprintf(`SELECT %s FROM meetings%s ORDER BY starts_at, id LIMIT $%d OFFSET $%d`, meetingColumns, where, n+1, n+2),
+		fmt.Sprintf(`SELECT %s FROM meetings%s ORDER BY starts_at, id LIMIT $%d OFFSET $%d`, tMeetings.sel, where, n+1, n+2),
 		append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -141,7 +141,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *parley.Meeting) (err error
 		if err := createMeeting(ctx, tx, m); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "meeting.create", object: "meeting/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary, stored: []any{m}})
+		return appendAudit(ctx, tx, auditRecord{action: "meeting.create", object: "meeting/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary})
 	})
 }
 
@@ -163,7 +163,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd parley.MeetingU
 		if m, err = updateMeeting(ctx, tx, id, upd); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "meeting.update", object: "meeting/" + strconv.FormatInt(id, 10), trackID: m.TrackID, audience: parley.AudiencePlenary, stored: []any{m}})
+		return appendAudit(ctx, tx, auditRecord{action: "meeting.update", object: "meeting/" + strconv.FormatInt(id, 10), trackID: m.TrackID, audience: parley.AudiencePlenary})
 	})
 	if err != nil {
 		return nil, err
@@ -172,7 +172,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, id int64, upd parley.MeetingU
 }
 
 func findMeetingByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Meeting, error) {
-	q := `SELECT ` + meetingColumns + ` FROM meetings WHERE id = $1`
+	q := `SELECT ` + tMeetings.sel + ` FROM meetings WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
@@ -219,33 +219,22 @@ func createMeeting(ctx context.Context, tx *Tx, m *parley.Meeting) error {
 	}
 	normalizeMeeting(m)
 	m.CreatedAt, m.UpdatedAt = tx.now, tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO meetings (track_id, venue_id, title, format, starts_at, ends_at, outcome, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+	r, err := tx.insert(ctx, tMeetings, `track_id, venue_id, title, format, starts_at, ends_at, outcome, created_at, updated_at`,
 		m.TrackID, nullInt64(m.VenueID), m.Title, m.Format, micro(m.StartsAt), nullTime(m.EndsAt), m.Outcome,
-		micro(m.CreatedAt), micro(m.UpdatedAt)).Scan(&m.ID)
+		micro(m.CreatedAt), micro(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
 	}
+	m.ID = r.id()
 	return insertAttendees(ctx, tx, m.ID, m.Attendees)
 }
 
-// insertAttendees stores the attendees in one statement.
+// insertAttendees stores the attendees.
 func insertAttendees(ctx context.Context, tx *Tx, meetingID int64, as []parley.Attendee) error {
-	if len(as) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO meeting_attendees (meeting_id, position, party_id, name) VALUES `)
-	args := make([]any, 0, 4*len(as))
 	for i, a := range as {
-		if i > 0 {
-			b.WriteString(", ")
+		if _, err := tx.insert(ctx, tAttendees, `meeting_id, position, party_id, name`, meetingID, i, a.PartyID, a.Name); err != nil {
+			return fmt.Errorf("insert attendees: %w", err)
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
-		args = append(args, meetingID, i, a.PartyID, a.Name)
-	}
-	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("insert attendees: %w", err)
 	}
 	return nil
 }
@@ -264,14 +253,13 @@ func updateMeeting(ctx context.Context, tx *Tx, id int64, upd parley.MeetingUpda
 	}
 	normalizeMeeting(&m)
 	m.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE meetings SET venue_id = $1, title = $2, format = $3, starts_at = $4, ends_at = $5, outcome = $6, updated_at = $7
-		WHERE id = $8`,
-		nullInt64(m.VenueID), m.Title, m.Format, micro(m.StartsAt), nullTime(m.EndsAt), m.Outcome, micro(m.UpdatedAt), id)
+	_, err = tx.update(ctx, tMeetings, []any{id}, `venue_id = $1, title = $2, format = $3, starts_at = $4, ends_at = $5, outcome = $6, updated_at = $7`,
+		nullInt64(m.VenueID), m.Title, m.Format, micro(m.StartsAt), nullTime(m.EndsAt), m.Outcome, micro(m.UpdatedAt))
 	if err != nil {
 		return nil, fmt.Errorf("update meeting: %w", err)
 	}
 	if upd.Attendees != nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_attendees WHERE meeting_id = $1`, id); err != nil {
+		if _, err := tx.delete(ctx, tAttendees, `meeting_id = $1`, id); err != nil {
 			return nil, fmt.Errorf("delete attendees: %w", err)
 		}
 		if err := insertAttendees(ctx, tx, id, m.Attendees); err != nil {

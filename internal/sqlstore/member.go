@@ -9,8 +9,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const memberColumns = `id, track_id, user_id, role, party_id, created_at`
-
+// scanMember reads a row of tMembers.
 func scanMember(row rowScanner) (*parley.Member, error) {
 	var m parley.Member
 	var party sql.NullInt64
@@ -48,7 +47,7 @@ func (s *Store) FindMemberByID(ctx context.Context, id int64) (_ *parley.Member,
 func (s *Store) FindMembers(ctx context.Context, trackID int64) (_ []*parley.Member, err error) {
 	defer s.mapErr(&err, "find members")
 	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.Member, error) {
-		return queryAll(ctx, tx, scanMember, `SELECT `+memberColumns+` FROM members WHERE track_id = $1 ORDER BY id`, trackID)
+		return queryAll(ctx, tx, tMembers, scanMember, `SELECT `+tMembers.sel+` FROM members WHERE track_id = $1 ORDER BY id`, trackID)
 	})
 }
 
@@ -61,7 +60,7 @@ func (s *Store) FindMembershipsOfUser(ctx context.Context, userID int64) (_ []*p
 		return nil, err
 	}
 	defer tx.Rollback()
-	members, err := queryAll(ctx, tx, scanMember, `SELECT `+memberColumns+` FROM members WHERE user_id = $1 ORDER BY id`, userID)
+	members, err := queryAll(ctx, tx, tMembers, scanMember, `SELECT `+tMembers.sel+` FROM members WHERE user_id = $1 ORDER BY id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,28 +133,26 @@ func (s *Store) DeleteMember(ctx context.Context, id int64) (err error) {
 
 // memberAudit is the ledger's record of a change of a grant.
 func memberAudit(action string, m *parley.Member) auditRecord {
-	return auditRecord{action: action, object: "member/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary, stored: []any{m}}
+	return auditRecord{action: action, object: "member/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary}
 }
 
 func deleteMember(ctx context.Context, tx *Tx, id int64) error {
-	res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE id = $1`, id)
+	n, err := tx.delete(ctx, tMembers, `id = $1`, id)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
+	if n == 0 {
 		return notFound("member", id)
 	}
 	return nil
 }
 
 func findMemberByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Member, error) {
-	q := `SELECT ` + memberColumns + ` FROM members WHERE id = $1`
+	q := `SELECT ` + tMembers.sel + ` FROM members WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	m, err := scanMember(tx.QueryRowContext(ctx, q, id))
+	m, err := scanMember(tx.scanner(tMembers, tx.QueryRowContext(ctx, q, id)))
 	if isNoRows(err) {
 		return nil, notFound("member", id)
 	}
@@ -178,11 +175,12 @@ func createMember(ctx context.Context, tx *Tx, m *parley.Member) error {
 		}
 	}
 	m.CreatedAt = tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO members (track_id, user_id, role, party_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		m.TrackID, m.UserID, m.Role, nullInt64(m.PartyID), micro(m.CreatedAt)).Scan(&m.ID)
+	r, err := tx.insert(ctx, tMembers, `track_id, user_id, role, party_id, created_at`,
+		m.TrackID, m.UserID, m.Role, nullInt64(m.PartyID), micro(m.CreatedAt))
 	if err != nil && tx.d.IsUnique(err) {
 		return parley.Errorf(parley.ECONFLICT, "user_id", "user %d already holds a grant on track %d", m.UserID, m.TrackID)
 	}
+	m.ID = r.id()
 	return err
 }
 
@@ -205,6 +203,6 @@ func updateMember(ctx context.Context, tx *Tx, id int64, upd parley.MemberUpdate
 			return nil, err
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE members SET role = $1, party_id = $2 WHERE id = $3`, m.Role, nullInt64(m.PartyID), id)
+	_, err = tx.update(ctx, tMembers, []any{id}, `role = $1, party_id = $2`, m.Role, nullInt64(m.PartyID))
 	return m, err
 }

@@ -55,16 +55,17 @@ func (s *Store) readNotes(ctx context.Context, cond string, arg int64) ([]*parle
 		text []byte
 	}
 	var found []row
-	rows, err := tx.QueryContext(ctx, `SELECT id, meeting_id, track_id, kind, audience, text, author_id, created_at FROM meeting_notes WHERE `+cond+` ORDER BY id`, arg)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tNotes.sel+` FROM meeting_notes WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find notes: %w", err)
 	}
 	defer rows.Close()
+	checked := tx.scanner(tNotes, rows)
 	for rows.Next() {
 		r := row{n: &parley.MeetingNote{}}
 		var author sql.NullInt64
 		var at int64
-		if err := rows.Scan(&r.n.ID, &r.n.MeetingID, &r.n.TrackID, &r.n.Kind, &r.n.Audience, &r.text, &author, &at); err != nil {
+		if err := checked.Scan(&r.n.ID, &r.n.MeetingID, &r.n.TrackID, &r.n.Kind, &r.n.Audience, &r.text, &author, &at); err != nil {
 			return nil, err
 		}
 		r.n.AuthorID, r.n.CreatedAt = nullableID(author), fromMicro(at)
@@ -125,18 +126,16 @@ func (s *Store) CreateNote(ctx context.Context, n *parley.MeetingNote) (err erro
 			return err
 		}
 		n.TrackID, n.AuthorID, n.CreatedAt = m.TrackID, author, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO meeting_notes (meeting_id, track_id, kind, audience, text, author_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			n.MeetingID, n.TrackID, n.Kind, n.Audience, []byte{}, nullInt64(author), micro(n.CreatedAt)).Scan(&n.ID)
+		r, err := tx.insertSealed(ctx, tNotes, `meeting_id, track_id, kind, audience, text, author_id, created_at`,
+			[]any{n.MeetingID, n.TrackID, n.Kind, n.Audience, []byte{}, nullInt64(author), micro(n.CreatedAt)},
+			func(r rowVals) (string, []any) {
+				return `text = $1`, []any{k.SealField("meeting_notes", strconv.FormatInt(r.id(), 10), "text", []byte(n.Text))}
+			})
 		if err != nil {
 			return fmt.Errorf("insert note: %w", err)
 		}
+		n.ID = r.id()
 		rec := strconv.FormatInt(n.ID, 10)
-		sealed := k.SealField("meeting_notes", rec, "text", []byte(n.Text))
-		if _, err := tx.ExecContext(ctx, `UPDATE meeting_notes SET text = $1 WHERE id = $2`, sealed, n.ID); err != nil {
-			return fmt.Errorf("seal note: %w", err)
-		}
-		return appendAudit(ctx, tx, auditRecord{action: "note.create", object: "note/" + rec, trackID: n.TrackID, audience: n.Audience,
-			stored: []any{n.ID, n.MeetingID, n.TrackID, n.Kind, n.Audience, sealed, author, micro(n.CreatedAt)}})
+		return appendAudit(ctx, tx, auditRecord{action: "note.create", object: "note/" + rec, trackID: n.TrackID, audience: n.Audience})
 	})
 }

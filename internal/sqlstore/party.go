@@ -7,8 +7,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const partyColumns = `id, name, kind, created_at, updated_at`
-
+// scanParty reads a row of tParties.
 func scanParty(row rowScanner) (*parley.Party, error) {
 	var p parley.Party
 	var created, updated int64
@@ -34,7 +33,7 @@ func (s *Store) FindParties(ctx context.Context, page parley.Page) (_ []*parley.
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, 0, err
 	}
-	return readPage(ctx, s, scanParty, partyColumns, "parties", "", page)
+	return readPage(ctx, s, tParties, scanParty, "", page)
 }
 
 // CreateParty stores p; ECONFLICT if the name is taken.
@@ -50,7 +49,7 @@ func (s *Store) CreateParty(ctx context.Context, p *parley.Party) (err error) {
 		if err := createParty(ctx, tx, p); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "party.create", object: "party/" + strconv.FormatInt(p.ID, 10), stored: []any{p}})
+		return appendAudit(ctx, tx, auditRecord{action: "party.create", object: "party/" + strconv.FormatInt(p.ID, 10)})
 	})
 }
 
@@ -65,7 +64,7 @@ func (s *Store) UpdateParty(ctx context.Context, id int64, upd parley.PartyUpdat
 		if p, err = updateParty(ctx, tx, id, upd); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "party.update", object: "party/" + strconv.FormatInt(id, 10), stored: []any{p}})
+		return appendAudit(ctx, tx, auditRecord{action: "party.update", object: "party/" + strconv.FormatInt(id, 10)})
 	})
 	if err != nil {
 		return nil, err
@@ -74,20 +73,20 @@ func (s *Store) UpdateParty(ctx context.Context, id int64, upd parley.PartyUpdat
 }
 
 func findPartyByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Party, error) {
-	q := `SELECT ` + partyColumns + ` FROM parties WHERE id = $1`
+	q := `SELECT ` + tParties.sel + ` FROM parties WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	return findByID(ctx, tx, scanParty, "party", q, id)
+	return findByID(ctx, tx, tParties, scanParty, "party", q, id)
 }
 
 func createParty(ctx context.Context, tx *Tx, p *parley.Party) error {
 	p.CreatedAt, p.UpdatedAt = tx.now, tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO parties (name, kind, created_at, updated_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		p.Name, p.Kind, micro(p.CreatedAt), micro(p.UpdatedAt)).Scan(&p.ID)
+	r, err := tx.insert(ctx, tParties, `name, kind, created_at, updated_at`, p.Name, p.Kind, micro(p.CreatedAt), micro(p.UpdatedAt))
 	if err != nil && tx.d.IsUnique(err) {
 		return parley.Errorf(parley.ECONFLICT, "name", "a party named %q already exists", p.Name)
 	}
+	p.ID = r.id()
 	return err
 }
 
@@ -106,8 +105,7 @@ func updateParty(ctx context.Context, tx *Tx, id int64, upd parley.PartyUpdate) 
 		return nil, err
 	}
 	p.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE parties SET name = $1, kind = $2, updated_at = $3 WHERE id = $4`,
-		p.Name, p.Kind, micro(p.UpdatedAt), id)
+	_, err = tx.update(ctx, tParties, []any{id}, `name = $1, kind = $2, updated_at = $3`, p.Name, p.Kind, micro(p.UpdatedAt))
 	if err != nil && tx.d.IsUnique(err) {
 		return nil, parley.Errorf(parley.ECONFLICT, "name", "a party named %q already exists", p.Name)
 	}

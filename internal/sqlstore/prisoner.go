@@ -12,8 +12,7 @@ import (
 	"github.com/parley-talks/parley/exchange"
 )
 
-const exchangeColumns = `id, track_id, title, terms, n, side_a, side_b, created_by, created_at`
-
+// scanExchange reads a row of tExchanges.
 func scanExchange(row rowScanner) (*parley.Exchange, error) {
 	e := &parley.Exchange{}
 	var by sql.NullInt64
@@ -27,7 +26,7 @@ func scanExchange(row rowScanner) (*parley.Exchange, error) {
 
 // findExchange returns an exchange on a track the caller sees, or ENOTFOUND.
 func findExchange(ctx context.Context, tx *Tx, id int64) (*parley.Exchange, error) {
-	e, err := scanExchange(tx.QueryRowContext(ctx, `SELECT `+exchangeColumns+` FROM exchanges WHERE id = $1`, id))
+	e, err := scanExchange(tx.scanner(tExchanges, tx.QueryRowContext(ctx, `SELECT `+tExchanges.sel+` FROM exchanges WHERE id = $1`, id)))
 	if isNoRows(err) || (err == nil && !canSeeTrack(ctx, e.TrackID)) {
 		return nil, notFound("exchange", id)
 	}
@@ -61,14 +60,14 @@ func (s *Store) CreateExchange(ctx context.Context, e *parley.Exchange) (err err
 			return err
 		}
 		e.CreatedBy, e.CreatedAt = by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO exchanges (track_id, title, terms, n, side_a, side_b, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			e.TrackID, e.Title, e.Terms, e.N, e.SideA, e.SideB, nullInt64(by), micro(e.CreatedAt)).Scan(&e.ID)
+		r, err := tx.insert(ctx, tExchanges, `track_id, title, terms, n, side_a, side_b, created_by, created_at`,
+			e.TrackID, e.Title, e.Terms, e.N, e.SideA, e.SideB, nullInt64(by), micro(e.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert exchange: %w", err)
 		}
+		e.ID = r.id()
 		return appendAudit(ctx, tx, auditRecord{action: "exchange.create", object: "exchange/" + strconv.FormatInt(e.ID, 10), trackID: e.TrackID,
-			audience: parley.AudiencePlenary, stored: []any{e.ID, e.TrackID, e.Title, e.Terms, e.N, e.SideA, e.SideB, by, micro(e.CreatedAt)}})
+			audience: parley.AudiencePlenary})
 	})
 }
 
@@ -82,7 +81,7 @@ func (s *Store) FindExchangeByID(ctx context.Context, id int64) (_ *parley.Excha
 func (s *Store) FindExchanges(ctx context.Context, trackID int64) (_ []*parley.Exchange, err error) {
 	defer s.mapErr(&err, "find exchanges")
 	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.Exchange, error) {
-		out, err := queryAll(ctx, tx, scanExchange, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 ORDER BY id`, trackID)
+		out, err := queryAll(ctx, tx, tExchanges, scanExchange, `SELECT `+tExchanges.sel+` FROM exchanges WHERE track_id = $1 ORDER BY id`, trackID)
 		if err != nil {
 			return nil, fmt.Errorf("find exchanges: %w", err)
 		}
@@ -120,20 +119,17 @@ func findList(ctx context.Context, tx *Tx, exchangeID, partyID int64) (*parley.E
 
 // sharedPersons returns the persons of the exchange's shared matches.
 func sharedPersons(ctx context.Context, tx *Tx, exchangeID int64) (map[int64]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT prisoner_a, prisoner_b FROM prisoner_matches WHERE exchange_id = $1 AND shared_at IS NOT NULL`, exchangeID)
+	ms, err := queryAll(ctx, tx, tMatches, scanMatch, `SELECT `+tMatches.sel+` FROM prisoner_matches WHERE exchange_id = $1`, exchangeID)
 	if err != nil {
 		return nil, fmt.Errorf("find shared matches: %w", err)
 	}
-	defer rows.Close()
 	out := map[int64]bool{}
-	for rows.Next() {
-		var a, b int64
-		if err := rows.Scan(&a, &b); err != nil {
-			return nil, err
+	for _, m := range ms {
+		if m.SharedAt != nil {
+			out[m.PrisonerA], out[m.PrisonerB] = true, true
 		}
-		out[a], out[b] = true, true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // person is the sealed part of a Prisoner.
@@ -153,7 +149,7 @@ type person struct {
 // accepts (all if keep is nil); the caller has checked that it reads them.
 // A person keep refuses is never opened.
 func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, partyID int64, keep func(id int64) bool) ([]*parley.Prisoner, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, person, created_at, handed_over_at FROM prisoners WHERE exchange_id = $1 AND party_id = $2 ORDER BY id`, e.ID, partyID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tPrisoners.sel+` FROM prisoners WHERE exchange_id = $1 AND party_id = $2 ORDER BY id`, e.ID, partyID)
 	if err != nil {
 		return nil, fmt.Errorf("find prisoners: %w", err)
 	}
@@ -163,11 +159,12 @@ func (s *Store) readPrisoners(ctx context.Context, tx *Tx, e *parley.Exchange, p
 		sealed []byte
 	}
 	var found []row
+	checked := tx.scanner(tPrisoners, rows)
 	for rows.Next() {
-		r := row{p: &parley.Prisoner{ExchangeID: e.ID, TrackID: e.TrackID, PartyID: partyID}}
+		r := row{p: &parley.Prisoner{}}
 		var at int64
 		var handed sql.NullInt64
-		if err := rows.Scan(&r.p.ID, &r.sealed, &at, &handed); err != nil {
+		if err := checked.Scan(&r.p.ID, &r.p.ExchangeID, &r.p.TrackID, &r.p.PartyID, &r.sealed, &at, &handed); err != nil {
 			return nil, err
 		}
 		if keep != nil && !keep(r.p.ID) {
@@ -288,19 +285,19 @@ func (s *Store) AddPrisoners(ctx context.Context, exchangeID, partyID int64, ps 
 			if err != nil {
 				return fmt.Errorf("encode person: %w", err)
 			}
-			err = tx.QueryRowContext(ctx, `INSERT INTO prisoners (exchange_id, track_id, party_id, person, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-				e.ID, e.TrackID, partyID, []byte{}, micro(at)).Scan(&p.ID)
+			r, err := tx.insertSealed(ctx, tPrisoners, `exchange_id, track_id, party_id, person, created_at, handed_over_at`,
+				[]any{e.ID, e.TrackID, partyID, []byte{}, micro(at), nil},
+				func(r rowVals) (string, []any) {
+					return `person = $1`, []any{k.SealField("prisoners", strconv.FormatInt(r.id(), 10), "person", plain)}
+				})
 			if err != nil {
 				return fmt.Errorf("insert prisoner: %w", err)
 			}
+			p.ID = r.id()
 			rec := strconv.FormatInt(p.ID, 10)
-			sealed := k.SealField("prisoners", rec, "person", plain)
-			if _, err := tx.ExecContext(ctx, `UPDATE prisoners SET person = $1 WHERE id = $2`, sealed, p.ID); err != nil {
-				return fmt.Errorf("seal prisoner: %w", err)
-			}
 			p.ExchangeID, p.TrackID, p.PartyID, p.CreatedAt = e.ID, e.TrackID, partyID, at
 			if err := appendAudit(ctx, tx, auditRecord{action: "prisoner.add", object: "prisoner/" + rec, trackID: e.TrackID,
-				audience: parley.PartyAudience(partyID), stored: []any{p.ID, e.ID, partyID, sealed, micro(at)}}); err != nil {
+				audience: parley.PartyAudience(partyID)}); err != nil {
 				return err
 			}
 		}
@@ -317,14 +314,32 @@ func requireBothLists(ctx context.Context, e *parley.Exchange) error {
 	return nil
 }
 
+// prisonerRow is a person's row, verified, without the person opened.
+type prisonerRow struct {
+	id, exchangeID, trackID, partyID, at int64
+	sealed                               []byte
+	handed                               sql.NullInt64
+}
+
+// findPrisonerRow reads a person's row of the exchange: EINVALID naming
+// field if there is none.
+func findPrisonerRow(ctx context.Context, tx *Tx, field string, exchangeID, id int64) (prisonerRow, error) {
+	var p prisonerRow
+	err := tx.scanner(tPrisoners, tx.QueryRowContext(ctx, `SELECT `+tPrisoners.sel+` FROM prisoners WHERE id = $1 AND exchange_id = $2`, id, exchangeID)).
+		Scan(&p.id, &p.exchangeID, &p.trackID, &p.partyID, &p.sealed, &p.at, &p.handed)
+	if isNoRows(err) {
+		return p, parley.Errorf(parley.EINVALID, field, "person %d is not on a list of exchange %d", id, exchangeID)
+	}
+	if err != nil {
+		return p, fmt.Errorf("find prisoner %d: %w", id, err)
+	}
+	return p, nil
+}
+
 // prisonerSide returns the party whose list holds a person of the exchange.
 func prisonerSide(ctx context.Context, tx *Tx, exchangeID, id int64) (int64, error) {
-	var party int64
-	err := tx.QueryRowContext(ctx, `SELECT party_id FROM prisoners WHERE id = $1 AND exchange_id = $2`, id, exchangeID).Scan(&party)
-	if isNoRows(err) {
-		return 0, parley.Errorf(parley.EINVALID, "", "person %d is not on a list of exchange %d", id, exchangeID)
-	}
-	return party, err
+	p, err := findPrisonerRow(ctx, tx, "", exchangeID, id)
+	return p.partyID, err
 }
 
 // ConfirmMatch records a mediator's confirmed match (see
@@ -367,13 +382,14 @@ func (s *Store) ConfirmMatch(ctx context.Context, exchangeID, prisonerA, prisone
 			return err
 		}
 		m.ConfirmedBy, m.ConfirmedAt = by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO prisoner_matches (exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			exchangeID, prisonerA, prisonerB, nullInt64(by), micro(m.ConfirmedAt)).Scan(&m.ID)
+		r, err := tx.insert(ctx, tMatches, `exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at`,
+			exchangeID, prisonerA, prisonerB, nullInt64(by), micro(m.ConfirmedAt))
 		if err != nil {
 			return fmt.Errorf("insert match: %w", err)
 		}
+		m.ID = r.id()
 		return appendAudit(ctx, tx, auditRecord{action: "prisoner.match", object: "exchange/" + strconv.FormatInt(exchangeID, 10), trackID: e.TrackID,
-			audience: parley.AudienceMediators, stored: []any{m.ID, exchangeID, prisonerA, prisonerB, by, micro(m.ConfirmedAt)}})
+			audience: parley.AudienceMediators})
 	})
 	if err != nil {
 		return nil, err
@@ -402,7 +418,7 @@ func (s *Store) FindMatches(ctx context.Context, exchangeID int64) (_ []*parley.
 		}
 		cond = ` AND shared_at IS NOT NULL` // one side's readers: the shared matches
 	}
-	out, err := queryAll(ctx, tx, scanMatch, `SELECT `+matchColumns+` FROM prisoner_matches WHERE exchange_id = $1`+cond+` ORDER BY id`, exchangeID)
+	out, err := queryAll(ctx, tx, tMatches, scanMatch, `SELECT `+tMatches.sel+` FROM prisoner_matches WHERE exchange_id = $1`+cond+` ORDER BY id`, exchangeID)
 	if err != nil {
 		return nil, fmt.Errorf("find matches: %w", err)
 	}
@@ -430,15 +446,11 @@ func (s *Store) RecordHandover(ctx context.Context, exchangeID int64, prisonerID
 		seen := map[int64]bool{}
 		for i, id := range prisonerIDs {
 			field := fmt.Sprintf("prisoner_ids[%d]", i)
-			var handed sql.NullInt64
-			err := tx.QueryRowContext(ctx, `SELECT handed_over_at FROM prisoners WHERE id = $1 AND exchange_id = $2`, id, exchangeID).Scan(&handed)
-			if isNoRows(err) {
-				return parley.Errorf(parley.EINVALID, field, "person %d is not on a list of exchange %d", id, exchangeID)
-			}
+			p, err := findPrisonerRow(ctx, tx, field, exchangeID, id)
 			if err != nil {
-				return fmt.Errorf("find prisoner %d: %w", id, err)
+				return err
 			}
-			if handed.Valid || seen[id] {
+			if p.handed.Valid || seen[id] {
 				return parley.Errorf(parley.ECONFLICT, field, "person %d is handed over already", id)
 			}
 			seen[id] = true
@@ -448,12 +460,12 @@ func (s *Store) RecordHandover(ctx context.Context, exchangeID int64, prisonerID
 		}
 		at := micro(tx.now)
 		for _, id := range prisonerIDs {
-			if _, err := tx.ExecContext(ctx, `UPDATE prisoners SET handed_over_at = $1 WHERE id = $2`, at, id); err != nil {
+			if _, err := tx.update(ctx, tPrisoners, []any{id}, `handed_over_at = $1`, at); err != nil {
 				return fmt.Errorf("record handover: %w", err)
 			}
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "exchange.handover", object: "exchange/" + strconv.FormatInt(exchangeID, 10), trackID: e.TrackID,
-			audience: parley.AudienceMediators, stored: []any{exchangeID, prisonerIDs, at}})
+			audience: parley.AudienceMediators})
 	})
 }
 
@@ -469,7 +481,7 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 		return nil, err
 	}
 	defer tx.Rollback()
-	es, err := queryAll(ctx, tx, scanExchange, `SELECT `+exchangeColumns+` FROM exchanges WHERE track_id = $1 AND id <> $2 ORDER BY id`, trackID, except)
+	es, err := queryAll(ctx, tx, tExchanges, scanExchange, `SELECT `+tExchanges.sel+` FROM exchanges WHERE track_id = $1 AND id <> $2 ORDER BY id`, trackID, except)
 	if err != nil {
 		return nil, fmt.Errorf("find exchanges: %w", err)
 	}
@@ -494,8 +506,7 @@ func (s *Store) FindHandedOver(ctx context.Context, trackID, except int64) (_ []
 	return out, commit(tx)
 }
 
-const matchColumns = `id, exchange_id, prisoner_a, prisoner_b, confirmed_by, confirmed_at, verified_by, verified_at, shared_by, shared_at`
-
+// scanMatch reads a row of tMatches.
 func scanMatch(row rowScanner) (*parley.PrisonerMatch, error) {
 	m := &parley.PrisonerMatch{}
 	var by, vby, vat, sby, sat sql.NullInt64
@@ -565,7 +576,7 @@ func (s *Store) markMatch(ctx context.Context, matchID int64, mark matchMark) (*
 	var m *parley.PrisonerMatch
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		m, err = scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID))
+		m, err = scanMatch(tx.scanner(tMatches, tx.QueryRowContext(ctx, `SELECT `+tMatches.sel+` FROM prisoner_matches WHERE id = $1`+tx.d.ForUpdate, matchID)))
 		if isNoRows(err) {
 			return notFound("match", matchID)
 		}
@@ -587,12 +598,12 @@ func (s *Store) markMatch(ctx context.Context, matchID int64, mark matchMark) (*
 			return err
 		}
 		at := normalTime(tx.now)
-		if _, err := tx.ExecContext(ctx, `UPDATE prisoner_matches SET `+mark.column+`_by = $1, `+mark.column+`_at = $2 WHERE id = $3`, nullInt64(by), micro(at), matchID); err != nil {
+		if _, err := tx.update(ctx, tMatches, []any{matchID}, mark.column+`_by = $1, `+mark.column+`_at = $2`, nullInt64(by), micro(at)); err != nil {
 			return fmt.Errorf("%s match: %w", mark.action, err)
 		}
 		*mark.by(m), *mark.at(m) = by, &at
 		return appendAudit(ctx, tx, auditRecord{action: mark.action, object: "match/" + strconv.FormatInt(matchID, 10), trackID: e.TrackID,
-			audience: parley.AudienceMediators, stored: []any{matchID, by, micro(at)}})
+			audience: parley.AudienceMediators})
 	})
 	if err != nil {
 		return nil, err
@@ -629,8 +640,9 @@ func checkTerms(ctx context.Context, tx *Tx, e *parley.Exchange, prisonerIDs []i
 }
 
 // HumanitarianTallies counts, for the tracks the caller sees, persons
-// handed over and matched and children's cases per stage: two grouped
-// queries over map columns for all tracks, nothing opened.
+// handed over and matched and children's cases per stage: from the rows of
+// those tracks' exchanges, persons, matches and cases, each verified,
+// nothing opened.
 func (s *Store) HumanitarianTallies(ctx context.Context) (_ map[int64]*parley.HumanitarianTally, err error) {
 	defer s.mapErr(&err, "humanitarian tallies")
 	tx, err := s.beginRead(ctx)
@@ -647,50 +659,50 @@ func (s *Store) HumanitarianTallies(ctx context.Context) (_ map[int64]*parley.Hu
 		}
 		return t
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT e.track_id, count(DISTINCT e.id), count(p.handed_over_at), count(ma.id) + count(mb.id)
-		FROM exchanges e
-		LEFT JOIN prisoners p ON p.exchange_id = e.id
-		LEFT JOIN prisoner_matches ma ON ma.prisoner_a = p.id
-		LEFT JOIN prisoner_matches mb ON mb.prisoner_b = p.id
-		GROUP BY e.track_id`)
+	where, args := "", []any(nil)
+	if cond, ids := scopeOf(ctx).filter("track_id", 1); cond != "" {
+		where, args = ` WHERE `+cond, ids
+	}
+	es, err := queryAll(ctx, tx, tExchanges, scanExchange, `SELECT `+tExchanges.sel+` FROM exchanges`+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count exchanges: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var track, exchanges, handed, matched int64
-		if err := rows.Scan(&track, &exchanges, &handed, &matched); err != nil {
+	for _, e := range es {
+		t := tally(e.TrackID)
+		t.Exchanges++
+		rows, err := tx.QueryContext(ctx, `SELECT `+tPrisoners.sel+` FROM prisoners WHERE exchange_id = $1`, e.ID)
+		if err != nil {
+			return nil, fmt.Errorf("count persons: %w", err)
+		}
+		checked := tx.scanner(tPrisoners, rows)
+		for rows.Next() {
+			var p prisonerRow
+			if err := checked.Scan(&p.id, &p.exchangeID, &p.trackID, &p.partyID, &p.sealed, &p.at, &p.handed); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if p.handed.Valid {
+				t.HandedOver++
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		if canSeeTrack(ctx, track) {
-			t := tally(track)
-			t.Exchanges, t.HandedOver, t.Matched = int(exchanges), int(handed), int(matched)
+		ms, err := queryAll(ctx, tx, tMatches, scanMatch, `SELECT `+tMatches.sel+` FROM prisoner_matches WHERE exchange_id = $1`, e.ID)
+		if err != nil {
+			return nil, fmt.Errorf("count matches: %w", err)
 		}
+		t.Matched += 2 * len(ms)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	rows, err = tx.QueryContext(ctx, `SELECT track_id, stage, count(*) FROM child_cases GROUP BY track_id, stage`)
+	cases, err := queryAll(ctx, tx, tChildren, scanChildCase, `SELECT `+tChildren.sel+` FROM child_cases`+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count child cases: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var track, n int64
-		var stage parley.ChildStage
-		if err := rows.Scan(&track, &stage, &n); err != nil {
-			return nil, err
-		}
-		if canSeeTrack(ctx, track) {
-			t := tally(track)
-			t.Children[stage] += int(n)
-			t.Cases += int(n)
-		}
+	for _, c := range cases {
+		t := tally(c.c.TrackID)
+		t.Children[c.c.Stage]++
+		t.Cases++
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	return out, commit(tx)
 }

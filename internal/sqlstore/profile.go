@@ -67,7 +67,7 @@ func (s *Store) readProfiles(ctx context.Context, trackID, partyID int64, latest
 	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
 	}
-	q := `SELECT track_id, party_id, version, content, updated_by, updated_at FROM profiles p WHERE track_id = $1`
+	q := `SELECT ` + tProfiles.sel + ` FROM profiles p WHERE track_id = $1`
 	args := []any{trackID}
 	if partyID != 0 {
 		q += ` AND party_id = $2`
@@ -87,13 +87,14 @@ func (s *Store) readProfiles(ctx context.Context, trackID, partyID int64, latest
 		return nil, fmt.Errorf("find profiles: %w", err)
 	}
 	defer rows.Close()
+	checked := tx.scanner(tProfiles, rows)
 	for rows.Next() {
 		var r row
 		r.p = &parley.Profile{}
 		var by sql.NullInt64
 		var at int64
 		var version int64
-		if err := rows.Scan(&r.p.TrackID, &r.p.PartyID, &version, &r.content, &by, &at); err != nil {
+		if err := checked.Scan(&r.p.TrackID, &r.p.PartyID, &version, &r.content, &by, &at); err != nil {
 			return nil, err
 		}
 		r.p.Version, r.p.UpdatedBy, r.p.UpdatedAt = int(version), nullableID(by), fromMicro(at)
@@ -160,13 +161,8 @@ func (s *Store) PutProfile(ctx context.Context, p *parley.Profile) (err error) {
 		if err != nil {
 			return fmt.Errorf("find track %d: %w", p.TrackID, err)
 		}
-		principal, err := count(ctx, tx, `SELECT count(*) FROM track_parties WHERE track_id = $1 AND party_id = $2 AND role = $3`,
-			p.TrackID, p.PartyID, parley.RolePrincipal)
-		if err != nil {
+		if err := requirePrincipal(ctx, tx, "party_id", p.TrackID, p.PartyID); err != nil {
 			return err
-		}
-		if principal == 0 {
-			return parley.Errorf(parley.EINVALID, "party_id", "party %d is not a principal of track %d", p.PartyID, p.TrackID)
 		}
 		themes, err := s.trackThemes(ctx, tx, p.TrackID)
 		if err != nil {
@@ -189,13 +185,13 @@ func (s *Store) PutProfile(ctx context.Context, p *parley.Profile) (err error) {
 		}
 		rec := profileRecord(p.TrackID, p.PartyID, version)
 		sealed := k.SealField("profiles", rec, "content", plain)
-		_, err = tx.ExecContext(ctx, `INSERT INTO profiles (track_id, party_id, version, content, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		_, err = tx.insert(ctx, tProfiles, `track_id, party_id, version, content, updated_by, updated_at`,
 			p.TrackID, p.PartyID, version, sealed, nullInt64(by), micro(tx.now))
 		if err != nil {
 			return fmt.Errorf("insert profile: %w", err)
 		}
 		p.Version, p.UpdatedBy, p.UpdatedAt = int(version), by, normalTime(tx.now)
 		return appendAudit(ctx, tx, auditRecord{action: "profile.update", object: "profile/" + rec,
-			trackID: p.TrackID, audience: p.Audience(), stored: []any{p.TrackID, p.PartyID, version, sealed, by, micro(tx.now)}})
+			trackID: p.TrackID, audience: p.Audience()})
 	})
 }

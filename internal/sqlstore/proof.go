@@ -42,7 +42,7 @@ func (s *Store) ProveInclusion(ctx context.Context, index int64) (_ *parley.Incl
 	// The columns checked above decide who sees the entry; the leaf vouches
 	// for them, unless the entry is a legacy one, which records none. An
 	// edit that widened them must not show the entry to anyone.
-	if !e.Legacy && EntryVisibility(nullableID(track), parley.Audience(aud)) != e.Visibility {
+	if !e.Legacy() && EntryVisibility(nullableID(track), parley.Audience(aud)) != e.Visibility {
 		return nil, fmt.Errorf("audit entry %d: track_id or audience differs from the entry's visibility: %w", index, ledger.ErrVerify)
 	}
 	var size, cp int64
@@ -86,27 +86,33 @@ func entryVisible(ctx context.Context, trackID *int64, a parley.Audience) bool {
 	return canRead(ctx, *trackID, a)
 }
 
-// ProveConsistency proves that the checkpoint of oldSize entries is a prefix
-// of the one of newSize (see parley.AuditService).
+// ProveConsistency proves that the tree of oldSize entries is a prefix of
+// the tree of newSize (0: the latest checkpoint's) (see
+// parley.AuditService).
 func (s *Store) ProveConsistency(ctx context.Context, oldSize, newSize int64) (_ *parley.ConsistencyProof, err error) {
 	defer s.mapErr(&err, "prove consistency")
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, err
-	}
-	if oldSize < 1 || oldSize > newSize {
-		return nil, parley.Errorf(parley.EINVALID, "old", "want 1 ≤ old ≤ new")
 	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	oldCP, err := checkpointAt(ctx, tx, oldSize)
-	if err != nil {
-		return nil, err
+	if newSize == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT checkpoint FROM audit_log WHERE id = 1`).Scan(&newSize); err != nil {
+			return nil, err
+		}
+	}
+	if oldSize < 1 || oldSize > newSize {
+		return nil, parley.Errorf(parley.EINVALID, "old", "want 1 ≤ old ≤ new (%d)", newSize)
 	}
 	newCP, err := checkpointAt(ctx, tx, newSize)
 	if err != nil {
+		return nil, err
+	}
+	oldCP, err := checkpointAt(ctx, tx, oldSize)
+	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 		return nil, err
 	}
 	r := hashReader{ctx: ctx, q: tx}
@@ -126,7 +132,8 @@ func (s *Store) ProveConsistency(ctx context.Context, oldSize, newSize int64) (_
 		Proof: hashStrings(proof), OldCheckpoint: string(oldCP), NewCheckpoint: string(newCP)}, commit(tx)
 }
 
-// AuditCheckpoints returns the sizes of the signed checkpoints.
+// AuditCheckpoints returns the sizes of the signed checkpoints kept: every
+// CheckpointEvery entries, and the latest.
 func (s *Store) AuditCheckpoints(ctx context.Context) (_ []int64, err error) {
 	defer s.mapErr(&err, "audit checkpoints")
 	if err := requireSignedIn(ctx); err != nil {
@@ -153,11 +160,61 @@ func (s *Store) AuditCheckpoints(ctx context.Context) (_ []int64, err error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	rows.Close()
+	var tail int64
+	if err := tx.QueryRowContext(ctx, `SELECT checkpoint FROM audit_log WHERE id = 1`).Scan(&tail); err != nil {
+		return nil, err
+	}
+	if tail > 0 && (len(sizes) == 0 || sizes[len(sizes)-1] != tail) {
+		sizes = append(sizes, tail)
+	}
 	return sizes, commit(tx)
 }
 
+// LatestCheckpoint returns the signed checkpoint of the whole log (see
+// parley.AuditService).
+func (s *Store) LatestCheckpoint(ctx context.Context) (_ *parley.SignedCheckpoint, err error) {
+	defer s.mapErr(&err, "latest checkpoint")
+	if err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	s.keys.mu.Lock()
+	v, vkey := s.keys.verifier, s.keys.verifierKey
+	s.keys.mu.Unlock()
+	if v == nil {
+		return nil, ErrNoMasterKey
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var signed []byte
+	if err := tx.QueryRowContext(ctx, `SELECT signed FROM audit_log WHERE id = 1`).Scan(&signed); err != nil {
+		return nil, err
+	}
+	if signed == nil {
+		return nil, parley.Errorf(parley.ENOTFOUND, "", "the ledger has no signed checkpoint yet")
+	}
+	c, err := ledger.OpenCheckpoint(signed, v)
+	if err != nil {
+		return nil, fmt.Errorf("the latest checkpoint: %w", err)
+	}
+	return &parley.SignedCheckpoint{Size: c.Size, Root: b64(c.Root[:]), Note: string(signed), VerifierKey: vkey}, commit(tx)
+}
+
+// checkpointAt returns the signed checkpoint of size entries the store
+// keeps: the latest, or one of those kept every CheckpointEvery entries;
+// ENOTFOUND if there is none.
 func checkpointAt(ctx context.Context, tx *Tx, size int64) ([]byte, error) {
 	var signed []byte
+	var tail int64
+	if err := tx.QueryRowContext(ctx, `SELECT checkpoint, signed FROM audit_log WHERE id = 1`).Scan(&tail, &signed); err != nil {
+		return nil, err
+	}
+	if tail == size && signed != nil {
+		return signed, nil
+	}
 	err := tx.QueryRowContext(ctx, `SELECT signed FROM audit_checkpoints WHERE size = $1`, size).Scan(&signed)
 	if isNoRows(err) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "", "no checkpoint of size %d", size)

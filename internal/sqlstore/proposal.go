@@ -38,12 +38,11 @@ func requireWriteAs(ctx context.Context, trackID int64, party *int64) error {
 
 // requirePrincipal is EINVALID unless the party is a principal of the track.
 func requirePrincipal(ctx context.Context, tx *Tx, field string, trackID, partyID int64) error {
-	n, err := count(ctx, tx, `SELECT count(*) FROM track_parties WHERE track_id = $1 AND party_id = $2 AND role = $3`,
-		trackID, partyID, parley.RolePrincipal)
+	ok, err := isTrackParty(ctx, tx, trackID, partyID, parley.RolePrincipal)
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !ok {
 		return parley.Errorf(parley.EINVALID, field, "party %d is not a principal of track %d", partyID, trackID)
 	}
 	return nil
@@ -62,14 +61,13 @@ func lockTrack(ctx context.Context, tx *Tx, trackID int64) error {
 	return nil
 }
 
-const proposalColumns = `id, track_id, author_party_id, audience, content, status, supersedes, superseded_by, created_by, created_at`
-
 // sealedProposal is a proposal as read, before its content is opened.
 type sealedProposal struct {
 	p       *parley.Proposal
 	content []byte
 }
 
+// scanProposal reads a row of tProposals.
 func scanProposal(row rowScanner) (sealedProposal, error) {
 	r := sealedProposal{p: &parley.Proposal{}}
 	var author, sup, supBy, by sql.NullInt64
@@ -85,14 +83,15 @@ func scanProposal(row rowScanner) (sealedProposal, error) {
 // readProposals reads the proposals matching cond, keeps those the caller
 // may read and opens them.
 func (s *Store) readProposals(ctx context.Context, tx *Tx, cond string, arg int64) ([]*parley.Proposal, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE `+cond+` ORDER BY id`, arg)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tProposals.sel+` FROM proposals WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find proposals: %w", err)
 	}
 	defer rows.Close()
 	var found []sealedProposal
+	checked := tx.scanner(tProposals, rows)
 	for rows.Next() {
-		r, err := scanProposal(rows)
+		r, err := scanProposal(checked)
 		if err != nil {
 			return nil, err
 		}
@@ -206,25 +205,23 @@ func (s *Store) CreateProposal(ctx context.Context, p *parley.Proposal) (err err
 			return err
 		}
 		p.Status, p.SupersededBy, p.CreatedBy, p.CreatedAt = parley.ProposalOpen, nil, by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO proposals (track_id, author_party_id, audience, content, status, supersedes, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			p.TrackID, nullInt64(p.AuthorPartyID), p.Audience, []byte{}, p.Status, nullInt64(p.Supersedes), nullInt64(by), micro(p.CreatedAt)).Scan(&p.ID)
+		row, err := tx.insertSealed(ctx, tProposals, `track_id, author_party_id, audience, content, status, supersedes, created_by, created_at`,
+			[]any{p.TrackID, nullInt64(p.AuthorPartyID), p.Audience, []byte{}, p.Status, nullInt64(p.Supersedes), nullInt64(by), micro(p.CreatedAt)},
+			func(r rowVals) (string, []any) {
+				return `content = $1`, []any{k.SealField("proposals", strconv.FormatInt(r.id(), 10), "content", plain)}
+			})
 		if err != nil {
 			return fmt.Errorf("insert proposal: %w", err)
 		}
+		p.ID = row.id()
 		rec := strconv.FormatInt(p.ID, 10)
-		sealed := k.SealField("proposals", rec, "content", plain)
-		if _, err := tx.ExecContext(ctx, `UPDATE proposals SET content = $1 WHERE id = $2`, sealed, p.ID); err != nil {
-			return fmt.Errorf("seal proposal: %w", err)
-		}
 		if p.Supersedes != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE proposals SET status = $1, superseded_by = $2 WHERE id = $3`,
-				parley.ProposalSuperseded, p.ID, *p.Supersedes); err != nil {
+			if _, err := tx.update(ctx, tProposals, []any{*p.Supersedes}, `status = $1, superseded_by = $2`,
+				parley.ProposalSuperseded, p.ID); err != nil {
 				return fmt.Errorf("supersede proposal: %w", err)
 			}
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "proposal.create", object: "proposal/" + rec, trackID: p.TrackID, audience: p.Audience,
-			stored: []any{p.ID, p.TrackID, p.AuthorPartyID, p.Audience, sealed, p.Status, p.Supersedes, by, micro(p.CreatedAt)}})
+		return appendAudit(ctx, tx, auditRecord{action: "proposal.create", object: "proposal/" + rec, trackID: p.TrackID, audience: p.Audience})
 	})
 }
 
@@ -252,7 +249,7 @@ func (s *Store) checkSupersede(ctx context.Context, tx *Tx, p *parley.Proposal) 
 // lockProposal reads a proposal's row for update, without opening its
 // content; ENOTFOUND unless the caller reads it.
 func (s *Store) lockProposal(ctx context.Context, tx *Tx, id int64) (*parley.Proposal, error) {
-	r, err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE id = $1`+tx.d.ForUpdate, id))
+	r, err := scanProposal(tx.scanner(tProposals, tx.QueryRowContext(ctx, `SELECT `+tProposals.sel+` FROM proposals WHERE id = $1`+tx.d.ForUpdate, id)))
 	if isNoRows(err) || (err == nil && !canRead(ctx, r.p.TrackID, r.p.Audience)) {
 		return nil, notFound("proposal", id)
 	}
@@ -280,11 +277,11 @@ func (s *Store) WithdrawProposal(ctx context.Context, id int64) (_ *parley.Propo
 		if p.Status != parley.ProposalOpen {
 			return parley.Errorf(parley.ECONFLICT, "", "proposal %d is %s", id, p.Status)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE proposals SET status = $1 WHERE id = $2`, parley.ProposalWithdrawn, id); err != nil {
+		if _, err := tx.update(ctx, tProposals, []any{id}, `status = $1`, parley.ProposalWithdrawn); err != nil {
 			return fmt.Errorf("withdraw proposal: %w", err)
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "proposal.withdraw", object: "proposal/" + strconv.FormatInt(id, 10),
-			trackID: p.TrackID, audience: p.Audience, stored: []any{id, parley.ProposalWithdrawn}})
+			trackID: p.TrackID, audience: p.Audience})
 	})
 	if err != nil {
 		return nil, err
@@ -303,8 +300,7 @@ func (s *Store) FindResponses(ctx context.Context, proposalID int64) (_ []*parle
 	if _, err := s.findProposal(ctx, tx, proposalID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, proposal_id, track_id, party_id, kind, counter_id, reasons, audience, created_by, created_at
-		FROM proposal_responses WHERE proposal_id = $1 ORDER BY id`, proposalID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tResponses.sel+` FROM proposal_responses WHERE proposal_id = $1 ORDER BY id`, proposalID)
 	if err != nil {
 		return nil, fmt.Errorf("find responses: %w", err)
 	}
@@ -314,11 +310,12 @@ func (s *Store) FindResponses(ctx context.Context, proposalID int64) (_ []*parle
 		reasons []byte
 	}
 	var found []row
+	checked := tx.scanner(tResponses, rows)
 	for rows.Next() {
 		x := row{r: &parley.ProposalResponse{}}
 		var party, counter, by sql.NullInt64
 		var at int64
-		if err := rows.Scan(&x.r.ID, &x.r.ProposalID, &x.r.TrackID, &party, &x.r.Kind, &counter, &x.reasons, &x.r.Audience, &by, &at); err != nil {
+		if err := checked.Scan(&x.r.ID, &x.r.ProposalID, &x.r.TrackID, &party, &x.r.Kind, &counter, &x.reasons, &x.r.Audience, &by, &at); err != nil {
 			return nil, err
 		}
 		x.r.PartyID, x.r.CounterID, x.r.CreatedBy, x.r.CreatedAt = nullableID(party), nullableID(counter), nullableID(by), fromMicro(at)
@@ -389,19 +386,17 @@ func (s *Store) CreateResponse(ctx context.Context, r *parley.ProposalResponse) 
 			return err
 		}
 		r.TrackID, r.CreatedBy, r.CreatedAt = p.TrackID, by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO proposal_responses (proposal_id, track_id, party_id, kind, counter_id, reasons, audience, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			r.ProposalID, r.TrackID, nullInt64(r.PartyID), r.Kind, nullInt64(r.CounterID), []byte{}, r.Audience, nullInt64(by), micro(r.CreatedAt)).Scan(&r.ID)
+		row, err := tx.insertSealed(ctx, tResponses, `proposal_id, track_id, party_id, kind, counter_id, reasons, audience, created_by, created_at`,
+			[]any{r.ProposalID, r.TrackID, nullInt64(r.PartyID), r.Kind, nullInt64(r.CounterID), []byte{}, r.Audience, nullInt64(by), micro(r.CreatedAt)},
+			func(x rowVals) (string, []any) {
+				return `reasons = $1`, []any{k.SealField("proposal_responses", strconv.FormatInt(x.id(), 10), "reasons", []byte(r.Reasons))}
+			})
 		if err != nil {
 			return fmt.Errorf("insert response: %w", err)
 		}
+		r.ID = row.id()
 		rec := strconv.FormatInt(r.ID, 10)
-		sealed := k.SealField("proposal_responses", rec, "reasons", []byte(r.Reasons))
-		if _, err := tx.ExecContext(ctx, `UPDATE proposal_responses SET reasons = $1 WHERE id = $2`, sealed, r.ID); err != nil {
-			return fmt.Errorf("seal response: %w", err)
-		}
-		return appendAudit(ctx, tx, auditRecord{action: "proposal.respond", object: "response/" + rec, trackID: r.TrackID, audience: r.Audience,
-			stored: []any{r.ID, r.ProposalID, r.TrackID, r.PartyID, r.Kind, r.CounterID, sealed, r.Audience, by, micro(r.CreatedAt)}})
+		return appendAudit(ctx, tx, auditRecord{action: "proposal.respond", object: "response/" + rec, trackID: r.TrackID, audience: r.Audience})
 	})
 }
 

@@ -9,25 +9,28 @@ import (
 )
 
 // This file turns rows into records for the plain reads: a record's scan
-// function (scanParty, scanVenue, …) reads one row, and the functions here
-// run the query around it. They check no audience: a caller that reads
-// records which carry one applies the audience check (access.go) to what
-// they return.
+// function (scanParty, scanVenue, …) reads one row of its table, and the
+// functions here run the query around it, which selects the table's sel,
+// and check each row's MAC (tx.scanner, rowauth.go). They check no
+// audience: a caller that reads records which carry one applies the
+// audience check (access.go) to what they return.
 
 // rowScanner is a row to read: a *sql.Row or *sql.Rows.
 type rowScanner = interface{ Scan(...any) error }
 
-// queryAll runs query and returns its rows as scan reads them, in the
-// query's order: an empty slice, not nil, if there are none.
-func queryAll[T any](ctx context.Context, tx *Tx, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+// queryAll runs query, which selects t.sel, and returns its rows as scan
+// reads them, in the query's order: an empty slice, not nil, if there are
+// none.
+func queryAll[T any](ctx context.Context, tx *Tx, t *table, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []T{}
+	checked := tx.scanner(t, rows)
 	for rows.Next() {
-		v, err := scan(rows)
+		v, err := scan(checked)
 		if err != nil {
 			return nil, err
 		}
@@ -40,11 +43,11 @@ func queryAll[T any](ctx context.Context, tx *Tx, scan func(rowScanner) (T, erro
 	return out, nil
 }
 
-// findByID runs query, which selects at most one row by the id in $1, and
-// returns the row as scan reads it: ENOTFOUND ("<noun> <id> not found") if
-// there is none.
-func findByID[T any](ctx context.Context, tx *Tx, scan func(rowScanner) (T, error), noun, query string, id int64) (T, error) {
-	v, err := scan(tx.QueryRowContext(ctx, query, id))
+// findByID runs query, which selects t.sel of at most one row by the id in
+// $1, and returns the row as scan reads it: ENOTFOUND ("<noun> <id> not
+// found") if there is none.
+func findByID[T any](ctx context.Context, tx *Tx, t *table, scan func(rowScanner) (T, error), noun, query string, id int64) (T, error) {
+	v, err := scan(tx.scanner(t, tx.QueryRowContext(ctx, query, id)))
 	if isNoRows(err) {
 		var zero T
 		return zero, notFound(noun, id)
@@ -56,11 +59,11 @@ func findByID[T any](ctx context.Context, tx *Tx, scan func(rowScanner) (T, erro
 	return v, nil
 }
 
-// readPage returns, in one read transaction, the page of the rows of table
+// readPage returns, in one read transaction, the page of the rows of t
 // that match where ("" for all, else " WHERE …" over args numbered from
-// $1), ordered by id, and how many rows match in all. columns is what scan
-// reads. The page is normalised first (parley.Page.Normalize).
-func readPage[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), columns, table, where string, page parley.Page, args ...any) (_ []T, total int, err error) {
+// $1), ordered by id, and how many rows match in all. The page is
+// normalised first (parley.Page.Normalize).
+func readPage[T any](ctx context.Context, s *Store, t *table, scan func(rowScanner) (T, error), where string, page parley.Page, args ...any) (_ []T, total int, err error) {
 	if page, err = page.Normalize(); err != nil {
 		return nil, 0, err
 	}
@@ -69,12 +72,12 @@ func readPage[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, er
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	if total, err = count(ctx, tx, `SELECT count(*) FROM `+table+where, args...); err != nil {
+	if total, err = count(ctx, tx, `SELECT count(*) FROM `+t.name+where, args...); err != nil {
 		return nil, 0, err
 	}
 	n := len(args)
-	query := `SELECT ` + columns + ` FROM ` + table + where + ` ORDER BY id LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2)
-	found, err := queryAll(ctx, tx, scan, query, append(args, page.Limit, page.Offset)...)
+	query := `SELECT ` + t.sel + ` FROM ` + t.name + where + ` ORDER BY id LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2)
+	found, err := queryAll(ctx, tx, t, scan, query, append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"crypto/sha256"
+	"strconv"
 	"time"
 
 	"github.com/parley-talks/parley"
@@ -11,8 +12,7 @@ import (
 // Sessions and API tokens are stored by the SHA-256 of their secret; a
 // lookup is one read of the unique index on secret_hash.
 
-const sessionColumns = `id, secret_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at`
-
+// scanSession reads a row of tSessions.
 func scanSession(row rowScanner) (*parley.Session, error) {
 	var s parley.Session
 	var created, seen, idle, expires int64
@@ -46,17 +46,20 @@ func (s *Store) CreateSession(ctx context.Context, sess *parley.Session) (err er
 	for _, t := range []*time.Time{&sess.CreatedAt, &sess.LastSeenAt, &sess.IdleExpiresAt, &sess.ExpiresAt} {
 		*t = normalTime(*t)
 	}
-	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
+	return s.writeKeepsCaches(parley.NewContextWithActor(ctx, sess.UserID), func(ctx context.Context, tx *Tx) error {
 		if err := requireRef(ctx, tx, "users", "user_id", "user", sess.UserID); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			sess.SecretHash, sess.UserID, micro(sess.CreatedAt), micro(sess.LastSeenAt), micro(sess.IdleExpiresAt), micro(sess.ExpiresAt)).Scan(&sess.ID)
+		r, err := tx.insert(ctx, tSessions, `secret_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at`,
+			sess.SecretHash, sess.UserID, micro(sess.CreatedAt), micro(sess.LastSeenAt), micro(sess.IdleExpiresAt), micro(sess.ExpiresAt))
 		if err != nil && tx.d.IsUnique(err) {
 			return parley.Errorf(parley.ECONFLICT, "secret_hash", "another session has this secret")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		sess.ID = r.id()
+		return appendAudit(ctx, tx, sessionAudit("session.create", sess.ID))
 	})
 }
 
@@ -72,7 +75,7 @@ func (s *Store) FindSessionByHash(ctx context.Context, hash []byte) (_ *parley.S
 		return nil, err
 	}
 	defer tx.Rollback()
-	sess, err := scanSession(tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE secret_hash = $1`, hash))
+	sess, err := scanSession(tx.scanner(tSessions, tx.QueryRowContext(ctx, `SELECT `+tSessions.sel+` FROM sessions WHERE secret_hash = $1`, hash)))
 	if isNoRows(err) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "", "no such session")
 	}
@@ -89,6 +92,7 @@ func (s *Store) TouchSession(ctx context.Context, id int64, seen, idleExpires ti
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
+	// Only columns left out of the row's MAC change: nothing to record.
 	return s.writeKeepsCaches(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1,
 			idle_expires_at = CASE WHEN $2 < expires_at THEN $2 ELSE expires_at END WHERE id = $3`,
@@ -104,8 +108,14 @@ func (s *Store) DeleteSession(ctx context.Context, id int64) (err error) {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
-		return affectedOne(res, err, "session", id)
+		n, err := tx.delete(ctx, tSessions, `id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return notFound("session", id)
+		}
+		return appendAudit(ctx, tx, sessionAudit("session.delete", id))
 	})
 }
 
@@ -116,15 +126,18 @@ func (s *Store) DeleteSessionsOfUser(ctx context.Context, userID int64) (n int, 
 		return 0, err
 	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
-		if err != nil {
+		if n, err = tx.delete(ctx, tSessions, `user_id = $1`, userID); err != nil || n == 0 {
 			return err
 		}
-		k, err := res.RowsAffected()
-		n = int(k)
-		return err
+		return appendAudit(ctx, tx, auditRecord{action: "session.delete", object: "user/" + strconv.FormatInt(userID, 10)})
 	})
 	return n, err
+}
+
+// sessionAudit is the ledger's record of a session begun or ended: an
+// entry of no track, which administrators see.
+func sessionAudit(action string, id int64) auditRecord {
+	return auditRecord{action: action, object: "session/" + strconv.FormatInt(id, 10)}
 }
 
 // affectedOne turns an UPDATE or DELETE by id that hit no row into ENOTFOUND.

@@ -131,9 +131,13 @@ type Store struct {
 	themes themeCache
 
 	// Keys (see keys.go): the master key, nil when the store was opened
-	// without one, the cache of unwrapped track keys and the ledger's
-	// checkpoint signer.
+	// without one, the cache of unwrapped track keys, the row key and the
+	// ledger's checkpoint signer.
 	keys keyring
+
+	// readOnly refuses every write (OpenKeys with readOnly): the store of
+	// parley audit verify, which must leave the database as it found it.
+	readOnly bool
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -161,7 +165,6 @@ func New(reader, writer *sql.DB, d Dialect) *Store {
 // Close waits for the write in progress, if any, refuses further writes and
 // closes the store's handles.
 func (s *Store) Close() error {
-	s.closeCheckpoint()
 	if s.ops != nil {
 		s.closeOnce.Do(func() { close(s.quit) })
 		<-s.loopDone
@@ -183,13 +186,16 @@ type Tx struct {
 	*sql.Tx
 	d     *Dialect
 	now   time.Time
-	store *Store // for the keys of audit appends (see audit.go)
+	store *Store // for the keys: rows' MACs, sealed fields, checkpoints
 	// stmts are the prepared statements of the transaction's handle, or
 	// nil (stmt.go).
 	stmts *stmtCache
 	// dirty is set once a write of a group-commit batch that may change
 	// what the caches hold has run in the transaction.
 	dirty bool
+	// changes are the rows the current write changed, for its audit entry
+	// (rowauth.go, appendAudit).
+	changes []rowChange
 }
 
 func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
@@ -200,12 +206,26 @@ func (s *Store) beginWrite(ctx context.Context) (*Tx, error) {
 	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), store: s, stmts: s.writeStmts}, nil
 }
 
+// beginRead begins a read transaction of the domain: ErrNoMasterKey for a
+// store opened without its master key, whose rows cannot be verified.
 func (s *Store) beginRead(ctx context.Context) (*Tx, error) {
+	s.keys.mu.Lock()
+	keyed := s.keys.rows != nil
+	s.keys.mu.Unlock()
+	if !keyed {
+		return nil, ErrNoMasterKey
+	}
+	return s.beginRawRead(ctx)
+}
+
+// beginRawRead begins a read transaction for the store's own bookkeeping
+// (its keys, their binding), which reads no authenticated row.
+func (s *Store) beginRawRead(ctx context.Context) (*Tx, error) {
 	tx, err := s.reader.BeginTx(ctx, s.d.ReadTx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), stmts: s.readStmts}, nil
+	return &Tx{Tx: tx, d: &s.d, now: parley.Now(), store: s, stmts: s.readStmts}, nil
 }
 
 func commit(tx *Tx) error {

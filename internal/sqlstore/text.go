@@ -8,57 +8,83 @@ import (
 	"strconv"
 
 	"github.com/parley-talks/parley"
-	"github.com/parley-talks/parley/seal"
 )
 
-func scanText(row rowScanner) (*parley.NegotiatingText, error) {
-	t := &parley.NegotiatingText{}
-	var by sql.NullInt64
-	var at int64
-	if err := row.Scan(&t.ID, &t.TrackID, &t.Title, &t.Audience, &by, &at); err != nil {
-		return nil, err
-	}
-	t.CreatedBy, t.CreatedAt = nullableID(by), fromMicro(at)
-	return t, nil
+// sealedText is a text as read, before its title is opened.
+type sealedText struct {
+	t     *parley.NegotiatingText
+	title []byte
 }
 
-const textColumns = `id, track_id, title, audience, created_by, created_at`
+// scanText reads a row of tTexts. The plain title column is empty: the
+// title is sealed (sealed_title).
+func scanText(row rowScanner) (sealedText, error) {
+	r := sealedText{t: &parley.NegotiatingText{}}
+	var by sql.NullInt64
+	var at int64
+	var empty string
+	if err := row.Scan(&r.t.ID, &r.t.TrackID, &empty, &r.title, &r.t.Audience, &by, &at); err != nil {
+		return r, err
+	}
+	r.t.CreatedBy, r.t.CreatedAt = nullableID(by), fromMicro(at)
+	return r, nil
+}
+
+// openText opens a text's title, for a caller who may read it.
+func (s *Store) openText(ctx context.Context, tx *Tx, r sealedText) (*parley.NegotiatingText, error) {
+	k, err := s.trackKey(ctx, tx, r.t.TrackID, false)
+	if err != nil {
+		return nil, err
+	}
+	rec := strconv.FormatInt(r.t.ID, 10)
+	plain, err := k.OpenField("texts", rec, "title", r.title)
+	if err != nil {
+		return nil, &SealedError{Table: "texts", Record: rec, Field: "title", Err: err}
+	}
+	r.t.Title = string(plain)
+	return r.t, nil
+}
 
 // findText returns a text the caller may read, or ENOTFOUND.
-func findText(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.NegotiatingText, error) {
-	q := `SELECT ` + textColumns + ` FROM texts WHERE id = $1`
+func (s *Store) findText(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.NegotiatingText, error) {
+	q := `SELECT ` + tTexts.sel + ` FROM texts WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	t, err := scanText(tx.QueryRowContext(ctx, q, id))
-	if isNoRows(err) || (err == nil && !canRead(ctx, t.TrackID, t.Audience)) {
+	r, err := scanText(tx.scanner(tTexts, tx.QueryRowContext(ctx, q, id)))
+	if isNoRows(err) || (err == nil && !canRead(ctx, r.t.TrackID, r.t.Audience)) {
 		return nil, notFound("text", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find text %d: %w", id, err)
 	}
-	return t, nil
+	return s.openText(ctx, tx, r)
 }
 
 // FindTextByID returns a text the caller may read.
 func (s *Store) FindTextByID(ctx context.Context, id int64) (_ *parley.NegotiatingText, err error) {
 	defer s.mapErr(&err, "find text")
-	return readTx(ctx, s, func(tx *Tx) (*parley.NegotiatingText, error) { return findText(ctx, tx, id, false) })
+	return readTx(ctx, s, func(tx *Tx) (*parley.NegotiatingText, error) { return s.findText(ctx, tx, id, false) })
 }
 
 // FindTexts returns the track's texts the caller may read.
 func (s *Store) FindTexts(ctx context.Context, trackID int64) (_ []*parley.NegotiatingText, err error) {
 	defer s.mapErr(&err, "find texts")
 	return readTrack(ctx, s, trackID, func(tx *Tx) ([]*parley.NegotiatingText, error) {
-		all, err := queryAll(ctx, tx, scanText, `SELECT `+textColumns+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
+		all, err := queryAll(ctx, tx, tTexts, scanText, `SELECT `+tTexts.sel+` FROM texts WHERE track_id = $1 ORDER BY id`, trackID)
 		if err != nil {
 			return nil, fmt.Errorf("find texts: %w", err)
 		}
 		out := []*parley.NegotiatingText{}
-		for _, t := range all {
-			if canRead(ctx, t.TrackID, t.Audience) {
-				out = append(out, t)
+		for _, r := range all {
+			if !canRead(ctx, r.t.TrackID, r.t.Audience) {
+				continue
 			}
+			t, err := s.openText(ctx, tx, r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
 		}
 		return out, nil
 	})
@@ -86,23 +112,28 @@ func (s *Store) CreateText(ctx context.Context, t *parley.NegotiatingText) (err 
 		if err != nil {
 			return err
 		}
+		k, err := s.trackKey(ctx, tx, t.TrackID, true)
+		if err != nil {
+			return err
+		}
 		t.CreatedBy, t.CreatedAt = by, normalTime(tx.now)
-		err = tx.QueryRowContext(ctx, `INSERT INTO texts (track_id, title, audience, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			t.TrackID, t.Title, t.Audience, nullInt64(by), micro(t.CreatedAt)).Scan(&t.ID)
+		r, err := tx.insertSealed(ctx, tTexts, `track_id, title, sealed_title, audience, created_by, created_at`,
+			[]any{t.TrackID, "", []byte{}, t.Audience, nullInt64(by), micro(t.CreatedAt)},
+			func(r rowVals) (string, []any) {
+				return `sealed_title = $1`, []any{k.SealField("texts", strconv.FormatInt(r.id(), 10), "title", []byte(t.Title))}
+			})
 		if err != nil {
 			return fmt.Errorf("insert text: %w", err)
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "text.create", object: "text/" + strconv.FormatInt(t.ID, 10), trackID: t.TrackID, audience: t.Audience,
-			stored: []any{t.ID, t.TrackID, t.Title, t.Audience, by, micro(t.CreatedAt)}})
+		t.ID = r.id()
+		return appendAudit(ctx, tx, auditRecord{action: "text.create", object: "text/" + strconv.FormatInt(t.ID, 10), trackID: t.TrackID, audience: t.Audience})
 	})
 }
-
-const versionColumns = `id, text_id, track_id, number, clauses, frozen_at, created_by, created_at`
 
 // readVersions reads and opens the versions matching cond; the caller has
 // checked that it reads their text.
 func (s *Store) readVersions(ctx context.Context, tx *Tx, cond string, arg int64) ([]*parley.TextVersion, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+versionColumns+` FROM text_versions WHERE `+cond+` ORDER BY number`, arg)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tVersions.sel+` FROM text_versions WHERE `+cond+` ORDER BY number`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find versions: %w", err)
 	}
@@ -112,11 +143,12 @@ func (s *Store) readVersions(ctx context.Context, tx *Tx, cond string, arg int64
 		clauses []byte
 	}
 	var found []row
+	checked := tx.scanner(tVersions, rows)
 	for rows.Next() {
 		r := row{v: &parley.TextVersion{}}
 		var frozen, by sql.NullInt64
 		var at, number int64
-		if err := rows.Scan(&r.v.ID, &r.v.TextID, &r.v.TrackID, &number, &r.clauses, &frozen, &by, &at); err != nil {
+		if err := checked.Scan(&r.v.ID, &r.v.TextID, &r.v.TrackID, &number, &r.clauses, &frozen, &by, &at); err != nil {
 			return nil, err
 		}
 		r.v.Number, r.v.CreatedBy, r.v.CreatedAt = int(number), nullableID(by), fromMicro(at)
@@ -154,24 +186,43 @@ func (s *Store) readVersions(ctx context.Context, tx *Tx, cond string, arg int64
 func (s *Store) FindVersions(ctx context.Context, textID int64) (_ []*parley.TextVersion, err error) {
 	defer s.mapErr(&err, "find versions")
 	return readTx(ctx, s, func(tx *Tx) ([]*parley.TextVersion, error) {
-		if _, err := findText(ctx, tx, textID, false); err != nil {
+		if _, err := s.findText(ctx, tx, textID, false); err != nil {
 			return nil, err
 		}
 		return s.readVersions(ctx, tx, `text_id = $1`, textID)
 	})
 }
 
+// versionRow is a version's row, verified, without its clauses opened.
+type versionRow struct {
+	id, textID, trackID, number int64
+	clauses                     []byte
+	frozen, by                  sql.NullInt64
+	at                          int64
+}
+
+// lookVersion reads a version's row (locked with forUpdate), verified:
+// sql.ErrNoRows if there is none.
+func lookVersion(ctx context.Context, tx *Tx, id int64, forUpdate bool) (versionRow, error) {
+	var v versionRow
+	q := `SELECT ` + tVersions.sel + ` FROM text_versions WHERE id = $1`
+	if forUpdate {
+		q += tx.d.ForUpdate
+	}
+	err := tx.scanner(tVersions, tx.QueryRowContext(ctx, q, id)).Scan(&v.id, &v.textID, &v.trackID, &v.number, &v.clauses, &v.frozen, &v.by, &v.at)
+	return v, err
+}
+
 // findVersion returns a version of a text the caller may read.
 func (s *Store) findVersion(ctx context.Context, tx *Tx, id int64) (*parley.TextVersion, error) {
-	var textID int64
-	err := tx.QueryRowContext(ctx, `SELECT text_id FROM text_versions WHERE id = $1`, id).Scan(&textID)
+	v, err := lookVersion(ctx, tx, id, false)
 	if isNoRows(err) {
 		return nil, notFound("version", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find version %d: %w", id, err)
 	}
-	if _, err := findText(ctx, tx, textID, false); err != nil {
+	if _, err := s.findText(ctx, tx, v.textID, false); err != nil {
 		return nil, notFound("version", id)
 	}
 	vs, err := s.readVersions(ctx, tx, `id = $1`, id)
@@ -193,15 +244,17 @@ func (s *Store) checkClauses(ctx context.Context, tx *Tx, trackID int64, clauses
 	if err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT party_id FROM track_parties WHERE track_id = $1`, trackID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tTrackParties.sel+` FROM track_parties WHERE track_id = $1`, trackID)
 	if err != nil {
 		return fmt.Errorf("find track parties: %w", err)
 	}
 	defer rows.Close()
 	parties := map[int64]bool{}
+	checked := tx.scanner(tTrackParties, rows)
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var track, id, position int64
+		var role string
+		if err := checked.Scan(&track, &id, &role, &position); err != nil {
 			return err
 		}
 		parties[id] = true
@@ -225,7 +278,7 @@ func (s *Store) CreateVersion(ctx context.Context, textID int64, clauses []parle
 	}
 	var id int64
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		t, err := findText(ctx, tx, textID, true)
+		t, err := s.findText(ctx, tx, textID, true)
 		if err != nil {
 			return err
 		}
@@ -235,14 +288,21 @@ func (s *Store) CreateVersion(ctx context.Context, textID int64, clauses []parle
 		if err := s.checkClauses(ctx, tx, t.TrackID, clauses); err != nil {
 			return err
 		}
-		var last int64
-		var frozen sql.NullInt64
-		err = tx.QueryRowContext(ctx, `SELECT number, frozen_at FROM text_versions WHERE text_id = $1 ORDER BY number DESC LIMIT 1`, textID).Scan(&last, &frozen)
+		var lastID int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM text_versions WHERE text_id = $1 ORDER BY number DESC LIMIT 1`, textID).Scan(&lastID)
 		if err != nil && !isNoRows(err) {
 			return fmt.Errorf("latest version: %w", err)
 		}
-		if err == nil && !frozen.Valid {
-			return parley.Errorf(parley.ECONFLICT, "", "version %d of text %d is a draft still; edit or freeze it first", last, textID)
+		var last int64
+		if err == nil {
+			v, err := lookVersion(ctx, tx, lastID, false)
+			if err != nil {
+				return fmt.Errorf("latest version: %w", err)
+			}
+			if !v.frozen.Valid {
+				return parley.Errorf(parley.ECONFLICT, "", "version %d of text %d is a draft still; edit or freeze it first", v.number, textID)
+			}
+			last = v.number
 		}
 		k, err := s.trackKey(ctx, tx, t.TrackID, true)
 		if err != nil {
@@ -252,12 +312,16 @@ func (s *Store) CreateVersion(ctx context.Context, textID int64, clauses []parle
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO text_versions (text_id, track_id, number, clauses, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			textID, t.TrackID, last+1, []byte{}, nullInt64(by), micro(tx.now)).Scan(&id)
+		r, err := tx.insertSealed(ctx, tVersions, `text_id, track_id, number, clauses, frozen_at, created_by, created_at`,
+			[]any{textID, t.TrackID, last + 1, []byte{}, nil, nullInt64(by), micro(tx.now)},
+			func(r rowVals) (string, []any) {
+				return `clauses = $1`, []any{k.SealField("text_versions", strconv.FormatInt(r.id(), 10), "clauses", plain)}
+			})
 		if err != nil {
 			return fmt.Errorf("insert version: %w", err)
 		}
-		return s.sealVersion(ctx, tx, k, t, id, "version.create", plain)
+		id = r.id()
+		return appendAudit(ctx, tx, auditRecord{action: "version.create", object: "version/" + strconv.FormatInt(id, 10), trackID: t.TrackID, audience: t.Audience})
 	})
 	if err != nil {
 		return nil, err
@@ -265,38 +329,24 @@ func (s *Store) CreateVersion(ctx context.Context, textID int64, clauses []parle
 	return s.FindVersionByID(ctx, id)
 }
 
-// sealVersion seals a version's clauses into its row and appends the
-// ledger entry.
-func (s *Store) sealVersion(ctx context.Context, tx *Tx, k *seal.TrackKey, t *parley.NegotiatingText, id int64, action string, plain []byte) error {
-	rec := strconv.FormatInt(id, 10)
-	sealed := k.SealField("text_versions", rec, "clauses", plain)
-	if _, err := tx.ExecContext(ctx, `UPDATE text_versions SET clauses = $1 WHERE id = $2`, sealed, id); err != nil {
-		return fmt.Errorf("seal version: %w", err)
-	}
-	return appendAudit(ctx, tx, auditRecord{action: action, object: "version/" + rec, trackID: t.TrackID, audience: t.Audience,
-		stored: []any{id, t.ID, sealed}})
-}
-
 // lockVersion returns a version's text and whether it is frozen, for a
 // mediator's change.
-func lockVersion(ctx context.Context, tx *Tx, id int64) (*parley.NegotiatingText, int64, bool, error) {
-	var textID, number int64
-	var frozen sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT text_id, number, frozen_at FROM text_versions WHERE id = $1`+tx.d.ForUpdate, id).Scan(&textID, &number, &frozen)
+func (s *Store) lockVersion(ctx context.Context, tx *Tx, id int64) (*parley.NegotiatingText, int64, bool, error) {
+	v, err := lookVersion(ctx, tx, id, true)
 	if isNoRows(err) {
 		return nil, 0, false, notFound("version", id)
 	}
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("find version %d: %w", id, err)
 	}
-	t, err := findText(ctx, tx, textID, false)
+	t, err := s.findText(ctx, tx, v.textID, false)
 	if err != nil {
 		return nil, 0, false, notFound("version", id)
 	}
 	if err := requireEditTrack(ctx, t.TrackID); err != nil {
 		return nil, 0, false, err
 	}
-	return t, number, frozen.Valid, nil
+	return t, v.number, v.frozen.Valid, nil
 }
 
 // UpdateVersion replaces a draft's clauses (see parley.TextService).
@@ -310,7 +360,7 @@ func (s *Store) UpdateVersion(ctx context.Context, id int64, clauses []parley.Cl
 		return nil, fmt.Errorf("encode clauses: %w", err)
 	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		t, number, frozen, err := lockVersion(ctx, tx, id)
+		t, number, frozen, err := s.lockVersion(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -324,7 +374,11 @@ func (s *Store) UpdateVersion(ctx context.Context, id int64, clauses []parley.Cl
 		if err != nil {
 			return err
 		}
-		return s.sealVersion(ctx, tx, k, t, id, "version.update", plain)
+		rec := strconv.FormatInt(id, 10)
+		if _, err := tx.update(ctx, tVersions, []any{id}, `clauses = $1`, k.SealField("text_versions", rec, "clauses", plain)); err != nil {
+			return fmt.Errorf("seal version: %w", err)
+		}
+		return appendAudit(ctx, tx, auditRecord{action: "version.update", object: "version/" + rec, trackID: t.TrackID, audience: t.Audience})
 	})
 	if err != nil {
 		return nil, err
@@ -336,18 +390,17 @@ func (s *Store) UpdateVersion(ctx context.Context, id int64, clauses []parley.Cl
 func (s *Store) FreezeVersion(ctx context.Context, id int64) (_ *parley.TextVersion, err error) {
 	defer s.mapErr(&err, "freeze version")
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		t, number, frozen, err := lockVersion(ctx, tx, id)
+		t, number, frozen, err := s.lockVersion(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if frozen {
 			return parley.Errorf(parley.ECONFLICT, "", "version %d of text %d is frozen already", number, t.ID)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE text_versions SET frozen_at = $1 WHERE id = $2`, micro(tx.now), id); err != nil {
+		if _, err := tx.update(ctx, tVersions, []any{id}, `frozen_at = $1`, micro(tx.now)); err != nil {
 			return fmt.Errorf("freeze version: %w", err)
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "version.freeze", object: "version/" + strconv.FormatInt(id, 10), trackID: t.TrackID, audience: t.Audience,
-			stored: []any{id, micro(tx.now)}})
+		return appendAudit(ctx, tx, auditRecord{action: "version.freeze", object: "version/" + strconv.FormatInt(id, 10), trackID: t.TrackID, audience: t.Audience})
 	})
 	if err != nil {
 		return nil, err

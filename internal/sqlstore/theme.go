@@ -8,8 +8,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const themeColumns = `id, track_id, name, description, position, created_at, updated_at`
-
+// scanTheme reads a row of tThemes.
 func scanTheme(row rowScanner) (*parley.Theme, error) {
 	var t parley.Theme
 	var created, updated int64
@@ -83,7 +82,7 @@ func (s *Store) CreateTheme(ctx context.Context, t *parley.Theme) (err error) {
 		if err := createTheme(ctx, tx, t); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "theme.create", object: "theme/" + strconv.FormatInt(t.ID, 10), trackID: t.TrackID, audience: parley.AudiencePlenary, stored: []any{t}})
+		return appendAudit(ctx, tx, auditRecord{action: "theme.create", object: "theme/" + strconv.FormatInt(t.ID, 10), trackID: t.TrackID, audience: parley.AudiencePlenary})
 	})
 }
 
@@ -110,7 +109,7 @@ func (s *Store) UpdateTheme(ctx context.Context, id int64, upd parley.ThemeUpdat
 		if t, err = updateTheme(ctx, tx, id, upd); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "theme.update", object: "theme/" + strconv.FormatInt(id, 10), trackID: t.TrackID, audience: parley.AudiencePlenary, stored: []any{t}})
+		return appendAudit(ctx, tx, auditRecord{action: "theme.update", object: "theme/" + strconv.FormatInt(id, 10), trackID: t.TrackID, audience: parley.AudiencePlenary})
 	})
 	if err != nil {
 		return nil, err
@@ -129,11 +128,11 @@ func validateTheme(t *parley.Theme) error {
 }
 
 func findThemeByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Theme, error) {
-	q := `SELECT ` + themeColumns + ` FROM themes WHERE id = $1`
+	q := `SELECT ` + tThemes.sel + ` FROM themes WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	t, err := scanTheme(tx.QueryRowContext(ctx, q, id))
+	t, err := scanTheme(tx.scanner(tThemes, tx.QueryRowContext(ctx, q, id)))
 	if isNoRows(err) {
 		return nil, notFound("theme", id)
 	}
@@ -152,7 +151,7 @@ func findThemes(ctx context.Context, tx *Tx, trackIDs []int64) ([]*parley.Theme,
 	if len(trackIDs) == 0 {
 		return []*parley.Theme{}, nil
 	}
-	themes, err := queryAll(ctx, tx, scanTheme, `SELECT `+themeColumns+` FROM themes WHERE track_id IN (`+placeholders(1, len(trackIDs))+`)
+	themes, err := queryAll(ctx, tx, tThemes, scanTheme, `SELECT `+tThemes.sel+` FROM themes WHERE track_id IN (`+placeholders(1, len(trackIDs))+`)
 		ORDER BY track_id, position, id`, int64Args(trackIDs)...)
 	if err != nil {
 		return nil, fmt.Errorf("find themes: %w", err)
@@ -174,16 +173,17 @@ func loadOptions(ctx context.Context, tx *Tx, themes []*parley.Theme) error {
 		byID[t.ID] = t
 		ids[i] = t.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT theme_id, id, label, description FROM options
+	rows, err := tx.QueryContext(ctx, `SELECT `+tOptions.sel+` FROM options
 		WHERE theme_id IN (`+placeholders(1, len(ids))+`) ORDER BY theme_id, position`, int64Args(ids)...)
 	if err != nil {
 		return fmt.Errorf("load options: %w", err)
 	}
 	defer rows.Close()
+	row := tx.scanner(tOptions, rows)
 	for rows.Next() {
-		var themeID int64
+		var themeID, position int64
 		var o parley.Option
-		if err := rows.Scan(&themeID, &o.ID, &o.Label, &o.Description); err != nil {
+		if err := row.Scan(&o.ID, &themeID, &position, &o.Label, &o.Description); err != nil {
 			return err
 		}
 		t := byID[themeID]
@@ -202,9 +202,9 @@ func createTheme(ctx context.Context, tx *Tx, t *parley.Theme) error {
 		t.Position = next
 	}
 	t.CreatedAt, t.UpdatedAt = tx.now, tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO themes (track_id, name, description, position, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		t.TrackID, t.Name, t.Description, t.Position, micro(t.CreatedAt), micro(t.UpdatedAt)).Scan(&t.ID)
+	r, err := tx.insert(ctx, tThemes, `track_id, name, description, position, created_at, updated_at`,
+		t.TrackID, t.Name, t.Description, t.Position, micro(t.CreatedAt), micro(t.UpdatedAt))
+	t.ID = r.id()
 	if err != nil {
 		if tx.d.IsUnique(err) {
 			return parley.Errorf(parley.ECONFLICT, "name", "track %d already has a theme named %q", t.TrackID, t.Name)
@@ -220,11 +220,11 @@ func createTheme(ctx context.Context, tx *Tx, t *parley.Theme) error {
 }
 
 func insertOption(ctx context.Context, tx *Tx, themeID int64, position int, o *parley.Option) error {
-	err := tx.QueryRowContext(ctx, `INSERT INTO options (theme_id, position, label, description) VALUES ($1, $2, $3, $4) RETURNING id`,
-		themeID, position, o.Label, o.Description).Scan(&o.ID)
+	r, err := tx.insert(ctx, tOptions, `theme_id, position, label, description`, themeID, position, o.Label, o.Description)
 	if err != nil {
 		return fmt.Errorf("insert option: %w", err)
 	}
+	o.ID = r.id()
 	return nil
 }
 
@@ -243,8 +243,8 @@ func updateTheme(ctx context.Context, tx *Tx, id int64, upd parley.ThemeUpdate) 
 		t.Position = *upd.Position
 	}
 	t.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE themes SET name = $1, description = $2, position = $3, updated_at = $4 WHERE id = $5`,
-		t.Name, t.Description, t.Position, micro(t.UpdatedAt), id)
+	_, err = tx.update(ctx, tThemes, []any{id}, `name = $1, description = $2, position = $3, updated_at = $4`,
+		t.Name, t.Description, t.Position, micro(t.UpdatedAt))
 	if err != nil {
 		if tx.d.IsUnique(err) {
 			return nil, parley.Errorf(parley.ECONFLICT, "name", "track %d already has a theme named %q", t.TrackID, t.Name)
@@ -274,7 +274,7 @@ func replaceOptions(ctx context.Context, tx *Tx, t *parley.Theme, want []parley.
 	}
 	for _, o := range t.Options {
 		if !keep[o.Label] {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM options WHERE id = $1`, o.ID); err != nil {
+			if _, err := tx.delete(ctx, tOptions, `id = $1`, o.ID); err != nil {
 				return nil, fmt.Errorf("delete option: %w", err)
 			}
 		}
@@ -284,7 +284,7 @@ func replaceOptions(ctx context.Context, tx *Tx, t *parley.Theme, want []parley.
 		opts[i] = parley.Option{Label: o.Label, Description: o.Description}
 		if id, ok := old[o.Label]; ok {
 			opts[i].ID = id
-			_, err := tx.ExecContext(ctx, `UPDATE options SET position = $1, description = $2 WHERE id = $3`, i, o.Description, id)
+			_, err := tx.update(ctx, tOptions, []any{id}, `position = $1, description = $2`, i, o.Description)
 			if err != nil {
 				return nil, fmt.Errorf("update option: %w", err)
 			}

@@ -9,8 +9,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const trackColumns = `id, title, mandate, status, created_at, updated_at`
-
+// scanTrack reads a row of tTracks.
 func scanTrack(row rowScanner) (*parley.Track, error) {
 	var t parley.Track
 	var created, updated int64
@@ -76,24 +75,11 @@ func (s *Store) FindTracks(ctx context.Context, filter parley.TrackFilter) (_ []
 		return nil, 0, err
 	}
 	n := len(args)
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM tracks%s ORDER BY id LIMIT $%d OFFSET $%d`, trackColumns, where, n+1, n+2),
+	tracks, err := queryAll(ctx, tx, tTracks, scanTrack, fmt.Sprintf(`SELECT %s FROM tracks%s ORDER BY id LIMIT $%d OFFSET $%d`, tTracks.sel, where, n+1, n+2),
 		append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	tracks := []*parley.Track{}
-	for rows.Next() {
-		t, err := scanTrack(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		tracks = append(tracks, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	rows.Close()
 	if err := loadTrackLinks(ctx, tx, tracks); err != nil {
 		return nil, 0, err
 	}
@@ -124,17 +110,14 @@ func (s *Store) CreateTrack(ctx context.Context, t *parley.Track) (err error) {
 	if err := requireAdmin(ctx); err != nil {
 		return err
 	}
-	_, noKey := s.master()
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := createTrack(ctx, tx, t); err != nil {
 			return err
 		}
-		if noKey == nil { // else at the first sealed write
-			if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
-				return err
-			}
+		if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
+			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary, stored: []any{t}})
+		return appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary})
 	})
 }
 
@@ -152,7 +135,7 @@ func (s *Store) UpdateTrack(ctx context.Context, id int64, upd parley.TrackUpdat
 		if t, err = updateTrack(ctx, tx, id, upd); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "track.update", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary, stored: []any{t}})
+		return appendAudit(ctx, tx, auditRecord{action: "track.update", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary})
 	})
 	if err != nil {
 		return nil, err
@@ -161,11 +144,11 @@ func (s *Store) UpdateTrack(ctx context.Context, id int64, upd parley.TrackUpdat
 }
 
 func findTrackByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Track, error) {
-	q := `SELECT ` + trackColumns + ` FROM tracks WHERE id = $1`
+	q := `SELECT ` + tTracks.sel + ` FROM tracks WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	t, err := scanTrack(tx.QueryRowContext(ctx, q, id))
+	t, err := scanTrack(tx.scanner(tTracks, tx.QueryRowContext(ctx, q, id)))
 	if isNoRows(err) {
 		return nil, notFound("track", id)
 	}
@@ -189,15 +172,16 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	}
 	in, args := placeholders(1, len(ids)), int64Args(ids)
 
-	rows, err := tx.QueryContext(ctx, `SELECT track_id, party_id, role FROM track_parties WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tTrackParties.sel+` FROM track_parties WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
 	if err != nil {
 		return fmt.Errorf("load track parties: %w", err)
 	}
 	defer rows.Close()
+	row := tx.scanner(tTrackParties, rows)
 	for rows.Next() {
-		var trackID int64
+		var trackID, position int64
 		var p parley.TrackParty
-		if err := rows.Scan(&trackID, &p.PartyID, &p.Role); err != nil {
+		if err := row.Scan(&trackID, &p.PartyID, &p.Role, &position); err != nil {
 			return err
 		}
 		byID[trackID].Parties = append(byID[trackID].Parties, p)
@@ -207,14 +191,15 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	}
 	rows.Close()
 
-	rows, err = tx.QueryContext(ctx, `SELECT track_id, venue_id FROM track_venues WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
+	rows, err = tx.QueryContext(ctx, `SELECT `+tTrackVenues.sel+` FROM track_venues WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
 	if err != nil {
 		return fmt.Errorf("load track venues: %w", err)
 	}
 	defer rows.Close()
+	row = tx.scanner(tTrackVenues, rows)
 	for rows.Next() {
-		var trackID, venueID int64
-		if err := rows.Scan(&trackID, &venueID); err != nil {
+		var trackID, venueID, position int64
+		if err := row.Scan(&trackID, &venueID, &position); err != nil {
 			return err
 		}
 		byID[trackID].VenueIDs = append(byID[trackID].VenueIDs, venueID)
@@ -246,8 +231,9 @@ func createTrack(ctx context.Context, tx *Tx, t *parley.Track) error {
 		t.CreatedAt = tx.now
 	}
 	t.CreatedAt, t.UpdatedAt = normalTime(t.CreatedAt), tx.now
-	err = tx.QueryRowContext(ctx, `INSERT INTO tracks (title, mandate, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		t.Title, t.Mandate, t.Status, micro(t.CreatedAt), micro(t.UpdatedAt)).Scan(&t.ID)
+	r, err := tx.insert(ctx, tTracks, `title, mandate, status, created_at, updated_at`,
+		t.Title, t.Mandate, t.Status, micro(t.CreatedAt), micro(t.UpdatedAt))
+	t.ID = r.id()
 	if err != nil {
 		if tx.d.IsUnique(err) {
 			return parley.Errorf(parley.ECONFLICT, "title", "a track titled %q already exists", t.Title)
@@ -308,8 +294,7 @@ func updateTrack(ctx context.Context, tx *Tx, id int64, upd parley.TrackUpdate) 
 		return nil, err
 	}
 	t.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE tracks SET title = $1, mandate = $2, updated_at = $3 WHERE id = $4`,
-		t.Title, t.Mandate, micro(t.UpdatedAt), id)
+	_, err = tx.update(ctx, tTracks, []any{id}, `title = $1, mandate = $2, updated_at = $3`, t.Title, t.Mandate, micro(t.UpdatedAt))
 	if err != nil {
 		if tx.d.IsUnique(err) {
 			return nil, parley.Errorf(parley.ECONFLICT, "title", "a track titled %q already exists", t.Title)
@@ -317,13 +302,13 @@ func updateTrack(ctx context.Context, tx *Tx, id int64, upd parley.TrackUpdate) 
 		return nil, err
 	}
 	if upd.Parties != nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM track_parties WHERE track_id = $1`, id); err != nil {
+		if _, err := tx.delete(ctx, tTrackParties, `track_id = $1`, id); err != nil {
 			return nil, err
 		}
 		t.Parties = parties
 	}
 	if upd.VenueIDs != nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM track_venues WHERE track_id = $1`, id); err != nil {
+		if _, err := tx.delete(ctx, tTrackVenues, `track_id = $1`, id); err != nil {
 			return nil, err
 		}
 		t.VenueIDs = venues
@@ -347,14 +332,13 @@ func requireTrackLinks(ctx context.Context, tx *Tx, parties []parley.TrackParty,
 
 func insertTrackLinks(ctx context.Context, tx *Tx, trackID int64, parties []parley.TrackParty, venues []int64) error {
 	for i, p := range parties {
-		_, err := tx.ExecContext(ctx, `INSERT INTO track_parties (track_id, party_id, role, position) VALUES ($1, $2, $3, $4)`,
-			trackID, p.PartyID, p.Role, i)
+		_, err := tx.insert(ctx, tTrackParties, `track_id, party_id, role, position`, trackID, p.PartyID, p.Role, i)
 		if err != nil {
 			return fmt.Errorf("insert track party: %w", err)
 		}
 	}
 	for i, v := range venues {
-		_, err := tx.ExecContext(ctx, `INSERT INTO track_venues (track_id, venue_id, position) VALUES ($1, $2, $3)`, trackID, v, i)
+		_, err := tx.insert(ctx, tTrackVenues, `track_id, venue_id, position`, trackID, v, i)
 		if err != nil {
 			return fmt.Errorf("insert track venue: %w", err)
 		}

@@ -9,8 +9,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const transitionColumns = `id, track_id, from_status, to_status, reason, event_id, actor_id, at`
-
+// scanTransition reads a row of tTransitions.
 func scanTransition(row rowScanner) (*parley.Transition, error) {
 	var tr parley.Transition
 	var event, actor sql.NullInt64
@@ -39,7 +38,7 @@ func (s *Store) TransitionTrack(ctx context.Context, id int64, req parley.Transi
 		if tr, err = transitionTrack(ctx, tx, id, req); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "track.transition", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary, stored: []any{tr}})
+		return appendAudit(ctx, tx, auditRecord{action: "track.transition", object: trackObject(id), trackID: id, audience: parley.AudiencePlenary})
 	})
 	if err != nil {
 		return nil, err
@@ -70,20 +69,11 @@ func (s *Store) FindTransitions(ctx context.Context, trackID int64) (_ []*parley
 }
 
 func findTransitions(ctx context.Context, tx *Tx, trackID int64) ([]*parley.Transition, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+transitionColumns+` FROM transitions WHERE track_id = $1 ORDER BY id`, trackID)
+	trs, err := queryAll(ctx, tx, tTransitions, scanTransition, `SELECT `+tTransitions.sel+` FROM transitions WHERE track_id = $1 ORDER BY id`, trackID)
 	if err != nil {
 		return nil, fmt.Errorf("find transitions: %w", err)
 	}
-	defer rows.Close()
-	trs := []*parley.Transition{}
-	for rows.Next() {
-		tr, err := scanTransition(rows)
-		if err != nil {
-			return nil, err
-		}
-		trs = append(trs, tr)
-	}
-	return trs, rows.Err()
+	return trs, nil
 }
 
 func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.TransitionRequest) (*parley.Transition, error) {
@@ -119,7 +109,7 @@ func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.Transitio
 	if err := insertTransition(ctx, tx, tr); err != nil {
 		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE tracks SET status = $1, updated_at = $2 WHERE id = $3`, req.To, micro(tx.now), id)
+	_, err = tx.update(ctx, tTracks, []any{id}, `status = $1, updated_at = $2`, req.To, micro(tx.now))
 	if err != nil {
 		return nil, fmt.Errorf("update track status: %w", err)
 	}
@@ -127,12 +117,12 @@ func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.Transitio
 }
 
 func insertTransition(ctx context.Context, tx *Tx, tr *parley.Transition) error {
-	err := tx.QueryRowContext(ctx, `INSERT INTO transitions (track_id, from_status, to_status, reason, event_id, actor_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		tr.TrackID, tr.From, tr.To, tr.Reason, nullInt64(tr.EventID), nullInt64(tr.ActorID), micro(tr.At)).Scan(&tr.ID)
+	r, err := tx.insert(ctx, tTransitions, `track_id, from_status, to_status, reason, event_id, actor_id, at`,
+		tr.TrackID, tr.From, tr.To, tr.Reason, nullInt64(tr.EventID), nullInt64(tr.ActorID), micro(tr.At))
 	if err != nil {
 		return fmt.Errorf("insert transition: %w", err)
 	}
+	tr.ID = r.id()
 	return nil
 }
 
@@ -158,11 +148,11 @@ func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.Timeli
 	if len(trs) == 0 {
 		return nil, notFound("track", trackID)
 	}
-	meetings, err := queryMeetings(ctx, tx, `SELECT `+meetingColumns+` FROM meetings WHERE track_id = $1 ORDER BY starts_at, id`, trackID)
+	meetings, err := queryMeetings(ctx, tx, `SELECT `+tMeetings.sel+` FROM meetings WHERE track_id = $1 ORDER BY starts_at, id`, trackID)
 	if err != nil {
 		return nil, err
 	}
-	events, err := queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events
+	events, err := queryEvents(ctx, tx, `SELECT `+tEvents.sel+` FROM events
 		WHERE id IN (SELECT event_id FROM event_tracks WHERE track_id = $1) ORDER BY occurred_at, id`, trackID)
 	if err != nil {
 		return nil, err

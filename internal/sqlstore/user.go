@@ -7,8 +7,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const userColumns = `id, email, name, admin, disabled, password_hash, created_at, updated_at`
-
+// scanUser reads a row of tUsers.
 func scanUser(row rowScanner) (*parley.User, error) {
 	var u parley.User
 	var created, updated int64
@@ -38,7 +37,7 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (_ *parley.Us
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, parley.NormalizeEmail(email)))
+	u, err := scanUser(tx.scanner(tUsers, tx.QueryRowContext(ctx, `SELECT `+tUsers.sel+` FROM users WHERE email = $1`, parley.NormalizeEmail(email))))
 	if isNoRows(err) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "email", "no user has this email address")
 	}
@@ -62,7 +61,7 @@ func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.Us
 		}
 		where, args = ` WHERE id = $1`, append(args, self)
 	}
-	return readPage(ctx, s, scanUser, userColumns, "users", where, page, args...)
+	return readPage(ctx, s, tUsers, scanUser, where, page, args...)
 }
 
 // CreateUser stores u with its email normalised; ECONFLICT if it is taken.
@@ -79,7 +78,7 @@ func (s *Store) CreateUser(ctx context.Context, u *parley.User) (err error) {
 		if err := createUser(ctx, tx, u); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, userAudit("user.create", u, u.PasswordHash != ""))
+		return appendAudit(ctx, tx, userAudit("user.create", u))
 	})
 }
 
@@ -99,7 +98,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd parley.UserUpdate)
 		if u, err = updateUser(ctx, tx, id, upd); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, userAudit("user.update", u, upd.PasswordHash != nil))
+		return appendAudit(ctx, tx, userAudit("user.update", u))
 	})
 	if err != nil {
 		return nil, err
@@ -108,21 +107,21 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd parley.UserUpdate)
 }
 
 func findUserByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.User, error) {
-	q := `SELECT ` + userColumns + ` FROM users WHERE id = $1`
+	q := `SELECT ` + tUsers.sel + ` FROM users WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	return findByID(ctx, tx, scanUser, "user", q, id)
+	return findByID(ctx, tx, tUsers, scanUser, "user", q, id)
 }
 
 func createUser(ctx context.Context, tx *Tx, u *parley.User) error {
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, admin, disabled, password_hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		u.Email, u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.CreatedAt), micro(u.UpdatedAt)).Scan(&u.ID)
+	r, err := tx.insert(ctx, tUsers, `email, name, admin, disabled, password_hash, created_at, updated_at`,
+		u.Email, u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.CreatedAt), micro(u.UpdatedAt))
 	if err != nil && tx.d.IsUnique(err) {
 		return parley.Errorf(parley.ECONFLICT, "email", "a user with email %q already exists", u.Email)
 	}
+	u.ID = r.id()
 	return err
 }
 
@@ -147,14 +146,14 @@ func updateUser(ctx context.Context, tx *Tx, id int64, upd parley.UserUpdate) (*
 		return nil, err
 	}
 	u.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE users SET name = $1, admin = $2, disabled = $3, password_hash = $4, updated_at = $5 WHERE id = $6`,
-		u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.UpdatedAt), id)
+	_, err = tx.update(ctx, tUsers, []any{id}, `name = $1, admin = $2, disabled = $3, password_hash = $4, updated_at = $5`,
+		u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.UpdatedAt))
 	return u, err
 }
 
-// userAudit is the ledger's record of a change of an account. It never
-// includes the password hash: only whether the password changed.
-func userAudit(action string, u *parley.User, passwordChanged bool) auditRecord {
-	return auditRecord{action: action, object: "user/" + strconv.FormatInt(u.ID, 10),
-		stored: []any{u.ID, u.Email, u.Name, u.Admin, u.Disabled, passwordChanged, micro(u.UpdatedAt)}}
+// userAudit is the ledger's record of a change of an account; the row's
+// change is recorded as its MAC, which reveals nothing of the password
+// hash.
+func userAudit(action string, u *parley.User) auditRecord {
+	return auditRecord{action: action, object: "user/" + strconv.FormatInt(u.ID, 10)}
 }

@@ -7,8 +7,7 @@ import (
 	"github.com/parley-talks/parley"
 )
 
-const venueColumns = `id, name, city, country, created_at, updated_at`
-
+// scanVenue reads a row of tVenues.
 func scanVenue(row rowScanner) (*parley.Venue, error) {
 	var v parley.Venue
 	var created, updated int64
@@ -34,7 +33,7 @@ func (s *Store) FindVenues(ctx context.Context, page parley.Page) (_ []*parley.V
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, 0, err
 	}
-	return readPage(ctx, s, scanVenue, venueColumns, "venues", "", page)
+	return readPage(ctx, s, tVenues, scanVenue, "", page)
 }
 
 // CreateVenue stores v; ECONFLICT if the name is taken.
@@ -50,7 +49,7 @@ func (s *Store) CreateVenue(ctx context.Context, v *parley.Venue) (err error) {
 		if err := createVenue(ctx, tx, v); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "venue.create", object: "venue/" + strconv.FormatInt(v.ID, 10), stored: []any{v}})
+		return appendAudit(ctx, tx, auditRecord{action: "venue.create", object: "venue/" + strconv.FormatInt(v.ID, 10)})
 	})
 }
 
@@ -65,7 +64,7 @@ func (s *Store) UpdateVenue(ctx context.Context, id int64, upd parley.VenueUpdat
 		if v, err = updateVenue(ctx, tx, id, upd); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, auditRecord{action: "venue.update", object: "venue/" + strconv.FormatInt(id, 10), stored: []any{v}})
+		return appendAudit(ctx, tx, auditRecord{action: "venue.update", object: "venue/" + strconv.FormatInt(id, 10)})
 	})
 	if err != nil {
 		return nil, err
@@ -74,20 +73,20 @@ func (s *Store) UpdateVenue(ctx context.Context, id int64, upd parley.VenueUpdat
 }
 
 func findVenueByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parley.Venue, error) {
-	q := `SELECT ` + venueColumns + ` FROM venues WHERE id = $1`
+	q := `SELECT ` + tVenues.sel + ` FROM venues WHERE id = $1`
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	return findByID(ctx, tx, scanVenue, "venue", q, id)
+	return findByID(ctx, tx, tVenues, scanVenue, "venue", q, id)
 }
 
 func createVenue(ctx context.Context, tx *Tx, v *parley.Venue) error {
 	v.CreatedAt, v.UpdatedAt = tx.now, tx.now
-	err := tx.QueryRowContext(ctx, `INSERT INTO venues (name, city, country, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		v.Name, v.City, v.Country, micro(v.CreatedAt), micro(v.UpdatedAt)).Scan(&v.ID)
+	r, err := tx.insert(ctx, tVenues, `name, city, country, created_at, updated_at`, v.Name, v.City, v.Country, micro(v.CreatedAt), micro(v.UpdatedAt))
 	if err != nil && tx.d.IsUnique(err) {
 		return parley.Errorf(parley.ECONFLICT, "name", "a venue named %q already exists", v.Name)
 	}
+	v.ID = r.id()
 	return err
 }
 
@@ -109,8 +108,7 @@ func updateVenue(ctx context.Context, tx *Tx, id int64, upd parley.VenueUpdate) 
 		return nil, err
 	}
 	v.UpdatedAt = tx.now
-	_, err = tx.ExecContext(ctx, `UPDATE venues SET name = $1, city = $2, country = $3, updated_at = $4 WHERE id = $5`,
-		v.Name, v.City, v.Country, micro(v.UpdatedAt), id)
+	_, err = tx.update(ctx, tVenues, []any{id}, `name = $1, city = $2, country = $3, updated_at = $4`, v.Name, v.City, v.Country, micro(v.UpdatedAt))
 	if err != nil && tx.d.IsUnique(err) {
 		return nil, parley.Errorf(parley.ECONFLICT, "name", "a venue named %q already exists", v.Name)
 	}

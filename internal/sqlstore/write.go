@@ -14,6 +14,9 @@ const maxBatch = 64
 // errClosed is returned for writes after Close.
 var errClosed = &parley.Error{Code: parley.EUNAVAILABLE, Message: "the store is closed"}
 
+// errReadOnly is returned for writes to a store opened read-only.
+var errReadOnly = &parley.Error{Code: parley.EUNAVAILABLE, Message: "the store is open read-only"}
+
 // writeOp is one service method's write, waiting for the commit loop.
 type writeOp struct {
 	ctx  context.Context
@@ -67,6 +70,9 @@ func (s *Store) writeKeepsCaches(ctx context.Context, fn func(context.Context, *
 }
 
 func (s *Store) runWrite(ctx context.Context, fn func(context.Context, *Tx) error, keepsCaches bool) error {
+	if s.readOnly {
+		return errReadOnly
+	}
 	if s.ops == nil {
 		tx, err := s.beginWrite(ctx)
 		if err != nil {
@@ -74,6 +80,12 @@ func (s *Store) runWrite(ctx context.Context, fn func(context.Context, *Tx) erro
 		}
 		defer tx.Rollback()
 		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+		if err := unaudited(tx); err != nil {
+			return err
+		}
+		if err := signTail(ctx, tx); err != nil {
 			return err
 		}
 		err = commit(tx)
@@ -159,6 +171,10 @@ func (s *Store) runBatch(first *writeOp) {
 		}
 		batch = append(batch, op)
 	}
+	if err := signTail(context.Background(), tx); err != nil {
+		s.abort(sqlTx, batch, err)
+		return
+	}
 	err = sqlTx.Commit()
 	if err != nil {
 		err = fmt.Errorf("commit: %w", err)
@@ -200,10 +216,24 @@ func runOp(tx *Tx, op *writeOp) (err error) {
 		}
 	}()
 	tx.now = parley.Now()
+	tx.changes = tx.changes[:0] // a write rolled back to its savepoint leaves none
 	if !op.keepsCaches {
 		// From here to the commit the batch's transaction may differ
 		// from what the caches hold (theme_cache.go).
 		tx.dirty = true
 	}
-	return op.fn(op.ctx, tx)
+	if err := op.fn(op.ctx, tx); err != nil {
+		return err
+	}
+	return unaudited(tx)
+}
+
+// unaudited refuses a write that changed rows without recording them in
+// an audit entry: a broken invariant of the write, which would leave rows
+// the ledger does not know.
+func unaudited(tx *Tx) error {
+	if len(tx.changes) > 0 {
+		return fmt.Errorf("sqlstore: a write changed %d rows of %s without an audit entry", len(tx.changes), tx.changes[0].t.name)
+	}
+	return nil
 }

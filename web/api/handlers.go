@@ -23,9 +23,9 @@ import (
 	"github.com/parley-talks/parley/web/route"
 )
 
-// health is the body of GET /healthz.
+// health is the body of GET /healthz and GET /readyz.
 type health struct {
-	Status string `json:"status"` // "ok"
+	Status string `json:"status"` // "ok" (/healthz) or "ready" (/readyz)
 }
 
 // health answers 200 if the store answers a query within
@@ -39,6 +39,35 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) error {
 		return parley.Errorf(parley.EUNAVAILABLE, "", "the store does not answer")
 	}
 	return writeJSON(w, http.StatusOK, health{Status: "ok"})
+}
+
+// writeChecker is a store that can prove a write lands (sqlstore's
+// CheckWritable).
+type writeChecker interface {
+	CheckWritable(ctx context.Context) error
+}
+
+// ready answers GET /readyz: 200 if the store answers a read and commits a
+// write within limits.HealthTimeout, 503 naming which failed otherwise —
+// a store that reads but cannot write (a full disk, a read-only file) is
+// not ready, though /healthz says it is alive.
+func (a *API) ready(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(action.System(r.Context()), limits.HealthTimeout)
+	defer cancel()
+	fail := func(what string, err error) error {
+		a.log.LogAttrs(r.Context(), slog.LevelError, "readiness check failed", slog.String("check", what),
+			slog.String("request_id", middleware.RequestID(r.Context())), slog.String("error", err.Error()))
+		return parley.Errorf(parley.EUNAVAILABLE, "", "the store %s", what)
+	}
+	if _, err := a.store.Empty(ctx); err != nil {
+		return fail("does not answer", err)
+	}
+	if wc, ok := a.store.(writeChecker); ok {
+		if err := wc.CheckWritable(ctx); err != nil {
+			return fail("cannot write", err)
+		}
+	}
+	return writeJSON(w, http.StatusOK, health{Status: "ready"})
 }
 
 func (a *API) serveOpenAPI(w http.ResponseWriter, r *http.Request) error {

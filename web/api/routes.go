@@ -51,6 +51,8 @@ func (a *API) Routes() []route.Route {
 	routes := []route.Route{
 		{Method: "GET", Pattern: "/healthz", Policy: public, ID: "health", Summary: "Check that the server and its store answer",
 			Handle: a.health, Status: ok, Resp: typeOf[health]()},
+		{Method: "GET", Pattern: "/readyz", Policy: public, ID: "ready", Summary: "Check that the store answers and can write (503 if it cannot: a full disk, a read-only file)",
+			Handle: a.ready, Status: ok, Resp: typeOf[health]()},
 		{Method: "GET", Pattern: "/api/openapi.json", Policy: public, ID: "openapi", Summary: "This OpenAPI document",
 			Handle: a.serveOpenAPI, Status: ok, Resp: typeOf[map[string]any]()},
 

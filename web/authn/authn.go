@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/limits"
@@ -48,10 +49,13 @@ import (
 // the X-CSRF-Token header (pages: the csrf_token form field, which LiftFormCSRF lifts into the
 // header before the guard runs). The token is HMAC-SHA256 keyed with the
 // session's secret, so it needs no storage, differs per session, and cannot
-// be computed by a page that cannot read the HttpOnly cookie. In addition a
-// browser's Sec-Fetch-Site must be same-origin (or none) and an Origin
-// header, if sent, must name this host. Bearer requests need neither: a
-// browser never adds an Authorization header on its own.
+// be computed by a page that cannot read the HttpOnly cookie. In addition
+// the request must pass the standard library's http.CrossOriginProtection:
+// a browser's Sec-Fetch-Site must be same-origin (or none), or else its
+// Origin must name the host the request reached or the public origin
+// (Config.PublicURL), which a reverse proxy that rewrites Host needs.
+// Bearer requests need neither: a browser never adds an Authorization
+// header on its own.
 //
 // # Every request
 //
@@ -89,7 +93,7 @@ var (
 type Config struct {
 	Store parley.Store
 	// Now is the clock of sessions and throttling; nil means time.Now.
-	// Tests move it to expire sessions and locks.
+	// Tests move it to expire sessions and sign-in delays.
 	Now func() time.Time
 	// PasswordParams are the argon2id parameters of the passwords the API
 	// sets, of rehashing at sign-in, and of the dummy hash that unknown
@@ -97,11 +101,18 @@ type Config struct {
 	PasswordParams password.Params
 	// SecureCookies marks the session cookie Secure on plain-HTTP
 	// requests too: set it behind a proxy that terminates TLS. Over TLS
-	// the cookie is always Secure.
+	// the cookie is always Secure, and so it is when PublicURL is HTTPS.
 	SecureCookies bool
+	// PublicURL is the origin browsers use (scheme, host and port), when
+	// it differs from the Host the server sees (behind a proxy that
+	// rewrites it): cookie-signed writes and sign-ins from it pass the
+	// cross-origin check. nil: only the request's own origin does.
+	PublicURL *url.URL
 	// Logger receives sign-in events (user ids, never secrets); nil
 	// discards them.
 	Logger *slog.Logger
+	// Metrics counts refused sign-ins by reason; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Auth is Parley's route.Authenticator: sessions, API tokens and the
@@ -112,7 +123,9 @@ type Auth struct {
 	now           func() time.Time
 	params        password.Params
 	secureCookies bool
+	crossOrigin   *http.CrossOriginProtection
 	log           *slog.Logger
+	metrics       *metrics.Metrics
 	throttle      *loginThrottle
 	cache         *authCache // nil: every request reads the store
 
@@ -128,9 +141,19 @@ func New(cfg Config) (*Auth, error) {
 		return nil, errors.New("authn: no store")
 	}
 	a := &Auth{store: cfg.Store, now: cfg.Now, params: cfg.PasswordParams, secureCookies: cfg.SecureCookies,
-		log: cfg.Logger, throttle: newLoginThrottle(), cache: newAuthCache(cfg.Store)}
+		log: cfg.Logger, metrics: cfg.Metrics, throttle: newLoginThrottle(), cache: newAuthCache(cfg.Store)}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	a.crossOrigin = http.NewCrossOriginProtection()
+	if u := cfg.PublicURL; u != nil {
+		if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("authn: the public URL %q is not an http(s) origin", u)
+		}
+		if err := a.crossOrigin.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("authn: the public URL: %w", err)
+		}
+		a.secureCookies = a.secureCookies || u.Scheme == "https"
 	}
 	if a.params == (password.Params{}) {
 		a.params = password.DefaultParams
@@ -230,7 +253,7 @@ func (a *Auth) Authenticate(r *http.Request, rt route.Info) (context.Context, er
 		a.cache.put(h, newAuthEntry(gen, until, cred, caller))
 	}
 	if cred.kind == bySessionCookie && !safeMethod(r.Method) {
-		if err := checkCSRF(r, secret, r.Header.Get(CSRFHeader)); err != nil {
+		if err := a.checkCSRF(r, secret, r.Header.Get(CSRFHeader)); err != nil {
 			return nil, err
 		}
 	}
@@ -336,17 +359,11 @@ func csrfToken(secret string) string {
 }
 
 // checkCSRF refuses a cookie-signed request that changes something unless
-// it comes from this origin and carries the session's CSRF token (from the
-// header, or for pages the form field).
-func checkCSRF(r *http.Request, secret, token string) error {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return parley.Errorf(parley.EFORBIDDEN, "", "a cross-site request may not use the session cookie")
-	}
-	if origin := r.Header.Get("Origin"); origin != "" {
-		u, err := url.Parse(origin)
-		if err != nil || u.Host != r.Host {
-			return parley.Errorf(parley.EFORBIDDEN, "", "a request from another origin may not use the session cookie")
-		}
+// it passes the cross-origin check and carries the session's CSRF token
+// (from the header, or for pages the form field).
+func (a *Auth) checkCSRF(r *http.Request, secret, token string) error {
+	if err := a.crossOrigin.Check(r); err != nil {
+		return parley.Errorf(parley.EFORBIDDEN, "", "a request from another site or origin may not use the session cookie")
 	}
 	want := csrfToken(secret)
 	if subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {

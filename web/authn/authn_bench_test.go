@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/password"
+	"github.com/parley-talks/parley/seal"
 	"github.com/parley-talks/parley/sqlite"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/route"
@@ -25,7 +26,7 @@ const testPassword = "correct horse battery staple"
 
 func BenchmarkAuthenticate(b *testing.B) {
 	ctx := action.System(context.Background())
-	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parley.db"), sqlite.MasterKey(seal.GenerateMasterKey()))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/limits"
@@ -42,11 +42,14 @@ var errSignInRefused = parley.Errorf(parley.EUNAUTHORIZED, "", "the email or pas
 // sets Retry-After on w.
 func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*SignInOutput, error) {
 	now := a.now()
-	if tm := a.throttle.allowAttempt(clientAddress(r), now); tm != nil {
+	client := clientAddress(r)
+	if tm := a.throttle.allowAttempt(client, now); tm != nil {
+		a.metrics.SignInFailed(metrics.SignInThrottled)
 		return nil, tm.answer(w)
 	}
 	account := parley.NormalizeEmail(in.Email)
-	if tm := a.throttle.checkAccount(account, now); tm != nil {
+	if tm := a.throttle.checkPair(account, client, now); tm != nil {
+		a.metrics.SignInFailed(metrics.SignInThrottled)
 		return nil, tm.answer(w)
 	}
 	ctx := action.System(r.Context()) // the account is looked up by the system
@@ -60,13 +63,15 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 	}
 	verr := password.Verify(in.Password, hash)
 	if u == nil || hash == a.dummy || verr != nil {
-		a.throttle.fail(account, now)
+		a.throttle.fail(account, client, now)
+		a.metrics.SignInFailed(metrics.SignInBadCredentials)
 		a.log.LogAttrs(ctx, slog.LevelInfo, "sign-in refused", slog.String("request_id", middleware.RequestID(ctx)),
-			slog.String("client", clientAddress(r)))
+			slog.String("client", client))
 		return nil, errSignInRefused
 	}
-	a.throttle.succeed(account)
+	a.throttle.succeed(account, client)
 	if u.Disabled {
+		a.metrics.SignInFailed(metrics.SignInBadCredentials)
 		return nil, errSignInRefused
 	}
 	if password.NeedsRehash(u.PasswordHash, a.params) {
@@ -99,28 +104,19 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 }
 
 // CheckSignInOrigin refuses a page's sign-in form posted from another site
-// (login CSRF): only this site's own form may sign a browser in.
-func CheckSignInOrigin(r *http.Request) error {
-	if !SameSite(r) {
-		return parley.Errorf(parley.EFORBIDDEN, "", "a sign-in from another site is refused")
+// or origin (login CSRF): only this site's own form may sign a browser in.
+// It is the cross-origin check of cookie-signed writes (checkCSRF).
+func (a *Auth) CheckSignInOrigin(r *http.Request) error {
+	if !a.SameOrigin(r) {
+		return parley.Errorf(parley.EFORBIDDEN, "", "a sign-in from another site or origin is refused")
 	}
 	return nil
 }
 
-// SameSite reports whether a form that needs no session comes from this
-// site: its Sec-Fetch-Site, if sent, says same-origin (or none: typed by
-// the user), and its Origin, if sent, is this host.
-func SameSite(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
-	}
-	if origin := r.Header.Get("Origin"); origin != "" {
-		if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
-			return false
-		}
-	}
-	return true
-}
+// SameOrigin reports whether a form that needs no session comes from this
+// site and origin: the cross-origin check of cookie-signed writes
+// (checkCSRF), for the sign-in and the pages' language switch.
+func (a *Auth) SameOrigin(r *http.Request) bool { return a.crossOrigin.Check(r) == nil }
 
 // startSession stores a new session of the user and returns its secret.
 func (a *Auth) startSession(ctx context.Context, userID int64, now time.Time) (string, *parley.Session, error) {

@@ -3,7 +3,6 @@ package authn
 import (
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -16,25 +15,35 @@ import (
 
 // loginThrottle limits password guessing in two ways (package limits):
 //
-//   - per account: limits.AccountLockFailures failures in a row lock the account
-//     for limits.AccountLockDuration. Accounts are keyed by the normalised email
-//     as typed, whether or not such an account exists, so a lock says
-//     nothing about existence.
-//   - per client address: a token bucket of limits.AddressLoginBurst attempts,
-//     refilled one per limits.AddressLoginInterval, spent by every attempt.
+//   - per (account, client address): after limits.SignInFreeFailures
+//     failures, each further attempt must wait a delay that doubles with
+//     each failure, from limits.SignInFirstDelay up to limits.SignInMaxDelay.
+//     Accounts are keyed by the normalised email as typed, whether or not
+//     such an account exists, so a delay says nothing about existence.
+//     Failures from one address never delay another: a guesser cannot
+//     lock a delegate out.
+//   - per client address: a token bucket of limits.AddressLoginBurst
+//     attempts, refilled one per limits.AddressLoginInterval, spent by
+//     every attempt, so one address cannot spray guesses over accounts.
+//
+// A client's address is the connection's peer, or behind a trusted
+// reverse proxy the client it names (package proxy, applied by the server
+// before a request reaches here).
 //
 // The throttle lives in the server's memory: a restart forgets it, and
 // servers behind a load balancer each keep their own.
 type loginThrottle struct {
 	mu        sync.Mutex
-	accounts  map[string]*accountFailures
+	pairs     map[pairKey]*pairFailures
 	addresses map[string]*bucket
 }
 
-type accountFailures struct {
-	count       int
-	last        time.Time
-	lockedUntil time.Time
+type pairKey struct{ account, address string }
+
+type pairFailures struct {
+	count     int
+	last      time.Time
+	waitUntil time.Time
 }
 
 type bucket struct {
@@ -43,7 +52,7 @@ type bucket struct {
 }
 
 func newLoginThrottle() *loginThrottle {
-	return &loginThrottle{accounts: map[string]*accountFailures{}, addresses: map[string]*bucket{}}
+	return &loginThrottle{pairs: map[pairKey]*pairFailures{}, addresses: map[string]*bucket{}}
 }
 
 // tooMany is the 429 problem with the time to wait, also sent as
@@ -86,50 +95,64 @@ func (t *loginThrottle) allowAttempt(addr string, now time.Time) *tooMany {
 	return nil
 }
 
-// checkAccount refuses while the account is locked.
-func (t *loginThrottle) checkAccount(account string, now time.Time) *tooMany {
+// checkPair refuses while the account must wait before another attempt
+// from this address.
+func (t *loginThrottle) checkPair(account, addr string, now time.Time) *tooMany {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	a := t.accounts[account]
-	if a != nil && now.Before(a.lockedUntil) {
-		return &tooMany{retry: a.lockedUntil.Sub(now), what: "too many failed sign-ins"}
+	p := t.pairs[pairKey{account, addr}]
+	if p != nil && now.Before(p.waitUntil) {
+		return &tooMany{retry: p.waitUntil.Sub(now), what: "too many failed sign-ins to this account from your address"}
 	}
 	return nil
 }
 
-// fail records a failed sign-in; the failure that reaches
-// limits.AccountLockFailures starts the lock.
-func (t *loginThrottle) fail(account string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	a := t.accounts[account]
-	if a == nil {
-		t.makeRoom(now)
-		a = &accountFailures{}
-		t.accounts[account] = a
+// delayAfter is the wait after the count-th failure in a row:
+// 0 up to SignInFreeFailures, then SignInFirstDelay·2^(count−free−1),
+// at most SignInMaxDelay.
+func delayAfter(count int) time.Duration {
+	n := count - limits.SignInFreeFailures
+	if n <= 0 {
+		return 0
 	}
-	if now.Sub(a.last) > limits.AccountFailureWindow || (!a.lockedUntil.IsZero() && !now.Before(a.lockedUntil)) {
-		a.count, a.lockedUntil = 0, time.Time{}
+	d := limits.SignInFirstDelay
+	for i := 1; i < n && d < limits.SignInMaxDelay; i++ {
+		d *= 2
 	}
-	a.count++
-	a.last = now
-	if a.count >= limits.AccountLockFailures {
-		a.lockedUntil = now.Add(limits.AccountLockDuration)
-	}
+	return min(d, limits.SignInMaxDelay)
 }
 
-// succeed forgets the account's failures.
-func (t *loginThrottle) succeed(account string) {
+// fail records a failed sign-in to account from addr.
+func (t *loginThrottle) fail(account, addr string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.accounts, account)
+	k := pairKey{account, addr}
+	p := t.pairs[k]
+	if p == nil {
+		t.makeRoom(now)
+		p = &pairFailures{}
+		t.pairs[k] = p
+	}
+	if now.Sub(p.last) > limits.SignInFailureWindow {
+		p.count = 0
+	}
+	p.count++
+	p.last = now
+	p.waitUntil = now.Add(delayAfter(p.count))
+}
+
+// succeed forgets the failures of account from addr.
+func (t *loginThrottle) succeed(account, addr string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.pairs, pairKey{account, addr})
 }
 
 // makeRoom forgets stale entries when the maps are full: buckets that have
-// refilled, failures outside the window, then any entry without a lock.
-// Called with t.mu held.
+// refilled, failures outside the window, then pairs that impose no wait,
+// then anything. Called with t.mu held.
 func (t *loginThrottle) makeRoom(now time.Time) {
-	if len(t.accounts)+len(t.addresses) < limits.MaxThrottleEntries {
+	if len(t.pairs)+len(t.addresses) < limits.MaxThrottleEntries {
 		return
 	}
 	for k, b := range t.addresses {
@@ -137,21 +160,21 @@ func (t *loginThrottle) makeRoom(now time.Time) {
 			delete(t.addresses, k)
 		}
 	}
-	for k, a := range t.accounts {
-		if now.Sub(a.last) > limits.AccountFailureWindow && !now.Before(a.lockedUntil) {
-			delete(t.accounts, k)
+	for k, p := range t.pairs {
+		if now.Sub(p.last) > limits.SignInFailureWindow {
+			delete(t.pairs, k)
 		}
 	}
-	for k, a := range t.accounts {
-		if len(t.accounts)+len(t.addresses) < limits.MaxThrottleEntries {
+	for k, p := range t.pairs {
+		if len(t.pairs)+len(t.addresses) < limits.MaxThrottleEntries {
 			return
 		}
-		if !now.Before(a.lockedUntil) {
-			delete(t.accounts, k)
+		if !now.Before(p.waitUntil) {
+			delete(t.pairs, k)
 		}
 	}
 	for k := range t.addresses {
-		if len(t.accounts)+len(t.addresses) < limits.MaxThrottleEntries {
+		if len(t.pairs)+len(t.addresses) < limits.MaxThrottleEntries {
 			return
 		}
 		delete(t.addresses, k)
@@ -159,17 +182,14 @@ func (t *loginThrottle) makeRoom(now time.Time) {
 }
 
 // clientAddress is the key of the request's client for the throttle: its IP
-// address, or the /64 of an IPv6 address (one host's usual allocation). The
-// server does not trust X-Forwarded-For; behind a proxy every client shares
-// the proxy's bucket.
+// address, or the /64 of an IPv6 address (one host's usual allocation).
 func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	ip := ap.Addr()
 	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
+		if ip, err = netip.ParseAddr(r.RemoteAddr); err != nil {
+			return r.RemoteAddr
+		}
 	}
 	ip = ip.Unmap()
 	if ip.Is6() {

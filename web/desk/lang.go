@@ -7,7 +7,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
-	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/problem"
 )
@@ -41,7 +40,7 @@ func (d *Desk) chooseLanguage(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if !authn.SameSite(r) {
+	if !d.sameOrigin(r) {
 		return parley.Errorf(parley.EFORBIDDEN, "", "a change of language from another site is refused")
 	}
 	var in languageForm
@@ -58,6 +57,19 @@ func (d *Desk) chooseLanguage(w http.ResponseWriter, r *http.Request) error {
 	})
 	http.Redirect(w, r, localPath(in.Next), http.StatusSeeOther)
 	return nil
+}
+
+// crossOrigin checks a form without a session when the server keeps no
+// accounts (the Authenticator's check otherwise).
+var crossOrigin = http.NewCrossOriginProtection()
+
+// sameOrigin reports whether a form that needs no session comes from this
+// site and origin, as the sign-in's does.
+func (d *Desk) sameOrigin(r *http.Request) bool {
+	if d.auth != nil {
+		return d.auth.SameOrigin(r)
+	}
+	return crossOrigin.Check(r) == nil
 }
 
 // language is an entry of the language switch.

@@ -40,7 +40,7 @@ func (d *Desk) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := authn.CheckSignInOrigin(r); err != nil {
+	if err := d.auth.CheckSignInOrigin(r); err != nil {
 		return err
 	}
 	var in signInForm

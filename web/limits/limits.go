@@ -76,16 +76,18 @@ const (
 	// therefore exact to within this interval.
 	SessionTouchInterval = time.Minute
 
-	// AccountLockFailures consecutive failed sign-ins to one account (known
-	// or not, so that the lock reveals nothing) lock it for
-	// AccountLockDuration. A success resets the count.
-	AccountLockFailures = 50
-	// AccountLockDuration is how long a locked account refuses every
-	// sign-in, the right password included.
-	AccountLockDuration = 15 * time.Minute
-	// AccountFailureWindow forgets an account's failures after this long
-	// without another.
-	AccountFailureWindow = time.Hour
+	// SignInFreeFailures failed sign-ins to one account from one client
+	// address (known account or not, so that a delay reveals nothing) cost
+	// nothing more; after that, each further attempt from that address
+	// must wait SignInFirstDelay, doubled with each failure, up to
+	// SignInMaxDelay. A success resets the count. The delay is per
+	// (account, address): nobody can lock a delegate out from elsewhere.
+	SignInFreeFailures = 5
+	SignInFirstDelay   = time.Second
+	SignInMaxDelay     = 5 * time.Minute
+	// SignInFailureWindow forgets the failures of an (account, address)
+	// after this long without another.
+	SignInFailureWindow = time.Hour
 
 	// AddressLoginBurst sign-in attempts may come at once from one client
 	// address (an IPv6 /64 counts as one address); after that, one more per
@@ -100,7 +102,8 @@ const (
 	// AuthCacheMaxEntries bounds the caller cache; a full cache is emptied.
 	AuthCacheMaxEntries = 10_000
 
-	// MaxThrottleEntries bounds the accounts and addresses the throttle
-	// remembers; past it, entries that hold no lock are forgotten first.
+	// MaxThrottleEntries bounds the (account, address) pairs and addresses
+	// the throttle remembers; past it, entries that impose no wait are
+	// forgotten first.
 	MaxThrottleEntries = 100_000
 )

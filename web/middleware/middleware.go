@@ -1,7 +1,9 @@
 // Package middleware holds what wraps every request of the server, in the
-// order a request meets it (see web.Server): request id, request log, panic
-// recovery, security headers, body limit; then the mux, and for a route
-// the guard (package route) and the handler.
+// order a request meets it (see web.Server): the client's address through
+// trusted proxies (package proxy), request id, request log, panic recovery,
+// security headers, body limit, the form's CSRF token (package authn),
+// route metrics; then the mux, and for a route the guard (package route)
+// and the handler.
 package middleware
 
 import (
@@ -14,6 +16,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/web/limits"
 	"github.com/parley-talks/parley/web/problem"
 )
@@ -70,24 +73,31 @@ func (rec *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
+// serveRecorded serves r with next through a recorder (which Recovery
+// looks for) and returns the status, size and duration of the answer.
+func serveRecorded(next http.Handler, w http.ResponseWriter, r *http.Request) (status int, bytes int64, took time.Duration) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	next.ServeHTTP(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.status, rec.bytes, time.Since(start)
+}
+
 // RequestLog logs one line per request: method, path, status, duration,
 // response size and request id. Never the query, headers or bodies, which
 // may carry credentials or confidential content.
 func RequestLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			rec := &recorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r)
-			if rec.status == 0 {
-				rec.status = http.StatusOK
-			}
+			status, bytes, took := serveRecorded(next, w, r)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status),
-				slog.Duration("duration", time.Since(start)),
-				slog.Int64("bytes", rec.bytes),
+				slog.Int("status", status),
+				slog.Duration("duration", took),
+				slog.Int64("bytes", bytes),
 				slog.String("request_id", RequestID(r.Context())))
 		})
 	}
@@ -132,23 +142,45 @@ const (
 	// by no page.
 	ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 	// StrictTransportSecurity keeps browsers on HTTPS for two years once
-	// they have reached the server over TLS (sent on TLS responses only).
+	// they have reached the server over HTTPS (browsers ignore it on a
+	// plain-HTTP answer, RFC 6797 §8.1).
 	StrictTransportSecurity = "max-age=63072000; includeSubDomains"
 )
 
-// SecurityHeaders sets the security headers of every response.
-func SecurityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", StrictTransportSecurity)
+// SecurityHeaders sets the security headers of every response. HSTS goes
+// on every TLS response, and on every response when the public origin is
+// HTTPS (publicHTTPS): behind a proxy that terminates TLS the server sees
+// plain HTTP, but the browser reached it over HTTPS.
+func SecurityHeaders(publicHTTPS bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Content-Security-Policy", ContentSecurityPolicy)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
+			if r.TLS != nil || publicHTTPS {
+				h.Set("Strict-Transport-Security", StrictTransportSecurity)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// RouteMetrics counts each request and its duration in m under the
+// pattern of the route that served it ("GET /api/v1/tracks/{id}"), never
+// its path: ids and names stay out of the metrics. It must wrap the
+// ServeMux directly, which records the pattern on the request it is given.
+func RouteMetrics(m *metrics.Metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if m == nil {
+			return next
 		}
-		next.ServeHTTP(w, r)
-	})
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			status, _, took := serveRecorded(next, w, r)
+			m.ObserveRequest(r.Pattern, status, took)
+		})
+	}
 }
 
 // BodyLimit caps every request body at limit(r); reading past it fails
