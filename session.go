@@ -90,3 +90,42 @@ type TokenService interface {
 	// token changes nothing.
 	RevokeToken(ctx context.Context, id int64) (*APIToken, error)
 }
+
+// CalendarFeed is the secret URL of a user's calendar feed: the meetings
+// of every track the user sees, for a calendar program to subscribe to.
+// Like a token, only the SHA-256 of its secret is stored, the secret is
+// shown once, when it is made, and a feed is revoked, never deleted.
+type CalendarFeed struct {
+	ID         int64      `json:"id"`
+	SecretHash []byte     `json:"-"` // SHA-256 of the secret; never serialised
+	UserID     int64      `json:"user_id"`
+	CreatedAt  time.Time  `json:"created_at"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// CalendarFeedService keeps users' calendar feeds.
+type CalendarFeedService interface {
+	// CreateCalendarFeed stores f (its SecretHash and UserID set), setting
+	// its ID and CreatedAt; the user or an administrator.
+	CreateCalendarFeed(ctx context.Context, f *CalendarFeed) error
+	// FindCalendarFeeds lists the user's feeds, revoked ones too, by ID;
+	// ENOTFOUND for anyone but the user or an administrator.
+	FindCalendarFeeds(ctx context.Context, userID int64) ([]*CalendarFeed, error)
+	// FindCalendarFeedByHash returns the feed whose secret hashes to hash
+	// (revoked or not), or ENOTFOUND; System only.
+	FindCalendarFeedByHash(ctx context.Context, hash []byte) (*CalendarFeed, error)
+	// RevokeCalendarFeed revokes the feed; a revoked feed keeps its first
+	// revocation time. ENOTFOUND for anyone but its user or an
+	// administrator.
+	RevokeCalendarFeed(ctx context.Context, id int64) (*CalendarFeed, error)
+}
+
+// LanguageService keeps the language each user chose.
+type LanguageService interface {
+	// UserLanguage is the language the user chose (a BCP 47 tag), or ""
+	// for none; the user, an administrator or System.
+	UserLanguage(ctx context.Context, userID int64) (string, error)
+	// SetUserLanguage keeps the user's choice ("" forgets it); the user
+	// or an administrator.
+	SetUserLanguage(ctx context.Context, userID int64, language string) error
+}

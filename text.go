@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -20,8 +21,9 @@ const (
 
 // Limits of a negotiating text.
 const (
-	MaxClauses      = 500 // clauses of one version
-	MaxAlternatives = 20  // alternatives of one clause
+	MaxClauses        = 500 // clauses of one version
+	MaxAlternatives   = 20  // alternatives of one clause
+	MaxClauseVersions = 5   // languages of one clause beside its own
 )
 
 // NegotiatingText is the single negotiating text of a track: a title and
@@ -52,10 +54,86 @@ func (t *NegotiatingText) Validate() error {
 // Alternatives (contested language, each with its sponsors and possibly
 // bound to a theme's option, so that choosing the option resolves the
 // bracket).
+//
+// A plain clause of a text negotiated in several languages carries its
+// parallel versions: Text is in Lang, each of Versions in its own
+// language, and Authentic names the language whose wording prevails (one
+// of them). A clause with versions has a Lang and an Authentic.
 type Clause struct {
-	Text         string        `json:"text,omitempty"`
-	Alternatives []Alternative `json:"alternatives,omitempty"`
-	Status       ClauseStatus  `json:"status"`
+	Text         string          `json:"text,omitempty"`
+	Alternatives []Alternative   `json:"alternatives,omitempty"`
+	Status       ClauseStatus    `json:"status"`
+	Lang         string          `json:"lang,omitempty"`      // the language of Text, a BCP 47 tag ("uk")
+	Versions     []ClauseVersion `json:"versions,omitempty"`  // the clause in other languages
+	Authentic    string          `json:"authentic,omitempty"` // the language whose version is authentic
+}
+
+// ClauseVersion is a clause's wording in another language.
+type ClauseVersion struct {
+	Lang string `json:"lang"` // a BCP 47 tag
+	Text string `json:"text"`
+}
+
+// InLanguages are the clause's wordings by language, its own first, each
+// once: what a page shows side by side.
+func (c Clause) InLanguages() []ClauseVersion {
+	if c.Lang == "" {
+		return nil
+	}
+	return append([]ClauseVersion{{Lang: c.Lang, Text: c.Text}}, c.Versions...)
+}
+
+// languageTag is the shape of a BCP 47 tag: a language and optional
+// subtags ("uk", "sr-Latn").
+var languageTag = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+
+// CheckLanguageTag checks that tag has the shape of a BCP 47 language tag
+// ("uk", "ru-UA", "sr-Latn"): EINVALID naming field otherwise.
+func CheckLanguageTag(field, tag string) error {
+	if len(tag) > 35 || !languageTag.MatchString(tag) {
+		return Errorf(EINVALID, field, "%q is not a language tag like uk or ru", tag)
+	}
+	return nil
+}
+
+// checkLanguages checks a clause's languages: a plain clause's, each a tag,
+// none twice, and the authentic one among them.
+func (c *Clause) checkLanguages(field string) error {
+	if c.Lang == "" && len(c.Versions) == 0 && c.Authentic == "" {
+		return nil
+	}
+	if len(c.Alternatives) > 0 {
+		return Errorf(EINVALID, field, "a bracketed clause has no versions in other languages; resolve it to one text first")
+	}
+	if len(c.Versions) > MaxClauseVersions {
+		return Errorf(EINVALID, field, "a clause has at most %d versions in other languages", MaxClauseVersions)
+	}
+	seen := map[string]bool{}
+	for _, v := range c.InLanguages() {
+		if err := CheckLanguageTag(field, v.Lang); err != nil {
+			return err
+		}
+		switch {
+		case seen[v.Lang]:
+			return Errorf(EINVALID, field, "the clause is in %s twice", v.Lang)
+		case v.Text == "":
+			return Errorf(EINVALID, field, "the clause's version in %s needs a text", v.Lang)
+		}
+		if err := checkText(field, v.Text); err != nil {
+			return err
+		}
+		seen[v.Lang] = true
+	}
+	if c.Lang == "" {
+		return Errorf(EINVALID, field, "a clause with versions in other languages names the language of its text (lang)")
+	}
+	if len(c.Versions) > 0 && !seen[c.Authentic] {
+		return Errorf(EINVALID, field, "authentic must name one of the clause's languages (%s), not %q", c.Lang, c.Authentic)
+	}
+	if len(c.Versions) == 0 && c.Authentic != "" && c.Authentic != c.Lang {
+		return Errorf(EINVALID, field, "authentic must name one of the clause's languages (%s), not %q", c.Lang, c.Authentic)
+	}
+	return nil
 }
 
 // Alternative is one candidate wording of a bracketed clause.
@@ -103,7 +181,7 @@ func (c *Clause) Validate(field string) error {
 			return Errorf(EINVALID, field, "an alternative is bound to a theme and an option, or to neither")
 		}
 	}
-	return nil
+	return c.checkLanguages(field)
 }
 
 // CheckClauses checks clauses against the track: each one on its own, the
@@ -276,10 +354,15 @@ func DiffVersions(a, b *TextVersion) ([]ClauseChange, error) {
 
 func ptr(n int) *int { return &n }
 
-// clauseKey is a clause's wording: text and alternatives, not its status.
+// clauseKey is a clause's wording: text, alternatives and versions in
+// other languages, not its status.
 func clauseKey(c Clause) string {
 	var b strings.Builder
 	b.WriteString(c.Text)
+	fmt.Fprintf(&b, "\x01%s\x01%s", c.Lang, c.Authentic)
+	for _, v := range c.Versions {
+		fmt.Fprintf(&b, "\x01%s\x01%s", v.Lang, v.Text)
+	}
 	for _, a := range c.Alternatives {
 		fmt.Fprintf(&b, "\x00%s\x00%s\x00%s\x00%v", a.Text, a.Theme, a.Option, a.Sponsors)
 	}

@@ -103,3 +103,50 @@ func TestClauses(t *testing.T) {
 		}
 	}
 }
+
+// TestClauseLanguages: a plain clause carries its versions in other
+// languages with one authentic; every fault is refused naming the field.
+func TestClauseLanguages(t *testing.T) {
+	ok := parley.Clause{Text: "Сторони утримуються від ударів.", Status: parley.ClauseAgreed, Lang: "uk", Authentic: "uk",
+		Versions: []parley.ClauseVersion{{Lang: "ru", Text: "Стороны воздерживаются от ударов."}, {Lang: "en", Text: "The parties refrain from strikes."}}}
+	if err := ok.Validate("clauses[0]"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ok.InLanguages(); len(got) != 3 || got[0].Lang != "uk" || got[2].Text != "The parties refrain from strikes." {
+		t.Errorf("InLanguages = %v", got)
+	}
+	if err := (&parley.Clause{Text: "x", Status: parley.ClauseOpen, Lang: "uk"}).Validate("c"); err != nil {
+		t.Errorf("a clause in one language: %v", err)
+	}
+	bad := func(f func(c *parley.Clause)) parley.Clause {
+		c := ok
+		c.Versions = append([]parley.ClauseVersion(nil), ok.Versions...)
+		f(&c)
+		return c
+	}
+	for name, c := range map[string]parley.Clause{
+		"no lang":            bad(func(c *parley.Clause) { c.Lang = "" }),
+		"authentic unknown":  bad(func(c *parley.Clause) { c.Authentic = "de" }),
+		"no authentic":       bad(func(c *parley.Clause) { c.Authentic = "" }),
+		"a language twice":   bad(func(c *parley.Clause) { c.Versions[1].Lang = "uk" }),
+		"not a tag":          bad(func(c *parley.Clause) { c.Versions[0].Lang = "Русский" }),
+		"an empty version":   bad(func(c *parley.Clause) { c.Versions[0].Text = "" }),
+		"too many languages": bad(func(c *parley.Clause) { c.Versions = make([]parley.ClauseVersion, parley.MaxClauseVersions+1) }),
+		"bracketed": {Alternatives: []parley.Alternative{{Text: "a"}, {Text: "b"}}, Status: parley.ClauseBracketed, Lang: "uk",
+			Versions: []parley.ClauseVersion{{Lang: "ru", Text: "a"}}, Authentic: "uk"},
+	} {
+		if err := c.Validate("clauses[3]"); parley.ErrorCode(err) != parley.EINVALID || parley.ErrorField(err) != "clauses[3]" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// A change of a version in another language is a change of the clause.
+	v1 := &parley.TextVersion{TextID: 1, Clauses: []parley.Clause{ok}}
+	changed := bad(func(c *parley.Clause) {
+		c.Versions[0].Text = "Стороны воздерживаются от любых ударов."
+	})
+	v2 := &parley.TextVersion{TextID: 1, Clauses: []parley.Clause{changed}}
+	d, err := parley.DiffVersions(v1, v2)
+	if err != nil || len(d) != 1 || d[0].Kind != "changed" {
+		t.Errorf("diff = %+v, %v", d, err)
+	}
+}

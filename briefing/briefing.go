@@ -370,7 +370,21 @@ func textBlocks(pr *i18n.Printer, t *parley.NegotiatingText, v *parley.TextVersi
 			continue
 		}
 		var runs []documents.Run
-		if len(cl.Alternatives) == 0 {
+		switch {
+		case len(cl.Versions) > 0:
+			// The clause in each of its languages, one to a line, the
+			// authentic one said.
+			for i, v := range cl.InLanguages() {
+				label := i18n.LanguageName(v.Lang)
+				if v.Lang == cl.Authentic {
+					label = pr.T("{language} (authentic)", "language", label)
+				}
+				if i > 0 {
+					runs = append(runs, documents.Plain("\n"))
+				}
+				runs = append(runs, documents.Run{Text: label + ": ", Bold: true}, documents.Plain(v.Text))
+			}
+		case len(cl.Alternatives) == 0:
 			runs = append(runs, documents.Plain(cl.Text))
 		}
 		for i, a := range cl.Alternatives {

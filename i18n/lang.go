@@ -33,6 +33,15 @@ func (l Lang) Name() string {
 	return "English"
 }
 
+// LanguageName is a language's name in itself: the Name of one of Parley's
+// languages (its tag's base), the tag itself for any other.
+func LanguageName(tag string) string {
+	if l, ok := Parse(tag); ok {
+		return l.Name()
+	}
+	return tag
+}
+
 // Dir is the direction of the language's script: "rtl" or "ltr", as HTML's
 // dir attribute takes it.
 func (l Lang) Dir() string {

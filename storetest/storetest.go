@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"Pagination", testPagination},
 		{"Concurrency", testConcurrency},
 		{"Sessions", testSessions}, {"Tokens", testTokens},
+		{"VenueTimeZones", testVenueTimeZones}, {"UserLanguages", testUserLanguages}, {"CalendarFeeds", testCalendarFeeds},
 	}
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })
 	for _, tt := range tests {

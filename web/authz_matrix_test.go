@@ -66,12 +66,13 @@ type target struct {
 }
 
 type matrix struct {
-	a        *testAPI
-	f        *fixture
-	ctx      context.Context
-	n        int
-	otherTok int64 // a token of another user
-	notes    map[string]*parley.MeetingNote
+	a         *testAPI
+	f         *fixture
+	ctx       context.Context
+	n         int
+	otherTok  int64 // a token of another user
+	otherFeed int64 // a calendar feed of another user
+	notes     map[string]*parley.MeetingNote
 }
 
 func (m *matrix) unique(prefix string) string {
@@ -162,6 +163,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.exchangeExpectations(table, main, other)  // exchanges_matrix_test.go
 	m.childExpectations(table, main, other)     // children_matrix_test.go
 	m.agreementExpectations(table, main, other) // agreements_matrix_test.go
+	m.calendarExpectations(table)               // calendar_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -239,6 +241,14 @@ func (m *matrix) freshPath(rt route.Info, r *role) string {
 		tok := &parley.APIToken{SecretHash: h[:], UserID: r.user.ID, Name: "to revoke"}
 		must(m.a.t, m.a.store.CreateToken(m.ctx, tok))
 		return fmt.Sprintf("/api/v1/tokens/%d", tok.ID)
+	case "/api/v1/calendar-feeds/{id}":
+		if r.user == nil {
+			return "/api/v1/calendar-feeds/1"
+		}
+		h := password.HashToken(password.NewToken())
+		feed := &parley.CalendarFeed{SecretHash: h[:], UserID: r.user.ID}
+		must(m.a.t, m.a.store.(parley.CalendarFeedService).CreateCalendarFeed(m.ctx, feed))
+		return fmt.Sprintf("/api/v1/calendar-feeds/%d", feed.ID)
 	}
 	if p := m.freshProposalPath(rt); p != "" {
 		return p

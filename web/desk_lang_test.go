@@ -242,3 +242,45 @@ func TestRefusalsInTheReadersLanguage(t *testing.T) {
 		t.Errorf("a missing track in Ukrainian: %d\n%s", status, body)
 	}
 }
+
+// TestAccountLanguage: a signed-in reader's choice is kept with the
+// account: it follows the reader to another browser and wins over the
+// browser's Accept-Language; the API reads and changes it, refusing a
+// language Parley does not speak; forgotten, the browser decides again.
+func TestAccountLanguage(t *testing.T) { testAccountLanguage(t, newDesk(t)) }
+
+func testAccountLanguage(t *testing.T, d *testDesk) {
+	first := d.signIn(t, "ua@demo.parley")
+	if status, body := first.post("/account/language", url.Values{"lang": {"uk"}, "next": {"/map"}}); status != http.StatusOK || !strings.Contains(body, `<html lang="uk"`) {
+		t.Fatalf("choosing Ukrainian: %d", status)
+	}
+	second := d.signIn(t, "ua@demo.parley") // a browser with no cookie of the choice
+	langOf := func(b *browser) string {
+		req, _ := http.NewRequest("GET", d.http.URL+"/map", nil)
+		req.Header.Set("Accept-Language", "ru")
+		_, body := b.do(req)
+		if m := htmlLang.FindStringSubmatch(body); m != nil {
+			return m[1]
+		}
+		return ""
+	}
+	if got := langOf(second); got != "uk" {
+		t.Errorf("another browser of the account: %q, want uk", got)
+	}
+	if status, body := second.api("GET", "/api/v1/users/me/language", ""); status != http.StatusOK || !strings.Contains(body, `"language":"uk"`) {
+		t.Errorf("the API's language: %d %s", status, body)
+	}
+	if status, _ := second.api("PUT", "/api/v1/users/me/language", `{"language":"de"}`); status != http.StatusBadRequest {
+		t.Errorf("German: %d", status)
+	}
+	if status, _ := second.api("PUT", "/api/v1/users/me/language", `{"language":""}`); status != http.StatusOK {
+		t.Errorf("forgetting: %d", status)
+	}
+	if got := langOf(second); got != "ru" {
+		t.Errorf("forgotten, the browser's Accept-Language: %q, want ru", got)
+	}
+	// Another account's choice is its own.
+	if got := langOf(d.signIn(t, "ru@demo.parley")); got != "ru" {
+		t.Errorf("another account: %q", got)
+	}
+}

@@ -20,7 +20,8 @@ func deskRoute(rt route.Info) bool {
 	switch rt.Pattern {
 	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/simulation", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import",
 		"/api/v1/tracks/{id}/briefing", "/api/v1/meetings/{id}/ics", "/api/v1/versions/{id}/pdf", "/api/v1/versions/{id}/docx",
-		"/api/v1/exchanges/{id}/export":
+		"/api/v1/exchanges/{id}/export", "/api/v1/calendar-feeds", "/api/v1/calendar-feeds/{id}", "/api/v1/calendar/{secret}",
+		"/api/v1/users/me/language":
 		return true
 	}
 	return !strings.HasPrefix(rt.Pattern, "/api/") && rt.Pattern != "/healthz" && rt.Pattern != "/readyz"

@@ -183,6 +183,7 @@ func TestDeskScenarios(t *testing.T) {
 	testExchangePages(t, ex)
 	testExchangeForms(t, ex)
 	testExchangeExports(t, ex)
+	testAccountLanguage(t, ex)
 	for k := range ex.hits {
 		d.hits[k] = true
 	}

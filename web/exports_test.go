@@ -3,6 +3,7 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -168,6 +169,8 @@ func (d *testDesk) exportFixture(t *testing.T) exportMarkers {
 	if m.plenary, err = d.store.CreateVersion(ctx, plenary.ID, []parley.Clause{
 		{Text: "Сторони утримуються від ударів.", Status: parley.ClauseAgreed},
 		{Alternatives: []parley.Alternative{{Text: "30 днів", Sponsors: []int64{ua}}, {Text: "безстроково", Sponsors: []int64{d.party["Russia"]}}}, Status: parley.ClauseBracketed},
+		{Text: "Мораторій діє тридцять днів.", Status: parley.ClauseAgreed, Lang: "uk", Authentic: "ru",
+			Versions: []parley.ClauseVersion{{Lang: "ru", Text: "Мораторий действует тридцать дней."}, {Lang: "en", Text: "The moratorium lasts thirty days."}}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +271,9 @@ func testExports(t *testing.T, d *testDesk) {
 				if f == "markdown" {
 					text = strings.ReplaceAll(text, `\`, "") // as it reads rendered
 				}
-				if v == m.plenary && (!strings.Contains(text, "<to be named>") || !strings.Contains(text, "в скобках") || !strings.Contains(text, "Для: все участники трека")) {
+				if v == m.plenary && (!strings.Contains(text, "<to be named>") || !strings.Contains(text, "в скобках") || !strings.Contains(text, "Для: все участники трека") ||
+					!strings.Contains(text, "Мораторій діє тридцять днів.") || !strings.Contains(text, "The moratorium lasts thirty days.") ||
+					!strings.Contains(text, "Русский (аутентичный текст)")) {
 					t.Errorf("%s %s: the Russian text of the plenary version:\n%s", acc.email, path, text)
 				}
 			}
@@ -286,7 +291,116 @@ func testExports(t *testing.T, d *testDesk) {
 		!bytes.Contains(data, []byte(`<html lang="ar" dir="rtl">`)) {
 		t.Errorf("an Arabic HTML: %d %s", status, media)
 	}
+	// The text's page shows a clause's languages side by side, the
+	// authentic one said.
+	status, page := med.get(fmt.Sprintf("/texts/%d?lang=uk", m.plenary.TextID))
+	if status != http.StatusOK || !strings.Contains(page, `<div class="parallel"><div lang="uk">`) || !strings.Contains(page, `<div lang="en">`) ||
+		!strings.Contains(page, "Русский — <strong>автентичний</strong>") {
+		t.Errorf("the parallel versions on the page: %d\n%s", status, page)
+	}
 	testExportedMeetings(t, d)
+	testCalendarFeeds(t, d)
+}
+
+// testCalendarFeeds: a delegate makes a feed on its calendar page; the
+// feed's secret URL, fetched without any credential, holds the meetings of
+// the tracks the delegate sees and no other, in their venues' time zones;
+// the address is nowhere but on the page that made it; the delegate revokes
+// it and it answers 404; the API makes, lists and revokes feeds too.
+func testCalendarFeeds(t *testing.T, d *testDesk) {
+	ctx := sysCtx
+	ms, _, err := d.store.FindMeetings(ctx, parley.MeetingFilter{Page: parley.Page{Limit: parley.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A venue of the demo's meetings in its zone.
+	var zoned *parley.Venue
+	for _, m := range ms {
+		if m.VenueID != nil {
+			zone := "Europe/Istanbul"
+			if zoned, err = d.store.UpdateVenue(ctx, *m.VenueID, parley.VenueUpdate{TimeZone: &zone}); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	ua := d.signIn(t, "ua@demo.parley")
+	status, page := ua.post("/account/calendar", url.Values{})
+	m := regexp.MustCompile(`<code id="feed-url">([^<]+)</code>`).FindStringSubmatch(page)
+	if status != http.StatusOK || m == nil {
+		t.Fatalf("making a feed: %d\n%s", status, page)
+	}
+	feedURL := html.UnescapeString(m[1])
+	u, err := url.Parse(feedURL)
+	if err != nil || !strings.HasPrefix(u.Path, "/api/v1/calendar/") || !strings.HasSuffix(u.Path, ".ics") {
+		t.Fatalf("the feed's URL %q", feedURL)
+	}
+	if _, again := ua.get("/account/calendar"); strings.Contains(again, u.Path) || !strings.Contains(again, `id="feeds"`) {
+		t.Errorf("the calendar page shows the secret again, or no feed")
+	}
+	fetch := func() (int, string) {
+		resp, err := http.Get(d.http.URL + u.Path) // a calendar program: no cookie, no token
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	status, body := fetch()
+	if status != http.StatusOK || !strings.Contains(body, "REFRESH-INTERVAL") {
+		t.Fatalf("the feed: %d\n%.500s", status, body)
+	}
+	sees := 0
+	for _, mt := range ms {
+		pageStatus, _ := ua.get(fmt.Sprintf("/tracks/%d", mt.TrackID))
+		in := strings.Contains(body, fmt.Sprintf("UID:meeting-%d@", mt.ID))
+		if in != (pageStatus == http.StatusOK) {
+			t.Errorf("meeting %d in the feed: %v, its track's page %d", mt.ID, in, pageStatus)
+		}
+		if in {
+			sees++
+			if zoned != nil && mt.VenueID != nil && *mt.VenueID == zoned.ID {
+				local := mt.StartsAt.In(zoned.Location()).Format("20060102T150405")
+				if !strings.Contains(body, "DTSTART;TZID=Europe/Istanbul:"+local) || !strings.Contains(body, "TZID:Europe/Istanbul") {
+					t.Errorf("meeting %d is not in Istanbul's time:\n%s", mt.ID, body)
+				}
+			}
+		}
+	}
+	if sees == 0 {
+		t.Error("the delegate's feed holds no meeting")
+	}
+	feeds, err := d.store.(parley.CalendarFeedService).FindCalendarFeeds(ctx, ua.userID(t))
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("feeds: %v %v", feeds, err)
+	}
+	if status, _ := ua.post(fmt.Sprintf("/account/calendar/%d/revoke", feeds[0].ID), url.Values{}); status != http.StatusOK {
+		t.Errorf("revoking: %d", status)
+	}
+	if status, _ := fetch(); status != http.StatusNotFound {
+		t.Errorf("a revoked feed: %d", status)
+	}
+	// Another delegate cannot revoke it, nor see it.
+	ru := d.signIn(t, "ru@demo.parley")
+	if status, _ := ru.post(fmt.Sprintf("/account/calendar/%d/revoke", feeds[0].ID), url.Values{}); status != http.StatusNotFound {
+		t.Errorf("another delegate revokes the feed: %d", status)
+	}
+	// The API: make, list, revoke.
+	var made struct {
+		Feed *parley.CalendarFeed `json:"feed"`
+		URL  string               `json:"url"`
+	}
+	status, out := ru.api("POST", "/api/v1/calendar-feeds", "{}")
+	if err := json.Unmarshal([]byte(out), &made); err != nil || status != http.StatusCreated || made.Feed == nil || !strings.Contains(made.URL, "/api/v1/calendar/") {
+		t.Fatalf("the API makes a feed: %d %s", status, out)
+	}
+	if status, out := ru.api("GET", "/api/v1/calendar-feeds", ""); status != http.StatusOK || strings.Contains(out, made.URL[strings.Index(made.URL, "/api/v1/calendar/"):]) {
+		t.Errorf("the API lists feeds: %d %s", status, out)
+	}
+	if status, _ := ru.api("DELETE", fmt.Sprintf("/api/v1/calendar-feeds/%d", made.Feed.ID), ""); status != http.StatusOK {
+		t.Errorf("the API revokes a feed: %d", status)
+	}
 }
 
 // testExportedMeetings: a meeting's calendar file for those who see its
@@ -315,8 +429,17 @@ func testExportedMeetings(t *testing.T, d *testDesk) {
 			}
 			seen++
 			text := string(data)
-			start := mt.StartsAt.UTC().Format("20060102T150405Z")
-			if media != "text/calendar" || !strings.Contains(text, "BEGIN:VEVENT") || !strings.Contains(text, "DTSTART:"+start) ||
+			start := "DTSTART:" + mt.StartsAt.UTC().Format("20060102T150405Z")
+			if mt.VenueID != nil {
+				v, err := d.store.FindVenueByID(ctx, *mt.VenueID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v.TimeZone != "" { // the venue's local time
+					start = "DTSTART;TZID=" + v.TimeZone + ":" + mt.StartsAt.In(v.Location()).Format("20060102T150405")
+				}
+			}
+			if media != "text/calendar" || !strings.Contains(text, "BEGIN:VEVENT") || !strings.Contains(text, start) ||
 				!strings.Contains(text, fmt.Sprintf("UID:meeting-%d@", mt.ID)) {
 				t.Errorf("%s %s:\n%s", acc.email, path, text)
 			}
@@ -483,4 +606,15 @@ func testRejectionsAnswered(t *testing.T, d *testDesk, e *parley.Exchange, side 
 	if err != nil || len(after) != len(before) {
 		t.Errorf("a refused list stored persons: %d, then %d", len(before), len(after))
 	}
+}
+
+// userID is the id of the browser's signed-in user.
+func (b *browser) userID(t *testing.T) int64 {
+	t.Helper()
+	status, body := b.api("GET", "/api/v1/users/me", "")
+	var u parley.User
+	if err := json.Unmarshal([]byte(body), &u); err != nil || status != http.StatusOK {
+		t.Fatalf("users/me: %d %s", status, body)
+	}
+	return u.ID
 }

@@ -117,6 +117,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	actions := action.New(cfg.Store, params)
 	actions.AnalysisBudget = cfg.AnalysisBudget
+	if u := cfg.PublicURL; u != nil {
+		actions.PublicOrigin = u.Scheme + "://" + u.Host
+	}
 	jsonAPI := api.New(cfg.Store, actions, auth, s.log)
 	pages := desk.New(cfg.Store, actions, auth, s.log)
 	s.apiRoutes = jsonAPI.Routes()

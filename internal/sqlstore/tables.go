@@ -77,6 +77,9 @@ var (
 		"id:int commitment_id:int agreement_id:int track_id:int date:text source:text sealed_source:bytes reliability:text finding:text audience:text evidence:bytes created_by:int? created_at:int")
 	tScores = newTable("scores", "id",
 		"id:int commitment_id:int agreement_id:int period:text value:int note:text created_by:int? created_at:int")
+	tUserLanguages = newTable("user_languages", "user_id", "user_id:int language:text updated_at:int")
+	tVenueZones    = newTable("venue_time_zones", "venue_id", "venue_id:int time_zone:text")
+	tFeeds         = newTable("calendar_feeds", "id", "id:int secret_hash:bytes user_id:int created_at:int revoked_at:int?")
 )
 
 // tables is the registry, in the order VerifyAudit checks them.
@@ -85,7 +88,7 @@ var tables = []*table{
 	tMeetings, tAttendees, tEvents, tEventTracks, tTransitions, tSessions, tTokens, tTrackKeys,
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
-	tRenewals, tCommitments, tReports, tScores,
+	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
 }
 
 func init() {

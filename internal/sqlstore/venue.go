@@ -33,7 +33,20 @@ func (s *Store) FindVenues(ctx context.Context, page parley.Page) (_ []*parley.V
 	if err := requireSignedIn(ctx); err != nil {
 		return nil, 0, err
 	}
-	return readPage(ctx, s, tVenues, scanVenue, "", page)
+	vs, total, err := readPage(ctx, s, tVenues, scanVenue, "", page)
+	if err != nil {
+		return nil, 0, err
+	}
+	return vs, total, s.withVenueZones(ctx, vs)
+}
+
+// withVenueZones fills the time zones of venues read before.
+func (s *Store) withVenueZones(ctx context.Context, vs []*parley.Venue) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	_, err := readTx(ctx, s, func(tx *Tx) (struct{}, error) { return struct{}{}, venueZones(ctx, tx, vs...) })
+	return err
 }
 
 // CreateVenue stores v; ECONFLICT if the name is taken.
@@ -77,7 +90,11 @@ func findVenueByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parl
 	if forUpdate {
 		q += tx.d.ForUpdate
 	}
-	return findByID(ctx, tx, tVenues, scanVenue, "venue", q, id)
+	v, err := findByID(ctx, tx, tVenues, scanVenue, "venue", q, id)
+	if err != nil {
+		return nil, err
+	}
+	return v, venueZones(ctx, tx, v)
 }
 
 func createVenue(ctx context.Context, tx *Tx, v *parley.Venue) error {
@@ -86,8 +103,11 @@ func createVenue(ctx context.Context, tx *Tx, v *parley.Venue) error {
 	if err != nil && tx.d.IsUnique(err) {
 		return parley.Errorf(parley.ECONFLICT, "name", "a venue named %q already exists", v.Name)
 	}
+	if err != nil {
+		return err
+	}
 	v.ID = r.id()
-	return err
+	return setVenueZone(ctx, tx, v.ID, v.TimeZone)
 }
 
 func updateVenue(ctx context.Context, tx *Tx, id int64, upd parley.VenueUpdate) (*parley.Venue, error) {
@@ -104,6 +124,9 @@ func updateVenue(ctx context.Context, tx *Tx, id int64, upd parley.VenueUpdate) 
 	if upd.Country != nil {
 		v.Country = *upd.Country
 	}
+	if upd.TimeZone != nil {
+		v.TimeZone = *upd.TimeZone
+	}
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
@@ -112,5 +135,8 @@ func updateVenue(ctx context.Context, tx *Tx, id int64, upd parley.VenueUpdate) 
 	if err != nil && tx.d.IsUnique(err) {
 		return nil, parley.Errorf(parley.ECONFLICT, "name", "a venue named %q already exists", v.Name)
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return v, setVenueZone(ctx, tx, id, v.TimeZone)
 }

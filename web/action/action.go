@@ -43,6 +43,10 @@ type Actions struct {
 	// estimates (negotiation.AnalyzeOptions.Budget). Zero means
 	// negotiation.DefaultBudget; negative means none.
 	AnalysisBudget time.Duration
+	// PublicOrigin is the origin browsers and calendar programs use
+	// (scheme://host[:port]) when it differs from what a request says;
+	// "" to take the request's.
+	PublicOrigin string
 }
 
 // analysisBudget returns the budget in effect.

@@ -42,3 +42,24 @@ func FuzzParseClauses(f *testing.F) {
 		}
 	})
 }
+
+// TestKeepLanguages: a clause edited through the markup keeps its
+// versions in other languages while its text stays; a changed text drops
+// them.
+func TestKeepLanguages(t *testing.T) {
+	base := []parley.Clause{
+		{Text: "Сторони утримуються.", Status: parley.ClauseOpen, Lang: "uk", Authentic: "uk", Versions: []parley.ClauseVersion{{Lang: "ru", Text: "Стороны воздерживаются."}}},
+		{Text: "Інший пункт.", Status: parley.ClauseOpen, Lang: "uk", Authentic: "ru", Versions: []parley.ClauseVersion{{Lang: "ru", Text: "Другой пункт."}}},
+	}
+	edited, err := ParseClauses("(agreed) Сторони утримуються.\n\nІнший пункт, змінений.", map[string]int64{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keepLanguages(edited, base)
+	if edited[0].Lang != "uk" || len(edited[0].Versions) != 1 || edited[0].Status != parley.ClauseAgreed {
+		t.Errorf("the unchanged clause: %+v", edited[0])
+	}
+	if edited[1].Lang != "" || edited[1].Versions != nil {
+		t.Errorf("the changed clause kept its versions: %+v", edited[1])
+	}
+}

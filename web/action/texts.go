@@ -88,10 +88,35 @@ func (a *Actions) WriteMarkup(ctx context.Context, textID int64, in MarkupInput)
 	if err != nil {
 		return nil, err
 	}
-	if n := len(versions); n > 0 && versions[n-1].FrozenAt == nil {
+	n := len(versions)
+	if n > 0 {
+		keepLanguages(clauses, versions[n-1].Clauses)
+	}
+	if n > 0 && versions[n-1].FrozenAt == nil {
 		return a.Store.UpdateVersion(ctx, versions[n-1].ID, clauses)
 	}
 	return a.Store.CreateVersion(ctx, textID, clauses)
+}
+
+// keepLanguages gives each plain clause of the markup the versions in
+// other languages that the same clause (the same text) had in base: the
+// markup writes one language, and an edit of other clauses must not drop
+// a clause's parallel versions. A clause whose text changed loses them:
+// its versions no longer say the same thing.
+func keepLanguages(clauses, base []parley.Clause) {
+	byText := map[string]*parley.Clause{}
+	for i := range base {
+		if len(base[i].Versions) > 0 {
+			byText[base[i].Text] = &base[i]
+		}
+	}
+	for i := range clauses {
+		c := &clauses[i]
+		if b := byText[c.Text]; b != nil && c.Text != "" && c.Lang == "" {
+			c.Lang, c.Authentic = b.Lang, b.Authentic
+			c.Versions = append([]parley.ClauseVersion(nil), b.Versions...)
+		}
+	}
 }
 
 // PartyNames returns every party's name by ID.

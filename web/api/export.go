@@ -1,16 +1,15 @@
 package api
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/calendar"
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/spreadsheet"
+	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/route"
 )
@@ -39,7 +38,7 @@ func (a *API) exportVersion(f export.Format) route.Handler {
 		if err != nil {
 			return err
 		}
-		l := export.Language(r)
+		l := export.Language(r, a.languages())
 		d, err := export.VersionDocument(r.Context(), a.store, i18n.New(l), id)
 		if err != nil {
 			return err
@@ -58,7 +57,7 @@ func (a *API) exportBriefing(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l := export.Language(r)
+	l := export.Language(r, a.languages())
 	d, err := export.BriefingDocument(r.Context(), a.store, a.actions, i18n.New(l), id)
 	if err != nil {
 		return err
@@ -90,7 +89,7 @@ func (a *API) exportExchange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l := export.Language(r)
+	l := export.Language(r, a.languages())
 	keys, tables := export.ExchangeTables(i18n.New(l), v, names)
 	if len(tables) == 0 {
 		return parley.Errorf(parley.ENOTFOUND, "", "exchange %d has no lists you read", id)
@@ -127,50 +126,116 @@ func (a *API) exportMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.store.FindTrackByID(ctx, m.TrackID)
-	if err != nil {
+	fm := action.FeedMeeting{Meeting: m}
+	if fm.Track, err = a.store.FindTrackByID(ctx, m.TrackID); err != nil {
 		return err
 	}
-	l := export.Language(r)
-	p := i18n.New(l)
-	ev := calendar.Event{UID: calendar.UID("meeting", m.ID, hostName(r)), Start: m.StartsAt, Summary: m.Title,
-		Description: p.T("{format} meeting of the track {track}", "format", p.Word(i18n.MeetingFormat, string(m.Format)), "track", t.Title),
-		URL:         fmt.Sprintf("%s/tracks/%d", origin(r), t.ID), Updated: m.UpdatedAt, Categories: []string{t.Title}}
-	if m.EndsAt != nil {
-		ev.End = *m.EndsAt
-	}
 	if m.VenueID != nil {
-		v, err := a.store.FindVenueByID(ctx, *m.VenueID)
-		if err != nil {
+		if fm.Venue, err = a.store.FindVenueByID(ctx, *m.VenueID); err != nil {
 			return err
 		}
-		ev.Location = v.Name
 	}
-	if m.Outcome != "" {
-		ev.Description += "\n" + m.Outcome
-	}
-	c := calendar.Calendar{ProdID: "-//Parley//Parley//" + strings.ToUpper(string(l)), Name: m.Title, Events: []calendar.Event{ev}}
+	l := export.Language(r, a.languages())
+	c := export.Calendar(l, export.SiteOf(r, a.actions.PublicOrigin), m.Title, false, []action.FeedMeeting{fm})
 	return export.Send(w, m.Title, export.ICS, l, func(out io.Writer) error { return calendar.Write(out, c) })
 }
 
-// hostName is the server's name as the request reached it, for the UIDs
-// of calendar events.
-func hostName(r *http.Request) string {
-	h := r.Host
-	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
+// feed answers a calendar feed: the meetings of every track the feed's
+// user sees, read as that user. The secret in the path is the credential;
+// a secret that is no feed's, or a revoked feed's, is not found.
+func (a *API) feed(w http.ResponseWriter, r *http.Request) error {
+	caller, err := a.actions.FeedCaller(r.Context(), r.PathValue("secret"))
+	if err != nil {
+		return err
 	}
-	if h == "" {
-		return "parley.invalid"
+	ctx := parley.NewContextWithCaller(r.Context(), caller)
+	ms, err := a.actions.FeedMeetings(ctx)
+	if err != nil {
+		return err
 	}
-	return h
+	l := export.Language(r.WithContext(ctx), a.languages())
+	c := export.Calendar(l, export.SiteOf(r, a.actions.PublicOrigin), export.FeedName(i18n.New(l), caller.User), true, ms)
+	return export.Send(w, "parley", export.ICS, l, func(out io.Writer) error { return calendar.Write(out, c) })
 }
 
-// origin is the server's origin as the request reached it.
-func origin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+// createFeed makes a calendar feed for the caller: its URL, with the
+// secret, is in this answer only.
+func (a *API) createFeed(w http.ResponseWriter, r *http.Request) error {
+	nf, err := a.actions.CreateFeed(r.Context())
+	if err != nil {
+		return err
 	}
-	return scheme + "://" + r.Host
+	out := feedCreated{Feed: nf.Feed, URL: export.SiteOf(r, a.actions.PublicOrigin).Origin + nf.Path}
+	w.Header().Set("Location", "/api/v1/calendar-feeds")
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+// listFeeds answers a page of the caller's feeds.
+func (a *API) listFeeds(w http.ResponseWriter, r *http.Request) error {
+	page, err := route.QueryPage(r)
+	if err != nil {
+		return err
+	}
+	fs, err := a.actions.Feeds(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pageOf(fs, page))
+}
+
+// revokeFeed revokes one of the caller's feeds and answers it.
+func (a *API) revokeFeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f, err := a.actions.RevokeFeed(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
+
+// feedInput is the body of a new feed: nothing to say yet ({}).
+type feedInput struct{}
+
+// feedCreated answers a new feed.
+type feedCreated struct {
+	Feed *parley.CalendarFeed `json:"feed"`
+	URL  string               `json:"url"` // the feed's URL with its secret: shown once
+}
+
+// languages keeps the users' languages, if the store does.
+func (a *API) languages() parley.LanguageService {
+	ls, _ := a.store.(parley.LanguageService)
+	return ls
+}
+
+// getLanguage answers the caller's choice of language.
+func (a *API) getLanguage(w http.ResponseWriter, r *http.Request) error {
+	l, err := a.actions.Language(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, action.LanguageInput{Language: l})
+}
+
+// setLanguage keeps the caller's choice of language: one Parley speaks,
+// or "" to forget it.
+func (a *API) setLanguage(w http.ResponseWriter, r *http.Request) error {
+	var in action.LanguageInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Language != "" {
+		l, ok := i18n.Parse(in.Language)
+		if !ok || string(l) != in.Language {
+			return parley.Errorf(parley.EINVALID, "language", "language must be one of en, uk, ru and ar, not %q", in.Language)
+		}
+	}
+	if err := a.actions.SetLanguage(r.Context(), in.Language); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, in)
 }

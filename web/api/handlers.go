@@ -447,7 +447,7 @@ func (a *API) addPrisoners(w http.ResponseWriter, r *http.Request) error {
 	}
 	var refused *action.ListRefusal
 	if errors.As(err, &refused) && r.URL.Query().Has("rejections") {
-		return sendRejections(w, r, rejections, refused.Rows)
+		return sendRejections(w, r, export.Language(r, a.languages()), rejections, refused.Rows)
 	}
 	if err != nil {
 		return err
@@ -457,8 +457,7 @@ func (a *API) addPrisoners(w http.ResponseWriter, r *http.Request) error {
 
 // sendRejections answers a refused list with the file of its rejections,
 // in the request's language, as 400: nothing was imported.
-func sendRejections(w http.ResponseWriter, r *http.Request, f export.Format, rows []exchange.Rejection) error {
-	l := export.Language(r)
+func sendRejections(w http.ResponseWriter, r *http.Request, l i18n.Lang, f export.Format, rows []exchange.Rejection) error {
 	t := export.RejectionsTable(i18n.New(l), rows)
 	return export.SendRefusal(w, "rejections", f, l, func(out io.Writer) error {
 		if f == export.XLSX {

@@ -160,6 +160,9 @@ func pageFuncs(p *i18n.Printer) template.FuncMap {
 	// record's first status (systemReasons) in the reader's language, the
 	// reason a person wrote as it is.
 	funcs["reason"] = func(s string) string { return p.Word("system reason", s) }
+	// langname is a language's name in itself for Parley's languages, its
+	// tag for any other.
+	funcs["langname"] = i18n.LanguageName
 	funcs["reasons"] = func(w *parley.Warning) []string { return briefing.WarningReasons(p, w) }
 	funcs["datetime"] = func(t time.Time) string { return p.DateTime(t.UTC()) }
 	// day is a calendar date kept as text (YYYY-MM-DD), in words; text
@@ -279,6 +282,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The case is opened.")
 	case "advanced":
 		return p.T("The case's next stage is recorded.")
+	case "revoked":
+		return p.T("The feed is revoked.")
 	}
 	return ""
 }

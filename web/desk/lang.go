@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/parley-talks/parley/i18n"
 	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/problem"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // The pages' language: the reader's choice (the language switch, kept in
@@ -21,9 +23,29 @@ import (
 // langCookieAge is how long the browser keeps the choice.
 const langCookieAge = 365 * 24 * time.Hour
 
-// languageOf is the language of r's pages (export.Language: ?lang=, the
-// choice, Accept-Language, English).
-func languageOf(r *http.Request) i18n.Lang { return export.Language(r) }
+// languageKey is the context key of the request's language.
+type languageKey struct{}
+
+// languageOf is the language of r's pages: as withLanguage found it, or
+// for a request that passed no route of the desk (an error page of the
+// guard's) export.Language without the account's choice.
+func languageOf(r *http.Request) i18n.Lang {
+	if l, ok := r.Context().Value(languageKey{}).(i18n.Lang); ok {
+		return l
+	}
+	return export.Language(r, nil)
+}
+
+// withLanguage finds the request's language once (export.Language: ?lang=,
+// the account's choice, the cookie, Accept-Language) for h and the pages
+// it renders.
+func (d *Desk) withLanguage(h route.Handler) route.Handler {
+	ls, _ := d.store.(parley.LanguageService)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		l := export.Language(r, ls)
+		return h(w, r.WithContext(context.WithValue(r.Context(), languageKey{}, l)))
+	}
+}
 
 // languageForm is the language switch: the language chosen and the page
 // to go back to.
@@ -57,6 +79,39 @@ func (d *Desk) chooseLanguage(w http.ResponseWriter, r *http.Request) error {
 	})
 	http.Redirect(w, r, localPath(in.Next), http.StatusSeeOther)
 	return nil
+}
+
+// chooseAccountLanguage keeps a signed-in reader's choice with the account
+// (when the store keeps languages), and in the cookie for the pages seen
+// signed out, and sends the browser back.
+func (d *Desk) chooseAccountLanguage(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	var in languageForm
+	if err := d.forms.Decode(r.PostForm, &in); err != nil {
+		return err
+	}
+	l, ok := i18n.Parse(in.Lang)
+	if !ok {
+		return parley.Errorf(parley.EINVALID, "lang", "choose a language from the list")
+	}
+	if ls, keeps := d.store.(parley.LanguageService); keeps {
+		if err := ls.SetUserLanguage(r.Context(), parley.CallerFromContext(r.Context()).User.ID, string(l)); err != nil {
+			return err
+		}
+	}
+	d.setLanguageCookie(w, r, l)
+	http.Redirect(w, r, localPath(in.Next), http.StatusSeeOther)
+	return nil
+}
+
+// setLanguageCookie keeps the choice in the browser.
+func (d *Desk) setLanguageCookie(w http.ResponseWriter, r *http.Request, l i18n.Lang) {
+	http.SetCookie(w, &http.Cookie{
+		Name: export.LangCookie, Value: string(l), Path: "/", MaxAge: int(langCookieAge / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || (d.auth != nil && d.auth.SecureCookies()),
+	})
 }
 
 // crossOrigin checks a form without a session when the server keeps no

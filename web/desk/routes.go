@@ -46,6 +46,14 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.signOut, Body: typeOf[buttonForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/language", Policy: public, ID: "pageLanguage", Summary: "Page form: choose the pages' language (kept in a cookie) and go back to the page",
 			Handle: d.chooseLanguage, Body: typeOf[languageForm](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/account/language", Policy: signedIn, ID: "pageAccountLanguage", Summary: "Page form: choose the pages' language, kept with the account (and in a cookie), and go back to the page",
+			Handle: d.chooseAccountLanguage, Body: typeOf[languageForm](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/account/calendar", Policy: signedIn, ID: "pageCalendar", Summary: "Page: the caller's calendar feeds, to make and revoke",
+			Handle: d.showCalendar, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/calendar", Policy: signedIn, ID: "pageCreateCalendarFeed", Summary: "Page form: make a calendar feed; the page answers with its secret URL, shown once",
+			Handle: d.createFeed, Body: typeOf[buttonForm](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/calendar/{id}/revoke", Policy: signedIn, ID: "pageRevokeCalendarFeed", Summary: "Page form: revoke one of the caller's calendar feeds",
+			Handle: submit(d, "revoke-{id}", nil, d.revokeFeed), Body: typeOf[buttonForm](), Status: seeOther, Media: html},
 		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see",
 			Handle: d.showMap, Status: ok, Media: html},
 
@@ -120,21 +128,37 @@ func (d *Desk) Routes() []route.Route {
 		{Method: "GET", Pattern: "/parties/{id}/trust", Policy: signedIn, ID: "pageTrust", Summary: "Page: a party's trust record per quarter across the agreements the caller sees",
 			Handle: d.showTrust, Status: ok, Media: html},
 	}
-	if _, has := d.store.(parley.ProfileService); !has {
-		return routes
+	if _, has := d.store.(parley.ProfileService); has {
+		routes = append(routes, d.profileRoutes()...)
 	}
-	return append(routes,
-		route.Route{Method: "GET", Pattern: "/tracks/{id}/profiles", Policy: trackReader, Scope: onTrack, ID: "pageProfiles", Summary: "Page: every profile of the track the caller may read, side by side",
-			Handle: d.showProfiles, Status: ok, Media: html},
-		route.Route{Method: "GET", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: profileReader, ID: "pageProfile", Summary: "Page: a party's profile editor (its delegates and the mediators)",
-			Handle: d.showProfile, Status: ok, Media: html},
-		route.Route{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile",
-			Handle: submit(d, "profile", d.renderProfile, d.saveProfile), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
-		route.Route{Method: "GET", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageAnalysis", Summary: "Page: the analysis of a track (mediators only)",
-			Handle: d.showAnalysis, Status: ok, Media: html},
-		route.Route{Method: "POST", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageWhatIf", Summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
-			Handle: d.whatIfPage("analysis"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
-		route.Route{Method: "POST", Pattern: "/tracks/{id}/analysis/plot", Policy: trackReader, Scope: onTrack, ID: "pageWhatIfPlot", Summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
-			Handle: d.whatIfPage("analysis#results"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+	for i := range routes {
+		routes[i].Handle = d.withLanguage(routes[i].Handle)
+	}
+	return routes
+}
+
+// profileRoutes are the pages of sealed profiles and of the analysis.
+func (d *Desk) profileRoutes() []route.Route {
+	const ok = http.StatusOK
+	const seeOther = http.StatusSeeOther
+	const html = "text/html"
+	const (
+		trackReader           = route.PolicyTrackReader
+		profileReader, editor = route.PolicyProfileReader, route.PolicyProfileEditor
+		onTrack               = route.ScopeTrack
 	)
+	return []route.Route{
+		{Method: "GET", Pattern: "/tracks/{id}/profiles", Policy: trackReader, Scope: onTrack, ID: "pageProfiles", Summary: "Page: every profile of the track the caller may read, side by side",
+			Handle: d.showProfiles, Status: ok, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: profileReader, ID: "pageProfile", Summary: "Page: a party's profile editor (its delegates and the mediators)",
+			Handle: d.showProfile, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile",
+			Handle: submit(d, "profile", d.renderProfile, d.saveProfile), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageAnalysis", Summary: "Page: the analysis of a track (mediators only)",
+			Handle: d.showAnalysis, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageWhatIf", Summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
+			Handle: d.whatIfPage("analysis"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/analysis/plot", Policy: trackReader, Scope: onTrack, ID: "pageWhatIfPlot", Summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
+			Handle: d.whatIfPage("analysis#results"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+	}
 }

@@ -16,8 +16,9 @@
 // # Language
 //
 // Language picks the file's language: the lang query parameter (the pages'
-// links carry the page's), else the pages' choice (their cookie), else the
-// request's Accept-Language, else English. Every file says its language:
+// links carry the page's), else the language the caller chose (kept with
+// the account, or for a reader not signed in in the pages' cookie), else
+// the request's Accept-Language, else English. Every file says its language:
 // PDF and DOCX inside, HTML on <html lang>, and every answer in its
 // Content-Language header; Markdown, CSV and iCalendar have no place for
 // it but the header.
@@ -47,12 +48,20 @@ import (
 // language.
 const LangCookie = "parley_lang"
 
-// Language is the language of r's answer: ?lang=, else the LangCookie,
-// else Accept-Language, else English. A lang parameter that names no
-// language of ours is ignored.
-func Language(r *http.Request) i18n.Lang {
+// Language is the language of r's answer: ?lang=, else the language its
+// signed-in caller chose (kept with the account, when ls keeps languages;
+// ls may be nil), else the LangCookie, else Accept-Language, else English.
+// A choice that names no language of ours is passed over.
+func Language(r *http.Request, ls parley.LanguageService) i18n.Lang {
 	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 		return l
+	}
+	if c := parley.CallerFromContext(r.Context()); ls != nil && c.User != nil {
+		if tag, err := ls.UserLanguage(r.Context(), c.User.ID); err == nil {
+			if l, ok := i18n.Parse(tag); ok {
+				return l
+			}
+		}
 	}
 	if c, err := r.Cookie(LangCookie); err == nil {
 		if l, ok := i18n.Parse(c.Value); ok {

@@ -102,7 +102,7 @@ func TestLanguage(t *testing.T) {
 			r.AddCookie(&http.Cookie{Name: LangCookie, Value: tc.cookie})
 		}
 		r.Header.Set("Accept-Language", tc.accept)
-		if got := Language(r); got != tc.want {
+		if got := Language(r, nil); got != tc.want {
 			t.Errorf("%+v: %s", tc, got)
 		}
 	}

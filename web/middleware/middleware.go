@@ -94,7 +94,7 @@ func RequestLog(log *slog.Logger) func(http.Handler) http.Handler {
 			status, bytes, took := serveRecorded(next, w, r)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", problem.LogPath(r)),
 				slog.Int("status", status),
 				slog.Duration("duration", took),
 				slog.Int64("bytes", bytes),
@@ -120,7 +120,7 @@ func Recovery(log *slog.Logger) func(http.Handler) http.Handler {
 				log.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
 					slog.String("request_id", RequestID(r.Context())),
 					slog.String("method", r.Method),
-					slog.String("path", r.URL.Path),
+					slog.String("path", problem.LogPath(r)),
 					slog.String("panic", fmt.Sprint(v)),
 					slog.String("stack", string(debug.Stack())))
 				if rec, ok := w.(*recorder); ok && rec.status != 0 {

@@ -258,6 +258,8 @@ var tags = []struct{ name, description string }{
 	{"service", "The server itself: health and this document"},
 	{"sessions", "Signing in and out"},
 	{"tokens", "API tokens of the caller"},
+	{"calendar-feeds", "The caller's calendar feeds: secret URLs of the meetings of every track the caller sees"},
+	{"calendar", "Calendar feeds (iCalendar) at their secret URLs, for calendar programs"},
 	{"parties", "Parties to the talks, and their trust records"},
 	{"venues", "Venues of meetings"},
 	{"tracks", "Tracks: status history, themes, members, sealed profiles, proposals, ballots, texts, exchanges, children's return, agreements, analysis"},

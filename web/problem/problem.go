@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/exchange"
@@ -175,7 +176,7 @@ func Log(r *http.Request, log *slog.Logger, requestID string, err error) Problem
 		log.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("request_id", p.Instance),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", LogPath(r)),
 			slog.Int("status", p.Status),
 			slog.String("error", err.Error()))
 	} else {
@@ -185,6 +186,21 @@ func Log(r *http.Request, log *slog.Logger, requestID string, err error) Problem
 			slog.String("error", err.Error()))
 	}
 	return p
+}
+
+// secretPaths are the paths whose last segment is a credential: a
+// calendar feed's secret URL.
+var secretPaths = []string{"/api/v1/calendar/"}
+
+// LogPath is r's path as a log line may carry it: the secret segment of a
+// secret URL replaced by "…".
+func LogPath(r *http.Request) string {
+	for _, p := range secretPaths {
+		if strings.HasPrefix(r.URL.Path, p) {
+			return p + "…"
+		}
+	}
+	return r.URL.Path
 }
 
 // Write logs err (Log) and writes it as a problem document.
