@@ -44,6 +44,7 @@ type Store interface {
 	ExchangeService
 	ChildService
 	AgreementService
+	LinkService
 	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,

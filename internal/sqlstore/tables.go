@@ -80,6 +80,10 @@ var (
 	tUserLanguages = newTable("user_languages", "user_id", "user_id:int language:text updated_at:int")
 	tVenueZones    = newTable("venue_time_zones", "venue_id", "venue_id:int time_zone:text")
 	tFeeds         = newTable("calendar_feeds", "id", "id:int secret_hash:bytes user_id:int created_at:int revoked_at:int?")
+	tLinks         = newTable("links", "id",
+		"id:int track_a:int track_b:int kind:text opens_at:text reason:text status:text created_by:int? created_at:int")
+	tLinkSteps = newTable("link_steps", "id",
+		"id:int link_id:int from_status:text to_status:text reason:text event_id:int? actor_id:int? at:int")
 )
 
 // tables is the registry, in the order VerifyAudit checks them.
@@ -88,7 +92,7 @@ var tables = []*table{
 	tMeetings, tAttendees, tEvents, tEventTracks, tTransitions, tSessions, tTokens, tTrackKeys,
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
-	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
+	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds, tLinks, tLinkSteps,
 }
 
 func init() {

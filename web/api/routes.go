@@ -120,6 +120,17 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/timeline", Policy: trackReader, Scope: onTrack, ID: "getTimeline", Summary: "A track's transitions, meetings and events in time order",
 			Handle: listOf(s.Timeline), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.TimelineEntry]]()},
 
+		{Method: "GET", Pattern: "/api/v1/tracks/{id}/links", Policy: trackReader, Scope: onTrack, ID: "listTrackLinks", Summary: "A track's links to other tracks, each only if the caller sees both of its tracks, oldest first",
+			Handle: listOf(s.FindLinks), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Link]]()},
+		{Method: "GET", Pattern: "/api/v1/links", Policy: signedIn, ID: "listLinks", Summary: "Every link between tracks the caller sees both of, oldest first",
+			Handle: listPage(a.listLinks), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Link]]()},
+		{Method: "POST", Pattern: "/api/v1/links", Policy: signedIn, ID: "createLink", Summary: "Link two tracks (a mediator of both): package — nothing agreed on either until both are; sequence — B opens once A reaches opens_at; condition — A is suspended if B collapses",
+			Handle: post("/api/v1/links", func(l *parley.Link) int64 { return l.ID }, act.CreateLink), Body: typeOf[action.LinkInput](), Status: created, Resp: typeOf[parley.Link]()},
+		{Method: "GET", Pattern: "/api/v1/links/{id}", Policy: signedIn, ID: "getLink", Summary: "A link with its history, if the caller sees both of its tracks",
+			Handle: getOne(s.FindLinkByID), Status: ok, Resp: typeOf[parley.Link]()},
+		{Method: "POST", Pattern: "/api/v1/links/{id}/transitions", Policy: signedIn, ID: "transitionLink", Summary: "Dissolve a link or make it active again, with a reason (a mediator of both tracks)",
+			Handle: change(ok, act.TransitionLink), Body: typeOf[parley.LinkTransitionRequest](), Status: ok, Resp: typeOf[parley.Link]()},
+
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/themes", Policy: trackReader, Scope: onTrack, ID: "listThemes", Summary: "A track's themes in agenda order",
 			Handle: listOf(s.FindThemes), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Theme]]()},
 		{Method: "POST", Pattern: "/api/v1/tracks/{id}/themes", Policy: trackEditor, Scope: onTrack, ID: "createTheme", Summary: "Add a theme to a track's agenda",

@@ -267,6 +267,7 @@ var tags = []struct{ name, description string }{
 	{"members", "Grants of a role on a track"},
 	{"meetings", "Meetings of a track and their sealed notes"},
 	{"events", "Outside events linked to tracks"},
+	{"links", "Links between tracks (package, sequence, condition) with their history, and the joint analysis of linked tracks"},
 	{"users", "Accounts and their grants"},
 	{"notes", "Sealed meeting notes"},
 	{"proposals", "Proposals, responses, utilities and improvements"},
