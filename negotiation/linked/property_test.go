@@ -1,0 +1,230 @@
+package linked
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/parley-talks/parley/negotiation"
+)
+
+// decimal returns a random decimal in [0,1] with one or two digits.
+func decimal(rng *rand.Rand) float64 {
+	if rng.IntN(2) == 0 {
+		return float64(rng.IntN(11)) / 10
+	}
+	return float64(rng.IntN(101)) / 100
+}
+
+// randomTrack returns a small random track over the given parties: 1–3
+// themes of 2–3 options, decimal weights and values, decimal reservations,
+// and now and then a red line of each kind.
+func randomTrack(rng *rand.Rand, name string, parties []string) *negotiation.Problem {
+	s := &negotiation.Scenario{Name: name}
+	for i := range 1 + rng.IntN(3) {
+		is := negotiation.IssueSpec{Name: fmt.Sprintf("%s-theme%d", name, i)}
+		for x := range 2 + rng.IntN(2) {
+			is.Options = append(is.Options, fmt.Sprintf("o%d", x))
+		}
+		s.Issues = append(s.Issues, is)
+	}
+	for _, party := range parties {
+		ps := negotiation.ProfileSpec{Name: party, Weights: map[string]float64{}, Values: map[string]map[string]float64{},
+			Reservation: float64(rng.IntN(7)) / 10}
+		positive := false
+		for _, is := range s.Issues {
+			w := float64(rng.IntN(11)) / 10
+			positive = positive || w > 0
+			ps.Weights[is.Name] = w
+			ps.Values[is.Name] = map[string]float64{}
+			for _, o := range is.Options {
+				ps.Values[is.Name][o] = decimal(rng)
+			}
+		}
+		if !positive {
+			ps.Weights[s.Issues[0].Name] = 0.5
+		}
+		pick := func() (string, string) {
+			is := s.Issues[rng.IntN(len(s.Issues))]
+			return is.Name, is.Options[rng.IntN(len(is.Options))]
+		}
+		switch rng.IntN(8) {
+		case 0:
+			i, o := pick()
+			ps.RedLines = append(ps.RedLines, negotiation.RedLine{Kind: negotiation.KindForbid, Issue: i, Option: o})
+		case 1:
+			i, o := pick()
+			ps.RedLines = append(ps.RedLines, negotiation.RedLine{Kind: negotiation.KindRequire, Issue: i, Option: o})
+		case 2:
+			if len(s.Issues) > 1 {
+				ps.RedLines = append(ps.RedLines, negotiation.RedLine{Kind: negotiation.KindRule,
+					Issue: s.Issues[0].Name, Option: s.Issues[0].Options[0],
+					Then: s.Issues[1].Name, In: []string{s.Issues[1].Options[rng.IntN(len(s.Issues[1].Options))]}})
+			}
+		case 3:
+			ps.RedLines = append(ps.RedLines, negotiation.RedLine{Kind: negotiation.KindMinUtility, Min: float64(rng.IntN(6)) / 10})
+		}
+		s.Profiles = append(s.Profiles, ps)
+	}
+	p, err := s.Compile()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// randomJoint returns a random linked scenario: 2–3 tracks, 2–3 parties
+// (with three, some tracks may have two of them), decimal cross-track
+// weights, now and then a zero.
+func randomJoint(rng *rand.Rand) *Joint {
+	all := []string{"A", "B", "C"}[:2+rng.IntN(2)]
+	in := Input{Weights: Weights{}}
+	on := map[string][]string{}
+	for t := range 2 + rng.IntN(2) {
+		parties := all
+		if len(all) == 3 && rng.IntN(3) == 0 {
+			drop := rng.IntN(3)
+			parties = append(append([]string{}, all[:drop]...), all[drop+1:]...)
+		}
+		name := fmt.Sprintf("T%d", t)
+		in.Tracks = append(in.Tracks, Track{Name: name, Problem: randomTrack(rng, name, parties)})
+		for _, p := range parties {
+			on[p] = append(on[p], name)
+		}
+	}
+	for p, tracks := range on {
+		in.Weights[p] = map[string]float64{}
+		for _, t := range tracks {
+			in.Weights[p][t] = float64(rng.IntN(11)) / 10
+		}
+		in.Weights[p][tracks[rng.IntN(len(tracks))]] += 0.25 // never all zero
+	}
+	j, err := New(in)
+	if err != nil {
+		panic(err)
+	}
+	return j
+}
+
+func ratsEqual(a []*big.Rat, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, ok := new(big.Rat).SetString(b[i])
+		if !ok || x.Cmp(a[i]) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func ratsString(a []*big.Rat) []string {
+	var out []string
+	for _, x := range a {
+		out = append(out, x.RatString())
+	}
+	return out
+}
+
+// TestAgainstReference compares the merge with brute-force enumeration on
+// many small random linked scenarios: the joint frontier (every vector,
+// exactly), the Nash and Kalai–Smorodinsky points, the zone (whether it is
+// empty and its exact count) and the value of linkage.
+func TestAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 2026))
+	cases := 400
+	if testing.Short() {
+		cases = 60
+	}
+	opened := 0
+	for c := range cases {
+		j := randomJoint(rng)
+		ref, err := j.Reference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := j.Analyze(context.Background(), Options{Zone: true})
+		if err != nil {
+			t.Fatalf("case %d: %v", c, err)
+		}
+		if len(r.Frontier) != len(ref.Frontier) {
+			t.Fatalf("case %d: frontier has %d points, reference %d", c, len(r.Frontier), len(ref.Frontier))
+		}
+		for i, x := range ref.Frontier {
+			if !ratsEqual(x, r.Frontier[i].Exact) {
+				t.Fatalf("case %d: frontier point %d is %v, reference %v", c, i, r.Frontier[i].Exact, ratsString(x))
+			}
+		}
+		if (ref.Zone > 0) != r.Zone.Agreement {
+			t.Fatalf("case %d: zone agreement %v, reference zone %d", c, r.Zone.Agreement, ref.Zone)
+		}
+		if r.Zone.Count == nil || *r.Zone.Count != fmt.Sprint(ref.Zone) {
+			t.Fatalf("case %d: zone count %v, reference %d", c, r.Zone.Count, ref.Zone)
+		}
+		if ref.Nash == nil {
+			if r.Nash != nil || r.KalaiSmorodinsky != nil {
+				t.Fatalf("case %d: bargaining points without a zone", c)
+			}
+		} else {
+			if r.Nash == nil || !ratsEqual(ref.Nash, r.Nash.Exact) {
+				t.Fatalf("case %d: Nash %v, reference %v", c, r.Nash, ratsString(ref.Nash))
+			}
+			if r.KalaiSmorodinsky == nil || !ratsEqual(ref.KalaiSmorodinsky, r.KalaiSmorodinsky.Exact) {
+				t.Fatalf("case %d: Kalai–Smorodinsky %v, reference %v", c, r.KalaiSmorodinsky, ratsString(ref.KalaiSmorodinsky))
+			}
+			checkWitness(t, c, j, r.Nash)
+		}
+		for p, l := range r.Linkage {
+			joint := ref.Disagreement[p]
+			if ref.Nash != nil {
+				joint = ref.Nash[p]
+			}
+			gain := new(big.Rat).Sub(joint, ref.Alone[p])
+			if l.AloneExact != ref.Alone[p].RatString() || l.GainExact != gain.RatString() {
+				t.Fatalf("case %d: linkage of %s: alone %s gain %s, reference %s and %s", c, l.Party, l.AloneExact, l.GainExact, ref.Alone[p].RatString(), gain.RatString())
+			}
+		}
+		if len(r.Opens) > 0 {
+			opened++
+		}
+	}
+	if opened == 0 {
+		t.Errorf("no case where linking opens a track without a zone: the generator misses the point")
+	}
+}
+
+// checkWitness re-evaluates the packages of a joint point with the tracks'
+// own utilities: they must cross no red line and give the point's utility.
+func checkWitness(t *testing.T, c int, j *Joint, jp *JointPoint) {
+	t.Helper()
+	u := make([]*big.Rat, len(j.parties))
+	for p := range u {
+		u[p] = new(big.Rat)
+	}
+	for tr, tp := range jp.Tracks {
+		pr := j.in.Tracks[tr].Problem
+		o := make(negotiation.Outcome, len(pr.Issues))
+		for i, is := range pr.Issues {
+			o[i] = -1
+			for x, name := range is.Options {
+				if name == tp.Package[is.Name] {
+					o[i] = x
+				}
+			}
+		}
+		if !pr.Feasible(o) {
+			t.Fatalf("case %d: the package on track %s crosses a red line", c, tp.Track)
+		}
+		for p := range u {
+			if k := j.member[tr][p]; k >= 0 {
+				u[p].Add(u[p], new(big.Rat).Mul(j.share[p][tr], pr.Parties[k].Utility.ExactUtility(o)))
+			}
+		}
+	}
+	if !ratsEqual(u, jp.Exact) {
+		t.Fatalf("case %d: the packages give %v, the point says %v", c, ratsString(u), jp.Exact)
+	}
+}
