@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,12 @@ func TestProfileContentValidate(t *testing.T) {
 		{"rule with unknown then", ProfileContent{RedLines: []RedLine{{Kind: "rule", Issue: "Duration", Option: "30 days", Then: secret, In: []string{"x"}}}}, "red_lines"},
 		{"min utility out of range", ProfileContent{RedLines: []RedLine{{Kind: "min_utility", Min: 2}}}, "red_lines"},
 		{"core demand unknown", ProfileContent{CoreDemands: []Choice{{secret, "x"}}}, "core_demands"},
+		{"link weight 0", ProfileContent{LinkWeight: ptrTo(0.0)}, ""},
+		{"link weight at the limit", ProfileContent{LinkWeight: ptrTo(float64(MaxLinkWeight))}, ""},
+		{"link weight above the limit", ProfileContent{LinkWeight: ptrTo(MaxLinkWeight + 0.5)}, "link_weight"},
+		{"negative link weight", ProfileContent{LinkWeight: ptrTo(-0.1)}, "link_weight"},
+		{"NaN link weight", ProfileContent{LinkWeight: ptrTo(math.NaN())}, "link_weight"},
+		{"infinite link weight", ProfileContent{LinkWeight: ptrTo(math.Inf(1))}, "link_weight"},
 	}
 	for _, tt := range tests {
 		err := tt.c.Validate(themes)
@@ -42,3 +49,5 @@ func TestProfileContentValidate(t *testing.T) {
 		}
 	}
 }
+
+func ptrTo[T any](v T) *T { return &v }

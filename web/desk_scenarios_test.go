@@ -189,6 +189,7 @@ func TestDeskScenarios(t *testing.T) {
 	}
 	testAgreementPages(t, d)
 	testExports(t, d)
+	testJointPages(t, d) // links_test.go
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

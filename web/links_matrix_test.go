@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/parley-talks/parley"
 )
@@ -38,6 +39,21 @@ func (m *matrix) linkExpectations(table map[string]func() []target, main, other 
 			}
 			return http.StatusCreated
 		})
+	// The joint analysis is for mediators of every linked track: no role
+	// of the matrix mediates both, so it is not found for all.
+	for _, key := range []string{"GET /api/v1/tracks/{id}/joint-analysis", "POST /api/v1/tracks/{id}/joint-analysis", "GET /tracks/{id}/joint", "POST /tracks/{id}/joint"} {
+		method, pattern, _ := strings.Cut(key, " ")
+		var body func(*role) any
+		if method == "POST" {
+			body = fixed(M{"unlink": []int64{}})
+		}
+		table[key] = func() []target {
+			return []target{
+				{name: "its track", path: strings.Replace(pattern, "{id}", fmt.Sprint(main), 1), body: body, want: always(http.StatusNotFound)},
+				{name: "another track", path: strings.Replace(pattern, "{id}", fmt.Sprint(other), 1), body: body, want: always(http.StatusNotFound)},
+			}
+		}
+	}
 	table["GET /api/v1/links/{id}"] = one("link of both tracks", fmt.Sprintf("/api/v1/links/%d", l.ID), nil, func(r *role) int {
 		if seesBoth(r) {
 			return http.StatusOK

@@ -631,6 +631,14 @@ func (a *API) whatIf(ctx context.Context, id int64, in action.WhatIf) (any, erro
 	return an.Report, nil
 }
 
+func (a *API) getJointAnalysis(ctx context.Context, id int64) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, nil)
+}
+
+func (a *API) whatIfJoint(ctx context.Context, id int64, in action.JointWhatIf) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, &in)
+}
+
 func (a *API) simulate(ctx context.Context, id int64, in action.Simulation) (any, error) {
 	res, err := a.actions.Simulate(ctx, id, in, nil)
 	if err != nil {

@@ -1,9 +1,12 @@
 package desk
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
@@ -34,6 +37,8 @@ type profilePage struct {
 	Content     parley.ProfileContent
 	RedLines    []redLineRow // the profile's red lines, kept unless unticked
 	NewRedLines []redLineRow // the forbid and require red lines the form may add
+	Linked      string       // titles of the tracks linked to this one that the caller sees
+	LinkWeight  string       // the party's weight of this track among them; "" for none (1)
 }
 
 type profileTheme struct {
@@ -142,6 +147,14 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 		}
 		data.Themes = append(data.Themes, pt)
 	}
+	linked, err := d.linkedTitles(ctx, trackID)
+	if err != nil {
+		return err
+	}
+	data.Linked = strings.Join(linked, ", ")
+	if w := data.Content.LinkWeight; w != nil {
+		data.LinkWeight = strconv.FormatFloat(*w, 'f', -1, 64)
+	}
 	for i, rl := range data.Content.RedLines {
 		row, err := redLineRowOf(data.p, i, rl)
 		if err != nil {
@@ -238,4 +251,23 @@ func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return d.render(w, "profiles", data)
+}
+
+// linkedTitles returns the titles of the tracks joined to the track by
+// active links that the caller sees (the store shows a link only to those
+// who see both of its tracks), in the order of the links.
+func (d *Desk) linkedTitles(ctx context.Context, trackID int64) ([]string, error) {
+	links, err := d.store.FindLinks(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range parley.LinkedTracks(trackID, links)[1:] {
+		t, err := d.store.FindTrackByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t.Title)
+	}
+	return out, nil
 }

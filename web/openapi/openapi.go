@@ -202,6 +202,9 @@ func (ss *schemaSet) named(t reflect.Type, build func() (object, error)) (object
 	if strings.HasSuffix(t.PkgPath(), "/negotiation") {
 		name = "Negotiation" + name // the analysis's own types: Report, RedLine…
 	}
+	if strings.HasSuffix(t.PkgPath(), "/negotiation/linked") {
+		name = "Joint" + name // the joint analysis's: Report, Zone, Theme…
+	}
 	if prev, ok := ss.types[name]; ok {
 		if prev != t {
 			return nil, fmt.Errorf("schema name %s used by %s and %s", name, prev, t)
