@@ -9,25 +9,31 @@ import (
 	"github.com/parley-talks/parley/negotiation"
 )
 
-// twoTracks is the demo's shape: an energy moratorium and a prisoner
-// exchange, each without a zone on its own, and weights under which the
-// joint deal has one.
-func twoTracks(t *testing.T) Input {
-	t.Helper()
-	energy := &negotiation.Scenario{Name: "Energy",
+// energyScenario and prisonersScenario are the demo's shape: an energy
+// moratorium and a prisoner exchange, each without a zone on its own.
+func energyScenario() *negotiation.Scenario {
+	return &negotiation.Scenario{Name: "Energy",
 		Issues: []negotiation.IssueSpec{{Name: "Strikes on energy", Options: []string{"continue", "halt"}}},
 		Profiles: []negotiation.ProfileSpec{
 			{Name: "U", Weights: map[string]float64{"Strikes on energy": 1}, Values: map[string]map[string]float64{"Strikes on energy": {"halt": 1}}, Reservation: 0.6},
 			{Name: "R", Weights: map[string]float64{"Strikes on energy": 1}, Values: map[string]map[string]float64{"Strikes on energy": {"continue": 1, "halt": 0.3}}, Reservation: 0.5},
 		}}
-	prisoners := &negotiation.Scenario{Name: "Prisoners",
+}
+
+func prisonersScenario() *negotiation.Scenario {
+	return &negotiation.Scenario{Name: "Prisoners",
 		Issues: []negotiation.IssueSpec{{Name: "Exchange", Options: []string{"none", "all for all"}}},
 		Profiles: []negotiation.ProfileSpec{
 			{Name: "U", Weights: map[string]float64{"Exchange": 1}, Values: map[string]map[string]float64{"Exchange": {"all for all": 1, "none": 0.4}}, Reservation: 0.5},
 			{Name: "R", Weights: map[string]float64{"Exchange": 1}, Values: map[string]map[string]float64{"Exchange": {"none": 1, "all for all": 0.3}}, Reservation: 0.5},
 		}}
+}
+
+// twoTracks links them with weights under which the joint deal has a zone.
+func twoTracks(t *testing.T) Input {
+	t.Helper()
 	var in Input
-	for _, s := range []*negotiation.Scenario{energy, prisoners} {
+	for _, s := range []*negotiation.Scenario{energyScenario(), prisonersScenario()} {
 		p, err := s.Compile()
 		if err != nil {
 			t.Fatal(err)

@@ -228,3 +228,77 @@ func checkWitness(t *testing.T, c int, j *Joint, jp *JointPoint) {
 		t.Fatalf("case %d: the packages give %v, the point says %v", c, ratsString(u), jp.Exact)
 	}
 }
+
+// opposedTrack is a two-party track of 3 themes × 5 options whose themes
+// are zero-sum (B's values are 1 − A's), so that every option is
+// undominated and the track's frontier is long: the joint merge then
+// merges more runs than negotiation's heap threshold.
+func opposedTrack(rng *rand.Rand, name string) *negotiation.Problem {
+	s := &negotiation.Scenario{Name: name}
+	a := negotiation.ProfileSpec{Name: "A", Weights: map[string]float64{}, Values: map[string]map[string]float64{}, Reservation: float64(rng.IntN(6)) / 10}
+	b := negotiation.ProfileSpec{Name: "B", Weights: map[string]float64{}, Values: map[string]map[string]float64{}, Reservation: float64(rng.IntN(6)) / 10}
+	for i := range 3 {
+		is := negotiation.IssueSpec{Name: fmt.Sprintf("%s-theme%d", name, i)}
+		a.Weights[is.Name], b.Weights[is.Name] = float64(1+rng.IntN(10))/10, float64(1+rng.IntN(10))/10
+		a.Values[is.Name], b.Values[is.Name] = map[string]float64{}, map[string]float64{}
+		for x := range 5 {
+			o := fmt.Sprintf("o%d", x)
+			is.Options = append(is.Options, o)
+			v := float64(rng.IntN(101)) / 100
+			a.Values[is.Name][o], b.Values[is.Name][o] = v, float64(100-int(v*100+0.5))/100
+		}
+		s.Issues = append(s.Issues, is)
+	}
+	s.Profiles = []negotiation.ProfileSpec{a, b}
+	p, err := s.Compile()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// TestAgainstReferenceLongFrontiers: two zero-sum tracks of 125 packages
+// (15,625 jointly) against the reference, frontier and points exactly.
+func TestAgainstReferenceLongFrontiers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 125))
+	longest := 0
+	for c := range 8 {
+		in := Input{Weights: Weights{"A": {}, "B": {}}}
+		for _, name := range []string{"T0", "T1"} {
+			in.Tracks = append(in.Tracks, Track{Name: name, Problem: opposedTrack(rng, name)})
+			in.Weights["A"][name] = float64(1+rng.IntN(10)) / 10
+			in.Weights["B"][name] = float64(1+rng.IntN(10)) / 10
+		}
+		j, err := New(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := j.Reference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := j.Analyze(context.Background(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Frontier) != len(ref.Frontier) {
+			t.Fatalf("case %d: frontier has %d points, reference %d", c, len(r.Frontier), len(ref.Frontier))
+		}
+		for i, x := range ref.Frontier {
+			if !ratsEqual(x, r.Frontier[i].Exact) {
+				t.Fatalf("case %d: frontier point %d differs", c, i)
+			}
+		}
+		if (ref.Nash == nil) != (r.Nash == nil) || (ref.Nash != nil && (!ratsEqual(ref.Nash, r.Nash.Exact) || !ratsEqual(ref.KalaiSmorodinsky, r.KalaiSmorodinsky.Exact))) {
+			t.Fatalf("case %d: bargaining points differ", c)
+		}
+		e, err := newEngine(context.Background(), j, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		longest = max(longest, e.tracks[0].Len(), e.tracks[1].Len())
+	}
+	if longest <= 16 {
+		t.Errorf("the longest track frontier has %d points: the heap merge is not exercised", longest)
+	}
+}

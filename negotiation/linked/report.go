@@ -217,11 +217,19 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 		}
 		r.Tracks = append(r.Tracks, tp)
 	}
+	thr := make([]*big.Rat, n)
+	for p := range n {
+		thr[p] = e.jointD(p)
+	}
 	if e.f == nil {
 		r.Notes = append(r.Notes, "no joint package crosses no red line: "+e.empty)
 	} else {
 		for i := range e.f.Len() {
-			r.Frontier = append(r.Frontier, *e.jointPoint(i, e.f.Outcome(i)))
+			u := e.joint(i)
+			r.Frontier = append(r.Frontier, *e.describe(u, e.f.Outcome(i)))
+			if atLeast(u, thr) {
+				r.Zone.Points++
+			}
 		}
 	}
 	// The joint points.
@@ -235,15 +243,6 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 		if b.Nash != nil {
 			r.Nash = e.jointPoint(b.Nash.Point, b.Nash.Outcomes[0])
 			r.KalaiSmorodinsky = e.jointPoint(b.KalaiSmorodinsky.Point, b.KalaiSmorodinsky.Outcomes[0])
-		}
-		thr := make([]*big.Rat, n)
-		for p := range n {
-			thr[p] = e.jointD(p)
-		}
-		for i := range e.f.Len() {
-			if atLeast(e.joint(i), thr) {
-				r.Zone.Points++
-			}
 		}
 	}
 	r.Zone.Agreement = r.Zone.Points > 0
@@ -327,8 +326,14 @@ func (e *engine) trackPoint(t, x int) *TrackPoint {
 
 // jointPoint describes joint frontier point i by the synthetic outcome o.
 func (e *engine) jointPoint(i int, o negotiation.Outcome) *JointPoint {
+	return e.describe(e.joint(i), o)
+}
+
+// describe describes the joint utility vector us reached by the synthetic
+// outcome o.
+func (e *engine) describe(us []*big.Rat, o negotiation.Outcome) *JointPoint {
 	jp := &JointPoint{}
-	for _, u := range e.joint(i) {
+	for _, u := range us {
 		f, _ := u.Float64()
 		jp.Utility = append(jp.Utility, f)
 		jp.Exact = append(jp.Exact, u.RatString())

@@ -1,0 +1,69 @@
+package linked
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/parley-talks/parley/negotiation"
+)
+
+// benchJoint links tracks of 10⁶ packages each (6 themes × 10 options, two
+// parties, negotiation.Generate with seeds 1, 2, 3). opposed makes each
+// theme zero-sum (the second party's values are 1 − the first's), which
+// makes the tracks' frontiers, and so the merge, far larger.
+func benchJoint(b *testing.B, tracks int, opposed bool) *Joint {
+	b.Helper()
+	in := Input{Weights: Weights{"p0": {}, "p1": {}}}
+	for t := range tracks {
+		s := negotiation.Generate(uint64(t+1), 2, 6, 10)
+		if opposed {
+			for issue, vs := range s.Profiles[0].Values {
+				for o, v := range vs {
+					s.Profiles[1].Values[issue][o] = 1 - v
+				}
+			}
+		}
+		s.Profiles[0].Reservation, s.Profiles[1].Reservation = 0.3, 0.3
+		p, err := s.Compile()
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := fmt.Sprintf("track%d", t)
+		in.Tracks = append(in.Tracks, Track{Name: name, Problem: p})
+		in.Weights["p0"][name] = []float64{0.5, 0.3, 0.2}[t]
+		in.Weights["p1"][name] = []float64{0.2, 0.5, 0.3}[t]
+	}
+	j, err := New(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return j
+}
+
+// BenchmarkJointAnalysis: frontier + Nash and Kalai–Smorodinsky + value of
+// linkage (+ shares, themes, trades) of two linked tracks of 10⁶ packages
+// (10¹² jointly) and three (10¹⁸), in process. Reports the joint
+// frontier's size as "points".
+func BenchmarkJointAnalysis(b *testing.B) {
+	for _, opposed := range []bool{false, true} {
+		for _, tracks := range []int{2, 3} {
+			j := benchJoint(b, tracks, opposed)
+			b.Run(fmt.Sprintf("opposed=%v/tracks=%d/size=1e%d", opposed, tracks, 6*tracks), func(b *testing.B) {
+				b.ReportAllocs()
+				var points int
+				for b.Loop() {
+					r, err := j.Analyze(context.Background(), Options{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if r.Nash == nil {
+						b.Fatal("no joint Nash point")
+					}
+					points = len(r.Frontier)
+				}
+				b.ReportMetric(float64(points), "points")
+			})
+		}
+	}
+}
