@@ -45,6 +45,7 @@ type Store interface {
 	ChildService
 	AgreementService
 	LinkService
+	PackageService
 	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,

@@ -220,8 +220,53 @@ func TestLinkedTrackLeaks(t *testing.T) {
 	p.Content.LinkWeight = &secret
 	must(t, d.store.PutProfile(sysCtx, &parley.Profile{TrackID: prisoners.ID, PartyID: ua, Content: p.Content}))
 
+	// A cross-track package: a halt to strikes for an all-for-all exchange.
+	med := d.signIn(t, demo.MediatorEmail)
+	pkgBody := func(parties ...int64) string {
+		b, _ := json.Marshal(map[string]any{"audience": "plenary", "party_ids": parties, "parts": []map[string]any{
+			{"track_id": energy.ID, "package": []parley.Choice{{Theme: "Scope of the moratorium", Option: "All energy infrastructure including oil and gas"}}, "rationale": "ENERGY-PART-RATIONALE"},
+			{"track_id": prisoners.ID, "package": []parley.Choice{{Theme: "Exchange terms", Option: "All for all"}}, "rationale": "PRISONERS-PART-RATIONALE"},
+		}})
+		return string(b)
+	}
+	if status, body := med.api("POST", "/api/v1/packages", pkgBody(d.party["Qatar"])); status != http.StatusBadRequest || !strings.Contains(body, "not a principal") {
+		t.Errorf("a package to a party of neither track as a principal: %d %s", status, body)
+	}
+	status, body := med.api("POST", "/api/v1/packages", pkgBody(ua, d.party["Russia"]))
+	var pkg parley.ProposalPackage
+	if status != http.StatusCreated || json.Unmarshal([]byte(body), &pkg) != nil || len(pkg.Parts) != 2 {
+		t.Fatalf("put a package: %d %s", status, body)
+	}
+	energyPart, prisonersPart := pkg.Parts[0].ID, pkg.Parts[1].ID
+	if status, page := med.get(fmt.Sprintf("/tracks/%d/proposals", energy.ID)); status != http.StatusOK ||
+		!strings.Contains(page, "On "+prisonersTitle+":") || !strings.Contains(page, "Exchange terms: All for all") {
+		t.Errorf("the mediator's package note: %d", status)
+	}
+
 	for _, email := range []string{"ua-energy@demo.parley", "mediator-energy@demo.parley"} {
 		b := d.signIn(t, email)
+		status, body := b.api("GET", fmt.Sprintf("/api/v1/proposals/%d/package", energyPart), "")
+		if status != http.StatusOK || !strings.Contains(body, `"hidden":1`) || !strings.Contains(body, "ENERGY-PART-RATIONALE") {
+			t.Errorf("%s: the energy part's package: %d %s", email, status, body)
+		}
+		for _, leak := range []string{"PRISONERS-PART-RATIONALE", "All for all", "Exchange terms", fmt.Sprint(prisoners.ID) + ","} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: the package shows %q", email, leak)
+			}
+		}
+		for _, path := range []string{fmt.Sprintf("/api/v1/proposals/%d/package", prisonersPart), fmt.Sprintf("/api/v1/proposals/%d", prisonersPart)} {
+			if status, _ := b.api("GET", path, ""); status != http.StatusNotFound {
+				t.Errorf("%s: GET %s: %d, want 404", email, path, status)
+			}
+		}
+		if status, page := b.get(fmt.Sprintf("/tracks/%d/proposals", energy.ID)); status != http.StatusOK ||
+			!strings.Contains(page, fmt.Sprintf(`id="package-%d"`, energyPart)) || !strings.Contains(page, "1 more part is on a track you are not a member of") ||
+			strings.Contains(page, "All for all") || strings.Contains(page, "PRISONERS-PART-RATIONALE") {
+			t.Errorf("%s: the energy proposals page's package note: %d", email, status)
+		}
+		if status, _ := b.api("POST", "/api/v1/packages", pkgBody(ua)); status != http.StatusBadRequest {
+			t.Errorf("%s puts a package across a track it does not see: %d", email, status)
+		}
 		for _, path := range []string{
 			fmt.Sprintf("/api/v1/links/%d", links[0].ID),
 			fmt.Sprintf("/api/v1/tracks/%d/joint-analysis", energy.ID),
