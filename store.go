@@ -46,6 +46,7 @@ type Store interface {
 	AgreementService
 	LinkService
 	PackageService
+	JointTextService
 	AuditService
 
 	// Empty reports whether the store holds no domain data yet (no party,

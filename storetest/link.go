@@ -13,6 +13,7 @@ func RunLinks(t *testing.T, open Opener) {
 	t.Run("Links", func(t *testing.T) { testLinks(t, open(t)) })
 	t.Run("LinkKinds", func(t *testing.T) { testLinkKinds(t, open(t)) })
 	t.Run("Packages", func(t *testing.T) { testPackages(t, open(t)) })
+	t.Run("JointTexts", func(t *testing.T) { testJointTexts(t, open(t)) })
 }
 
 // linkFixture adds a mediator of both tracks of f and a third track C
@@ -251,6 +252,14 @@ func linkTamperExtras(t *testing.T, s parley.Store) {
 			}
 			_, err := s.CreatePackage(ctx, parley.PackageInput{Parts: []parley.PackagePart{part(a), part(b)}, Audience: parley.AudiencePlenary, PartyIDs: common[:1]})
 			must(t, err)
+			var ids []int64
+			for _, tr := range []*parley.Track{a, b} {
+				x := &parley.NegotiatingText{TrackID: tr.ID, Title: "Tamper suite joint text", Audience: parley.AudiencePlenary}
+				must(t, s.CreateText(ctx, x))
+				ids = append(ids, x.ID)
+			}
+			_, err = s.JoinTexts(ctx, parley.JointTextInput{TextIDs: ids})
+			must(t, err)
 			return
 		}
 	}
@@ -265,6 +274,10 @@ func init() {
 	}
 	readers["link_steps"] = func(s parley.Store, r map[string]any) error {
 		_, err := s.FindLinkByID(ctx, rowInt(r, "link_id"))
+		return err
+	}
+	readers["text_parts"] = func(s parley.Store, r map[string]any) error {
+		_, err := s.FindJointText(ctx, rowInt(r, "text_id"))
 		return err
 	}
 	readers["package_parts"] = func(s parley.Store, r map[string]any) error {
@@ -352,6 +365,94 @@ func testPackages(t *testing.T, s parley.Store) {
 		}},
 		{"a delegate", parley.EINVALID, "parts.track_id", nil, func() error {
 			_, err := s.CreatePackage(as(f.DelegateUA), in)
+			return err
+		}},
+	})
+}
+
+func testJointTexts(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	both, c := linkFixture(t, s, f)
+	must2(t, s.CreateLink(as(both), &parley.Link{TrackA: f.A.ID, TrackB: f.B.ID, Kind: parley.LinkPackage, Reason: "one package"}))
+	text := func(track int64, clauses ...parley.Clause) (*parley.NegotiatingText, *parley.TextVersion) {
+		tx := &parley.NegotiatingText{TrackID: track, Title: "Joint initiative", Audience: parley.AudiencePlenary}
+		must2(t, s.CreateText(as(both), tx))
+		v, err := s.CreateVersion(as(both), tx.ID, clauses)
+		must2(t, err)
+		return tx, v
+	}
+	tA, vA := text(f.A.ID, parley.Clause{Text: "A halt to strikes on energy infrastructure.", Status: parley.ClauseAgreed})
+	tB, vB := text(f.B.ID, parley.Clause{Text: "An exchange of all for all.", Status: parley.ClauseOpen})
+	tC, _ := text(c.ID, parley.Clause{Text: "Unlinked.", Status: parley.ClauseOpen})
+	tA2, _ := text(f.A.ID)
+	jt, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA.ID, tB.ID}})
+	must2(t, err)
+	if jt.ID != tA.ID || len(jt.Parts) != 2 || jt.Hidden != 0 || jt.Agreed || jt.Parts[1].Latest == nil || jt.Parts[1].Latest.ID != vB.ID {
+		t.Fatalf("joint text %+v", jt)
+	}
+	got, err := s.FindJointText(as(both), tB.ID)
+	must2(t, err)
+	diff(t, "joint text", jt, got)
+	// A delegate on track A only reads A's clauses, the number of the
+	// other parts and whether the whole is agreed; B's text is not found.
+	mine, err := s.FindJointText(as(f.DelegateUA), tA.ID)
+	must2(t, err)
+	if len(mine.Parts) != 1 || mine.Parts[0].Text.TrackID != f.A.ID || mine.Hidden != 1 || mine.Agreed {
+		t.Errorf("what a delegate of one track reads: %+v", mine)
+	}
+	if _, err := s.FindJointText(as(f.DelegateUA), tB.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("the other track's text: %v", err)
+	}
+	if _, err := s.FindJointText(as(both), tC.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("a text of no joint text: %v", err)
+	}
+	// Nothing is agreed until every part's latest version is frozen and
+	// agreed.
+	_, err = s.FreezeVersion(as(both), vA.ID)
+	must2(t, err)
+	_, err = s.FreezeVersion(as(both), vB.ID)
+	must2(t, err)
+	if jt, err := s.FindJointText(as(both), tA.ID); err != nil || jt.Agreed {
+		t.Errorf("agreed with B's clause open: %+v %v", jt, err)
+	}
+	_, err = s.CreateVersion(as(both), tB.ID, []parley.Clause{{Text: "An exchange of all for all.", Status: parley.ClauseAgreed}})
+	must2(t, err)
+	if jt, err := s.FindJointText(as(both), tA.ID); err != nil || jt.Agreed {
+		t.Errorf("agreed with B's latest version a draft: %+v %v", jt, err)
+	}
+	vs, err := s.FindVersions(as(both), tB.ID)
+	must2(t, err)
+	_, err = s.FreezeVersion(as(both), vs[len(vs)-1].ID)
+	must2(t, err)
+	if jt, err := s.FindJointText(as(f.DelegateUA), tA.ID); err != nil || !jt.Agreed {
+		t.Errorf("every part agreed: %+v %v", jt, err)
+	}
+	mediatorAObserverB := &parley.Caller{User: f.Mediator.User, Grants: append(append([]*parley.Member{}, f.Mediator.Grants...),
+		&parley.Member{TrackID: f.B.ID, UserID: f.Mediator.User.ID, Role: parley.MemberObserver})}
+	tB2, _ := text(f.B.ID)
+	checkRefusals(t, s, []refusal{
+		{"one text", parley.EINVALID, "text_ids", nil, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID}})
+			return err
+		}},
+		{"two texts of one track", parley.EINVALID, "text_ids", []string{"one text per track"}, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID, tA.ID}})
+			return err
+		}},
+		{"tracks not linked", parley.EINVALID, "text_ids", []string{"not linked"}, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID, tC.ID}})
+			return err
+		}},
+		{"a text joined already", parley.ECONFLICT, "text_ids", nil, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB.ID}})
+			return err
+		}},
+		{"a text the caller does not read", parley.EINVALID, "text_ids", nil, func() error {
+			_, err := s.JoinTexts(as(f.Mediator), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB2.ID}})
+			return err
+		}},
+		{"a track the caller does not mediate", parley.EFORBIDDEN, "", nil, func() error {
+			_, err := s.JoinTexts(as(mediatorAObserverB), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB2.ID}})
 			return err
 		}},
 	})

@@ -91,6 +91,35 @@ func (m *matrix) linkExpectations(table map[string]func() []target, main, other 
 			}
 			return http.StatusCreated
 		})
+	// A joint text of the same two tracks: its main part is read by the
+	// readers of the main track's plenary; the third's by no role.
+	var textIDs []int64
+	for _, tr := range []int64{main, third.ID} {
+		x := &parley.NegotiatingText{TrackID: tr, Title: "Joint", Audience: parley.AudiencePlenary}
+		must(m.a.t, m.a.store.CreateText(m.ctx, x))
+		textIDs = append(textIDs, x.ID)
+	}
+	_, err = m.a.store.JoinTexts(m.ctx, parley.JointTextInput{TextIDs: textIDs})
+	must(m.a.t, err)
+	table["GET /api/v1/texts/{id}/joint"] = func() []target {
+		return []target{
+			{name: "its track's part", path: fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[0]), want: func(r *role) int {
+				if r.reads(main, parley.AudiencePlenary) {
+					return http.StatusOK
+				}
+				return http.StatusNotFound
+			}},
+			{name: "a part on a track of no role", path: fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[1]), want: always(http.StatusNotFound)},
+		}
+	}
+	// Joining the main track's text with one of the other track: no role
+	// reads both (400, an unknown text) but the administrator, who reads
+	// none (400 too).
+	otherText := &parley.NegotiatingText{TrackID: other, Title: "Other", Audience: parley.AudiencePlenary}
+	must(m.a.t, m.a.store.CreateText(m.ctx, otherText))
+	mainText := &parley.NegotiatingText{TrackID: main, Title: "Main", Audience: parley.AudiencePlenary}
+	must(m.a.t, m.a.store.CreateText(m.ctx, mainText))
+	table["POST /api/v1/joint-texts"] = one("texts of two tracks", "/api/v1/joint-texts", fixed(M{"text_ids": []int64{mainText.ID, otherText.ID}}), always(http.StatusBadRequest))
 	table["GET /api/v1/links/{id}"] = one("link of both tracks", fmt.Sprintf("/api/v1/links/%d", l.ID), nil, func(r *role) int {
 		if seesBoth(r) {
 			return http.StatusOK

@@ -243,9 +243,32 @@ func TestLinkedTrackLeaks(t *testing.T) {
 		t.Errorf("the mediator's package note: %d", status)
 	}
 
+	// A single text whose clauses belong to both tracks.
+	var textIDs []int64
+	for _, tc := range []struct {
+		track  int64
+		clause string
+	}{{energy.ID, "ENERGY-CLAUSE: a halt to strikes on energy infrastructure."}, {prisoners.ID, "PRISONERS-CLAUSE: an exchange of all for all."}} {
+		x := &parley.NegotiatingText{TrackID: tc.track, Title: "Moratorium for an exchange", Audience: parley.AudiencePlenary}
+		must(t, d.store.CreateText(sysCtx, x))
+		_, err := d.store.CreateVersion(sysCtx, x.ID, []parley.Clause{{Text: tc.clause, Status: parley.ClauseOpen}})
+		must(t, err)
+		textIDs = append(textIDs, x.ID)
+	}
+	if status, body := med.api("POST", "/api/v1/joint-texts", fmt.Sprintf(`{"text_ids":[%d,%d]}`, textIDs[0], textIDs[1])); status != http.StatusCreated || !strings.Contains(body, "PRISONERS-CLAUSE") {
+		t.Fatalf("join the texts: %d %s", status, body)
+	}
+
 	for _, email := range []string{"ua-energy@demo.parley", "mediator-energy@demo.parley"} {
 		b := d.signIn(t, email)
-		status, body := b.api("GET", fmt.Sprintf("/api/v1/proposals/%d/package", energyPart), "")
+		status, body := b.api("GET", fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[0]), "")
+		if status != http.StatusOK || !strings.Contains(body, "ENERGY-CLAUSE") || strings.Contains(body, "PRISONERS-CLAUSE") || !strings.Contains(body, `"hidden":1`) {
+			t.Errorf("%s: the joint text: %d %s", email, status, body)
+		}
+		if status, _ := b.api("GET", fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[1]), ""); status != http.StatusNotFound {
+			t.Errorf("%s: the prisoners' part of the joint text: %d", email, status)
+		}
+		status, body = b.api("GET", fmt.Sprintf("/api/v1/proposals/%d/package", energyPart), "")
 		if status != http.StatusOK || !strings.Contains(body, `"hidden":1`) || !strings.Contains(body, "ENERGY-PART-RATIONALE") {
 			t.Errorf("%s: the energy part's package: %d %s", email, status, body)
 		}

@@ -85,6 +85,7 @@ var (
 	tLinkSteps = newTable("link_steps", "id",
 		"id:int link_id:int from_status:text to_status:text reason:text event_id:int? actor_id:int? at:int")
 	tPackageParts = newTable("package_parts", "proposal_id", "proposal_id:int package_id:int track_id:int position:int")
+	tTextParts    = newTable("text_parts", "text_id", "text_id:int joint_id:int track_id:int position:int")
 )
 
 // tables is the registry, in the order VerifyAudit checks them.
@@ -93,7 +94,7 @@ var tables = []*table{
 	tMeetings, tAttendees, tEvents, tEventTracks, tTransitions, tSessions, tTokens, tTrackKeys,
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
-	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds, tLinks, tLinkSteps, tPackageParts,
+	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds, tLinks, tLinkSteps, tPackageParts, tTextParts,
 }
 
 func init() {

@@ -5,9 +5,6 @@
 -- (active, dissolved). link_steps: each change of a link's status, as
 -- transitions are a track's.
 --
--- package_parts: the parts of a cross-track package, each a proposal of
--- its own track; package_id is the id of its first part.
---
 -- Each row is authenticated (mac), as every row of the domain.
 CREATE TABLE links (
 	id         INTEGER PRIMARY KEY,
@@ -36,12 +33,3 @@ CREATE TABLE link_steps (
 	mac         BLOB
 ) STRICT;
 CREATE INDEX link_steps_link ON link_steps (link_id, id);
-
-CREATE TABLE package_parts (
-	proposal_id INTEGER PRIMARY KEY REFERENCES proposals (id),
-	package_id  INTEGER NOT NULL REFERENCES proposals (id),
-	track_id    INTEGER NOT NULL REFERENCES tracks (id),
-	position    INTEGER NOT NULL,
-	mac         BLOB
-) STRICT;
-CREATE INDEX package_parts_package ON package_parts (package_id, position);
