@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,6 +53,11 @@ func TestAuditCheckpointSinceCatchesRollback(t *testing.T) {
 	}
 	if !strings.Contains(out, "ok: "+strconv.FormatInt(cp.Size, 10)+" entries") {
 		t.Errorf("verify: %q; want the checkpoint's %d entries", out, cp.Size)
+	}
+	// The database and the key from serve's config file.
+	cfg := writeFile(t, t.TempDir(), "parley.toml", fmt.Sprintf("db = %q\nkey-file = %q\n", db, key))
+	if code, out, errs := runCLI(t, "audit", "verify", "--config", cfg, "--since", kept); code != 0 || !strings.Contains(out, "consistent with the kept checkpoint") {
+		t.Errorf("verify --config: exit %d %q %q", code, out, errs)
 	}
 	// Standard output without --out; an existing file is not overwritten.
 	if code, out, _ := runCLI(t, "audit", "checkpoint", "--db", db, "--key-file", key); code != 0 || out != string(signed) {
