@@ -494,6 +494,7 @@ func (m *matrix) expectations(main, other, otherTheme, otherMeeting, otherEvent,
 			}
 			return ts
 		},
+		"GET /api/v1/audit/checkpoint":  one("", "/api/v1/audit/checkpoint", nil, always(200)),
 		"GET /api/v1/audit/checkpoints": one("", "/api/v1/audit/checkpoints", nil, always(200)),
 		"GET /api/v1/audit/entries/{index}/proof": func() []target {
 			// One entry of each kind the ledger holds — of no track, and of

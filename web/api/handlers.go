@@ -565,6 +565,14 @@ func (a *API) warning(ctx context.Context, id int64) (*EarlyWarning, error) {
 
 // Audit.
 
+func (a *API) latestCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	cp, err := a.store.LatestCheckpoint(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, cp)
+}
+
 func (a *API) listCheckpoints(w http.ResponseWriter, r *http.Request) error {
 	sizes, err := a.store.AuditCheckpoints(r.Context())
 	if err != nil {

@@ -318,6 +318,8 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/parties/{id}/trust", Policy: signedIn, ID: "getTrustRecord", Summary: "A party's record of kept and broken commitments per quarter, across the agreements of the tracks the caller sees",
 			Handle: getOne(s.TrustRecord), Status: ok, Resp: typeOf[parley.TrustRecord]()},
 
+		{Method: "GET", Pattern: "/api/v1/audit/checkpoint", Policy: signedIn, ID: "getLatestCheckpoint", Summary: "The ledger's latest signed checkpoint, of the whole log, and its verifier key: keep it, and later ask for a proof that the log extends it",
+			Handle: a.latestCheckpoint, Status: ok, Resp: typeOf[parley.SignedCheckpoint]()},
 		{Method: "GET", Pattern: "/api/v1/audit/checkpoints", Policy: signedIn, ID: "listCheckpoints", Summary: "The tree sizes of the ledger's signed checkpoints",
 			Handle: a.listCheckpoints, Status: ok, Resp: typeOf[[]int64]()},
 		{Method: "GET", Pattern: "/api/v1/audit/entries/{index}/proof", Policy: signedIn, ID: "proveInclusion", Summary: "An audit entry the caller may see, with a proof of its inclusion in the ledger",
