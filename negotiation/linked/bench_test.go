@@ -67,3 +67,37 @@ func BenchmarkJointAnalysis(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUnionFrontier is the comparison: the same joint frontier and
+// bargaining points by negotiation's issue-by-issue merge over the union
+// of the tracks' themes (the problem the zone count uses), instead of the
+// merge of the tracks' frontiers.
+func BenchmarkUnionFrontier(b *testing.B) {
+	for _, opposed := range []bool{false, true} {
+		for _, tracks := range []int{2, 3} {
+			j := benchJoint(b, tracks, opposed)
+			e, err := newEngine(context.Background(), j, 0, nil, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			u, _, err := e.union()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("opposed=%v/tracks=%d/size=1e%d", opposed, tracks, 6*tracks), func(b *testing.B) {
+				var points int
+				for b.Loop() {
+					f, err := u.Frontier()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := f.Bargains(u.Reservations(), DefaultTieLimit); err != nil {
+						b.Fatal(err)
+					}
+					points = f.Len()
+				}
+				b.ReportMetric(float64(points), "points")
+			})
+		}
+	}
+}

@@ -146,7 +146,8 @@ func TestAgainstReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := j.Analyze(context.Background(), Options{Zone: true})
+		trackMerge := c%2 == 1 // both ways of merging, on alternate cases
+		r, err := j.Analyze(context.Background(), Options{Zone: true, trackMerge: trackMerge})
 		if err != nil {
 			t.Fatalf("case %d: %v", c, err)
 		}
@@ -277,7 +278,7 @@ func TestAgainstReferenceLongFrontiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := j.Analyze(context.Background(), Options{})
+		r, err := j.Analyze(context.Background(), Options{trackMerge: c%2 == 0})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,7 +293,7 @@ func TestAgainstReferenceLongFrontiers(t *testing.T) {
 		if (ref.Nash == nil) != (r.Nash == nil) || (ref.Nash != nil && (!ratsEqual(ref.Nash, r.Nash.Exact) || !ratsEqual(ref.KalaiSmorodinsky, r.KalaiSmorodinsky.Exact))) {
 			t.Fatalf("case %d: bargaining points differ", c)
 		}
-		e, err := newEngine(context.Background(), j, 0, nil)
+		e, err := newEngine(context.Background(), j, 0, nil, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,9 @@ type Options struct {
 	Budget time.Duration
 	// TieLimit bounds the packages listed per bargaining point (default 5).
 	TieLimit int
+	// trackMerge forces the merge of the tracks' frontiers even where the
+	// union's merge applies (tests run both).
+	trackMerge bool
 	// Zone counts the joint zone's packages (negotiation.Problem.CountZone
 	// over the union of the tracks' themes): exact up to about 10¹²
 	// packages, bounds beyond. Off by default: it costs far more than the
@@ -174,7 +177,7 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 	if opt.TieLimit <= 0 {
 		opt.TieLimit = DefaultTieLimit
 	}
-	e, err := newEngine(ctx, j, opt.Budget, nil)
+	e, err := newEngine(ctx, j, opt.Budget, nil, opt.trackMerge)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +211,7 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 		alone[t] = make([]*big.Rat, len(pr.Parties))
 		if b.Nash != nil {
 			tp.Zone = true
-			tp.Nash = e.trackPoint(t, b.Nash.Point)
+			tp.Nash = e.trackPoint(t, e.tracks[t].Outcome(b.Nash.Point))
 			alone[t] = e.tracks[t].ExactUtility(b.Nash.Point)
 		} else {
 			for k, pa := range pr.Parties {
@@ -251,7 +254,7 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 	if nash != nil {
 		o := nash.Outcomes[0]
 		for t := range T {
-			at = append(at, e.tracks[t].Outcome(o[t]))
+			at = append(at, e.trackOutcome(o, t))
 		}
 	}
 	for p, name := range j.parties {
@@ -316,11 +319,13 @@ func atLeast(u, t []*big.Rat) bool {
 	return true
 }
 
-// trackPoint describes point x of track t's frontier by its first package.
-func (e *engine) trackPoint(t, x int) *TrackPoint {
-	tr := e.j.in.Tracks[t]
-	tp := &TrackPoint{Track: tr.Name, Package: tr.Problem.Package(e.tracks[t].Outcome(x))}
-	tp.Utility = append(tp.Utility, e.tracks[t].Utility(x)...)
+// trackPoint describes track t's package o and its parties' utilities.
+func (e *engine) trackPoint(t int, o negotiation.Outcome) *TrackPoint {
+	pr := e.j.in.Tracks[t].Problem
+	tp := &TrackPoint{Track: e.j.in.Tracks[t].Name, Package: pr.Package(o)}
+	for _, pa := range pr.Parties {
+		tp.Utility = append(tp.Utility, pa.Utility.Utility(o))
+	}
 	return tp
 }
 
@@ -339,7 +344,7 @@ func (e *engine) describe(us []*big.Rat, o negotiation.Outcome) *JointPoint {
 		jp.Exact = append(jp.Exact, u.RatString())
 	}
 	for t := range e.tracks {
-		jp.Tracks = append(jp.Tracks, *e.trackPoint(t, o[t]))
+		jp.Tracks = append(jp.Tracks, *e.trackPoint(t, e.trackOutcome(o, t)))
 	}
 	return jp
 }
