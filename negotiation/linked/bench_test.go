@@ -44,34 +44,41 @@ func benchJoint(b *testing.B, tracks int, opposed bool) *Joint {
 // BenchmarkJointAnalysis: frontier + Nash and Kalai–Smorodinsky + value of
 // linkage (+ shares, themes, trades) of two linked tracks of 10⁶ packages
 // (10¹² jointly) and three (10¹⁸), in process. Reports the joint
-// frontier's size as "points".
+// frontier's size as "points". route=union is the merge over the union of
+// the themes (used without minimum-utility red lines), route=tracks the
+// merge of the tracks' frontiers (used with them).
 func BenchmarkJointAnalysis(b *testing.B) {
 	for _, opposed := range []bool{false, true} {
 		for _, tracks := range []int{2, 3} {
-			j := benchJoint(b, tracks, opposed)
-			b.Run(fmt.Sprintf("opposed=%v/tracks=%d/size=1e%d", opposed, tracks, 6*tracks), func(b *testing.B) {
-				b.ReportAllocs()
-				var points int
-				for b.Loop() {
-					r, err := j.Analyze(context.Background(), Options{})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if r.Nash == nil {
-						b.Fatal("no joint Nash point")
-					}
-					points = len(r.Frontier)
-				}
-				b.ReportMetric(float64(points), "points")
-			})
+			for _, route := range []string{"union", "tracks"} {
+				j := benchJoint(b, tracks, opposed)
+				b.Run(fmt.Sprintf("opposed=%v/tracks=%d/size=1e%d/route=%s", opposed, tracks, 6*tracks, route), func(b *testing.B) {
+					benchAnalyze(b, j, Options{trackMerge: route == "tracks"})
+				})
+			}
 		}
 	}
 }
 
-// BenchmarkUnionFrontier is the comparison: the same joint frontier and
-// bargaining points by negotiation's issue-by-issue merge over the union
-// of the tracks' themes (the problem the zone count uses), instead of the
-// merge of the tracks' frontiers.
+func benchAnalyze(b *testing.B, j *Joint, opt Options) {
+	b.ReportAllocs()
+	var points int
+	for b.Loop() {
+		r, err := j.Analyze(context.Background(), opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Nash == nil {
+			b.Fatal("no joint Nash point")
+		}
+		points = len(r.Frontier)
+	}
+	b.ReportMetric(float64(points), "points")
+}
+
+// BenchmarkUnionFrontier is the merge alone: the joint frontier and
+// bargaining points by negotiation's theme-by-theme merge over the union
+// of the tracks' themes, without the tracks' own analyses and the report.
 func BenchmarkUnionFrontier(b *testing.B) {
 	for _, opposed := range []bool{false, true} {
 		for _, tracks := range []int{2, 3} {

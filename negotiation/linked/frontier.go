@@ -48,6 +48,18 @@ import (
 // (K points kept) — never Π_t |X_t|. Two tracks of 10⁶ packages with
 // frontiers of a few hundred points each cost about 10⁵ candidates.
 //
+// Two routes compute this sum. Without minimum-utility red lines, the
+// union of the tracks' themes is one negotiation.Problem (zone.go: union)
+// and its merge, theme by theme, passes through ND(V_1) after track 1's
+// themes and then computes ND(ND(V_1) ⊕ V_2) theme by theme, and so on:
+// the same frontier, in native 128-bit numerators, with witnesses for
+// free. A minimum-utility red line bounds one track's utility u_{p,t},
+// which no filter on the union's partial sums can express; then each
+// track's frontier is computed with its own red lines (the minimum
+// applied, exactly, by negotiation) and the frontiers are merged as
+// "issues" (buildSynthetic). The tests run both routes against the
+// reference.
+//
 // The bargaining points are computed in "raw" units R_p = U_p·S_p/K_p,
 // where S_p = Σ_t w_{p,t} and K_p is the least power of ten ≥ S_p: the
 // terms are then (w_{p,t}/K_p)·u_{p,t}, decimals whenever the weights and
