@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/parley-talks/parley/negotiation"
@@ -301,5 +302,81 @@ func TestAgainstReferenceLongFrontiers(t *testing.T) {
 	}
 	if longest <= 16 {
 		t.Errorf("the longest track frontier has %d points: the heap merge is not exercised", longest)
+	}
+}
+
+// TestBlockersAgainstReference: the blockers are exactly the red lines
+// whose dropping, by brute force, opens the joint zone or raises the joint
+// Nash product, each with the reference's Nash point after.
+func TestBlockersAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 7))
+	seen := 0
+	for c := range 150 {
+		j := randomJoint(rng)
+		base, err := j.Reference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := j.Analyze(context.Background(), Options{Blockers: true, trackMerge: c%2 == 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		product := func(ref *Reference) *big.Rat {
+			p := big.NewRat(1, 1)
+			for k, u := range ref.Nash {
+				p.Mul(p, new(big.Rat).Sub(u, ref.Disagreement[k]))
+			}
+			return p
+		}
+		var want []string
+		nash := map[string][]*big.Rat{}
+		for ti, tr := range j.in.Tracks {
+			for k, pa := range tr.Problem.Parties {
+				for l, line := range pa.RedLines {
+					q := *tr.Problem
+					q.Parties = append([]negotiation.Party(nil), tr.Problem.Parties...)
+					q.Parties[k].RedLines = append(append([]negotiation.Constraint(nil), pa.RedLines[:l]...), pa.RedLines[l+1:]...)
+					jq := *j
+					jq.in.Tracks = append([]Track(nil), j.in.Tracks...)
+					jq.in.Tracks[ti].Problem = &q
+					after, err := jq.Reference()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if after.Nash == nil || (base.Nash != nil && product(after).Cmp(product(base)) <= 0) {
+						continue
+					}
+					key := pa.Name + "|" + tr.Name + "|drop red line: " + tr.Problem.Describe(line)
+					want = append(want, key)
+					nash[key] = after.Nash
+				}
+			}
+		}
+		var got []string
+		for _, b := range r.Blockers {
+			key := b.Party + "|" + b.Track + "|" + b.Rule
+			got = append(got, key)
+			exact := nash[key]
+			if exact == nil {
+				continue
+			}
+			for k, u := range exact {
+				if f, _ := u.Float64(); f != b.Nash[k] {
+					t.Fatalf("case %d: blocker %s: Nash %v, reference %v", c, key, b.Nash, ratsString(exact))
+				}
+			}
+			if b.Opens != (base.Nash == nil) {
+				t.Fatalf("case %d: blocker %s: opens %v with base zone %d", c, key, b.Opens, base.Zone)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("case %d: blockers %v, reference %v", c, got, want)
+		}
+		seen += len(got)
+	}
+	if seen < 10 {
+		t.Errorf("only %d blockers over all cases: the generator misses the point", seen)
 	}
 }
