@@ -157,3 +157,15 @@ func nanWeight() float64 {
 	zero := 0.0
 	return zero / zero
 }
+
+func TestAnalyzeCancelled(t *testing.T) {
+	j, err := New(twoTracks(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := j.Analyze(ctx, Options{Zone: true, Blockers: true}); err == nil || !strings.Contains(err.Error(), context.Canceled.Error()) {
+		t.Errorf("a cancelled analysis returned %v", err)
+	}
+}

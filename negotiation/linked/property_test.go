@@ -3,6 +3,7 @@ package linked
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -189,6 +190,7 @@ func TestAgainstReference(t *testing.T) {
 				t.Fatalf("case %d: linkage of %s: alone %s gain %s, reference %s and %s", c, l.Party, l.AloneExact, l.GainExact, ref.Alone[p].RatString(), gain.RatString())
 			}
 		}
+		checkShares(t, c, j, r)
 		if len(r.Opens) > 0 {
 			opened++
 		}
@@ -378,5 +380,44 @@ func TestBlockersAgainstReference(t *testing.T) {
 	}
 	if seen < 10 {
 		t.Errorf("only %d blockers over all cases: the generator misses the point", seen)
+	}
+}
+
+// checkShares: the per-track shares add up to the value of linkage
+// (Σ_t ŵ_{p,t}·share = linkage, alone and joint), concessions are never
+// negative, and a trade's themes are conceded by one side only.
+func checkShares(t *testing.T, c int, j *Joint, r *Report) {
+	t.Helper()
+	if r.Nash == nil {
+		if len(r.Shares) != 0 || len(r.Trades) != 0 {
+			t.Fatalf("case %d: shares or trades without a joint Nash point", c)
+		}
+		return
+	}
+	for p, l := range r.Linkage {
+		var alone, joint float64
+		for _, s := range r.Shares {
+			if s.Party != l.Party {
+				continue
+			}
+			w := r.Weights[p][slices.Index(j.Tracks(), s.Track)]
+			alone += w * s.Alone
+			joint += w * s.Joint
+		}
+		if math.Abs(alone-l.Alone) > 1e-9 || math.Abs(joint-l.Joint) > 1e-9 {
+			t.Fatalf("case %d: %s's shares add up to %v alone and %v joint, linkage says %v and %v", c, l.Party, alone, joint, l.Alone, l.Joint)
+		}
+	}
+	for _, th := range r.Themes {
+		for _, x := range th.Concession {
+			if x < 0 {
+				t.Fatalf("case %d: negative concession on %s", c, th.Theme)
+			}
+		}
+	}
+	for _, tr := range r.Trades {
+		if len(tr.Gives) == 0 || len(tr.For) == 0 {
+			t.Fatalf("case %d: a one-sided trade %+v", c, tr)
+		}
 	}
 }
