@@ -75,6 +75,8 @@ type TrackReport struct {
 	Name     string   `json:"name"`
 	Packages string   `json:"packages"`
 	Parties  []string `json:"parties"`
+	// Themes are the track's themes in agenda order (a Package's keys).
+	Themes []string `json:"themes"`
 	// Zone reports whether every party of the track accepts some package
 	// of the track alone (its own reservations and red lines).
 	Zone bool `json:"zone"`
@@ -230,6 +232,9 @@ func (e *engine) settleAlone(r *Report) ([][]*big.Rat, error) {
 		tp := TrackReport{Name: tr.Name, Packages: pr.Size().String()}
 		for _, pa := range pr.Parties {
 			tp.Parties = append(tp.Parties, pa.Name)
+		}
+		for _, is := range pr.Issues {
+			tp.Themes = append(tp.Themes, is.Name)
 		}
 		b, err := e.tracks[t].Bargains(pr.Reservations(), 1)
 		if err != nil {
