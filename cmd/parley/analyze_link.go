@@ -173,6 +173,9 @@ func writeLinkReport(out io.Writer, name string, r *linked.Report) error {
 	if len(r.Opens) > 0 {
 		w.printf("Linking opens: %s (no zone alone)\n", strings.Join(r.Opens, ", "))
 	}
+	if len(r.Closes) > 0 {
+		w.printf("Linking closes: %s (a zone alone, no joint deal)\n", strings.Join(r.Closes, ", "))
+	}
 
 	w.printf("\nValue of linkage (joint Nash against settling each track alone):\n")
 	for _, l := range r.Linkage {

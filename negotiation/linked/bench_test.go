@@ -12,7 +12,7 @@ import (
 // parties, negotiation.Generate with seeds 1, 2, 3). opposed makes each
 // theme zero-sum (the second party's values are 1 − the first's), which
 // makes the tracks' frontiers, and so the merge, far larger.
-func benchJoint(b *testing.B, tracks int, opposed bool) *Joint {
+func benchJoint(b testing.TB, tracks int, opposed bool) *Joint {
 	b.Helper()
 	in := Input{Weights: Weights{"p0": {}, "p1": {}}}
 	for t := range tracks {

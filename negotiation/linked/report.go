@@ -56,6 +56,9 @@ type Report struct {
 	// Opens names the tracks that have no zone on their own but are
 	// settled by the joint deal: linking opens them.
 	Opens []string `json:"opens"`
+	// Closes names the tracks that have a zone on their own but no joint
+	// deal settles, the joint zone being empty: linking destroys them.
+	Closes []string `json:"closes"`
 	// Shares compares, per track and party, the track's own utility
 	// settled alone with the one at the joint Nash point.
 	Shares []Share `json:"shares"`
@@ -186,7 +189,7 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 	n, T := len(j.parties), len(j.in.Tracks)
 	r := &Report{
 		Packages: j.Size().String(), Parties: j.Parties(), Complete: !e.eps, Notes: e.notes,
-		Frontier: []JointPoint{}, Opens: []string{}, Shares: []Share{}, Themes: []Theme{},
+		Frontier: []JointPoint{}, Opens: []string{}, Closes: []string{}, Shares: []Share{}, Themes: []Theme{},
 		Trades: []Trade{}, Blockers: []Blocker{},
 	}
 	r.Weights = make([][]float64, n)
@@ -287,7 +290,8 @@ func (e *engine) jointPoints(r *Report, tieLimit int) (*negotiation.Solution, er
 }
 
 // linkage fills r's value of linkage, and with a joint Nash point the
-// tracks it opens, the shares, the concessions and the trades.
+// tracks it opens, the shares, the concessions and the trades; without
+// one, the tracks linking closes.
 func (e *engine) linkage(r *Report, nash *negotiation.Solution, alone [][]*big.Rat) {
 	j := e.j
 	var at []negotiation.Outcome // the joint Nash package, per track
@@ -315,6 +319,11 @@ func (e *engine) linkage(r *Report, nash *negotiation.Solution, alone [][]*big.R
 		r.Linkage = append(r.Linkage, l)
 	}
 	if nash == nil {
+		for _, tr := range r.Tracks {
+			if tr.Zone {
+				r.Closes = append(r.Closes, tr.Name)
+			}
+		}
 		return
 	}
 	for t, tr := range j.in.Tracks {
