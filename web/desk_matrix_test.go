@@ -113,6 +113,7 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 				return http.StatusUnsupportedMediaType
 			}
 		}),
+		"POST /tracks/{id}/scenario":      perTrack("/tracks/%d/scenario", form, func(t int64) func(*role) int { return editsTrack(t, 415) }),
 		"GET /tracks/{id}/analysis":       perTrack("/tracks/%d/analysis", nil, mediates(always200)),
 		"POST /tracks/{id}/analysis":      perTrack("/tracks/%d/analysis", form, mediates(always415)),
 		"POST /tracks/{id}/analysis/plot": perTrack("/tracks/%d/analysis/plot", form, mediates(always415)),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -149,7 +150,8 @@ func testScenarioZips(t *testing.T, d *testDesk) {
 			}
 		}
 	}
-	// Observers and administrators who are not members: not found.
+	// Anyone else (the demo's observer sits on other tracks; the matrix
+	// tries an observer and a verifier of the track): not found.
 	for _, b := range []*browser{obs, adm} {
 		if status, _ := get(b, "genius"); status != http.StatusNotFound {
 			t.Errorf("an observer or administrator exports: %d", status)
@@ -234,6 +236,45 @@ func testScenarioZips(t *testing.T, d *testDesk) {
 	}
 	if status, _, _ := med.raw("PUT", path, "application/zip", bytes.Repeat([]byte("z"), 9<<20)); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("a 9 MiB upload: %d", status)
+	}
+
+	// The profiles page: the downloads for those who may export, the
+	// upload form for the mediators; the form stores, or refuses naming
+	// the file, and the page says which.
+	page := fmt.Sprintf("/tracks/%d/profiles", energy.ID)
+	for _, tc := range []struct {
+		b                 *browser
+		downloads, upload bool
+	}{{med, true, true}, {ua, true, false}, {obs, false, false}} {
+		status, body := tc.b.get(page)
+		if tc.b == obs && status == http.StatusNotFound {
+			continue // the demo's observer is not on this track (the matrix tests an observer who is)
+		}
+		if status != http.StatusOK || strings.Contains(body, `id="scenario-downloads"`) != tc.downloads || strings.Contains(body, `id="scenario-upload"`) != tc.upload {
+			t.Errorf("profiles page: %d, downloads %v (want %v), upload form %v (want %v)", status, strings.Contains(body, `id="scenario-downloads"`), tc.downloads, strings.Contains(body, `id="scenario-upload"`), tc.upload)
+		}
+	}
+	upload := func(name string, data []byte) (int, string) {
+		t.Helper()
+		var mp bytes.Buffer
+		mw := multipart.NewWriter(&mp)
+		_ = mw.WriteField(authn.CSRFFormField, med.csrf)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", d.http.URL+fmt.Sprintf("/tracks/%d/scenario", energy.ID), &mp)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return med.do(req)
+	}
+	changed.Profiles[1].Reservation = 0.4
+	if status, body := upload("energy.zip", zipOfScenario(t, genius.LayoutGenius, changed)); status != http.StatusOK || !strings.Contains(body, "The profiles were stored from the uploaded files.") {
+		t.Errorf("page upload: %d\n%s", status, body)
+	}
+	if p, _ := ps.FindProfile(sysCtx, energy.ID, d.party["Ukraine"]); p.Content.Reservation != 0.4 {
+		t.Errorf("after the page's upload: reservation %v", p.Content.Reservation)
+	}
+	if status, body := upload("energy.zip", zipOfScenario(t, genius.LayoutGenius, unknown)); status != http.StatusBadRequest || !strings.Contains(body, "Narnia.xml") || !strings.Contains(body, `id="scenario-upload"`) {
+		t.Errorf("page upload of a bad zip: %d\n%s", status, body)
 	}
 
 	// An ANAC scenario from ../shared, zipped as it lies, imported, and
