@@ -187,6 +187,11 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range ex.hits {
 		d.hits[k] = true
 	}
+	zd := newDesk(t)
+	testScenarioZips(t, zd)
+	for k := range zd.hits {
+		d.hits[k] = true
+	}
 	testAgreementPages(t, d)
 	testExports(t, d)
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {

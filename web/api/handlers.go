@@ -650,11 +650,21 @@ func (a *API) exportTrack(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) importTrack(w http.ResponseWriter, r *http.Request) error {
-	in, err := readImport(r)
+	zipped, isZip, err := readZipBody(r)
 	if err != nil {
 		return err
 	}
-	out, err := a.actions.ImportScenario(r.Context(), in)
+	var out *action.ImportResult
+	if isZip {
+		out, err = a.actions.ImportScenarioZip(r.Context(), zipped, r.URL.Query().Get("title"))
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, limits.MaxRequestBodyBytes) // JSON and forms keep the common bound
+		var in *action.ScenarioFiles
+		if in, err = readImport(r); err != nil {
+			return err
+		}
+		out, err = a.actions.ImportScenario(r.Context(), in)
+	}
 	if err != nil {
 		return err
 	}

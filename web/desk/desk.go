@@ -278,6 +278,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The handover is recorded.")
 	case "imported":
 		return p.T("The list was imported.")
+	case "scenario":
+		return p.T("The profiles were stored from the uploaded files.")
 	case "opened":
 		return p.T("The case is opened.")
 	case "advanced":

@@ -143,9 +143,9 @@ func (d *Desk) profileRoutes() []route.Route {
 	const seeOther = http.StatusSeeOther
 	const html = "text/html"
 	const (
-		trackReader           = route.PolicyTrackReader
-		profileReader, editor = route.PolicyProfileReader, route.PolicyProfileEditor
-		onTrack               = route.ScopeTrack
+		trackReader, trackEditor = route.PolicyTrackReader, route.PolicyTrackEditor
+		profileReader, editor    = route.PolicyProfileReader, route.PolicyProfileEditor
+		onTrack                  = route.ScopeTrack
 	)
 	return []route.Route{
 		{Method: "GET", Pattern: "/tracks/{id}/profiles", Policy: trackReader, Scope: onTrack, ID: "pageProfiles", Summary: "Page: every profile of the track the caller may read, side by side",
@@ -154,6 +154,8 @@ func (d *Desk) profileRoutes() []route.Route {
 			Handle: d.showProfile, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile",
 			Handle: submit(d, "profile", d.renderProfile, d.saveProfile), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/scenario", Policy: trackEditor, Scope: onTrack, ID: "pageUploadScenario", Summary: "Page form: store the profiles of a zip of GENIUS files (GENIUS or NegMAS layout) on the track, all or none (parts csrf_token first, file), multipart/form-data (mediators)",
+			Handle: d.uploadScenario, Body: typeOf[scenarioForm](), Files: []string{"multipart/form-data"}, Status: seeOther, Media: html, MaxBody: limits.MaxScenarioZipBytes},
 		{Method: "GET", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageAnalysis", Summary: "Page: the analysis of a track (mediators only)",
 			Handle: d.showAnalysis, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageWhatIf", Summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
