@@ -135,7 +135,7 @@ func testVisibility(t *testing.T, s parley.Store) {
 			checkCode(t, "FindThemeByID(B)", err, wantB)
 			_, err = s.FindTransitions(cx, f.B.ID)
 			checkCode(t, "FindTransitions(B)", err, wantB)
-			_, err = s.Timeline(cx, f.B.ID)
+			_, err = s.Timeline(cx, f.B.ID, parley.TimelinePage{})
 			checkCode(t, "Timeline(B)", err, wantB)
 			_, err = s.FindMembers(cx, f.B.ID)
 			checkCode(t, "FindMembers(B)", err, wantB)
@@ -151,7 +151,7 @@ func testVisibility(t *testing.T, s parley.Store) {
 			}
 			_, err = s.FindTrackByID(cx, f.A.ID)
 			checkCode(t, "FindTrackByID(A)", err, wantA)
-			_, err = s.Timeline(cx, f.A.ID)
+			_, err = s.Timeline(cx, f.A.ID, parley.TimelinePage{})
 			checkCode(t, "Timeline(A)", err, wantA)
 			_, total, err = s.FindMeetings(cx, parley.MeetingFilter{})
 			must2(t, err)

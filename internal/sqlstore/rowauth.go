@@ -555,9 +555,15 @@ func (tx *Tx) rowAuth() *rowAuth {
 	if tx.store == nil {
 		return nil
 	}
-	tx.store.keys.mu.Lock()
-	defer tx.store.keys.mu.Unlock()
-	return tx.store.keys.rows
+	return tx.store.rowAuthority()
+}
+
+// rowAuthority returns the store's row authenticator, or nil without a
+// master key.
+func (s *Store) rowAuthority() *rowAuth {
+	s.keys.mu.Lock()
+	defer s.keys.mu.Unlock()
+	return s.keys.rows
 }
 
 // rowChange is a change a write made to a row: its new MAC, or its
