@@ -166,8 +166,7 @@ func Snapshot(t testing.TB, s parley.Store) State {
 		fail(err)
 		st.Transitions[tr.ID], err = s.FindTransitions(ctx, tr.ID)
 		fail(err)
-		st.Timelines[tr.ID], err = s.Timeline(ctx, tr.ID)
-		fail(err)
+		st.Timelines[tr.ID] = wholeTimeline(t, s, tr.ID)
 	}
 	st.Meetings, _, err = s.FindMeetings(ctx, parley.MeetingFilter{Page: all})
 	fail(err)

@@ -670,3 +670,20 @@ func (a *API) importTrack(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeCreated(w, "/api/v1/tracks", out.Track.ID, out)
 }
+
+// timeline answers a page of a track's timeline.
+func (a *API) timeline(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	page, err := route.QueryTimelinePage(r)
+	if err != nil {
+		return err
+	}
+	tl, err := a.store.Timeline(r.Context(), id, page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tl)
+}

@@ -20,6 +20,11 @@ var (
 		{Name: "offset", Description: "items to skip", Schema: map[string]any{"type": "integer", "minimum": 0, "default": 0}},
 		{Name: "limit", Description: "items per page", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": parley.MaxLimit, "default": parley.DefaultLimit}},
 	}
+	timelineParams = []route.Param{
+		{Name: "limit", Description: "entries per page", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": parley.MaxLimit, "default": parley.DefaultLimit}},
+		{Name: "cursor", Description: "the next of the previous page; absent for the first page", Schema: map[string]any{"type": "string"}},
+		{Name: "order", Description: "oldest first or newest first", Schema: map[string]any{"type": "string", "enum": []string{"oldest", "newest"}, "default": "oldest"}},
+	}
 	trackIDParam = route.Param{Name: "track_id", Description: "only those of this track", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	venueIDParam = route.Param{Name: "venue_id", Description: "only those at this venue", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	statusParam  = route.Param{Name: "status", Description: "only tracks with this status", Schema: map[string]any{"$ref": "#/components/schemas/Status"}}
@@ -118,7 +123,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/briefing", Policy: trackReader, Scope: onTrack, ID: "exportBriefing", Summary: "The track's briefing pack for the caller, in the reader's language: status and history, latest meetings and events, open proposals and ballots, the current texts, implementation and warnings — only what the caller may read; for the track's mediators also the analysis",
 			Handle: a.exportBriefing, Query: []route.Param{{Name: "format", Description: "pdf (not in Arabic), docx, md or html", Schema: export.FormatParam(export.DocumentFormats...)}, langParam}, Status: ok, Media: export.Medias(export.DocumentFormats...)},
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/timeline", Policy: trackReader, Scope: onTrack, ID: "getTimeline", Summary: "A track's transitions, meetings and events in time order",
-			Handle: listOf(s.Timeline), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.TimelineEntry]]()},
+			Handle: a.timeline, Query: timelineParams, Status: ok, Resp: typeOf[parley.Timeline]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/themes", Policy: trackReader, Scope: onTrack, ID: "listThemes", Summary: "A track's themes in agenda order",
 			Handle: listOf(s.FindThemes), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Theme]]()},
