@@ -184,6 +184,7 @@ func TestDeskScenarios(t *testing.T) {
 	testExchangeForms(t, ex)
 	testExchangeExports(t, ex)
 	testAccountLanguage(t, ex)
+	testSecondFactorPages(t, ex)
 	for k := range ex.hits {
 		d.hits[k] = true
 	}

