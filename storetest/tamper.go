@@ -156,6 +156,7 @@ func RunTamper(t *testing.T, h TamperHarness) {
 func buildTamperExtras(t *testing.T, s parley.Store) {
 	t.Helper()
 	formatsTamperExtras(t, s) // formats.go
+	setupTamperExtras(t, s)   // setup.go
 	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
 	must2(t, err)
 	verified, frozen := false, false

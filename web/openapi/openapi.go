@@ -39,7 +39,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[parley.PartyRole]():       stringsOf(parley.PartyRoles),
 	reflect.TypeFor[parley.PartyKind]():       stringsOf([]parley.PartyKind{parley.PartyState, parley.PartyOrganisation, parley.PartyDelegation}),
 	reflect.TypeFor[parley.MeetingFormat]():   stringsOf([]parley.MeetingFormat{parley.FormatPlenary, parley.FormatCaucus, parley.FormatShuttle}),
-	reflect.TypeFor[parley.MemberRole]():      stringsOf([]parley.MemberRole{parley.MemberMediator, parley.MemberDelegate, parley.MemberObserver, parley.MemberVerifier}),
+	reflect.TypeFor[parley.MemberRole]():      stringsOf(parley.MemberRoles),
 	reflect.TypeFor[parley.TimelineKind]():    stringsOf([]parley.TimelineKind{parley.TimelineTransition, parley.TimelineAgreement, parley.TimelineMeeting, parley.TimelineEvent}),
 	reflect.TypeFor[parley.AgreementStatus](): stringsOf(parley.AgreementStatuses),
 	reflect.TypeFor[parley.Finding]():         stringsOf(parley.Findings),
