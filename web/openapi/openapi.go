@@ -265,6 +265,7 @@ var tags = []struct{ name, description string }{
 	{"tracks", "Tracks: status history, themes, members, sealed profiles, proposals, ballots, texts, exchanges, children's return, agreements, analysis"},
 	{"themes", "Themes of a track's agenda and their options"},
 	{"members", "Grants of a role on a track"},
+	{"invitations", "One-time links that invite a person to a role on a track, or to be a mediator"},
 	{"meetings", "Meetings of a track and their sealed notes"},
 	{"events", "Outside events linked to tracks"},
 	{"users", "Accounts and their grants"},
