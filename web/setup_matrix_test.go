@@ -82,6 +82,7 @@ func (m *matrix) setupExpectations(table map[string]func() []target, main, other
 		func(t int64) func(*role) int { return editsTrack(t, 200) })
 	table["POST /api/v1/tracks/{id}/revival"] = perTrack("/api/v1/tracks/%d/revival", func(*role) any { return M{"title": m.unique("Revived"), "reason": "resumed"} },
 		func(t int64) func(*role) int { return editsTrack(t, 409) }) // neither track has collapsed
+	m.setupPageExpectations(table, main, other)
 }
 
 func (m *matrix) next() int { m.n++; return m.n }
@@ -106,4 +107,48 @@ func (m *matrix) freshSetupPath(rt route.Info) string {
 	inv := &parley.Invitation{Email: fmt.Sprintf("revoke%d@matrix.example.org", m.next()), Name: "To revoke", TrackID: &other, Role: parley.MemberObserver, SecretHash: h[:]}
 	must(m.a.t, m.a.store.CreateInvitation(m.ctx, inv))
 	return fmt.Sprintf("/api/v1/invitations/%d", inv.ID)
+}
+
+// setupPageExpectations are the rows of the setup pages; a form answers
+// 415 to a JSON caller the guard lets through.
+func (m *matrix) setupPageExpectations(table map[string]func() []target, main, other int64) {
+	tracks := []struct {
+		name string
+		id   int64
+	}{{"its track", main}, {"another track", other}}
+	form := M{"csrf_token": "x"}
+	perTrack := func(format string, body any, rule func(int64) func(*role) int) func() []target {
+		return func() []target {
+			var ts []target
+			for _, tr := range tracks {
+				tg := target{name: tr.name, path: fmt.Sprintf(format, tr.id), want: rule(tr.id)}
+				if body != nil {
+					tg.body = func(*role) any { return body }
+				}
+				ts = append(ts, tg)
+			}
+			return ts
+		}
+	}
+	one := func(path string, body any, want func(*role) int) func() []target {
+		return func() []target {
+			tg := target{path: path, want: want}
+			if body != nil {
+				tg.body = func(*role) any { return body }
+			}
+			return []target{tg}
+		}
+	}
+	edits := func(t int64) func(*role) int { return editsTrack(t, 415) }
+	table["GET /tracks/new"] = one("/tracks/new", nil, opensTracks(200))
+	table["POST /tracks"] = one("/tracks", form, opensTracks(415))
+	table["POST /invitations"] = one("/invitations", form, adminOnly(415))
+	table["GET /tracks/{id}/setup"] = perTrack("/tracks/%d/setup", nil, func(t int64) func(*role) int { return grants(t, 200) })
+	table["POST /tracks/{id}/invitations"] = perTrack("/tracks/%d/invitations", form, func(t int64) func(*role) int { return grants(t, 415) })
+	for _, p := range []string{"parties", "venues", "themes", "start", "revival"} {
+		table["POST /tracks/{id}/"+p] = perTrack("/tracks/%d/"+p, form, edits)
+	}
+	table["POST /invitations/{id}/revoke"] = one("/invitations/1/revoke", form, always(415))
+	table["GET /invitations/{token}"] = one("/invitations/"+password.NewToken(), nil, always(404))
+	table["POST /invitations/{token}"] = one("/invitations/"+password.NewToken(), form, always(415))
 }

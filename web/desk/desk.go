@@ -284,6 +284,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The case's next stage is recorded.")
 	case "revoked":
 		return p.T("The feed is revoked.")
+	case "track-opened":
+		return p.T("The track is open. Add its parties, venues, themes and members.")
 	}
 	return ""
 }

@@ -30,6 +30,7 @@ type trackPage struct {
 	Texts       []*parley.NegotiatingText
 	Exchanges   []*parley.Exchange // prisoner exchanges (exchange.go)
 	Mediator    bool
+	Collapsed   bool            // a collapsed track offers no form that would change it
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
 	TrackVenues []*parley.Venue
@@ -91,6 +92,7 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		Themes: action.SortedThemes(themes), Parties: names, Venues: map[int64]string{}, Mediator: acc.Mediator(),
 		Formats: []parley.MeetingFormat{parley.FormatPlenary, parley.FormatCaucus, parley.FormatShuttle}}
 	data.Refusal, data.Status = ref, status
+	data.Collapsed = t.Status == parley.StatusCollapsed
 	data.Timeline = slices.Clone(entries)
 	slices.Reverse(data.Timeline)
 	for _, m := range members {
