@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions}, {"Tokens", testTokens},
 		{"VenueTimeZones", testVenueTimeZones}, {"UserLanguages", testUserLanguages}, {"CalendarFeeds", testCalendarFeeds},
 		{"SecondFactors", testSecondFactors},
+		{"SetUpTalks", testSetUpTalks}, {"Invitations", testInvitations}, {"TrackHistory", testTrackHistory},
 	}
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })
 	for _, tt := range tests {

@@ -195,6 +195,11 @@ func TestDeskScenarios(t *testing.T) {
 	}
 	testAgreementPages(t, d)
 	testExports(t, d)
+	setup := newDesk(t) // setup_pages_test.go, on a desk of its own
+	testSetupPages(t, setup)
+	for k := range setup.hits {
+		d.hits[k] = true
+	}
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

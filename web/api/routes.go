@@ -51,6 +51,7 @@ func (a *API) Routes() []route.Route {
 		profileReader, profileEditor                   = route.PolicyProfileReader, route.PolicyProfileEditor
 		onTrack, onTheme, onMeeting, onMember, onEvent = route.ScopeTrack, route.ScopeTheme, route.ScopeMeeting, route.ScopeMember, route.ScopeEvent
 		inBody                                         = route.ScopeBody
+		opener, grantor                                = route.PolicyOpener, route.PolicyGrantor
 	)
 	s, act := a.store, a.actions
 	routes := []route.Route{
@@ -89,7 +90,7 @@ func (a *API) Routes() []route.Route {
 				return s.FindParties(r.Context(), p)
 			}),
 			Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Party]]()},
-		{Method: "POST", Pattern: "/api/v1/parties", Policy: admin, ID: "createParty", Summary: "Create a party",
+		{Method: "POST", Pattern: "/api/v1/parties", Policy: opener, ID: "createParty", Summary: "Create a party",
 			Handle: post("/api/v1/parties", func(p *parley.Party) int64 { return p.ID }, act.CreateParty), Body: typeOf[action.PartyInput](), Status: created, Resp: typeOf[parley.Party]()},
 		{Method: "GET", Pattern: "/api/v1/parties/{id}", Policy: signedIn, ID: "getParty", Summary: "Get a party",
 			Handle: getOne(s.FindPartyByID), Status: ok, Resp: typeOf[parley.Party]()},
@@ -101,7 +102,7 @@ func (a *API) Routes() []route.Route {
 				return s.FindVenues(r.Context(), p)
 			}),
 			Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Venue]]()},
-		{Method: "POST", Pattern: "/api/v1/venues", Policy: admin, ID: "createVenue", Summary: "Create a venue",
+		{Method: "POST", Pattern: "/api/v1/venues", Policy: opener, ID: "createVenue", Summary: "Create a venue",
 			Handle: post("/api/v1/venues", func(v *parley.Venue) int64 { return v.ID }, act.CreateVenue), Body: typeOf[action.VenueInput](), Status: created, Resp: typeOf[parley.Venue]()},
 		{Method: "GET", Pattern: "/api/v1/venues/{id}", Policy: signedIn, ID: "getVenue", Summary: "Get a venue",
 			Handle: getOne(s.FindVenueByID), Status: ok, Resp: typeOf[parley.Venue]()},
@@ -110,7 +111,7 @@ func (a *API) Routes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/tracks", Policy: signedIn, ID: "listTracks", Summary: "List tracks, optionally by status",
 			Handle: listPage(a.listTracks), Query: withPage(statusParam), Status: ok, Resp: typeOf[List[*parley.Track]]()},
-		{Method: "POST", Pattern: "/api/v1/tracks", Policy: admin, ID: "createTrack", Summary: "Create a track",
+		{Method: "POST", Pattern: "/api/v1/tracks", Policy: opener, ID: "createTrack", Summary: "Open a track (administrators, mediators; a mediator who opens one mediates it)",
 			Handle: post("/api/v1/tracks", func(t *parley.Track) int64 { return t.ID }, act.CreateTrack), Body: typeOf[action.TrackInput](), Status: created, Resp: typeOf[parley.Track]()},
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}", Policy: trackReader, Scope: onTrack, ID: "getTrack", Summary: "Get a track with its parties, venues and themes",
 			Handle: getOne(s.FindTrackByID), Status: ok, Resp: typeOf[parley.Track]()},
@@ -136,13 +137,13 @@ func (a *API) Routes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/members", Policy: trackReader, Scope: onTrack, ID: "listMembers", Summary: "A track's members",
 			Handle: listOf(s.FindMembers), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Member]]()},
-		{Method: "POST", Pattern: "/api/v1/tracks/{id}/members", Policy: admin, ID: "createMember", Summary: "Grant a user a role on a track",
+		{Method: "POST", Pattern: "/api/v1/tracks/{id}/members", Policy: grantor, Scope: onTrack, ID: "createMember", Summary: "Grant a user a role on a track",
 			Handle: create("/api/v1/members", func(m *parley.Member) int64 { return m.ID }, act.CreateMember), Body: typeOf[action.MemberInput](), Status: created, Resp: typeOf[parley.Member]()},
 		{Method: "GET", Pattern: "/api/v1/members/{id}", Policy: trackReader, Scope: onMember, ID: "getMember", Summary: "Get a membership",
 			Handle: getOne(s.FindMemberByID), Status: ok, Resp: typeOf[parley.Member]()},
-		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Policy: admin, ID: "updateMember", Summary: "Change a member's role or party",
+		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Policy: grantor, Scope: onMember, ID: "updateMember", Summary: "Change a member's role or party",
 			Handle: change(ok, s.UpdateMember), Body: typeOf[parley.MemberUpdate](), Status: ok, Resp: typeOf[parley.Member]()},
-		{Method: "DELETE", Pattern: "/api/v1/members/{id}", Policy: admin, ID: "deleteMember", Summary: "Revoke a membership",
+		{Method: "DELETE", Pattern: "/api/v1/members/{id}", Policy: grantor, Scope: onMember, ID: "deleteMember", Summary: "Revoke a membership",
 			Handle: done(a.deleteMember), Status: noContent},
 
 		{Method: "GET", Pattern: "/api/v1/meetings", Policy: signedIn, ID: "listMeetings", Summary: "List meetings, optionally of one track or venue",
@@ -335,6 +336,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/export", Policy: trackReader, Scope: onTrack, ID: "exportTrack", Summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
 			Handle: a.exportTrack, Query: []route.Param{formatParam}, Status: ok, Resp: typeOf[action.ScenarioFiles]()},
 	}...)
+	routes = append(routes, a.setupRoutes()...) // setup.go
 	if _, has := s.(parley.ProfileService); has {
 		routes = append(routes,
 			route.Route{Method: "GET", Pattern: "/api/v1/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "getAnalysis", Summary: "The analysis of a track from its sealed profiles (the `parley analyze --format json` shape): mediators only",

@@ -288,6 +288,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The feed is revoked.")
 	case "totp-removed":
 		return p.T("The authenticator app is removed.")
+	case "track-opened":
+		return p.T("The track is open. Add its parties, venues, themes and members.")
 	}
 	return ""
 }

@@ -140,6 +140,7 @@ func (d *Desk) Routes() []route.Route {
 		{Method: "GET", Pattern: "/parties/{id}/trust", Policy: signedIn, ID: "pageTrust", Summary: "Page: a party's trust record per quarter across the agreements the caller sees",
 			Handle: d.showTrust, Status: ok, Media: html},
 	}
+	routes = append(routes, d.setupRoutes()...) // setup.go
 	if _, has := d.store.(parley.ProfileService); has {
 		routes = append(routes, d.profileRoutes()...)
 	}

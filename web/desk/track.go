@@ -31,6 +31,7 @@ type trackPage struct {
 	Texts       []*parley.NegotiatingText
 	Exchanges   []*parley.Exchange // prisoner exchanges (exchange.go)
 	Mediator    bool
+	Collapsed   bool            // a collapsed track offers no form that would change it
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
 	TrackVenues []*parley.Venue
@@ -99,6 +100,7 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		Formats: []parley.MeetingFormat{parley.FormatPlenary, parley.FormatCaucus, parley.FormatShuttle}}
 	data.Refusal, data.Status = ref, status
 	data.Timeline, data.Older = timeline.Entries, timeline.Next
+	data.Collapsed = t.Status == parley.StatusCollapsed
 	for _, m := range members {
 		row := memberRow{Role: m.Role, Name: data.T("Member {id}", "id", strconv.FormatInt(m.ID, 10))}
 		if m.PartyID != nil {
