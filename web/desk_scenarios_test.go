@@ -189,6 +189,12 @@ func TestDeskScenarios(t *testing.T) {
 	}
 	testAgreementPages(t, d)
 	testExports(t, d)
+	// The record pages sign in three accounts: on a desk of their own.
+	rec := newDesk(t)
+	testRecordPages(t, rec)
+	for k := range rec.hits {
+		d.hits[k] = true
+	}
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -286,6 +286,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The case's next stage is recorded.")
 	case "revoked":
 		return p.T("The feed is revoked.")
+	case "note":
+		return p.T("The note was added.")
 	}
 	return ""
 }

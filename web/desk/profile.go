@@ -152,7 +152,10 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 		return err
 	}
-	users := map[int64]string{}
+	users, err := d.people(ctx, trackID)
+	if err != nil {
+		return err
+	}
 	for i := len(history) - 1; i >= 0; i-- {
 		v := history[i]
 		pv := profileVersion{Version: v.Version, At: v.UpdatedAt, Who: data.T("the system")}
