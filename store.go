@@ -32,6 +32,7 @@ type Store interface {
 	ThemeService
 	UserService
 	MemberService
+	NameService
 	MeetingService
 	EventService
 	SessionService

@@ -200,6 +200,12 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range setup.hits {
 		d.hits[k] = true
 	}
+	// The record pages sign in three accounts: on a desk of their own.
+	rec := newDesk(t)
+	testRecordPages(t, rec)
+	for k := range rec.hits {
+		d.hits[k] = true
+	}
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
@@ -101,13 +100,14 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 	data.Refusal, data.Status = ref, status
 	data.Timeline, data.Older = timeline.Entries, timeline.Next
 	data.Collapsed = t.Status == parley.StatusCollapsed
+	people, err := d.people(ctx, id)
+	if err != nil {
+		return err
+	}
 	for _, m := range members {
-		row := memberRow{Role: m.Role, Name: data.T("Member {id}", "id", strconv.FormatInt(m.ID, 10))}
+		row := memberRow{Role: m.Role, Name: people[m.UserID]}
 		if m.PartyID != nil {
 			row.Party = names[*m.PartyID]
-		}
-		if u, err := d.store.FindUserByID(ctx, m.UserID); err == nil {
-			row.Name = u.Name
 		}
 		data.Members = append(data.Members, row)
 	}
