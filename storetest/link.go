@@ -185,10 +185,10 @@ func testLinkKinds(t *testing.T, s parley.Store) {
 	if last.EventID == nil || *last.EventID != ev.ID || last.ActorID == nil || *last.ActorID != both.User.ID {
 		t.Errorf("A's suspension %+v", last)
 	}
-	timeline, err := s.Timeline(ctx, f.A.ID)
+	timeline, err := s.Timeline(ctx, f.A.ID, parley.TimelinePage{Newest: true})
 	must2(t, err)
 	shows := false
-	for _, e := range timeline {
+	for _, e := range timeline.Entries {
 		shows = shows || (e.Event != nil && e.Event.ID == ev.ID)
 	}
 	if !shows {

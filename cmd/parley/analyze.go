@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,11 +23,13 @@ func init() {
 		usage: `Usage:
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] DOMAIN.xml PROFILE.xml...
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.json
+  parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.zip
   parley analyze [--format text|json] [--budget 10s] [--unlink TRACK]
                  [--weight PARTY:TRACK=W]... --link LINK.json
 
 Analyses a negotiation given as GENIUS/ANAC XML (one domain file and one
-utility profile per party) or as one Parley scenario JSON file: the exact
+utility profile per party, or a zip of them as "parley scenario export"
+writes) or as one Parley scenario JSON file: the exact
 Pareto frontier of the packages that cross no red line, the Nash,
 Kalai–Smorodinsky, utilitarian and maximin points above the parties'
 reservation values, the zone of agreement (exact where the method reaches,
@@ -102,6 +105,8 @@ func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, e
 	switch {
 	case len(files) == 0:
 		return nil, nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+	case len(files) == 1 && strings.EqualFold(filepath.Ext(files[0]), ".zip"):
+		s, err = loadScenarioZip(files[0])
 	case len(files) == 1:
 		s, err = loadScenarioJSON(files[0])
 	default:
@@ -115,6 +120,19 @@ func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, e
 		return nil, nil, err
 	}
 	return s, p, nil
+}
+
+// loadScenarioZip reads a zip of GENIUS files (genius.ReadZip).
+func loadScenarioZip(path string) (*negotiation.Scenario, error) {
+	data, err := readZipFile(path)
+	if err != nil {
+		return nil, err
+	}
+	d, ps, err := genius.ReadZip(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return genius.Scenario(d, ps), nil
 }
 
 func loadScenarioJSON(path string) (*negotiation.Scenario, error) {

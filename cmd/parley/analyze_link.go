@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -87,10 +86,15 @@ func runAnalyzeLink(ctx context.Context, env *Env, lf *linkFlags, args []string,
 func writeLinkReport(out io.Writer, name string, r *linked.Report) error {
 	w := &errWriter{w: out}
 	f3 := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	themes := map[string][]string{}
+	for _, t := range r.Tracks {
+		themes[t.Name] = t.Themes
+	}
+	pkg := func(tp linked.TrackPoint) string { return packageIn(themes[tp.Track], tp.Package) }
 	pkgs := func(jp *linked.JointPoint) string {
 		var parts []string
 		for _, tp := range jp.Tracks {
-			parts = append(parts, tp.Track+": "+packageMap(tp.Package))
+			parts = append(parts, tp.Track+": "+pkg(tp))
 		}
 		return strings.Join(parts, "; ")
 	}
@@ -125,7 +129,7 @@ func writeLinkReport(out io.Writer, name string, r *linked.Report) error {
 			w.printf("  %s: no agreement (no package every party of the track accepts)\n", t.Name)
 			continue
 		}
-		w.printf("  %s: Nash %s  %s\n", t.Name, vector(t.Nash.Utility), packageMap(t.Nash.Package))
+		w.printf("  %s: Nash %s  %s\n", t.Name, vector(t.Nash.Utility), pkg(*t.Nash))
 	}
 
 	w.printf("\nJoint frontier: %d points\n", len(r.Frontier))
@@ -160,14 +164,17 @@ func writeLinkReport(out io.Writer, name string, r *linked.Report) error {
 	case !z.Agreement:
 		w.printf("empty\n")
 	case z.Count != nil:
-		w.printf("%s joint packages (exact), %d frontier points\n", *z.Count, z.Points)
+		w.printf("%s joint packages (exact), %d of them on the frontier\n", *z.Count, z.Points)
 	case z.Counted:
-		w.printf("between %s and %s joint packages (exact bounds), %d frontier points\n", z.Lower, z.Upper, z.Points)
+		w.printf("between %s and %s joint packages (exact bounds), %d on the frontier\n", z.Lower, z.Upper, z.Points)
 	default:
-		w.printf("%d frontier points\n", z.Points)
+		w.printf("%d frontier points in it\n", z.Points)
 	}
 	if len(r.Opens) > 0 {
 		w.printf("Linking opens: %s (no zone alone)\n", strings.Join(r.Opens, ", "))
+	}
+	if len(r.Closes) > 0 {
+		w.printf("Linking closes: %s (a zone alone, no joint deal)\n", strings.Join(r.Closes, ", "))
 	}
 
 	w.printf("\nValue of linkage (joint Nash against settling each track alone):\n")
@@ -215,16 +222,11 @@ func abs(x float64) float64 {
 	return x
 }
 
-// packageMap writes a package's options by theme, sorted by theme.
-func packageMap(m negotiation.Package) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, k+" = "+m[k])
+// packageIn writes a package's options in the order of themes.
+func packageIn(themes []string, m negotiation.Package) string {
+	parts := make([]string, len(themes))
+	for i, th := range themes {
+		parts[i] = th + " = " + m[th]
 	}
 	return strings.Join(parts, ", ")
 }

@@ -55,7 +55,7 @@ func TestAnalyzeLinkText(t *testing.T) {
 		"Energy moratorium: no agreement",
 		"Prisoner exchanges: no agreement",
 		"Nash               (0.712, 0.848)",
-		"Joint zone: 5 joint packages (exact), 3 frontier points",
+		"Joint zone: 5 joint packages (exact), 3 of them on the frontier",
 		"Linking opens: Energy moratorium, Prisoner exchanges",
 		"Ukraine: 0.712 linked, 0.530 alone, +0.182",
 		"Ukraine gives on Energy moratorium: Strikes on energy, Energy moratorium: Duration to Russia, for Prisoner exchanges: Exchange, Prisoner exchanges: Civilians (across tracks)",

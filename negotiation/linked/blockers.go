@@ -59,7 +59,7 @@ func (e *engine) blockers(ctx context.Context, opt Options) ([]Blocker, error) {
 				jq.in.Tracks[t].Problem = &q
 				known := slices.Clone(e.tracks)
 				known[t] = f
-				eq, err := newEngine(ctx, &jq, opt.Budget, known)
+				eq, err := newEngine(ctx, &jq, opt.Budget, known, opt.trackMerge)
 				if err != nil {
 					return nil, err
 				}

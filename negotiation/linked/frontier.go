@@ -48,6 +48,18 @@ import (
 // (K points kept) — never Π_t |X_t|. Two tracks of 10⁶ packages with
 // frontiers of a few hundred points each cost about 10⁵ candidates.
 //
+// Two routes compute this sum. Without minimum-utility red lines, the
+// union of the tracks' themes is one negotiation.Problem (zone.go: union)
+// and its merge, theme by theme, passes through ND(V_1) after track 1's
+// themes and then computes ND(ND(V_1) ⊕ V_2) theme by theme, and so on:
+// the same frontier, in native 128-bit numerators, with witnesses for
+// free. A minimum-utility red line bounds one track's utility u_{p,t},
+// which no filter on the union's partial sums can express; then each
+// track's frontier is computed with its own red lines (the minimum
+// applied, exactly, by negotiation) and the frontiers are merged as
+// "issues" (buildSynthetic). The tests run both routes against the
+// reference.
+//
 // The bargaining points are computed in "raw" units R_p = U_p·S_p/K_p,
 // where S_p = Σ_t w_{p,t} and K_p is the least power of ten ≥ S_p: the
 // terms are then (w_{p,t}/K_p)·u_{p,t}, decimals whenever the weights and
@@ -64,6 +76,8 @@ type engine struct {
 	j      *Joint
 	tracks []*negotiation.Frontier // per track, over the track's own parties
 	syn    *negotiation.Problem    // one issue per track (its frontier points), plus a slack issue
+	uni    *negotiation.Problem    // or the union of the tracks' themes (see union)
+	off    []int                   // with uni: the first theme of each track, and the slack issue
 	f      *negotiation.Frontier   // the joint frontier, in raw units
 	scale  []*big.Rat              // per party: U_p = R_p · scale_p
 	raw    [][]*big.Rat            // raw[p][t] = w_{p,t}/K_p
@@ -76,8 +90,10 @@ type engine struct {
 
 // newEngine computes the tracks' frontiers (those of known that are not
 // nil are taken as given) and the joint one under ctx and budget (see
-// negotiation.Problem.FrontierContext).
-func newEngine(ctx context.Context, j *Joint, budget time.Duration, known []*negotiation.Frontier) (*engine, error) {
+// negotiation.Problem.FrontierContext): by the merge of the tracks'
+// frontiers when trackMerge is set or some track has a minimum-utility red
+// line, else by the union's merge.
+func newEngine(ctx context.Context, j *Joint, budget time.Duration, known []*negotiation.Frontier, trackMerge bool) (*engine, error) {
 	e := &engine{j: j}
 	n := len(j.parties)
 	start := time.Now()
@@ -135,10 +151,25 @@ func newEngine(ctx context.Context, j *Joint, budget time.Duration, known []*neg
 	if e.empty != "" {
 		return e, nil
 	}
-	if err := e.buildSynthetic(); err != nil {
-		return nil, err
+	var joint *negotiation.Problem
+	if trackMerge || j.hasMinUtility() {
+		if err := e.buildSynthetic(); err != nil {
+			return nil, err
+		}
+		joint = e.syn
+	} else {
+		var err error
+		if e.uni, e.off, err = e.union(); err != nil {
+			return nil, err
+		}
+		joint = e.uni
 	}
-	f, err := e.syn.FrontierContext(ctx, left())
+	for p, pa := range joint.Parties {
+		if !pa.Utility.Exact() {
+			e.notes = append(e.notes, fmt.Sprintf("the joint utility of %q needs a denominator above 2^120: its terms are rounded to multiples of 2^-112", j.parties[p]))
+		}
+	}
+	f, err := joint.FrontierContext(ctx, left())
 	if err != nil {
 		return nil, fmt.Errorf("linked: joint frontier: %w", err)
 	}
@@ -200,6 +231,28 @@ func (e *engine) buildSynthetic() error {
 	}
 	e.syn = syn
 	return nil
+}
+
+// trackOutcome returns track t's package in the joint frontier's outcome o.
+func (e *engine) trackOutcome(o negotiation.Outcome, t int) negotiation.Outcome {
+	if e.uni != nil {
+		return o[e.off[t]:e.off[t+1]]
+	}
+	return e.tracks[t].Outcome(o[t])
+}
+
+// hasMinUtility reports whether some track has a minimum-utility red line.
+func (j *Joint) hasMinUtility() bool {
+	for _, tr := range j.in.Tracks {
+		for _, pa := range tr.Problem.Parties {
+			for _, c := range pa.RedLines {
+				if c.Kind == negotiation.MinUtility {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // powerOfTenAbove returns the least 10^k (k an integer, possibly

@@ -3,6 +3,7 @@ package linked
 import (
 	"context"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,4 +157,47 @@ func TestNewRefuses(t *testing.T) {
 func nanWeight() float64 {
 	zero := 0.0
 	return zero / zero
+}
+
+func TestAnalyzeCancelled(t *testing.T) {
+	j, err := New(twoTracks(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := j.Analyze(ctx, Options{Zone: true, Blockers: true}); err == nil || !strings.Contains(err.Error(), context.Canceled.Error()) {
+		t.Errorf("a cancelled analysis returned %v", err)
+	}
+}
+
+// TestLinkingClosesAZone: a prisoner exchange that settles alone, linked
+// to an energy track that does not, with both parties caring mostly
+// about energy: nothing settles jointly, and the report says linking
+// closes the prisoners' zone.
+func TestLinkingClosesAZone(t *testing.T) {
+	in := twoTracks(t)
+	pr := *in.Tracks[1].Problem
+	pr.Parties = slices.Clone(pr.Parties)
+	pr.Parties[1].Reservation = 0.3 // R accepts all for all alone
+	in.Tracks[1].Problem = &pr
+	in.Weights = Weights{"U": {"Energy": 0.9, "Prisoners": 0.1}, "R": {"Energy": 0.9, "Prisoners": 0.1}}
+	j, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := j.Analyze(context.Background(), Options{Zone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Tracks[1].Zone || r.Zone.Agreement || r.Nash != nil {
+		t.Fatalf("prisoners zone alone %v, joint agreement %v", r.Tracks[1].Zone, r.Zone.Agreement)
+	}
+	if len(r.Closes) != 1 || r.Closes[0] != "Prisoners" || len(r.Opens) != 0 {
+		t.Errorf("closes %v, opens %v", r.Closes, r.Opens)
+	}
+	// U alone: 0.9·0.6 + 0.1·1 = 0.64; linked, no agreement: 0.9·0.6 + 0.1·0.5 = 0.59.
+	if l := r.Linkage[0]; l.AloneExact != "16/25" || l.JointExact != "59/100" || l.Gain >= 0 {
+		t.Errorf("linkage of U: %+v", l)
+	}
 }

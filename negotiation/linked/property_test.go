@@ -3,8 +3,10 @@ package linked
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/parley-talks/parley/negotiation"
@@ -146,7 +148,8 @@ func TestAgainstReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := j.Analyze(context.Background(), Options{Zone: true})
+		trackMerge := c%2 == 1 // both ways of merging, on alternate cases
+		r, err := j.Analyze(context.Background(), Options{Zone: true, trackMerge: trackMerge})
 		if err != nil {
 			t.Fatalf("case %d: %v", c, err)
 		}
@@ -187,6 +190,7 @@ func TestAgainstReference(t *testing.T) {
 				t.Fatalf("case %d: linkage of %s: alone %s gain %s, reference %s and %s", c, l.Party, l.AloneExact, l.GainExact, ref.Alone[p].RatString(), gain.RatString())
 			}
 		}
+		checkShares(t, c, j, r)
 		if len(r.Opens) > 0 {
 			opened++
 		}
@@ -277,7 +281,7 @@ func TestAgainstReferenceLongFrontiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := j.Analyze(context.Background(), Options{})
+		r, err := j.Analyze(context.Background(), Options{trackMerge: c%2 == 0})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,7 +296,7 @@ func TestAgainstReferenceLongFrontiers(t *testing.T) {
 		if (ref.Nash == nil) != (r.Nash == nil) || (ref.Nash != nil && (!ratsEqual(ref.Nash, r.Nash.Exact) || !ratsEqual(ref.KalaiSmorodinsky, r.KalaiSmorodinsky.Exact))) {
 			t.Fatalf("case %d: bargaining points differ", c)
 		}
-		e, err := newEngine(context.Background(), j, 0, nil)
+		e, err := newEngine(context.Background(), j, 0, nil, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,5 +304,120 @@ func TestAgainstReferenceLongFrontiers(t *testing.T) {
 	}
 	if longest <= 16 {
 		t.Errorf("the longest track frontier has %d points: the heap merge is not exercised", longest)
+	}
+}
+
+// TestBlockersAgainstReference: the blockers are exactly the red lines
+// whose dropping, by brute force, opens the joint zone or raises the joint
+// Nash product, each with the reference's Nash point after.
+func TestBlockersAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 7))
+	seen := 0
+	for c := range 150 {
+		j := randomJoint(rng)
+		base, err := j.Reference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := j.Analyze(context.Background(), Options{Blockers: true, trackMerge: c%2 == 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		product := func(ref *Reference) *big.Rat {
+			p := big.NewRat(1, 1)
+			for k, u := range ref.Nash {
+				p.Mul(p, new(big.Rat).Sub(u, ref.Disagreement[k]))
+			}
+			return p
+		}
+		var want []string
+		nash := map[string][]*big.Rat{}
+		for ti, tr := range j.in.Tracks {
+			for k, pa := range tr.Problem.Parties {
+				for l, line := range pa.RedLines {
+					q := *tr.Problem
+					q.Parties = append([]negotiation.Party(nil), tr.Problem.Parties...)
+					q.Parties[k].RedLines = append(append([]negotiation.Constraint(nil), pa.RedLines[:l]...), pa.RedLines[l+1:]...)
+					jq := *j
+					jq.in.Tracks = append([]Track(nil), j.in.Tracks...)
+					jq.in.Tracks[ti].Problem = &q
+					after, err := jq.Reference()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if after.Nash == nil || (base.Nash != nil && product(after).Cmp(product(base)) <= 0) {
+						continue
+					}
+					key := pa.Name + "|" + tr.Name + "|drop red line: " + tr.Problem.Describe(line)
+					want = append(want, key)
+					nash[key] = after.Nash
+				}
+			}
+		}
+		var got []string
+		for _, b := range r.Blockers {
+			key := b.Party + "|" + b.Track + "|" + b.Rule
+			got = append(got, key)
+			exact := nash[key]
+			if exact == nil {
+				continue
+			}
+			for k, u := range exact {
+				if f, _ := u.Float64(); f != b.Nash[k] {
+					t.Fatalf("case %d: blocker %s: Nash %v, reference %v", c, key, b.Nash, ratsString(exact))
+				}
+			}
+			if b.Opens != (base.Nash == nil) {
+				t.Fatalf("case %d: blocker %s: opens %v with base zone %d", c, key, b.Opens, base.Zone)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("case %d: blockers %v, reference %v", c, got, want)
+		}
+		seen += len(got)
+	}
+	if seen < 10 {
+		t.Errorf("only %d blockers over all cases: the generator misses the point", seen)
+	}
+}
+
+// checkShares: the per-track shares add up to the value of linkage
+// (Σ_t ŵ_{p,t}·share = linkage, alone and joint), concessions are never
+// negative, and a trade's themes are conceded by one side only.
+func checkShares(t *testing.T, c int, j *Joint, r *Report) {
+	t.Helper()
+	if r.Nash == nil {
+		if len(r.Shares) != 0 || len(r.Trades) != 0 {
+			t.Fatalf("case %d: shares or trades without a joint Nash point", c)
+		}
+		return
+	}
+	for p, l := range r.Linkage {
+		var alone, joint float64
+		for _, s := range r.Shares {
+			if s.Party != l.Party {
+				continue
+			}
+			w := r.Weights[p][slices.Index(j.Tracks(), s.Track)]
+			alone += w * s.Alone
+			joint += w * s.Joint
+		}
+		if math.Abs(alone-l.Alone) > 1e-9 || math.Abs(joint-l.Joint) > 1e-9 {
+			t.Fatalf("case %d: %s's shares add up to %v alone and %v joint, linkage says %v and %v", c, l.Party, alone, joint, l.Alone, l.Joint)
+		}
+	}
+	for _, th := range r.Themes {
+		for _, x := range th.Concession {
+			if x < 0 {
+				t.Fatalf("case %d: negative concession on %s", c, th.Theme)
+			}
+		}
+	}
+	for _, tr := range r.Trades {
+		if len(tr.Gives) == 0 || len(tr.For) == 0 {
+			t.Fatalf("case %d: a one-sided trade %+v", c, tr)
+		}
 	}
 }

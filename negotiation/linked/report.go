@@ -16,6 +16,9 @@ type Options struct {
 	Budget time.Duration
 	// TieLimit bounds the packages listed per bargaining point (default 5).
 	TieLimit int
+	// trackMerge forces the merge of the tracks' frontiers even where the
+	// union's merge applies (tests run both).
+	trackMerge bool
 	// Zone counts the joint zone's packages (negotiation.Problem.CountZone
 	// over the union of the tracks' themes): exact up to about 10¹²
 	// packages, bounds beyond. Off by default: it costs far more than the
@@ -53,6 +56,9 @@ type Report struct {
 	// Opens names the tracks that have no zone on their own but are
 	// settled by the joint deal: linking opens them.
 	Opens []string `json:"opens"`
+	// Closes names the tracks that have a zone on their own but no joint
+	// deal settles, the joint zone being empty: linking destroys them.
+	Closes []string `json:"closes"`
 	// Shares compares, per track and party, the track's own utility
 	// settled alone with the one at the joint Nash point.
 	Shares []Share `json:"shares"`
@@ -72,6 +78,8 @@ type TrackReport struct {
 	Name     string   `json:"name"`
 	Packages string   `json:"packages"`
 	Parties  []string `json:"parties"`
+	// Themes are the track's themes in agenda order (a Package's keys).
+	Themes []string `json:"themes"`
 	// Zone reports whether every party of the track accepts some package
 	// of the track alone (its own reservations and red lines).
 	Zone bool `json:"zone"`
@@ -174,14 +182,14 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 	if opt.TieLimit <= 0 {
 		opt.TieLimit = DefaultTieLimit
 	}
-	e, err := newEngine(ctx, j, opt.Budget, nil)
+	e, err := newEngine(ctx, j, opt.Budget, nil, opt.trackMerge)
 	if err != nil {
 		return nil, err
 	}
 	n, T := len(j.parties), len(j.in.Tracks)
 	r := &Report{
 		Packages: j.Size().String(), Parties: j.Parties(), Complete: !e.eps, Notes: e.notes,
-		Frontier: []JointPoint{}, Opens: []string{}, Shares: []Share{}, Themes: []Theme{},
+		Frontier: []JointPoint{}, Opens: []string{}, Closes: []string{}, Shares: []Share{}, Themes: []Theme{},
 		Trades: []Trade{}, Blockers: []Blocker{},
 	}
 	r.Weights = make([][]float64, n)
@@ -193,101 +201,15 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 		}
 		r.Disagreement[p], _ = e.jointD(p).Float64()
 	}
-	// Each track alone.
-	alone := make([][]*big.Rat, T) // alone[t][k]: party k of track t, its own utility
-	for t, tr := range j.in.Tracks {
-		pr := tr.Problem
-		tp := TrackReport{Name: tr.Name, Packages: pr.Size().String()}
-		for _, pa := range pr.Parties {
-			tp.Parties = append(tp.Parties, pa.Name)
-		}
-		b, err := e.tracks[t].Bargains(pr.Reservations(), 1)
-		if err != nil {
-			return nil, fmt.Errorf("linked: track %q: %w", tr.Name, err)
-		}
-		alone[t] = make([]*big.Rat, len(pr.Parties))
-		if b.Nash != nil {
-			tp.Zone = true
-			tp.Nash = e.trackPoint(t, b.Nash.Point)
-			alone[t] = e.tracks[t].ExactUtility(b.Nash.Point)
-		} else {
-			for k, pa := range pr.Parties {
-				alone[t][k] = negotiation.Rat(pa.Reservation)
-			}
-		}
-		r.Tracks = append(r.Tracks, tp)
+	alone, err := e.settleAlone(r)
+	if err != nil {
+		return nil, err
 	}
-	thr := make([]*big.Rat, n)
-	for p := range n {
-		thr[p] = e.jointD(p)
+	nash, err := e.jointPoints(r, opt.TieLimit)
+	if err != nil {
+		return nil, err
 	}
-	if e.f == nil {
-		r.Notes = append(r.Notes, "no joint package crosses no red line: "+e.empty)
-	} else {
-		for i := range e.f.Len() {
-			u := e.joint(i)
-			r.Frontier = append(r.Frontier, *e.describe(u, e.f.Outcome(i)))
-			if atLeast(u, thr) {
-				r.Zone.Points++
-			}
-		}
-	}
-	// The joint points.
-	var nash *negotiation.Solution
-	if e.f != nil {
-		b, err := e.f.Bargains(e.d, opt.TieLimit)
-		if err != nil {
-			return nil, fmt.Errorf("linked: joint bargaining points: %w", err)
-		}
-		nash = b.Nash
-		if b.Nash != nil {
-			r.Nash = e.jointPoint(b.Nash.Point, b.Nash.Outcomes[0])
-			r.KalaiSmorodinsky = e.jointPoint(b.KalaiSmorodinsky.Point, b.KalaiSmorodinsky.Outcomes[0])
-		}
-	}
-	r.Zone.Agreement = r.Zone.Points > 0
-	// The value of linkage, per party and per track.
-	var at []negotiation.Outcome // the joint Nash package, per track
-	if nash != nil {
-		o := nash.Outcomes[0]
-		for t := range T {
-			at = append(at, e.tracks[t].Outcome(o[t]))
-		}
-	}
-	for p, name := range j.parties {
-		jointU := e.jointD(p)
-		if nash != nil {
-			jointU = e.joint(nash.Point)[p]
-		}
-		aloneU := new(big.Rat)
-		for t := range T {
-			if k := j.member[t][p]; k >= 0 {
-				aloneU.Add(aloneU, new(big.Rat).Mul(j.share[p][t], alone[t][k]))
-			}
-		}
-		gain := new(big.Rat).Sub(jointU, aloneU)
-		l := Linkage{Party: name, JointExact: jointU.RatString(), AloneExact: aloneU.RatString(), GainExact: gain.RatString()}
-		l.Joint, _ = jointU.Float64()
-		l.Alone, _ = aloneU.Float64()
-		l.Gain, _ = gain.Float64()
-		r.Linkage = append(r.Linkage, l)
-	}
-	if nash != nil {
-		for t, tr := range j.in.Tracks {
-			if !r.Tracks[t].Zone {
-				r.Opens = append(r.Opens, tr.Name)
-			}
-			for k, pa := range tr.Problem.Parties {
-				ju := pa.Utility.ExactUtility(at[t])
-				s := Share{Track: tr.Name, Party: pa.Name}
-				s.Alone, _ = alone[t][k].Float64()
-				s.Joint, _ = ju.Float64()
-				s.Change, _ = new(big.Rat).Sub(ju, alone[t][k]).Float64()
-				r.Shares = append(r.Shares, s)
-			}
-		}
-		r.Themes, r.Trades = e.logrolls(at)
-	}
+	e.linkage(r, nash, alone)
 	if opt.Zone {
 		if err := e.countZone(ctx, opt, &r.Zone); err != nil {
 			return nil, err
@@ -303,6 +225,123 @@ func (j *Joint) Analyze(ctx context.Context, opt Options) (*Report, error) {
 	return r, nil
 }
 
+// settleAlone fills r.Tracks: each track's own zone and Nash point. It
+// returns alone[t][k], party k of track t's own utility when track t is
+// settled alone (its Nash point, or its reservation without a zone).
+func (e *engine) settleAlone(r *Report) ([][]*big.Rat, error) {
+	alone := make([][]*big.Rat, len(e.tracks))
+	for t, tr := range e.j.in.Tracks {
+		pr := tr.Problem
+		tp := TrackReport{Name: tr.Name, Packages: pr.Size().String()}
+		for _, pa := range pr.Parties {
+			tp.Parties = append(tp.Parties, pa.Name)
+		}
+		for _, is := range pr.Issues {
+			tp.Themes = append(tp.Themes, is.Name)
+		}
+		b, err := e.tracks[t].Bargains(pr.Reservations(), 1)
+		if err != nil {
+			return nil, fmt.Errorf("linked: track %q: %w", tr.Name, err)
+		}
+		alone[t] = make([]*big.Rat, len(pr.Parties))
+		if b.Nash != nil {
+			tp.Zone = true
+			tp.Nash = e.trackPoint(t, e.tracks[t].Outcome(b.Nash.Point))
+			alone[t] = e.tracks[t].ExactUtility(b.Nash.Point)
+		} else {
+			for k, pa := range pr.Parties {
+				alone[t][k] = negotiation.Rat(pa.Reservation)
+			}
+		}
+		r.Tracks = append(r.Tracks, tp)
+	}
+	return alone, nil
+}
+
+// jointPoints fills r.Frontier, the zone's frontier points and the joint
+// bargaining points, and returns the joint Nash solution (nil when the
+// joint zone is empty).
+func (e *engine) jointPoints(r *Report, tieLimit int) (*negotiation.Solution, error) {
+	if e.f == nil {
+		r.Notes = append(r.Notes, "no joint package crosses no red line: "+e.empty)
+		return nil, nil
+	}
+	thr := make([]*big.Rat, len(e.j.parties))
+	for p := range thr {
+		thr[p] = e.jointD(p)
+	}
+	for i := range e.f.Len() {
+		u := e.joint(i)
+		r.Frontier = append(r.Frontier, *e.describe(u, e.f.Outcome(i)))
+		if atLeast(u, thr) {
+			r.Zone.Points++
+		}
+	}
+	r.Zone.Agreement = r.Zone.Points > 0
+	b, err := e.f.Bargains(e.d, tieLimit)
+	if err != nil {
+		return nil, fmt.Errorf("linked: joint bargaining points: %w", err)
+	}
+	if b.Nash != nil {
+		r.Nash = e.jointPoint(b.Nash.Point, b.Nash.Outcomes[0])
+		r.KalaiSmorodinsky = e.jointPoint(b.KalaiSmorodinsky.Point, b.KalaiSmorodinsky.Outcomes[0])
+	}
+	return b.Nash, nil
+}
+
+// linkage fills r's value of linkage, and with a joint Nash point the
+// tracks it opens, the shares, the concessions and the trades; without
+// one, the tracks linking closes.
+func (e *engine) linkage(r *Report, nash *negotiation.Solution, alone [][]*big.Rat) {
+	j := e.j
+	var at []negotiation.Outcome // the joint Nash package, per track
+	if nash != nil {
+		for t := range j.in.Tracks {
+			at = append(at, e.trackOutcome(nash.Outcomes[0], t))
+		}
+	}
+	for p, name := range j.parties {
+		jointU := e.jointD(p)
+		if nash != nil {
+			jointU = e.joint(nash.Point)[p]
+		}
+		aloneU := new(big.Rat)
+		for t := range j.in.Tracks {
+			if k := j.member[t][p]; k >= 0 {
+				aloneU.Add(aloneU, new(big.Rat).Mul(j.share[p][t], alone[t][k]))
+			}
+		}
+		gain := new(big.Rat).Sub(jointU, aloneU)
+		l := Linkage{Party: name, JointExact: jointU.RatString(), AloneExact: aloneU.RatString(), GainExact: gain.RatString()}
+		l.Joint, _ = jointU.Float64()
+		l.Alone, _ = aloneU.Float64()
+		l.Gain, _ = gain.Float64()
+		r.Linkage = append(r.Linkage, l)
+	}
+	if nash == nil {
+		for _, tr := range r.Tracks {
+			if tr.Zone {
+				r.Closes = append(r.Closes, tr.Name)
+			}
+		}
+		return
+	}
+	for t, tr := range j.in.Tracks {
+		if !r.Tracks[t].Zone {
+			r.Opens = append(r.Opens, tr.Name)
+		}
+		for k, pa := range tr.Problem.Parties {
+			ju := pa.Utility.ExactUtility(at[t])
+			s := Share{Track: tr.Name, Party: pa.Name}
+			s.Alone, _ = alone[t][k].Float64()
+			s.Joint, _ = ju.Float64()
+			s.Change, _ = new(big.Rat).Sub(ju, alone[t][k]).Float64()
+			r.Shares = append(r.Shares, s)
+		}
+	}
+	r.Themes, r.Trades = e.logrolls(at)
+}
+
 // jointD returns party p's joint disagreement value d_p·scale_p, exactly.
 func (e *engine) jointD(p int) *big.Rat { return new(big.Rat).Mul(e.dExact[p], e.scale[p]) }
 
@@ -316,11 +355,13 @@ func atLeast(u, t []*big.Rat) bool {
 	return true
 }
 
-// trackPoint describes point x of track t's frontier by its first package.
-func (e *engine) trackPoint(t, x int) *TrackPoint {
-	tr := e.j.in.Tracks[t]
-	tp := &TrackPoint{Track: tr.Name, Package: tr.Problem.Package(e.tracks[t].Outcome(x))}
-	tp.Utility = append(tp.Utility, e.tracks[t].Utility(x)...)
+// trackPoint describes track t's package o and its parties' utilities.
+func (e *engine) trackPoint(t int, o negotiation.Outcome) *TrackPoint {
+	pr := e.j.in.Tracks[t].Problem
+	tp := &TrackPoint{Track: e.j.in.Tracks[t].Name, Package: pr.Package(o)}
+	for _, pa := range pr.Parties {
+		tp.Utility = append(tp.Utility, pa.Utility.Utility(o))
+	}
 	return tp
 }
 
@@ -339,82 +380,7 @@ func (e *engine) describe(us []*big.Rat, o negotiation.Outcome) *JointPoint {
 		jp.Exact = append(jp.Exact, u.RatString())
 	}
 	for t := range e.tracks {
-		jp.Tracks = append(jp.Tracks, *e.trackPoint(t, o[t]))
+		jp.Tracks = append(jp.Tracks, *e.trackPoint(t, e.trackOutcome(o, t)))
 	}
 	return jp
-}
-
-// logrolls returns the themes' concessions and the trades of the joint
-// package at (one package per track). Cost O(parties² · themes ·
-// options).
-func (e *engine) logrolls(at []negotiation.Outcome) ([]Theme, []Trade) {
-	j := e.j
-	n := len(j.parties)
-	type themeRef struct {
-		t, i int
-		loss []*big.Rat
-	}
-	var refs []themeRef
-	var themes []Theme
-	for t, tr := range j.in.Tracks {
-		pr := tr.Problem
-		for i, is := range pr.Issues {
-			th := Theme{Track: tr.Name, Theme: is.Name, Option: is.Options[at[t][i]], Concession: make([]float64, n)}
-			loss := make([]*big.Rat, n)
-			for p := range n {
-				loss[p] = new(big.Rat)
-				k := j.member[t][p]
-				if k < 0 {
-					continue
-				}
-				a := pr.Parties[k].Utility
-				best := new(big.Rat)
-				for x := range is.Options {
-					if v := a.Term(i, x); v.Cmp(best) > 0 {
-						best = v
-					}
-				}
-				loss[p].Sub(best, a.Term(i, at[t][i]))
-				loss[p].Mul(loss[p], j.share[p][t])
-				th.Concession[p], _ = loss[p].Float64()
-			}
-			themes = append(themes, th)
-			refs = append(refs, themeRef{t, i, loss})
-		}
-	}
-	var trades []Trade
-	name := func(r themeRef) string {
-		tr := j.in.Tracks[r.t]
-		return tr.Name + ": " + tr.Problem.Issues[r.i].Name
-	}
-	for p := range n {
-		for q := p + 1; q < n; q++ {
-			tr := Trade{Party: j.parties[p], Other: j.parties[q], Gives: []string{}, For: []string{}}
-			gt, ft := map[int]bool{}, map[int]bool{}
-			for _, r := range refs {
-				onBoth := j.member[r.t][p] >= 0 && j.member[r.t][q] >= 0
-				if !onBoth {
-					continue
-				}
-				switch {
-				case r.loss[p].Sign() > 0 && r.loss[q].Sign() == 0:
-					tr.Gives = append(tr.Gives, name(r))
-					gt[r.t] = true
-				case r.loss[q].Sign() > 0 && r.loss[p].Sign() == 0:
-					tr.For = append(tr.For, name(r))
-					ft[r.t] = true
-				}
-			}
-			if len(tr.Gives) == 0 || len(tr.For) == 0 {
-				continue
-			}
-			for t := range gt {
-				if !ft[t] || len(ft) > 1 {
-					tr.CrossTrack = true
-				}
-			}
-			trades = append(trades, tr)
-		}
-	}
-	return themes, trades
 }

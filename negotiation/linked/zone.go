@@ -18,9 +18,12 @@ func (e *engine) countZone(ctx context.Context, opt Options, z *Zone) error {
 		z.Count, z.Lower, z.Upper, z.Method = &c, c, c, "no joint package crosses no red line"
 		return nil
 	}
-	u, err := e.union()
-	if err != nil {
-		return err
+	u := e.uni
+	if u == nil || e.j.hasMinUtility() {
+		var err error
+		if u, _, err = e.union(); err != nil {
+			return err
+		}
 	}
 	zc, err := u.CountZoneContext(ctx, opt.Budget, opt.ZoneOptions)
 	if err != nil {
@@ -44,10 +47,16 @@ func (e *engine) countZone(ctx context.Context, opt Options, z *Zone) error {
 // party accepts" means exactly "in the joint zone". A last one-option
 // slack issue carries each utility's missing weight (value 0), so that
 // negotiation.NewAdditive's normalisation is the identity.
-func (e *engine) union() (*negotiation.Problem, error) {
+//
+// It also returns the index of each track's first theme, and of the slack
+// issue last. Without minimum-utility red lines its frontier is the joint
+// frontier in raw units (the same claim as the merge of the tracks'
+// frontiers: the union's merge, theme by theme, is that merge with each
+// track's frontier built on the way).
+func (e *engine) union() (*negotiation.Problem, []int, error) {
 	j := e.j
 	u := &negotiation.Problem{Name: "joint"}
-	off := make([]int, len(j.in.Tracks))
+	off := make([]int, len(j.in.Tracks)+1)
 	for t, tr := range j.in.Tracks {
 		off[t] = len(u.Issues)
 		for _, is := range tr.Problem.Issues {
@@ -55,6 +64,7 @@ func (e *engine) union() (*negotiation.Problem, error) {
 		}
 	}
 	slack := len(u.Issues)
+	off[len(j.in.Tracks)] = slack
 	u.Issues = append(u.Issues, negotiation.Issue{Name: "slack", Options: []string{"-"}})
 	// utility returns the additive utility Σ_t c[t]·u_{k_t,t} over the
 	// union's issues, where k[t] is the party's index on track t (−1: none).
@@ -117,7 +127,7 @@ func (e *engine) union() (*negotiation.Problem, error) {
 		}
 		a, err := utility(e.raw[p], k)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		u.Parties = append(u.Parties, negotiation.Party{Name: name, Utility: a, Reservation: e.d[p], RedLines: lines})
 	}
@@ -141,10 +151,10 @@ func (e *engine) union() (*negotiation.Problem, error) {
 			c[t], ks[t] = one, k
 			a, err := utility(c, ks)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			u.Parties = append(u.Parties, negotiation.Party{Name: pa.Name + " on " + tr.Name, Utility: a, Reservation: floor})
 		}
 	}
-	return u, nil
+	return u, off, nil
 }
