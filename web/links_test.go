@@ -183,7 +183,7 @@ func TestLinkedProfileWeight(t *testing.T) {
 	if err != nil || p.Content.LinkWeight == nil || *p.Content.LinkWeight != 2.5 {
 		t.Errorf("stored weight %v (%v)", p.Content.LinkWeight, err)
 	}
-	status, body := ua.api("PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", energy.ID, d.party["Ukraine"]), `{"weights":{},"values":{},"reservation":0.5,"red_lines":[],"core_demands":[],"notes":"","link_weight":1e9}`)
+	status, body := ua.api("PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", energy.ID, d.party["Ukraine"]), `{"weights":{"Duration":1},"values":{},"reservation":0.5,"red_lines":[],"core_demands":[],"notes":"","link_weight":1e9}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "link_weight") {
 		t.Errorf("an absurd weight through the API: %d %s", status, body)
 	}
