@@ -17,7 +17,8 @@ import (
 // simulate` for 1,000 rounds over 10^4 packages with no agreement zone as
 // whole processes, side by side with a hello-world Go binary and `parley
 // version`, and the same three commands of parley-analyze (the analysis
-// alone, small-*), interleaved in one loop so that the machine's load hits
+// alone, small-*) and its analysis of 10^2 packages (the size of an ANAC
+// scenario), interleaved in one loop so that the machine's load hits
 // all alike. It reports each one's mean wall and CPU time in ms and their
 // ratios to hello world. The binaries are built by the benchmark (go
 // build, default flags).
@@ -62,6 +63,8 @@ func BenchmarkStartup(b *testing.B) {
 		return paths
 	}
 	args := append([]string{"analyze", "--format", "json"}, writeGenius("a", negotiation.Generate(1, 2, 6, 10))...)
+	// A scenario of the size of the ANAC ones: 2 parties, 10^2 packages.
+	smallArgs := append([]string{"analyze", "--format", "json"}, writeGenius("l", negotiation.Generate(1, 2, 2, 10))...)
 	// 1,000 rounds between two Boulware parties over 10^4 packages, no
 	// package acceptable to both.
 	noZone := negotiation.Generate(1, 2, 4, 10)
@@ -83,7 +86,7 @@ func BenchmarkStartup(b *testing.B) {
 		t.wall += time.Since(start)
 		t.cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
-	var th, tv, ta, ts, tsv, tsa, tss times
+	var th, tv, ta, ts, tsv, tsa, tss, tsl times
 	for b.Loop() {
 		run(&th, hello)
 		run(&tv, parley, "version")
@@ -92,12 +95,13 @@ func BenchmarkStartup(b *testing.B) {
 		run(&tsv, small, "version")
 		run(&tsa, small, args...)
 		run(&tss, small, simArgs...)
+		run(&tsl, small, smallArgs...)
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
 	for _, m := range []struct {
 		name string
 		t    times
-	}{{"hello", th}, {"version", tv}, {"analyze", ta}, {"simulate", ts}, {"small-version", tsv}, {"small-analyze", tsa}, {"small-simulate", tss}} {
+	}{{"hello", th}, {"version", tv}, {"analyze", ta}, {"simulate", ts}, {"small-version", tsv}, {"small-analyze", tsa}, {"small-simulate", tss}, {"small-analyze-1e2", tsl}} {
 		b.ReportMetric(ms(m.t.wall), m.name+"-ms")
 		b.ReportMetric(ms(m.t.cpu), m.name+"-cpu-ms")
 		if m.name != "hello" {
