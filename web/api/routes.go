@@ -32,7 +32,7 @@ var (
 		Schema: map[string]any{"type": "string", "enum": []string{action.FormatGenius, action.FormatParley}, "default": action.FormatParley}}
 	sizeParams = []route.Param{
 		{Name: "old", Description: "tree size of the older checkpoint", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
-		{Name: "new", Description: "tree size of the newer checkpoint", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
+		{Name: "new", Description: "tree size of the newer checkpoint; without it, the latest (the proof's new_checkpoint is then the one to keep)", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
 	}
 )
 
@@ -349,7 +349,7 @@ func (a *API) Routes() []route.Route {
 			Handle: a.listCheckpoints, Status: ok, Resp: typeOf[[]int64]()},
 		{Method: "GET", Pattern: "/api/v1/audit/entries/{index}/proof", Policy: signedIn, ID: "proveInclusion", Summary: "An audit entry the caller may see, with a proof of its inclusion in the ledger",
 			Handle: a.proveInclusion, Status: ok, Resp: typeOf[parley.InclusionProof]()},
-		{Method: "GET", Pattern: "/api/v1/audit/consistency", Policy: signedIn, ID: "proveConsistency", Summary: "A proof that one signed checkpoint extends another",
+		{Method: "GET", Pattern: "/api/v1/audit/consistency", Policy: signedIn, ID: "proveConsistency", Summary: "A proof that one signed checkpoint extends another, or the latest",
 			Handle: a.proveConsistency, Query: sizeParams, Status: ok, Resp: typeOf[parley.ConsistencyProof]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/export", Policy: trackReader, Scope: onTrack, ID: "exportTrack", Summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
