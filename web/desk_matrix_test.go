@@ -156,6 +156,7 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 		},
 	}
 	m.agreementPageExpectations(rows, main, other) // pages_agreements_matrix_test.go
+	m.recordPageExpectations(rows, main, other)    // records_matrix_test.go
 	for k, v := range rows {
 		if _, ok := table[k]; !ok { // the matrix's own rows come first
 			table[k] = v

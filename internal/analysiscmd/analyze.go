@@ -25,6 +25,8 @@ func init() {
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] DOMAIN.xml PROFILE.xml...
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.json
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.zip
+  parley analyze [--format text|json] [--budget 10s] [--unlink TRACK]
+                 [--weight PARTY:TRACK=W]... --link LINK.json
 
 Analyses a negotiation given as GENIUS/ANAC XML (one domain file and one
 utility profile per party, or a zip of them as "parley scenario export"
@@ -43,9 +45,18 @@ undiscounted. --format json prints one object, the shape the web API serves.
 proved — an ε-frontier, exact bounds on the zone and a sampled estimate —
 and says so ("complete": false and its notes). 0 means no limit.
 
+--link analyses linked tracks as one negotiation: LINK.json names each
+track's scenario file (relative to it) and gives each party's cross-track
+weights (see README, "Linked tracks"). It prints the joint frontier, the
+joint Nash and Kalai–Smorodinsky points, the joint zone, each track settled
+alone, the value of linkage per party, who concedes on which theme for
+which, and the red lines that block the joint deal. --unlink and --weight
+are what-ifs: drop a track, or set a party's weight of a track.
+
 Examples:
   parley analyze laptop_domain.xml laptop_buyer.xml laptop_seller.xml
-  parley analyze --format json talks.json | jq .agreement_zone`,
+  parley analyze --format json talks.json | jq .agreement_zone
+  parley analyze --link energy-for-prisoners.json --weight 'Ukraine:Energy moratorium=0.5'`,
 		Run: runAnalyze,
 	})
 }
@@ -56,6 +67,8 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	format := fs.String("format", "text", "output format: text or json")
 	step := fs.Float64("step", 0.1, "how far the blockers lower a reservation value, in (0,1]")
 	budget := fs.Duration("budget", 10*time.Second, "time budget; past it the answer is bounds and labelled estimates (0: no limit)")
+	var lf linkFlags
+	lf.register(fs)
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
@@ -67,6 +80,9 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	if *budget < 0 {
 		return cli.Usagef("--budget must not be negative")
+	}
+	if lf.link != "" || lf.used() {
+		return runAnalyzeLink(ctx, env, &lf, fs.Args(), *format, *budget)
 	}
 	s, p, err := loadProblem(fs.Args())
 	if err != nil {

@@ -101,6 +101,15 @@ const (
 	AddressLoginBurst    = 20
 	AddressLoginInterval = 3 * time.Second
 
+	// PendingSignInTTL is how long a browser that gave the right password
+	// of an account with a second factor has to give its code; within it,
+	// at most PendingSignInAttempts codes. Wrong codes count as failed
+	// sign-ins of the (account, address) too. MaxPendingSignIns bounds the
+	// pending sign-ins kept in memory.
+	PendingSignInTTL      = 5 * time.Minute
+	PendingSignInAttempts = 5
+	MaxPendingSignIns     = 10000
+
 	// AuthCacheTTL is the longest a cached caller (authn's cache) is used
 	// without reading the store: the staleness a change made by another
 	// process (the command line, another server) may have.
