@@ -150,6 +150,8 @@ func (a *API) Routes() []route.Route {
 			Handle: listOf(s.FindMembers), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Member]]()},
 		{Method: "POST", Pattern: "/api/v1/tracks/{id}/members", Policy: grantor, Scope: onTrack, ID: "createMember", Summary: "Grant a user a role on a track",
 			Handle: create("/api/v1/members", func(m *parley.Member) int64 { return m.ID }, act.CreateMember), Body: typeOf[action.MemberInput](), Status: created, Resp: typeOf[parley.Member]()},
+		{Method: "PUT", Pattern: "/api/v1/tracks/{id}/second-factor", Policy: admin, ID: "requireSecondFactor", Summary: "Require a second factor of every member of a track, or no longer: a member without one holds no grant on the track until it sets one up",
+			Handle: change(ok, act.RequireSecondFactor), Body: typeOf[action.RequirementInput](), Status: ok, Resp: typeOf[action.SecondFactorRequirement]()},
 		{Method: "GET", Pattern: "/api/v1/members/{id}", Policy: trackReader, Scope: onMember, ID: "getMember", Summary: "Get a membership",
 			Handle: getOne(s.FindMemberByID), Status: ok, Resp: typeOf[parley.Member]()},
 		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Policy: grantor, Scope: onMember, ID: "updateMember", Summary: "Change a member's role or party",
