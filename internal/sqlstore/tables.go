@@ -90,6 +90,7 @@ var (
 		"id:int track_a:int track_b:int kind:text opens_at:text reason:text status:text created_by:int? created_at:int")
 	tLinkSteps = newTable("link_steps", "id",
 		"id:int link_id:int from_status:text to_status:text reason:text event_id:int? actor_id:int? at:int")
+	tSecondFactorTracks = newTable("second_factor_tracks", "track_id", "track_id:int required_by:int? required_at:int")
 )
 
 // tables is the registry, in the order VerifyAudit checks them.
@@ -99,7 +100,7 @@ var tables = []*table{
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
 	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
-	tTOTP, tRecoveryCodes,
+	tTOTP, tRecoveryCodes, tSecondFactorTracks,
 	tMediators, tInvitations, tRevivals,
 	tLinks, tLinkSteps,
 }
