@@ -137,7 +137,7 @@ func testVisibility(t *testing.T, s parley.Store) {
 			checkCode(t, "FindThemeByID(B)", err, wantB)
 			_, err = s.FindTransitions(cx, f.B.ID)
 			checkCode(t, "FindTransitions(B)", err, wantB)
-			_, err = s.Timeline(cx, f.B.ID)
+			_, err = s.Timeline(cx, f.B.ID, parley.TimelinePage{})
 			checkCode(t, "Timeline(B)", err, wantB)
 			_, err = s.FindMembers(cx, f.B.ID)
 			checkCode(t, "FindMembers(B)", err, wantB)
@@ -153,7 +153,7 @@ func testVisibility(t *testing.T, s parley.Store) {
 			}
 			_, err = s.FindTrackByID(cx, f.A.ID)
 			checkCode(t, "FindTrackByID(A)", err, wantA)
-			_, err = s.Timeline(cx, f.A.ID)
+			_, err = s.Timeline(cx, f.A.ID, parley.TimelinePage{})
 			checkCode(t, "Timeline(A)", err, wantA)
 			_, total, err = s.FindMeetings(cx, parley.MeetingFilter{})
 			must2(t, err)
@@ -337,6 +337,22 @@ func testSealedProfiles(t *testing.T, s parley.Store) {
 	must2(t, err)
 	if len(h) != 2 || h[0].Content.Reservation != 0.4 || h[1].Content.Reservation != 0.5 || h[0].Content.Notes != marker {
 		t.Errorf("history: %d versions, want 2 with their contents", len(h))
+	}
+	// The latest versions, of one party and of every party.
+	latest, err := s.FindProfile(as(f.Mediator), f.A.ID, f.UA.ID)
+	must2(t, err)
+	if latest.Version != 2 || latest.Content.Reservation != 0.5 {
+		t.Errorf("FindProfile(UA): version %d, reservation %v; want 2, 0.5", latest.Version, latest.Content.Reservation)
+	}
+	all, err := s.FindProfiles(as(f.Mediator), f.A.ID)
+	must2(t, err)
+	if len(all) != 2 || all[0].PartyID > all[1].PartyID {
+		t.Fatalf("FindProfiles lists %d, want 2 by party", len(all))
+	}
+	for _, p := range all {
+		if want := map[int64]int{f.UA.ID: 2, f.RU.ID: 1}[p.PartyID]; p.Version != want {
+			t.Errorf("FindProfiles: party %d at version %d, want %d", p.PartyID, p.Version, want)
+		}
 	}
 	// Who may read.
 	for name, tc := range map[string]struct {

@@ -280,6 +280,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The handover is recorded.")
 	case "imported":
 		return p.T("The list was imported.")
+	case "scenario":
+		return p.T("The profiles were stored from the uploaded files.")
 	case "opened":
 		return p.T("The case is opened.")
 	case "advanced":
@@ -288,6 +290,10 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The feed is revoked.")
 	case "note":
 		return p.T("The note was added.")
+	case "totp-removed":
+		return p.T("The authenticator app is removed.")
+	case "track-opened":
+		return p.T("The track is open. Add its parties, venues, themes and members.")
 	}
 	return ""
 }

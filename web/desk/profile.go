@@ -15,6 +15,7 @@ import (
 	"github.com/parley-talks/parley/web/action"
 	"github.com/parley-talks/parley/web/authn"
 	"github.com/parley-talks/parley/web/export"
+	"github.com/parley-talks/parley/web/problem"
 	"github.com/parley-talks/parley/web/route"
 )
 
@@ -366,13 +367,15 @@ func (d *Desk) saveProfile(r *http.Request, trackID int64, in *parley.ProfileCon
 // The side-by-side view.
 type profilesPage struct {
 	pageBase
-	Track   *parley.Track
-	Parties []string
-	Rows    []sideRow
-	Res     []float64
-	Lines   [][]string // red lines per party
-	Demands [][]string
-	Notes   []string
+	Track     *parley.Track
+	Mediator  bool // may upload a scenario's files
+	Downloads bool // may download the scenario's files
+	Parties   []string
+	Rows      []sideRow
+	Res       []float64
+	Lines     [][]string // red lines per party
+	Demands   [][]string
+	Notes     []string
 }
 
 type sideRow struct {
@@ -382,6 +385,12 @@ type sideRow struct {
 }
 
 func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
+	return d.renderProfiles(w, r, nil, 0)
+}
+
+// renderProfiles renders the profiles page of the track in the path; ref
+// and status are a refused upload's.
+func (d *Desk) renderProfiles(w http.ResponseWriter, r *http.Request, ref *Refusal, status int) error {
 	id, err := route.PathID(r, "id")
 	if err != nil {
 		return err
@@ -403,7 +412,14 @@ func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &profilesPage{pageBase: newBase(r, i18n.M("Profiles side by side — {track}", "track", t.Title)), Track: t}
+	acc := accessTo(ctx, id)
+	data := &profilesPage{pageBase: newBase(r, i18n.M("Profiles side by side — {track}", "track", t.Title)), Track: t, Mediator: acc.Mediator()}
+	data.Refusal, data.Status = ref, status
+	// Who may download the scenario's files: a mediator, and a delegate
+	// (its own profile: the only one it reads), as ExportScenarioZip says.
+	if _, writes := acc.Party(); writes && len(ps) > 0 {
+		data.Downloads = true
+	}
 	for _, p := range ps {
 		data.Parties = append(data.Parties, names[p.PartyID])
 		data.Res = append(data.Res, p.Content.Reservation)
@@ -433,4 +449,33 @@ func (d *Desk) showProfiles(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return d.render(w, "profiles", data)
+}
+
+// scenarioForm documents the upload form: a zip of GENIUS files.
+type scenarioForm struct {
+	File string `json:"file" media:"application/zip"`
+}
+
+// uploadScenario stores the profiles of a zip of GENIUS files on the
+// track (mediators), as PUT /api/v1/tracks/{id}/scenario does.
+func (d *Desk) uploadScenario(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if mediaType(r) != "multipart/form-data" {
+		return problem.UnsupportedMediaType("the scenario's upload form must be sent as multipart/form-data")
+	}
+	file, err := formFile(r, "file")
+	if err != nil {
+		return err
+	}
+	if file == nil {
+		return refuse(w, r, "scenario", d.renderProfiles, parley.Errorf(parley.EINVALID, "file", "choose a zip of GENIUS files to upload"))
+	}
+	if _, err := d.actions.PutScenarioZip(r.Context(), id, file); err != nil {
+		return refuse(w, r, "scenario", d.renderProfiles, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/tracks/%d/profiles?done=scenario", id), http.StatusSeeOther)
+	return nil
 }

@@ -42,6 +42,10 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.showSignIn, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/signin", Policy: public, ID: "pageSignInPost", Summary: "Page form: sign in; sets the session cookie and redirects",
 			Handle: d.signIn, Body: typeOf[signInForm](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/signin/code", Policy: public, ID: "pageSignInCode", Summary: "Page: the sign-in's second step, the code of the account's authenticator app or a recovery code (after the password, with a pending sign-in)",
+			Handle: d.showSignInCode, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/signin/code", Policy: public, ID: "pageSignInCodePost", Summary: "Page form: the code of a pending sign-in; sets the session cookie and redirects",
+			Handle: d.signInCode, Body: typeOf[signInCodeForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/signout", Policy: signedIn, ID: "pageSignOut", Summary: "Page form: sign out; ends the cookie's session and redirects to the sign-in page",
 			Handle: d.signOut, Body: typeOf[buttonForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/language", Policy: public, ID: "pageLanguage", Summary: "Page form: choose the pages' language (kept in a cookie) and go back to the page",
@@ -54,6 +58,14 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.createFeed, Body: typeOf[buttonForm](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/account/calendar/{id}/revoke", Policy: signedIn, ID: "pageRevokeCalendarFeed", Summary: "Page form: revoke one of the caller's calendar feeds",
 			Handle: submit(d, "revoke-{id}", nil, d.revokeFeed), Body: typeOf[buttonForm](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/account/security", Policy: signedIn, ID: "pageSecurity", Summary: "Page: the caller's second factor, to set up and remove",
+			Handle: d.showSecurity, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/security/totp", Policy: signedIn, ID: "pageStartTOTP", Summary: "Page form: set up an authenticator app; the page answers with its secret and QR code, shown once, and the form that confirms it",
+			Handle: d.startTOTP, Body: typeOf[buttonForm](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/security/totp/confirm", Policy: signedIn, ID: "pageConfirmTOTP", Summary: "Page form: confirm the authenticator app with a code from it; the page answers with the recovery codes, shown once",
+			Handle: d.confirmTOTP, Body: typeOf[action.CodeInput](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/security/totp/remove", Policy: signedIn, ID: "pageRemoveTOTP", Summary: "Page form: remove the authenticator app and its recovery codes, with a current code from it",
+			Handle: d.removeTOTP, Body: typeOf[action.CodeInput](), Status: seeOther, Media: html},
 		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see",
 			Handle: d.showMap, Status: ok, Media: html},
 
@@ -129,6 +141,7 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.showTrust, Status: ok, Media: html},
 	}
 	routes = append(routes, d.recordRoutes()...)
+	routes = append(routes, d.setupRoutes()...) // setup.go
 	if _, has := d.store.(parley.ProfileService); has {
 		routes = append(routes, d.profileRoutes()...)
 	}
@@ -144,9 +157,9 @@ func (d *Desk) profileRoutes() []route.Route {
 	const seeOther = http.StatusSeeOther
 	const html = "text/html"
 	const (
-		trackReader           = route.PolicyTrackReader
-		profileReader, editor = route.PolicyProfileReader, route.PolicyProfileEditor
-		onTrack               = route.ScopeTrack
+		trackReader, trackEditor = route.PolicyTrackReader, route.PolicyTrackEditor
+		profileReader, editor    = route.PolicyProfileReader, route.PolicyProfileEditor
+		onTrack                  = route.ScopeTrack
 	)
 	return []route.Route{
 		{Method: "GET", Pattern: "/tracks/{id}/profiles", Policy: trackReader, Scope: onTrack, ID: "pageProfiles", Summary: "Page: every profile of the track the caller may read, side by side",
@@ -155,6 +168,8 @@ func (d *Desk) profileRoutes() []route.Route {
 			Handle: d.showProfile, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile, or with intent=preview show the page again with what was typed and its utility, saving nothing",
 			Handle: d.profileForm(submit(d, "profile", d.renderProfile, d.saveProfile)), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/scenario", Policy: trackEditor, Scope: onTrack, ID: "pageUploadScenario", Summary: "Page form: store the profiles of a zip of GENIUS files (GENIUS or NegMAS layout) on the track, all or none (parts csrf_token first, file), multipart/form-data (mediators)",
+			Handle: d.uploadScenario, Body: typeOf[scenarioForm](), Files: []string{"multipart/form-data"}, Status: seeOther, Media: html, MaxBody: limits.MaxScenarioZipBytes},
 		{Method: "GET", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageAnalysis", Summary: "Page: the analysis of a track (mediators only)",
 			Handle: d.showAnalysis, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageWhatIf", Summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
