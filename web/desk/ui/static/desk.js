@@ -1,5 +1,6 @@
-// Parley's desk: the live what-if of the analysis page, and the watch over
-// the audit ledger. Everything else works without this script.
+// Parley's desk: the live what-if of the analysis page, the profile
+// editor's running total, and the watch over the audit ledger. Everything
+// else works without this script.
 //
 // The what-if: on every change of the what-if form, the form is posted
 // (with its CSRF token) to the live endpoint, which answers the
@@ -207,9 +208,42 @@
     return true;
   }
 
+  // The profile editor: each weight's share of the total, the total and
+  // each option's value follow the sliders. Without this script the page
+  // shows them as saved or previewed ("Preview without saving").
+  function initProfile() {
+    var form = document.getElementById("profile");
+    if (!form) { return; }
+    var lang = document.documentElement.lang || "en";
+    var total = document.getElementById("total");
+    var totalLabel = total ? total.textContent.replace(/[0-9.,\s\u00a0]+$/, "") : "";
+    function fmt(x, digits) {
+      return Number(x).toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    }
+    function refresh() {
+      var weights = form.querySelectorAll("input[data-weight]");
+      var sum = 0, i;
+      for (i = 0; i < weights.length; i++) { sum += Number(weights[i].value) || 0; }
+      for (i = 0; i < weights.length; i++) {
+        var out = document.getElementById(weights[i].id + "_out");
+        if (out) {
+          var share = sum > 0 ? (Number(weights[i].value) || 0) / sum : 0;
+          out.value = out.textContent.replace(/^[0-9.,\s\u00a0]+/, fmt(share * 100, 0) + (lang === "en" ? "" : "\u00a0"));
+        }
+      }
+      if (total) { total.textContent = totalLabel + fmt(sum, 2); }
+      var values = form.querySelectorAll("table.values input[type=range]");
+      for (i = 0; i < values.length; i++) {
+        var vout = document.getElementById(values[i].id + "_out");
+        if (vout) { vout.value = fmt(values[i].value, 2); }
+      }
+    }
+    form.addEventListener("input", refresh);
+  }
+  function start() { init(); initProfile(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    init();
+    start();
   }
 })();
