@@ -85,15 +85,19 @@ func statusList() string {
 
 // Track is one negotiation channel.
 type Track struct {
-	ID        int64        `json:"id"`
-	Title     string       `json:"title"`
-	Mandate   string       `json:"mandate"`
-	Status    Status       `json:"status"`
-	Parties   []TrackParty `json:"parties"`   // hosts, mediators, principals, observers…
-	VenueIDs  []int64      `json:"venue_ids"` // where its meetings may be held
-	Themes    []*Theme     `json:"themes,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID       int64        `json:"id"`
+	Title    string       `json:"title"`
+	Mandate  string       `json:"mandate"`
+	Status   Status       `json:"status"`
+	Parties  []TrackParty `json:"parties"`   // hosts, mediators, principals, observers…
+	VenueIDs []int64      `json:"venue_ids"` // where its meetings may be held
+	Themes   []*Theme     `json:"themes,omitempty"`
+	// RevivedAs is the track that succeeded this one after it collapsed;
+	// Revives the collapsed track this one succeeds (see ReviveTrack).
+	RevivedAs *int64    `json:"revived_as,omitempty"`
+	Revives   *int64    `json:"revives,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PartyRole is a party's role in a track.
@@ -250,15 +254,29 @@ type TrackService interface {
 	// exploratory unless t.Status says otherwise; its first transition records
 	// that status with reason "created", at t.CreatedAt if the caller set it
 	// (importing a track with its history) and at Now otherwise. ECONFLICT if the title is taken;
-	// EINVALID if a party or venue does not exist.
+	// EINVALID if a party or venue does not exist. Per CanOpenTrack; a
+	// caller who is no administrator becomes the track's mediator.
 	CreateTrack(ctx context.Context, t *Track) error
 	// UpdateTrack applies upd and returns the track, or ENOTFOUND.
 	UpdateTrack(ctx context.Context, id int64, upd TrackUpdate) (*Track, error)
 	// TransitionTrack moves the track to a new status and records who, when
 	// and why. ECONFLICT naming the current and requested status if the
 	// lifecycle forbids it; EINVALID if the event does not exist or the time
-	// lies before the last transition.
+	// lies before the last transition (the first one is the track's start,
+	// which MoveTrackStart moves).
 	TransitionTrack(ctx context.Context, id int64, req TransitionRequest) (*Transition, error)
+	// MoveTrackStart moves the date of the track's first recorded status
+	// (its start) to at, so that earlier history can be entered: at must
+	// not lie after the track's next transition or now. Meetings and
+	// outside events may carry any past date; the timeline orders them.
+	// Per CanEditTrack; EINVALID naming "at" otherwise.
+	MoveTrackStart(ctx context.Context, id int64, at time.Time) (*Transition, error)
+	// ReviveTrack opens successor (as CreateTrack does) as the track that
+	// continues the talks of the collapsed track id, linked both ways
+	// (Track.RevivedAs, Track.Revives), in one write. Per CanEditTrack on
+	// id and CanOpenTrack; ECONFLICT unless id is collapsed and not revived
+	// yet.
+	ReviveTrack(ctx context.Context, id int64, successor *Track, reason string) error
 	// FindTransitions returns the track's status history, oldest first.
 	FindTransitions(ctx context.Context, trackID int64) ([]*Transition, error)
 	// Timeline returns a page of the track's timeline: its transitions,

@@ -23,13 +23,15 @@ const (
 	ResponseKind    = "response kind"
 	ChangeKind      = "change kind"
 	Score           = "score"
+	LinkKind        = "link kind"
 )
 
 // DomainWords are the keys of the domain's words.
 var DomainWords = [][]string{
 	Words("track status", "exploratory", "active", "paused", "suspended", "collapsed", "concluded"),
 	Words("party role", "principal", "host", "mediator", "observer", "guarantor", "verifier"),
-	Words("member role", "mediator", "delegate", "observer", "verifier"),
+	Words("party kind", "state", "organisation", "delegation"),
+	Words("member role", "mediator", "delegate", "observer", "verifier", "guarantor"),
 	Words("meeting format", "plenary", "caucus", "shuttle"),
 	Words("ballot outcome", "pending", "accepted by all", "not accepted"),
 	Words("clause status", "open", "bracketed", "agreed ad referendum", "agreed", "dropped"),
@@ -44,6 +46,7 @@ var DomainWords = [][]string{
 	Words("response kind", "accept", "reject", "counter"),
 	Words("change kind", "added", "removed", "changed", "unchanged"),
 	Words("score", "not initiated", "minimal", "intermediate", "full"),
+	Words("link kind", "package", "sequence", "condition"),
 	// The reasons the store gives a record's first status.
 	Words("system reason", "created", "entered into force"),
 }

@@ -141,6 +141,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	testExchangeHappyPaths(t, a, f)
 	testChildHappyPaths(t, a, f)
 	testAgreementHappyPaths(t, a, f)
+	testSetupHappyPaths(t, a, f) // setup_test.go
 
 	// The ledger: checkpoints, an inclusion proof of the note's entry and a
 	// consistency proof between the first and the last checkpoint.

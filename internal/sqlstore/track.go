@@ -107,18 +107,34 @@ func (s *Store) CreateTrack(ctx context.Context, t *parley.Track) (err error) {
 			return err
 		}
 	}
-	if err := requireAdmin(ctx); err != nil {
+	if err := requireOpenTrack(ctx); err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := createTrack(ctx, tx, t); err != nil {
-			return err
-		}
-		if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary})
+		return s.openTrack(ctx, tx, t)
 	})
+}
+
+// openTrack creates t with its key in tx; a caller who is not an
+// administrator becomes its mediator.
+func (s *Store) openTrack(ctx context.Context, tx *Tx, t *parley.Track) error {
+	if err := createTrack(ctx, tx, t); err != nil {
+		return err
+	}
+	if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary}); err != nil {
+		return err
+	}
+	if c := parley.CallerFromContext(ctx); !c.IsAdmin() {
+		m := &parley.Member{TrackID: t.ID, UserID: c.User.ID, Role: parley.MemberMediator}
+		if err := createMember(ctx, tx, m); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, memberAudit("member.create", m))
+	}
+	return nil
 }
 
 // UpdateTrack applies upd and returns the track, or ENOTFOUND.
@@ -180,8 +196,8 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	return nil
 }
 
-// loadTrackParties fills in the parties and venues of tracks, one query
-// per child table.
+// loadTrackParties fills in the parties, venues and revivals of tracks,
+// one query per child table.
 func loadTrackParties(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	if len(tracks) == 0 {
 		return nil
@@ -218,7 +234,7 @@ func loadTrackParties(ctx context.Context, tx *Tx, tracks []*parley.Track) error
 		return fmt.Errorf("load track venues: %w", err)
 	}
 
-	return nil
+	return loadRevivals(ctx, tx, byID, ids)
 }
 
 func createTrack(ctx context.Context, tx *Tx, t *parley.Track) error {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
@@ -31,6 +30,7 @@ type trackPage struct {
 	Texts       []*parley.NegotiatingText
 	Exchanges   []*parley.Exchange // prisoner exchanges (exchange.go)
 	Mediator    bool
+	Collapsed   bool            // a collapsed track offers no form that would change it
 	Next        []parley.Status // the statuses the track may move to
 	Events      []*parley.Event // events linked to the track, for the transition form
 	TrackVenues []*parley.Venue
@@ -99,13 +99,15 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		Formats: []parley.MeetingFormat{parley.FormatPlenary, parley.FormatCaucus, parley.FormatShuttle}}
 	data.Refusal, data.Status = ref, status
 	data.Timeline, data.Older = timeline.Entries, timeline.Next
+	data.Collapsed = t.Status == parley.StatusCollapsed
+	people, err := d.people(ctx, id)
+	if err != nil {
+		return err
+	}
 	for _, m := range members {
-		row := memberRow{Role: m.Role, Name: data.T("Member {id}", "id", strconv.FormatInt(m.ID, 10))}
+		row := memberRow{Role: m.Role, Name: people[m.UserID]}
 		if m.PartyID != nil {
 			row.Party = names[*m.PartyID]
-		}
-		if u, err := d.store.FindUserByID(ctx, m.UserID); err == nil {
-			row.Name = u.Name
 		}
 		data.Members = append(data.Members, row)
 	}
