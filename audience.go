@@ -12,7 +12,7 @@ import (
 //	party:<id>    that party's delegates and the mediators
 //	plenary       every member of the track
 //
-// Observers and verifiers see plenary only. An administrator who is not a
+// Observers, verifiers and guarantors see plenary only. An administrator who is not a
 // member of a track sees nothing of it that has an audience.
 type Audience string
 
@@ -144,7 +144,7 @@ func (c *Caller) CanRead(trackID int64, a Audience) bool {
 		}
 		id, ok := a.PartyID()
 		return ok && g.PartyID != nil && *g.PartyID == id
-	case MemberObserver, MemberVerifier:
+	case MemberObserver, MemberVerifier, MemberGuarantor:
 		return a == AudiencePlenary
 	}
 	return false
@@ -162,6 +162,49 @@ func (c *Caller) CanSeeTrack(trackID int64) bool {
 // fields and status, themes, meetings and the events linked to it. Only the
 // track's mediators may.
 func (c *Caller) CanEditTrack(trackID int64) bool { return c.IsMediator(trackID) }
+
+// CanOpenTrack reports whether the caller may open a new track (and so
+// create the parties and venues it needs): administrators, the users an
+// administrator made mediators, and whoever mediates a track already. A
+// caller who opens a track mediates it.
+func (c *Caller) CanOpenTrack() bool {
+	if c.IsAdmin() {
+		return true
+	}
+	if !c.signedInUser() {
+		return false
+	}
+	if c.User.Mediator {
+		return true
+	}
+	for _, g := range c.Grants {
+		if g.Role == MemberMediator {
+			return true
+		}
+	}
+	return false
+}
+
+// CanGrant reports whether the caller may grant, change or withdraw a
+// role on a track (directly or by an invitation): administrators any role,
+// the track's mediators every role but mediator — an administrator makes
+// mediators.
+func (c *Caller) CanGrant(trackID int64, role MemberRole) bool {
+	if c.IsAdmin() {
+		return true
+	}
+	return role != MemberMediator && c.IsMediator(trackID)
+}
+
+// CanReport reports whether the caller may report on the implementation
+// of the track's agreements: its mediators, verifiers and guarantors.
+func (c *Caller) CanReport(trackID int64) bool {
+	if c.CanEditTrack(trackID) || c.CanVerify(trackID) {
+		return true
+	}
+	g := c.Grant(trackID)
+	return g != nil && g.Role == MemberGuarantor
+}
 
 // CanEditProfile reports whether the caller may store a new version of a
 // party's profile on a track: that party's delegates and the mediators.
@@ -190,10 +233,14 @@ func (c *Caller) CanAnswerBallot(trackID, partyID int64) bool {
 // Who may do what, in one table (the stores and the web layer apply it;
 // System may do everything, nobody nothing):
 //
-//	parties, venues: read by anyone signed in; written by administrators
-//	users, memberships: written by administrators; a user reads itself
-//	tracks: created by administrators; the map read per CanSeeTrack and
-//	  written per CanEditTrack
+//	parties, venues: read by anyone signed in; created per CanOpenTrack,
+//	  changed by administrators
+//	users: written by administrators; a user reads itself
+//	memberships and invitations: per CanGrant (administrators; a track's
+//	  mediators for every role but mediator)
+//	tracks: opened per CanOpenTrack (the opener mediates it); the map
+//	  read per CanSeeTrack and written per CanEditTrack
+//	monitoring reports: written per CanReport
 //	records with an audience (profiles, minutes, notes, proposals and
 //	  their responses, negotiating texts with their versions): read per
 //	  CanRead; profiles written per CanEditProfile; a proposal or response

@@ -32,6 +32,7 @@ type Store interface {
 	ThemeService
 	UserService
 	MemberService
+	NameService
 	MeetingService
 	EventService
 	SessionService
@@ -45,6 +46,7 @@ type Store interface {
 	ChildService
 	AgreementService
 	AuditService
+	InvitationService
 
 	// Empty reports whether the store holds no domain data yet (no party,
 	// track, venue, event or user), so that the demo is loaded only into a

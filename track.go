@@ -85,15 +85,19 @@ func statusList() string {
 
 // Track is one negotiation channel.
 type Track struct {
-	ID        int64        `json:"id"`
-	Title     string       `json:"title"`
-	Mandate   string       `json:"mandate"`
-	Status    Status       `json:"status"`
-	Parties   []TrackParty `json:"parties"`   // hosts, mediators, principals, observers…
-	VenueIDs  []int64      `json:"venue_ids"` // where its meetings may be held
-	Themes    []*Theme     `json:"themes,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID       int64        `json:"id"`
+	Title    string       `json:"title"`
+	Mandate  string       `json:"mandate"`
+	Status   Status       `json:"status"`
+	Parties  []TrackParty `json:"parties"`   // hosts, mediators, principals, observers…
+	VenueIDs []int64      `json:"venue_ids"` // where its meetings may be held
+	Themes   []*Theme     `json:"themes,omitempty"`
+	// RevivedAs is the track that succeeded this one after it collapsed;
+	// Revives the collapsed track this one succeeds (see ReviveTrack).
+	RevivedAs *int64    `json:"revived_as,omitempty"`
+	Revives   *int64    `json:"revives,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PartyRole is a party's role in a track.
@@ -250,22 +254,47 @@ type TrackService interface {
 	// exploratory unless t.Status says otherwise; its first transition records
 	// that status with reason "created", at t.CreatedAt if the caller set it
 	// (importing a track with its history) and at Now otherwise. ECONFLICT if the title is taken;
-	// EINVALID if a party or venue does not exist.
+	// EINVALID if a party or venue does not exist. Per CanOpenTrack; a
+	// caller who is no administrator becomes the track's mediator.
 	CreateTrack(ctx context.Context, t *Track) error
 	// UpdateTrack applies upd and returns the track, or ENOTFOUND.
 	UpdateTrack(ctx context.Context, id int64, upd TrackUpdate) (*Track, error)
 	// TransitionTrack moves the track to a new status and records who, when
 	// and why. ECONFLICT naming the current and requested status if the
 	// lifecycle forbids it; EINVALID if the event does not exist or the time
-	// lies before the last transition.
+	// lies before the last transition (the first one is the track's start,
+	// which MoveTrackStart moves).
 	TransitionTrack(ctx context.Context, id int64, req TransitionRequest) (*Transition, error)
+	// MoveTrackStart moves the date of the track's first recorded status
+	// (its start) to at, so that earlier history can be entered: at must
+	// not lie after the track's next transition or now. Meetings and
+	// outside events may carry any past date; the timeline orders them.
+	// Per CanEditTrack; EINVALID naming "at" otherwise.
+	MoveTrackStart(ctx context.Context, id int64, at time.Time) (*Transition, error)
+	// ReviveTrack opens successor (as CreateTrack does) as the track that
+	// continues the talks of the collapsed track id, linked both ways
+	// (Track.RevivedAs, Track.Revives), in one write. Per CanEditTrack on
+	// id and CanOpenTrack; ECONFLICT unless id is collapsed and not revived
+	// yet.
+	ReviveTrack(ctx context.Context, id int64, successor *Track, reason string) error
 	// FindTransitions returns the track's status history, oldest first.
 	FindTransitions(ctx context.Context, trackID int64) ([]*Transition, error)
-	// Timeline returns the track's transitions, the steps of its
-	// agreements' status histories, its meetings and linked events merged
-	// in time order (ties: transitions, then agreement steps, then events,
-	// then meetings, then by ID). ENOTFOUND if the track does not exist.
-	Timeline(ctx context.Context, trackID int64) ([]*TimelineEntry, error)
+	// Timeline returns a page of the track's timeline: its transitions,
+	// the steps of its agreements' status histories, its meetings and
+	// linked events merged in time order (ties: transitions, then
+	// agreement steps, then events, then meetings, then by ID), oldest
+	// first or with page.Newest newest first, and the cursor of the next
+	// page ("" after the last). A page costs the same at any depth of the
+	// history. ENOTFOUND if the track does not exist; EINVALID for a limit
+	// out of range or a cursor this store did not issue for this track
+	// and order.
+	Timeline(ctx context.Context, trackID int64, page TimelinePage) (*Timeline, error)
+	// TrackSummaries returns the summaries of every track the caller may
+	// see, ordered by ID, or with trackID > 0 that track's alone (ENOTFOUND
+	// if the caller may not see it): the map's rows, read by a fixed number
+	// of indexed queries per track, whose cost grows with the tracks, not
+	// with their meetings.
+	TrackSummaries(ctx context.Context, trackID int64) ([]*TrackSummary, error)
 	// ShredTrack deletes the track's data key: every sealed record of the
 	// track (profiles, notes) becomes unreadable for good, to anyone, even
 	// to a holder of the master key, once backups that still hold the
@@ -285,6 +314,48 @@ const (
 	TimelineMeeting    TimelineKind = "meeting"
 	TimelineEvent      TimelineKind = "event"
 )
+
+// TimelinePage asks for one page of a timeline.
+type TimelinePage struct {
+	// Cursor is the Next of the previous page, "" for the first page.
+	Cursor string
+	// Limit is the page's size, 1 to MaxLimit; 0 means DefaultLimit.
+	Limit int
+	// Newest orders the page newest first.
+	Newest bool
+}
+
+// Normalize returns the page with the default limit applied, or EINVALID.
+func (p TimelinePage) Normalize() (TimelinePage, error) {
+	if p.Limit < 0 || p.Limit > MaxLimit {
+		return p, Errorf(EINVALID, "limit", "limit must be between 1 and %d", MaxLimit)
+	}
+	if p.Limit == 0 {
+		p.Limit = DefaultLimit
+	}
+	return p, nil
+}
+
+// Timeline is one page of a track's timeline.
+type Timeline struct {
+	Entries []*TimelineEntry `json:"items"`
+	Limit   int              `json:"limit"`
+	// Next is the opaque cursor of the next page, "" after the last.
+	Next string `json:"next,omitempty"`
+}
+
+// TrackSummary is a track's row of the map: its status history, its last
+// and next meeting, its latest outside event and how many meetings and
+// events it has.
+type TrackSummary struct {
+	Track       *Track
+	Transitions []*Transition // oldest first
+	LastMeeting *Meeting      // the latest that has started; nil if none
+	NextMeeting *Meeting      // the first still to start; nil if none
+	LastEvent   *Event        // the latest that has occurred; nil if none
+	Meetings    int
+	Events      int
+}
 
 // TimelineEntry is one item of a track's timeline; exactly one of its
 // pointers is set, matching Kind.

@@ -11,10 +11,13 @@ import (
 // (see Member). An administrator manages accounts and memberships but reads no
 // sealed content unless also a member of the track.
 type User struct {
-	ID           int64     `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Admin        bool      `json:"admin"`
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Admin bool   `json:"admin"`
+	// Mediator: an administrator made the user a mediator, who may open
+	// tracks (and mediates each one it opens).
+	Mediator     bool      `json:"mediator"`
 	Disabled     bool      `json:"disabled"`
 	PasswordHash string    `json:"-"` // argon2id, PHC string; never serialised
 	CreatedAt    time.Time `json:"created_at"`
@@ -50,6 +53,7 @@ func checkEmail(s string) error {
 type UserUpdate struct {
 	Name         *string `json:"name,omitempty"`
 	Admin        *bool   `json:"admin,omitempty"`
+	Mediator     *bool   `json:"mediator,omitempty"`
 	Disabled     *bool   `json:"disabled,omitempty"`
 	PasswordHash *string `json:"-"`
 }
@@ -73,10 +77,17 @@ const (
 	MemberDelegate MemberRole = "delegate" // of the party in Member.PartyID
 	MemberObserver MemberRole = "observer"
 	MemberVerifier MemberRole = "verifier"
+	// MemberGuarantor speaks for a state or body that guarantees what the
+	// track agrees: it reads what the plenary reads and reports on the
+	// implementation of the track's agreements (Caller.CanReport).
+	MemberGuarantor MemberRole = "guarantor"
 )
 
+// MemberRoles lists every member role.
+var MemberRoles = []MemberRole{MemberMediator, MemberDelegate, MemberObserver, MemberVerifier, MemberGuarantor}
+
 // Member is a user's grant on a track: a role and, for delegates (and
-// optionally observers and verifiers), the party they speak for.
+// optionally observers, verifiers and guarantors), the party they speak for.
 type Member struct {
 	ID        int64      `json:"id"`
 	TrackID   int64      `json:"track_id"`
@@ -89,9 +100,9 @@ type Member struct {
 // Validate checks the role and that a delegate names a party.
 func (m *Member) Validate() error {
 	switch m.Role {
-	case MemberMediator, MemberDelegate, MemberObserver, MemberVerifier:
+	case MemberMediator, MemberDelegate, MemberObserver, MemberVerifier, MemberGuarantor:
 	default:
-		return Errorf(EINVALID, "role", "unknown member role %q (want mediator, delegate, observer or verifier)", m.Role)
+		return Errorf(EINVALID, "role", "unknown member role %q (want mediator, delegate, observer, verifier or guarantor)", m.Role)
 	}
 	if m.UserID <= 0 {
 		return Errorf(EINVALID, "user_id", "user_id is required")

@@ -29,7 +29,8 @@ const (
 var DomainWords = [][]string{
 	Words("track status", "exploratory", "active", "paused", "suspended", "collapsed", "concluded"),
 	Words("party role", "principal", "host", "mediator", "observer", "guarantor", "verifier"),
-	Words("member role", "mediator", "delegate", "observer", "verifier"),
+	Words("party kind", "state", "organisation", "delegation"),
+	Words("member role", "mediator", "delegate", "observer", "verifier", "guarantor"),
 	Words("meeting format", "plenary", "caucus", "shuttle"),
 	Words("ballot outcome", "pending", "accepted by all", "not accepted"),
 	Words("clause status", "open", "bracketed", "agreed ad referendum", "agreed", "dropped"),

@@ -192,7 +192,7 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 			if err := db.CreateResponse(ctx, r); err != nil {
 				t.Fatal(err)
 			}
-			text := &parley.NegotiatingText{TrackID: tr.ID, Title: "Draft", Audience: parley.AudienceMediators}
+			text := &parley.NegotiatingText{TrackID: tr.ID, Title: mark("text title"), Audience: parley.AudienceMediators}
 			if err := db.CreateText(ctx, text); err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +244,7 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 				t.Fatal(err)
 			}
 			for _, c := range cs {
-				r := &parley.Report{AgreementID: a.ID, CommitmentID: c.ID, Date: "2023-06-01", Source: "monitor", Reliability: parley.ReliabilityConfirmed,
+				r := &parley.Report{AgreementID: a.ID, CommitmentID: c.ID, Date: "2023-06-01", Source: mark("report source"), Reliability: parley.ReliabilityConfirmed,
 					Finding: parley.FindingPartly, Audience: parley.AudienceMediators, Evidence: mark("evidence")}
 				if err := db.CreateReport(ctx, r); err != nil {
 					t.Fatal(err)

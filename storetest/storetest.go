@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions}, {"Tokens", testTokens},
 		{"VenueTimeZones", testVenueTimeZones}, {"UserLanguages", testUserLanguages}, {"CalendarFeeds", testCalendarFeeds},
 		{"SecondFactors", testSecondFactors}, {"SecondFactorTracks", testSecondFactorTracks},
+		{"SetUpTalks", testSetUpTalks}, {"Invitations", testInvitations}, {"TrackHistory", testTrackHistory},
 	}
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })
 	for _, tt := range tests {
@@ -167,8 +168,7 @@ func Snapshot(t testing.TB, s parley.Store) State {
 		fail(err)
 		st.Transitions[tr.ID], err = s.FindTransitions(ctx, tr.ID)
 		fail(err)
-		st.Timelines[tr.ID], err = s.Timeline(ctx, tr.ID)
-		fail(err)
+		st.Timelines[tr.ID] = wholeTimeline(t, s, tr.ID)
 	}
 	st.Meetings, _, err = s.FindMeetings(ctx, parley.MeetingFilter{Page: all})
 	fail(err)

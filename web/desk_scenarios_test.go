@@ -192,8 +192,24 @@ func TestDeskScenarios(t *testing.T) {
 			d.hits[k] = true
 		}
 	}
+	zd := newDesk(t)
+	testScenarioZips(t, zd)
+	for k := range zd.hits {
+		d.hits[k] = true
+	}
 	testAgreementPages(t, d)
 	testExports(t, d)
+	setup := newDesk(t) // setup_pages_test.go, on a desk of its own
+	testSetupPages(t, setup)
+	for k := range setup.hits {
+		d.hits[k] = true
+	}
+	// The record pages sign in three accounts: on a desk of their own.
+	rec := newDesk(t)
+	testRecordPages(t, rec)
+	for k := range rec.hits {
+		d.hits[k] = true
+	}
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

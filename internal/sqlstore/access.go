@@ -81,6 +81,15 @@ func requireAdmin(ctx context.Context) error {
 	return nil
 }
 
+// requireOpenTrack refuses callers who may not open tracks
+// (Caller.CanOpenTrack), nor so create the parties and venues they need.
+func requireOpenTrack(ctx context.Context) error {
+	if !parley.CallerFromContext(ctx).CanOpenTrack() {
+		return forbidden("only administrators and mediators may do this")
+	}
+	return nil
+}
+
 // requireSystem refuses every caller but parley.System: the
 // authenticator's own lookups and bookkeeping (a session found by its
 // secret's hash, a use recorded).

@@ -127,16 +127,17 @@ func (s *Store) FindCommitments(ctx context.Context, agreementID int64) (_ []*pa
 	})
 }
 
-// requireReport refuses a caller who may neither change the track nor
-// verify for it: ENOTFOUND if it does not see the track, EFORBIDDEN
+// requireReport refuses a caller who may not report on the track's
+// implementation (Caller.CanReport: its mediators, verifiers and
+// guarantors): ENOTFOUND if it does not see the track, EFORBIDDEN
 // otherwise.
 func requireReport(ctx context.Context, trackID int64) error {
 	c := parley.CallerFromContext(ctx)
 	if !c.CanSeeTrack(trackID) {
 		return notFound("track", trackID)
 	}
-	if !c.CanEditTrack(trackID) && !c.CanVerify(trackID) {
-		return forbidden("only the track's mediators and verifiers may report on track %d", trackID)
+	if !c.CanReport(trackID) {
+		return forbidden("only the track's mediators, verifiers and guarantors may report on track %d", trackID)
 	}
 	return nil
 }

@@ -83,7 +83,7 @@ func (s *Store) CreateMember(ctx context.Context, m *parley.Member) (err error) 
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	if err := requireAdmin(ctx); err != nil {
+	if err := requireGrant(ctx, &m.TrackID, m.Role); err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -98,10 +98,19 @@ func (s *Store) CreateMember(ctx context.Context, m *parley.Member) (err error) 
 func (s *Store) UpdateMember(ctx context.Context, id int64, upd parley.MemberUpdate) (_ *parley.Member, err error) {
 	defer s.mapErr(&err, "update member")
 	var m *parley.Member
-	if err := requireAdmin(ctx); err != nil {
-		return nil, err
-	}
 	err = s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+		old, err := findMemberByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := requireGrantOf(ctx, old); err != nil {
+			return err
+		}
+		if upd.Role != nil {
+			if err := requireGrant(ctx, &old.TrackID, *upd.Role); err != nil {
+				return err
+			}
+		}
 		if m, err = updateMember(ctx, tx, id, upd); err != nil {
 			return err
 		}
@@ -116,12 +125,12 @@ func (s *Store) UpdateMember(ctx context.Context, id int64, upd parley.MemberUpd
 // DeleteMember revokes a grant; ENOTFOUND.
 func (s *Store) DeleteMember(ctx context.Context, id int64) (err error) {
 	defer s.mapErr(&err, "delete member")
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		m, err := findMemberByID(ctx, tx, id, true)
 		if err != nil {
+			return err
+		}
+		if err := requireGrantOf(ctx, m); err != nil {
 			return err
 		}
 		if err := deleteMember(ctx, tx, id); err != nil {
@@ -129,6 +138,15 @@ func (s *Store) DeleteMember(ctx context.Context, id int64) (err error) {
 		}
 		return appendAudit(ctx, tx, memberAudit("member.delete", m))
 	})
+}
+
+// requireGrantOf applies Caller.CanGrant to an existing grant: ENOTFOUND
+// ("member <id>") for one on a track the caller may not see.
+func requireGrantOf(ctx context.Context, m *parley.Member) error {
+	if !canSeeTrack(ctx, m.TrackID) {
+		return notFound("member", m.ID)
+	}
+	return requireGrant(ctx, &m.TrackID, m.Role)
 }
 
 // memberAudit is the ledger's record of a change of a grant.

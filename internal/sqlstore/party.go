@@ -42,7 +42,7 @@ func (s *Store) CreateParty(ctx context.Context, p *parley.Party) (err error) {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if err := requireAdmin(ctx); err != nil {
+	if err := requireOpenTrack(ctx); err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {

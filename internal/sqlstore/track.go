@@ -107,18 +107,34 @@ func (s *Store) CreateTrack(ctx context.Context, t *parley.Track) (err error) {
 			return err
 		}
 	}
-	if err := requireAdmin(ctx); err != nil {
+	if err := requireOpenTrack(ctx); err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := createTrack(ctx, tx, t); err != nil {
-			return err
-		}
-		if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary})
+		return s.openTrack(ctx, tx, t)
 	})
+}
+
+// openTrack creates t with its key in tx; a caller who is not an
+// administrator becomes its mediator.
+func (s *Store) openTrack(ctx context.Context, tx *Tx, t *parley.Track) error {
+	if err := createTrack(ctx, tx, t); err != nil {
+		return err
+	}
+	if _, err := s.newTrackKey(ctx, tx, t.ID); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, auditRecord{action: "track.create", object: trackObject(t.ID), trackID: t.ID, audience: parley.AudiencePlenary}); err != nil {
+		return err
+	}
+	if c := parley.CallerFromContext(ctx); !c.IsAdmin() {
+		m := &parley.Member{TrackID: t.ID, UserID: c.User.ID, Role: parley.MemberMediator}
+		if err := createMember(ctx, tx, m); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, memberAudit("member.create", m))
+	}
+	return nil
 }
 
 // UpdateTrack applies upd and returns the track, or ENOTFOUND.
@@ -170,44 +186,31 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 		byID[t.ID] = t
 		ids[i] = t.ID
 	}
-	in, args := placeholders(1, len(ids)), int64Args(ids)
-
-	rows, err := tx.QueryContext(ctx, `SELECT `+tTrackParties.sel+` FROM track_parties WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
-	if err != nil {
-		return fmt.Errorf("load track parties: %w", err)
-	}
-	defer rows.Close()
-	row := tx.scanner(tTrackParties, rows)
-	for rows.Next() {
+	err := eachRowIn(ctx, tx, tTrackParties, `SELECT `+tTrackParties.sel+` FROM track_parties
+		WHERE track_id IN (`+inList+`) ORDER BY track_id, position`, ids, func(row rowScanner) error {
 		var trackID, position int64
 		var p parley.TrackParty
 		if err := row.Scan(&trackID, &p.PartyID, &p.Role, &position); err != nil {
 			return err
 		}
 		byID[trackID].Parties = append(byID[trackID].Parties, p)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `SELECT `+tTrackVenues.sel+` FROM track_venues WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("load track venues: %w", err)
+		return fmt.Errorf("load track parties: %w", err)
 	}
-	defer rows.Close()
-	row = tx.scanner(tTrackVenues, rows)
-	for rows.Next() {
+	err = eachRowIn(ctx, tx, tTrackVenues, `SELECT `+tTrackVenues.sel+` FROM track_venues
+		WHERE track_id IN (`+inList+`) ORDER BY track_id, position`, ids, func(row rowScanner) error {
 		var trackID, venueID, position int64
 		if err := row.Scan(&trackID, &venueID, &position); err != nil {
 			return err
 		}
 		byID[trackID].VenueIDs = append(byID[trackID].VenueIDs, venueID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load track venues: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
 
 	themes, err := findThemes(ctx, tx, ids)
 	if err != nil {
@@ -216,7 +219,7 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	for _, th := range themes {
 		byID[th.TrackID].Themes = append(byID[th.TrackID].Themes, th)
 	}
-	return nil
+	return loadRevivals(ctx, tx, byID, ids)
 }
 
 func createTrack(ctx context.Context, tx *Tx, t *parley.Track) error {

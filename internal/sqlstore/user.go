@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strconv"
 
 	"github.com/parley-talks/parley"
@@ -25,7 +27,11 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (_ *parley.User, err
 		if !isAdmin(ctx) && !isSelf(ctx, id) {
 			return nil, notFound("user", id)
 		}
-		return findUserByID(ctx, tx, id, false)
+		u, err := findUserByID(ctx, tx, id, false)
+		if err != nil {
+			return nil, err
+		}
+		return u, mediatorFlags(ctx, tx, u)
 	})
 }
 
@@ -47,6 +53,9 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (_ *parley.Us
 	if !isAdmin(ctx) && !isSelf(ctx, u.ID) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "email", "no user has this email address")
 	}
+	if err := mediatorFlags(ctx, tx, u); err != nil {
+		return nil, err
+	}
 	return u, commit(tx)
 }
 
@@ -61,7 +70,56 @@ func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.Us
 		}
 		where, args = ` WHERE id = $1`, append(args, self)
 	}
-	return readPage(ctx, s, tUsers, scanUser, where, page, args...)
+	users, total, err := readPage(ctx, s, tUsers, scanUser, where, page, args...)
+	if err != nil || len(users) == 0 {
+		return users, total, err
+	}
+	_, err = readTx(ctx, s, func(tx *Tx) (struct{}, error) { return struct{}{}, mediatorFlags(ctx, tx, users...) })
+	return users, total, err
+}
+
+// mediatorFlags fills User.Mediator of users read in tx from
+// mediator_accounts, a table of its own (migration 0011) so that the rows
+// of users keep their MACs.
+func mediatorFlags(ctx context.Context, tx *Tx, users ...*parley.User) error {
+	for _, u := range users {
+		var id, created int64
+		var by sql.NullInt64
+		err := tx.scanner(tMediators, tx.QueryRowContext(ctx, `SELECT `+tMediators.sel+` FROM mediator_accounts WHERE user_id = $1`, u.ID)).
+			Scan(&id, &by, &created)
+		switch {
+		case isNoRows(err):
+			u.Mediator = false
+		case err != nil:
+			return fmt.Errorf("user %d's mediator account: %w", u.ID, err)
+		default:
+			u.Mediator = true
+		}
+	}
+	return nil
+}
+
+// setMediator makes the user a mediator, or no longer one, in tx.
+func setMediator(ctx context.Context, tx *Tx, userID int64, on bool) error {
+	var exists int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM mediator_accounts WHERE user_id = $1`, userID).Scan(&exists)
+	switch {
+	case isNoRows(err) && on:
+		by, err := actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.insert(ctx, tMediators, `user_id, created_by, created_at`, userID, nullInt64(by), micro(tx.now))
+		return err
+	case isNoRows(err):
+		return nil
+	case err != nil:
+		return err
+	case !on:
+		_, err = tx.delete(ctx, tMediators, `user_id = $1`, userID)
+		return err
+	}
+	return nil
 }
 
 // CreateUser stores u with its email normalised; ECONFLICT if it is taken.
@@ -88,7 +146,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd parley.UserUpdate)
 	var u *parley.User
 	// Administrators change any account; a user may change its own name and
 	// password, not its admin or disabled flags.
-	if !isAdmin(ctx) && (!isSelf(ctx, id) || upd.Admin != nil || upd.Disabled != nil) {
+	if !isAdmin(ctx) && (!isSelf(ctx, id) || upd.Admin != nil || upd.Disabled != nil || upd.Mediator != nil) {
 		if !isSelf(ctx, id) {
 			return nil, notFound("user", id)
 		}
@@ -122,7 +180,10 @@ func createUser(ctx context.Context, tx *Tx, u *parley.User) error {
 		return parley.Errorf(parley.ECONFLICT, "email", "a user with email %q already exists", u.Email)
 	}
 	u.ID = r.id()
-	return err
+	if err != nil || !u.Mediator {
+		return err
+	}
+	return setMediator(ctx, tx, u.ID, true)
 }
 
 func updateUser(ctx context.Context, tx *Tx, id int64, upd parley.UserUpdate) (*parley.User, error) {
@@ -148,7 +209,15 @@ func updateUser(ctx context.Context, tx *Tx, id int64, upd parley.UserUpdate) (*
 	u.UpdatedAt = tx.now
 	_, err = tx.update(ctx, tUsers, []any{id}, `name = $1, admin = $2, disabled = $3, password_hash = $4, updated_at = $5`,
 		u.Name, u.Admin, u.Disabled, u.PasswordHash, micro(u.UpdatedAt))
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	if upd.Mediator != nil {
+		if err := setMediator(ctx, tx, id, *upd.Mediator); err != nil {
+			return nil, err
+		}
+	}
+	return u, mediatorFlags(ctx, tx, u)
 }
 
 // userAudit is the ledger's record of a change of an account; the row's

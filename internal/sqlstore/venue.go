@@ -55,7 +55,7 @@ func (s *Store) CreateVenue(ctx context.Context, v *parley.Venue) (err error) {
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	if err := requireAdmin(ctx); err != nil {
+	if err := requireOpenTrack(ctx); err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {

@@ -565,6 +565,14 @@ func (a *API) warning(ctx context.Context, id int64) (*EarlyWarning, error) {
 
 // Audit.
 
+func (a *API) latestCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	cp, err := a.store.LatestCheckpoint(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, cp)
+}
+
 func (a *API) listCheckpoints(w http.ResponseWriter, r *http.Request) error {
 	sizes, err := a.store.AuditCheckpoints(r.Context())
 	if err != nil {
@@ -642,13 +650,40 @@ func (a *API) exportTrack(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) importTrack(w http.ResponseWriter, r *http.Request) error {
-	in, err := readImport(r)
+	zipped, isZip, err := readZipBody(r)
 	if err != nil {
 		return err
 	}
-	out, err := a.actions.ImportScenario(r.Context(), in)
+	var out *action.ImportResult
+	if isZip {
+		out, err = a.actions.ImportScenarioZip(r.Context(), zipped, r.URL.Query().Get("title"))
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, limits.MaxRequestBodyBytes) // JSON and forms keep the common bound
+		var in *action.ScenarioFiles
+		if in, err = readImport(r); err != nil {
+			return err
+		}
+		out, err = a.actions.ImportScenario(r.Context(), in)
+	}
 	if err != nil {
 		return err
 	}
 	return writeCreated(w, "/api/v1/tracks", out.Track.ID, out)
+}
+
+// timeline answers a page of a track's timeline.
+func (a *API) timeline(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	page, err := route.QueryTimelinePage(r)
+	if err != nil {
+		return err
+	}
+	tl, err := a.store.Timeline(r.Context(), id, page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tl)
 }

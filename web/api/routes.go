@@ -20,6 +20,11 @@ var (
 		{Name: "offset", Description: "items to skip", Schema: map[string]any{"type": "integer", "minimum": 0, "default": 0}},
 		{Name: "limit", Description: "items per page", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": parley.MaxLimit, "default": parley.DefaultLimit}},
 	}
+	timelineParams = []route.Param{
+		{Name: "limit", Description: "entries per page", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": parley.MaxLimit, "default": parley.DefaultLimit}},
+		{Name: "cursor", Description: "the next of the previous page; absent for the first page", Schema: map[string]any{"type": "string"}},
+		{Name: "order", Description: "oldest first or newest first", Schema: map[string]any{"type": "string", "enum": []string{"oldest", "newest"}, "default": "oldest"}},
+	}
 	trackIDParam = route.Param{Name: "track_id", Description: "only those of this track", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	venueIDParam = route.Param{Name: "venue_id", Description: "only those at this venue", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	statusParam  = route.Param{Name: "status", Description: "only tracks with this status", Schema: map[string]any{"$ref": "#/components/schemas/Status"}}
@@ -46,6 +51,7 @@ func (a *API) Routes() []route.Route {
 		profileReader, profileEditor                   = route.PolicyProfileReader, route.PolicyProfileEditor
 		onTrack, onTheme, onMeeting, onMember, onEvent = route.ScopeTrack, route.ScopeTheme, route.ScopeMeeting, route.ScopeMember, route.ScopeEvent
 		inBody                                         = route.ScopeBody
+		opener, grantor                                = route.PolicyOpener, route.PolicyGrantor
 	)
 	s, act := a.store, a.actions
 	routes := []route.Route{
@@ -84,7 +90,7 @@ func (a *API) Routes() []route.Route {
 				return s.FindParties(r.Context(), p)
 			}),
 			Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Party]]()},
-		{Method: "POST", Pattern: "/api/v1/parties", Policy: admin, ID: "createParty", Summary: "Create a party",
+		{Method: "POST", Pattern: "/api/v1/parties", Policy: opener, ID: "createParty", Summary: "Create a party",
 			Handle: post("/api/v1/parties", func(p *parley.Party) int64 { return p.ID }, act.CreateParty), Body: typeOf[action.PartyInput](), Status: created, Resp: typeOf[parley.Party]()},
 		{Method: "GET", Pattern: "/api/v1/parties/{id}", Policy: signedIn, ID: "getParty", Summary: "Get a party",
 			Handle: getOne(s.FindPartyByID), Status: ok, Resp: typeOf[parley.Party]()},
@@ -96,7 +102,7 @@ func (a *API) Routes() []route.Route {
 				return s.FindVenues(r.Context(), p)
 			}),
 			Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Venue]]()},
-		{Method: "POST", Pattern: "/api/v1/venues", Policy: admin, ID: "createVenue", Summary: "Create a venue",
+		{Method: "POST", Pattern: "/api/v1/venues", Policy: opener, ID: "createVenue", Summary: "Create a venue",
 			Handle: post("/api/v1/venues", func(v *parley.Venue) int64 { return v.ID }, act.CreateVenue), Body: typeOf[action.VenueInput](), Status: created, Resp: typeOf[parley.Venue]()},
 		{Method: "GET", Pattern: "/api/v1/venues/{id}", Policy: signedIn, ID: "getVenue", Summary: "Get a venue",
 			Handle: getOne(s.FindVenueByID), Status: ok, Resp: typeOf[parley.Venue]()},
@@ -105,7 +111,7 @@ func (a *API) Routes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/tracks", Policy: signedIn, ID: "listTracks", Summary: "List tracks, optionally by status",
 			Handle: listPage(a.listTracks), Query: withPage(statusParam), Status: ok, Resp: typeOf[List[*parley.Track]]()},
-		{Method: "POST", Pattern: "/api/v1/tracks", Policy: admin, ID: "createTrack", Summary: "Create a track",
+		{Method: "POST", Pattern: "/api/v1/tracks", Policy: opener, ID: "createTrack", Summary: "Open a track (administrators, mediators; a mediator who opens one mediates it)",
 			Handle: post("/api/v1/tracks", func(t *parley.Track) int64 { return t.ID }, act.CreateTrack), Body: typeOf[action.TrackInput](), Status: created, Resp: typeOf[parley.Track]()},
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}", Policy: trackReader, Scope: onTrack, ID: "getTrack", Summary: "Get a track with its parties, venues and themes",
 			Handle: getOne(s.FindTrackByID), Status: ok, Resp: typeOf[parley.Track]()},
@@ -118,7 +124,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/briefing", Policy: trackReader, Scope: onTrack, ID: "exportBriefing", Summary: "The track's briefing pack for the caller, in the reader's language: status and history, latest meetings and events, open proposals and ballots, the current texts, implementation and warnings — only what the caller may read; for the track's mediators also the analysis",
 			Handle: a.exportBriefing, Query: []route.Param{{Name: "format", Description: "pdf (not in Arabic), docx, md or html", Schema: export.FormatParam(export.DocumentFormats...)}, langParam}, Status: ok, Media: export.Medias(export.DocumentFormats...)},
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/timeline", Policy: trackReader, Scope: onTrack, ID: "getTimeline", Summary: "A track's transitions, meetings and events in time order",
-			Handle: listOf(s.Timeline), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.TimelineEntry]]()},
+			Handle: a.timeline, Query: timelineParams, Status: ok, Resp: typeOf[parley.Timeline]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/themes", Policy: trackReader, Scope: onTrack, ID: "listThemes", Summary: "A track's themes in agenda order",
 			Handle: listOf(s.FindThemes), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Theme]]()},
@@ -131,15 +137,15 @@ func (a *API) Routes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/members", Policy: trackReader, Scope: onTrack, ID: "listMembers", Summary: "A track's members",
 			Handle: listOf(s.FindMembers), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Member]]()},
-		{Method: "POST", Pattern: "/api/v1/tracks/{id}/members", Policy: admin, ID: "createMember", Summary: "Grant a user a role on a track",
+		{Method: "POST", Pattern: "/api/v1/tracks/{id}/members", Policy: grantor, Scope: onTrack, ID: "createMember", Summary: "Grant a user a role on a track",
 			Handle: create("/api/v1/members", func(m *parley.Member) int64 { return m.ID }, act.CreateMember), Body: typeOf[action.MemberInput](), Status: created, Resp: typeOf[parley.Member]()},
 		{Method: "PUT", Pattern: "/api/v1/tracks/{id}/second-factor", Policy: admin, ID: "requireSecondFactor", Summary: "Require a second factor of every member of a track, or no longer: a member without one holds no grant on the track until it sets one up",
 			Handle: change(ok, act.RequireSecondFactor), Body: typeOf[action.RequirementInput](), Status: ok, Resp: typeOf[action.SecondFactorRequirement]()},
 		{Method: "GET", Pattern: "/api/v1/members/{id}", Policy: trackReader, Scope: onMember, ID: "getMember", Summary: "Get a membership",
 			Handle: getOne(s.FindMemberByID), Status: ok, Resp: typeOf[parley.Member]()},
-		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Policy: admin, ID: "updateMember", Summary: "Change a member's role or party",
+		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Policy: grantor, Scope: onMember, ID: "updateMember", Summary: "Change a member's role or party",
 			Handle: change(ok, s.UpdateMember), Body: typeOf[parley.MemberUpdate](), Status: ok, Resp: typeOf[parley.Member]()},
-		{Method: "DELETE", Pattern: "/api/v1/members/{id}", Policy: admin, ID: "deleteMember", Summary: "Revoke a membership",
+		{Method: "DELETE", Pattern: "/api/v1/members/{id}", Policy: grantor, Scope: onMember, ID: "deleteMember", Summary: "Revoke a membership",
 			Handle: done(a.deleteMember), Status: noContent},
 
 		{Method: "GET", Pattern: "/api/v1/meetings", Policy: signedIn, ID: "listMeetings", Summary: "List meetings, optionally of one track or venue",
@@ -320,6 +326,8 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/parties/{id}/trust", Policy: signedIn, ID: "getTrustRecord", Summary: "A party's record of kept and broken commitments per quarter, across the agreements of the tracks the caller sees",
 			Handle: getOne(s.TrustRecord), Status: ok, Resp: typeOf[parley.TrustRecord]()},
 
+		{Method: "GET", Pattern: "/api/v1/audit/checkpoint", Policy: signedIn, ID: "getLatestCheckpoint", Summary: "The ledger's latest signed checkpoint, of the whole log, and its verifier key: keep it, and later ask for a proof that the log extends it",
+			Handle: a.latestCheckpoint, Status: ok, Resp: typeOf[parley.SignedCheckpoint]()},
 		{Method: "GET", Pattern: "/api/v1/audit/checkpoints", Policy: signedIn, ID: "listCheckpoints", Summary: "The tree sizes of the ledger's signed checkpoints",
 			Handle: a.listCheckpoints, Status: ok, Resp: typeOf[[]int64]()},
 		{Method: "GET", Pattern: "/api/v1/audit/entries/{index}/proof", Policy: signedIn, ID: "proveInclusion", Summary: "An audit entry the caller may see, with a proof of its inclusion in the ledger",
@@ -330,6 +338,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/export", Policy: trackReader, Scope: onTrack, ID: "exportTrack", Summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
 			Handle: a.exportTrack, Query: []route.Param{formatParam}, Status: ok, Resp: typeOf[action.ScenarioFiles]()},
 	}...)
+	routes = append(routes, a.setupRoutes()...) // setup.go
 	if _, has := s.(parley.ProfileService); has {
 		routes = append(routes,
 			route.Route{Method: "GET", Pattern: "/api/v1/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "getAnalysis", Summary: "The analysis of a track from its sealed profiles (the `parley analyze --format json` shape): mediators only",
@@ -339,7 +348,12 @@ func (a *API) Routes() []route.Route {
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/{id}/simulation", Policy: trackReader, Scope: onTrack, ID: "simulateTrack", Summary: "Simulated concessions on the track's sealed profiles: one strategy per party (boulware, linear, conceder, time:E, tit-for-tat), the stacked alternating offers protocol or the mediator's single text, every offer, the agreement or none, its round and its distances to the frontier and the Nash point (the `parley simulate --format json` shape). Mediators only",
 				Handle: change(ok, a.simulate), Body: typeOf[action.Simulation](), Status: ok, Resp: typeOf[sim.Trace]()},
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/import", Policy: admin, ID: "importTrack", Summary: "Import a scenario (GENIUS domain + profiles XML, as JSON or multipart/form-data, or Parley's scenario JSON) as a new track with one sealed profile per party",
-				Handle: a.importTrack, Body: typeOf[action.ScenarioFiles](), Multipart: typeOf[scenarioUpload](), Status: created, Resp: typeOf[action.ImportResult]()},
+				Handle: a.importTrack, Query: []route.Param{{Name: "title", Description: "the new track's title, for a zip body (default: the domain's name)", Schema: map[string]any{"type": "string"}}},
+				Body: typeOf[action.ScenarioFiles](), Multipart: typeOf[scenarioUpload](), Files: []string{export.ZIP.MediaType()}, MaxBody: limits.MaxScenarioZipBytes, Status: created, Resp: typeOf[action.ImportResult]()},
+			route.Route{Method: "GET", Pattern: "/api/v1/tracks/{id}/scenario", Policy: trackReader, Scope: onTrack, ID: "exportScenarioZip", Summary: "A track's scenario as a zip of GENIUS XML files — the domain (its themes) and one profile per party — in GENIUS's layout (files at the root) or NegMAS's (one folder). A mediator gets every party's profile, a delegate its own party's only, anyone else not found; red lines and core demands are left out, each profile file says so in a comment",
+				Handle: a.exportScenarioZip, Query: []route.Param{{Name: "layout", Description: "genius (files at the root) or negmas (one folder)", Schema: map[string]any{"type": "string", "enum": []string{"genius", "negmas"}, "default": "genius"}}, langParam}, Status: ok, Media: export.ZIP.MediaType()},
+			route.Route{Method: "PUT", Pattern: "/api/v1/tracks/{id}/scenario", Policy: trackEditor, Scope: onTrack, ID: "putScenario", Summary: "Store the profiles of a zip of GENIUS XML files (either layout; or the import's JSON) on the track, all or none: the domain must hold the track's themes, each profile file names a party of the track; weights, values and reservation come from the file, red lines, core demands and notes stay as the party's profile has them. Mediators only",
+				Handle: a.putScenarioZip, Body: typeOf[action.ScenarioFiles](), Files: []string{export.ZIP.MediaType()}, MaxBody: limits.MaxScenarioZipBytes, Status: ok, Resp: typeOf[[]action.StoredProfile]()},
 		)
 	}
 	return routes

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -68,25 +67,9 @@ type stripSegment struct {
 
 const stripWidth = 300.0
 
-// visibleTracks returns the tracks the caller may see (the store answers
-// no other), by ID.
-func (d *Desk) visibleTracks(ctx context.Context) ([]*parley.Track, error) {
-	var out []*parley.Track
-	for offset := 0; ; offset += parley.MaxLimit {
-		ts, total, err := d.store.FindTracks(ctx, parley.TrackFilter{Page: parley.Page{Offset: offset, Limit: parley.MaxLimit}})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ts...)
-		if offset+parley.MaxLimit >= total {
-			return out, nil
-		}
-	}
-}
-
 func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	tracks, err := d.visibleTracks(ctx)
+	summaries, err := d.store.TrackSummaries(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -100,14 +83,11 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := parley.Now()
 	data := &mapPage{pageBase: newBase(r, i18n.M("Map of the talks"))}
-	for _, t := range tracks {
-		entries, err := d.store.Timeline(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		ts := summarize(t, entries, names, now)
-		ts.Humanitarian = newHumanitarianRow(tallies[t.ID])
-		data.Tracks = append(data.Tracks, ts)
+	tracks := make([]*parley.Track, len(summaries))
+	for i, s := range summaries {
+		ts := summarize(s, names, now)
+		ts.Humanitarian = newHumanitarianRow(tallies[s.Track.ID])
+		data.Tracks, tracks[i] = append(data.Tracks, ts), s.Track
 	}
 	if data.Implementation, err = d.implementationOnMap(ctx, tracks, now); err != nil {
 		return err
@@ -115,9 +95,10 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	return d.render(w, "map", data)
 }
 
-// summarize builds a track's row of the map from its timeline.
-func summarize(t *parley.Track, entries []*parley.TimelineEntry, names map[int64]string, now time.Time) *trackSummary {
-	ts := &trackSummary{Track: t}
+// summarize builds a track's row of the map from the store's summary.
+func summarize(s *parley.TrackSummary, names map[int64]string, now time.Time) *trackSummary {
+	t := s.Track
+	ts := &trackSummary{Track: t, LastMeeting: s.LastMeeting, NextMeeting: s.NextMeeting, LastEvent: s.LastEvent}
 	for _, p := range t.Parties {
 		switch p.Role {
 		case parley.RoleHost:
@@ -128,32 +109,9 @@ func summarize(t *parley.Track, entries []*parley.TimelineEntry, names map[int64
 			ts.Principals = append(ts.Principals, names[p.PartyID])
 		}
 	}
-	var transitions []*parley.Transition
-	for _, e := range entries {
-		switch e.Kind {
-		case parley.TimelineTransition:
-			transitions = append(transitions, e.Transition)
-		case parley.TimelineMeeting:
-			m := e.Meeting
-			if m.StartsAt.After(now) {
-				if ts.NextMeeting == nil || m.StartsAt.Before(ts.NextMeeting.StartsAt) {
-					ts.NextMeeting = m
-				}
-			} else if ts.LastMeeting == nil || !m.StartsAt.Before(ts.LastMeeting.StartsAt) {
-				ts.LastMeeting = m
-			}
-		case parley.TimelineEvent:
-			if e.Event.OccurredAt.After(now) {
-				continue
-			}
-			if ts.LastEvent == nil || !e.Event.OccurredAt.Before(ts.LastEvent.OccurredAt) {
-				ts.LastEvent = e.Event
-			}
-		}
-	}
-	ts.Strip = strip(transitions, now)
-	if n := len(transitions); n > 0 {
-		ts.Since = transitions[n-1].At
+	ts.Strip = strip(s.Transitions, now)
+	if n := len(s.Transitions); n > 0 {
+		ts.Since = s.Transitions[n-1].At
 	}
 	return ts
 }

@@ -22,6 +22,12 @@ const (
 	// JSON body to the same route stays within MaxRequestBodyBytes.
 	MaxCSVBodyBytes = 16 << 20
 
+	// MaxScenarioZipBytes bounds a scenario zip sent as the body of an
+	// import or a profiles upload (or a page's multipart upload). The
+	// largest ANAC scenario's files zip to well under 1 MiB; what a zip
+	// expands to is bounded by genius.ReadZip (64 MiB in all).
+	MaxScenarioZipBytes = 8 << 20
+
 	// MaxRejectionsListed bounds the rejected rows a refusal's problem
 	// document lists (its rejected member counts them all): a list of
 	// parley.MaxPrisoners bad rows would otherwise answer megabytes. The

@@ -189,8 +189,8 @@ func Log(r *http.Request, log *slog.Logger, requestID string, err error) Problem
 }
 
 // secretPaths are the paths whose last segment is a credential: a
-// calendar feed's secret URL.
-var secretPaths = []string{"/api/v1/calendar/"}
+// calendar feed's secret URL, an invitation's one-time link.
+var secretPaths = []string{"/api/v1/calendar/", "/invitations/"}
 
 // LogPath is r's path as a log line may carry it: the secret segment of a
 // secret URL replaced by "…".

@@ -79,6 +79,11 @@ func (g *Guard) Authorize(r *http.Request, rt Route) error {
 			return parley.Errorf(parley.EFORBIDDEN, "", "only an administrator may do this")
 		}
 		return nil
+	case PolicyOpener:
+		if !c.CanOpenTrack() {
+			return parley.Errorf(parley.EFORBIDDEN, "", "only administrators and mediators may do this")
+		}
+		return nil
 	case PolicySelf:
 		id, err := PathID(r, "id")
 		if err != nil {
@@ -88,7 +93,7 @@ func (g *Guard) Authorize(r *http.Request, rt Route) error {
 			return action.NotFound("user", id)
 		}
 		return nil
-	case PolicyTrackReader, PolicyTrackEditor:
+	case PolicyTrackReader, PolicyTrackEditor, PolicyGrantor:
 		return g.authorizeTrack(r, rt, c)
 	case PolicyProfileReader, PolicyProfileEditor:
 		trackID, err := PathID(r, "id")
@@ -158,6 +163,9 @@ func (g *Guard) authorizeTrack(r *http.Request, rt Route, c *parley.Caller) erro
 	}
 	if edit && !c.CanEditTrack(trackID) {
 		return g.forbiddenIfExists(r, trackID, "only the track's mediators may change it")
+	}
+	if rt.Policy == PolicyGrantor && !c.IsAdmin() && !c.IsMediator(trackID) {
+		return g.forbiddenIfExists(r, trackID, "only the track's mediators and administrators may grant roles on it")
 	}
 	return nil
 }

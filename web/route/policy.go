@@ -26,6 +26,14 @@ const (
 	// PolicyAdmin routes are for administrators, who manage accounts,
 	// memberships, parties, venues and the creation of tracks.
 	PolicyAdmin Policy = "admin"
+	// PolicyOpener routes open tracks and create the parties and venues
+	// they need (Caller.CanOpenTrack: administrators and mediators).
+	PolicyOpener Policy = "track_opener"
+	// PolicyGrantor routes grant roles on the track in the path, or of the
+	// grant in the path (Caller.CanGrant: administrators, and the track's
+	// mediators for every role but mediator, which the store checks): 404
+	// if the caller may not see the track, 403 if it may only see it.
+	PolicyGrantor Policy = "track_grantor"
 	// PolicySelf routes read an account: the account itself or an
 	// administrator; anyone else gets 404.
 	PolicySelf Policy = "self_or_admin"
@@ -45,7 +53,7 @@ const (
 )
 
 // Policies lists every policy.
-var Policies = []Policy{PolicyPublic, PolicySignedIn, PolicyAdmin, PolicySelf,
+var Policies = []Policy{PolicyPublic, PolicySignedIn, PolicyAdmin, PolicyOpener, PolicyGrantor, PolicySelf,
 	PolicyTrackReader, PolicyTrackEditor, PolicyProfileReader, PolicyProfileEditor}
 
 // Valid reports whether p is a known policy.
