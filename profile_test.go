@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,12 @@ func TestProfileContentValidate(t *testing.T) {
 		{"all weights 0", ProfileContent{Weights: map[string]float64{"Duration": 0}}, "weights"},
 		{"no weights", ProfileContent{Reservation: 0.2}, "weights"},
 		{"core demand unknown", ProfileContent{CoreDemands: []Choice{{secret, "x"}}}, "core_demands"},
+		{"link weight 0", ProfileContent{LinkWeight: ptrTo(0.0)}, ""},
+		{"link weight at the limit", ProfileContent{LinkWeight: ptrTo(float64(MaxLinkWeight))}, ""},
+		{"link weight above the limit", ProfileContent{LinkWeight: ptrTo(MaxLinkWeight + 0.5)}, "link_weight"},
+		{"negative link weight", ProfileContent{LinkWeight: ptrTo(-0.1)}, "link_weight"},
+		{"NaN link weight", ProfileContent{LinkWeight: ptrTo(math.NaN())}, "link_weight"},
+		{"infinite link weight", ProfileContent{LinkWeight: ptrTo(math.Inf(1))}, "link_weight"},
 	}
 	for _, tt := range tests {
 		err := tt.c.Validate(themes)
@@ -75,3 +82,4 @@ func TestProfileContentCrossed(t *testing.T) {
 		}
 	}
 }
+func ptrTo[T any](v T) *T { return &v }

@@ -45,6 +45,7 @@ type Store interface {
 	ExchangeService
 	ChildService
 	AgreementService
+	LinkService
 	AuditService
 	InvitationService
 

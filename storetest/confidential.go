@@ -26,6 +26,7 @@ func RunConfidential(t *testing.T, open Opener) {
 	RunProposals(t, open)
 	RunExchanges(t, open)
 	RunAgreements(t, open)
+	RunLinks(t, open)
 }
 
 // Confidential is a fixture of two tracks, A and B, with Ukraine and Russia

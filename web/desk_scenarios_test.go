@@ -210,6 +210,7 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range rec.hits {
 		d.hits[k] = true
 	}
+	testJointPages(t, d) // links_test.go
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

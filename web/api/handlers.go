@@ -207,6 +207,16 @@ func (a *API) listEvents(r *http.Request, p parley.Page) ([]*parley.Event, int, 
 	return a.store.FindEvents(r.Context(), parley.EventFilter{TrackID: trackID, Page: p})
 }
 
+// listLinks serves a page of every link the caller sees.
+func (a *API) listLinks(r *http.Request, p parley.Page) ([]*parley.Link, int, error) {
+	all, err := a.store.FindLinks(r.Context(), 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	lo := min(p.Offset, len(all))
+	return all[lo:min(lo+p.Limit, len(all))], len(all), nil
+}
+
 // listTransitions serves a track's status history; 404 if there is no such
 // track.
 func (a *API) listTransitions(ctx context.Context, id int64) ([]*parley.Transition, error) {
@@ -627,6 +637,14 @@ func (a *API) whatIf(ctx context.Context, id int64, in action.WhatIf) (any, erro
 		return nil, err
 	}
 	return an.Report, nil
+}
+
+func (a *API) getJointAnalysis(ctx context.Context, id int64) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, nil)
+}
+
+func (a *API) whatIfJoint(ctx context.Context, id int64, in action.JointWhatIf) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, &in)
 }
 
 func (a *API) simulate(ctx context.Context, id int64, in action.Simulation) (any, error) {

@@ -191,6 +191,8 @@ var templateFuncs = template.FuncMap{
 		return string(b), err
 	},
 	"add": func(a, b int) int { return a + b },
+	// join lists names: "Energy, Prisoners".
+	"join": func(s []string) string { return strings.Join(s, ", ") },
 	// agrclass is an agreement status as a CSS class: "in force" → "in-force".
 	"agrclass": func(s parley.AgreementStatus) string { return strings.ReplaceAll(string(s), " ", "-") },
 	"venue": func(names map[int64]string, id *int64) string {

@@ -178,6 +178,10 @@ func (d *Desk) profileRoutes() []route.Route {
 			Handle: d.whatIfPage("analysis"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/analysis/plot", Policy: trackReader, Scope: onTrack, ID: "pageWhatIfPlot", Summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
 			Handle: d.whatIfPage("analysis#results"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointAnalysis", Summary: "Page: the joint analysis of the track and the tracks linked to it (mediators of every one of them)",
+			Handle: d.showJoint, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointWhatIf", Summary: "Page form: the joint analysis with tracks unlinked or cross-track weights moved; nothing is saved (mediators of every linked track)",
+			Handle: d.jointWhatIf, Body: typeOf[action.JointWhatIf](), Status: ok, Media: html},
 	}
 }
 
