@@ -76,6 +76,12 @@ type AuditService interface {
 	// differs from the visibility the entry itself records (edited behind
 	// the application's back) is refused to everyone, with EINTERNAL.
 	ProveInclusion(ctx context.Context, index int64) (*InclusionProof, error)
+	// FindAuditEntries returns the track's entries that the caller may see
+	// (the visibility ProveInclusion checks), newest first, and how many
+	// there are; ENOTFOUND if the caller may not see the track. An entry
+	// whose stored track or audience differs from the visibility the entry
+	// records fails the whole list with EINTERNAL.
+	FindAuditEntries(ctx context.Context, trackID int64, page Page) ([]*AuditEntry, int, error)
 	// ProveConsistency proves that the tree of oldSize entries (any size
 	// from 1, a checkpoint the caller kept) is a prefix of the tree of
 	// newSize entries, which must be the size of a signed checkpoint (0:

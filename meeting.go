@@ -133,5 +133,10 @@ type MeetingService interface {
 	// CreateMeeting stores m with its attendees; EINVALID if the track,
 	// venue or an attendee's party does not exist.
 	CreateMeeting(ctx context.Context, m *Meeting) error
+	// CreateMeetings stores ms as CreateMeeting would one by one, each with
+	// its own ledger entry, in transactions of at most MaxBatch meetings:
+	// an import's fast path. On an error the earlier transactions stay
+	// committed (their meetings have IDs) and none of the failing one does.
+	CreateMeetings(ctx context.Context, ms []*Meeting) error
 	UpdateMeeting(ctx context.Context, id int64, upd MeetingUpdate) (*Meeting, error)
 }

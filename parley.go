@@ -30,6 +30,7 @@ const (
 	MaxOptions     = 64     // options of one theme
 	MaxLinkedItems = 100    // tracks linked to one event, parties of one track
 	DefaultLimit   = 100
+	MaxBatch       = 500 // records an import writes in one transaction
 	MaxLimit       = 1000
 )
 

@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -33,7 +34,18 @@ type ProfileContent struct {
 	RedLines    []RedLine                     `json:"red_lines"`
 	CoreDemands []Choice                      `json:"core_demands"`
 	Notes       string                        `json:"notes"`
+	// LinkWeight is how much this track matters to the party relative to
+	// the tracks it is linked with: the joint analysis normalises a
+	// party's weights over the linked tracks. Nil counts as 1. It is
+	// sealed with the rest, under this track's key, so that no mediator
+	// of another track reads what this one is worth to the party.
+	LinkWeight *float64 `json:"link_weight,omitempty"`
 }
+
+// MaxLinkWeight bounds a cross-track weight: weights are relative, so a
+// larger one only says "everything else is worth nothing", which a 0 on
+// the other tracks says plainly.
+const MaxLinkWeight = 1000
 
 // RedLine is a constraint a party will not cross, with negotiation.RedLine's
 // fields: forbid (Issue must not be Option), require (Issue must be Option),
@@ -124,7 +136,28 @@ func (c *ProfileContent) Validate(themes []*Theme) error {
 			return err
 		}
 	}
+	if err := c.checkWeighted(themes); err != nil {
+		return err
+	}
+	if w := c.LinkWeight; w != nil && !(*w >= 0 && *w <= MaxLinkWeight) {
+		return Errorf(EINVALID, "link_weight", "the weight of this track among its linked tracks must be a number from 0 to %d", MaxLinkWeight)
+	}
 	return checkText("notes", c.Notes)
+}
+
+// checkWeighted refuses a profile whose weights are all 0 on a track with
+// themes: under it every package is worth the same, so no analysis can
+// rank one above another.
+func (c *ProfileContent) checkWeighted(themes []*Theme) error {
+	if len(themes) == 0 {
+		return nil
+	}
+	for _, w := range c.Weights {
+		if w > 0 {
+			return nil
+		}
+	}
+	return Errorf(EINVALID, "weights", "at least one theme must weigh more than 0: with every weight at 0, no package is better than another")
 }
 
 // ProfileService keeps sealed profiles. Every method applies the caller's
@@ -160,4 +193,36 @@ func (c *ProfileContent) Utility(pkg []Choice) float64 {
 		u += c.Weights[ch.Theme] * c.Values[ch.Theme][ch.Option]
 	}
 	return u / total
+}
+
+// Crossed returns the red lines of the content that the (possibly
+// partial) package crosses: a forbidden option chosen, a required theme
+// settled on another option, a rule's condition met with its consequence
+// settled outside the allowed options, a utility below a minimum. A theme
+// the package leaves open crosses nothing.
+func (c *ProfileContent) Crossed(pkg []Choice) []RedLine {
+	chosen := make(map[string]string, len(pkg))
+	for _, ch := range pkg {
+		chosen[ch.Theme] = ch.Option
+	}
+	var out []RedLine
+	for _, r := range c.RedLines {
+		o, settled := chosen[r.Issue]
+		crossed := false
+		switch r.Kind {
+		case "forbid":
+			crossed = settled && o == r.Option
+		case "require":
+			crossed = settled && o != r.Option
+		case "rule":
+			then, thenSettled := chosen[r.Then]
+			crossed = settled && o == r.Option && thenSettled && !slices.Contains(r.In, then)
+		case "min_utility":
+			crossed = c.Utility(pkg) < r.Min
+		}
+		if crossed {
+			out = append(out, r)
+		}
+	}
+	return out
 }

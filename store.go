@@ -32,6 +32,7 @@ type Store interface {
 	ThemeService
 	UserService
 	MemberService
+	NameService
 	MeetingService
 	EventService
 	SessionService
@@ -44,6 +45,7 @@ type Store interface {
 	ExchangeService
 	ChildService
 	AgreementService
+	LinkService
 	AuditService
 	InvitationService
 

@@ -279,11 +279,22 @@ type TrackService interface {
 	ReviveTrack(ctx context.Context, id int64, successor *Track, reason string) error
 	// FindTransitions returns the track's status history, oldest first.
 	FindTransitions(ctx context.Context, trackID int64) ([]*Transition, error)
-	// Timeline returns the track's transitions, the steps of its
-	// agreements' status histories, its meetings and linked events merged
-	// in time order (ties: transitions, then agreement steps, then events,
-	// then meetings, then by ID). ENOTFOUND if the track does not exist.
-	Timeline(ctx context.Context, trackID int64) ([]*TimelineEntry, error)
+	// Timeline returns a page of the track's timeline: its transitions,
+	// the steps of its agreements' status histories, its meetings and
+	// linked events merged in time order (ties: transitions, then
+	// agreement steps, then events, then meetings, then by ID), oldest
+	// first or with page.Newest newest first, and the cursor of the next
+	// page ("" after the last). A page costs the same at any depth of the
+	// history. ENOTFOUND if the track does not exist; EINVALID for a limit
+	// out of range or a cursor this store did not issue for this track
+	// and order.
+	Timeline(ctx context.Context, trackID int64, page TimelinePage) (*Timeline, error)
+	// TrackSummaries returns the summaries of every track the caller may
+	// see, ordered by ID, or with trackID > 0 that track's alone (ENOTFOUND
+	// if the caller may not see it): the map's rows, read by a fixed number
+	// of indexed queries per track, whose cost grows with the tracks, not
+	// with their meetings.
+	TrackSummaries(ctx context.Context, trackID int64) ([]*TrackSummary, error)
 	// ShredTrack deletes the track's data key: every sealed record of the
 	// track (profiles, notes) becomes unreadable for good, to anyone, even
 	// to a holder of the master key, once backups that still hold the
@@ -303,6 +314,48 @@ const (
 	TimelineMeeting    TimelineKind = "meeting"
 	TimelineEvent      TimelineKind = "event"
 )
+
+// TimelinePage asks for one page of a timeline.
+type TimelinePage struct {
+	// Cursor is the Next of the previous page, "" for the first page.
+	Cursor string
+	// Limit is the page's size, 1 to MaxLimit; 0 means DefaultLimit.
+	Limit int
+	// Newest orders the page newest first.
+	Newest bool
+}
+
+// Normalize returns the page with the default limit applied, or EINVALID.
+func (p TimelinePage) Normalize() (TimelinePage, error) {
+	if p.Limit < 0 || p.Limit > MaxLimit {
+		return p, Errorf(EINVALID, "limit", "limit must be between 1 and %d", MaxLimit)
+	}
+	if p.Limit == 0 {
+		p.Limit = DefaultLimit
+	}
+	return p, nil
+}
+
+// Timeline is one page of a track's timeline.
+type Timeline struct {
+	Entries []*TimelineEntry `json:"items"`
+	Limit   int              `json:"limit"`
+	// Next is the opaque cursor of the next page, "" after the last.
+	Next string `json:"next,omitempty"`
+}
+
+// TrackSummary is a track's row of the map: its status history, its last
+// and next meeting, its latest outside event and how many meetings and
+// events it has.
+type TrackSummary struct {
+	Track       *Track
+	Transitions []*Transition // oldest first
+	LastMeeting *Meeting      // the latest that has started; nil if none
+	NextMeeting *Meeting      // the first still to start; nil if none
+	LastEvent   *Event        // the latest that has occurred; nil if none
+	Meetings    int
+	Events      int
+}
 
 // TimelineEntry is one item of a track's timeline; exactly one of its
 // pointers is set, matching Kind.

@@ -70,13 +70,13 @@ func TestLoadIntoSQLite(t *testing.T) {
 	if g := byTitle["Black Sea grain corridor"]; g == nil || g.Status != parley.StatusCollapsed {
 		t.Errorf("grain track = %+v, want it collapsed", g)
 	}
-	timeline, err := db.Timeline(ctx, energy.ID)
+	timeline, err := db.Timeline(ctx, energy.ID, parley.TimelinePage{Limit: parley.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var statuses []parley.Status
 	var pausedBy *int64
-	for _, e := range timeline {
+	for _, e := range timeline.Entries {
 		if e.Kind == parley.TimelineTransition {
 			statuses = append(statuses, e.Transition.To)
 			if e.Transition.To == parley.StatusPaused {

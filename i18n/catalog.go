@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/feature/plural"
 )
@@ -27,8 +28,10 @@ func (m *entry) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &m.plural)
 }
 
-// catalogs are the embedded translations by language.
-var catalogs = func() map[Lang]map[string]entry {
+// catalogs are the embedded translations by language, decoded when a
+// translation is first needed (not at start-up: a command that prints no
+// translated text never pays for them).
+var catalogs = sync.OnceValue(func() map[Lang]map[string]entry {
 	out := map[Lang]map[string]entry{}
 	for _, l := range Supported[1:] {
 		data, err := locales.ReadFile("locales/" + string(l) + ".json")
@@ -42,12 +45,12 @@ var catalogs = func() map[Lang]map[string]entry {
 		out[l] = m
 	}
 	return out
-}()
+})
 
 // Keys are the English keys a language's catalog translates, sorted.
 func Keys(l Lang) []string {
-	keys := make([]string, 0, len(catalogs[l]))
-	for k := range catalogs[l] {
+	keys := make([]string, 0, len(catalogs()[l]))
+	for k := range catalogs()[l] {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -59,7 +62,7 @@ func Has(l Lang, key string) bool {
 	if l == English {
 		return true
 	}
-	_, ok := catalogs[l][key]
+	_, ok := catalogs()[l][key]
 	return ok
 }
 
@@ -74,7 +77,7 @@ func New(l Lang) *Printer {
 	if !slices.Contains(Supported, l) {
 		l = English
 	}
-	return &Printer{lang: l, cat: catalogs[l]}
+	return &Printer{lang: l, cat: catalogs()[l]}
 }
 
 // Lang is the printer's language.

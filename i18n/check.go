@@ -33,7 +33,7 @@ func (p Problem) String() string { return fmt.Sprintf("%s %q: %s", p.Lang, p.Key
 // translation whose placeholders differ from the English, a plural
 // message without every form the language needs or with forms it has
 // not.
-func Check(l Lang) []Problem { return check(l, catalogs[l]) }
+func Check(l Lang) []Problem { return check(l, catalogs()[l]) }
 
 func check(l Lang, cat map[string]entry) []Problem {
 	var out []Problem
@@ -142,7 +142,7 @@ func Leftovers(text string, l Lang) []string {
 	var out []string
 	for _, key := range Keys(l) {
 		en := english(key)
-		m := catalogs[l][key]
+		m := catalogs()[l][key]
 		if strings.Contains(en, "{") || m.text == en || len([]rune(en)) < 2 {
 			continue
 		}

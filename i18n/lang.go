@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 )
@@ -67,13 +68,13 @@ func Parse(tag string) (Lang, bool) {
 	return English, false
 }
 
-var matcher = func() language.Matcher {
+var matcher = sync.OnceValue(func() language.Matcher {
 	tags := make([]language.Tag, len(Supported))
 	for i, l := range Supported {
 		tags[i] = l.Tag()
 	}
 	return language.NewMatcher(tags)
-}()
+})
 
 // Negotiate picks the language for an Accept-Language header; English when
 // it names none of ours or cannot be read.
@@ -82,7 +83,7 @@ func Negotiate(acceptLanguage string) Lang {
 	if err != nil || len(tags) == 0 {
 		return English
 	}
-	_, i, conf := matcher.Match(tags...)
+	_, i, conf := matcher().Match(tags...)
 	if conf == language.No {
 		return English
 	}

@@ -105,7 +105,10 @@ func (s *ndScratch) filter(u []num, n, count, runs int) {
 }
 
 // mergeRuns2 merges runs sorted by (u0 desc) into one order by (u0 desc,
-// u1 desc), choosing among the run heads: O(N·runs).
+// u1 desc), choosing among the run heads: O(N·runs) by scanning the heads
+// when there are few runs (an issue's options), O(N·log runs) with a
+// binary heap of the heads when there are many (a joint merge, where the
+// runs are a track's frontier points).
 func (s *ndScratch) mergeRuns2(u []num, count, runs int) []int32 {
 	runLen := count / runs
 	if runLen*runs != count {
@@ -116,6 +119,26 @@ func (s *ndScratch) mergeRuns2(u []num, count, runs int) []int32 {
 		s.heads = append(s.heads, int32(r*runLen))
 	}
 	s.ord = s.ord[:0]
+	if runs > heapRuns {
+		return s.mergeRunsHeap(u, runLen)
+	}
+	return s.scanRuns(u, count, runLen)
+}
+
+// mergeRunsScan is mergeRuns2 by scanning the heads whatever the number of
+// runs (the tests' reference for the heap).
+func (s *ndScratch) mergeRunsScan(u []num, count, runs int) []int32 {
+	runLen := count / runs
+	s.heads = s.heads[:0]
+	for r := range runs {
+		s.heads = append(s.heads, int32(r*runLen))
+	}
+	s.ord = s.ord[:0]
+	return s.scanRuns(u, count, runLen)
+}
+
+// scanRuns merges by choosing the best of the heads each time: O(N·runs).
+func (s *ndScratch) scanRuns(u []num, count, runLen int) []int32 {
 	for range count {
 		if s.halt() {
 			return s.ord
@@ -134,6 +157,59 @@ func (s *ndScratch) mergeRuns2(u []num, count, runs int) []int32 {
 		s.ord = append(s.ord, s.heads[best])
 		s.heads[best]++
 	}
+	return s.ord
+}
+
+// heapRuns is the number of runs above which mergeRuns2 keeps its heads in
+// a heap.
+const heapRuns = 16
+
+// mergeRunsHeap is mergeRuns2 with s.heads as a binary max-heap of the
+// runs' current candidates (a run's end is runLen past its start, so a
+// head h belongs to run h/runLen). O(N·log runs).
+func (s *ndScratch) mergeRunsHeap(u []num, runLen int) []int32 {
+	h := s.heads
+	above := func(a, b int32) bool { // a before b: u0 greater, then u1 greater
+		a0, b0 := u[2*a], u[2*b]
+		if a0 != b0 {
+			return b0.less(a0)
+		}
+		return u[2*b+1].less(u[2*a+1])
+	}
+	down := func(i int) {
+		for {
+			l, best := 2*i+1, i
+			if l < len(h) && above(h[l], h[best]) {
+				best = l
+			}
+			if r := l + 1; r < len(h) && above(h[r], h[best]) {
+				best = r
+			}
+			if best == i {
+				return
+			}
+			h[i], h[best] = h[best], h[i]
+			i = best
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(h) > 0 {
+		if s.halt() {
+			break
+		}
+		top := h[0]
+		s.ord = append(s.ord, top)
+		if next := top + 1; int(next)%runLen != 0 {
+			h[0] = next
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	s.heads = h
 	return s.ord
 }
 

@@ -80,8 +80,18 @@ func TestMarkersNotInDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators, parley.PartyAudience(f.UA.ID)} {
-		if err := db.CreateReport(ctx, &parley.Report{AgreementID: ag.ID, CommitmentID: cm.ID, Date: "2023-02-01", Source: "monitors",
+		if err := db.CreateReport(ctx, &parley.Report{AgreementID: ag.ID, CommitmentID: cm.ID, Date: "2023-02-01", Source: mark(),
 			Reliability: parley.ReliabilityConfirmed, Finding: parley.FindingPartly, Audience: a, Evidence: mark()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A text's title, sealed like its clauses.
+	for _, a := range []parley.Audience{parley.AudiencePlenary, parley.AudienceMediators, parley.PartyAudience(f.UA.ID)} {
+		text := &parley.NegotiatingText{TrackID: f.A.ID, Title: mark(), Audience: a}
+		if err := db.CreateText(ctx, text); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateVersion(ctx, text.ID, []parley.Clause{{Text: mark(), Status: parley.ClauseOpen}}); err != nil {
 			t.Fatal(err)
 		}
 	}

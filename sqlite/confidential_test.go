@@ -97,6 +97,16 @@ func TestRotateMasterKey(t *testing.T) {
 	if err != nil || len(want) == 0 {
 		t.Fatalf("profiles before rotation: %v (%d)", err, len(want))
 	}
+	// An authenticator app's secret, wrapped by the master key, is
+	// re-wrapped too.
+	users, _, err := db.FindUsers(ctx, parley.Page{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := []byte("0123456789abcdefghij")
+	if err := db.StartTOTP(parley.NewContextWithCaller(ctx, &parley.Caller{User: users[0]}), users[0].ID, secret); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.RotateMasterKey(ctx, next, next); err == nil {
 		t.Fatal("rotation with the wrong old key succeeded")
 	}
@@ -115,6 +125,9 @@ func TestRotateMasterKey(t *testing.T) {
 	got, err := db.FindProfiles(ctx, 1)
 	if err != nil || len(got) != len(want) || got[0].Content.Notes != want[0].Content.Notes {
 		t.Fatalf("profiles after rotation: %v", err)
+	}
+	if f, err := db.FindTOTP(ctx, users[0].ID); err != nil || string(f.Secret) != string(secret) {
+		t.Fatalf("the TOTP secret after rotation: %v", err)
 	}
 	if _, err := db.VerifyAudit(ctx, sqlstore.VerifyOptions{}); err != nil {
 		t.Fatal(err)
@@ -179,7 +192,7 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 			if err := db.CreateResponse(ctx, r); err != nil {
 				t.Fatal(err)
 			}
-			text := &parley.NegotiatingText{TrackID: tr.ID, Title: "Draft", Audience: parley.AudienceMediators}
+			text := &parley.NegotiatingText{TrackID: tr.ID, Title: mark("text title"), Audience: parley.AudienceMediators}
 			if err := db.CreateText(ctx, text); err != nil {
 				t.Fatal(err)
 			}
@@ -231,7 +244,7 @@ func markerDB(t testing.TB, dir string) (string, []string, *seal.MasterKey) {
 				t.Fatal(err)
 			}
 			for _, c := range cs {
-				r := &parley.Report{AgreementID: a.ID, CommitmentID: c.ID, Date: "2023-06-01", Source: "monitor", Reliability: parley.ReliabilityConfirmed,
+				r := &parley.Report{AgreementID: a.ID, CommitmentID: c.ID, Date: "2023-06-01", Source: mark("report source"), Reliability: parley.ReliabilityConfirmed,
 					Finding: parley.FindingPartly, Audience: parley.AudienceMediators, Evidence: mark("evidence")}
 				if err := db.CreateReport(ctx, r); err != nil {
 					t.Fatal(err)

@@ -5,6 +5,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -16,6 +17,15 @@ func lockFile(path string, exclusive bool) (f *os.File, ok bool, err error) {
 	f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, false, fmt.Errorf("sqlite: open the lock file: %w", err)
+	}
+	// A lock file made before files were created the owner's alone is
+	// tightened like the database (see ownerOnly); one this user does not
+	// own keeps its mode.
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(fi.Mode().Perm() & 0o700); err != nil && !errors.Is(err, fs.ErrPermission) {
+			f.Close()
+			return nil, false, fmt.Errorf("sqlite: make the lock file readable by its owner only: %w", err)
+		}
 	}
 	how := syscall.LOCK_SH
 	if exclusive {

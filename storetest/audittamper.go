@@ -98,6 +98,14 @@ func RunVisibilityTampering(t *testing.T, s parley.Store, raw *sql.DB, n int) {
 			if p, err := s.ProveInclusion(as(c), idx); err == nil {
 				t.Fatalf("edit %d (%s of entry %d): ProveInclusion as %s returns entry %+v", i, kind, idx, c.User.Email, p.Entry)
 			}
+			for _, tr := range []int64{f.A.ID, f.B.ID} {
+				es, _, err := s.FindAuditEntries(as(c), tr, parley.Page{Limit: parley.MaxLimit})
+				for _, e := range es {
+					if err == nil && e.Index == idx {
+						t.Fatalf("edit %d (%s of entry %d): FindAuditEntries of track %d as %s lists the entry", i, kind, idx, tr, c.User.Email)
+					}
+				}
+			}
 		}
 		set(track, audience)
 	}

@@ -66,10 +66,7 @@ func BenchReadTrack(b *testing.B, s parley.Store) {
 		}
 		status = to
 	}
-	tl, err := s.Timeline(ctx, tr.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tl := wholeTimeline(b, s, tr.ID)
 	b.ReportMetric(float64(len(tl)), "entries/op")
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -77,7 +74,7 @@ func BenchReadTrack(b *testing.B, s parley.Store) {
 		if _, err := s.FindTrackByID(ctx, tr.ID); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.Timeline(ctx, tr.ID); err != nil {
+		if _, err := s.Timeline(ctx, tr.ID, parley.TimelinePage{Limit: parley.MaxLimit}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,9 +22,11 @@ func RunConfidential(t *testing.T, open Opener) {
 	t.Run("Nobody", func(t *testing.T) { testNobody(t, open(t)) })
 	t.Run("SealedProfiles", func(t *testing.T) { testSealedProfiles(t, open(t)) })
 	t.Run("AuditProofs", func(t *testing.T) { testAuditProofs(t, open(t)) })
+	t.Run("MemberNames", func(t *testing.T) { testMemberNames(t, open(t)) })
 	RunProposals(t, open)
 	RunExchanges(t, open)
 	RunAgreements(t, open)
+	RunLinks(t, open)
 }
 
 // Confidential is a fixture of two tracks, A and B, with Ukraine and Russia
@@ -135,7 +138,7 @@ func testVisibility(t *testing.T, s parley.Store) {
 			checkCode(t, "FindThemeByID(B)", err, wantB)
 			_, err = s.FindTransitions(cx, f.B.ID)
 			checkCode(t, "FindTransitions(B)", err, wantB)
-			_, err = s.Timeline(cx, f.B.ID)
+			_, err = s.Timeline(cx, f.B.ID, parley.TimelinePage{})
 			checkCode(t, "Timeline(B)", err, wantB)
 			_, err = s.FindMembers(cx, f.B.ID)
 			checkCode(t, "FindMembers(B)", err, wantB)
@@ -151,7 +154,7 @@ func testVisibility(t *testing.T, s parley.Store) {
 			}
 			_, err = s.FindTrackByID(cx, f.A.ID)
 			checkCode(t, "FindTrackByID(A)", err, wantA)
-			_, err = s.Timeline(cx, f.A.ID)
+			_, err = s.Timeline(cx, f.A.ID, parley.TimelinePage{})
 			checkCode(t, "Timeline(A)", err, wantA)
 			_, total, err = s.FindMeetings(cx, parley.MeetingFilter{})
 			must2(t, err)
@@ -353,6 +356,22 @@ func testSealedProfiles(t *testing.T, s parley.Store) {
 	if len(h) != 2 || h[0].Content.Reservation != 0.4 || h[1].Content.Reservation != 0.5 || h[0].Content.Notes != marker {
 		t.Errorf("history: %d versions, want 2 with their contents", len(h))
 	}
+	// The latest versions, of one party and of every party.
+	latest, err := s.FindProfile(as(f.Mediator), f.A.ID, f.UA.ID)
+	must2(t, err)
+	if latest.Version != 2 || latest.Content.Reservation != 0.5 {
+		t.Errorf("FindProfile(UA): version %d, reservation %v; want 2, 0.5", latest.Version, latest.Content.Reservation)
+	}
+	all, err := s.FindProfiles(as(f.Mediator), f.A.ID)
+	must2(t, err)
+	if len(all) != 2 || all[0].PartyID > all[1].PartyID {
+		t.Fatalf("FindProfiles lists %d, want 2 by party", len(all))
+	}
+	for _, p := range all {
+		if want := map[int64]int{f.UA.ID: 2, f.RU.ID: 1}[p.PartyID]; p.Version != want {
+			t.Errorf("FindProfiles: party %d at version %d, want %d", p.PartyID, p.Version, want)
+		}
+	}
 	// Who may read.
 	for name, tc := range map[string]struct {
 		c    *parley.Caller
@@ -456,6 +475,32 @@ func testAuditProofs(t *testing.T, s parley.Store) {
 	checkCode(t, "observer proves a map entry", err, "")
 	_, err = s.ProveInclusion(as(f.MediatorB), profileIdx+1)
 	checkCode(t, "mediator of B proves an entry of A", err, parley.ENOTFOUND)
+	// A track's entries, newest first, under the same check.
+	trail := func(c context.Context, page parley.Page) ([]int64, int) {
+		t.Helper()
+		es, total, err := s.FindAuditEntries(c, f.A.ID, page)
+		must2(t, err)
+		var idx []int64
+		for _, e := range es {
+			if e.TrackID == nil || *e.TrackID != f.A.ID {
+				t.Errorf("entry %d of track %v in track A's trail", e.Index, e.TrackID)
+			}
+			idx = append(idx, e.Index)
+		}
+		return idx, total
+	}
+	med, medTotal := trail(as(f.Mediator), parley.Page{Limit: parley.MaxLimit})
+	obs, obsTotal := trail(as(f.Observer), parley.Page{Limit: parley.MaxLimit})
+	if len(med) != medTotal || len(obs) != obsTotal || !slices.Contains(med, profileIdx) || slices.Contains(obs, profileIdx) ||
+		medTotal != obsTotal+1 || med[0] != latest.Size-1 || !slices.IsSortedFunc(med, func(a, b int64) int { return int(b - a) }) {
+		t.Errorf("track A's trail: the mediator's %v (%d), the observer's %v (%d); want the profile's entry %d for the mediator only, newest first",
+			med, medTotal, obs, obsTotal, profileIdx)
+	}
+	if page, total := trail(as(f.Mediator), parley.Page{Offset: 1, Limit: 2}); total != medTotal || !slices.Equal(page, med[1:3]) {
+		t.Errorf("the trail's second page of 2: %v of %d, want %v", page, total, med[1:3])
+	}
+	_, _, err = s.FindAuditEntries(as(f.MediatorB), f.A.ID, parley.Page{})
+	checkCode(t, "mediator of B lists track A's trail", err, parley.ENOTFOUND)
 	// From every size a client may have kept to the latest checkpoint,
 	// checked by an independent implementation against the kept root.
 	for old := int64(1); old <= latest.Size; old++ {
@@ -499,4 +544,28 @@ func unb64s(t *testing.T, ss []string) [][]byte {
 		out[i] = unb64(t, s)
 	}
 	return out
+}
+
+// testMemberNames: the members of a track know one another by name; a
+// caller who does not see the track learns none.
+func testMemberNames(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	for _, c := range []*parley.Caller{f.Mediator, f.DelegateUA, f.Observer, f.Verifier, f.Admin} {
+		names, err := s.MemberNames(as(c), f.A.ID)
+		must2(t, err)
+		for _, m := range []*parley.Caller{f.Mediator, f.DelegateUA, f.Observer, f.Verifier} {
+			if names[m.User.ID] != m.User.Name || m.User.Name == "" {
+				t.Errorf("%s: the name of %s is %q, want %q", c.User.Email, m.User.Email, names[m.User.ID], m.User.Name)
+			}
+		}
+		if _, ok := names[f.Out.User.ID]; ok {
+			t.Errorf("%s: track A's names include the outsider", c.User.Email)
+		}
+	}
+	for _, c := range []*parley.Caller{f.Out, f.MediatorB} {
+		_, err := s.MemberNames(as(c), f.A.ID)
+		checkCode(t, c.User.Email+" asks track A's names", err, parley.ENOTFOUND)
+	}
+	_, err := s.MemberNames(context.Background(), f.A.ID)
+	checkCode(t, "nobody asks track A's names", err, parley.ENOTFOUND)
 }

@@ -81,7 +81,7 @@ const maxID = 6
 
 // isRead reports whether the Store method only reads.
 func isRead(name string) bool {
-	for _, p := range []string{"Find", "Prove", "Audit", "Timeline", "HumanitarianTallies", "ChildStageCounts",
+	for _, p := range []string{"Find", "Prove", "Audit", "Timeline", "TrackSummaries", "HumanitarianTallies", "ChildStageCounts",
 		"TrustRecord", "AgreementWarning", "ProposalUtilities", "Empty"} {
 		if strings.HasPrefix(name, p) {
 			return true

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrency", testConcurrency},
 		{"Sessions", testSessions}, {"Tokens", testTokens},
 		{"VenueTimeZones", testVenueTimeZones}, {"UserLanguages", testUserLanguages}, {"CalendarFeeds", testCalendarFeeds},
+		{"SecondFactors", testSecondFactors},
 		{"SetUpTalks", testSetUpTalks}, {"Invitations", testInvitations}, {"TrackHistory", testTrackHistory},
 	}
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })
@@ -137,6 +138,7 @@ type State struct {
 	Timelines   map[int64][]*parley.TimelineEntry
 	Meetings    []*parley.Meeting
 	Events      []*parley.Event
+	Links       []*parley.Link
 }
 
 // Snapshot reads everything s lists (up to parley.MaxLimit rows per list).
@@ -167,12 +169,13 @@ func Snapshot(t testing.TB, s parley.Store) State {
 		fail(err)
 		st.Transitions[tr.ID], err = s.FindTransitions(ctx, tr.ID)
 		fail(err)
-		st.Timelines[tr.ID], err = s.Timeline(ctx, tr.ID)
-		fail(err)
+		st.Timelines[tr.ID] = wholeTimeline(t, s, tr.ID)
 	}
 	st.Meetings, _, err = s.FindMeetings(ctx, parley.MeetingFilter{Page: all})
 	fail(err)
 	st.Events, _, err = s.FindEvents(ctx, parley.EventFilter{Page: all})
+	fail(err)
+	st.Links, err = s.FindLinks(ctx, 0)
 	fail(err)
 	return st
 }

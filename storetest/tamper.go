@@ -155,8 +155,10 @@ func RunTamper(t *testing.T, h TamperHarness) {
 // nobodyFixture holds: a verified match and a frozen version.
 func buildTamperExtras(t *testing.T, s parley.Store) {
 	t.Helper()
-	formatsTamperExtras(t, s) // formats.go
-	setupTamperExtras(t, s)   // setup.go
+	formatsTamperExtras(t, s)      // formats.go
+	secondFactorTamperExtras(t, s) // secondfactor.go
+	setupTamperExtras(t, s)        // setup.go
+	linkTamperExtras(t, s)         // link.go
 	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
 	must2(t, err)
 	verified, frozen := false, false

@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"encoding/base64"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,8 +67,7 @@ func testTimeline(t *testing.T, s parley.Store) {
 			Agreement: &parley.AgreementStep{AgreementID: ag.ID, Title: ag.Title, Step: ag.History[i]}}
 	}
 
-	got, err := s.Timeline(ctx, tr.ID)
-	must(t, err)
+	got := wholeTimeline(t, s, tr.ID)
 	first, err := s.FindTransitions(ctx, tr.ID)
 	must(t, err)
 	tx := func(x *parley.Transition) *parley.TimelineEntry {
@@ -85,19 +87,117 @@ func testTimeline(t *testing.T, s parley.Store) {
 		ev(eLate),
 	}
 	diff(t, "timeline", want, got)
+	checkTimelinePages(t, s, tr.ID, want)
 
 	// The other track was created now, after everything at the tie.
-	others, err := s.Timeline(ctx, other.ID)
-	must(t, err)
 	var kinds []parley.TimelineKind
-	for _, e := range others {
+	for _, e := range wholeTimeline(t, s, other.ID) {
 		kinds = append(kinds, e.Kind)
 	}
 	diff(t, "kinds on the other track's timeline", []parley.TimelineKind{
 		parley.TimelineEvent, parley.TimelineEvent, parley.TimelineMeeting, parley.TimelineTransition,
 	}, kinds)
-	_, err = s.Timeline(ctx, 999)
+	_, err = s.Timeline(ctx, 999, parley.TimelinePage{})
 	checkErr(t, err, parley.ENOTFOUND, "")
+
+	// Cursors: only this track's, in this order, as the store gave them.
+	page, err := s.Timeline(ctx, tr.ID, parley.TimelinePage{Limit: 2})
+	must(t, err)
+	otherPage, err := s.Timeline(ctx, other.ID, parley.TimelinePage{Limit: 1})
+	must(t, err)
+	raw, err := base64.RawURLEncoding.DecodeString(page.Next)
+	must(t, err)
+	raw[2] ^= 1 // the position the cursor names, with the MAC left as it was
+	forged := base64.RawURLEncoding.EncodeToString(raw)
+	for _, bad := range []struct {
+		what string
+		page parley.TimelinePage
+	}{
+		{"another track's cursor", parley.TimelinePage{Cursor: otherPage.Next}},
+		{"a cursor of the other order", parley.TimelinePage{Cursor: page.Next, Newest: true}},
+		{"a forged cursor", parley.TimelinePage{Cursor: forged}},
+		{"a cursor that is no base64", parley.TimelinePage{Cursor: "not a cursor!"}},
+		{"a truncated cursor", parley.TimelinePage{Cursor: page.Next[:len(page.Next)-3]}},
+		{"a cursor with bytes added", parley.TimelinePage{Cursor: page.Next + "AAAA"}},
+	} {
+		_, err := s.Timeline(ctx, tr.ID, bad.page)
+		checkErr(t, err, parley.EINVALID, "cursor")
+		if err != nil && strings.Contains(err.Error(), page.Next) {
+			t.Errorf("%s: the error quotes the cursor", bad.what)
+		}
+	}
+	for _, limit := range []int{-1, parley.MaxLimit + 1, 10_000_000} {
+		_, err := s.Timeline(ctx, tr.ID, parley.TimelinePage{Limit: limit})
+		checkErr(t, err, parley.EINVALID, "limit")
+	}
+	all, err := s.Timeline(ctx, tr.ID, parley.TimelinePage{})
+	must(t, err)
+	if all.Limit != parley.DefaultLimit || all.Next != "" || len(all.Entries) != len(want) {
+		t.Errorf("the default page: limit %d, next %q, %d entries; want %d, none, %d", all.Limit, all.Next, len(all.Entries), parley.DefaultLimit, len(want))
+	}
+
+	// A meeting added before the cursor moves nothing between pages; one
+	// added after it is on a later page.
+	first2, err := s.Timeline(ctx, tr.ID, parley.TimelinePage{Limit: 2})
+	must(t, err)
+	meeting("added in the past", created.Add(time.Minute), tr.ID)
+	late := meeting("added at the end", tie.Add(time.Hour), tr.ID)
+	rest := first2.Entries
+	for cursor := first2.Next; cursor != ""; {
+		p, err := s.Timeline(ctx, tr.ID, parley.TimelinePage{Cursor: cursor, Limit: 2})
+		must(t, err)
+		rest, cursor = append(rest, p.Entries...), p.Next
+	}
+	diff(t, "pages around concurrent writes", append(slices.Clone(want), mt(late)), rest)
+}
+
+// wholeTimeline reads every page of a track's timeline, oldest first.
+func wholeTimeline(t testing.TB, s parley.Store, trackID int64) []*parley.TimelineEntry {
+	t.Helper()
+	var out []*parley.TimelineEntry
+	page := parley.TimelinePage{Limit: parley.MaxLimit}
+	for {
+		tl, err := s.Timeline(ctx, trackID, page)
+		if err != nil {
+			t.Fatalf("timeline of track %d: %v", trackID, err)
+		}
+		out = append(out, tl.Entries...)
+		if tl.Next == "" {
+			return out
+		}
+		page.Cursor = tl.Next
+	}
+}
+
+// checkTimelinePages reads the timeline at every page size in both orders
+// and checks that the pages put together are want, each page full but the
+// last, with a cursor after every page but the last.
+func checkTimelinePages(t *testing.T, s parley.Store, trackID int64, want []*parley.TimelineEntry) {
+	t.Helper()
+	newest := slices.Clone(want)
+	slices.Reverse(newest)
+	for limit := 1; limit <= len(want)+1; limit++ {
+		for _, order := range []struct {
+			newest bool
+			want   []*parley.TimelineEntry
+		}{{false, want}, {true, newest}} {
+			var got []*parley.TimelineEntry
+			page := parley.TimelinePage{Limit: limit, Newest: order.newest}
+			for n := 0; ; n++ {
+				tl, err := s.Timeline(ctx, trackID, page)
+				must(t, err)
+				got = append(got, tl.Entries...)
+				if tl.Next == "" {
+					break
+				}
+				if len(tl.Entries) != limit {
+					t.Fatalf("limit %d newest %v: page %d has %d entries and a next", limit, order.newest, n, len(tl.Entries))
+				}
+				page.Cursor = tl.Next
+			}
+			diff(t, fmt.Sprintf("pages of %d, newest %v", limit, order.newest), order.want, got)
+		}
+	}
 }
 
 // testPagination checks offsets, limits and totals on every list.

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/web/api"
 	"github.com/parley-talks/parley/web/route"
@@ -55,7 +58,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		{"POST", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), M{"to": "active", "reason": "Both delegations accept"}, 201, []string{`"from":"exploratory"`, `"to":"active"`}},
 		{"POST", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), M{"to": "paused", "reason": "After the Kursk offensive", "event_id": ev}, 201, []string{`"to":"paused"`, fmt.Sprintf(`"event_id":%d`, ev)}},
 		{"GET", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), nil, 200, []string{`"total":3`, `"reason":"created"`}},
-		{"GET", fmt.Sprintf("/api/v1/tracks/%d/timeline", tr), nil, 200, []string{`"kind":"transition"`, `"kind":"meeting"`, `"kind":"event"`, `"total":5`}},
+		{"GET", fmt.Sprintf("/api/v1/tracks/%d/timeline", tr), nil, 200, []string{`"kind":"transition"`, `"kind":"meeting"`, `"kind":"event"`, `"limit":100`}},
 
 		{"GET", fmt.Sprintf("/api/v1/tracks/%d/themes", tr), nil, 200, []string{`"Duration"`}},
 		{"POST", fmt.Sprintf("/api/v1/tracks/%d/themes", tr), M{"name": "Monitoring", "options": []M{{"label": "None"}, {"label": "IAEA"}, {"label": "Neutral monitors"}}}, 201, []string{`"position":1`}},
@@ -186,7 +189,7 @@ func TestListEnvelope(t *testing.T) {
 
 func testListEnvelope(t *testing.T, a *testAPI) {
 	f := a.seed()
-	for _, path := range []string{"/api/v1/parties", fmt.Sprintf("/api/v1/tracks/%d/timeline", f.track.ID)} {
+	for _, path := range []string{"/api/v1/parties", fmt.Sprintf("/api/v1/tracks/%d/members", f.track.ID)} {
 		var all, page api.List[json.RawMessage]
 		a.call("GET", path, nil, http.StatusOK, &all)
 		a.call("GET", path+"?offset=1&limit=1", nil, http.StatusOK, &page)
@@ -196,6 +199,33 @@ func testListEnvelope(t *testing.T, a *testAPI) {
 		a.call("GET", path+"?offset=1000", nil, http.StatusOK, &page)
 		if len(page.Items) != 0 || page.Total != all.Total {
 			t.Errorf("%s: past the end: %+v", path, page)
+		}
+	}
+
+	// The timeline pages by cursor, in either order.
+	path := fmt.Sprintf("/api/v1/tracks/%d/timeline", f.track.ID)
+	var all parley.Timeline
+	a.call("GET", path, nil, http.StatusOK, &all)
+	if len(all.Entries) < 2 || all.Next != "" || all.Limit != parley.DefaultLimit {
+		t.Fatalf("%s: the whole timeline is %d entries, next %q, limit %d", path, len(all.Entries), all.Next, all.Limit)
+	}
+	for _, order := range []string{"oldest", "newest"} {
+		var got []*parley.TimelineEntry
+		for q := path + "?limit=1&order=" + order; ; {
+			var page parley.Timeline
+			a.call("GET", q, nil, http.StatusOK, &page)
+			got = append(got, page.Entries...)
+			if page.Next == "" {
+				break
+			}
+			q = path + "?limit=1&order=" + order + "&cursor=" + url.QueryEscape(page.Next)
+		}
+		want := slices.Clone(all.Entries)
+		if order == "newest" {
+			slices.Reverse(want)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s in pages of 1, %s first (-want +got):\n%s", path, order, diff)
 		}
 	}
 }

@@ -166,6 +166,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.agreementExpectations(table, main, other) // agreements_matrix_test.go
 	m.calendarExpectations(table)               // calendar_matrix_test.go
 	m.setupExpectations(table, main, other)     // setup_matrix_test.go
+	m.linkExpectations(table, main, other)      // links_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -506,6 +507,7 @@ func (m *matrix) expectations(main, other, otherTheme, otherMeeting, otherEvent,
 			}
 			return ts
 		},
+		"GET /api/v1/audit/checkpoint":  one("", "/api/v1/audit/checkpoint", nil, always(200)),
 		"GET /api/v1/audit/checkpoints": one("", "/api/v1/audit/checkpoints", nil, always(200)),
 		"GET /api/v1/audit/entries/{index}/proof": func() []target {
 			// One entry of each kind the ledger holds — of no track, and of

@@ -10,7 +10,7 @@ import (
 )
 
 // calendarExpectations adds the matrix's entries for calendar feeds and
-// the account's language, from the rules: a signed-in caller makes, lists
+// the account's language and second factor, from the rules: a signed-in caller makes, lists
 // and revokes its own feeds only; a feed's URL is public — its secret is
 // the credential — and a revoked or unknown secret is not found; the
 // language is the caller's own.
@@ -65,4 +65,13 @@ func (m *matrix) calendarExpectations(table map[string]func() []target) {
 	table["POST /account/calendar"] = one("/account/calendar", form, always(http.StatusUnsupportedMediaType))
 	table["POST /account/calendar/{id}/revoke"] = one(fmt.Sprintf("/account/calendar/%d/revoke", m.otherFeed), form, always(http.StatusUnsupportedMediaType))
 	table["POST /account/language"] = one("/account/language", form, always(http.StatusUnsupportedMediaType))
+	// The second factor's pages: the caller's own factor only (no id in
+	// the path), and the sign-in's second step, public, which without a
+	// pending sign-in sends to the password.
+	table["GET /account/security"] = one("/account/security", nil, always(200))
+	for _, p := range []string{"/account/security/totp", "/account/security/totp/confirm", "/account/security/totp/remove"} {
+		table["POST "+p] = one(p, form, always(http.StatusUnsupportedMediaType))
+	}
+	table["GET /signin/code"] = one("/signin/code", nil, always(http.StatusSeeOther))
+	table["POST /signin/code"] = one("/signin/code", form, always(http.StatusUnsupportedMediaType))
 }

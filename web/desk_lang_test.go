@@ -47,7 +47,7 @@ var (
 // itself), the time zone's abbreviation, the names of formats and
 // programs.
 var interfaceWords = []string{"Parley", "English", "UTC", "CSV", "UTF", "API", "KS", "PDF", "Markdown", "HTML", "Word",
-	"docx", "xlsx", "csv", "ics", "Excel", "KOI", "Windows"}
+	"docx", "xlsx", "csv", "ics", "Excel", "KOI", "Windows", "GENIUS", "NegMAS", "zip", "Zip"}
 
 // demoData are the texts the pages show as they were stored: every string
 // of the demo scenario and of the desk's test fixture, longest first.

@@ -18,7 +18,7 @@ import (
 // pages link), whose success paths the desk's tests cover.
 func deskRoute(rt route.Info) bool {
 	switch rt.Pattern {
-	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/simulation", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import",
+	case "/api/v1/tracks/{id}/analysis", "/api/v1/tracks/{id}/simulation", "/api/v1/tracks/{id}/export", "/api/v1/tracks/import", "/api/v1/tracks/{id}/scenario",
 		"/api/v1/tracks/{id}/briefing", "/api/v1/meetings/{id}/ics", "/api/v1/versions/{id}/pdf", "/api/v1/versions/{id}/docx",
 		"/api/v1/exchanges/{id}/export", "/api/v1/calendar-feeds", "/api/v1/calendar-feeds/{id}", "/api/v1/calendar/{secret}",
 		"/api/v1/users/me/language":
@@ -113,6 +113,7 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 				return http.StatusUnsupportedMediaType
 			}
 		}),
+		"POST /tracks/{id}/scenario":      perTrack("/tracks/%d/scenario", form, func(t int64) func(*role) int { return editsTrack(t, 415) }),
 		"GET /tracks/{id}/analysis":       perTrack("/tracks/%d/analysis", nil, mediates(always200)),
 		"POST /tracks/{id}/analysis":      perTrack("/tracks/%d/analysis", form, mediates(always415)),
 		"POST /tracks/{id}/analysis/plot": perTrack("/tracks/%d/analysis/plot", form, mediates(always415)),
@@ -120,6 +121,21 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 		"GET /api/v1/tracks/{id}/analysis":  perTrack("/api/v1/tracks/%d/analysis", nil, mediates(analysed)),
 		"POST /api/v1/tracks/{id}/analysis": perTrack("/api/v1/tracks/%d/analysis", M{}, mediates(analysed)),
 		"GET /api/v1/tracks/{id}/export":    perTrack("/api/v1/tracks/%d/export?format=parley", nil, mediates(always200)),
+		// The zip: a mediator gets every profile (the other track has
+		// none: 409), a delegate its own party's, anyone else not found.
+		"GET /api/v1/tracks/{id}/scenario": perTrack("/api/v1/tracks/%d/scenario?layout=negmas", nil, func(track int64) func(*role) int {
+			return func(r *role) int {
+				switch {
+				case r.edits(track):
+					return analysed(track)
+				case track == main && r.see[track] && r.party != 0:
+					return http.StatusOK
+				}
+				return http.StatusNotFound
+			}
+		}),
+		// An empty body: the mediator is told what to send.
+		"PUT /api/v1/tracks/{id}/scenario": perTrack("/api/v1/tracks/%d/scenario", M{}, func(t int64) func(*role) int { return editsTrack(t, 400) }),
 		// No strategies: a mediator of the analysed track is told which
 		// parties lack one (400); of another track, that there is nothing
 		// to simulate (409).
@@ -140,6 +156,7 @@ func (m *matrix) deskExpectations(table map[string]func() []target, main, other 
 		},
 	}
 	m.agreementPageExpectations(rows, main, other) // pages_agreements_matrix_test.go
+	m.recordPageExpectations(rows, main, other)    // records_matrix_test.go
 	for k, v := range rows {
 		if _, ok := table[k]; !ok { // the matrix's own rows come first
 			table[k] = v

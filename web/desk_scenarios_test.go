@@ -184,7 +184,13 @@ func TestDeskScenarios(t *testing.T) {
 	testExchangeForms(t, ex)
 	testExchangeExports(t, ex)
 	testAccountLanguage(t, ex)
+	testSecondFactorPages(t, ex)
 	for k := range ex.hits {
+		d.hits[k] = true
+	}
+	zd := newDesk(t)
+	testScenarioZips(t, zd)
+	for k := range zd.hits {
 		d.hits[k] = true
 	}
 	testAgreementPages(t, d)
@@ -194,6 +200,13 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range setup.hits {
 		d.hits[k] = true
 	}
+	// The record pages sign in three accounts: on a desk of their own.
+	rec := newDesk(t)
+	testRecordPages(t, rec)
+	for k := range rec.hits {
+		d.hits[k] = true
+	}
+	testJointPages(t, d) // links_test.go
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

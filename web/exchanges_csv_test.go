@@ -115,6 +115,34 @@ func TestCSVBodyImport(t *testing.T) {
 	}
 }
 
+// TestCSVBodyOf100000Rows: a side's file of 10⁵ rows (twice what a list
+// may hold, within the body's bound) is refused as a whole, saying why,
+// and stores nobody: the reader stops at row 50,001, before the store
+// validates or seals anyone.
+func TestCSVBodyOf100000Rows(t *testing.T) {
+	a := newTestAPI(t)
+	f := a.seed()
+	var e parley.Exchange
+	a.call("POST", fmt.Sprintf("/api/v1/tracks/%d/exchanges", f.track.ID), map[string]any{"title": "Too big", "terms": "all for all", "side_a": f.ukraine.ID, "side_b": f.russia.ID}, 201, &e)
+	path := fmt.Sprintf("/api/v1/exchanges/%d/lists/%d", e.ID, f.ukraine.ID)
+	var big strings.Builder
+	big.WriteString("name;born;status;captured\n")
+	for n := range 100_000 {
+		fmt.Fprintf(&big, "Олег Коваль-%s;%02d.%02d.%d;military;20.05.2023\n", letters(n+1), 1+n%28, 1+n%12, 1950+n%50)
+	}
+	if big.Len() > limits.MaxCSVBodyBytes {
+		t.Fatalf("the file is %d bytes, beyond the body's bound", big.Len())
+	}
+	snap := a.snapshot()
+	start := time.Now()
+	w := a.send("POST", path, big.String(), "text/csv")
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "more than 50000 persons") {
+		t.Errorf("10⁵ rows: %d %.300s", w.Code, w.Body)
+	}
+	t.Logf("10⁵ rows (%d bytes) refused in %v", big.Len(), time.Since(start))
+	a.unchanged(snap)
+}
+
 // letters spells n in Latin letters, so that generated names differ in
 // their letters (the duplicate key ignores digits).
 func letters(n int) string {

@@ -68,12 +68,12 @@ func TestRouteTableIsComplete(t *testing.T) {
 		}
 		ids[rt.ID] = true
 		// Public: the health and readiness checks, the API's description,
-		// signing in (API and page), the pages' language switch, a calendar
-		// feed's secret URL and an invitation's one-time link (the secret
-		// is the credential) and the pages' stylesheet and script, which
-		// hold no data.
+		// signing in (API and page, the page's second step included), the
+		// pages' language switch, a calendar feed's secret URL and an
+		// invitation's one-time link (the secret is the credential) and the
+		// pages' stylesheet and script, which hold no data.
 		public := rt.Pattern == "/healthz" || rt.Pattern == "/readyz" || rt.Pattern == "/api/openapi.json" || name == "POST /api/v1/sessions" ||
-			rt.Pattern == "/signin" || rt.Pattern == "/language" || rt.Pattern == "/api/v1/calendar/{secret}" || (rt.Method == "GET" && strings.HasPrefix(rt.Pattern, "/static/")) ||
+			rt.Pattern == "/signin" || rt.Pattern == "/signin/code" || rt.Pattern == "/language" || rt.Pattern == "/api/v1/calendar/{secret}" || (rt.Method == "GET" && strings.HasPrefix(rt.Pattern, "/static/")) ||
 			rt.Pattern == "/api/v1/invitations/accept" || rt.Pattern == "/invitations/{token}"
 		if public != (rt.Policy == route.PolicyPublic) {
 			t.Errorf("%s: policy %s; only /healthz, /readyz, the OpenAPI document, signing in, the language switch, calendar feeds, invitations and static assets are public", name, rt.Policy)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,9 +23,13 @@ func init() {
 		usage: `Usage:
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] DOMAIN.xml PROFILE.xml...
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.json
+  parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.zip
+  parley analyze [--format text|json] [--budget 10s] [--unlink TRACK]
+                 [--weight PARTY:TRACK=W]... --link LINK.json
 
 Analyses a negotiation given as GENIUS/ANAC XML (one domain file and one
-utility profile per party) or as one Parley scenario JSON file: the exact
+utility profile per party, or a zip of them as "parley scenario export"
+writes) or as one Parley scenario JSON file: the exact
 Pareto frontier of the packages that cross no red line, the Nash,
 Kalai–Smorodinsky, utilitarian and maximin points above the parties'
 reservation values, the zone of agreement (exact where the method reaches,
@@ -39,9 +44,18 @@ undiscounted. --format json prints one object, the shape the web API serves.
 proved — an ε-frontier, exact bounds on the zone and a sampled estimate —
 and says so ("complete": false and its notes). 0 means no limit.
 
+--link analyses linked tracks as one negotiation: LINK.json names each
+track's scenario file (relative to it) and gives each party's cross-track
+weights (see README, "Linked tracks"). It prints the joint frontier, the
+joint Nash and Kalai–Smorodinsky points, the joint zone, each track settled
+alone, the value of linkage per party, who concedes on which theme for
+which, and the red lines that block the joint deal. --unlink and --weight
+are what-ifs: drop a track, or set a party's weight of a track.
+
 Examples:
   parley analyze laptop_domain.xml laptop_buyer.xml laptop_seller.xml
-  parley analyze --format json talks.json | jq .agreement_zone`,
+  parley analyze --format json talks.json | jq .agreement_zone
+  parley analyze --link energy-for-prisoners.json --weight 'Ukraine:Energy moratorium=0.5'`,
 		run: runAnalyze,
 	})
 }
@@ -52,6 +66,8 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	format := fs.String("format", "text", "output format: text or json")
 	step := fs.Float64("step", 0.1, "how far the blockers lower a reservation value, in (0,1]")
 	budget := fs.Duration("budget", 10*time.Second, "time budget; past it the answer is bounds and labelled estimates (0: no limit)")
+	var lf linkFlags
+	lf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -63,6 +79,9 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	}
 	if *budget < 0 {
 		return usagef("--budget must not be negative")
+	}
+	if lf.link != "" || lf.used() {
+		return runAnalyzeLink(ctx, env, &lf, fs.Args(), *format, *budget)
 	}
 	s, p, err := loadProblem(fs.Args())
 	if err != nil {
@@ -86,6 +105,8 @@ func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, e
 	switch {
 	case len(files) == 0:
 		return nil, nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+	case len(files) == 1 && strings.EqualFold(filepath.Ext(files[0]), ".zip"):
+		s, err = loadScenarioZip(files[0])
 	case len(files) == 1:
 		s, err = loadScenarioJSON(files[0])
 	default:
@@ -99,6 +120,19 @@ func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, e
 		return nil, nil, err
 	}
 	return s, p, nil
+}
+
+// loadScenarioZip reads a zip of GENIUS files (genius.ReadZip).
+func loadScenarioZip(path string) (*negotiation.Scenario, error) {
+	data, err := readZipFile(path)
+	if err != nil {
+		return nil, err
+	}
+	d, ps, err := genius.ReadZip(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return genius.Scenario(d, ps), nil
 }
 
 func loadScenarioJSON(path string) (*negotiation.Scenario, error) {

@@ -18,8 +18,8 @@ func init() {
 		name:    "audit",
 		summary: "verify the store against its ledger; export its signed checkpoint",
 		usage: `Usage:
-  parley audit verify [--db D] [--key-file F] [--since FILE]...
-  parley audit checkpoint [--db D] [--key-file F] [--out FILE]
+  parley audit verify [--db D] [--key-file F] [--config FILE] [--since FILE]...
+  parley audit checkpoint [--db D] [--key-file F] [--config FILE] [--out FILE]
 
 verify checks the whole store behind the application's back, reading it
 only: it opens the database read-only (a SQLite file is never created and
@@ -55,7 +55,8 @@ Entries written before entries were salted and recorded their rows
 (versions 1 and 2) verify; the summary counts them. That is not a failure.
 
 The master key comes from --key-file, else $PARLEY_MASTER_KEY, else
-parley.key beside a SQLite database; it is never created here.
+parley.key beside a SQLite database; it is never created here. --db and
+--key-file may come from serve's config file (--config).
 
 Examples:
   parley audit verify --db parley.db --key-file parley.key
@@ -75,8 +76,7 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 		return usagef("want verify or checkpoint")
 	}
 	fs := c.flagSet(env)
-	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
-	keyFile := fs.String("key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the database)")
+	dbf := defineDatabaseFlags(fs)
 	var since []string
 	out := ""
 	if args[0] == "verify" {
@@ -93,7 +93,10 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	key, err := findExistingMasterKey(ctx, env.Getenv, *db, *keyFile)
+	if err := dbf.apply(fs, env); err != nil {
+		return err
+	}
+	key, err := findExistingMasterKey(ctx, env.Getenv, dbf.db, dbf.keyFile)
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 		}
 		kept = append(kept, b)
 	}
-	store, err := openStore(ctx, *db, key, storeReadOnly)
+	store, err := openStore(ctx, dbf.db, key, storeReadOnly)
 	if err != nil {
 		return err
 	}

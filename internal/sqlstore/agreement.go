@@ -55,8 +55,8 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 	for i, a := range out {
 		ids[i] = a.ID
 	}
-	in := `agreement_id IN (` + placeholders(1, len(ids)) + `)`
-	if err := eachRow(ctx, tx, tSignatories, `SELECT `+tSignatories.sel+` FROM agreement_signatories WHERE `+in+` ORDER BY agreement_id, position`, ids, func(r rowScanner) error {
+	in := `agreement_id IN (` + inList + `)`
+	if err := eachRowIn(ctx, tx, tSignatories, `SELECT `+tSignatories.sel+` FROM agreement_signatories WHERE `+in+` ORDER BY agreement_id, position`, ids, func(r rowScanner) error {
 		var aid, pid, position int64
 		if err := r.Scan(&aid, &pid, &position); err != nil {
 			return err
@@ -66,7 +66,7 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachRow(ctx, tx, tAgreementTr, `SELECT `+tAgreementTr.sel+` FROM agreement_transitions WHERE `+in+` ORDER BY id`, ids, func(r rowScanner) error {
+	if err := eachRowIn(ctx, tx, tAgreementTr, `SELECT `+tAgreementTr.sel+` FROM agreement_transitions WHERE `+in+` ORDER BY id`, ids, func(r rowScanner) error {
 		var aid, at int64
 		var event, actor sql.NullInt64
 		var tr parley.AgreementTransition
@@ -79,7 +79,7 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachRow(ctx, tx, tRenewals, `SELECT `+tRenewals.sel+` FROM renewals WHERE `+in+` ORDER BY id`, ids, func(r rowScanner) error {
+	if err := eachRowIn(ctx, tx, tRenewals, `SELECT `+tRenewals.sel+` FROM renewals WHERE `+in+` ORDER BY id`, ids, func(r rowScanner) error {
 		var aid, at int64
 		var actor sql.NullInt64
 		var rn parley.Renewal
@@ -93,23 +93,6 @@ func readAgreements(ctx context.Context, tx *Tx, cond string, args ...any) ([]*p
 		return nil, err
 	}
 	return out, nil
-}
-
-// eachRow runs query, which selects t.sel, with the ids as arguments and
-// calls fn for each row, verified as it is scanned.
-func eachRow(ctx context.Context, tx *Tx, t *table, query string, ids []int64, fn func(rowScanner) error) error {
-	rows, err := tx.QueryContext(ctx, query, int64Args(ids)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	checked := tx.scanner(t, rows)
-	for rows.Next() {
-		if err := fn(checked); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // findAgreement returns an agreement on a track the caller sees, or
@@ -208,6 +191,9 @@ func (s *Store) CreateAgreement(ctx context.Context, a *parley.Agreement) (err e
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := lockTrack(ctx, tx, a.TrackID); err != nil {
+			return err
+		}
+		if err := s.checkPackageAgreed(ctx, tx, a.TrackID); err != nil {
 			return err
 		}
 		for _, p := range a.Signatories {

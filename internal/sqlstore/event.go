@@ -41,14 +41,8 @@ func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error 
 		byID[e.ID] = e
 		ids[i] = e.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+tEventTracks.sel+` FROM event_tracks
-		WHERE event_id IN (`+placeholders(1, len(ids))+`) ORDER BY event_id, position`, int64Args(ids)...)
-	if err != nil {
-		return fmt.Errorf("load event tracks: %w", err)
-	}
-	defer rows.Close()
-	row := tx.scanner(tEventTracks, rows)
-	for rows.Next() {
+	err := eachRowIn(ctx, tx, tEventTracks, `SELECT `+tEventTracks.sel+` FROM event_tracks
+		WHERE event_id IN (`+inList+`) ORDER BY event_id, position`, ids, func(row rowScanner) error {
 		var eventID, trackID, position int64
 		if err := row.Scan(&eventID, &trackID, &position); err != nil {
 			return err
@@ -56,8 +50,12 @@ func loadEventTracks(ctx context.Context, tx *Tx, events []*parley.Event) error 
 		if canSeeTrack(ctx, trackID) { // no hint of tracks the caller may not see
 			byID[eventID].TrackIDs = append(byID[eventID].TrackIDs, trackID)
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load event tracks: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // FindEventByID returns the event with its linked tracks, or ENOTFOUND.

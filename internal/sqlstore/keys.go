@@ -410,6 +410,9 @@ func (s *Store) RotateMasterKey(ctx context.Context, old, new *seal.MasterKey) (
 				return err
 			}
 		}
+		if err := rewrapTOTP(ctx, tx, old, new); err != nil {
+			return err
+		}
 		for _, sec := range []struct{ name, purpose string }{{metaRowKey, purposeRowKey}, {metaCheckpointKey, purposeCheckpointKey}} {
 			wrapped, err := readMeta(ctx, tx, sec.name)
 			if err != nil {

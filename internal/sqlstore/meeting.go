@@ -48,22 +48,20 @@ func loadAttendees(ctx context.Context, tx *Tx, meetings []*parley.Meeting) erro
 		byID[m.ID] = m
 		ids[i] = m.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+tAttendees.sel+` FROM meeting_attendees
-		WHERE meeting_id IN (`+placeholders(1, len(ids))+`) ORDER BY meeting_id, position`, int64Args(ids)...)
-	if err != nil {
-		return fmt.Errorf("load attendees: %w", err)
-	}
-	defer rows.Close()
-	row := tx.scanner(tAttendees, rows)
-	for rows.Next() {
+	err := eachRowIn(ctx, tx, tAttendees, `SELECT `+tAttendees.sel+` FROM meeting_attendees
+		WHERE meeting_id IN (`+inList+`) ORDER BY meeting_id, position`, ids, func(row rowScanner) error {
 		var meetingID, position int64
 		var a parley.Attendee
 		if err := row.Scan(&meetingID, &position, &a.PartyID, &a.Name); err != nil {
 			return err
 		}
 		byID[meetingID].Attendees = append(byID[meetingID].Attendees, a)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load attendees: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // FindMeetingByID returns the meeting with its attendees, or ENOTFOUND.
@@ -143,6 +141,42 @@ func (s *Store) CreateMeeting(ctx context.Context, m *parley.Meeting) (err error
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "meeting.create", object: "meeting/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary})
 	})
+}
+
+// CreateMeetings stores ms, parley.MaxBatch to a transaction, each with
+// its ledger entry.
+func (s *Store) CreateMeetings(ctx context.Context, ms []*parley.Meeting) (err error) {
+	defer s.mapErr(&err, "create meetings")
+	for _, m := range ms {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if err := requireEditTrack(ctx, m.TrackID); err != nil {
+			if pe, ok := err.(*parley.Error); ok && pe.Code == parley.ENOTFOUND {
+				return parley.Errorf(parley.EINVALID, "track_id", "track %d does not exist", m.TrackID)
+			}
+			return err
+		}
+	}
+	for len(ms) > 0 {
+		batch := ms[:min(len(ms), parley.MaxBatch)]
+		err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+			for _, m := range batch {
+				if err := createMeeting(ctx, tx, m); err != nil {
+					return err
+				}
+				if err := appendAudit(ctx, tx, auditRecord{action: "meeting.create", object: "meeting/" + strconv.FormatInt(m.ID, 10), trackID: m.TrackID, audience: parley.AudiencePlenary}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		ms = ms[len(batch):]
+	}
+	return nil
 }
 
 // UpdateMeeting applies upd; ENOTFOUND, EINVALID.

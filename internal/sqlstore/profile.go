@@ -67,16 +67,7 @@ func (s *Store) readProfiles(ctx context.Context, trackID, partyID int64, latest
 	if err := requireTrack(ctx, tx, trackID); err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + tProfiles.sel + ` FROM profiles p WHERE track_id = $1`
-	args := []any{trackID}
-	if partyID != 0 {
-		q += ` AND party_id = $2`
-		args = append(args, partyID)
-	}
-	if latest {
-		q += ` AND version = (SELECT max(version) FROM profiles l WHERE l.track_id = p.track_id AND l.party_id = p.party_id)`
-	}
-	q += ` ORDER BY party_id, version`
+	q, args := profilesQuery(trackID, partyID, latest)
 	type row struct {
 		p       *parley.Profile
 		content []byte
@@ -127,6 +118,37 @@ func (s *Store) readProfiles(ctx context.Context, trackID, partyID int64, latest
 		out = append(out, r.p)
 	}
 	return out, commit(tx)
+}
+
+// latestProfiles selects the latest version of each party's profile on
+// the track $1 by index seeks on the primary key (track_id, party_id,
+// version): a loose index scan finds the parties (one seek each), and a
+// seek finds each one's highest version. It costs O(parties · log n) for
+// n stored versions, the same at 1 version and at 10⁵, on both engines;
+// a max(version) correlated with every stored row would cost O(n).
+var latestProfiles = `WITH RECURSIVE latest(party) AS (
+		SELECT (SELECT min(party_id) FROM profiles WHERE track_id = $1)
+		UNION ALL
+		SELECT (SELECT min(party_id) FROM profiles WHERE track_id = $1 AND party_id > latest.party)
+		FROM latest WHERE latest.party IS NOT NULL
+	)
+	SELECT ` + tProfiles.selAs("p") + ` FROM latest JOIN profiles p ON p.track_id = $1 AND p.party_id = latest.party
+	WHERE p.version = (SELECT max(version) FROM profiles l WHERE l.track_id = $1 AND l.party_id = latest.party)
+	ORDER BY p.party_id`
+
+// profilesQuery returns the query of readProfiles and its arguments: one
+// party's versions or every party's (partyID 0), all or the latest.
+func profilesQuery(trackID, partyID int64, latest bool) (string, []any) {
+	switch {
+	case latest && partyID != 0:
+		return `SELECT ` + tProfiles.sel + ` FROM profiles WHERE track_id = $1 AND party_id = $2 ORDER BY version DESC LIMIT 1`, []any{trackID, partyID}
+	case latest:
+		return latestProfiles, []any{trackID}
+	case partyID != 0:
+		return `SELECT ` + tProfiles.sel + ` FROM profiles WHERE track_id = $1 AND party_id = $2 ORDER BY version`, []any{trackID, partyID}
+	default:
+		return `SELECT ` + tProfiles.sel + ` FROM profiles WHERE track_id = $1 ORDER BY party_id, version`, []any{trackID}
+	}
 }
 
 // PutProfile seals and stores a new version of a profile (see

@@ -108,18 +108,22 @@ func checkReason(reason string) error {
 }
 
 // loadRevivals fills RevivedAs and Revives of tracks read in tx.
-func loadRevivals(ctx context.Context, tx *Tx, byID map[int64]*parley.Track, in string, args []any) error {
-	rows, err := queryAll(ctx, tx, tRevivals, scanRevival,
-		`SELECT `+tRevivals.sel+` FROM track_revivals WHERE track_id IN (`+in+`) OR successor_id IN (`+in+`) ORDER BY track_id`, args...)
-	if err != nil {
-		return fmt.Errorf("load track revivals: %w", err)
-	}
-	for _, r := range rows {
-		if t := byID[r.track]; t != nil {
-			t.RevivedAs = &r.successor
+func loadRevivals(ctx context.Context, tx *Tx, byID map[int64]*parley.Track, ids []int64) error {
+	// Two bounded lists (a track revived, a track that revives another):
+	// inBatches fills one IN list per query.
+	for _, column := range []string{"track_id", "successor_id"} {
+		rows, err := queryAllIn(ctx, tx, tRevivals, scanRevival,
+			`SELECT `+tRevivals.sel+` FROM track_revivals WHERE `+column+` IN (`+inList+`) ORDER BY track_id`, ids)
+		if err != nil {
+			return fmt.Errorf("load track revivals: %w", err)
 		}
-		if t := byID[r.successor]; t != nil {
-			t.Revives = &r.track
+		for _, r := range rows {
+			if t := byID[r.track]; t != nil {
+				t.RevivedAs = &r.successor
+			}
+			if t := byID[r.successor]; t != nil {
+				t.Revives = &r.track
+			}
 		}
 	}
 	return nil

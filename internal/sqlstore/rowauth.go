@@ -204,6 +204,15 @@ func (t *table) keyWhere(from int) string {
 	return b.String()
 }
 
+// selAs is sel with every column qualified by alias, for a join.
+func (t *table) selAs(alias string) string {
+	cols := strings.Split(t.sel, ", ")
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
 // RowError reports a stored row that does not verify: its columns differ
 // from its MAC (edited behind the application's back, or written by
 // something else than this store), it has none, or the store lacks the key
@@ -555,9 +564,15 @@ func (tx *Tx) rowAuth() *rowAuth {
 	if tx.store == nil {
 		return nil
 	}
-	tx.store.keys.mu.Lock()
-	defer tx.store.keys.mu.Unlock()
-	return tx.store.keys.rows
+	return tx.store.rowAuthority()
+}
+
+// rowAuthority returns the store's row authenticator, or nil without a
+// master key.
+func (s *Store) rowAuthority() *rowAuth {
+	s.keys.mu.Lock()
+	defer s.keys.mu.Unlock()
+	return s.keys.rows
 }
 
 // rowChange is a change a write made to a row: its new MAC, or its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/parley-talks/parley"
 )
@@ -41,6 +42,65 @@ func queryAll[T any](ctx context.Context, tx *Tx, t *table, scan func(rowScanner
 	}
 	rows.Close() // before the transaction's next query
 	return out, nil
+}
+
+// maxInList is the most ids one query binds in an IN list. SQLite refuses
+// more than 32,766 parameters and PostgreSQL more than 65,535, so a list of
+// any length is read maxInList ids at a time: ⌈n/maxInList⌉ queries, each
+// with a bounded number of parameters and a bounded plan.
+const maxInList = 500
+
+// inList marks where a query's IN list goes: `WHERE id IN (` + inList + `)`.
+const inList = "$ids"
+
+// inBatches calls fn with query, its inList replaced by the placeholders of
+// at most maxInList ids, and those ids as its arguments, for each run of
+// ids in order. query has no other arguments.
+func inBatches(query string, ids []int64, fn func(query string, args []any) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), maxInList)
+		if err := fn(strings.Replace(query, inList, placeholders(1, n), 1), int64Args(ids[:n])); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// queryAllIn is queryAll for a query with one IN list of ids (inList):
+// rows come in the query's order within each run of maxInList ids, the
+// runs in the order of ids.
+func queryAllIn[T any](ctx context.Context, tx *Tx, t *table, scan func(rowScanner) (T, error), query string, ids []int64) ([]T, error) {
+	out := []T{}
+	err := inBatches(query, ids, func(q string, args []any) error {
+		vs, err := queryAll(ctx, tx, t, scan, q, args...)
+		out = append(out, vs...)
+		return err
+	})
+	return out, err
+}
+
+// eachRowIn runs query, which selects t.sel with one IN list of ids
+// (inList), maxInList ids at a time, and calls fn for each row, verified
+// as it is scanned.
+func eachRowIn(ctx context.Context, tx *Tx, t *table, query string, ids []int64, fn func(rowScanner) error) error {
+	return inBatches(query, ids, func(q string, args []any) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		checked := tx.scanner(t, rows)
+		for rows.Next() {
+			if err := fn(checked); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return rows.Close() // before the transaction's next query
+	})
 }
 
 // findByID runs query, which selects t.sel of at most one row by the id in

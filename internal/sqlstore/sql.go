@@ -80,21 +80,24 @@ func requireRefs(ctx context.Context, tx *Tx, table, field, noun string, ids []i
 			uniq = append(uniq, id)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM `+table+` WHERE id IN (`+placeholders(1, len(uniq))+`)`, int64Args(uniq)...)
-	if err != nil {
-		return fmt.Errorf("look up %s: %w", table, err)
-	}
-	defer rows.Close()
 	found := make(map[int64]bool, len(uniq))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+	err := inBatches(`SELECT id FROM `+table+` WHERE id IN (`+inList+`)`, uniq, func(q string, args []any) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
 			return err
 		}
-		found[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			found[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("look up %s: %w", table, err)
 	}
 	for _, id := range uniq {
 		if !found[id] {

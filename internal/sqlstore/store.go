@@ -140,7 +140,10 @@ type Store struct {
 	readOnly bool
 }
 
-var _ parley.Store = (*Store)(nil)
+var (
+	_ parley.Store               = (*Store)(nil)
+	_ parley.SecondFactorService = (*Store)(nil)
+)
 
 // New returns a Store that reads through reader and writes through writer;
 // they may be the same handle. The Store owns both and closes them.

@@ -80,10 +80,16 @@ var (
 	tUserLanguages = newTable("user_languages", "user_id", "user_id:int language:text updated_at:int")
 	tVenueZones    = newTable("venue_time_zones", "venue_id", "venue_id:int time_zone:text")
 	tFeeds         = newTable("calendar_feeds", "id", "id:int secret_hash:bytes user_id:int created_at:int revoked_at:int?")
+	tTOTP          = newTable("totp_factors", "user_id", "user_id:int secret:bytes last_step:int created_at:int confirmed_at:int?")
+	tRecoveryCodes = newTable("recovery_codes", "id", "id:int user_id:int code_hash:bytes created_at:int used_at:int?")
 	tMediators     = newTable("mediator_accounts", "user_id", "user_id:int created_by:int? created_at:int")
 	tInvitations   = newTable("invitations", "id",
 		"id:int secret_hash:bytes email:text name:text track_id:int? role:text party_id:int? created_by:int? created_at:int expires_at:int accepted_at:int? user_id:int?")
 	tRevivals = newTable("track_revivals", "track_id", "track_id:int successor_id:int reason:text actor_id:int? at:int")
+	tLinks    = newTable("links", "id",
+		"id:int track_a:int track_b:int kind:text opens_at:text reason:text status:text created_by:int? created_at:int")
+	tLinkSteps = newTable("link_steps", "id",
+		"id:int link_id:int from_status:text to_status:text reason:text event_id:int? actor_id:int? at:int")
 )
 
 // tables is the registry, in the order VerifyAudit checks them.
@@ -93,7 +99,9 @@ var tables = []*table{
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
 	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
+	tTOTP, tRecoveryCodes,
 	tMediators, tInvitations, tRevivals,
+	tLinks, tLinkSteps,
 }
 
 func init() {

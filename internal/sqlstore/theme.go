@@ -154,8 +154,8 @@ func findThemes(ctx context.Context, tx *Tx, trackIDs []int64) ([]*parley.Theme,
 	if len(trackIDs) == 0 {
 		return []*parley.Theme{}, nil
 	}
-	themes, err := queryAll(ctx, tx, tThemes, scanTheme, `SELECT `+tThemes.sel+` FROM themes WHERE track_id IN (`+placeholders(1, len(trackIDs))+`)
-		ORDER BY track_id, position, id`, int64Args(trackIDs)...)
+	themes, err := queryAllIn(ctx, tx, tThemes, scanTheme, `SELECT `+tThemes.sel+` FROM themes WHERE track_id IN (`+inList+`)
+		ORDER BY track_id, position, id`, trackIDs)
 	if err != nil {
 		return nil, fmt.Errorf("find themes: %w", err)
 	}
@@ -176,14 +176,8 @@ func loadOptions(ctx context.Context, tx *Tx, themes []*parley.Theme) error {
 		byID[t.ID] = t
 		ids[i] = t.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+tOptions.sel+` FROM options
-		WHERE theme_id IN (`+placeholders(1, len(ids))+`) ORDER BY theme_id, position`, int64Args(ids)...)
-	if err != nil {
-		return fmt.Errorf("load options: %w", err)
-	}
-	defer rows.Close()
-	row := tx.scanner(tOptions, rows)
-	for rows.Next() {
+	err := eachRowIn(ctx, tx, tOptions, `SELECT `+tOptions.sel+` FROM options
+		WHERE theme_id IN (`+inList+`) ORDER BY theme_id, position`, ids, func(row rowScanner) error {
 		var themeID, position int64
 		var o parley.Option
 		if err := row.Scan(&o.ID, &themeID, &position, &o.Label, &o.Description); err != nil {
@@ -191,8 +185,12 @@ func loadOptions(ctx context.Context, tx *Tx, themes []*parley.Theme) error {
 		}
 		t := byID[themeID]
 		t.Options = append(t.Options, o)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load options: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 func createTheme(ctx context.Context, tx *Tx, t *parley.Theme) error {

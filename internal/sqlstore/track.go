@@ -186,44 +186,31 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 		byID[t.ID] = t
 		ids[i] = t.ID
 	}
-	in, args := placeholders(1, len(ids)), int64Args(ids)
-
-	rows, err := tx.QueryContext(ctx, `SELECT `+tTrackParties.sel+` FROM track_parties WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
-	if err != nil {
-		return fmt.Errorf("load track parties: %w", err)
-	}
-	defer rows.Close()
-	row := tx.scanner(tTrackParties, rows)
-	for rows.Next() {
+	err := eachRowIn(ctx, tx, tTrackParties, `SELECT `+tTrackParties.sel+` FROM track_parties
+		WHERE track_id IN (`+inList+`) ORDER BY track_id, position`, ids, func(row rowScanner) error {
 		var trackID, position int64
 		var p parley.TrackParty
 		if err := row.Scan(&trackID, &p.PartyID, &p.Role, &position); err != nil {
 			return err
 		}
 		byID[trackID].Parties = append(byID[trackID].Parties, p)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `SELECT `+tTrackVenues.sel+` FROM track_venues WHERE track_id IN (`+in+`) ORDER BY track_id, position`, args...)
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("load track venues: %w", err)
+		return fmt.Errorf("load track parties: %w", err)
 	}
-	defer rows.Close()
-	row = tx.scanner(tTrackVenues, rows)
-	for rows.Next() {
+	err = eachRowIn(ctx, tx, tTrackVenues, `SELECT `+tTrackVenues.sel+` FROM track_venues
+		WHERE track_id IN (`+inList+`) ORDER BY track_id, position`, ids, func(row rowScanner) error {
 		var trackID, venueID, position int64
 		if err := row.Scan(&trackID, &venueID, &position); err != nil {
 			return err
 		}
 		byID[trackID].VenueIDs = append(byID[trackID].VenueIDs, venueID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load track venues: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
 
 	themes, err := findThemes(ctx, tx, ids)
 	if err != nil {
@@ -232,7 +219,7 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	for _, th := range themes {
 		byID[th.TrackID].Themes = append(byID[th.TrackID].Themes, th)
 	}
-	return loadRevivals(ctx, tx, byID, in, args)
+	return loadRevivals(ctx, tx, byID, ids)
 }
 
 func createTrack(ctx context.Context, tx *Tx, t *parley.Track) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 
 	"github.com/parley-talks/parley"
 )
@@ -84,6 +83,9 @@ func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.Transitio
 	if err := t.Status.CheckTransition(req.To); err != nil {
 		return nil, err
 	}
+	if err := checkSequenceOpens(ctx, tx, id, t.Status, req.To); err != nil {
+		return nil, err
+	}
 	if req.EventID != nil {
 		if err := requireRef(ctx, tx, "events", "event_id", "event", *req.EventID); err != nil {
 			return nil, err
@@ -113,6 +115,11 @@ func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.Transitio
 	if err != nil {
 		return nil, fmt.Errorf("update track status: %w", err)
 	}
+	if req.To == parley.StatusCollapsed {
+		if err := suspendConditioned(ctx, tx, tr); err != nil {
+			return nil, err
+		}
+	}
 	return tr, nil
 }
 
@@ -124,89 +131,4 @@ func insertTransition(ctx context.Context, tx *Tx, tr *parley.Transition) error 
 	}
 	tr.ID = r.id()
 	return nil
-}
-
-// Timeline returns the track's transitions, its agreements' status steps,
-// meetings and linked events merged in time order; ties are broken by kind
-// (transitions, then agreement steps, then events, then meetings) and then
-// by ID. ENOTFOUND if the track does not exist. It costs nine indexed
-// queries (five, and the agreements' four) and O(n log n) for n entries.
-func (s *Store) Timeline(ctx context.Context, trackID int64) (_ []*parley.TimelineEntry, err error) {
-	defer s.mapErr(&err, "timeline")
-	if err := requireSeeTrack(ctx, trackID); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	trs, err := findTransitions(ctx, tx, trackID)
-	if err != nil {
-		return nil, err
-	}
-	if len(trs) == 0 {
-		return nil, notFound("track", trackID)
-	}
-	meetings, err := queryMeetings(ctx, tx, `SELECT `+tMeetings.sel+` FROM meetings WHERE track_id = $1 ORDER BY starts_at, id`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := queryEvents(ctx, tx, `SELECT `+tEvents.sel+` FROM events
-		WHERE id IN (SELECT event_id FROM event_tracks WHERE track_id = $1) ORDER BY occurred_at, id`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	agreements, err := readAgreements(ctx, tx, `track_id = $1`, trackID)
-	if err != nil {
-		return nil, err
-	}
-	entries := make([]*parley.TimelineEntry, 0, len(trs)+len(meetings)+len(events)+2*len(agreements))
-	for _, tr := range trs {
-		entries = append(entries, &parley.TimelineEntry{At: tr.At, Kind: parley.TimelineTransition, Transition: tr})
-	}
-	for _, a := range agreements {
-		for _, st := range a.History {
-			entries = append(entries, &parley.TimelineEntry{At: st.At, Kind: parley.TimelineAgreement,
-				Agreement: &parley.AgreementStep{AgreementID: a.ID, Title: a.Title, Step: st}})
-		}
-	}
-	for _, e := range events {
-		entries = append(entries, &parley.TimelineEntry{At: e.OccurredAt, Kind: parley.TimelineEvent, Event: e})
-	}
-	for _, m := range meetings {
-		entries = append(entries, &parley.TimelineEntry{At: m.StartsAt, Kind: parley.TimelineMeeting, Meeting: m})
-	}
-	sort.SliceStable(entries, func(i, j int) bool {
-		a, b := entries[i], entries[j]
-		if !a.At.Equal(b.At) {
-			return a.At.Before(b.At)
-		}
-		if ra, rb := kindRank[a.Kind], kindRank[b.Kind]; ra != rb {
-			return ra < rb
-		}
-		return entryID(a) < entryID(b)
-	})
-	return entries, commit(tx)
-}
-
-// kindRank orders timeline entries that happened at the same time.
-var kindRank = map[parley.TimelineKind]int{
-	parley.TimelineTransition: 0,
-	parley.TimelineAgreement:  1,
-	parley.TimelineEvent:      2,
-	parley.TimelineMeeting:    3,
-}
-
-func entryID(e *parley.TimelineEntry) int64 {
-	switch {
-	case e.Transition != nil:
-		return e.Transition.ID
-	case e.Agreement != nil:
-		return e.Agreement.Step.ID
-	case e.Event != nil:
-		return e.Event.ID
-	default:
-		return e.Meeting.ID
-	}
 }

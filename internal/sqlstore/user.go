@@ -79,7 +79,7 @@ func (s *Store) FindUsers(ctx context.Context, page parley.Page) (_ []*parley.Us
 }
 
 // mediatorFlags fills User.Mediator of users read in tx from
-// mediator_accounts, a table of its own (migration 0010) so that the rows
+// mediator_accounts, a table of its own (migration 0011) so that the rows
 // of users keep their MACs.
 func mediatorFlags(ctx context.Context, tx *Tx, users ...*parley.User) error {
 	for _, u := range users {

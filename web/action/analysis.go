@@ -25,7 +25,8 @@ type TrackParty struct {
 // TrackScenario returns the scenario of a track: its themes in agenda order
 // as issues, and one profile per party whose profile the caller may read
 // (the store applies the audience check, and so does this function), named
-// by the party's name and ordered by party ID.
+// by the party's name and ordered by party ID. A profile no analysis can
+// use (see ProfileGap) is left out.
 func (a *Actions) TrackScenario(ctx context.Context, trackID int64) (*negotiation.Scenario, []TrackParty, error) {
 	track, err := a.Store.FindTrackByID(ctx, trackID)
 	if err != nil {
@@ -53,6 +54,9 @@ func (a *Actions) TrackScenario(ctx context.Context, trackID int64) (*negotiatio
 	}
 	var parties []TrackParty
 	for _, p := range profiles {
+		if g := gapOf(&p.Content, themes); g != nil && g.LeftOut() {
+			continue // ProfileGaps says why
+		}
 		party, err := a.Store.FindPartyByID(ctx, p.PartyID)
 		if err != nil {
 			return nil, nil, err
@@ -61,6 +65,84 @@ func (a *Actions) TrackScenario(ctx context.Context, trackID int64) (*negotiatio
 		sc.Profiles = append(sc.Profiles, profileSpec(party.Name, &p.Content))
 	}
 	return sc, parties, nil
+}
+
+// ProfileGap is a principal of a track whose profile is incomplete, and
+// how: none saved or every weight 0 (every package would be worth the
+// same), which the analysis leaves out; or themes of the agenda it gives
+// no weight (added after it was saved), which the analysis counts as 0.
+type ProfileGap struct {
+	PartyID   int64
+	Party     string
+	Missing   bool
+	AllZero   bool
+	Unweighed []string // the themes without a weight, in agenda order
+}
+
+// LeftOut reports whether the analysis leaves the profile out.
+func (g *ProfileGap) LeftOut() bool { return g.Missing || g.AllZero }
+
+// gapOf returns how the content is incomplete, or nil.
+func gapOf(c *parley.ProfileContent, themes []*parley.Theme) *ProfileGap {
+	g := &ProfileGap{AllZero: true}
+	for _, t := range SortedThemes(themes) {
+		w, ok := c.Weights[t.Name]
+		if !ok {
+			g.Unweighed = append(g.Unweighed, t.Name)
+		}
+		if w > 0 {
+			g.AllZero = false
+		}
+	}
+	if len(themes) == 0 || (!g.AllZero && len(g.Unweighed) == 0) {
+		return nil
+	}
+	return g
+}
+
+// ProfileGaps lists, for a mediator of the track, its principals whose
+// profiles are incomplete, in the track's order of parties; ENOTFOUND for
+// anyone else. The analysis runs for the profiles it does not leave out.
+func (a *Actions) ProfileGaps(ctx context.Context, trackID int64) ([]ProfileGap, error) {
+	if err := requireMediator(ctx, trackID); err != nil {
+		return nil, err
+	}
+	ps, err := a.profiles()
+	if err != nil {
+		return nil, err
+	}
+	track, err := a.Store.FindTrackByID(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	themes, err := a.Store.FindThemes(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	var gaps []ProfileGap
+	for _, tp := range track.Parties {
+		if tp.Role != parley.RolePrincipal {
+			continue
+		}
+		g := &ProfileGap{Missing: true}
+		p, err := ps.FindProfile(ctx, trackID, tp.PartyID)
+		switch {
+		case err == nil:
+			g = gapOf(&p.Content, themes)
+		case parley.ErrorCode(err) != parley.ENOTFOUND:
+			return nil, err
+		}
+		if g == nil {
+			continue
+		}
+		party, err := a.Store.FindPartyByID(ctx, tp.PartyID)
+		if err != nil {
+			return nil, err
+		}
+		g.PartyID, g.Party = tp.PartyID, party.Name
+		gaps = append(gaps, *g)
+	}
+	return gaps, nil
 }
 
 // SortedThemes returns the themes in agenda order (position, then ID).

@@ -114,12 +114,9 @@ func (a *Actions) ExportScenario(ctx context.Context, trackID int64, format stri
 // those of parties, saying in each file and in Omitted what GENIUS cannot
 // carry.
 func writeGenius(sc *negotiation.Scenario, parties []TrackParty, out *ScenarioFiles) error {
-	if err := sc.Validate(); err != nil {
-		return parley.Errorf(parley.ECONFLICT, "", "the track's scenario is not complete: %v", err)
-	}
-	d, profiles, err := genius.FromScenario(sc)
+	d, profiles, err := geniusOf(sc, parties)
 	if err != nil {
-		return parley.Errorf(parley.ECONFLICT, "", "the track cannot be written as GENIUS XML: %v", err)
+		return err
 	}
 	var b bytes.Buffer
 	if err := genius.WriteDomain(&b, d); err != nil {
@@ -128,11 +125,6 @@ func writeGenius(sc *negotiation.Scenario, parties []TrackParty, out *ScenarioFi
 	out.Domain = b.String()
 	out.Profiles = []GeniusFile{}
 	for i, p := range profiles {
-		if i < len(parties) {
-			if n := len(parties[i].Profile.Content.CoreDemands); n > 0 {
-				p.Omitted = append(p.Omitted, fmt.Sprintf("%d core demand(s) not exported: GENIUS profiles cannot carry core demands", n))
-			}
-		}
 		b.Reset()
 		if err := genius.WriteProfile(&b, d, p); err != nil {
 			return err
@@ -140,6 +132,27 @@ func writeGenius(sc *negotiation.Scenario, parties []TrackParty, out *ScenarioFi
 		out.Profiles = append(out.Profiles, GeniusFile{Name: sc.Profiles[i].Name, XML: b.String(), Omitted: p.Omitted})
 	}
 	return nil
+}
+
+// geniusOf is sc, whose profiles are those of parties, as a GENIUS domain
+// and profiles, each profile's Omitted saying what GENIUS cannot carry (red
+// lines, core demands).
+func geniusOf(sc *negotiation.Scenario, parties []TrackParty) (*genius.Domain, []*genius.Profile, error) {
+	if err := sc.Validate(); err != nil {
+		return nil, nil, parley.Errorf(parley.ECONFLICT, "", "the track's scenario is not complete: %v", err)
+	}
+	d, profiles, err := genius.FromScenario(sc)
+	if err != nil {
+		return nil, nil, parley.Errorf(parley.ECONFLICT, "", "the track cannot be written as GENIUS XML: %v", err)
+	}
+	for i, p := range profiles {
+		if i < len(parties) {
+			if n := len(parties[i].Profile.Content.CoreDemands); n > 0 {
+				p.Omitted = append(p.Omitted, fmt.Sprintf("%d core demand(s) not exported: GENIUS profiles cannot carry core demands", n))
+			}
+		}
+	}
+	return d, profiles, nil
 }
 
 // ImportScenario creates a new track from a scenario: one theme per issue,
@@ -154,7 +167,13 @@ func (a *Actions) ImportScenario(ctx context.Context, in *ScenarioFiles) (*Impor
 	if err != nil {
 		return nil, err
 	}
-	title := strings.TrimSpace(in.Title)
+	return a.importScenario(ctx, ps, sc, in.Title)
+}
+
+// importScenario creates a new track titled title (default: the
+// scenario's name) from sc, checked by checkImport.
+func (a *Actions) importScenario(ctx context.Context, ps parley.ProfileService, sc *negotiation.Scenario, title string) (*ImportResult, error) {
+	title = strings.TrimSpace(title)
 	if title == "" {
 		title = sc.Name
 	}
@@ -237,24 +256,30 @@ func (in *ScenarioFiles) scenario() (*negotiation.Scenario, error) {
 	default:
 		return nil, parley.Errorf(parley.EINVALID, "scenario", "send either scenario (Parley's format) or domain and profiles (GENIUS XML)")
 	}
+	return sc, checkImport(sc)
+}
+
+// checkImport checks a scenario to import: valid, with at least one
+// profile, each naming a party, no party twice.
+func checkImport(sc *negotiation.Scenario) error {
 	if len(sc.Profiles) == 0 {
-		return nil, parley.Errorf(parley.EINVALID, "profiles", "a scenario to import needs at least one profile")
+		return parley.Errorf(parley.EINVALID, "profiles", "a scenario to import needs at least one profile")
 	}
 	if err := sc.Validate(); err != nil {
-		return nil, parley.Errorf(parley.EINVALID, "scenario", "%v", err)
+		return parley.Errorf(parley.EINVALID, "scenario", "%v", err)
 	}
 	seen := map[string]bool{}
 	for i, p := range sc.Profiles {
 		key := strings.ToLower(strings.TrimSpace(p.Name))
 		if key == "" {
-			return nil, parley.Errorf(parley.EINVALID, fmt.Sprintf("profiles[%d].name", i), "every profile needs a party name")
+			return parley.Errorf(parley.EINVALID, fmt.Sprintf("profiles[%d].name", i), "every profile needs a party name")
 		}
 		if seen[key] {
-			return nil, parley.Errorf(parley.EINVALID, fmt.Sprintf("profiles[%d].name", i), "two profiles name the party %q", p.Name)
+			return parley.Errorf(parley.EINVALID, fmt.Sprintf("profiles[%d].name", i), "two profiles name the party %q", p.Name)
 		}
 		seen[key] = true
 	}
-	return sc, nil
+	return nil
 }
 
 // matchParties maps each profile of sc to a party: the existing party of

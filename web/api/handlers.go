@@ -207,6 +207,16 @@ func (a *API) listEvents(r *http.Request, p parley.Page) ([]*parley.Event, int, 
 	return a.store.FindEvents(r.Context(), parley.EventFilter{TrackID: trackID, Page: p})
 }
 
+// listLinks serves a page of every link the caller sees.
+func (a *API) listLinks(r *http.Request, p parley.Page) ([]*parley.Link, int, error) {
+	all, err := a.store.FindLinks(r.Context(), 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	lo := min(p.Offset, len(all))
+	return all[lo:min(lo+p.Limit, len(all))], len(all), nil
+}
+
 // listTransitions serves a track's status history; 404 if there is no such
 // track.
 func (a *API) listTransitions(ctx context.Context, id int64) ([]*parley.Transition, error) {
@@ -565,6 +575,14 @@ func (a *API) warning(ctx context.Context, id int64) (*EarlyWarning, error) {
 
 // Audit.
 
+func (a *API) latestCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	cp, err := a.store.LatestCheckpoint(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, cp)
+}
+
 func (a *API) listCheckpoints(w http.ResponseWriter, r *http.Request) error {
 	sizes, err := a.store.AuditCheckpoints(r.Context())
 	if err != nil {
@@ -590,6 +608,9 @@ func (a *API) proveConsistency(w http.ResponseWriter, r *http.Request) error {
 	var sizes [2]int64
 	for i, name := range []string{"old", "new"} {
 		v := r.URL.Query().Get(name)
+		if name == "new" && v == "" {
+			break // the latest checkpoint, which cannot be superseded between two requests
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
 			return parley.Errorf(parley.EINVALID, name, "query parameter %q must be a tree size ≥ 1, not %q", name, v)
@@ -621,6 +642,14 @@ func (a *API) whatIf(ctx context.Context, id int64, in action.WhatIf) (any, erro
 	return an.Report, nil
 }
 
+func (a *API) getJointAnalysis(ctx context.Context, id int64) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, nil)
+}
+
+func (a *API) whatIfJoint(ctx context.Context, id int64, in action.JointWhatIf) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, &in)
+}
+
 func (a *API) simulate(ctx context.Context, id int64, in action.Simulation) (any, error) {
 	res, err := a.actions.Simulate(ctx, id, in, nil)
 	if err != nil {
@@ -642,13 +671,40 @@ func (a *API) exportTrack(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) importTrack(w http.ResponseWriter, r *http.Request) error {
-	in, err := readImport(r)
+	zipped, isZip, err := readZipBody(r)
 	if err != nil {
 		return err
 	}
-	out, err := a.actions.ImportScenario(r.Context(), in)
+	var out *action.ImportResult
+	if isZip {
+		out, err = a.actions.ImportScenarioZip(r.Context(), zipped, r.URL.Query().Get("title"))
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, limits.MaxRequestBodyBytes) // JSON and forms keep the common bound
+		var in *action.ScenarioFiles
+		if in, err = readImport(r); err != nil {
+			return err
+		}
+		out, err = a.actions.ImportScenario(r.Context(), in)
+	}
 	if err != nil {
 		return err
 	}
 	return writeCreated(w, "/api/v1/tracks", out.Track.ID, out)
+}
+
+// timeline answers a page of a track's timeline.
+func (a *API) timeline(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	page, err := route.QueryTimelinePage(r)
+	if err != nil {
+		return err
+	}
+	tl, err := a.store.Timeline(r.Context(), id, page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tl)
 }

@@ -20,6 +20,11 @@ var (
 		{Name: "offset", Description: "items to skip", Schema: map[string]any{"type": "integer", "minimum": 0, "default": 0}},
 		{Name: "limit", Description: "items per page", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": parley.MaxLimit, "default": parley.DefaultLimit}},
 	}
+	timelineParams = []route.Param{
+		{Name: "limit", Description: "entries per page", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": parley.MaxLimit, "default": parley.DefaultLimit}},
+		{Name: "cursor", Description: "the next of the previous page; absent for the first page", Schema: map[string]any{"type": "string"}},
+		{Name: "order", Description: "oldest first or newest first", Schema: map[string]any{"type": "string", "enum": []string{"oldest", "newest"}, "default": "oldest"}},
+	}
 	trackIDParam = route.Param{Name: "track_id", Description: "only those of this track", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	venueIDParam = route.Param{Name: "venue_id", Description: "only those at this venue", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	statusParam  = route.Param{Name: "status", Description: "only tracks with this status", Schema: map[string]any{"$ref": "#/components/schemas/Status"}}
@@ -27,7 +32,7 @@ var (
 		Schema: map[string]any{"type": "string", "enum": []string{action.FormatGenius, action.FormatParley}, "default": action.FormatParley}}
 	sizeParams = []route.Param{
 		{Name: "old", Description: "tree size of the older checkpoint", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
-		{Name: "new", Description: "tree size of the newer checkpoint", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
+		{Name: "new", Description: "tree size of the newer checkpoint; without it, the latest (the proof's new_checkpoint is then the one to keep)", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
 	}
 )
 
@@ -119,7 +124,18 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/briefing", Policy: trackReader, Scope: onTrack, ID: "exportBriefing", Summary: "The track's briefing pack for the caller, in the reader's language: status and history, latest meetings and events, open proposals and ballots, the current texts, implementation and warnings — only what the caller may read; for the track's mediators also the analysis",
 			Handle: a.exportBriefing, Query: []route.Param{{Name: "format", Description: "pdf (not in Arabic), docx, md or html", Schema: export.FormatParam(export.DocumentFormats...)}, langParam}, Status: ok, Media: export.Medias(export.DocumentFormats...)},
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/timeline", Policy: trackReader, Scope: onTrack, ID: "getTimeline", Summary: "A track's transitions, meetings and events in time order",
-			Handle: listOf(s.Timeline), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.TimelineEntry]]()},
+			Handle: a.timeline, Query: timelineParams, Status: ok, Resp: typeOf[parley.Timeline]()},
+
+		{Method: "GET", Pattern: "/api/v1/tracks/{id}/links", Policy: trackReader, Scope: onTrack, ID: "listTrackLinks", Summary: "A track's links to other tracks, each only if the caller sees both of its tracks, oldest first",
+			Handle: listOf(s.FindLinks), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Link]]()},
+		{Method: "GET", Pattern: "/api/v1/links", Policy: signedIn, ID: "listLinks", Summary: "Every link between tracks the caller sees both of, oldest first",
+			Handle: listPage(a.listLinks), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Link]]()},
+		{Method: "POST", Pattern: "/api/v1/links", Policy: signedIn, ID: "createLink", Summary: "Link two tracks (a mediator of both): package — nothing agreed on either until both are; sequence — B opens once A reaches opens_at; condition — A is suspended if B collapses",
+			Handle: post("/api/v1/links", func(l *parley.Link) int64 { return l.ID }, act.CreateLink), Body: typeOf[action.LinkInput](), Status: created, Resp: typeOf[parley.Link]()},
+		{Method: "GET", Pattern: "/api/v1/links/{id}", Policy: signedIn, ID: "getLink", Summary: "A link with its history, if the caller sees both of its tracks",
+			Handle: getOne(s.FindLinkByID), Status: ok, Resp: typeOf[parley.Link]()},
+		{Method: "POST", Pattern: "/api/v1/links/{id}/transitions", Policy: signedIn, ID: "transitionLink", Summary: "Dissolve a link or make it active again, with a reason (a mediator of both tracks)",
+			Handle: change(ok, act.TransitionLink), Body: typeOf[parley.LinkTransitionRequest](), Status: ok, Resp: typeOf[parley.Link]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/themes", Policy: trackReader, Scope: onTrack, ID: "listThemes", Summary: "A track's themes in agenda order",
 			Handle: listOf(s.FindThemes), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Theme]]()},
@@ -319,11 +335,13 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/parties/{id}/trust", Policy: signedIn, ID: "getTrustRecord", Summary: "A party's record of kept and broken commitments per quarter, across the agreements of the tracks the caller sees",
 			Handle: getOne(s.TrustRecord), Status: ok, Resp: typeOf[parley.TrustRecord]()},
 
+		{Method: "GET", Pattern: "/api/v1/audit/checkpoint", Policy: signedIn, ID: "getLatestCheckpoint", Summary: "The ledger's latest signed checkpoint, of the whole log, and its verifier key: keep it, and later ask for a proof that the log extends it",
+			Handle: a.latestCheckpoint, Status: ok, Resp: typeOf[parley.SignedCheckpoint]()},
 		{Method: "GET", Pattern: "/api/v1/audit/checkpoints", Policy: signedIn, ID: "listCheckpoints", Summary: "The tree sizes of the ledger's signed checkpoints",
 			Handle: a.listCheckpoints, Status: ok, Resp: typeOf[[]int64]()},
 		{Method: "GET", Pattern: "/api/v1/audit/entries/{index}/proof", Policy: signedIn, ID: "proveInclusion", Summary: "An audit entry the caller may see, with a proof of its inclusion in the ledger",
 			Handle: a.proveInclusion, Status: ok, Resp: typeOf[parley.InclusionProof]()},
-		{Method: "GET", Pattern: "/api/v1/audit/consistency", Policy: signedIn, ID: "proveConsistency", Summary: "A proof that one signed checkpoint extends another",
+		{Method: "GET", Pattern: "/api/v1/audit/consistency", Policy: signedIn, ID: "proveConsistency", Summary: "A proof that one signed checkpoint extends another, or the latest",
 			Handle: a.proveConsistency, Query: sizeParams, Status: ok, Resp: typeOf[parley.ConsistencyProof]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/export", Policy: trackReader, Scope: onTrack, ID: "exportTrack", Summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",
@@ -336,10 +354,19 @@ func (a *API) Routes() []route.Route {
 				Handle: getOne(a.getAnalysis), Status: ok, Resp: typeOf[negotiation.Report]()},
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "whatIfAnalysis", Summary: "What-if: the analysis with temporary changes (dropped red lines, other reservations); nothing is saved. Mediators only",
 				Handle: change(ok, a.whatIf), Body: typeOf[action.WhatIf](), Status: ok, Resp: typeOf[negotiation.Report]()},
+			route.Route{Method: "GET", Pattern: "/api/v1/tracks/{id}/joint-analysis", Policy: trackReader, Scope: onTrack, ID: "getJointAnalysis", Summary: "The joint analysis of the track and every track linked to it, from the sealed profiles and cross-track weights: joint frontier, Nash and Kalai–Smorodinsky points, zone, value of linkage, logrolling trades, blocking red lines. Mediators of every linked track only",
+				Handle: getOne(a.getJointAnalysis), Status: ok, Resp: typeOf[action.JointAnalysis]()},
+			route.Route{Method: "POST", Pattern: "/api/v1/tracks/{id}/joint-analysis", Policy: trackReader, Scope: onTrack, ID: "whatIfJointAnalysis", Summary: "What-if: the joint analysis with tracks unlinked or cross-track weights moved; nothing is saved. Mediators of every linked track only",
+				Handle: change(ok, a.whatIfJoint), Body: typeOf[action.JointWhatIf](), Status: ok, Resp: typeOf[action.JointAnalysis]()},
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/{id}/simulation", Policy: trackReader, Scope: onTrack, ID: "simulateTrack", Summary: "Simulated concessions on the track's sealed profiles: one strategy per party (boulware, linear, conceder, time:E, tit-for-tat), the stacked alternating offers protocol or the mediator's single text, every offer, the agreement or none, its round and its distances to the frontier and the Nash point (the `parley simulate --format json` shape). Mediators only",
 				Handle: change(ok, a.simulate), Body: typeOf[action.Simulation](), Status: ok, Resp: typeOf[sim.Trace]()},
 			route.Route{Method: "POST", Pattern: "/api/v1/tracks/import", Policy: admin, ID: "importTrack", Summary: "Import a scenario (GENIUS domain + profiles XML, as JSON or multipart/form-data, or Parley's scenario JSON) as a new track with one sealed profile per party",
-				Handle: a.importTrack, Body: typeOf[action.ScenarioFiles](), Multipart: typeOf[scenarioUpload](), Status: created, Resp: typeOf[action.ImportResult]()},
+				Handle: a.importTrack, Query: []route.Param{{Name: "title", Description: "the new track's title, for a zip body (default: the domain's name)", Schema: map[string]any{"type": "string"}}},
+				Body: typeOf[action.ScenarioFiles](), Multipart: typeOf[scenarioUpload](), Files: []string{export.ZIP.MediaType()}, MaxBody: limits.MaxScenarioZipBytes, Status: created, Resp: typeOf[action.ImportResult]()},
+			route.Route{Method: "GET", Pattern: "/api/v1/tracks/{id}/scenario", Policy: trackReader, Scope: onTrack, ID: "exportScenarioZip", Summary: "A track's scenario as a zip of GENIUS XML files — the domain (its themes) and one profile per party — in GENIUS's layout (files at the root) or NegMAS's (one folder). A mediator gets every party's profile, a delegate its own party's only, anyone else not found; red lines and core demands are left out, each profile file says so in a comment",
+				Handle: a.exportScenarioZip, Query: []route.Param{{Name: "layout", Description: "genius (files at the root) or negmas (one folder)", Schema: map[string]any{"type": "string", "enum": []string{"genius", "negmas"}, "default": "genius"}}, langParam}, Status: ok, Media: export.ZIP.MediaType()},
+			route.Route{Method: "PUT", Pattern: "/api/v1/tracks/{id}/scenario", Policy: trackEditor, Scope: onTrack, ID: "putScenario", Summary: "Store the profiles of a zip of GENIUS XML files (either layout; or the import's JSON) on the track, all or none: the domain must hold the track's themes, each profile file names a party of the track; weights, values and reservation come from the file, red lines, core demands and notes stay as the party's profile has them. Mediators only",
+				Handle: a.putScenarioZip, Body: typeOf[action.ScenarioFiles](), Files: []string{export.ZIP.MediaType()}, MaxBody: limits.MaxScenarioZipBytes, Status: ok, Resp: typeOf[[]action.StoredProfile]()},
 		)
 	}
 	return routes

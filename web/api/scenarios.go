@@ -9,7 +9,9 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/web/action"
+	"github.com/parley-talks/parley/web/export"
 	"github.com/parley-talks/parley/web/limits"
+	"github.com/parley-talks/parley/web/route"
 )
 
 // scenarioUpload documents the multipart/form-data body of an import: one
@@ -67,4 +69,59 @@ func readImport(r *http.Request) (*action.ScenarioFiles, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// readZipBody reads a request body sent as a zip (the route's MaxBody
+// bounds it: a larger one is a *http.MaxBytesError, 413).
+func readZipBody(r *http.Request) ([]byte, bool, error) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != export.ZIP.MediaType() {
+		return nil, false, nil
+	}
+	data, err := io.ReadAll(r.Body)
+	return data, true, err
+}
+
+// exportScenarioZip answers the track's scenario as a zip of GENIUS files
+// with the profiles the caller may export.
+func (a *API) exportScenarioZip(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	z, err := a.actions.ExportScenarioZip(r.Context(), id, r.URL.Query().Get("layout"))
+	if err != nil {
+		return err
+	}
+	return export.Send(w, strings.TrimSuffix(z.FileName, ".zip"), export.ZIP, export.Language(r, a.languages()), func(out io.Writer) error {
+		_, err := out.Write(z.Data)
+		return err
+	})
+}
+
+// putScenarioZip stores the profiles of a zip of GENIUS files, or of a
+// JSON body as the import takes it, on the track.
+func (a *API) putScenarioZip(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	data, isZip, err := readZipBody(r)
+	if err != nil {
+		return err
+	}
+	var out []action.StoredProfile
+	if isZip {
+		out, err = a.actions.PutScenarioZip(r.Context(), id, data)
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, limits.MaxRequestBodyBytes)
+		var in action.ScenarioFiles
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+		out, err = a.actions.PutScenario(r.Context(), id, &in)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
 }

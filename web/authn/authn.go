@@ -127,6 +127,7 @@ type Auth struct {
 	log           *slog.Logger
 	metrics       *metrics.Metrics
 	throttle      *loginThrottle
+	pending       *pendingSignIns
 	cache         *authCache // nil: every request reads the store
 
 	dummyOnce sync.Once
@@ -141,7 +142,7 @@ func New(cfg Config) (*Auth, error) {
 		return nil, errors.New("authn: no store")
 	}
 	a := &Auth{store: cfg.Store, now: cfg.Now, params: cfg.PasswordParams, secureCookies: cfg.SecureCookies,
-		log: cfg.Logger, metrics: cfg.Metrics, throttle: newLoginThrottle(), cache: newAuthCache(cfg.Store)}
+		log: cfg.Logger, metrics: cfg.Metrics, throttle: newLoginThrottle(), pending: newPendingSignIns(), cache: newAuthCache(cfg.Store)}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -21,6 +21,13 @@ type SignInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Cookie   bool   `json:"cookie,omitempty"`
+	// Code or RecoveryCode is the second factor of an account that has
+	// one (secondfactor.go).
+	Code         string `json:"code,omitempty"`
+	RecoveryCode string `json:"recovery_code,omitempty"`
+	// Pending asks, for an account with a second factor and no code
+	// given, for a pending sign-in (the sign-in page's first step).
+	Pending bool `json:"-"`
 }
 
 // SignInOutput answers a sign-in.
@@ -36,7 +43,8 @@ type SignInOutput struct {
 var errSignInRefused = parley.Errorf(parley.EUNAUTHORIZED, "", "the email or password is wrong")
 
 // SignIn is the use case of signing in, for the API and the sign-in page
-// alike: it checks the throttle and the password, ends the session the
+// alike: it checks the throttle, the password and the second factor
+// (secondfactor.go), ends the session the
 // request came with (session fixation), starts a new one and, with
 // in.Cookie, sends it as the session cookie on w. A throttled attempt
 // sets Retry-After on w.
@@ -69,8 +77,8 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 			slog.String("client", client))
 		return nil, errSignInRefused
 	}
-	a.throttle.succeed(account, client)
 	if u.Disabled {
+		a.throttle.succeed(account, client)
 		a.metrics.SignInFailed(metrics.SignInBadCredentials)
 		return nil, errSignInRefused
 	}
@@ -81,7 +89,36 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 			}
 		}
 	}
-	// Session fixation: whatever session the request came with ends here.
+	has, err := a.HasSecondFactor(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	second := SecondFactorInput{Code: in.Code, RecoveryCode: in.RecoveryCode}
+	switch {
+	case !has:
+	case !second.empty():
+		if err := a.checkSecondFactor(ctx, u.ID, second, now); err != nil {
+			if err == errCodeRefused {
+				a.throttle.fail(account, client, now)
+				a.metrics.SignInFailed(metrics.SignInBadCredentials)
+			}
+			return nil, err
+		}
+	case in.Pending:
+		a.setPendingCookie(w, r, a.pending.start(u.ID, account, now))
+		return nil, ErrSecondFactorPending
+	default:
+		return nil, ErrSecondFactorRequired
+	}
+	a.throttle.succeed(account, client)
+	return a.finishSignIn(w, r, u, in.Cookie, now)
+}
+
+// finishSignIn ends the session the request came with (session
+// fixation), starts a new one and answers with it: with cookie, as the
+// session cookie on w.
+func (a *Auth) finishSignIn(w http.ResponseWriter, r *http.Request, u *parley.User, cookie bool, now time.Time) (*SignInOutput, error) {
+	ctx := action.System(r.Context())
 	if c, err := r.Cookie(SessionCookieName); err == nil && password.IsToken(c.Value) {
 		h := password.HashToken(c.Value)
 		if old, err := a.store.FindSessionByHash(ctx, h[:]); err == nil {
@@ -94,7 +131,7 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 	}
 	a.log.LogAttrs(ctx, slog.LevelInfo, "signed in", slog.String("request_id", middleware.RequestID(ctx)), slog.Int64("user_id", u.ID))
 	out := &SignInOutput{ExpiresAt: sess.ExpiresAt, User: u}
-	if in.Cookie {
+	if cookie {
 		a.setSessionCookie(w, r, secret, sess.ExpiresAt)
 		out.CSRFToken = csrfToken(secret)
 	} else {
@@ -173,3 +210,6 @@ func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request) error {
 // PasswordParams are the argon2id parameters of the passwords the server
 // sets.
 func (a *Auth) PasswordParams() password.Params { return a.params }
+
+// Now is the clock of sessions, throttling and second factors' codes.
+func (a *Auth) Now() time.Time { return a.now() }

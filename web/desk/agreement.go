@@ -188,7 +188,10 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 	for _, e := range events {
 		eventNames[e.ID] = e.Title
 	}
-	users := map[int64]string{}
+	users, err := d.people(ctx, a.TrackID)
+	if err != nil {
+		return err
+	}
 	for i := len(a.History) - 1; i >= 0; i-- {
 		h := a.History[i]
 		row := historyRow{T: h, Who: data.T("the system")}
@@ -274,20 +277,6 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 		data.Audiences = audiences(data.p, nil, principals(t, names), names)
 	}
 	return d.render(w, "agreement", data)
-}
-
-// userName says who a user is, or unknown if the caller may not look
-// the user up; names are cached per page.
-func (d *Desk) userName(ctx context.Context, cache map[int64]string, id int64, unknown string) string {
-	if n, ok := cache[id]; ok {
-		return n
-	}
-	n := unknown
-	if u, err := d.store.FindUserByID(ctx, id); err == nil {
-		n = u.Name
-	}
-	cache[id] = n
-	return n
 }
 
 // clauseText is a clause in words: its text, or its bracketed

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
@@ -31,8 +32,9 @@ type analysisPage struct {
 	Track    *parley.Track
 	Parties  []whatIfParty
 	Results  *analysisResults
-	Problem  string // why there is no analysis, if there is none
-	Modified bool   // whether the what-if changes anything
+	Problem  string   // why there is no analysis, if there is none
+	Gaps     []string // the profiles the analysis leaves out, and why
+	Modified bool     // whether the what-if changes anything
 	// The simulation form: one strategy per party, the deadline and the
 	// protocol, as asked (or the defaults).
 	Strategies []string
@@ -226,6 +228,13 @@ func (d *Desk) renderAnalysis(w http.ResponseWriter, r *http.Request, wi *action
 		return terr
 	}
 	data := &analysisPage{pageBase: newBase(r, i18n.M("Analysis — {track}", "track", t.Title)), Track: t}
+	gaps, gerr := d.actions.ProfileGaps(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	for _, g := range gaps {
+		data.Gaps = append(data.Gaps, gapText(data.p, g))
+	}
 	if err != nil {
 		data.Problem = errorText(data.p, err)
 		if tmpl != "analysis" {
@@ -329,4 +338,18 @@ func (d *Desk) simulate(ctx context.Context, p *i18n.Printer, id int64, a *actio
 		sv.Rows = append(sv.Rows, row)
 	}
 	return sv, nil
+}
+
+// gapText says why the analysis leaves a party's profile out.
+func gapText(p *i18n.Printer, g action.ProfileGap) string {
+	var why string
+	switch {
+	case g.Missing:
+		why = p.T("no profile has been saved yet.")
+	case g.AllZero:
+		why = p.T("every theme weighs 0, so no package is better than another.")
+	default:
+		why = p.T("no weight is given to {themes}; the analysis counts it as 0.", "themes", strings.Join(g.Unweighed, ", "))
+	}
+	return p.T("{party}'s profile is incomplete: {why}", "party", g.Party, "why", why)
 }

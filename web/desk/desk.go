@@ -145,6 +145,8 @@ func pageFuncs(p *i18n.Printer) template.FuncMap {
 	// context is one of i18n's (i18n.TrackStatus…).
 	funcs["word"] = func(context string, v any) string { return p.Word(context, fmt.Sprint(v)) }
 	funcs["date"] = func(t time.Time) string { return p.Date(t.UTC()) }
+	// percent is a share (0–1) as a whole percentage.
+	funcs["percent"] = func(x float64) string { return p.T("{n}%", "n", p.Decimal(x*100, 0)) }
 	// count is a count kept as decimal text (it may pass int64), as the
 	// language writes numbers when it fits an int64.
 	funcs["count"] = func(s string) string {
@@ -188,6 +190,8 @@ var templateFuncs = template.FuncMap{
 		return string(b), err
 	},
 	"add": func(a, b int) int { return a + b },
+	// join lists names: "Energy, Prisoners".
+	"join": func(s []string) string { return strings.Join(s, ", ") },
 	// agrclass is an agreement status as a CSS class: "in force" → "in-force".
 	"agrclass": func(s parley.AgreementStatus) string { return strings.ReplaceAll(string(s), " ", "-") },
 	"venue": func(names map[int64]string, id *int64) string {
@@ -278,14 +282,20 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The handover is recorded.")
 	case "imported":
 		return p.T("The list was imported.")
+	case "scenario":
+		return p.T("The profiles were stored from the uploaded files.")
 	case "opened":
 		return p.T("The case is opened.")
 	case "advanced":
 		return p.T("The case's next stage is recorded.")
 	case "revoked":
 		return p.T("The feed is revoked.")
+	case "totp-removed":
+		return p.T("The authenticator app is removed.")
 	case "track-opened":
 		return p.T("The track is open. Add its parties, venues, themes and members.")
+	case "note":
+		return p.T("The note was added.")
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -172,43 +173,24 @@ func (d *Desk) uploadList(w http.ResponseWriter, r *http.Request) error {
 		return problem.UnsupportedMediaType("a list's upload form must be sent as multipart/form-data")
 	}
 	formName := fmt.Sprintf("list-%d", party)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
-	}
 	var file []byte
 	var sheet string
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err // 413
-		}
-		if err != nil {
-			return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
-		}
+	err = readForm(r, func(part *multipart.Part) error {
+		var err error
 		switch part.FormName() {
 		case "sheet":
-			b, err := io.ReadAll(io.LimitReader(part, 256))
-			if err != nil {
-				return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
-			}
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(part, 256))
 			sheet = strings.TrimSpace(string(b))
 		case "file":
-			if part.FileName() == "" {
-				continue // no file chosen
-			}
-			if file, err = io.ReadAll(part); err != nil {
-				if errors.As(err, &tooLarge) {
-					return err
-				}
-				return parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
+			if part.FileName() != "" { // else no file was chosen
+				file, err = io.ReadAll(part)
 			}
 		}
-		// Other parts (the token, read by authn.LiftFormCSRF) are skipped.
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if file == nil {
 		return refuse(w, r, formName, d.renderExchange, parley.Errorf(parley.EINVALID, "file", "choose a file to upload (CSV or .xlsx)"))
@@ -242,4 +224,47 @@ func (d *Desk) verifyMatch(r *http.Request, id int64, in *action.MatchVerificati
 		return "", err
 	}
 	return seeOther(fmt.Sprintf("/exchanges/%d", m.ExchangeID), "verified"), nil
+}
+
+// readForm reads a multipart/form-data body part by part, handing each to
+// read; other parts than those read handles (the token, read by
+// authn.LiftFormCSRF) it passes over. A body over the route's bound is a
+// *http.MaxBytesError (413); anything else unreadable is EINVALID.
+func readForm(r *http.Request, read func(*multipart.Part) error) error {
+	unreadable := parley.Errorf(parley.EINVALID, "file", "the form is not a readable multipart/form-data body")
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return unreadable
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err == nil {
+			err = read(part)
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		if err != nil {
+			return unreadable
+		}
+	}
+}
+
+// formFile is the content of the multipart form's file field name, nil
+// when no file was chosen.
+func formFile(r *http.Request, name string) ([]byte, error) {
+	var file []byte
+	err := readForm(r, func(part *multipart.Part) error {
+		if part.FormName() != name || part.FileName() == "" {
+			return nil
+		}
+		var err error
+		file, err = io.ReadAll(part)
+		return err
+	})
+	return file, err
 }

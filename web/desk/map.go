@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -20,19 +19,31 @@ type mapPage struct {
 	// Implementation is the block of deadlines and early warnings
 	// (map_agreements.go); nil when there is none.
 	Implementation *implementationBlock
+	// Links draws the links between the tracks (map_links.go); nil when
+	// there is none the caller sees.
+	Links *linkMap
 }
 
 type trackSummary struct {
-	Track        *parley.Track
-	Hosts        []string
-	Mediators    []string
-	Principals   []string
-	LastMeeting  *parley.Meeting
-	NextMeeting  *parley.Meeting
-	LastEvent    *parley.Event
-	Since        time.Time // when the current status began
-	Strip        []stripSegment
-	Humanitarian *humanitarianRow // counts only; nil if the track has no exchange or case
+	Track         *parley.Track
+	Hosts         []string
+	Mediators     []string
+	Principals    []string
+	LastMeeting   *parley.Meeting
+	NextMeeting   *parley.Meeting
+	LastEvent     *parley.Event
+	Since         time.Time // when the current status began
+	Strip         []stripSegment
+	Humanitarian  *humanitarianRow // counts only; nil if the track has no exchange or case
+	Links         []trackLink      // the track's active links the caller sees
+	JointAnalysis bool             // the caller mediates every track linked to it
+}
+
+// trackLink is one of a track's links on its card: its kind and the track
+// at the other end.
+type trackLink struct {
+	Kind  parley.LinkKind
+	Other *parley.Track
 }
 
 // humanitarianRow is a track's humanitarian tallies on the map: counts, no
@@ -68,25 +79,9 @@ type stripSegment struct {
 
 const stripWidth = 300.0
 
-// visibleTracks returns the tracks the caller may see (the store answers
-// no other), by ID.
-func (d *Desk) visibleTracks(ctx context.Context) ([]*parley.Track, error) {
-	var out []*parley.Track
-	for offset := 0; ; offset += parley.MaxLimit {
-		ts, total, err := d.store.FindTracks(ctx, parley.TrackFilter{Page: parley.Page{Offset: offset, Limit: parley.MaxLimit}})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ts...)
-		if offset+parley.MaxLimit >= total {
-			return out, nil
-		}
-	}
-}
-
 func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	tracks, err := d.visibleTracks(ctx)
+	summaries, err := d.store.TrackSummaries(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -100,24 +95,41 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := parley.Now()
 	data := &mapPage{pageBase: newBase(r, i18n.M("Map of the talks"))}
-	for _, t := range tracks {
-		entries, err := d.store.Timeline(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		ts := summarize(t, entries, names, now)
-		ts.Humanitarian = newHumanitarianRow(tallies[t.ID])
-		data.Tracks = append(data.Tracks, ts)
+	tracks := make([]*parley.Track, len(summaries))
+	for i, s := range summaries {
+		ts := summarize(s, names, now)
+		ts.Humanitarian = newHumanitarianRow(tallies[s.Track.ID])
+		data.Tracks, tracks[i] = append(data.Tracks, ts), s.Track
 	}
 	if data.Implementation, err = d.implementationOnMap(ctx, tracks, now); err != nil {
 		return err
 	}
+	links, err := d.store.FindLinks(ctx, 0)
+	if err != nil {
+		return err
+	}
+	data.Links = newLinkMap(tracks, links)
+	byID := map[int64]*parley.Track{}
+	for _, t := range tracks {
+		byID[t.ID] = t
+	}
+	c := parley.CallerFromContext(ctx)
+	for _, ts := range data.Tracks {
+		for _, l := range links {
+			if l.Status != parley.LinkActive || (l.TrackA != ts.Track.ID && l.TrackB != ts.Track.ID) || byID[l.Other(ts.Track.ID)] == nil {
+				continue
+			}
+			ts.Links = append(ts.Links, trackLink{Kind: l.Kind, Other: byID[l.Other(ts.Track.ID)]})
+		}
+		ts.JointAnalysis = len(ts.Links) > 0 && mediatesAll(c, parley.LinkedTracks(ts.Track.ID, links))
+	}
 	return d.render(w, "map", data)
 }
 
-// summarize builds a track's row of the map from its timeline.
-func summarize(t *parley.Track, entries []*parley.TimelineEntry, names map[int64]string, now time.Time) *trackSummary {
-	ts := &trackSummary{Track: t}
+// summarize builds a track's row of the map from the store's summary.
+func summarize(s *parley.TrackSummary, names map[int64]string, now time.Time) *trackSummary {
+	t := s.Track
+	ts := &trackSummary{Track: t, LastMeeting: s.LastMeeting, NextMeeting: s.NextMeeting, LastEvent: s.LastEvent}
 	for _, p := range t.Parties {
 		switch p.Role {
 		case parley.RoleHost:
@@ -128,32 +140,9 @@ func summarize(t *parley.Track, entries []*parley.TimelineEntry, names map[int64
 			ts.Principals = append(ts.Principals, names[p.PartyID])
 		}
 	}
-	var transitions []*parley.Transition
-	for _, e := range entries {
-		switch e.Kind {
-		case parley.TimelineTransition:
-			transitions = append(transitions, e.Transition)
-		case parley.TimelineMeeting:
-			m := e.Meeting
-			if m.StartsAt.After(now) {
-				if ts.NextMeeting == nil || m.StartsAt.Before(ts.NextMeeting.StartsAt) {
-					ts.NextMeeting = m
-				}
-			} else if ts.LastMeeting == nil || !m.StartsAt.Before(ts.LastMeeting.StartsAt) {
-				ts.LastMeeting = m
-			}
-		case parley.TimelineEvent:
-			if e.Event.OccurredAt.After(now) {
-				continue
-			}
-			if ts.LastEvent == nil || !e.Event.OccurredAt.Before(ts.LastEvent.OccurredAt) {
-				ts.LastEvent = e.Event
-			}
-		}
-	}
-	ts.Strip = strip(transitions, now)
-	if n := len(transitions); n > 0 {
-		ts.Since = transitions[n-1].At
+	ts.Strip = strip(s.Transitions, now)
+	if n := len(s.Transitions); n > 0 {
+		ts.Since = s.Transitions[n-1].At
 	}
 	return ts
 }
@@ -182,4 +171,14 @@ func strip(ts []*parley.Transition, now time.Time) []stripSegment {
 			X: strconv.FormatFloat(x, 'f', 1, 64), W: strconv.FormatFloat(w, 'f', 1, 64)})
 	}
 	return out
+}
+
+// mediatesAll reports whether the caller mediates every one of the tracks.
+func mediatesAll(c *parley.Caller, tracks []int64) bool {
+	for _, t := range tracks {
+		if !c.IsMediator(t) {
+			return false
+		}
+	}
+	return true
 }

@@ -42,6 +42,10 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.showSignIn, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/signin", Policy: public, ID: "pageSignInPost", Summary: "Page form: sign in; sets the session cookie and redirects",
 			Handle: d.signIn, Body: typeOf[signInForm](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/signin/code", Policy: public, ID: "pageSignInCode", Summary: "Page: the sign-in's second step, the code of the account's authenticator app or a recovery code (after the password, with a pending sign-in)",
+			Handle: d.showSignInCode, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/signin/code", Policy: public, ID: "pageSignInCodePost", Summary: "Page form: the code of a pending sign-in; sets the session cookie and redirects",
+			Handle: d.signInCode, Body: typeOf[signInCodeForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/signout", Policy: signedIn, ID: "pageSignOut", Summary: "Page form: sign out; ends the cookie's session and redirects to the sign-in page",
 			Handle: d.signOut, Body: typeOf[buttonForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/language", Policy: public, ID: "pageLanguage", Summary: "Page form: choose the pages' language (kept in a cookie) and go back to the page",
@@ -54,6 +58,14 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.createFeed, Body: typeOf[buttonForm](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/account/calendar/{id}/revoke", Policy: signedIn, ID: "pageRevokeCalendarFeed", Summary: "Page form: revoke one of the caller's calendar feeds",
 			Handle: submit(d, "revoke-{id}", nil, d.revokeFeed), Body: typeOf[buttonForm](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/account/security", Policy: signedIn, ID: "pageSecurity", Summary: "Page: the caller's second factor, to set up and remove",
+			Handle: d.showSecurity, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/security/totp", Policy: signedIn, ID: "pageStartTOTP", Summary: "Page form: set up an authenticator app; the page answers with its secret and QR code, shown once, and the form that confirms it",
+			Handle: d.startTOTP, Body: typeOf[buttonForm](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/security/totp/confirm", Policy: signedIn, ID: "pageConfirmTOTP", Summary: "Page form: confirm the authenticator app with a code from it; the page answers with the recovery codes, shown once",
+			Handle: d.confirmTOTP, Body: typeOf[action.CodeInput](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/account/security/totp/remove", Policy: signedIn, ID: "pageRemoveTOTP", Summary: "Page form: remove the authenticator app and its recovery codes, with a current code from it",
+			Handle: d.removeTOTP, Body: typeOf[action.CodeInput](), Status: seeOther, Media: html},
 		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see",
 			Handle: d.showMap, Status: ok, Media: html},
 
@@ -128,7 +140,8 @@ func (d *Desk) Routes() []route.Route {
 		{Method: "GET", Pattern: "/parties/{id}/trust", Policy: signedIn, ID: "pageTrust", Summary: "Page: a party's trust record per quarter across the agreements the caller sees",
 			Handle: d.showTrust, Status: ok, Media: html},
 	}
-	routes = append(routes, d.setupRoutes()...) // setup.go
+	routes = append(routes, d.setupRoutes()...)  // setup.go
+	routes = append(routes, d.recordRoutes()...) // records.go
 	if _, has := d.store.(parley.ProfileService); has {
 		routes = append(routes, d.profileRoutes()...)
 	}
@@ -144,22 +157,55 @@ func (d *Desk) profileRoutes() []route.Route {
 	const seeOther = http.StatusSeeOther
 	const html = "text/html"
 	const (
-		trackReader           = route.PolicyTrackReader
-		profileReader, editor = route.PolicyProfileReader, route.PolicyProfileEditor
-		onTrack               = route.ScopeTrack
+		trackReader, trackEditor = route.PolicyTrackReader, route.PolicyTrackEditor
+		profileReader, editor    = route.PolicyProfileReader, route.PolicyProfileEditor
+		onTrack                  = route.ScopeTrack
 	)
 	return []route.Route{
 		{Method: "GET", Pattern: "/tracks/{id}/profiles", Policy: trackReader, Scope: onTrack, ID: "pageProfiles", Summary: "Page: every profile of the track the caller may read, side by side",
 			Handle: d.showProfiles, Status: ok, Media: html},
 		{Method: "GET", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: profileReader, ID: "pageProfile", Summary: "Page: a party's profile editor (its delegates and the mediators)",
 			Handle: d.showProfile, Status: ok, Media: html},
-		{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile",
-			Handle: submit(d, "profile", d.renderProfile, d.saveProfile), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/profiles/{party_id}", Policy: editor, ID: "pageProfileSave", Summary: "Page form: store a new version of a party's profile, or with intent=preview show the page again with what was typed and its utility, saving nothing",
+			Handle: d.profileForm(submit(d, "profile", d.renderProfile, d.saveProfile)), Body: typeOf[parley.ProfileContent](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/scenario", Policy: trackEditor, Scope: onTrack, ID: "pageUploadScenario", Summary: "Page form: store the profiles of a zip of GENIUS files (GENIUS or NegMAS layout) on the track, all or none (parts csrf_token first, file), multipart/form-data (mediators)",
+			Handle: d.uploadScenario, Body: typeOf[scenarioForm](), Files: []string{"multipart/form-data"}, Status: seeOther, Media: html, MaxBody: limits.MaxScenarioZipBytes},
 		{Method: "GET", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageAnalysis", Summary: "Page: the analysis of a track (mediators only)",
 			Handle: d.showAnalysis, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/analysis", Policy: trackReader, Scope: onTrack, ID: "pageWhatIf", Summary: "Page form: the analysis with the what-if form's changes; nothing is saved (mediators only)",
 			Handle: d.whatIfPage("analysis"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/analysis/plot", Policy: trackReader, Scope: onTrack, ID: "pageWhatIfPlot", Summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
 			Handle: d.whatIfPage("analysis#results"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointAnalysis", Summary: "Page: the joint analysis of the track and the tracks linked to it (mediators of every one of them)",
+			Handle: d.showJoint, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointWhatIf", Summary: "Page form: the joint analysis with tracks unlinked or cross-track weights moved; nothing is saved (mediators of every linked track)",
+			Handle: d.jointWhatIf, Body: typeOf[action.JointWhatIf](), Status: ok, Media: html},
+	}
+}
+
+// recordRoutes are the pages of records the talks keep beside proposals
+// and texts: a proposal's improvements, a party's concessions, the notes
+// of a track's meetings and its audit trail.
+func (d *Desk) recordRoutes() []route.Route {
+	const ok, seeOther = http.StatusOK, http.StatusSeeOther
+	const html = "text/html"
+	const (
+		signedIn, trackReader = route.PolicySignedIn, route.PolicyTrackReader
+		profileReader         = route.PolicyProfileReader
+		onTrack               = route.ScopeTrack
+	)
+	return []route.Route{
+		{Method: "GET", Pattern: "/proposals/{id}/improvements", Policy: signedIn, ID: "pageImprovements", Summary: "Page: the packages better for some party and worse for none than a proposal's, each with a form that puts it as the mediators' proposal (mediators only)",
+			Handle: d.showImprovements, Status: ok, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/concessions/{party_id}", Policy: profileReader, ID: "pageConcessions", Summary: "Page: a party's concession ledger, each of its proposals against its previous one (its delegates and the mediators)",
+			Handle: d.showConcessions, Status: ok, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/notes", Policy: trackReader, Scope: onTrack, ID: "pageNotes", Summary: "Page: the minutes and caucus notes of the track's meetings that the caller may read, with their audiences",
+			Handle: d.showNotes, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/meetings/{id}/notes", Policy: signedIn, ID: "pageAddNote", Summary: "Page form: add minutes or a caucus note to a meeting, sealed to the audience chosen (mediators)",
+			Handle: submit(d, "note-{id}", d.renderNotesOfMeeting, d.addNote), Body: typeOf[action.NoteInput](), Status: seeOther, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/audit", Policy: trackReader, Scope: onTrack, ID: "pageAudit", Summary: "Page: the track's audit trail that the caller may see, newest first: who did what when (?offset= pages)",
+			Handle: d.showAudit, Status: ok, Media: html},
+		{Method: "GET", Pattern: "/audit/entries/{index}", Policy: signedIn, ID: "pageAuditEntry", Summary: "Page: an audit entry the caller may see, with the proof of its inclusion in the ledger checked against the signed checkpoint",
+			Handle: d.showAuditEntry, Status: ok, Media: html},
 	}
 }

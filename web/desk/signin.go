@@ -1,7 +1,9 @@
 package desk
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
@@ -47,9 +49,13 @@ func (d *Desk) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := d.forms.Decode(r.PostForm, &in); err != nil {
 		return err
 	}
-	in.Cookie = true
+	in.Cookie, in.Pending = true, true
 	next := localPath(in.Next)
 	if _, err := d.auth.SignIn(w, r, in.SignInInput); err != nil {
+		if errors.Is(err, authn.ErrSecondFactorPending) {
+			http.Redirect(w, r, "/signin/code?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return nil
+		}
 		p := problem.For(err)
 		if p.Status >= 500 {
 			return err

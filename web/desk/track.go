@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/i18n"
@@ -20,7 +19,8 @@ import (
 type trackPage struct {
 	pageBase
 	Summary     *trackSummary
-	Timeline    []*parley.TimelineEntry // newest first
+	Timeline    []*parley.TimelineEntry // a page, newest first
+	Older       string                  // the cursor of the next, older page; "" at the first entry
 	Members     []memberRow
 	Themes      []*parley.Theme
 	Venues      map[int64]string
@@ -67,11 +67,17 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		return err
 	}
 	ctx := r.Context()
-	t, err := d.store.FindTrackByID(ctx, id)
+	summaries, err := d.store.TrackSummaries(ctx, id)
 	if err != nil {
 		return err
 	}
-	entries, err := d.store.Timeline(ctx, id)
+	t := summaries[0].Track
+	page, err := route.QueryTimelinePage(r)
+	if err != nil {
+		return err
+	}
+	page.Newest = true
+	timeline, err := d.store.Timeline(ctx, id, page)
 	if err != nil {
 		return err
 	}
@@ -88,20 +94,20 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 		return err
 	}
 	acc := accessTo(ctx, id)
-	data := &trackPage{pageBase: newBase(r, i18n.M("{title}", "title", t.Title)), Summary: summarize(t, entries, names, parley.Now()),
+	data := &trackPage{pageBase: newBase(r, i18n.M("{title}", "title", t.Title)), Summary: summarize(summaries[0], names, parley.Now()),
 		Themes: action.SortedThemes(themes), Parties: names, Venues: map[int64]string{}, Mediator: acc.Mediator(),
 		Formats: []parley.MeetingFormat{parley.FormatPlenary, parley.FormatCaucus, parley.FormatShuttle}}
 	data.Refusal, data.Status = ref, status
+	data.Timeline, data.Older = timeline.Entries, timeline.Next
 	data.Collapsed = t.Status == parley.StatusCollapsed
-	data.Timeline = slices.Clone(entries)
-	slices.Reverse(data.Timeline)
+	people, err := d.people(ctx, id)
+	if err != nil {
+		return err
+	}
 	for _, m := range members {
-		row := memberRow{Role: m.Role, Name: data.T("Member {id}", "id", strconv.FormatInt(m.ID, 10))}
+		row := memberRow{Role: m.Role, Name: people[m.UserID]}
 		if m.PartyID != nil {
 			row.Party = names[*m.PartyID]
-		}
-		if u, err := d.store.FindUserByID(ctx, m.UserID); err == nil {
-			row.Name = u.Name
 		}
 		data.Members = append(data.Members, row)
 	}
@@ -121,7 +127,7 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 	if data.Texts, err = d.store.FindTexts(ctx, id); err != nil {
 		return err
 	}
-	for _, e := range entries {
+	for _, e := range data.Timeline {
 		if e.Kind == parley.TimelineMeeting && e.Meeting.VenueID != nil {
 			data.Venues[*e.Meeting.VenueID] = ""
 		}

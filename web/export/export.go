@@ -87,6 +87,7 @@ var (
 	Markdown = Format{"md", "text/markdown; charset=utf-8", ".md"}
 	HTML     = Format{"html", "text/html; charset=utf-8", ".html"}
 	ICS      = Format{"ics", "text/calendar; charset=utf-8", ".ics"}
+	ZIP      = Format{"zip", "application/zip", ".zip"}
 )
 
 // MediaType is the format's media type without its parameters.

@@ -22,6 +22,12 @@ const (
 	// JSON body to the same route stays within MaxRequestBodyBytes.
 	MaxCSVBodyBytes = 16 << 20
 
+	// MaxScenarioZipBytes bounds a scenario zip sent as the body of an
+	// import or a profiles upload (or a page's multipart upload). The
+	// largest ANAC scenario's files zip to well under 1 MiB; what a zip
+	// expands to is bounded by genius.ReadZip (64 MiB in all).
+	MaxScenarioZipBytes = 8 << 20
+
 	// MaxRejectionsListed bounds the rejected rows a refusal's problem
 	// document lists (its rejected member counts them all): a list of
 	// parley.MaxPrisoners bad rows would otherwise answer megabytes. The
@@ -94,6 +100,15 @@ const (
 	// AddressLoginInterval. Each attempt costs an argon2id hash.
 	AddressLoginBurst    = 20
 	AddressLoginInterval = 3 * time.Second
+
+	// PendingSignInTTL is how long a browser that gave the right password
+	// of an account with a second factor has to give its code; within it,
+	// at most PendingSignInAttempts codes. Wrong codes count as failed
+	// sign-ins of the (account, address) too. MaxPendingSignIns bounds the
+	// pending sign-ins kept in memory.
+	PendingSignInTTL      = 5 * time.Minute
+	PendingSignInAttempts = 5
+	MaxPendingSignIns     = 10000
 
 	// AuthCacheTTL is the longest a cached caller (authn's cache) is used
 	// without reading the store: the staleness a change made by another

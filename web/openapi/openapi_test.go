@@ -74,8 +74,8 @@ func TestDocumentDescribesTheAPI(t *testing.T) {
 	if servers, _ := doc["servers"].([]any); len(servers) == 0 {
 		t.Error("no servers")
 	}
-	if lic, _ := doc["info"].(map[string]any)["license"].(map[string]any); lic == nil || lic["name"] == "" {
-		t.Error("no licence")
+	if lic, _ := doc["info"].(map[string]any)["license"].(map[string]any); lic == nil || lic["name"] != "Apache-2.0" || lic["identifier"] != "Apache-2.0" {
+		t.Errorf("licence %v, want Apache-2.0 (the LICENSE file)", doc["info"].(map[string]any)["license"])
 	}
 	tags := map[string]bool{}
 	for _, tg := range doc["tags"].([]any) {

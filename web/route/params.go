@@ -55,3 +55,30 @@ func QueryPage(r *http.Request) (parley.Page, error) {
 	}
 	return p.Normalize()
 }
+
+// QueryTimelinePage parses ?limit=, ?cursor= and ?order= (oldest, the
+// default, or newest) of a timeline. The timeline pages by cursor: an
+// ?offset= is refused.
+func QueryTimelinePage(r *http.Request) (parley.TimelinePage, error) {
+	q := r.URL.Query()
+	var p parley.TimelinePage
+	if q.Has("offset") {
+		return p, parley.Errorf(parley.EINVALID, "offset", "the timeline pages by cursor, not offset: pass the next of the previous page as cursor")
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > parley.MaxLimit {
+			return p, parley.Errorf(parley.EINVALID, "limit", "limit must be between 1 and %d", parley.MaxLimit)
+		}
+		p.Limit = n
+	}
+	p.Cursor = q.Get("cursor")
+	switch o := q.Get("order"); o {
+	case "", "oldest":
+	case "newest":
+		p.Newest = true
+	default:
+		return p, parley.Errorf(parley.EINVALID, "order", "order must be oldest or newest, not %q", o)
+	}
+	return p.Normalize()
+}
