@@ -55,7 +55,7 @@ func TestBrowserSetUpTalks(t *testing.T) {
 		check := chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && !document.getElementById(%q + "-pending") && document.body.innerText.includes(%q)`, form, text))
 		return chromedp.Steps(
 			chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function(){var m=document.createElement("i");m.id=%q+"-pending";document.body.appendChild(m)})()`, form)),
-			chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
+			chromedp.Click(chromedp.CSS(form+` button[type="submit"]:not([name="intent"])`)),
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 				for {
 					if ok, err := check(ctx, tg); err == nil && ok {
