@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -205,6 +206,11 @@ func nobodyFixture(t *testing.T, s parley.Store) [2][]byte {
 		IdleExpiresAt: now.Add(time.Hour), ExpiresAt: now.Add(24 * time.Hour)}))
 	tok := sha256.Sum256([]byte("nobody's token secret"))
 	must2(t, s.CreateToken(ctx, &parley.APIToken{SecretHash: tok[:], UserID: users[0].ID, Name: "cli"}))
+	// Invitations found by the same hashes (each table has its own).
+	for i, h := range [][]byte{secret[:], tok[:]} {
+		must2(t, s.CreateInvitation(ctx, &parley.Invitation{Email: fmt.Sprintf("invited%d@demo.parley", i), Name: "Invited",
+			TrackID: &tr.ID, Role: parley.MemberObserver, SecretHash: h}))
+	}
 	return [2][]byte{secret[:], tok[:]}
 }
 

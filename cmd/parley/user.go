@@ -13,9 +13,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "user",
-		summary: "add, list, disable accounts, set their passwords and reset their second factor",
-		usage: `Usage:
+		Name:    "user",
+		Summary: "add, list, disable accounts, set their passwords and reset their second factor",
+		Usage: `Usage:
   parley user add [--db D] [--name N] [--admin] EMAIL   (password: typed, one line on stdin, or generated)
   parley user passwd [--db D] EMAIL                     (new password: typed, or one line on stdin)
   parley user disable [--db D] EMAIL
@@ -45,21 +45,21 @@ Examples:
   printf '%s\n' "$NEWPASS" | parley user passwd ana@example.org
   parley user disable ana@example.org
   parley user list --db postgres://parley@127.0.0.1:5432/parley`,
-		run: runUser,
+		Run: runUser,
 	})
 }
 
 func runUser(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
 	c := commands["user"]
-	if c.subcommandHelp(env, args) {
+	if c.SubcommandHelp(env, args) {
 		return errHelp
 	}
 	if len(args) == 0 {
 		return usagef("missing subcommand (add, passwd, disable, enable, reset-second-factor or list)")
 	}
 	sub, args := args[0], args[1:]
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	dbf := defineDatabaseFlags(fs)
 	name := fs.String("name", "", "the user's display `name` (add; default: the part of the email before @)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add)")

@@ -100,9 +100,9 @@ var tables = []*table{
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
 	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
-	tTOTP, tRecoveryCodes,
+	tTOTP, tRecoveryCodes, tSecondFactorTracks,
 	tMediators, tInvitations, tRevivals,
-	tLinks, tLinkSteps, tSecondFactorTracks,
+	tLinks, tLinkSteps,
 }
 
 func init() {

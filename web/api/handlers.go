@@ -608,6 +608,9 @@ func (a *API) proveConsistency(w http.ResponseWriter, r *http.Request) error {
 	var sizes [2]int64
 	for i, name := range []string{"old", "new"} {
 		v := r.URL.Query().Get(name)
+		if name == "new" && v == "" {
+			break // the latest checkpoint, which cannot be superseded between two requests
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
 			return parley.Errorf(parley.EINVALID, name, "query parameter %q must be a tree size ≥ 1, not %q", name, v)

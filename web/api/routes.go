@@ -32,7 +32,7 @@ var (
 		Schema: map[string]any{"type": "string", "enum": []string{action.FormatGenius, action.FormatParley}, "default": action.FormatParley}}
 	sizeParams = []route.Param{
 		{Name: "old", Description: "tree size of the older checkpoint", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
-		{Name: "new", Description: "tree size of the newer checkpoint", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
+		{Name: "new", Description: "tree size of the newer checkpoint; without it, the latest (the proof's new_checkpoint is then the one to keep)", Schema: map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
 	}
 )
 
@@ -141,10 +141,10 @@ func (a *API) Routes() []route.Route {
 			Handle: listOf(s.FindThemes), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Theme]]()},
 		{Method: "POST", Pattern: "/api/v1/tracks/{id}/themes", Policy: trackEditor, Scope: onTrack, ID: "createTheme", Summary: "Add a theme to a track's agenda",
 			Handle: create("/api/v1/themes", func(t *parley.Theme) int64 { return t.ID }, act.CreateTheme), Body: typeOf[action.ThemeInput](), Status: created, Resp: typeOf[parley.Theme]()},
-		{Method: "GET", Pattern: "/api/v1/themes/{id}", Policy: trackReader, Scope: onTheme, ID: "getTheme", Summary: "Get a theme with its options",
-			Handle: getOne(s.FindThemeByID), Status: ok, Resp: typeOf[parley.Theme]()},
-		{Method: "PATCH", Pattern: "/api/v1/themes/{id}", Policy: trackEditor, Scope: onTheme, ID: "updateTheme", Summary: "Change a theme",
-			Handle: change(ok, s.UpdateTheme), Body: typeOf[parley.ThemeUpdate](), Status: ok, Resp: typeOf[parley.Theme]()},
+		{Method: "GET", Pattern: "/api/v1/themes/{id}", Policy: trackReader, Scope: onTheme, ID: "getTheme", Summary: "Get a theme with its options; ETag is its version",
+			Handle: a.getTheme, Status: ok, Resp: typeOf[parley.Theme]()},
+		{Method: "PATCH", Pattern: "/api/v1/themes/{id}", Policy: trackEditor, Scope: onTheme, ID: "updateTheme", Summary: "Change a theme; with If-Match (the ETag GET answered) only if no one changed it since, else 409",
+			Handle: a.updateTheme, Body: typeOf[parley.ThemeUpdate](), Status: ok, Resp: typeOf[parley.Theme]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/members", Policy: trackReader, Scope: onTrack, ID: "listMembers", Summary: "A track's members",
 			Handle: listOf(s.FindMembers), Query: pageParams, Status: ok, Resp: typeOf[List[*parley.Member]]()},
@@ -343,7 +343,7 @@ func (a *API) Routes() []route.Route {
 			Handle: a.listCheckpoints, Status: ok, Resp: typeOf[[]int64]()},
 		{Method: "GET", Pattern: "/api/v1/audit/entries/{index}/proof", Policy: signedIn, ID: "proveInclusion", Summary: "An audit entry the caller may see, with a proof of its inclusion in the ledger",
 			Handle: a.proveInclusion, Status: ok, Resp: typeOf[parley.InclusionProof]()},
-		{Method: "GET", Pattern: "/api/v1/audit/consistency", Policy: signedIn, ID: "proveConsistency", Summary: "A proof that one signed checkpoint extends another",
+		{Method: "GET", Pattern: "/api/v1/audit/consistency", Policy: signedIn, ID: "proveConsistency", Summary: "A proof that one signed checkpoint extends another, or the latest",
 			Handle: a.proveConsistency, Query: sizeParams, Status: ok, Resp: typeOf[parley.ConsistencyProof]()},
 
 		{Method: "GET", Pattern: "/api/v1/tracks/{id}/export", Policy: trackReader, Scope: onTrack, ID: "exportTrack", Summary: "A track's scenario (themes and profiles) as GENIUS XML texts or Parley's scenario JSON: mediators only",

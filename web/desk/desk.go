@@ -296,12 +296,12 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The feed is revoked.")
 	case "required":
 		return p.T("A track you are a member of requires a second factor: set up an authenticator app to read it.")
+	case "note":
+		return p.T("The note was added.")
 	case "totp-removed":
 		return p.T("The authenticator app is removed.")
 	case "track-opened":
 		return p.T("The track is open. Add its parties, venues, themes and members.")
-	case "note":
-		return p.T("The note was added.")
 	}
 	return ""
 }

@@ -27,7 +27,7 @@ type textPage struct {
 	Version  *parley.TextVersion
 	Parties  map[int64]string
 	Previous int
-	Changes  []parley.ClauseChange
+	Changes  []changeView
 	Mediator bool
 	Draft    *parley.TextVersion // the latest version, if it is a draft
 	Clauses  string              // the version form's textarea: the latest version's markup
@@ -98,9 +98,11 @@ func (d *Desk) renderTextOf(w http.ResponseWriter, r *http.Request, id int64, re
 		}
 		if from >= 0 && from != i {
 			data.Previous = versions[from].Number
-			if data.Changes, err = parley.DiffVersions(versions[from], versions[i]); err != nil {
+			changes, err := parley.DiffVersions(versions[from], versions[i])
+			if err != nil {
 				return err
 			}
+			data.Changes = changeViews(data.p, changes)
 		}
 	}
 	return d.render(w, "text", data)
@@ -136,4 +138,51 @@ func (d *Desk) freeze(r *http.Request, id int64, in *action.VersionUpdate) (stri
 		return "", err
 	}
 	return fmt.Sprintf("/texts/%d?version=%d&done=frozen", v.TextID, v.Number), nil
+}
+
+// changeView is one changed clause as the page shows it: where it was and
+// is, its status and its brackets before and after, and its wording with
+// the words removed and added marked.
+type changeView struct {
+	Kind     string
+	From, To *int
+	Status   string // "bracketed → agreed", "" if unchanged
+	Brackets string // the alternatives before and after, "" if unchanged
+	Wording  []diffPart
+}
+
+// changeViews are the changed clauses of a diff (the unchanged left out).
+func changeViews(p *i18n.Printer, changes []parley.ClauseChange) []changeView {
+	var out []changeView
+	for _, c := range changes {
+		if c.Kind == "unchanged" {
+			continue
+		}
+		v := changeView{Kind: c.Kind, From: c.From, To: c.To}
+		var before, after string
+		var alts [2]int
+		if c.Before != nil {
+			before, alts[0] = clauseText(*c.Before), len(c.Before.Alternatives)
+		}
+		if c.After != nil {
+			after, alts[1] = clauseText(*c.After), len(c.After.Alternatives)
+		}
+		if c.Before != nil && c.After != nil && c.Before.Status != c.After.Status {
+			v.Status = p.Word(i18n.ClauseStatus, string(c.Before.Status)) + " → " + p.Word(i18n.ClauseStatus, string(c.After.Status))
+		}
+		if alts[0] != alts[1] {
+			v.Brackets = bracketWords(p, alts[0]) + " → " + bracketWords(p, alts[1])
+		}
+		v.Wording = wordDiff(before, after)
+		out = append(out, v)
+	}
+	return out
+}
+
+// bracketWords says how many bracketed alternatives a clause has.
+func bracketWords(p *i18n.Printer, n int) string {
+	if n == 0 {
+		return p.T("no brackets")
+	}
+	return p.N(n, "{n} bracketed alternative", "{n} bracketed alternatives", "n", n)
 }

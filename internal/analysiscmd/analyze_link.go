@@ -1,4 +1,4 @@
-package main
+package analysiscmd
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/parley-talks/parley/internal/cli"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/linked"
 )
@@ -50,12 +51,12 @@ func (lf *linkFlags) register(fs *flag.FlagSet) {
 func (lf *linkFlags) used() bool { return len(lf.unlink) > 0 || len(lf.weights) > 0 }
 
 // runAnalyzeLink is `parley analyze --link`.
-func runAnalyzeLink(ctx context.Context, env *Env, lf *linkFlags, args []string, format string, budget time.Duration) error {
+func runAnalyzeLink(ctx context.Context, env *cli.Env, lf *linkFlags, args []string, format string, budget time.Duration) error {
 	if lf.link == "" {
-		return usagef("--unlink and --weight need --link LINK.json")
+		return cli.Usagef("--unlink and --weight need --link LINK.json")
 	}
 	if len(args) > 0 {
-		return usagef("--link takes no scenario files: the link file names them")
+		return cli.Usagef("--link takes no scenario files: the link file names them")
 	}
 	l, j, err := linked.LoadLink(lf.link)
 	if err != nil {
