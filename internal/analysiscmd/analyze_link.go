@@ -192,6 +192,21 @@ func writeLinkReport(out io.Writer, name string, r *linked.Report) error {
 			w.printf("  %s on %s: %s → %s (%s %.3f)\n", s.Party, s.Track, f3(s.Alone), f3(s.Joint), verb, abs(s.Change))
 		}
 	}
+	if len(r.Themes) > 0 {
+		w.printf("\nConcessions at the joint Nash point (joint utility given up against each party's best option):\n")
+		for _, th := range r.Themes {
+			var gives []string
+			for p, x := range th.Concession {
+				if x > 0 {
+					gives = append(gives, fmt.Sprintf("%s %.3f", r.Parties[p], x))
+				}
+			}
+			if len(gives) == 0 {
+				gives = []string{"nobody"}
+			}
+			w.printf("  %s: %s = %s — %s\n", th.Track, th.Theme, th.Option, strings.Join(gives, ", "))
+		}
+	}
 	if len(r.Trades) > 0 {
 		w.printf("\nTrades (logrolling at the joint Nash point):\n")
 		for _, t := range r.Trades {

@@ -193,6 +193,8 @@ var templateFuncs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 	// join lists names: "Energy, Prisoners".
 	"join": func(s []string) string { return strings.Join(s, ", ") },
+	// deref is the id a pointer holds (print would write the pointer).
+	"deref": func(p *int64) int64 { return *p },
 	// agrclass is an agreement status as a CSS class: "in force" → "in-force".
 	"agrclass": func(s parley.AgreementStatus) string { return strings.ReplaceAll(string(s), " ", "-") },
 	"venue": func(names map[int64]string, id *int64) string {

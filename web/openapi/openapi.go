@@ -275,6 +275,8 @@ var tags = []struct{ name, description string }{
 	{"users", "Accounts and their grants"},
 	{"notes", "Sealed meeting notes"},
 	{"proposals", "Proposals, responses, utilities and improvements"},
+	{"packages", "Packages across linked tracks: a proposal per track, under each track's audience rules"},
+	{"joint-texts", "Single negotiating texts across linked tracks: a text per track, under each track's audience rules"},
 	{"ballots", "The mediators' proposals with secret answers"},
 	{"texts", "Negotiating texts and their versions"},
 	{"versions", "Versions of a text: clauses, diffs, exports"},
