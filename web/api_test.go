@@ -162,6 +162,8 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		t.Errorf("consistency proof = %+v", cons)
 	}
 
+	a.linkHappyPaths(t, f) // links_api_test.go
+
 	// Signing out ends the session: its token no longer works.
 	a.call("DELETE", "/api/v1/sessions/current", nil, 204, nil)
 	a.call("GET", "/api/v1/users/me", nil, 401, nil)

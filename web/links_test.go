@@ -258,12 +258,20 @@ func TestLinkedTrackLeaks(t *testing.T) {
 	if status, body := med.api("POST", "/api/v1/joint-texts", fmt.Sprintf(`{"text_ids":[%d,%d]}`, textIDs[0], textIDs[1])); status != http.StatusCreated || !strings.Contains(body, "PRISONERS-CLAUSE") {
 		t.Fatalf("join the texts: %d %s", status, body)
 	}
+	if status, page := med.get(fmt.Sprintf("/texts/%d", textIDs[0])); status != http.StatusOK || !strings.Contains(page, "PRISONERS-CLAUSE") ||
+		!strings.Contains(page, "Nothing is agreed until every part of the text is agreed.") {
+		t.Errorf("the mediator's joint text note: %d", status)
+	}
 
 	for _, email := range []string{"ua-energy@demo.parley", "mediator-energy@demo.parley"} {
 		b := d.signIn(t, email)
 		status, body := b.api("GET", fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[0]), "")
 		if status != http.StatusOK || !strings.Contains(body, "ENERGY-CLAUSE") || strings.Contains(body, "PRISONERS-CLAUSE") || !strings.Contains(body, `"hidden":1`) {
 			t.Errorf("%s: the joint text: %d %s", email, status, body)
+		}
+		if status, page := b.get(fmt.Sprintf("/texts/%d", textIDs[0])); status != http.StatusOK || !strings.Contains(page, `id="joint-text"`) ||
+			!strings.Contains(page, "1 more part is on a track you are not a member of") || strings.Contains(page, "PRISONERS-CLAUSE") {
+			t.Errorf("%s: the energy text page's joint note: %d", email, status)
 		}
 		if status, _ := b.api("GET", fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[1]), ""); status != http.StatusNotFound {
 			t.Errorf("%s: the prisoners' part of the joint text: %d", email, status)

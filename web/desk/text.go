@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -31,6 +32,22 @@ type textPage struct {
 	Mediator bool
 	Draft    *parley.TextVersion // the latest version, if it is a draft
 	Clauses  string              // the version form's textarea: the latest version's markup
+	Joint    *jointTextNote      // nil unless the text is part of a joint text
+}
+
+// jointTextNote is what the caller reads of the joint text a text is part
+// of: the other parts it reads, their latest clauses, the number of the
+// rest, and whether every part is agreed.
+type jointTextNote struct {
+	Others []jointTextOther
+	Hidden int
+	Agreed bool
+}
+
+type jointTextOther struct {
+	Text    *parley.NegotiatingText
+	Track   string
+	Clauses []parley.Clause
 }
 
 func (d *Desk) showText(w http.ResponseWriter, r *http.Request) error {
@@ -105,7 +122,38 @@ func (d *Desk) renderTextOf(w http.ResponseWriter, r *http.Request, id int64, re
 			data.Changes = changeViews(data.p, changes)
 		}
 	}
+	if data.Joint, err = d.jointTextNote(ctx, text); err != nil {
+		return err
+	}
 	return d.render(w, "text", data)
+}
+
+// jointTextNote reads the joint text the text is part of, as the caller
+// reads it (the store's audience check on every part); nil for none.
+func (d *Desk) jointTextNote(ctx context.Context, text *parley.NegotiatingText) (*jointTextNote, error) {
+	jt, err := d.store.FindJointText(ctx, text.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := &jointTextNote{Hidden: jt.Hidden, Agreed: jt.Agreed}
+	for _, part := range jt.Parts {
+		if part.Text.ID == text.ID {
+			continue
+		}
+		t, err := d.store.FindTrackByID(ctx, part.Text.TrackID)
+		if err != nil {
+			return nil, err
+		}
+		o := jointTextOther{Text: part.Text, Track: t.Title}
+		if part.Latest != nil {
+			o.Clauses = part.Latest.Clauses
+		}
+		n.Others = append(n.Others, o)
+	}
+	return n, nil
 }
 
 // renderTextOfVersion renders the page of the text of the version in the path:
