@@ -162,6 +162,12 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		t.Errorf("consistency proof = %+v", cons)
 	}
 
+	var latest parley.SignedCheckpoint
+	a.call("GET", "/api/v1/audit/checkpoint", nil, 200, &latest)
+	if latest.Size < sizes[len(sizes)-1] || latest.Root == "" || latest.Note == "" {
+		t.Errorf("latest checkpoint = %+v, after the checkpoints %v", latest, sizes)
+	}
+
 	a.linkHappyPaths(t, f) // links_api_test.go
 
 	// Signing out ends the session: its token no longer works.
