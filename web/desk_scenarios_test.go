@@ -206,6 +206,11 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range rec.hits {
 		d.hits[k] = true
 	}
+	sd := newDesk(t) // the search signs in three more: a desk of its own
+	testSearch(t, sd)
+	for k := range sd.hits {
+		d.hits[k] = true
+	}
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}
