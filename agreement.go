@@ -415,6 +415,30 @@ func (s *Score) Validate() error {
 	return checkText("note", s.Note)
 }
 
+// PeriodsOverlap reports whether two valid periods are different periods
+// that share a month: a year and a quarter or month in it, a quarter and
+// a month in it. One commitment is scored for periods that do not
+// overlap, so that no month is counted twice.
+func PeriodsOverlap(a, b string) bool {
+	if a == b || a[:4] != b[:4] {
+		return false
+	}
+	months := func(p string) (first, last int) {
+		switch {
+		case len(p) == 4:
+			return 1, 12
+		case p[5] == 'Q':
+			q := int(p[6] - '0')
+			return 3*q - 2, 3 * q
+		}
+		m := int(p[5]-'0')*10 + int(p[6]-'0')
+		return m, m
+	}
+	af, al := months(a)
+	bf, bl := months(b)
+	return af <= bl && bf <= al
+}
+
 // ValidPeriod reports whether p is a year, a quarter or a month.
 func ValidPeriod(p string) bool {
 	if len(p) < 4 || len(p) > MaxPeriodLen {

@@ -399,3 +399,28 @@ func TestEarlyWarningLeavesOutLaterReports(t *testing.T) {
 		t.Errorf("as of 3 May: %+v, want an active warning", w)
 	}
 }
+
+func TestPeriodsOverlap(t *testing.T) {
+	periods := []string{"2023", "2023-Q1", "2023-Q2", "2023-Q4", "2023-01", "2023-03", "2023-04", "2023-12", "2024", "2024-Q1", "2024-01"}
+	months := func(p string) map[string]bool {
+		out := map[string]bool{}
+		for m := 1; m <= 12; m++ {
+			month := fmt.Sprintf("%s-%02d", p[:4], m)
+			if p == p[:4] || p == month || len(p) == 7 && p[5] == 'Q' && int(p[6]-'0') == (m+2)/3 {
+				out[month] = true
+			}
+		}
+		return out
+	}
+	for _, a := range periods {
+		for _, b := range periods {
+			shared := false
+			for m := range months(a) {
+				shared = shared || months(b)[m]
+			}
+			if want := a != b && shared; PeriodsOverlap(a, b) != want {
+				t.Errorf("PeriodsOverlap(%s, %s) = %v, want %v", a, b, !want, want)
+			}
+		}
+	}
+}

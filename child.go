@@ -91,6 +91,30 @@ func NextStage(history []ChildStep, step ChildStep) error {
 	return nil
 }
 
+// CanReadChildCase is the one rule for reading a child's case: its
+// audience (CanRead), and the track's verifiers once the case is located —
+// the verifying body sees the cases it must verify, and no case before
+// that.
+func (c *Caller) CanReadChildCase(cs *ChildCase) bool {
+	if c.CanRead(cs.TrackID, cs.Audience) {
+		return true
+	}
+	return cs.Stage != ChildIdentified && c.CanVerify(cs.TrackID)
+}
+
+// CanAdvanceChildCase reports whether the caller may record a case's step
+// to the stage: "verified" is the act of the track's verifiers alone;
+// every other step is the mediators'.
+func (c *Caller) CanAdvanceChildCase(trackID int64, to ChildStage) bool {
+	if c.IsSystem() {
+		return true
+	}
+	if to == ChildVerified {
+		return c.CanVerify(trackID)
+	}
+	return c.CanEditTrack(trackID)
+}
+
 // Validate checks the fields a caller sets on a new case.
 func (c *ChildCase) Validate(today time.Time) error {
 	if c.TrackID <= 0 {
@@ -128,10 +152,13 @@ type ChildService interface {
 	// CreateChildCase opens a case at its first step, identified.
 	CreateChildCase(ctx context.Context, c *ChildCase, first ChildStep) error
 	FindChildCaseByID(ctx context.Context, id int64) (*ChildCase, error)
-	// FindChildCases returns the track's cases the caller may read.
+	// FindChildCases returns the track's cases the caller may read
+	// (CanReadChildCase).
 	FindChildCases(ctx context.Context, trackID int64) ([]*ChildCase, error)
-	// AdvanceChildCase records the case's next stage; EINVALID for a
-	// skipped stage, ECONFLICT for a closed case.
+	// AdvanceChildCase records the case's next stage, per
+	// CanAdvanceChildCase (a verifier's step to verified names the
+	// verifier: its name if the step gives none); EINVALID for a skipped
+	// stage, ECONFLICT for a closed case.
 	AdvanceChildCase(ctx context.Context, id int64, step ChildStep) (*ChildCase, error)
 	ChildStageCounts(ctx context.Context, trackID int64) (ChildStageCounts, error)
 }

@@ -34,7 +34,18 @@ type ProfileContent struct {
 	RedLines    []RedLine                     `json:"red_lines"`
 	CoreDemands []Choice                      `json:"core_demands"`
 	Notes       string                        `json:"notes"`
+	// LinkWeight is how much this track matters to the party relative to
+	// the tracks it is linked with: the joint analysis normalises a
+	// party's weights over the linked tracks. Nil counts as 1. It is
+	// sealed with the rest, under this track's key, so that no mediator
+	// of another track reads what this one is worth to the party.
+	LinkWeight *float64 `json:"link_weight,omitempty"`
 }
+
+// MaxLinkWeight bounds a cross-track weight: weights are relative, so a
+// larger one only says "everything else is worth nothing", which a 0 on
+// the other tracks says plainly.
+const MaxLinkWeight = 1000
 
 // RedLine is a constraint a party will not cross, with negotiation.RedLine's
 // fields: forbid (Issue must not be Option), require (Issue must be Option),
@@ -124,6 +135,9 @@ func (c *ProfileContent) Validate(themes []*Theme) error {
 		if err := known("core_demands", d.Theme, d.Option); err != nil {
 			return err
 		}
+	}
+	if w := c.LinkWeight; w != nil && !(*w >= 0 && *w <= MaxLinkWeight) {
+		return Errorf(EINVALID, "link_weight", "the weight of this track among its linked tracks must be a number from 0 to %d", MaxLinkWeight)
 	}
 	if err := c.checkWeighted(themes); err != nil {
 		return err

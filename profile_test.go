@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -8,6 +9,7 @@ import (
 func TestProfileContentValidate(t *testing.T) {
 	themes := []*Theme{{Name: "Duration", Options: []Option{{Label: "30 days"}, {Label: "90 days"}}}}
 	const secret = "SECRET-NAME-7f3a"
+	weighted := map[string]float64{"Duration": 1} // the link weight cases are otherwise valid
 	tests := []struct {
 		name  string
 		c     ProfileContent
@@ -27,6 +29,12 @@ func TestProfileContentValidate(t *testing.T) {
 		{"all weights 0", ProfileContent{Weights: map[string]float64{"Duration": 0}}, "weights"},
 		{"no weights", ProfileContent{Reservation: 0.2}, "weights"},
 		{"core demand unknown", ProfileContent{CoreDemands: []Choice{{secret, "x"}}}, "core_demands"},
+		{"link weight 0", ProfileContent{Weights: weighted, LinkWeight: ptrTo(0.0)}, ""},
+		{"link weight at the limit", ProfileContent{Weights: weighted, LinkWeight: ptrTo(float64(MaxLinkWeight))}, ""},
+		{"link weight above the limit", ProfileContent{Weights: weighted, LinkWeight: ptrTo(MaxLinkWeight + 0.5)}, "link_weight"},
+		{"negative link weight", ProfileContent{Weights: weighted, LinkWeight: ptrTo(-0.1)}, "link_weight"},
+		{"NaN link weight", ProfileContent{Weights: weighted, LinkWeight: ptrTo(math.NaN())}, "link_weight"},
+		{"infinite link weight", ProfileContent{Weights: weighted, LinkWeight: ptrTo(math.Inf(1))}, "link_weight"},
 	}
 	for _, tt := range tests {
 		err := tt.c.Validate(themes)
@@ -75,3 +83,4 @@ func TestProfileContentCrossed(t *testing.T) {
 		}
 	}
 }
+func ptrTo[T any](v T) *T { return &v }

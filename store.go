@@ -45,6 +45,9 @@ type Store interface {
 	ExchangeService
 	ChildService
 	AgreementService
+	LinkService
+	PackageService
+	JointTextService
 	AuditService
 	InvitationService
 

@@ -66,6 +66,10 @@ type ThemeUpdate struct {
 	Description *string   `json:"description,omitempty"`
 	Position    *int      `json:"position,omitempty"`
 	Options     *[]Option `json:"options,omitempty"`
+	// Version, when set, is the UpdatedAt of the theme the change was made
+	// from (the API's If-Match): ECONFLICT if the theme changed since, so
+	// that of two mediators editing it the second is told, not overwritten.
+	Version *time.Time `json:"-"`
 }
 
 // Validate checks the fields that are set.

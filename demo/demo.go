@@ -37,6 +37,8 @@ type Scenario struct {
 	// The humanitarian ledgers (issue 5): fictional persons and children.
 	Exchanges  []ExchangeSpec  `json:"exchanges,omitempty"`
 	ChildCases []ChildCaseSpec `json:"child_cases,omitempty"`
+	// Links bind tracks by key (see parley.Link).
+	Links []LinkSpec `json:"links,omitempty"`
 }
 
 // ExchangeSpec is a prisoner exchange on a track with both sides' lists;
@@ -133,6 +135,18 @@ type Position struct {
 	CoreDemands []Choice                `json:"core_demands"`
 	Notes       string                  `json:"notes"`
 	Profile     negotiation.ProfileSpec `json:"profile"`
+	// LinkWeight is how much the track matters to the party relative to
+	// the tracks it is linked with (parley.ProfileContent.LinkWeight).
+	LinkWeight *float64 `json:"link_weight,omitempty"`
+}
+
+// LinkSpec is a link between two tracks, named by their keys.
+type LinkSpec struct {
+	A       string          `json:"a"`
+	B       string          `json:"b"`
+	Kind    parley.LinkKind `json:"kind"`
+	OpensAt parley.Status   `json:"opens_at,omitempty"`
+	Reason  string          `json:"reason"`
 }
 
 // Choice is one option of one theme.

@@ -75,7 +75,7 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, passwordHash string) error {
-	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles, l.loadHumanitarian, l.loadAgreements, l.loadTalks}
+	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles, l.loadHumanitarian, l.loadAgreements, l.loadLinks, l.loadTalks}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -246,6 +246,22 @@ func (l *loader) loadProfiles(ctx context.Context) error {
 	return nil
 }
 
+// loadLinks links the tracks the scenario links, last: a package link
+// binds the agreements entered after it, not those the demo holds already.
+func (l *loader) loadLinks(ctx context.Context) error {
+	for _, ls := range l.sc.Links {
+		a, b := l.tracks[ls.A], l.tracks[ls.B]
+		if a == nil || b == nil {
+			return fmt.Errorf("link %s–%s: unknown track", ls.A, ls.B)
+		}
+		link := &parley.Link{TrackA: a.ID, TrackB: b.ID, Kind: ls.Kind, OpensAt: ls.OpensAt, Reason: ls.Reason}
+		if err := l.store.CreateLink(ctx, link); err != nil {
+			return fmt.Errorf("link %s–%s: %w", ls.A, ls.B, err)
+		}
+	}
+	return nil
+}
+
 // ProfileContent returns the position in the terms of parley.Profile.
 func (p Position) ProfileContent() parley.ProfileContent {
 	c := parley.ProfileContent{
@@ -255,6 +271,7 @@ func (p Position) ProfileContent() parley.ProfileContent {
 		RedLines:    make([]parley.RedLine, len(p.Profile.RedLines)),
 		CoreDemands: make([]parley.Choice, len(p.CoreDemands)),
 		Notes:       p.Notes,
+		LinkWeight:  p.LinkWeight,
 	}
 	for i, r := range p.Profile.RedLines {
 		c.RedLines[i] = parley.RedLine{Kind: r.Kind, Issue: r.Issue, Option: r.Option, Then: r.Then, In: r.In, Min: r.Min}

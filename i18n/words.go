@@ -23,6 +23,7 @@ const (
 	ResponseKind    = "response kind"
 	ChangeKind      = "change kind"
 	Score           = "score"
+	LinkKind        = "link kind"
 )
 
 // DomainWords are the keys of the domain's words.
@@ -45,6 +46,7 @@ var DomainWords = [][]string{
 	Words("response kind", "accept", "reject", "counter"),
 	Words("change kind", "added", "removed", "changed", "unchanged"),
 	Words("score", "not initiated", "minimal", "intermediate", "full"),
+	Words("link kind", "package", "sequence", "condition"),
 	// The reasons the store gives a record's first status.
 	Words("system reason", "created", "entered into force"),
 }

@@ -481,7 +481,9 @@ func testAgreementScores(t *testing.T, s parley.Store) {
 		"an unknown commitment":             {CommitmentID: 9999, Period: "2023", Value: 1},
 		"a commitment of another agreement": {AgreementID: other.ID, CommitmentID: c1.ID, Period: "2023", Value: 1},
 		"a bad period":                      {CommitmentID: c1.ID, Period: "2023-Q5", Value: 1},
-		"a bad value":                       {CommitmentID: c1.ID, Period: "2023", Value: 4},
+		"a bad value":                       {CommitmentID: c1.ID, Period: "2023-Q3", Value: 4},
+		"a month of a scored quarter":       {CommitmentID: c1.ID, Period: "2023-05", Value: 1},
+		"the year of a scored quarter":      {CommitmentID: c1.ID, Period: "2023", Value: 1},
 	} {
 		refuseAgreement(t, s, name, parley.EINVALID, "", func() error { return s.CreateScore(as(f.Mediator), sc) })
 	}

@@ -73,7 +73,21 @@ func testChildCases(t *testing.T, s parley.Store) {
 	checkCode(t, "a delegate advances", err, parley.EFORBIDDEN)
 	date := "2023-03-01"
 	for _, st := range parley.ChildStages[1:] {
-		got, err := s.AdvanceChildCase(as(f.Mediator), c.ID, parley.ChildStep{Stage: st, Date: date, Source: "ICRC", Verifier: "Qatar"})
+		by := f.Mediator
+		if st == parley.ChildVerified {
+			// Verified is the verifiers' act: the mediator may not record
+			// it, the verifier (who now reads the located case) does.
+			_, err := s.AdvanceChildCase(as(f.Mediator), c.ID, parley.ChildStep{Stage: st, Date: date, Source: "ICRC"})
+			checkCode(t, "a mediator verifies", err, parley.EFORBIDDEN)
+			if _, err := s.FindChildCaseByID(as(f.Verifier), c.ID); err != nil {
+				t.Errorf("the verifier reads the located case it must verify: %v", err)
+			}
+			by = f.Verifier
+		} else if st == parley.ChildReturnAgreed {
+			_, err := s.AdvanceChildCase(as(f.Verifier), c.ID, parley.ChildStep{Stage: st, Date: date, Source: "ICRC"})
+			checkCode(t, "a verifier records a mediator's stage", err, parley.EFORBIDDEN)
+		}
+		got, err := s.AdvanceChildCase(as(by), c.ID, parley.ChildStep{Stage: st, Date: date, Source: "ICRC", Verifier: "Qatar"})
 		must2(t, err)
 		if got.Stage != st || got.History[len(got.History)-1].Stage != st {
 			t.Fatalf("after %s: %+v", st, got)

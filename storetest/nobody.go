@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -141,6 +142,7 @@ func emptyValue(v reflect.Value) bool {
 // session's and the token's secrets.
 func nobodyFixture(t *testing.T, s parley.Store) [2][]byte {
 	t.Helper()
+	linkTamperExtras(t, s) // a cross-track package and a joint text (link.go): the first proposals and texts
 	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
 	must2(t, err)
 	var tr *parley.Track
@@ -205,6 +207,11 @@ func nobodyFixture(t *testing.T, s parley.Store) [2][]byte {
 		IdleExpiresAt: now.Add(time.Hour), ExpiresAt: now.Add(24 * time.Hour)}))
 	tok := sha256.Sum256([]byte("nobody's token secret"))
 	must2(t, s.CreateToken(ctx, &parley.APIToken{SecretHash: tok[:], UserID: users[0].ID, Name: "cli"}))
+	// Invitations found by the same hashes (each table has its own).
+	for i, h := range [][]byte{secret[:], tok[:]} {
+		must2(t, s.CreateInvitation(ctx, &parley.Invitation{Email: fmt.Sprintf("invited%d@demo.parley", i), Name: "Invited",
+			TrackID: &tr.ID, Role: parley.MemberObserver, SecretHash: h}))
+	}
 	return [2][]byte{secret[:], tok[:]}
 }
 

@@ -55,7 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrency", testConcurrency},
 		{"Sessions", testSessions}, {"Tokens", testTokens},
 		{"VenueTimeZones", testVenueTimeZones}, {"UserLanguages", testUserLanguages}, {"CalendarFeeds", testCalendarFeeds},
-		{"SecondFactors", testSecondFactors},
+		{"SecondFactors", testSecondFactors}, {"SecondFactorTracks", testSecondFactorTracks},
 		{"SetUpTalks", testSetUpTalks}, {"Invitations", testInvitations}, {"TrackHistory", testTrackHistory},
 	}
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })
@@ -138,6 +138,7 @@ type State struct {
 	Timelines   map[int64][]*parley.TimelineEntry
 	Meetings    []*parley.Meeting
 	Events      []*parley.Event
+	Links       []*parley.Link
 }
 
 // Snapshot reads everything s lists (up to parley.MaxLimit rows per list).
@@ -173,6 +174,8 @@ func Snapshot(t testing.TB, s parley.Store) State {
 	st.Meetings, _, err = s.FindMeetings(ctx, parley.MeetingFilter{Page: all})
 	fail(err)
 	st.Events, _, err = s.FindEvents(ctx, parley.EventFilter{Page: all})
+	fail(err)
+	st.Links, err = s.FindLinks(ctx, 0)
 	fail(err)
 	return st
 }

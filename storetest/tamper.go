@@ -158,6 +158,7 @@ func buildTamperExtras(t *testing.T, s parley.Store) {
 	formatsTamperExtras(t, s)      // formats.go
 	secondFactorTamperExtras(t, s) // secondfactor.go
 	setupTamperExtras(t, s)        // setup.go
+	linkTamperExtras(t, s)         // link.go
 	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
 	must2(t, err)
 	verified, frozen := false, false

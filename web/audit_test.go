@@ -63,7 +63,15 @@ func TestNotesAndAuditProofs(t *testing.T) {
 			}
 			a.call("GET", "/api/v1/audit/entries/-1/proof", nil, 400, nil)
 			a.call("GET", "/api/v1/audit/entries/999999/proof", nil, 404, nil)
-			a.call("GET", "/api/v1/audit/consistency?old=1", nil, 400, nil)
+			a.call("GET", "/api/v1/audit/consistency?new=1", nil, 400, nil)
+			a.call("GET", "/api/v1/audit/consistency?old=1&new=x", nil, 400, nil)
+			// Without new, the proof reaches the latest checkpoint.
+			var latest parley.SignedCheckpoint
+			a.call("GET", "/api/v1/audit/checkpoint", nil, 200, &latest)
+			a.call("GET", "/api/v1/audit/consistency?old=1", nil, 200, &con)
+			if con.NewSize != latest.Size || con.NewRoot != latest.Root || con.NewCheckpoint != latest.Note {
+				t.Errorf("consistency to the latest: %+v, want the checkpoint %+v", con, latest)
+			}
 		})
 	}
 }

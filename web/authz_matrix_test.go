@@ -166,6 +166,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m.agreementExpectations(table, main, other) // agreements_matrix_test.go
 	m.calendarExpectations(table)               // calendar_matrix_test.go
 	m.setupExpectations(table, main, other)     // setup_matrix_test.go
+	m.linkExpectations(table, main, other)      // links_matrix_test.go
 	cases := 0
 	for _, rt := range a.srv.Routes() {
 		key := rt.Method + " " + rt.Pattern

@@ -256,6 +256,7 @@ func testChildForms(t *testing.T, d *testDesk, med *browser) {
 	if status, _ := obs.post(advance, url.Values{"stage": {"verified"}, "date": {"2023-05-01"}, "source": {"ICRC"}}); status != http.StatusNotFound {
 		t.Errorf("an observer advances a case: %d", status)
 	}
+	testVerifiedByVerifiers(t, d, med, page, advance, c.ID, tr.ID) // rules_pages_test.go
 }
 
 // TestUploadTooLarge: the upload form's body is bounded by limits.MaxCSVBodyBytes

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -67,4 +69,64 @@ func testSetupHappyPaths(t *testing.T, a *testAPI, f *fixture) {
 	if tr.RevivedAs == nil || *tr.RevivedAs != next.ID {
 		t.Errorf("the collapsed track's successor: %v", tr.RevivedAs)
 	}
+}
+
+// TestThemeIfMatch: two mediators read a theme; the first changes it with
+// its ETag; the second's change from the old ETag is refused (409) and
+// changes nothing; a change without If-Match, or from the new ETag, goes
+// through.
+func TestThemeIfMatch(t *testing.T) {
+	a := newTestAPI(t)
+	f := a.seed()
+	tokens := make([]string, 2)
+	for i := range tokens {
+		u := a.createTestUser(fmt.Sprintf("med%d@example.org", i), fmt.Sprintf("Mediator %d", i), false)
+		must(t, a.store.CreateMember(sysCtx, &parley.Member{TrackID: f.track.ID, UserID: u.ID, Role: parley.MemberMediator}))
+		tokens[i] = a.signIn(u.Email, testPassword)
+	}
+	path := fmt.Sprintf("/api/v1/themes/%d", f.theme.ID)
+	a.token = tokens[0]
+	w := a.do("GET", path, nil)
+	etag := w.Header().Get("ETag")
+	if w.Code != 200 || etag == "" {
+		t.Fatalf("GET theme: %d, ETag %q", w.Code, etag)
+	}
+	patch := func(token, ifMatch string, body M) *httptest.ResponseRecorder {
+		a.token = token
+		req := httptest.NewRequest("PATCH", path, strings.NewReader(jsonBody(t, body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
+		}
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	first := patch(tokens[0], etag, M{"description": "First mediator's wording"})
+	if first.Code != 200 || first.Header().Get("ETag") == etag {
+		t.Fatalf("the first change: %d, ETag %q (was %q)", first.Code, first.Header().Get("ETag"), etag)
+	}
+	second := patch(tokens[1], etag, M{"description": "Second mediator's wording"})
+	if second.Code != 409 || !strings.Contains(second.Body.String(), "someone changed this theme") {
+		t.Fatalf("the second, stale change: %d %s", second.Code, second.Body)
+	}
+	got, err := a.store.FindThemeByID(sysCtx, f.theme.ID)
+	must(t, err)
+	if got.Description != "First mediator's wording" {
+		t.Errorf("the stale change was stored: %q", got.Description)
+	}
+	if w := patch(tokens[1], `not-an-etag`, M{"description": "x"}); w.Code != 400 {
+		t.Errorf("a malformed If-Match: %d", w.Code)
+	}
+	if w := patch(tokens[1], first.Header().Get("ETag"), M{"description": "Second, after reading again"}); w.Code != 200 {
+		t.Errorf("the change from the new ETag: %d %s", w.Code, w.Body)
+	}
+}
+
+func jsonBody(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	must(t, err)
+	return string(b)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/ledger"
+	"github.com/parley-talks/parley/postgres"
+	"github.com/parley-talks/parley/seal"
 )
 
 // TestAuditCheckpointSinceCatchesRollback: a checkpoint exported with
@@ -102,5 +106,51 @@ func TestAuditCheckpointSinceCatchesRollback(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "audit", "verify", "--db", db, "--key-file", key, "--since", filepath.Join(t.TempDir(), "missing")); code != 1 || !strings.Contains(errs, "read the kept checkpoint") {
 		t.Errorf("verify --since a missing file: exit %d %q", code, errs)
+	}
+}
+
+// TestAuditSinceCatchesRollbackPostgres: on PostgreSQL, a schema restored
+// from a backup taken before a kept checkpoint — which verifies by itself —
+// fails verify --since that checkpoint, while the live schema passes.
+func TestAuditSinceCatchesRollbackPostgres(t *testing.T) {
+	ctx := context.Background()
+	live := postgresSchema(t)
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "parley.key")
+	key := seal.GenerateMasterKey()
+	if err := seal.WriteKeyFile(keyFile, key); err != nil {
+		t.Fatal(err)
+	}
+	store, err := postgres.Open(ctx, live, postgres.MasterKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(asSystem(ctx), store, testAdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	older := filepath.Join(dir, "older.db")
+	if code, _, errs := runCLI(t, "backup", "--db", live, older); code != 0 {
+		t.Fatalf("backup: %s", errs)
+	}
+	if code, _, errs := runCLI(t, "user", "disable", "--db", live, "--key-file", keyFile, "observer@demo.parley"); code != 0 {
+		t.Fatalf("user disable: %s", errs)
+	}
+	kept := filepath.Join(dir, "kept.checkpoint")
+	if code, _, errs := runCLI(t, "audit", "checkpoint", "--db", live, "--key-file", keyFile, "--out", kept); code != 0 {
+		t.Fatalf("audit checkpoint: %s", errs)
+	}
+	if code, out, errs := runCLI(t, "audit", "verify", "--db", live, "--key-file", keyFile, "--since", kept); code != 0 || !strings.Contains(out, "consistent with the kept checkpoint") {
+		t.Fatalf("verify --since on the live schema: exit %d %q %q", code, out, errs)
+	}
+	rolledBack := postgresSchema(t)
+	if code, _, errs := runCLI(t, "restore", "--db", rolledBack, "--key-file", keyFile, older); code != 0 {
+		t.Fatalf("restore the older copy: %s", errs)
+	}
+	if code, out, errs := runCLI(t, "audit", "verify", "--db", rolledBack, "--key-file", keyFile); code != 0 {
+		t.Fatalf("the older copy by itself: exit %d %q %q", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "audit", "verify", "--db", rolledBack, "--key-file", keyFile, "--since", kept); code != 1 || !strings.Contains(errs, "does not verify") {
+		t.Fatalf("the older copy against the kept checkpoint: exit %d %q %q", code, out, errs)
 	}
 }

@@ -193,6 +193,9 @@ func (s *Store) CreateAgreement(ctx context.Context, a *parley.Agreement) (err e
 		if err := lockTrack(ctx, tx, a.TrackID); err != nil {
 			return err
 		}
+		if err := s.checkPackageAgreed(ctx, tx, a.TrackID); err != nil {
+			return err
+		}
 		for _, p := range a.Signatories {
 			if err := requireTrackParty(ctx, tx, "signatories", a.TrackID, p); err != nil {
 				return err

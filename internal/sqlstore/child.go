@@ -41,7 +41,7 @@ func (s *Store) readChildCases(ctx context.Context, tx *Tx, cond string, arg int
 	}
 	var found []sealedChildCase
 	for _, r := range all {
-		if canRead(ctx, r.c.TrackID, r.c.Audience) {
+		if parley.CallerFromContext(ctx).CanReadChildCase(r.c) {
 			found = append(found, r)
 		}
 	}
@@ -173,8 +173,9 @@ func (s *Store) AdvanceChildCase(ctx context.Context, id int64, step parley.Chil
 			return notFound("child case", id)
 		}
 		c := cs[0]
-		if err := requireEditTrack(ctx, c.TrackID); err != nil {
-			return err
+		caller := parley.CallerFromContext(ctx)
+		if !caller.CanAdvanceChildCase(c.TrackID, parley.ChildVerified) && !caller.CanAdvanceChildCase(c.TrackID, parley.ChildLocated) {
+			return forbidden("only the track's mediators and verifiers may record a case's stages")
 		}
 		if err := lockTrack(ctx, tx, c.TrackID); err != nil {
 			return err
@@ -184,6 +185,15 @@ func (s *Store) AdvanceChildCase(ctx context.Context, id int64, step parley.Chil
 		}
 		if err := parley.NextStage(c.History, step); err != nil {
 			return err
+		}
+		if !caller.CanAdvanceChildCase(c.TrackID, step.Stage) {
+			if step.Stage == parley.ChildVerified {
+				return forbidden("only the track's verifiers verify a case")
+			}
+			return forbidden("only the track's mediators record this stage; a verifier records verified")
+		}
+		if step.Stage == parley.ChildVerified && step.Verifier == "" && caller.User != nil {
+			step.Verifier = caller.User.Name
 		}
 		c.Stage, c.History = step.Stage, append(c.History, step)
 		return s.sealChildCase(ctx, tx, c, "child.advance")

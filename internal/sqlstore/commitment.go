@@ -127,6 +127,27 @@ func (s *Store) FindCommitments(ctx context.Context, agreementID int64) (_ []*pa
 	})
 }
 
+// requireDisjointPeriod refuses a score for a period that overlaps another
+// period the commitment is scored for (parley.PeriodsOverlap); the same
+// period again is a new score that replaces the last.
+func requireDisjointPeriod(ctx context.Context, tx *Tx, sc *parley.Score) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT period FROM scores WHERE commitment_id = $1`, sc.CommitmentID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return err
+		}
+		if parley.PeriodsOverlap(p, sc.Period) {
+			return parley.Errorf(parley.EINVALID, "period", "the commitment is scored for %s, which overlaps %s: score it for periods that do not overlap", p, sc.Period)
+		}
+	}
+	return rows.Err()
+}
+
 // requireReport refuses a caller who may not report on the track's
 // implementation (Caller.CanReport: its mediators, verifiers and
 // guarantors): ENOTFOUND if it does not see the track, EFORBIDDEN
@@ -292,6 +313,9 @@ func (s *Store) CreateScore(ctx context.Context, sc *parley.Score) (err error) {
 		}
 		c := cs[0]
 		if err := requireEditTrack(ctx, c.TrackID); err != nil {
+			return err
+		}
+		if err := requireDisjointPeriod(ctx, tx, sc); err != nil {
 			return err
 		}
 		by, err := actor(ctx, tx)

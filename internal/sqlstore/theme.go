@@ -106,6 +106,9 @@ func (s *Store) UpdateTheme(ctx context.Context, id int64, upd parley.ThemeUpdat
 			}
 			return err
 		}
+		if upd.Version != nil && !old.UpdatedAt.Equal(*upd.Version) {
+			return parley.Errorf(parley.ECONFLICT, "", "someone changed this theme after you read it; read it again and make your change on what it says now")
+		}
 		if t, err = updateTheme(ctx, tx, id, upd); err != nil {
 			return err
 		}

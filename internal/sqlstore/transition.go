@@ -83,6 +83,9 @@ func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.Transitio
 	if err := t.Status.CheckTransition(req.To); err != nil {
 		return nil, err
 	}
+	if err := checkSequenceOpens(ctx, tx, id, t.Status, req.To); err != nil {
+		return nil, err
+	}
 	if req.EventID != nil {
 		if err := requireRef(ctx, tx, "events", "event_id", "event", *req.EventID); err != nil {
 			return nil, err
@@ -111,6 +114,11 @@ func transitionTrack(ctx context.Context, tx *Tx, id int64, req parley.Transitio
 	_, err = tx.update(ctx, tTracks, []any{id}, `status = $1, updated_at = $2`, req.To, micro(tx.now))
 	if err != nil {
 		return nil, fmt.Errorf("update track status: %w", err)
+	}
+	if req.To == parley.StatusCollapsed {
+		if err := suspendConditioned(ctx, tx, tr); err != nil {
+			return nil, err
+		}
 	}
 	return tr, nil
 }

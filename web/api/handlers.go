@@ -207,6 +207,43 @@ func (a *API) listEvents(r *http.Request, p parley.Page) ([]*parley.Event, int, 
 	return a.store.FindEvents(r.Context(), parley.EventFilter{TrackID: trackID, Page: p})
 }
 
+// createPackage serves POST /api/v1/packages: 201 with the package, its
+// location that of its first part's package.
+func (a *API) createPackage(w http.ResponseWriter, r *http.Request) error {
+	var in parley.PackageInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	pkg, err := a.store.CreatePackage(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeCreated(w, "/api/v1/proposals", pkg.ID, pkg) // its package is read at …/{id}/package
+}
+
+// joinTexts serves POST /api/v1/joint-texts.
+func (a *API) joinTexts(w http.ResponseWriter, r *http.Request) error {
+	var in parley.JointTextInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	jt, err := a.store.JoinTexts(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeCreated(w, "/api/v1/texts", jt.ID, jt) // read back at …/{id}/joint
+}
+
+// listLinks serves a page of every link the caller sees.
+func (a *API) listLinks(r *http.Request, p parley.Page) ([]*parley.Link, int, error) {
+	all, err := a.store.FindLinks(r.Context(), 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	lo := min(p.Offset, len(all))
+	return all[lo:min(lo+p.Limit, len(all))], len(all), nil
+}
+
 // listTransitions serves a track's status history; 404 if there is no such
 // track.
 func (a *API) listTransitions(ctx context.Context, id int64) ([]*parley.Transition, error) {
@@ -598,6 +635,9 @@ func (a *API) proveConsistency(w http.ResponseWriter, r *http.Request) error {
 	var sizes [2]int64
 	for i, name := range []string{"old", "new"} {
 		v := r.URL.Query().Get(name)
+		if name == "new" && v == "" {
+			break // the latest checkpoint, which cannot be superseded between two requests
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
 			return parley.Errorf(parley.EINVALID, name, "query parameter %q must be a tree size ≥ 1, not %q", name, v)
@@ -627,6 +667,14 @@ func (a *API) whatIf(ctx context.Context, id int64, in action.WhatIf) (any, erro
 		return nil, err
 	}
 	return an.Report, nil
+}
+
+func (a *API) getJointAnalysis(ctx context.Context, id int64) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, nil)
+}
+
+func (a *API) whatIfJoint(ctx context.Context, id int64, in action.JointWhatIf) (*action.JointAnalysis, error) {
+	return a.actions.AnalyzeJoint(ctx, id, &in)
 }
 
 func (a *API) simulate(ctx context.Context, id int64, in action.Simulation) (any, error) {

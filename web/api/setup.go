@@ -3,6 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/web/action"
@@ -90,4 +93,63 @@ func (a *API) setupRoutes() []route.Route {
 		{Method: "POST", Pattern: "/api/v1/tracks/{id}/revival", Policy: route.PolicyTrackEditor, Scope: onTrack, ID: "reviveTrack", Summary: "Open the track that continues a collapsed one, linked both ways (revived as)",
 			Handle: create("/api/v1/tracks", func(t *parley.Track) int64 { return t.ID }, act.ReviveTrack), Body: typeOf[action.RevivalInput](), Status: created, Resp: typeOf[parley.Track]()},
 	}
+}
+
+// A theme's entity tag is its version: the time it last changed, in
+// microseconds. GET answers it (ETag); PATCH with If-Match changes the
+// theme only if it is still that version, else 409, so that of two
+// mediators editing one theme the second is told rather than overwriting.
+
+func themeETag(t *parley.Theme) string {
+	return `"` + strconv.FormatInt(t.UpdatedAt.UnixMicro(), 10) + `"`
+}
+
+// themeVersion reads If-Match: nil without one (or "*").
+func themeVersion(r *http.Request) (*time.Time, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	if err != nil || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
+		return nil, parley.Errorf(parley.EINVALID, "If-Match", "If-Match must be the theme's ETag as GET answered it")
+	}
+	v := time.UnixMicro(n).UTC()
+	return &v, nil
+}
+
+func (a *API) getTheme(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	t, err := a.store.FindThemeByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", themeETag(t))
+	return writeJSON(w, http.StatusOK, t)
+}
+
+func (a *API) updateTheme(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var upd parley.ThemeUpdate
+	if err := decode(r, &upd); err != nil {
+		return err
+	}
+	if err := upd.Validate(); err != nil {
+		return err
+	}
+	if upd.Version, err = themeVersion(r); err != nil {
+		return err
+	}
+	t, err := a.store.UpdateTheme(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", themeETag(t))
+	return writeJSON(w, http.StatusOK, t)
 }

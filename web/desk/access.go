@@ -33,6 +33,10 @@ func (a access) Analyst() bool { return a.caller.IsMediator(a.track) }
 // Verifier: the caller is one of the track's verifiers.
 func (a access) Verifier() bool { return a.caller.CanVerify(a.track) }
 
+// Reporter: the caller reports on the implementation of the track's
+// agreements (its mediators, verifiers and guarantors).
+func (a access) Reporter() bool { return a.caller.CanReport(a.track) }
+
 // Party is the party the caller writes for: its own for a delegate, nil
 // (the mediators) for a mediator; ok is false for a caller who writes for
 // no one.

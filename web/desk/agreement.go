@@ -86,7 +86,8 @@ type agreementPage struct {
 	Warning      *parley.Warning
 	Triggered    map[int64]bool // reports that triggered the warning
 	Mediator     bool
-	Reporter     bool // mediators and verifiers add reports
+	Reporter     bool // mediators, verifiers and guarantors add reports
+	Collapsed    bool // a collapsed agreement offers no form that would change it
 	Next         []parley.AgreementStatus
 	Events       []*parley.Event
 	TrackParties []profileLink // the track's parties, for the commitment form
@@ -174,7 +175,10 @@ func (d *Desk) renderAgreement(w http.ResponseWriter, r *http.Request, ref *Refu
 		Mediator: acc.Mediator(), Findings: parley.Findings, Reliability: parley.Reliabilities,
 		Recurrences: []parley.Recurrence{parley.RecurDaily, parley.RecurWeekly, parley.RecurMonthly, parley.RecurQuarterly},
 		ScoreNames:  parley.ScoreNames, Today: now.UTC().Format("2006-01-02")}
-	data.Reporter = data.Mediator || acc.Verifier()
+	data.Reporter = acc.Reporter()
+	if a.Status == parley.AgreementCollapsed {
+		data.Collapsed, data.Mediator, data.Reporter = true, false, false
+	}
 	data.Refusal, data.Status = ref, status
 	events, _, err := d.store.FindEvents(ctx, parley.EventFilter{TrackID: a.TrackID, Page: parley.Page{Limit: parley.MaxLimit}})
 	if err != nil {

@@ -12,8 +12,10 @@ import (
 )
 
 // The children's page of a track: counts per stage for everyone who sees
-// the track, each case's details for its audience and, for the mediators,
-// the forms that open a case and record a case's next stage. The advance
+// the track, each case's details for its audience (and, once located, for
+// the verifiers), for the mediators the forms that open a case and record
+// a case's next stage, and for the verifiers the form that records
+// "verified", which is their act alone. The advance
 // form offers only the next stage, so a skipped stage cannot be asked
 // for; a back-dated one is the store's to refuse, beside the form.
 
@@ -23,6 +25,7 @@ type childrenPage struct {
 	Stages    []stageCount
 	Cases     []childRow // those the caller reads
 	Mediator  bool
+	Verifier  bool             // the track's verifiers record "verified"
 	Audiences []audienceChoice // the open form's audiences: never plenary
 }
 
@@ -31,6 +34,9 @@ type childRow struct {
 	*parley.ChildCase
 	Since string            // the date of the last step
 	Next  parley.ChildStage // "" once the child is reunited
+	// CanAdvance: the caller records Next (verified is the verifiers'
+	// act, every other stage the mediators').
+	CanAdvance bool
 }
 
 func (d *Desk) showChildren(w http.ResponseWriter, r *http.Request) error {
@@ -75,13 +81,16 @@ func (d *Desk) renderChildrenOf(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return err
 	}
-	data := &childrenPage{pageBase: newBase(r, i18n.M("Children's return — {track}", "track", t.Title)), Track: t, Mediator: accessTo(ctx, id).Mediator()}
+	acc := accessTo(ctx, id)
+	data := &childrenPage{pageBase: newBase(r, i18n.M("Children's return — {track}", "track", t.Title)), Track: t, Mediator: acc.Mediator(), Verifier: acc.Verifier()}
 	data.Refusal, data.Status = ref, status
 	for _, st := range parley.ChildStages {
 		data.Stages = append(data.Stages, stageCount{st, counts[st]})
 	}
 	for _, cc := range cases {
-		data.Cases = append(data.Cases, childRow{ChildCase: cc, Since: lastStep(cc).Date, Next: nextStage(cc)})
+		row := childRow{ChildCase: cc, Since: lastStep(cc).Date, Next: nextStage(cc)}
+		row.CanAdvance = row.Next != "" && parley.CallerFromContext(ctx).CanAdvanceChildCase(id, row.Next)
+		data.Cases = append(data.Cases, row)
 	}
 	if data.Mediator {
 		names, err := d.actions.PartyNames(ctx)

@@ -39,7 +39,7 @@ func TestTemplatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range i18n.Supported {
-		for _, name := range []string{"agreement", "analysis", "ballot", "children", "error", "exchange", "map", "profile", "profiles", "proposals", "signin", "text", "track", "trust"} {
+		for _, name := range []string{"agreement", "analysis", "ballot", "children", "joint", "error", "exchange", "map", "profile", "profiles", "proposals", "signin", "text", "track", "trust"} {
 			if ts[l][name] == nil {
 				t.Errorf("%s: no template %q", l, name)
 			}
@@ -135,6 +135,7 @@ func TestWordsCoverTheDomain(t *testing.T) {
 	want(i18n.ExchangeTerms, string(parley.TermsAllForAll), string(parley.TermsNForN))
 	want(i18n.ProposalStatus, string(parley.ProposalOpen), string(parley.ProposalWithdrawn), string(parley.ProposalSuperseded))
 	want(i18n.ResponseKind, string(parley.ResponseAccept), string(parley.ResponseReject), string(parley.ResponseCounter))
+	want(i18n.LinkKind, string(parley.LinkPackage), string(parley.LinkSequence), string(parley.LinkCondition))
 	want("strategy", StrategyChoices...)
 	for _, m := range plot.Marks(&negotiation.Report{}) {
 		want("bargaining point", m.Name)

@@ -19,19 +19,31 @@ type mapPage struct {
 	// Implementation is the block of deadlines and early warnings
 	// (map_agreements.go); nil when there is none.
 	Implementation *implementationBlock
+	// Links draws the links between the tracks (map_links.go); nil when
+	// there is none the caller sees.
+	Links *linkMap
 }
 
 type trackSummary struct {
-	Track        *parley.Track
-	Hosts        []string
-	Mediators    []string
-	Principals   []string
-	LastMeeting  *parley.Meeting
-	NextMeeting  *parley.Meeting
-	LastEvent    *parley.Event
-	Since        time.Time // when the current status began
-	Strip        []stripSegment
-	Humanitarian *humanitarianRow // counts only; nil if the track has no exchange or case
+	Track         *parley.Track
+	Hosts         []string
+	Mediators     []string
+	Principals    []string
+	LastMeeting   *parley.Meeting
+	NextMeeting   *parley.Meeting
+	LastEvent     *parley.Event
+	Since         time.Time // when the current status began
+	Strip         []stripSegment
+	Humanitarian  *humanitarianRow // counts only; nil if the track has no exchange or case
+	Links         []trackLink      // the track's active links the caller sees
+	JointAnalysis bool             // the caller mediates every track linked to it
+}
+
+// trackLink is one of a track's links on its card: its kind and the track
+// at the other end.
+type trackLink struct {
+	Kind  parley.LinkKind
+	Other *parley.Track
 }
 
 // humanitarianRow is a track's humanitarian tallies on the map: counts, no
@@ -92,6 +104,25 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	if data.Implementation, err = d.implementationOnMap(ctx, tracks, now); err != nil {
 		return err
 	}
+	links, err := d.store.FindLinks(ctx, 0)
+	if err != nil {
+		return err
+	}
+	data.Links = newLinkMap(tracks, links)
+	byID := map[int64]*parley.Track{}
+	for _, t := range tracks {
+		byID[t.ID] = t
+	}
+	c := parley.CallerFromContext(ctx)
+	for _, ts := range data.Tracks {
+		for _, l := range links {
+			if l.Status != parley.LinkActive || (l.TrackA != ts.Track.ID && l.TrackB != ts.Track.ID) || byID[l.Other(ts.Track.ID)] == nil {
+				continue
+			}
+			ts.Links = append(ts.Links, trackLink{Kind: l.Kind, Other: byID[l.Other(ts.Track.ID)]})
+		}
+		ts.JointAnalysis = len(ts.Links) > 0 && mediatesAll(c, parley.LinkedTracks(ts.Track.ID, links))
+	}
 	return d.render(w, "map", data)
 }
 
@@ -140,4 +171,14 @@ func strip(ts []*parley.Transition, now time.Time) []stripSegment {
 			X: strconv.FormatFloat(x, 'f', 1, 64), W: strconv.FormatFloat(w, 'f', 1, 64)})
 	}
 	return out
+}
+
+// mediatesAll reports whether the caller mediates every one of the tracks.
+func mediatesAll(c *parley.Caller, tracks []int64) bool {
+	for _, t := range tracks {
+		if !c.IsMediator(t) {
+			return false
+		}
+	}
+	return true
 }

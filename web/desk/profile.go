@@ -46,10 +46,12 @@ type profilePage struct {
 	Draft bool
 	// Of the profile shown (stored, or as typed): the sum of the weights,
 	// the cautions, and its utility for sample packages.
-	Total    float64
-	Cautions []string
-	Samples  []samplePackage
-	History  []profileVersion
+	Total      float64
+	Cautions   []string
+	Samples    []samplePackage
+	History    []profileVersion
+	Linked     string // titles of the tracks linked to this one that the caller sees
+	LinkWeight string // the party's weight of this track among them; "" for none (1)
 }
 
 type profileTheme struct {
@@ -210,6 +212,14 @@ func (d *Desk) renderProfile(w http.ResponseWriter, r *http.Request, ref *Refusa
 			}
 		}
 		data.Themes = append(data.Themes, pt)
+	}
+	linked, err := d.linkedTitles(ctx, trackID)
+	if err != nil {
+		return err
+	}
+	data.Linked = strings.Join(linked, ", ")
+	if w := data.Content.LinkWeight; w != nil {
+		data.LinkWeight = strconv.FormatFloat(*w, 'f', -1, 64)
 	}
 	for i, rl := range data.Content.RedLines {
 		row, err := redLineRowOf(data.p, i, rl)
@@ -478,4 +488,23 @@ func (d *Desk) uploadScenario(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/tracks/%d/profiles?done=scenario", id), http.StatusSeeOther)
 	return nil
+}
+
+// linkedTitles returns the titles of the tracks joined to the track by
+// active links that the caller sees (the store shows a link only to those
+// who see both of its tracks), in the order of the links.
+func (d *Desk) linkedTitles(ctx context.Context, trackID int64) ([]string, error) {
+	links, err := d.store.FindLinks(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range parley.LinkedTracks(trackID, links)[1:] {
+		t, err := d.store.FindTrackByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t.Title)
+	}
+	return out, nil
 }

@@ -73,6 +73,8 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.showTrack, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/transition", Policy: trackEditor, Scope: onTrack, ID: "pageTransition", Summary: "Page form: move a track to a new status",
 			Handle: submit(d, "transition", d.renderTrack, d.transition), Body: typeOf[parley.TransitionRequest](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/second-factor", Policy: route.PolicyAdmin, ID: "pageRequireSecondFactor", Summary: "Page form: require a second factor of every member of the track, or no longer (administrators)",
+			Handle: submit(d, "second-factor", d.renderTrack, d.requireSecondFactor), Body: typeOf[action.RequirementInput](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/meetings", Policy: trackEditor, Scope: onTrack, ID: "pageAddMeeting", Summary: "Page form: record a meeting of the track",
 			Handle: submit(d, "meeting", d.renderTrack, d.addMeeting), Body: typeOf[action.MeetingInput](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/events", Policy: trackEditor, Scope: onTrack, ID: "pageAddEvent", Summary: "Page form: record an outside event linked to the track",
@@ -140,8 +142,8 @@ func (d *Desk) Routes() []route.Route {
 		{Method: "GET", Pattern: "/parties/{id}/trust", Policy: signedIn, ID: "pageTrust", Summary: "Page: a party's trust record per quarter across the agreements the caller sees",
 			Handle: d.showTrust, Status: ok, Media: html},
 	}
-	routes = append(routes, d.recordRoutes()...)
-	routes = append(routes, d.setupRoutes()...) // setup.go
+	routes = append(routes, d.setupRoutes()...)  // setup.go
+	routes = append(routes, d.recordRoutes()...) // records.go
 	if _, has := d.store.(parley.ProfileService); has {
 		routes = append(routes, d.profileRoutes()...)
 	}
@@ -176,6 +178,10 @@ func (d *Desk) profileRoutes() []route.Route {
 			Handle: d.whatIfPage("analysis"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/analysis/plot", Policy: trackReader, Scope: onTrack, ID: "pageWhatIfPlot", Summary: "Page fragment: the analysis results for the what-if form's changes, for the live what-if; nothing is saved (mediators only)",
 			Handle: d.whatIfPage("analysis#results"), Body: typeOf[action.WhatIf](), Status: ok, Media: html},
+		{Method: "GET", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointAnalysis", Summary: "Page: the joint analysis of the track and the tracks linked to it (mediators of every one of them)",
+			Handle: d.showJoint, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointWhatIf", Summary: "Page form: the joint analysis with tracks unlinked or cross-track weights moved; nothing is saved (mediators of every linked track)",
+			Handle: d.jointWhatIf, Body: typeOf[action.JointWhatIf](), Status: ok, Media: html},
 	}
 }
 

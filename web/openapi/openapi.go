@@ -202,6 +202,9 @@ func (ss *schemaSet) named(t reflect.Type, build func() (object, error)) (object
 	if strings.HasSuffix(t.PkgPath(), "/negotiation") {
 		name = "Negotiation" + name // the analysis's own types: Report, RedLine…
 	}
+	if strings.HasSuffix(t.PkgPath(), "/negotiation/linked") {
+		name = "Joint" + name // the joint analysis's: Report, Zone, Theme…
+	}
 	if prev, ok := ss.types[name]; ok {
 		if prev != t {
 			return nil, fmt.Errorf("schema name %s used by %s and %s", name, prev, t)
@@ -268,9 +271,12 @@ var tags = []struct{ name, description string }{
 	{"invitations", "One-time links that invite a person to a role on a track, or to be a mediator"},
 	{"meetings", "Meetings of a track and their sealed notes"},
 	{"events", "Outside events linked to tracks"},
+	{"links", "Links between tracks (package, sequence, condition) with their history, and the joint analysis of linked tracks"},
 	{"users", "Accounts and their grants"},
 	{"notes", "Sealed meeting notes"},
 	{"proposals", "Proposals, responses, utilities and improvements"},
+	{"packages", "Packages across linked tracks: a proposal per track, under each track's audience rules"},
+	{"joint-texts", "Single negotiating texts across linked tracks: a text per track, under each track's audience rules"},
 	{"ballots", "The mediators' proposals with secret answers"},
 	{"texts", "Negotiating texts and their versions"},
 	{"versions", "Versions of a text: clauses, diffs, exports"},

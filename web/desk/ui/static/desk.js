@@ -1,6 +1,6 @@
-// Parley's desk: the live what-if of the analysis page, the watch over
-// the audit ledger and the profile editor's running total. Everything else
-// works without this script.
+// Parley's desk: the live what-if of the analysis page, the profile
+// editor's running total, and the watch over the audit ledger. Everything
+// else works without this script.
 //
 // The what-if: on every change of the what-if form, the form is posted
 // (with its CSRF token) to the live endpoint, which answers the
@@ -82,22 +82,23 @@
     form.addEventListener("change", schedule);
     form.addEventListener("submit", function (e) { e.preventDefault(); schedule(); });
   }
+
   var keptKey = "parley.ledger.checkpoint";
 
   function watchLedger() {
     var warning = document.getElementById("ledger-warning");
     if (!warning || !window.localStorage || !window.crypto || !crypto.subtle) { return; }
-    checkLedger(3).then(function (ok) {
+    checkLedger().then(function (ok) {
       if (!ok) { warning.hidden = false; }
     }, function () { /* the server did not answer: nothing to say */ });
   }
 
-  // checkLedger resolves true when the latest checkpoint extends the kept
-  // one (which it then replaces), false when it does not; it rejects when
-  // the server does not answer. A checkpoint of the whole log is replaced
-  // at every write, so a proof to one that has just been superseded is
-  // asked for again, up to tries times.
-  async function checkLedger(tries) {
+  // checkLedger resolves true when the server's log extends the kept
+  // checkpoint (the newer one is then kept instead), false when it does
+  // not; it rejects when the server does not answer. The proof is asked
+  // for up to the latest checkpoint, which a write meanwhile cannot make
+  // unavailable.
+  async function checkLedger() {
     var current = await getJSON("/api/v1/audit/checkpoint");
     if (!current) { return true; } // no checkpoint yet
     var kept = null;
@@ -111,11 +112,11 @@
     if (!(await verifyNote(current.note, kept.verifier_key, current.size, current.root))) { return false; }
     if (current.size < kept.size) { return false; }
     if (current.size === kept.size) { return current.root === kept.root; }
-    var proof = await getJSON("/api/v1/audit/consistency?old=" + kept.size + "&new=" + current.size);
-    if (!proof) { return tries > 1 ? checkLedger(tries - 1) : true; }
-    if (proof.old_size !== kept.size || proof.new_size !== current.size || proof.new_root !== current.root) { return false; }
-    if (!(await consistent(proof.proof.map(unb64), kept.size, unb64(kept.root), current.size, unb64(current.root)))) { return false; }
-    localStorage.setItem(keptKey, JSON.stringify(current));
+    var proof = await getJSON("/api/v1/audit/consistency?old=" + kept.size);
+    if (!proof || proof.old_size !== kept.size || proof.new_size < current.size) { return false; }
+    if (!(await verifyNote(proof.new_checkpoint, kept.verifier_key, proof.new_size, proof.new_root))) { return false; }
+    if (!(await consistent(proof.proof.map(unb64), kept.size, unb64(kept.root), proof.new_size, unb64(proof.new_root)))) { return false; }
+    localStorage.setItem(keptKey, JSON.stringify({ size: proof.new_size, root: proof.new_root, note: proof.new_checkpoint, verifier_key: kept.verifier_key }));
     return true;
   }
 
