@@ -17,9 +17,10 @@ import (
 )
 
 // TestAnalysisMetrics: every analysis the server runs is timed in
-// parley_analysis_duration_seconds by kind and result — exact, past its
-// budget (an abandoned one: TestObserveAnalysis in package action) — and
-// the labels name no track.
+// parley_analysis_duration_seconds by kind and result, and the labels name
+// no track. (The results past a budget and of an abandoned analysis:
+// TestObserveAnalysis in package action; a tiny track's analysis may end
+// before its first budget check, so a tight budget proves nothing here.)
 func TestAnalysisMetrics(t *testing.T) {
 	d := newDesk(t)
 	m := metrics.New(buildinfo.Info{Version: "test"}, nil, nil)
@@ -34,7 +35,7 @@ func TestAnalysisMetrics(t *testing.T) {
 		}
 		return srv
 	}
-	exact, tight := serve(time.Minute), serve(time.Nanosecond)
+	exact := serve(time.Minute)
 	w := httptest.NewRecorder()
 	exact.ServeHTTP(w, jsonRequest(context.Background(), "POST", "/api/v1/sessions", `{"email":"mediator@demo.parley","password":"`+deskPassword+`"}`, ""))
 	var out authn.SignInOutput
@@ -54,9 +55,6 @@ func TestAnalysisMetrics(t *testing.T) {
 	if code := run(exact, context.Background(), simulation, sim); code != http.StatusOK {
 		t.Fatalf("simulation: %d", code)
 	}
-	if code := run(tight, context.Background(), analysis, `{}`); code != http.StatusOK {
-		t.Fatalf("analysis past its budget: %d", code)
-	}
 
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -64,11 +62,10 @@ func TestAnalysisMetrics(t *testing.T) {
 	scrape := string(body)
 	for _, want := range []string{
 		`parley_analysis_duration_seconds_count{kind="report",result="exact"} 1`,
-		`parley_analysis_duration_seconds_count{kind="report",result="estimate"} 1`,
 		`parley_analysis_duration_seconds_count{kind="simulation",result="exact"} 1`,
 	} {
 		if !strings.Contains(scrape, want) {
-			t.Errorf("metrics lack %s", want)
+			t.Errorf("metrics lack %s; they have:\n%s", want, grepLines(scrape, "parley_analysis_duration_seconds_count"))
 		}
 	}
 	for _, line := range strings.Split(scrape, "\n") {
@@ -86,4 +83,15 @@ func jsonRequest(ctx context.Context, method, path, body, token string) *http.Re
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	return req
+}
+
+// grepLines returns the lines of text that begin with prefix.
+func grepLines(text, prefix string) string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
