@@ -382,7 +382,8 @@ type acceptForm struct {
 }
 
 // acceptInvitation accepts the invitation, signs the person in and takes
-// them to the track (or the map).
+// a new account on to set its second factor, an existing one to the track
+// (or the map).
 func (d *Desk) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	if d.auth == nil {
 		return parley.Errorf(parley.EUNAVAILABLE, "", "this server runs without accounts")
@@ -398,7 +399,7 @@ func (d *Desk) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err := d.forms.Decode(r.PostForm, &in); err != nil {
 		return err
 	}
-	inv, _, err := d.actions.PendingInvitation(r.Context(), token)
+	inv, exists, err := d.actions.PendingInvitation(r.Context(), token)
 	if err == nil {
 		_, err = d.actions.AcceptInvitation(r.Context(), action.AcceptInput{Token: token, Name: in.Name, Password: in.Password})
 	}
@@ -415,7 +416,10 @@ func (d *Desk) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	next := "/map"
-	if inv.TrackID != nil {
+	switch {
+	case !exists: // a new account goes on to set its second factor
+		next = seeOther("/account/security", "welcome")
+	case inv.TrackID != nil:
 		next = fmt.Sprintf("/tracks/%d", *inv.TrackID)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
