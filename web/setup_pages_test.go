@@ -88,6 +88,19 @@ func testSetupPages(t *testing.T, d *testDesk) {
 		t.Fatalf("adding a theme: %d\n%s", status, body)
 	}
 
+	// A prisoner exchange between the principals: the same side twice is
+	// refused beside the field.
+	azerbaijan := partyNamed(t, d, "Azerbaijan")
+	status, body = med.post(fmt.Sprintf("/tracks/%d/exchanges", tr.ID), url.Values{"title": {"First exchange"}, "terms": {"all for all"},
+		"side_a": {fmt.Sprint(azerbaijan)}, "side_b": {fmt.Sprint(azerbaijan)}})
+	if status != http.StatusBadRequest || !strings.Contains(body, `value="First exchange"`) || !strings.Contains(body, `class="error`) {
+		t.Errorf("an exchange with itself: %d\n%s", status, body)
+	}
+	if status, body := med.post(fmt.Sprintf("/tracks/%d/exchanges", tr.ID), url.Values{"title": {"First exchange"}, "terms": {"all for all"},
+		"side_a": {fmt.Sprint(partyNamed(t, d, "Armenia"))}, "side_b": {fmt.Sprint(azerbaijan)}}); status != http.StatusOK || !strings.Contains(body, "First exchange") {
+		t.Errorf("starting an exchange: %d\n%s", status, body)
+	}
+
 	// Invitations: a delegate names its party; one more is revoked.
 	armenia := partyNamed(t, d, "Armenia")
 	status, body = med.post(fmt.Sprintf("/tracks/%d/invitations", tr.ID), url.Values{"name": {"Armen"}, "email": {"armen@desk.example.org"}, "role": {"delegate"}})
