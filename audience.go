@@ -66,6 +66,9 @@ func (a Audience) Validate(field string) error {
 type Caller struct {
 	User   *User
 	Grants []*Member // the user's grants, on every track
+	// Withheld are the tracks on which the user is a member but holds no
+	// grant until it sets up a second factor (SecondFactorService).
+	Withheld []int64
 
 	system bool // set only on System
 }

@@ -53,6 +53,13 @@ type SecondFactorService interface {
 	// RecoveryCodesLeft counts the user's unused recovery codes; the user
 	// or System.
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
+	// RequireSecondFactor makes a second factor required (or no longer)
+	// of every member of the track: a member without one holds no grant
+	// on it. Administrators only; ENOTFOUND if there is no such track.
+	RequireSecondFactor(ctx context.Context, trackID int64, required bool) error
+	// TracksRequiringSecondFactor lists the tracks that require a second
+	// factor of their members, by ID; System or an administrator.
+	TracksRequiringSecondFactor(ctx context.Context) ([]int64, error)
 	// DeleteTOTP removes the user's factor and recovery codes; the user or
 	// an administrator. ENOTFOUND if there is none.
 	DeleteTOTP(ctx context.Context, userID int64) error

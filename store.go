@@ -46,6 +46,8 @@ type Store interface {
 	ChildService
 	AgreementService
 	LinkService
+	PackageService
+	JointTextService
 	AuditService
 	InvitationService
 

@@ -348,7 +348,7 @@ type Timeline struct {
 // and next meeting, its latest outside event and how many meetings and
 // events it has.
 type TrackSummary struct {
-	Track       *Track
+	Track       *Track        // with its parties and venues, not its themes
 	Transitions []*Transition // oldest first
 	LastMeeting *Meeting      // the latest that has started; nil if none
 	NextMeeting *Meeting      // the first still to start; nil if none

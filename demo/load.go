@@ -75,7 +75,7 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, passwordHash string) error {
-	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles, l.loadHumanitarian, l.loadAgreements, l.loadLinks}
+	steps := []func(context.Context) error{l.loadParties, l.loadVenues, l.loadTracks, l.loadEvents, l.loadHistories, l.loadThemes, l.loadMeetings, l.loadProfiles, l.loadHumanitarian, l.loadAgreements, l.loadLinks, l.loadTalks}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err

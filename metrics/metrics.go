@@ -45,6 +45,20 @@ const (
 	SignInSecondFactor   = "second_factor"   // a wrong or missing second factor
 )
 
+// Analysis kinds, the only values of the kind label, and results, of the
+// result label (never a track: an analysis's labels say nothing of what
+// it analysed).
+const (
+	AnalysisReport       = "report"       // a track's analysis (frontier, zone, blockers), or a what-if of it
+	AnalysisSimulation   = "simulation"   // simulated negotiations over a track's frontier
+	AnalysisImprovements = "improvements" // the packages that improve on one for every party
+
+	AnalysisExact    = "exact"    // complete within its budget
+	AnalysisEstimate = "estimate" // its budget ran out: bounds and labelled estimates
+	AnalysisCanceled = "canceled" // its client left
+	AnalysisFailed   = "failed"
+)
+
 // StoreStats is what a scrape reads of the store: rows per table and the
 // audit ledger's entries.
 type StoreStats struct {
@@ -88,9 +102,9 @@ func New(info buildinfo.Info, stats StatsFunc, log *slog.Logger) *Metrics {
 		}, []string{"reason"}),
 		analyses: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: namespace, Name: "analysis_duration_seconds",
-			Help:    "Time an analysis took, by result (exact, estimate, canceled, failed).",
+			Help:    "Time an analysis took, by kind (report, simulation, improvements) and result (exact, estimate, canceled, failed).",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-		}, []string{"result"}),
+		}, []string{"kind", "result"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "build_info",
@@ -136,14 +150,13 @@ func (m *Metrics) SignInFailed(reason string) {
 	m.signInFailures.WithLabelValues(reason).Inc()
 }
 
-// ObserveAnalysis records how long an analysis took and how it ended:
-// "exact", "estimate" (its budget ran out), "canceled" (its client left)
-// or "failed".
-func (m *Metrics) ObserveAnalysis(result string, d time.Duration) {
+// ObserveAnalysis records how long an analysis of kind (an Analysis…
+// kind) took and how it ended (an Analysis… result).
+func (m *Metrics) ObserveAnalysis(kind, result string, d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.analyses.WithLabelValues(result).Observe(d.Seconds())
+	m.analyses.WithLabelValues(kind, result).Observe(d.Seconds())
 }
 
 // storeCollector reads the store's sizes at each scrape.

@@ -37,7 +37,7 @@ func TestMetrics(t *testing.T) {
 	m.ObserveRequest("GET /api/v1/tracks/{id}", 200, 4*time.Millisecond)
 	m.ObserveRequest("", 404, time.Millisecond)
 	m.SignInFailed(SignInBadCredentials)
-	m.ObserveAnalysis("estimate", 2*time.Second)
+	m.ObserveAnalysis(AnalysisReport, AnalysisEstimate, 2*time.Second)
 	out := scrape(t, m)
 	for _, want := range []string{
 		`parley_build_info{goversion="go1.26.8",modified="false",platform="linux/amd64",revision="abc",version="v1.2.3"} 1`,
@@ -45,7 +45,7 @@ func TestMetrics(t *testing.T) {
 		`parley_http_requests_total{code="404",route="unmatched"} 1`,
 		`parley_http_request_duration_seconds_count{route="GET /api/v1/tracks/{id}"} 2`,
 		`parley_signin_failures_total{reason="bad_credentials"} 1`,
-		`parley_analysis_duration_seconds_count{result="estimate"} 1`,
+		`parley_analysis_duration_seconds_count{kind="report",result="estimate"} 1`,
 		`parley_store_rows{table="tracks"} 6`,
 		`parley_ledger_entries 120`,
 		`parley_store_stats_up 1`,
@@ -73,5 +73,5 @@ func TestNilMetrics(t *testing.T) {
 	var m *Metrics
 	m.ObserveRequest("GET /", 200, time.Millisecond)
 	m.SignInFailed(SignInThrottled)
-	m.ObserveAnalysis("exact", time.Millisecond)
+	m.ObserveAnalysis(AnalysisReport, AnalysisExact, time.Millisecond)
 }

@@ -154,6 +154,12 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if cfg.readOnly {
 		conf.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	// No just-in-time compilation: Parley's queries are short index
+	// probes, and the map's summary (a few probes per track) looks
+	// costly enough to the planner to spend a second compiling it.
+	if _, set := conf.RuntimeParams["jit"]; !set {
+		conf.RuntimeParams["jit"] = "off"
+	}
 	db := stdlib.OpenDB(*conf)
 	db.SetMaxOpenConns(cfg.maxConns)
 	db.SetMaxIdleConns(cfg.maxConns)
@@ -339,6 +345,10 @@ var dialect = sqlstore.Dialect{
 	Unavailable:  unavailable,
 	IsUnique:     func(err error) bool { return pgCode(err) == "23505" },
 	IsForeignKey: func(err error) bool { return pgCode(err) == "23503" },
+	// Concurrent writes share a transaction, the ledger's lock and a
+	// commit (see package sqlstore).
+	GroupCommit: true,
+	BatchLock:   `SELECT 1 FROM audit_log WHERE id = 1 FOR UPDATE`,
 }
 
 func pgCode(err error) string {

@@ -12,6 +12,8 @@ import (
 func RunLinks(t *testing.T, open Opener) {
 	t.Run("Links", func(t *testing.T) { testLinks(t, open(t)) })
 	t.Run("LinkKinds", func(t *testing.T) { testLinkKinds(t, open(t)) })
+	t.Run("Packages", func(t *testing.T) { testPackages(t, open(t)) })
+	t.Run("JointTexts", func(t *testing.T) { testJointTexts(t, open(t)) })
 }
 
 // linkFixture adds a mediator of both tracks of f and a third track C
@@ -208,25 +210,60 @@ func testLinkKinds(t *testing.T, s parley.Store) {
 	must2(t, adopt())
 }
 
-// linkTamperExtras links two tracks of the tamper fixture and dissolves
-// the link, so that links and link_steps hold rows, unless the fixture has
-// a link already.
+// linkTamperExtras gives the tamper fixture rows in links, link_steps and
+// package_parts: two tracks with a common principal and themes, linked as
+// a package unless they are, a step of the link's history, and a
+// cross-track package on them.
 func linkTamperExtras(t *testing.T, s parley.Store) {
 	t.Helper()
-	ls, err := s.FindLinks(ctx, 0)
-	must(t, err)
-	if len(ls) > 0 {
-		return
-	}
 	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
 	must(t, err)
-	if len(tracks) < 2 {
-		t.Fatal("the tamper fixture has fewer than two tracks")
+	principals := func(tr *parley.Track) map[int64]bool {
+		out := map[int64]bool{}
+		for _, p := range tr.Parties {
+			if p.Role == parley.RolePrincipal {
+				out[p.PartyID] = true
+			}
+		}
+		return out
 	}
-	l := &parley.Link{TrackA: tracks[0].ID, TrackB: tracks[1].ID, Kind: parley.LinkPackage, Reason: "tamper suite"}
-	must(t, s.CreateLink(ctx, l))
-	_, err = s.TransitionLink(ctx, l.ID, parley.LinkTransitionRequest{To: parley.LinkDissolved, Reason: "tamper suite"})
-	must(t, err)
+	for i, a := range tracks {
+		for _, b := range tracks[i+1:] {
+			var common []int64
+			for p := range principals(a) {
+				if principals(b)[p] {
+					common = append(common, p)
+				}
+			}
+			if len(common) == 0 || len(a.Themes) == 0 || len(b.Themes) == 0 {
+				continue
+			}
+			l := &parley.Link{TrackA: a.ID, TrackB: b.ID, Kind: parley.LinkPackage, Reason: "tamper suite"}
+			if err := s.CreateLink(ctx, l); parley.ErrorCode(err) != parley.ECONFLICT {
+				must(t, err)
+				_, err := s.TransitionLink(ctx, l.ID, parley.LinkTransitionRequest{To: parley.LinkDissolved, Reason: "tamper suite"})
+				must(t, err)
+				_, err = s.TransitionLink(ctx, l.ID, parley.LinkTransitionRequest{To: parley.LinkActive, Reason: "tamper suite"})
+				must(t, err)
+			}
+			part := func(tr *parley.Track) parley.PackagePart {
+				th := tr.Themes[0]
+				return parley.PackagePart{TrackID: tr.ID, Package: []parley.Choice{{Theme: th.Name, Option: th.Options[0].Label}}, Rationale: "tamper suite"}
+			}
+			_, err := s.CreatePackage(ctx, parley.PackageInput{Parts: []parley.PackagePart{part(a), part(b)}, Audience: parley.AudiencePlenary, PartyIDs: common[:1]})
+			must(t, err)
+			var ids []int64
+			for _, tr := range []*parley.Track{a, b} {
+				x := &parley.NegotiatingText{TrackID: tr.ID, Title: "Tamper suite joint text", Audience: parley.AudiencePlenary}
+				must(t, s.CreateText(ctx, x))
+				ids = append(ids, x.ID)
+			}
+			_, err = s.JoinTexts(ctx, parley.JointTextInput{TextIDs: ids})
+			must(t, err)
+			return
+		}
+	}
+	t.Fatal("the tamper fixture has no two tracks with a common principal")
 }
 
 func init() {
@@ -239,4 +276,184 @@ func init() {
 		_, err := s.FindLinkByID(ctx, rowInt(r, "link_id"))
 		return err
 	}
+	readers["text_parts"] = func(s parley.Store, r map[string]any) error {
+		_, err := s.FindJointText(ctx, rowInt(r, "text_id"))
+		return err
+	}
+	readers["package_parts"] = func(s parley.Store, r map[string]any) error {
+		_, err := s.FindPackage(ctx, rowInt(r, "proposal_id"))
+		return err
+	}
+}
+
+func testPackages(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	both, c := linkFixture(t, s, f)
+	must2(t, s.CreateLink(as(both), &parley.Link{TrackA: f.A.ID, TrackB: f.B.ID, Kind: parley.LinkPackage, Reason: "one package"}))
+	must2(t, s.CreateLink(as(both), &parley.Link{TrackA: f.A.ID, TrackB: c.ID, Kind: parley.LinkCondition, Reason: "C holds A"}))
+	part := func(track int64, option string) parley.PackagePart {
+		return parley.PackagePart{TrackID: track, Package: []parley.Choice{{Theme: "Ceasefire", Option: option}}, Rationale: "a halt for an exchange"}
+	}
+	in := parley.PackageInput{Parts: []parley.PackagePart{part(f.A.ID, "full"), part(f.B.ID, "none")}, Audience: parley.AudiencePlenary, PartyIDs: []int64{f.UA.ID, f.RU.ID}}
+	pkg, err := s.CreatePackage(as(both), in)
+	must2(t, err)
+	if len(pkg.Parts) != 2 || pkg.ID != pkg.Parts[0].ID || pkg.Parts[1].TrackID != f.B.ID || pkg.Parts[1].Package[0].Option != "none" {
+		t.Fatalf("package %+v", pkg)
+	}
+	got, err := s.FindPackage(as(both), pkg.Parts[1].ID)
+	must2(t, err)
+	diff(t, "package", pkg, got)
+	// A delegate on track A only reads A's part, and only the number of
+	// the others; B's part is not found for it.
+	mine, err := s.FindPackage(as(f.DelegateUA), pkg.Parts[0].ID)
+	must2(t, err)
+	if len(mine.Parts) != 1 || mine.Parts[0].TrackID != f.A.ID || mine.Hidden != 1 {
+		t.Errorf("what a delegate of one track reads: %+v", mine)
+	}
+	if _, err := s.FindPackage(as(f.DelegateUA), pkg.Parts[1].ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("the other track's part: %v", err)
+	}
+	if _, err := s.FindPackage(as(f.Out), pkg.Parts[0].ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("an outsider: %v", err)
+	}
+	lone := &parley.Proposal{TrackID: f.A.ID, Audience: parley.AudiencePlenary, Package: []parley.Choice{{Theme: "Ceasefire", Option: "none"}}}
+	must2(t, s.CreateProposal(as(both), lone))
+	if _, err := s.FindPackage(as(both), lone.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("a proposal of no package: %v", err)
+	}
+	mediatorAObserverB := &parley.Caller{User: f.Mediator.User, Grants: append(append([]*parley.Member{}, f.Mediator.Grants...),
+		&parley.Member{TrackID: f.B.ID, UserID: f.Mediator.User.ID, Role: parley.MemberObserver})}
+	// C has the theme but not the parties; D is linked to nothing.
+	must2(t, s.CreateTheme(ctx, &parley.Theme{TrackID: c.ID, Name: "Ceasefire", Options: []parley.Option{{Label: "none"}, {Label: "full"}}}))
+	d := &parley.Track{Title: "Track D", Parties: []parley.TrackParty{{PartyID: f.UA.ID, Role: parley.RolePrincipal}},
+		Themes: []*parley.Theme{{Name: "Ceasefire", Options: []parley.Option{{Label: "none"}, {Label: "full"}}}}}
+	must2(t, s.CreateTrack(ctx, d))
+	g := &parley.Member{TrackID: d.ID, UserID: both.User.ID, Role: parley.MemberMediator}
+	must2(t, s.CreateMember(ctx, g))
+	both.Grants = append(both.Grants, g)
+	themed := func(track int64) parley.PackagePart {
+		return parley.PackagePart{TrackID: track, Package: []parley.Choice{{Theme: "Ceasefire", Option: "full"}}}
+	}
+	checkRefusals(t, s, []refusal{
+		{"one track only", parley.EINVALID, "parts", nil, func() error {
+			_, err := s.CreatePackage(as(both), parley.PackageInput{Parts: in.Parts[:1], Audience: parley.AudiencePlenary, PartyIDs: in.PartyIDs})
+			return err
+		}},
+		{"a party on one track only", parley.EINVALID, "party_ids", []string{"every one of its tracks"}, func() error {
+			_, err := s.CreatePackage(as(both), parley.PackageInput{Parts: []parley.PackagePart{themed(f.A.ID), themed(c.ID)}, Audience: parley.AudiencePlenary, PartyIDs: []int64{f.UA.ID}})
+			return err
+		}},
+		{"tracks not linked", parley.EINVALID, "parts.track_id", []string{"not linked"}, func() error {
+			_, err := s.CreatePackage(as(both), parley.PackageInput{Parts: []parley.PackagePart{themed(f.B.ID), themed(d.ID)}, Audience: parley.AudiencePlenary, PartyIDs: []int64{f.UA.ID}})
+			return err
+		}},
+		{"an option the track does not have", parley.EINVALID, "package", nil, func() error {
+			_, err := s.CreatePackage(as(both), parley.PackageInput{Parts: []parley.PackagePart{part(f.A.ID, "full"), part(f.B.ID, "partial")}, Audience: parley.AudiencePlenary, PartyIDs: in.PartyIDs})
+			return err
+		}},
+		{"a party's audience", parley.EINVALID, "audience", nil, func() error {
+			_, err := s.CreatePackage(as(both), parley.PackageInput{Parts: in.Parts, Audience: parley.PartyAudience(f.UA.ID), PartyIDs: in.PartyIDs})
+			return err
+		}},
+		{"a track the caller does not see", parley.EINVALID, "parts.track_id", nil, func() error {
+			_, err := s.CreatePackage(as(f.Mediator), in)
+			return err
+		}},
+		{"a track the caller does not mediate", parley.EFORBIDDEN, "", nil, func() error {
+			_, err := s.CreatePackage(as(mediatorAObserverB), in)
+			return err
+		}},
+		{"a delegate", parley.EINVALID, "parts.track_id", nil, func() error {
+			_, err := s.CreatePackage(as(f.DelegateUA), in)
+			return err
+		}},
+	})
+}
+
+func testJointTexts(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	both, c := linkFixture(t, s, f)
+	must2(t, s.CreateLink(as(both), &parley.Link{TrackA: f.A.ID, TrackB: f.B.ID, Kind: parley.LinkPackage, Reason: "one package"}))
+	text := func(track int64, clauses ...parley.Clause) (*parley.NegotiatingText, *parley.TextVersion) {
+		tx := &parley.NegotiatingText{TrackID: track, Title: "Joint initiative", Audience: parley.AudiencePlenary}
+		must2(t, s.CreateText(as(both), tx))
+		v, err := s.CreateVersion(as(both), tx.ID, clauses)
+		must2(t, err)
+		return tx, v
+	}
+	tA, vA := text(f.A.ID, parley.Clause{Text: "A halt to strikes on energy infrastructure.", Status: parley.ClauseAgreed})
+	tB, vB := text(f.B.ID, parley.Clause{Text: "An exchange of all for all.", Status: parley.ClauseOpen})
+	tC, _ := text(c.ID, parley.Clause{Text: "Unlinked.", Status: parley.ClauseOpen})
+	tA2, _ := text(f.A.ID)
+	jt, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA.ID, tB.ID}})
+	must2(t, err)
+	if jt.ID != tA.ID || len(jt.Parts) != 2 || jt.Hidden != 0 || jt.Agreed || jt.Parts[1].Latest == nil || jt.Parts[1].Latest.ID != vB.ID {
+		t.Fatalf("joint text %+v", jt)
+	}
+	got, err := s.FindJointText(as(both), tB.ID)
+	must2(t, err)
+	diff(t, "joint text", jt, got)
+	// A delegate on track A only reads A's clauses, the number of the
+	// other parts and whether the whole is agreed; B's text is not found.
+	mine, err := s.FindJointText(as(f.DelegateUA), tA.ID)
+	must2(t, err)
+	if len(mine.Parts) != 1 || mine.Parts[0].Text.TrackID != f.A.ID || mine.Hidden != 1 || mine.Agreed {
+		t.Errorf("what a delegate of one track reads: %+v", mine)
+	}
+	if _, err := s.FindJointText(as(f.DelegateUA), tB.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("the other track's text: %v", err)
+	}
+	if _, err := s.FindJointText(as(both), tC.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("a text of no joint text: %v", err)
+	}
+	// Nothing is agreed until every part's latest version is frozen and
+	// agreed.
+	_, err = s.FreezeVersion(as(both), vA.ID)
+	must2(t, err)
+	_, err = s.FreezeVersion(as(both), vB.ID)
+	must2(t, err)
+	if jt, err := s.FindJointText(as(both), tA.ID); err != nil || jt.Agreed {
+		t.Errorf("agreed with B's clause open: %+v %v", jt, err)
+	}
+	_, err = s.CreateVersion(as(both), tB.ID, []parley.Clause{{Text: "An exchange of all for all.", Status: parley.ClauseAgreed}})
+	must2(t, err)
+	if jt, err := s.FindJointText(as(both), tA.ID); err != nil || jt.Agreed {
+		t.Errorf("agreed with B's latest version a draft: %+v %v", jt, err)
+	}
+	vs, err := s.FindVersions(as(both), tB.ID)
+	must2(t, err)
+	_, err = s.FreezeVersion(as(both), vs[len(vs)-1].ID)
+	must2(t, err)
+	if jt, err := s.FindJointText(as(f.DelegateUA), tA.ID); err != nil || !jt.Agreed {
+		t.Errorf("every part agreed: %+v %v", jt, err)
+	}
+	mediatorAObserverB := &parley.Caller{User: f.Mediator.User, Grants: append(append([]*parley.Member{}, f.Mediator.Grants...),
+		&parley.Member{TrackID: f.B.ID, UserID: f.Mediator.User.ID, Role: parley.MemberObserver})}
+	tB2, _ := text(f.B.ID)
+	checkRefusals(t, s, []refusal{
+		{"one text", parley.EINVALID, "text_ids", nil, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID}})
+			return err
+		}},
+		{"two texts of one track", parley.EINVALID, "text_ids", []string{"one text per track"}, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID, tA.ID}})
+			return err
+		}},
+		{"tracks not linked", parley.EINVALID, "text_ids", []string{"not linked"}, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID, tC.ID}})
+			return err
+		}},
+		{"a text joined already", parley.ECONFLICT, "text_ids", nil, func() error {
+			_, err := s.JoinTexts(as(both), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB.ID}})
+			return err
+		}},
+		{"a text the caller does not read", parley.EINVALID, "text_ids", nil, func() error {
+			_, err := s.JoinTexts(as(f.Mediator), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB2.ID}})
+			return err
+		}},
+		{"a track the caller does not mediate", parley.EFORBIDDEN, "", nil, func() error {
+			_, err := s.JoinTexts(as(mediatorAObserverB), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB2.ID}})
+			return err
+		}},
+	})
 }

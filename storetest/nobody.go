@@ -142,6 +142,7 @@ func emptyValue(v reflect.Value) bool {
 // session's and the token's secrets.
 func nobodyFixture(t *testing.T, s parley.Store) [2][]byte {
 	t.Helper()
+	linkTamperExtras(t, s) // a cross-track package and a joint text (link.go): the first proposals and texts
 	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
 	must2(t, err)
 	var tr *parley.Track

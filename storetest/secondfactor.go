@@ -117,6 +117,14 @@ func secondFactorTamperExtras(t *testing.T, s parley.Store) {
 		must(t, sf.ConfirmTOTP(self, u.ID, int64(100+i), recoveryHashes(u.Email+" a", u.Email+" b")))
 	}
 	must(t, sf.UseRecoveryCode(ctx, users[0].ID, recoveryHashes(users[0].Email + " a")[0]))
+	tracks, _, err := s.FindTracks(ctx, parley.TrackFilter{})
+	must(t, err)
+	if len(tracks) < 2 {
+		t.Fatal("the tamper fixture has fewer than two tracks")
+	}
+	for _, tr := range tracks[:2] {
+		must(t, sf.RequireSecondFactor(ctx, tr.ID, true))
+	}
 }
 
 func init() {
@@ -124,8 +132,52 @@ func init() {
 		_, err := s.(parley.SecondFactorService).FindTOTP(ctx, rowInt(r, "user_id"))
 		return err
 	}
+	readers["second_factor_tracks"] = func(s parley.Store, r map[string]any) error {
+		_, err := s.(parley.SecondFactorService).TracksRequiringSecondFactor(ctx)
+		return err
+	}
 	readers["recovery_codes"] = func(s parley.Store, r map[string]any) error {
 		_, err := s.(parley.SecondFactorService).RecoveryCodesLeft(ctx, rowInt(r, "user_id"))
 		return err
 	}
+}
+
+func testSecondFactorTracks(t *testing.T, s parley.Store) {
+	sf, ok := s.(parley.SecondFactorService)
+	if !ok {
+		t.Skip("the store keeps no second factors")
+	}
+	tr := &parley.Track{Title: "Grain corridor", Status: parley.StatusExploratory}
+	must(t, s.CreateTrack(ctx, tr))
+	other := &parley.Track{Title: "Energy", Status: parley.StatusExploratory}
+	must(t, s.CreateTrack(ctx, other))
+	u := &parley.User{Email: "ua@demo.parley", Name: "Delegate"}
+	must(t, s.CreateUser(ctx, u))
+	admin := &parley.User{Email: "admin@demo.parley", Name: "Admin", Admin: true}
+	must(t, s.CreateUser(ctx, admin))
+	list := func(want ...int64) {
+		t.Helper()
+		got, err := sf.TracksRequiringSecondFactor(ctx)
+		must(t, err)
+		if len(got) == 0 {
+			got = nil
+		}
+		diff(t, "tracks requiring a second factor", want, got)
+	}
+	list()
+	must(t, sf.RequireSecondFactor(callerCtx(admin), other.ID, true))
+	must(t, sf.RequireSecondFactor(callerCtx(admin), tr.ID, true))
+	must(t, sf.RequireSecondFactor(callerCtx(admin), tr.ID, true)) // as it is
+	list(tr.ID, other.ID)
+	must(t, sf.RequireSecondFactor(ctx, other.ID, false))
+	must(t, sf.RequireSecondFactor(ctx, other.ID, false))
+	list(tr.ID)
+	checkRefusals(t, s, []refusal{
+		{"a member requires it", parley.EFORBIDDEN, "", nil, func() error { return sf.RequireSecondFactor(callerCtx(u), tr.ID, false) }},
+		{"no such track", parley.ENOTFOUND, "", nil, func() error { return sf.RequireSecondFactor(ctx, 9999, true) }},
+	})
+	if _, err := sf.TracksRequiringSecondFactor(callerCtx(u)); parley.ErrorCode(err) != parley.EFORBIDDEN {
+		t.Errorf("a user lists the tracks requiring a second factor: %v", err)
+	}
+	list(tr.ID)
 }

@@ -55,7 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrency", testConcurrency},
 		{"Sessions", testSessions}, {"Tokens", testTokens},
 		{"VenueTimeZones", testVenueTimeZones}, {"UserLanguages", testUserLanguages}, {"CalendarFeeds", testCalendarFeeds},
-		{"SecondFactors", testSecondFactors},
+		{"SecondFactors", testSecondFactors}, {"SecondFactorTracks", testSecondFactorTracks},
 		{"SetUpTalks", testSetUpTalks}, {"Invitations", testInvitations}, {"TrackHistory", testTrackHistory},
 	}
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })

@@ -55,6 +55,7 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 		{"POST", "/api/v1/tracks", M{"title": "Prisoner exchanges", "status": "active"}, 201, []string{`"status":"active"`, `"parties":[]`}},
 		{"GET", fmt.Sprintf("/api/v1/tracks/%d", tr), nil, 200, []string{`"role":"mediator"`, `"venue_ids":[`, `"themes":[`, `"Duration"`}},
 		{"PATCH", fmt.Sprintf("/api/v1/tracks/%d", tr), M{"mandate": "Halt strikes on power plants and the grid."}, 200, []string{`power plants`}},
+		{"PUT", fmt.Sprintf("/api/v1/tracks/%d/second-factor", tr), M{"required": false}, 200, []string{fmt.Sprintf(`"track_id":%d`, tr), `"required":false`}},
 		{"POST", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), M{"to": "active", "reason": "Both delegations accept"}, 201, []string{`"from":"exploratory"`, `"to":"active"`}},
 		{"POST", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), M{"to": "paused", "reason": "After the Kursk offensive", "event_id": ev}, 201, []string{`"to":"paused"`, fmt.Sprintf(`"event_id":%d`, ev)}},
 		{"GET", fmt.Sprintf("/api/v1/tracks/%d/transitions", tr), nil, 200, []string{`"total":3`, `"reason":"created"`}},
@@ -160,6 +161,14 @@ func testAPIHappyPaths(t *testing.T, a *testAPI) {
 	if cons.OldSize != sizes[0] || cons.NewSize != sizes[len(sizes)-1] || cons.NewRoot == "" {
 		t.Errorf("consistency proof = %+v", cons)
 	}
+
+	var latest parley.SignedCheckpoint
+	a.call("GET", "/api/v1/audit/checkpoint", nil, 200, &latest)
+	if latest.Size < sizes[len(sizes)-1] || latest.Root == "" || latest.Note == "" {
+		t.Errorf("latest checkpoint = %+v, after the checkpoints %v", latest, sizes)
+	}
+
+	a.linkHappyPaths(t, f) // links_api_test.go
 
 	// Signing out ends the session: its token no longer works.
 	a.call("DELETE", "/api/v1/sessions/current", nil, 204, nil)

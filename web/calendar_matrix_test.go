@@ -72,6 +72,27 @@ func (m *matrix) calendarExpectations(table map[string]func() []target) {
 	for _, p := range []string{"/account/security/totp", "/account/security/totp/confirm", "/account/security/totp/remove"} {
 		table["POST "+p] = one(p, form, always(http.StatusUnsupportedMediaType))
 	}
+	// Requiring a second factor of a track's members is an administrator's;
+	// the matrix asks for none (required: false), so that no member's
+	// grant is withheld for the rest of it.
+	for _, tr := range []int64{f.track.ID, f.other.ID} {
+		notRequired := fixed(M{"required": false})
+		table["PUT /api/v1/tracks/{id}/second-factor"] = appendTarget(table["PUT /api/v1/tracks/{id}/second-factor"],
+			target{path: fmt.Sprintf("/api/v1/tracks/%d/second-factor", tr), body: notRequired, want: adminOnly(200)})
+		table["POST /tracks/{id}/second-factor"] = appendTarget(table["POST /tracks/{id}/second-factor"],
+			target{path: fmt.Sprintf("/tracks/%d/second-factor", tr), body: form, want: adminOnly(http.StatusUnsupportedMediaType)})
+	}
 	table["GET /signin/code"] = one("/signin/code", nil, always(http.StatusSeeOther))
 	table["POST /signin/code"] = one("/signin/code", form, always(http.StatusUnsupportedMediaType))
+}
+
+// appendTarget adds tg to the targets rows gives (nil for none).
+func appendTarget(rows func() []target, tg target) func() []target {
+	return func() []target {
+		var out []target
+		if rows != nil {
+			out = rows()
+		}
+		return append(out, tg)
+	}
 }

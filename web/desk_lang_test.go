@@ -36,7 +36,7 @@ func pageText(page string) string {
 }
 
 var (
-	pageHidden    = regexp.MustCompile(`(?is)<(script|style|code|pre)\b.*?</(script|style|code|pre)>`)
+	pageHidden    = regexp.MustCompile(`(?is)<(script|style|code|pre|textarea)\b.*?</(script|style|code|pre|textarea)>|<p class="wording">.*?</p>`)
 	pageAttribute = regexp.MustCompile(`\b(aria-label|title|placeholder|alt|label)="([^"]*)"`)
 	pageTag       = regexp.MustCompile(`(?s)<[^>]*>`)
 	latinWord     = regexp.MustCompile(`[A-Za-z]{2,}`)
@@ -47,7 +47,8 @@ var (
 // itself), the time zone's abbreviation, the names of formats and
 // programs.
 var interfaceWords = []string{"Parley", "English", "UTC", "CSV", "UTF", "API", "KS", "PDF", "Markdown", "HTML", "Word",
-	"docx", "xlsx", "csv", "ics", "Excel", "KOI", "Windows", "GENIUS", "NegMAS", "zip", "Zip"}
+	"docx", "xlsx", "csv", "ics", "Excel", "KOI", "Windows", "GENIUS", "NegMAS", "zip", "Zip",
+	"ad", "referendum"} // "agreed ad referendum": the diplomats' Latin, kept in every language
 
 // demoData are the texts the pages show as they were stored: every string
 // of the demo scenario and of the desk's test fixture, longest first.
@@ -65,7 +66,7 @@ func demoData(t testing.TB, more ...string) []string {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	out := more
+	out := append(more, demo.TalkTexts()...)
 	var walk func(any)
 	walk = func(v any) {
 		switch v := v.(type) {

@@ -54,6 +54,72 @@ func (m *matrix) linkExpectations(table map[string]func() []target, main, other 
 			}
 		}
 	}
+	// A cross-track package of the main track and a third one that no role
+	// of the matrix is a member of: the readers of the main track's part
+	// read it (and learn only that one part is hidden); the third's part
+	// is not found for all.
+	third := &parley.Track{Title: "Linked third", Parties: []parley.TrackParty{{PartyID: m.f.ukraine.ID, Role: parley.RolePrincipal}, {PartyID: m.f.russia.ID, Role: parley.RolePrincipal}},
+		Themes: []*parley.Theme{{Name: "Prisoners", Options: []parley.Option{{Label: "all for all"}, {Label: "n for n"}}}}}
+	must(m.a.t, m.a.store.CreateTrack(m.ctx, third))
+	must(m.a.t, m.a.store.CreateLink(m.ctx, &parley.Link{TrackA: main, TrackB: third.ID, Kind: parley.LinkCondition, Reason: "matrix"}))
+	mainTheme, err := m.a.store.FindThemeByID(m.ctx, m.f.theme.ID)
+	must(m.a.t, err)
+	pkg, err := m.a.store.CreatePackage(m.ctx, parley.PackageInput{Parts: []parley.PackagePart{
+		{TrackID: main, Package: []parley.Choice{{Theme: mainTheme.Name, Option: mainTheme.Options[0].Label}}},
+		{TrackID: third.ID, Package: []parley.Choice{{Theme: "Prisoners", Option: "all for all"}}},
+	}, Audience: parley.AudiencePlenary, PartyIDs: []int64{m.f.ukraine.ID, m.f.russia.ID}})
+	must(m.a.t, err)
+	table["GET /api/v1/proposals/{id}/package"] = func() []target {
+		return []target{
+			{name: "its track's part", path: fmt.Sprintf("/api/v1/proposals/%d/package", pkg.Parts[0].ID), want: func(r *role) int {
+				if r.reads(main, parley.AudiencePlenary) {
+					return http.StatusOK
+				}
+				return http.StatusNotFound
+			}},
+			{name: "a part on a track of no role", path: fmt.Sprintf("/api/v1/proposals/%d/package", pkg.Parts[1].ID), want: always(http.StatusNotFound)},
+		}
+	}
+	table["POST /api/v1/packages"] = one("across two tracks", "/api/v1/packages", fixed(M{"audience": "plenary", "party_ids": []int64{m.f.ukraine.ID},
+		"parts": []M{{"track_id": main, "package": []M{{"theme": mainTheme.Name, "option": mainTheme.Options[0].Label}}}, {"track_id": other, "package": []M{}}}}),
+		func(r *role) int {
+			switch {
+			case !seesBoth(r):
+				return http.StatusBadRequest
+			case !(r.edits(main) && r.edits(other)):
+				return http.StatusForbidden
+			}
+			return http.StatusCreated
+		})
+	// A joint text of the same two tracks: its main part is read by the
+	// readers of the main track's plenary; the third's by no role.
+	var textIDs []int64
+	for _, tr := range []int64{main, third.ID} {
+		x := &parley.NegotiatingText{TrackID: tr, Title: "Joint", Audience: parley.AudiencePlenary}
+		must(m.a.t, m.a.store.CreateText(m.ctx, x))
+		textIDs = append(textIDs, x.ID)
+	}
+	_, err = m.a.store.JoinTexts(m.ctx, parley.JointTextInput{TextIDs: textIDs})
+	must(m.a.t, err)
+	table["GET /api/v1/texts/{id}/joint"] = func() []target {
+		return []target{
+			{name: "its track's part", path: fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[0]), want: func(r *role) int {
+				if r.reads(main, parley.AudiencePlenary) {
+					return http.StatusOK
+				}
+				return http.StatusNotFound
+			}},
+			{name: "a part on a track of no role", path: fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[1]), want: always(http.StatusNotFound)},
+		}
+	}
+	// Joining the main track's text with one of the other track: no role
+	// reads both (400, an unknown text) but the administrator, who reads
+	// none (400 too).
+	otherText := &parley.NegotiatingText{TrackID: other, Title: "Other", Audience: parley.AudiencePlenary}
+	must(m.a.t, m.a.store.CreateText(m.ctx, otherText))
+	mainText := &parley.NegotiatingText{TrackID: main, Title: "Main", Audience: parley.AudiencePlenary}
+	must(m.a.t, m.a.store.CreateText(m.ctx, mainText))
+	table["POST /api/v1/joint-texts"] = one("texts of two tracks", "/api/v1/joint-texts", fixed(M{"text_ids": []int64{mainText.ID, otherText.ID}}), always(http.StatusBadRequest))
 	table["GET /api/v1/links/{id}"] = one("link of both tracks", fmt.Sprintf("/api/v1/links/%d", l.ID), nil, func(r *role) int {
 		if seesBoth(r) {
 			return http.StatusOK

@@ -183,7 +183,7 @@ func TestLinkedProfileWeight(t *testing.T) {
 	if err != nil || p.Content.LinkWeight == nil || *p.Content.LinkWeight != 2.5 {
 		t.Errorf("stored weight %v (%v)", p.Content.LinkWeight, err)
 	}
-	status, body := ua.api("PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", energy.ID, d.party["Ukraine"]), `{"weights":{},"values":{},"reservation":0.5,"red_lines":[],"core_demands":[],"notes":"","link_weight":1e9}`)
+	status, body := ua.api("PUT", fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", energy.ID, d.party["Ukraine"]), `{"weights":{"Duration":1},"values":{},"reservation":0.5,"red_lines":[],"core_demands":[],"notes":"","link_weight":1e9}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "link_weight") {
 		t.Errorf("an absurd weight through the API: %d %s", status, body)
 	}
@@ -220,8 +220,84 @@ func TestLinkedTrackLeaks(t *testing.T) {
 	p.Content.LinkWeight = &secret
 	must(t, d.store.PutProfile(sysCtx, &parley.Profile{TrackID: prisoners.ID, PartyID: ua, Content: p.Content}))
 
+	// A cross-track package: a halt to strikes for an all-for-all exchange.
+	med := d.signIn(t, demo.MediatorEmail)
+	pkgBody := func(parties ...int64) string {
+		b, _ := json.Marshal(map[string]any{"audience": "plenary", "party_ids": parties, "parts": []map[string]any{
+			{"track_id": energy.ID, "package": []parley.Choice{{Theme: "Scope of the moratorium", Option: "All energy infrastructure including oil and gas"}}, "rationale": "ENERGY-PART-RATIONALE"},
+			{"track_id": prisoners.ID, "package": []parley.Choice{{Theme: "Exchange terms", Option: "All for all"}}, "rationale": "PRISONERS-PART-RATIONALE"},
+		}})
+		return string(b)
+	}
+	if status, body := med.api("POST", "/api/v1/packages", pkgBody(d.party["Qatar"])); status != http.StatusBadRequest || !strings.Contains(body, "not a principal") {
+		t.Errorf("a package to a party of neither track as a principal: %d %s", status, body)
+	}
+	status, body := med.api("POST", "/api/v1/packages", pkgBody(ua, d.party["Russia"]))
+	var pkg parley.ProposalPackage
+	if status != http.StatusCreated || json.Unmarshal([]byte(body), &pkg) != nil || len(pkg.Parts) != 2 {
+		t.Fatalf("put a package: %d %s", status, body)
+	}
+	energyPart, prisonersPart := pkg.Parts[0].ID, pkg.Parts[1].ID
+	if status, page := med.get(fmt.Sprintf("/tracks/%d/proposals", energy.ID)); status != http.StatusOK ||
+		!strings.Contains(page, "On "+prisonersTitle+":") || !strings.Contains(page, "Exchange terms: All for all") {
+		t.Errorf("the mediator's package note: %d", status)
+	}
+
+	// A single text whose clauses belong to both tracks.
+	var textIDs []int64
+	for _, tc := range []struct {
+		track  int64
+		clause string
+	}{{energy.ID, "ENERGY-CLAUSE: a halt to strikes on energy infrastructure."}, {prisoners.ID, "PRISONERS-CLAUSE: an exchange of all for all."}} {
+		x := &parley.NegotiatingText{TrackID: tc.track, Title: "Moratorium for an exchange", Audience: parley.AudiencePlenary}
+		must(t, d.store.CreateText(sysCtx, x))
+		_, err := d.store.CreateVersion(sysCtx, x.ID, []parley.Clause{{Text: tc.clause, Status: parley.ClauseOpen}})
+		must(t, err)
+		textIDs = append(textIDs, x.ID)
+	}
+	if status, body := med.api("POST", "/api/v1/joint-texts", fmt.Sprintf(`{"text_ids":[%d,%d]}`, textIDs[0], textIDs[1])); status != http.StatusCreated || !strings.Contains(body, "PRISONERS-CLAUSE") {
+		t.Fatalf("join the texts: %d %s", status, body)
+	}
+	if status, page := med.get(fmt.Sprintf("/texts/%d", textIDs[0])); status != http.StatusOK || !strings.Contains(page, "PRISONERS-CLAUSE") ||
+		!strings.Contains(page, "Nothing is agreed until every part of the text is agreed.") {
+		t.Errorf("the mediator's joint text note: %d", status)
+	}
+
 	for _, email := range []string{"ua-energy@demo.parley", "mediator-energy@demo.parley"} {
 		b := d.signIn(t, email)
+		status, body := b.api("GET", fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[0]), "")
+		if status != http.StatusOK || !strings.Contains(body, "ENERGY-CLAUSE") || strings.Contains(body, "PRISONERS-CLAUSE") || !strings.Contains(body, `"hidden":1`) {
+			t.Errorf("%s: the joint text: %d %s", email, status, body)
+		}
+		if status, page := b.get(fmt.Sprintf("/texts/%d", textIDs[0])); status != http.StatusOK || !strings.Contains(page, `id="joint-text"`) ||
+			!strings.Contains(page, "1 more part is on a track you are not a member of") || strings.Contains(page, "PRISONERS-CLAUSE") {
+			t.Errorf("%s: the energy text page's joint note: %d", email, status)
+		}
+		if status, _ := b.api("GET", fmt.Sprintf("/api/v1/texts/%d/joint", textIDs[1]), ""); status != http.StatusNotFound {
+			t.Errorf("%s: the prisoners' part of the joint text: %d", email, status)
+		}
+		status, body = b.api("GET", fmt.Sprintf("/api/v1/proposals/%d/package", energyPart), "")
+		if status != http.StatusOK || !strings.Contains(body, `"hidden":1`) || !strings.Contains(body, "ENERGY-PART-RATIONALE") {
+			t.Errorf("%s: the energy part's package: %d %s", email, status, body)
+		}
+		for _, leak := range []string{"PRISONERS-PART-RATIONALE", "All for all", "Exchange terms", fmt.Sprint(prisoners.ID) + ","} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: the package shows %q", email, leak)
+			}
+		}
+		for _, path := range []string{fmt.Sprintf("/api/v1/proposals/%d/package", prisonersPart), fmt.Sprintf("/api/v1/proposals/%d", prisonersPart)} {
+			if status, _ := b.api("GET", path, ""); status != http.StatusNotFound {
+				t.Errorf("%s: GET %s: %d, want 404", email, path, status)
+			}
+		}
+		if status, page := b.get(fmt.Sprintf("/tracks/%d/proposals", energy.ID)); status != http.StatusOK ||
+			!strings.Contains(page, fmt.Sprintf(`id="package-%d"`, energyPart)) || !strings.Contains(page, "1 more part is on a track you are not a member of") ||
+			strings.Contains(page, "All for all") || strings.Contains(page, "PRISONERS-PART-RATIONALE") {
+			t.Errorf("%s: the energy proposals page's package note: %d", email, status)
+		}
+		if status, _ := b.api("POST", "/api/v1/packages", pkgBody(ua)); status != http.StatusBadRequest {
+			t.Errorf("%s puts a package across a track it does not see: %d", email, status)
+		}
 		for _, path := range []string{
 			fmt.Sprintf("/api/v1/links/%d", links[0].ID),
 			fmt.Sprintf("/api/v1/tracks/%d/joint-analysis", energy.ID),

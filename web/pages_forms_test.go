@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -197,6 +198,17 @@ func testTextForms(t *testing.T, d *testDesk) {
 	}
 	if got := action.FormatClauses(vs[0].Clauses, d.partyByID()); got != v1 {
 		t.Errorf("the textarea's format does not round-trip:\n%s\nwant\n%s", got, v1)
+	}
+	// Broken bracket markup is refused with its line and column, and what
+	// was typed comes back in the textarea.
+	broken := "(agreed) The parties halt strikes.\n\n[For now {Ukraine} | For ever"
+	status, body = med.post(write, url.Values{"clauses": {broken}})
+	if status != http.StatusBadRequest || !strings.Contains(body, "line 3, column 1: the bracket opened here is not closed") || !strings.Contains(html.UnescapeString(body), broken) {
+		t.Errorf("broken brackets: %d", status)
+	}
+	if status, body := med.post(write, url.Values{"clauses": {"[For now {" + th.Name + " = No such option} | For ever]"}}); status != http.StatusBadRequest ||
+		!strings.Contains(body, "line 1, column 11: not an option of one of the track") {
+		t.Errorf("an option the track does not have: %d", status)
 	}
 	for _, bad := range []string{"[One | Two {Nobody}]", "(bracketed) Plain.", "", "(agreed) [One | Two]"} {
 		if status, body := med.post(write, url.Values{"clauses": {bad}}); status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {

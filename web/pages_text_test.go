@@ -61,7 +61,9 @@ func testTextPages(t *testing.T, d *testDesk) {
 	for _, want := range []string{
 		"<td>frozen</td><td>2</td><td>1</td><td>1</td><td>2</td><td>no</td>", // version 1
 		"<td>draft</td><td>2</td><td>2</td><td>0</td><td>0</td><td>yes</td>", // version 2
-		"Changes from version 1", "<li>changed clause 2 → clause 2</li>",
+		"Changes from version 1",
+		"changed clause 2 → clause 2 · status: bracketed → agreed · brackets: 2 bracketed alternatives → no brackets",
+		"<del>[Alternative one.] [Alternative two.]</del><ins>Alternative one.</ins>",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("%s lacks %s", page, want)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/password"
 	"github.com/parley-talks/parley/totp"
 	"github.com/parley-talks/parley/web/authn"
 )
@@ -158,4 +161,80 @@ func testSecondFactorPages(t *testing.T, d *testDesk) {
 		t.Errorf("removal: %d\n%s", status, body)
 	}
 	d.signIn(t, email)
+}
+
+// TestSecondFactorRequiredByTrack: an administrator requires a second
+// factor of a track's members; a delegate without one reads nothing of the
+// track — by session or API token — and its pages send it to enrolment;
+// once it sets one up, it reads the track again.
+func TestSecondFactorRequiredByTrack(t *testing.T) { testSecondFactorRequired(t, newDesk(t)) }
+
+func testSecondFactorRequired(t *testing.T, d *testDesk) {
+	adm := d.signIn(t, d.admin(t))
+	ua, err := d.store.FindUserByEmail(sysCtx, "ua@demo.parley")
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants, err := d.store.FindMembershipsOfUser(sysCtx, ua.ID)
+	if err != nil || len(grants) == 0 {
+		t.Fatalf("the delegate's grants: %v", err)
+	}
+	track := grants[0].TrackID
+	secret := password.NewToken()
+	h := password.HashToken(secret)
+	if err := d.store.CreateToken(sysCtx, &parley.APIToken{SecretHash: h[:], UserID: ua.ID, Name: "script"}); err != nil {
+		t.Fatal(err)
+	}
+	byToken := func(path string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", d.http.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	trackPage := fmt.Sprintf("/tracks/%d", track)
+	apiTrack := fmt.Sprintf("/api/v1/tracks/%d", track)
+	profile := fmt.Sprintf("/api/v1/tracks/%d/profiles/%d", track, d.party["Ukraine"])
+	b := d.signIn(t, "ua@demo.parley")
+	if status, _ := b.get(trackPage); status != http.StatusOK || byToken(apiTrack) != http.StatusOK {
+		t.Fatalf("the track before the requirement: %d", status)
+	}
+
+	if status, body := adm.post(trackPage+"/second-factor", url.Values{"required": {"true"}}); status != http.StatusOK || !strings.Contains(body, `id="second-factor-on"`) {
+		t.Fatalf("the administrator requires a second factor: %d\n%s", status, body)
+	}
+	if status, body := b.get(trackPage); status != http.StatusOK || !strings.Contains(body, `id="totp-off"`) || !strings.Contains(body, "requires a second factor: set up") {
+		t.Errorf("the track page of a member without a second factor: %d\n%s", status, body)
+	}
+	if _, body := b.get("/map"); !strings.Contains(body, `id="second-factor-needed"`) || strings.Contains(body, d.redLines["Ukraine"][0]) {
+		t.Errorf("the map of a member without a second factor: %s", body)
+	}
+	for _, path := range []string{apiTrack, profile} {
+		if status, _ := b.api("GET", path, ""); status != http.StatusNotFound {
+			t.Errorf("GET %s by session without a second factor: %d", path, status)
+		}
+		if status := byToken(path); status != http.StatusNotFound {
+			t.Errorf("GET %s by token without a second factor: %d", path, status)
+		}
+	}
+
+	enrolTOTP(t, b)
+	if status, body := b.get(trackPage); status != http.StatusOK || strings.Contains(body, `id="totp-off"`) || strings.Contains(body, `id="second-factor-needed"`) {
+		t.Errorf("the track page after enrolment: %d", status)
+	}
+	for _, path := range []string{apiTrack, profile} {
+		if status := byToken(path); status != http.StatusOK {
+			t.Errorf("GET %s by token after enrolment: %d", path, status)
+		}
+	}
+	if status, body := adm.post(trackPage+"/second-factor", url.Values{"required": {"false"}}); status != http.StatusOK || !strings.Contains(body, `id="second-factor-off"`) {
+		t.Errorf("the administrator no longer requires it: %d", status)
+	}
+	if status, _ := b.api("PUT", apiTrack+"/second-factor", `{"required":true}`); status != http.StatusForbidden {
+		t.Errorf("a delegate requires a second factor: %d", status)
+	}
 }

@@ -117,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	actions := action.New(cfg.Store, params)
 	actions.AnalysisBudget = cfg.AnalysisBudget
+	actions.Metrics = cfg.Metrics
 	if u := cfg.PublicURL; u != nil {
 		actions.PublicOrigin = u.Scheme + "://" + u.Host
 	}

@@ -58,6 +58,8 @@ func TestAnalyzeLinkText(t *testing.T) {
 		"Joint zone: 5 joint packages (exact), 3 of them on the frontier",
 		"Linking opens: Energy moratorium, Prisoner exchanges",
 		"Ukraine: 0.712 linked, 0.530 alone, +0.182",
+		"Energy moratorium: Strikes on energy = continue — Ukraine 0.240",
+		"Prisoner exchanges: Exchange = all for all — Russia 0.096",
 		"Ukraine gives on Energy moratorium: Strikes on energy, Energy moratorium: Duration to Russia, for Prisoner exchanges: Exchange, Prisoner exchanges: Civilians (across tracks)",
 	} {
 		if !strings.Contains(out, want) {

@@ -15,9 +15,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "audit",
-		summary: "verify the store against its ledger; export its signed checkpoint",
-		usage: `Usage:
+		Name:    "audit",
+		Summary: "verify the store against its ledger; export its signed checkpoint",
+		Usage: `Usage:
   parley audit verify [--db D] [--key-file F] [--config FILE] [--since FILE]...
   parley audit checkpoint [--db D] [--key-file F] [--config FILE] [--out FILE]
 
@@ -62,20 +62,20 @@ Examples:
   parley audit verify --db parley.db --key-file parley.key
   parley audit checkpoint --db parley.db --out /media/usb/parley-2026-12-01.checkpoint
   parley audit verify --db parley.db --since /media/usb/parley-2026-12-01.checkpoint`,
-		run: runAudit,
+		Run: runAudit,
 	})
 }
 
 func runAudit(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
 	c := commands["audit"]
-	if c.subcommandHelp(env, args) {
+	if c.SubcommandHelp(env, args) {
 		return errHelp
 	}
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
 		return usagef("want verify or checkpoint")
 	}
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	dbf := defineDatabaseFlags(fs)
 	var since []string
 	out := ""

@@ -29,9 +29,9 @@ const backupFileMode fs.FileMode = 0o600
 
 func init() {
 	register(&command{
-		name:    "backup",
-		summary: "write a consistent copy of the database (SQLite or PostgreSQL) to a file",
-		usage: `Usage: parley backup [--db D] [--config F] OUT
+		Name:    "backup",
+		Summary: "write a consistent copy of the database (SQLite or PostgreSQL) to a file",
+		Usage: `Usage: parley backup [--db D] [--config F] OUT
 
 Writes a consistent copy of the database to OUT (mode 0600), which must not
 exist, or to standard output if OUT is "-". The copy is a SQLite database
@@ -51,12 +51,12 @@ config file, as for parley serve.
 Examples:
   parley backup --db /var/lib/parley/parley.db /backups/parley-$(date +%F).db
   parley backup --db postgres://parley@db.internal/parley - | age -r "$RECIPIENT" > parley.db.age`,
-		run: runBackup,
+		Run: runBackup,
 	})
 	register(&command{
-		name:    "restore",
-		summary: "restore a backup into a new SQLite file or an empty PostgreSQL schema, and verify it",
-		usage: `Usage: parley restore --db TARGET [--key-file F] [--config F] BACKUP
+		Name:    "restore",
+		Summary: "restore a backup into a new SQLite file or an empty PostgreSQL schema, and verify it",
+		Usage: `Usage: parley restore --db TARGET [--key-file F] [--config F] BACKUP
 
 Loads BACKUP (a file written by parley backup, or "-" for standard input)
 into TARGET: a SQLite file that must not exist, or a PostgreSQL schema (the
@@ -74,12 +74,12 @@ PostgreSQL schema is emptied again.
 Examples:
   parley restore --db /var/lib/parley/parley.db --key-file /etc/parley/parley.key /backups/parley-2026-11-29.db
   parley restore --db 'postgres://parley@db.internal/parley?search_path=parley' --key-file parley.key parley-2026-11-29.db`,
-		run: runRestore,
+		Run: runRestore,
 	})
 }
 
 func runBackup(ctx context.Context, env *Env, args []string) error {
-	fs := commands["backup"].flagSet(env)
+	fs := commands["backup"].FlagSet(env)
 	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
 	configFile := fs.String("config", "", "config `file` (TOML or JSON) to read --db from")
 	if err := parseFlags(fs, args); err != nil {
@@ -335,7 +335,7 @@ func requireDatabase(db string) error {
 
 func runRestore(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
-	fs := commands["restore"].flagSet(env)
+	fs := commands["restore"].FlagSet(env)
 	db := fs.String("db", "", "the SQLite `file` to create, or a postgres:// URL of an empty schema")
 	keyFile := fs.String("key-file", "", "master key `file` the backup was sealed under (default: $PARLEY_MASTER_KEY, else parley.key beside a SQLite --db)")
 	configFile := fs.String("config", "", "config `file` (TOML or JSON) to read --db and --key-file from")

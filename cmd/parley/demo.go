@@ -9,9 +9,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "demo",
-		summary: "load the demo scenario, and with --scale years of talks, into a database",
-		usage: `Usage: parley demo [--db D] [--key-file F] [--password P] [--force] [--scale N]
+		Name:    "demo",
+		Summary: "load the demo scenario, and with --scale years of talks, into a database",
+		Usage: `Usage: parley demo [--db D] [--key-file F] [--password P] [--force] [--scale N]
 
 Loads the demo scenario into a fresh database, as parley serve --demo does,
 and exits. With --scale N it then adds the scale data set: N×100 tracks,
@@ -26,13 +26,13 @@ Examples:
   parley demo --db demo.db
   parley demo --db scale.db --scale 1
   parley demo --db postgres://parley@127.0.0.1:5432/parley --key-file parley.key --scale 1`,
-		run: runDemo,
+		Run: runDemo,
 	})
 }
 
 func runDemo(ctx context.Context, env *Env, args []string) (err error) {
 	ctx = asSystem(ctx)
-	fs := commands["demo"].flagSet(env)
+	fs := commands["demo"].FlagSet(env)
 	var cfg serveConfig
 	fs.StringVar(&cfg.db, "db", defaultDB, "SQLite database `file`, or a postgres:// URL")
 	fs.StringVar(&cfg.keyFile, "key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the SQLite database, created for a new database)")

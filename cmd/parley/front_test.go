@@ -178,6 +178,10 @@ func TestServeACMEStarts(t *testing.T) {
 	db := filepath.Join(dir, "parley.db")
 	r, url := startServe(t, nil, "--addr", "127.0.0.1:0", "--db", db,
 		"--acme-domain", "talks.example.org", "--acme-directory", acmeServer.URL+"/directory")
+	// serve prints its URL just before it logs its settings: wait for the log.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !strings.Contains(r.stderr.String(), "public_url="); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !strings.HasPrefix(url, "https://") || !strings.Contains(r.stderr.String(), "public_url=https://talks.example.org") {
 		t.Errorf("serving on %s:\n%s", url, r.stderr)
 	}

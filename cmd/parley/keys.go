@@ -21,9 +21,9 @@ const defaultKeyFileName = "parley.key"
 
 func init() {
 	register(&command{
-		name:    "keys",
-		summary: "create or rotate the master key",
-		usage: `Usage:
+		Name:    "keys",
+		Summary: "create or rotate the master key",
+		Usage: `Usage:
   parley keys init [--key-file F]
   parley keys rotate --key-file OLD --new-key-file NEW [--db D]
 
@@ -45,20 +45,20 @@ at once to retire them.
 Examples:
   parley keys init --key-file /etc/parley/parley.key
   parley keys rotate --key-file parley.key --new-key-file parley.key.new --db parley.db`,
-		run: runKeys,
+		Run: runKeys,
 	})
 }
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
 	c := commands["keys"]
-	if c.subcommandHelp(env, args) {
+	if c.SubcommandHelp(env, args) {
 		return errHelp
 	}
 	if len(args) == 0 {
 		return usagef("want init or rotate")
 	}
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	keyFile := fs.String("key-file", defaultKeyFileName, "master key `file`")
 	switch args[0] {
 	case "init":

@@ -32,7 +32,7 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 				t.Errorf("parley %s %s: usage without examples: %q", name, flag, out)
 			}
 		}
-		if c.summary == "" {
+		if c.Summary == "" {
 			t.Errorf("parley %s has no summary", name)
 		}
 	}

@@ -3,19 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 
+	"github.com/parley-talks/parley/internal/analysiscmd"
 	"github.com/parley-talks/parley/negotiation/genius"
 	"github.com/parley-talks/parley/web/action"
 )
 
 func init() {
 	register(&command{
-		name:    "scenario",
-		summary: "export a track as GENIUS or NegMAS files, import such files",
-		usage: `Usage:
+		Name:    "scenario",
+		Summary: "export a track as GENIUS or NegMAS files, import such files",
+		Usage: `Usage:
   parley scenario export [--db D] [--layout genius|negmas] [-o FILE.zip] TRACK-ID
   parley scenario import [--db D] [--title T] FILE.zip
   parley scenario put [--db D] TRACK-ID FILE.zip
@@ -48,21 +48,21 @@ Examples:
   parley scenario export --layout negmas -o energy.zip 1
   parley scenario import --title "Laptop (ANAC 2011)" laptop.zip
   parley scenario put 1 energy.zip`,
-		run: runScenario,
+		Run: runScenario,
 	})
 }
 
 func runScenario(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
 	c := commands["scenario"]
-	if c.subcommandHelp(env, args) {
+	if c.SubcommandHelp(env, args) {
 		return errHelp
 	}
 	if len(args) == 0 {
 		return usagef("missing subcommand (export, import or put)")
 	}
 	sub, args := args[0], args[1:]
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	dbf := defineDatabaseFlags(fs)
 	layout := fs.String("layout", genius.LayoutGenius, "export: the zip's `layout`, genius (files at the root) or negmas (one folder)")
 	out := fs.String("o", "", "export: write the zip to `file` (default: standard output)")
@@ -92,7 +92,7 @@ func runScenario(ctx context.Context, env *Env, args []string) error {
 	var zipped []byte
 	if sub != "export" {
 		var err error
-		if zipped, err = readZipFile(fs.Arg(fs.NArg() - 1)); err != nil {
+		if zipped, err = analysiscmd.ReadZipFile(fs.Arg(fs.NArg() - 1)); err != nil {
 			return err
 		}
 	}
@@ -140,23 +140,4 @@ func runScenario(ctx context.Context, env *Env, args []string) error {
 		}
 		return nil
 	}
-}
-
-// readZipFile reads a zip named on the command line, refusing one larger
-// than a scenario zip may be.
-func readZipFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	const max = 64 << 20
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a scenario zip", path, max)
-	}
-	return data, nil
 }

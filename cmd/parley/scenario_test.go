@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-talks/parley/internal/analysiscmd"
 	"github.com/parley-talks/parley/internal/fixture"
 	"github.com/parley-talks/parley/negotiation/genius"
 )
@@ -71,7 +72,7 @@ func TestScenarioCommand(t *testing.T) {
 	if code != 0 || out != "" || !strings.Contains(errs, "2 profile(s)") {
 		t.Fatalf("export to a file: %d %q %q", code, out, errs)
 	}
-	got, err := loadScenarioZip(exported)
+	got, err := analysiscmd.LoadScenarioZip(exported)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,9 +49,9 @@ const (
 
 func init() {
 	register(&command{
-		name:    "serve",
-		summary: "serve the web application and the JSON API",
-		usage: `Usage: parley serve [--addr host:port] [--db file-or-url] [--config file] [flags]
+		Name:    "serve",
+		Summary: "serve the web application and the JSON API",
+		Usage: `Usage: parley serve [--addr host:port] [--db file-or-url] [--config file] [flags]
 
 Serves Parley's pages, its JSON API (under /api/v1, described at
 /api/openapi.json) and GET /healthz until interrupted (Ctrl-C, SIGTERM),
@@ -107,7 +107,7 @@ Examples:
   parley serve --tls-cert cert.pem --tls-key key.pem --addr :8443
   parley serve --trusted-proxy 127.0.0.1 --public-url https://talks.example.org
   parley serve --db postgres://parley@127.0.0.1:5432/parley --key-file /etc/parley/parley.key`,
-		run: runServe,
+		Run: runServe,
 	})
 }
 
@@ -162,7 +162,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		debug.SetGCPercent(serveGCPercent)
 	}
 	c := commands["serve"]
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	var cfg serveConfig
 	defineServeFlags(fs, &cfg)
 	if err := parseFlags(fs, args); err != nil {

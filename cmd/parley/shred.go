@@ -13,9 +13,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "shred",
-		summary: "delete a track's data key, erasing its sealed content from the database",
-		usage: `Usage: parley shred [--db D] [--key-file F] [--retire-old-key] --yes TRACK_ID
+		Name:    "shred",
+		Summary: "delete a track's data key, erasing its sealed content from the database",
+		Usage: `Usage: parley shred [--db D] [--key-file F] [--retire-old-key] --yes TRACK_ID
 
 Deletes the data key of one track. Every sealed record of the track — its
 profiles, notes, proposals, texts, persons, cases, reports' sources and
@@ -41,13 +41,13 @@ Examples:
   parley shred --db parley.db --yes 6
   parley shred --db parley.db --retire-old-key --yes 6
   parley shred --db postgres://parley@127.0.0.1:5432/parley --key-file /etc/parley/parley.key --yes 6`,
-		run: runShred,
+		Run: runShred,
 	})
 }
 
 func runShred(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
-	fs := commands["shred"].flagSet(env)
+	fs := commands["shred"].FlagSet(env)
 	db := fs.String("db", defaultDB, "SQLite database `file`, or a postgres:// URL")
 	keyFile := fs.String("key-file", "", "master key `file` (default: $PARLEY_MASTER_KEY, else parley.key beside the database)")
 	yes := fs.Bool("yes", false, "confirm that the track's sealed content is to be destroyed")

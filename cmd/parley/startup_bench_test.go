@@ -16,10 +16,12 @@ import (
 // 10^6 packages (Generate(1, 2, 6, 10) written as GENIUS XML) and `parley
 // simulate` for 1,000 rounds over 10^4 packages with no agreement zone as
 // whole processes, side by side with a hello-world Go binary and `parley
-// version`,
-// interleaved in one loop so that the machine's load hits all alike. It
-// reports each one's mean in ms and the ratios to hello world. Both
-// binaries are built by the benchmark (go build, default flags).
+// version`, and the same three commands of parley-analyze (the analysis
+// alone, small-*) and its analysis of 10^2 packages (the size of an ANAC
+// scenario), interleaved in one loop so that the machine's load hits
+// all alike. It reports each one's mean wall and CPU time in ms and their
+// ratios to hello world. The binaries are built by the benchmark (go
+// build, default flags).
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	hello := filepath.Join(dir, "hello")
@@ -28,7 +30,8 @@ func BenchmarkStartup(b *testing.B) {
 		b.Fatal(err)
 	}
 	parley := filepath.Join(dir, "parley")
-	for _, c := range [][]string{{"build", "-o", hello, src}, {"build", "-o", parley, "."}} {
+	small := filepath.Join(dir, "parley-analyze")
+	for _, c := range [][]string{{"build", "-o", hello, src}, {"build", "-o", parley, "."}, {"build", "-o", small, "../parley-analyze"}} {
 		if out, err := exec.Command("go", c...).CombinedOutput(); err != nil {
 			b.Fatalf("go %v: %v\n%s", c, err, out)
 		}
@@ -60,6 +63,8 @@ func BenchmarkStartup(b *testing.B) {
 		return paths
 	}
 	args := append([]string{"analyze", "--format", "json"}, writeGenius("a", negotiation.Generate(1, 2, 6, 10))...)
+	// A scenario of the size of the ANAC ones: 2 parties, 10^2 packages.
+	smallArgs := append([]string{"analyze", "--format", "json"}, writeGenius("l", negotiation.Generate(1, 2, 2, 10))...)
 	// 1,000 rounds between two Boulware parties over 10^4 packages, no
 	// package acceptable to both.
 	noZone := negotiation.Generate(1, 2, 4, 10)
@@ -81,18 +86,22 @@ func BenchmarkStartup(b *testing.B) {
 		t.wall += time.Since(start)
 		t.cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
-	var th, tv, ta, ts times
+	var th, tv, ta, ts, tsv, tsa, tss, tsl times
 	for b.Loop() {
 		run(&th, hello)
 		run(&tv, parley, "version")
 		run(&ta, parley, args...)
 		run(&ts, parley, simArgs...)
+		run(&tsv, small, "version")
+		run(&tsa, small, args...)
+		run(&tss, small, simArgs...)
+		run(&tsl, small, smallArgs...)
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
 	for _, m := range []struct {
 		name string
 		t    times
-	}{{"hello", th}, {"version", tv}, {"analyze", ta}, {"simulate", ts}} {
+	}{{"hello", th}, {"version", tv}, {"analyze", ta}, {"simulate", ts}, {"small-version", tsv}, {"small-analyze", tsa}, {"small-simulate", tss}, {"small-analyze-1e2", tsl}} {
 		b.ReportMetric(ms(m.t.wall), m.name+"-ms")
 		b.ReportMetric(ms(m.t.cpu), m.name+"-cpu-ms")
 		if m.name != "hello" {

@@ -13,9 +13,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "token",
-		summary: "create, list and revoke API bearer tokens",
-		usage: `Usage:
+		Name:    "token",
+		Summary: "create, list and revoke API bearer tokens",
+		Usage: `Usage:
   parley token create [--db D] --name N EMAIL   (prints the token once)
   parley token list [--db D] EMAIL
   parley token revoke [--db D] ID
@@ -29,21 +29,21 @@ Examples:
   parley token create --name "nightly export" ana@example.org
   parley token list ana@example.org
   parley token revoke 7`,
-		run: runToken,
+		Run: runToken,
 	})
 }
 
 func runToken(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
 	c := commands["token"]
-	if c.subcommandHelp(env, args) {
+	if c.SubcommandHelp(env, args) {
 		return errHelp
 	}
 	if len(args) == 0 {
 		return usagef("missing subcommand (create, list or revoke)")
 	}
 	sub, args := args[0], args[1:]
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	dbf := defineDatabaseFlags(fs)
 	name := fs.String("name", "", "what the token is for (create)")
 	if err := parseFlags(fs, args); err != nil {

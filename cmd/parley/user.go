@@ -13,13 +13,14 @@ import (
 
 func init() {
 	register(&command{
-		name:    "user",
-		summary: "add, list, disable accounts and set their passwords",
-		usage: `Usage:
+		Name:    "user",
+		Summary: "add, list, disable accounts, set their passwords and reset their second factor",
+		Usage: `Usage:
   parley user add [--db D] [--name N] [--admin] EMAIL   (password: typed, one line on stdin, or generated)
   parley user passwd [--db D] EMAIL                     (new password: typed, or one line on stdin)
   parley user disable [--db D] EMAIL
   parley user enable [--db D] EMAIL
+  parley user reset-second-factor [--db D] EMAIL
   parley user list [--db D]
 
 Accounts are global; what a user may see is granted per track by a
@@ -31,6 +32,11 @@ machine can see): typed twice, without echo, when standard input is a
 terminal; otherwise one line of standard input. "user add" with an empty
 password (or nothing on stdin) generates one and prints it once.
 
+"user reset-second-factor" removes the account's authenticator app and
+recovery codes (a phone lost with its codes) and ends its sessions; the
+user signs in with the password alone and sets up a new app on the
+Account security page. Check who asks before you do it.
+
 --db and --key-file also come from $PARLEY_DB and $PARLEY_KEY_FILE or the
 config file (--config), as for parley serve. The database must exist.
 
@@ -39,21 +45,21 @@ Examples:
   printf '%s\n' "$NEWPASS" | parley user passwd ana@example.org
   parley user disable ana@example.org
   parley user list --db postgres://parley@127.0.0.1:5432/parley`,
-		run: runUser,
+		Run: runUser,
 	})
 }
 
 func runUser(ctx context.Context, env *Env, args []string) error {
 	ctx = asSystem(ctx)
 	c := commands["user"]
-	if c.subcommandHelp(env, args) {
+	if c.SubcommandHelp(env, args) {
 		return errHelp
 	}
 	if len(args) == 0 {
-		return usagef("missing subcommand (add, passwd, disable, enable or list)")
+		return usagef("missing subcommand (add, passwd, disable, enable, reset-second-factor or list)")
 	}
 	sub, args := args[0], args[1:]
-	fs := c.flagSet(env)
+	fs := c.FlagSet(env)
 	dbf := defineDatabaseFlags(fs)
 	name := fs.String("name", "", "the user's display `name` (add; default: the part of the email before @)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add)")
@@ -65,9 +71,9 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		wantArgs = 0
 	}
 	switch sub {
-	case "add", "passwd", "disable", "enable", "list":
+	case "add", "passwd", "disable", "enable", "reset-second-factor", "list":
 	default:
-		return usagef("unknown subcommand %q (want add, passwd, disable, enable or list)", sub)
+		return usagef("unknown subcommand %q (want add, passwd, disable, enable, reset-second-factor or list)", sub)
 	}
 	if fs.NArg() != wantArgs {
 		if wantArgs == 0 {
@@ -90,6 +96,8 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return userPasswd(ctx, env, store, fs.Arg(0))
 	case "disable", "enable":
 		return userSetDisabled(ctx, env, store, fs.Arg(0), sub == "disable")
+	case "reset-second-factor":
+		return userResetSecondFactor(ctx, env, store, fs.Arg(0))
 	default:
 		return userList(ctx, env, store)
 	}
@@ -172,6 +180,28 @@ func userSetDisabled(ctx context.Context, env *Env, store parley.Store, email st
 	} else {
 		fmt.Fprintf(env.Stdout, "Enabled %s.\n", u.Email)
 	}
+	return nil
+}
+
+func userResetSecondFactor(ctx context.Context, env *Env, store parley.Store, email string) error {
+	sf, ok := store.(parley.SecondFactorService)
+	if !ok {
+		return errors.New("this store keeps no second factors")
+	}
+	u, err := store.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if err := sf.DeleteTOTP(ctx, u.ID); err != nil {
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return fmt.Errorf("%s has no second factor; nothing changed", u.Email)
+		}
+		return err
+	}
+	if _, err := store.DeleteSessionsOfUser(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Removed the second factor of %s and ended its sessions; it signs in with the password alone until it sets up a new one.\n", u.Email)
 	return nil
 }
 

@@ -109,4 +109,25 @@ func TestUserCommands(t *testing.T) {
 	if _, n, _ := s.FindUsers(parley.NewContextWithCaller(context.Background(), parley.System), parley.Page{}); n != 2 {
 		t.Errorf("%d users after the refusals, want 2", n)
 	}
+
+	// A lost phone: the operator removes the account's second factor.
+	self := parley.NewContextWithCaller(context.Background(), &parley.Caller{User: ana})
+	if err := s.StartTOTP(self, ana.ID, []byte("0123456789abcdefghij")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ConfirmTOTP(self, ana.ID, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if code, out, errs := runWithStdin(t, "", "user", "reset-second-factor", "--db", db, "ana@example.org"); code != 0 || !strings.Contains(out, "Removed the second factor of ana@example.org") {
+		t.Fatalf("user reset-second-factor: %d %q %s", code, out, errs)
+	}
+	if code, _, errs := runWithStdin(t, "", "user", "reset-second-factor", "--db", db, "ana@example.org"); code != 1 || !strings.Contains(errs, "no second factor") {
+		t.Errorf("reset-second-factor without one: %d %s", code, errs)
+	}
+	s2 := openDB(t, db)
+	defer s2.Close()
+	if _, err := s2.FindTOTP(parley.NewContextWithCaller(context.Background(), parley.System), ana.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("the second factor after the reset: %v", err)
+	}
 }

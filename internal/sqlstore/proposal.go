@@ -166,63 +166,67 @@ func (s *Store) CreateProposal(ctx context.Context, p *parley.Proposal) (err err
 	if err := requireWriteAs(ctx, p.TrackID, p.AuthorPartyID); err != nil {
 		return err
 	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return s.createProposal(ctx, tx, p) })
+}
+
+// createProposal checks, seals and stores a proposal in tx, with its audit
+// entry; the caller has validated it and checked the caller's right.
+func (s *Store) createProposal(ctx context.Context, tx *Tx, p *parley.Proposal) error {
 	plain, err := json.Marshal(proposalContent{Package: p.Package, Rationale: p.Rationale})
 	if err != nil {
 		return fmt.Errorf("encode proposal: %w", err)
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := lockTrack(ctx, tx, p.TrackID); err != nil {
+	if err := lockTrack(ctx, tx, p.TrackID); err != nil {
+		return err
+	}
+	if p.AuthorPartyID != nil {
+		if err := requirePrincipal(ctx, tx, "author_party_id", p.TrackID, *p.AuthorPartyID); err != nil {
 			return err
 		}
-		if p.AuthorPartyID != nil {
-			if err := requirePrincipal(ctx, tx, "author_party_id", p.TrackID, *p.AuthorPartyID); err != nil {
-				return err
-			}
-		}
-		if id, ok := p.Audience.PartyID(); ok {
-			if err := requirePrincipal(ctx, tx, "audience", p.TrackID, id); err != nil {
-				return err
-			}
-		}
-		themes, err := s.trackThemes(ctx, tx, p.TrackID)
-		if err != nil {
+	}
+	if id, ok := p.Audience.PartyID(); ok {
+		if err := requirePrincipal(ctx, tx, "audience", p.TrackID, id); err != nil {
 			return err
 		}
-		if err := parley.CheckPackage("package", p.Package, themes); err != nil {
+	}
+	themes, err := s.trackThemes(ctx, tx, p.TrackID)
+	if err != nil {
+		return err
+	}
+	if err := parley.CheckPackage("package", p.Package, themes); err != nil {
+		return err
+	}
+	if p.Supersedes != nil {
+		if err := s.checkSupersede(ctx, tx, p); err != nil {
 			return err
 		}
-		if p.Supersedes != nil {
-			if err := s.checkSupersede(ctx, tx, p); err != nil {
-				return err
-			}
+	}
+	k, err := s.trackKey(ctx, tx, p.TrackID, true)
+	if err != nil {
+		return err
+	}
+	by, err := actor(ctx, tx)
+	if err != nil {
+		return err
+	}
+	p.Status, p.SupersededBy, p.CreatedBy, p.CreatedAt = parley.ProposalOpen, nil, by, normalTime(tx.now)
+	row, err := tx.insertSealed(ctx, tProposals, `track_id, author_party_id, audience, content, status, supersedes, created_by, created_at`,
+		[]any{p.TrackID, nullInt64(p.AuthorPartyID), p.Audience, []byte{}, p.Status, nullInt64(p.Supersedes), nullInt64(by), micro(p.CreatedAt)},
+		func(r rowVals) (string, []any) {
+			return `content = $1`, []any{k.SealField("proposals", strconv.FormatInt(r.id(), 10), "content", plain)}
+		})
+	if err != nil {
+		return fmt.Errorf("insert proposal: %w", err)
+	}
+	p.ID = row.id()
+	rec := strconv.FormatInt(p.ID, 10)
+	if p.Supersedes != nil {
+		if _, err := tx.update(ctx, tProposals, []any{*p.Supersedes}, `status = $1, superseded_by = $2`,
+			parley.ProposalSuperseded, p.ID); err != nil {
+			return fmt.Errorf("supersede proposal: %w", err)
 		}
-		k, err := s.trackKey(ctx, tx, p.TrackID, true)
-		if err != nil {
-			return err
-		}
-		by, err := actor(ctx, tx)
-		if err != nil {
-			return err
-		}
-		p.Status, p.SupersededBy, p.CreatedBy, p.CreatedAt = parley.ProposalOpen, nil, by, normalTime(tx.now)
-		row, err := tx.insertSealed(ctx, tProposals, `track_id, author_party_id, audience, content, status, supersedes, created_by, created_at`,
-			[]any{p.TrackID, nullInt64(p.AuthorPartyID), p.Audience, []byte{}, p.Status, nullInt64(p.Supersedes), nullInt64(by), micro(p.CreatedAt)},
-			func(r rowVals) (string, []any) {
-				return `content = $1`, []any{k.SealField("proposals", strconv.FormatInt(r.id(), 10), "content", plain)}
-			})
-		if err != nil {
-			return fmt.Errorf("insert proposal: %w", err)
-		}
-		p.ID = row.id()
-		rec := strconv.FormatInt(p.ID, 10)
-		if p.Supersedes != nil {
-			if _, err := tx.update(ctx, tProposals, []any{*p.Supersedes}, `status = $1, superseded_by = $2`,
-				parley.ProposalSuperseded, p.ID); err != nil {
-				return fmt.Errorf("supersede proposal: %w", err)
-			}
-		}
-		return appendAudit(ctx, tx, auditRecord{action: "proposal.create", object: "proposal/" + rec, trackID: p.TrackID, audience: p.Audience})
-	})
+	}
+	return appendAudit(ctx, tx, auditRecord{action: "proposal.create", object: "proposal/" + rec, trackID: p.TrackID, audience: p.Audience})
 }
 
 // checkSupersede checks that p may replace the proposal it names: one the

@@ -314,3 +314,63 @@ func rewrapTOTP(ctx context.Context, tx *Tx, old, new *seal.MasterKey) error {
 	}
 	return nil
 }
+
+// RequireSecondFactor makes a second factor required of the track's
+// members, or no longer. It changes what authentication decides, so it
+// moves the auth generation.
+func (s *Store) RequireSecondFactor(ctx context.Context, trackID int64, required bool) (err error) {
+	defer s.mapErr(&err, "require second factor")
+	if !isAdmin(ctx) {
+		return forbidden("only an administrator may require a second factor of a track's members")
+	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if ok, err := exists(ctx, tx, "tracks", trackID); err != nil || !ok {
+			if err == nil {
+				err = notFound("track", trackID)
+			}
+			return err
+		}
+		var was int64
+		err := tx.QueryRowContext(ctx, `SELECT track_id FROM second_factor_tracks WHERE track_id = $1`, trackID).Scan(&was)
+		switch {
+		case err != nil && !isNoRows(err):
+			return err
+		case required == (err == nil):
+			return nil // as it is
+		case required:
+			by, err := actor(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.insert(ctx, tSecondFactorTracks, `track_id, required_by, required_at`, trackID, nullInt64(by), micro(tx.now)); err != nil {
+				return err
+			}
+		default:
+			if _, err := tx.delete(ctx, tSecondFactorTracks, `track_id = $1`, trackID); err != nil {
+				return err
+			}
+		}
+		action := "track.second-factor.require"
+		if !required {
+			action = "track.second-factor.release"
+		}
+		return appendAudit(ctx, tx, auditRecord{action: action, object: trackObject(trackID), trackID: trackID, audience: parley.AudiencePlenary})
+	})
+}
+
+// TracksRequiringSecondFactor lists the tracks that require a second
+// factor, each row verified.
+func (s *Store) TracksRequiringSecondFactor(ctx context.Context) (_ []int64, err error) {
+	defer s.mapErr(&err, "find tracks requiring a second factor")
+	if !isAdmin(ctx) {
+		return nil, forbidden("only an administrator may list the tracks that require a second factor")
+	}
+	return readTx(ctx, s, func(tx *Tx) ([]int64, error) {
+		return queryAll(ctx, tx, tSecondFactorTracks, func(row rowScanner) (int64, error) {
+			var id, at int64
+			var by sql.NullInt64
+			err := row.Scan(&id, &by, &at)
+			return id, err
+		}, `SELECT `+tSecondFactorTracks.sel+` FROM second_factor_tracks ORDER BY track_id`)
+	})
+}

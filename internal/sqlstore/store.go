@@ -94,8 +94,18 @@ type Dialect struct {
 	IsForeignKey func(err error) bool
 	// GroupCommit runs concurrent writes in shared transactions with one
 	// commit each (see Store.write). For SQLite, whose one writer
-	// connection serialises writes anyway and whose commit is an fsync.
+	// connection serialises writes anyway and whose commit is an fsync,
+	// and for PostgreSQL, whose audited writes all take the ledger's row
+	// lock until their commit: a batch pays that lock and one fsync for
+	// up to maxBatch writes.
 	GroupCommit bool
+	// BatchLock, if set, is the statement a group-commit batch runs
+	// first: for PostgreSQL the ledger's row lock (audit_log FOR UPDATE),
+	// so that every batch of every process takes it before any other row
+	// lock and batches of two servers never deadlock (one holds the
+	// ledger and waits for a track the other locked before it reached
+	// the ledger).
+	BatchLock string
 	// CacheStatements keeps the statements of known queries prepared on
 	// each connection (stmt.go). For SQLite, whose driver otherwise
 	// parses every statement anew; pgx caches its own.

@@ -90,7 +90,7 @@ func (s *Store) TrackSummaries(ctx context.Context, trackID int64) (_ []*parley.
 	if err != nil {
 		return nil, fmt.Errorf("find tracks: %w", err)
 	}
-	if err := loadTrackLinks(ctx, tx, tracks); err != nil {
+	if err := loadTrackParties(ctx, tx, tracks); err != nil {
 		return nil, err
 	}
 	for _, t := range tracks {

@@ -90,6 +90,9 @@ var (
 		"id:int track_a:int track_b:int kind:text opens_at:text reason:text status:text created_by:int? created_at:int")
 	tLinkSteps = newTable("link_steps", "id",
 		"id:int link_id:int from_status:text to_status:text reason:text event_id:int? actor_id:int? at:int")
+	tSecondFactorTracks = newTable("second_factor_tracks", "track_id", "track_id:int required_by:int? required_at:int")
+	tPackageParts       = newTable("package_parts", "proposal_id", "proposal_id:int package_id:int track_id:int position:int")
+	tTextParts          = newTable("text_parts", "text_id", "text_id:int joint_id:int track_id:int position:int")
 )
 
 // tables is the registry, in the order VerifyAudit checks them.
@@ -99,9 +102,9 @@ var tables = []*table{
 	tProfiles, tNotes, tProposals, tResponses, tBallots, tBallotAnswer, tTexts, tVersions,
 	tExchanges, tPrisoners, tMatches, tChildren, tAgreements, tSignatories, tAgreementTr,
 	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
-	tTOTP, tRecoveryCodes,
+	tTOTP, tRecoveryCodes, tSecondFactorTracks,
 	tMediators, tInvitations, tRevivals,
-	tLinks, tLinkSteps,
+	tLinks, tLinkSteps, tPackageParts, tTextParts,
 }
 
 func init() {

@@ -177,6 +177,28 @@ func findTrackByID(ctx context.Context, tx *Tx, id int64, forUpdate bool) (*parl
 // loadTrackLinks fills in the parties, venues and themes of tracks, one query
 // per child table.
 func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
+	if err := loadTrackParties(ctx, tx, tracks); err != nil {
+		return err
+	}
+	ids := make([]int64, len(tracks))
+	byID := make(map[int64]*parley.Track, len(tracks))
+	for i, t := range tracks {
+		byID[t.ID] = t
+		ids[i] = t.ID
+	}
+	themes, err := findThemes(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, th := range themes {
+		byID[th.TrackID].Themes = append(byID[th.TrackID].Themes, th)
+	}
+	return nil
+}
+
+// loadTrackParties fills in the parties, venues and revivals of tracks,
+// one query per child table.
+func loadTrackParties(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 	if len(tracks) == 0 {
 		return nil
 	}
@@ -212,13 +234,6 @@ func loadTrackLinks(ctx context.Context, tx *Tx, tracks []*parley.Track) error {
 		return fmt.Errorf("load track venues: %w", err)
 	}
 
-	themes, err := findThemes(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	for _, th := range themes {
-		byID[th.TrackID].Themes = append(byID[th.TrackID].Themes, th)
-	}
 	return loadRevivals(ctx, tx, byID, ids)
 }
 

@@ -130,6 +130,13 @@ func (s *Store) runBatch(first *writeOp) {
 		return
 	}
 	tx := &Tx{Tx: sqlTx, d: &s.d, store: s, stmts: s.writeStmts}
+	if s.d.BatchLock != "" {
+		if _, err := sqlTx.Exec(s.d.BatchLock); err != nil {
+			sqlTx.Rollback()
+			first.done <- fmt.Errorf("lock the ledger: %w", err)
+			return
+		}
+	}
 	// The first write needs no savepoint: if it fails, it is alone in the
 	// transaction.
 	if err := runOp(tx, first); err != nil {
@@ -154,8 +161,10 @@ func (s *Store) runBatch(first *writeOp) {
 		}
 		if err := runOp(tx, op); err != nil {
 			// A failed statement leaves the transaction open (SQLite
-			// aborts only the statement); if it did not, the rollback
-			// to the savepoint fails and the whole batch is lost.
+			// aborts only the statement; PostgreSQL marks the
+			// transaction failed until the rollback to the savepoint);
+			// if it did not, the rollback fails and the whole batch is
+			// lost.
 			if rbErr := rollbackTo(sqlTx); rbErr != nil {
 				op.done <- err
 				s.abort(sqlTx, batch, rbErr)

@@ -25,9 +25,11 @@ package action
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/password"
 )
@@ -47,6 +49,35 @@ type Actions struct {
 	// (scheme://host[:port]) when it differs from what a request says;
 	// "" to take the request's.
 	PublicOrigin string
+	// Metrics records each analysis's duration by kind and result; nil
+	// records nothing.
+	Metrics *metrics.Metrics
+}
+
+// observeAnalysis records an analysis of kind that began at start and
+// ended with err, exact or not.
+func (a *Actions) observeAnalysis(kind string, start time.Time, exact bool, err error) {
+	result := metrics.AnalysisEstimate
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		result = metrics.AnalysisCanceled
+	case err != nil:
+		result = metrics.AnalysisFailed
+	case exact:
+		result = metrics.AnalysisExact
+	}
+	a.Metrics.ObserveAnalysis(kind, result, time.Since(start))
+}
+
+// frontierExact reports whether a frontier is the exact one (no point
+// dropped for the budget).
+func frontierExact(f *negotiation.Frontier) bool {
+	for _, e := range f.Epsilon() {
+		if e > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // analysisBudget returns the budget in effect.

@@ -3,8 +3,10 @@ package action
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/negotiation"
 )
 
@@ -250,7 +252,9 @@ func (a *Actions) Analyze(ctx context.Context, trackID int64, w *WhatIf) (*Analy
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	rep, err := p.AnalyzeContext(ctx, negotiation.AnalyzeOptions{Budget: a.analysisBudget()})
+	a.observeAnalysis(metrics.AnalysisReport, start, err == nil && rep.Complete, err)
 	if err != nil {
 		return nil, err
 	}

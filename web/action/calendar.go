@@ -102,11 +102,7 @@ func (a *Actions) FeedCaller(ctx context.Context, secret string) (*parley.Caller
 	if err != nil {
 		return nil, err
 	}
-	grants, err := a.Store.FindMembershipsOfUser(sys, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &parley.Caller{User: u, Grants: grants}, nil
+	return CallerOf(sys, a.Store, u)
 }
 
 // FeedMeeting is a meeting of a feed, with its track and venue.

@@ -2,8 +2,10 @@ package action
 
 import (
 	"context"
+	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/negotiation"
 )
 
@@ -55,7 +57,9 @@ func (a *Actions) ImproveProposal(ctx context.Context, id int64) (*Improvements,
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	f, err := prob.FrontierContext(ctx, a.analysisBudget())
+	a.observeAnalysis(metrics.AnalysisImprovements, start, err == nil && frontierExact(f), err)
 	if err != nil {
 		return nil, err
 	}

@@ -63,3 +63,35 @@ func TestKeepLanguages(t *testing.T) {
 		t.Errorf("the changed clause kept its versions: %+v", edited[1])
 	}
 }
+
+// TestMarkupRefusals: broken markup is refused with the line and column
+// of the fault, never saved as plain text.
+func TestMarkupRefusals(t *testing.T) {
+	m := Markup{Parties: map[string]int64{"Ukraine": 1, "Russia": 2},
+		Options: map[string]map[string]bool{"Duration": {"30 days": true, "Indefinite": true}}}
+	tests := []struct {
+		name, src, want string // want: the message's start, "" for none
+	}{
+		{"valid", "(agreed) First.\n\n[For 30 days {Ukraine; Duration = 30 days} | Indefinitely {Russia}]", ""},
+		{"a bracket not closed", "First.\n\n  [For 30 days | Indefinitely", "line 3, column 3: the bracket opened here is not closed"},
+		{"a closing bracket alone", "First.\n\nThe parties] agree.", "line 3, column 12: a closing bracket without"},
+		{"a bracket inside a clause", "The parties [agree] now.", "line 1, column 13: a bracket must enclose a whole clause"},
+		{"a bracket inside brackets", "[One [two] | Three]", "line 1, column 6: a bracket inside a bracketed clause"},
+		{"braces not closed", "[One {Ukraine | Two]", "line 1, column 6: the braces opened here are not closed"},
+		{"a closing brace alone", "[One } | Two]", "line 1, column 6: a closing brace without"},
+		{"an unknown sponsor", "[One | Two {Ukraine; Atlantis}]", "line 1, column 22: a sponsor that is not a party"},
+		{"an unknown option", "[One {Duration = 60 days} | Two]", "line 1, column 7: not an option of one of the track's themes"},
+		{"an unknown status", "(settled) One.", "line 1, column 2: unknown status"},
+		{"a status not closed", "\n\n(agreed One.", "line 3, column 1: a status in parentheses is not closed"},
+		{"columns count characters", "Сторони.\n\nУгода] тут.", "line 3, column 6: a closing bracket without"},
+	}
+	for _, tt := range tests {
+		_, err := m.Parse(tt.src)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && (parley.ErrorCode(err) != parley.EINVALID || parley.ErrorField(err) != "clauses" || !strings.HasPrefix(parley.ErrorMessage(err), tt.want)):
+			t.Errorf("%s: err = %v, want EINVALID on clauses starting %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package action
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -140,6 +141,96 @@ func (a *Actions) RemoveTOTP(ctx context.Context, in CodeInput, now time.Time) e
 		}
 	}
 	return sf.DeleteTOTP(ctx, u.ID)
+}
+
+// RequirementInput says whether a track requires a second factor of its
+// members.
+type RequirementInput struct {
+	Required bool `json:"required"`
+}
+
+// SecondFactorRequirement is a track's requirement as it now stands.
+type SecondFactorRequirement struct {
+	TrackID  int64 `json:"track_id"`
+	Required bool  `json:"required"`
+}
+
+// RequireSecondFactor makes a second factor required of every member of
+// the track, or no longer (administrators): a member without one holds no
+// grant on the track until it sets one up.
+func (a *Actions) RequireSecondFactor(ctx context.Context, trackID int64, in RequirementInput) (*SecondFactorRequirement, error) {
+	sf, ok := a.Store.(parley.SecondFactorService)
+	if !ok {
+		return nil, parley.Errorf(parley.EUNAVAILABLE, "", "this server keeps no second factors")
+	}
+	if err := sf.RequireSecondFactor(ctx, trackID, in.Required); err != nil {
+		return nil, err
+	}
+	return &SecondFactorRequirement{TrackID: trackID, Required: in.Required}, nil
+}
+
+// TrackRequiresSecondFactor reports whether the track requires a second
+// factor of its members (administrators).
+func (a *Actions) TrackRequiresSecondFactor(ctx context.Context, trackID int64) (bool, error) {
+	sf, ok := a.Store.(parley.SecondFactorService)
+	if !ok {
+		return false, nil
+	}
+	ids, err := sf.TracksRequiringSecondFactor(ctx)
+	return slices.Contains(ids, trackID), err
+}
+
+// HasSecondFactor reports whether the user has a confirmed second factor;
+// ctx acts as System.
+func HasSecondFactor(ctx context.Context, store parley.Store, userID int64) (bool, error) {
+	sf, ok := store.(parley.SecondFactorService)
+	if !ok {
+		return false, nil
+	}
+	f, err := sf.FindTOTP(ctx, userID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return f.Confirmed(), nil
+}
+
+// CallerOf is the caller a credential of the user (a session, an API
+// token, a calendar feed) stands for: the user with its grants, less those
+// on tracks that require a second factor when the user has none, which
+// are listed in Withheld. ctx acts as System. Every credential's caller
+// is made here, so the store's audience check never sees a withheld grant.
+func CallerOf(ctx context.Context, store parley.Store, u *parley.User) (*parley.Caller, error) {
+	grants, err := store.FindMembershipsOfUser(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	c := &parley.Caller{User: u, Grants: grants}
+	sf, ok := store.(parley.SecondFactorService)
+	if !ok || len(grants) == 0 {
+		return c, nil
+	}
+	required, err := sf.TracksRequiringSecondFactor(ctx)
+	if err != nil || len(required) == 0 {
+		return c, err
+	}
+	has, err := HasSecondFactor(ctx, store, u.ID)
+	if err != nil || has {
+		return c, err
+	}
+	c.Grants = nil
+	for _, g := range grants {
+		if slices.Contains(required, g.TrackID) {
+			if !slices.Contains(c.Withheld, g.TrackID) {
+				c.Withheld = append(c.Withheld, g.TrackID)
+			}
+			continue
+		}
+		c.Grants = append(c.Grants, g)
+	}
+	return c, nil
 }
 
 // qrSVG is the QR code of text as an SVG document, one square per dark

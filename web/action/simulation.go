@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/parley-talks/parley"
+	"github.com/parley-talks/parley/metrics"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/sim"
 )
@@ -70,18 +72,22 @@ func (a *Actions) SimulateEach(ctx context.Context, trackID int64, ins []Simulat
 			return nil, err
 		}
 	}
+	start := time.Now()
 	f, err := p.FrontierContext(ctx, a.analysisBudget())
 	if err != nil {
+		a.observeAnalysis(metrics.AnalysisSimulation, start, false, err)
 		return nil, err
 	}
 	var out []*SimulationResult
 	for _, cfg := range cfgs {
 		res, err := sim.RunOn(ctx, p, f, cfg)
 		if err != nil {
+			a.observeAnalysis(metrics.AnalysisSimulation, start, false, err)
 			return nil, err
 		}
 		out = append(out, &SimulationResult{Parties: parties, Problem: p, Config: cfg, Result: res, Trace: res.Trace(p, cfg)})
 	}
+	a.observeAnalysis(metrics.AnalysisSimulation, start, frontierExact(f), nil)
 	return out, nil
 }
 

@@ -59,7 +59,8 @@ type MarkupInput struct {
 
 // WriteMarkup writes the clauses of the markup into the text's draft, or
 // starts the next version when the latest one is frozen (or there is
-// none). Sponsors are named by the track's party names.
+// none). Sponsors are named by the track's party names, options by its
+// themes' (Markup).
 func (a *Actions) WriteMarkup(ctx context.Context, textID int64, in MarkupInput) (*parley.TextVersion, error) {
 	text, err := a.Store.FindTextByID(ctx, textID)
 	if err != nil {
@@ -76,11 +77,21 @@ func (a *Actions) WriteMarkup(ctx context.Context, textID int64, in MarkupInput)
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]int64{}
-	for _, p := range t.Parties {
-		byName[names[p.PartyID]] = p.PartyID
+	themes, err := a.Store.FindThemes(ctx, text.TrackID)
+	if err != nil {
+		return nil, err
 	}
-	clauses, err := ParseClauses(in.Clauses, byName)
+	m := Markup{Parties: map[string]int64{}, Options: map[string]map[string]bool{}}
+	for _, p := range t.Parties {
+		m.Parties[names[p.PartyID]] = p.PartyID
+	}
+	for _, th := range themes {
+		m.Options[th.Name] = map[string]bool{}
+		for _, o := range th.Options {
+			m.Options[th.Name][o.Label] = true
+		}
+	}
+	clauses, err := m.Parse(in.Clauses)
 	if err != nil {
 		return nil, err
 	}

@@ -207,6 +207,33 @@ func (a *API) listEvents(r *http.Request, p parley.Page) ([]*parley.Event, int, 
 	return a.store.FindEvents(r.Context(), parley.EventFilter{TrackID: trackID, Page: p})
 }
 
+// createPackage serves POST /api/v1/packages: 201 with the package, its
+// location that of its first part's package.
+func (a *API) createPackage(w http.ResponseWriter, r *http.Request) error {
+	var in parley.PackageInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	pkg, err := a.store.CreatePackage(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeCreated(w, "/api/v1/proposals", pkg.ID, pkg) // its package is read at …/{id}/package
+}
+
+// joinTexts serves POST /api/v1/joint-texts.
+func (a *API) joinTexts(w http.ResponseWriter, r *http.Request) error {
+	var in parley.JointTextInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	jt, err := a.store.JoinTexts(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeCreated(w, "/api/v1/texts", jt.ID, jt) // read back at …/{id}/joint
+}
+
 // listLinks serves a page of every link the caller sees.
 func (a *API) listLinks(r *http.Request, p parley.Page) ([]*parley.Link, int, error) {
 	all, err := a.store.FindLinks(r.Context(), 0)

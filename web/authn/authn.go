@@ -330,7 +330,8 @@ func (a *Auth) lookUp(ctx context.Context, h [32]byte, secret string, fromCookie
 	return credential{kind: byToken, tokenID: tok.ID}, tok.UserID, time.Time{}, nil
 }
 
-// callerOf builds the caller: the user, refused if disabled, and its grants.
+// callerOf builds the caller: the user, refused if disabled, and its
+// grants (action.CallerOf).
 func (a *Auth) callerOf(ctx context.Context, userID int64) (*parley.Caller, error) {
 	u, err := a.store.FindUserByID(ctx, userID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -342,11 +343,7 @@ func (a *Auth) callerOf(ctx context.Context, userID int64) (*parley.Caller, erro
 	if u.Disabled {
 		return nil, errBadCredential
 	}
-	grants, err := a.store.FindMembershipsOfUser(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &parley.Caller{User: u, Grants: grants}, nil
+	return action.CallerOf(ctx, a.store, u)
 }
 
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }

@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -44,12 +45,13 @@ type AuthGenerationSource interface {
 
 // authEntry is what the store said about one secret.
 type authEntry struct {
-	gen    uint64    // the auth generation before the reads
-	until  time.Time // the end of its use: TTL, or the session's expiry
-	token  bool      // an API token, which cookies may not carry
-	cred   credential
-	user   parley.User
-	grants []parley.Member
+	gen      uint64    // the auth generation before the reads
+	until    time.Time // the end of its use: TTL, or the session's expiry
+	token    bool      // an API token, which cookies may not carry
+	cred     credential
+	user     parley.User
+	grants   []parley.Member
+	withheld []int64 // the caller's Withheld
 }
 
 // authCache maps the SHA-256 of a secret to its entry.
@@ -107,7 +109,7 @@ func (c *authCache) put(h [32]byte, e *authEntry) {
 // newAuthEntry copies the caller into an entry.
 func newAuthEntry(gen uint64, until time.Time, cred credential, c *parley.Caller) *authEntry {
 	e := &authEntry{gen: gen, until: until, token: cred.kind == byToken, cred: cred, user: *c.User,
-		grants: make([]parley.Member, len(c.Grants))}
+		grants: make([]parley.Member, len(c.Grants)), withheld: slices.Clone(c.Withheld)}
 	for i, g := range c.Grants {
 		e.grants[i] = *g
 	}
@@ -124,7 +126,7 @@ func (e *authEntry) caller() *parley.Caller {
 	for i := range copies {
 		grants[i] = &copies[i]
 	}
-	return &parley.Caller{User: &u, Grants: grants}
+	return &parley.Caller{User: &u, Grants: grants, Withheld: slices.Clone(e.withheld)}
 }
 
 // Cached reports whether the caller cache holds a live entry for the

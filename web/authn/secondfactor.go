@@ -146,18 +146,7 @@ func (a *Auth) secondFactors() parley.SecondFactorService {
 
 // HasSecondFactor reports whether the user has a confirmed second factor.
 func (a *Auth) HasSecondFactor(ctx context.Context, userID int64) (bool, error) {
-	sf := a.secondFactors()
-	if sf == nil {
-		return false, nil
-	}
-	f, err := sf.FindTOTP(action.System(ctx), userID)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return f.Confirmed(), nil
+	return action.HasSecondFactor(action.System(ctx), a.store, userID)
 }
 
 // checkSecondFactor verifies a code of the user's second factor and
@@ -220,7 +209,7 @@ func (a *Auth) CompleteSignIn(w http.ResponseWriter, r *http.Request, in SecondF
 	if err := a.checkSecondFactor(ctx, p.userID, in, now); err != nil {
 		if err == errCodeRefused {
 			a.throttle.fail(p.account, client, now)
-			a.metrics.SignInFailed(metrics.SignInBadCredentials)
+			a.metrics.SignInFailed(metrics.SignInSecondFactor)
 			a.log.LogAttrs(ctx, slog.LevelInfo, "second factor refused", slog.String("request_id", middleware.RequestID(ctx)),
 				slog.String("client", client))
 		}

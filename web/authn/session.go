@@ -100,7 +100,7 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 		if err := a.checkSecondFactor(ctx, u.ID, second, now); err != nil {
 			if err == errCodeRefused {
 				a.throttle.fail(account, client, now)
-				a.metrics.SignInFailed(metrics.SignInBadCredentials)
+				a.metrics.SignInFailed(metrics.SignInSecondFactor)
 			}
 			return nil, err
 		}
@@ -108,6 +108,7 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, in SignInInput) (*
 		a.setPendingCookie(w, r, a.pending.start(u.ID, account, now))
 		return nil, ErrSecondFactorPending
 	default:
+		a.metrics.SignInFailed(metrics.SignInSecondFactor)
 		return nil, ErrSecondFactorRequired
 	}
 	a.throttle.succeed(account, client)

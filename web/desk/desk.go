@@ -59,6 +59,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -192,6 +193,8 @@ var templateFuncs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 	// join lists names: "Energy, Prisoners".
 	"join": func(s []string) string { return strings.Join(s, ", ") },
+	// deref is the id a pointer holds (print would write the pointer).
+	"deref": func(p *int64) int64 { return *p },
 	// agrclass is an agreement status as a CSS class: "in force" → "in-force".
 	"agrclass": func(s parley.AgreementStatus) string { return strings.ReplaceAll(string(s), " ", "-") },
 	"venue": func(names map[int64]string, id *int64) string {
@@ -217,6 +220,9 @@ type pageBase struct {
 	Notice  string // a message after a form, e.g. "Saved."
 	Status  int    // the HTTP status; 200 if zero
 	Refusal *Refusal
+	// SecondFactorNeeded: a track the caller is a member of requires a
+	// second factor, which the caller has not set up.
+	SecondFactorNeeded bool
 
 	// RefusalOnTop shows the refusal at the top of the page: its form is
 	// not on the page as rendered (a ballot already answered, a version
@@ -290,14 +296,16 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The case's next stage is recorded.")
 	case "revoked":
 		return p.T("The feed is revoked.")
+	case "required":
+		return p.T("A track you are a member of requires a second factor: set up an authenticator app to read it.")
+	case "note":
+		return p.T("The note was added.")
 	case "totp-removed":
 		return p.T("The authenticator app is removed.")
 	case "welcome":
 		return p.T("Welcome to Parley. Add a second factor now, so that a stolen password alone opens nothing; the map of your talks is one click away.")
 	case "track-opened":
 		return p.T("The track is open. Add its parties, venues, themes and members.")
-	case "note":
-		return p.T("The note was added.")
 	}
 	return ""
 }
@@ -307,8 +315,9 @@ func notice(p *i18n.Printer, done string) string {
 func newBase(r *http.Request, title i18n.Message) pageBase {
 	l := languageOf(r)
 	p := i18n.New(l)
+	c := parley.CallerFromContext(r.Context())
 	return pageBase{Lang: l, p: p, Path: pagePath(r), Title: p.Message(title), CSRF: authn.PageCSRF(r),
-		Notice: notice(p, r.URL.Query().Get("done")), User: parley.CallerFromContext(r.Context()).User}
+		Notice: notice(p, r.URL.Query().Get("done")), User: c.User, SecondFactorNeeded: c != nil && len(c.Withheld) > 0}
 }
 
 // pagePath is the page a request shows, where the language switch
@@ -405,6 +414,9 @@ func (d *Desk) Failure(w http.ResponseWriter, r *http.Request, err error) bool {
 	case p.Status == http.StatusNotFound && r.URL.Path == "/" && r.Method == "GET":
 		http.Redirect(w, r, "/map", http.StatusSeeOther)
 		return true
+	case p.Status == http.StatusNotFound && r.Method == "GET" && withheldTrack(r):
+		http.Redirect(w, r, "/account/security?done=required", http.StatusSeeOther)
+		return true
 	}
 	data := &errorPage{pageBase: newBase(r, i18n.M("http status::"+p.Title)), RequestID: id}
 	data.Message = errorText(data.p, err)
@@ -413,6 +425,17 @@ func (d *Desk) Failure(w http.ResponseWriter, r *http.Request, err error) bool {
 		problem.Write(w, r, d.log, id, err)
 	}
 	return true
+}
+
+// withheldTrack reports whether r asks for a track page of a track on
+// which the caller's grant is withheld until it sets up a second factor:
+// such a member is sent to the security page, never shown the track.
+func withheldTrack(r *http.Request) bool {
+	if !strings.HasPrefix(r.URL.Path, "/tracks/") {
+		return false
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return err == nil && slices.Contains(parley.CallerFromContext(r.Context()).Withheld, id)
 }
 
 // parseForm reads a page's url-encoded form.

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -52,6 +53,19 @@ type proposalRow struct {
 	Utilities   []namedUtility
 	Responses   []responseRow
 	CanWithdraw bool
+	Package     *packageNote // nil unless it is part of a cross-track package
+}
+
+// packageNote is what the caller reads of a cross-track package a proposal
+// is part of: the other parts it reads, and only the number of the rest.
+type packageNote struct {
+	Others []packageOther
+	Hidden int
+}
+
+type packageOther struct {
+	Track   *parley.Track
+	Package []parley.Choice
 }
 
 type namedUtility struct {
@@ -169,6 +183,9 @@ func (d *Desk) renderProposals(w http.ResponseWriter, r *http.Request, id int64,
 		for _, u := range us {
 			row.Utilities = append(row.Utilities, namedUtility{Party: names[u.PartyID], Utility: u.Utility})
 		}
+		if row.Package, err = d.packageNote(ctx, p); err != nil {
+			return err
+		}
 		rs, err := d.store.FindResponses(ctx, p.ID)
 		if err != nil {
 			return err
@@ -235,4 +252,28 @@ func (d *Desk) putBallot(r *http.Request, id int64, in *action.BallotInput) (str
 		return "", err
 	}
 	return seeOther(fmt.Sprintf("/ballots/%d", b.ID), "ballot"), nil
+}
+
+// packageNote reads the cross-track package p is part of, as the caller
+// reads it (the store's audience check on every part); nil for none.
+func (d *Desk) packageNote(ctx context.Context, p *parley.Proposal) (*packageNote, error) {
+	pkg, err := d.store.FindPackage(ctx, p.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := &packageNote{Hidden: pkg.Hidden}
+	for _, part := range pkg.Parts {
+		if part.ID == p.ID {
+			continue
+		}
+		t, err := d.store.FindTrackByID(ctx, part.TrackID)
+		if err != nil {
+			return nil, err
+		}
+		n.Others = append(n.Others, packageOther{Track: t, Package: part.Package})
+	}
+	return n, nil
 }

@@ -73,6 +73,8 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.showTrack, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/transition", Policy: trackEditor, Scope: onTrack, ID: "pageTransition", Summary: "Page form: move a track to a new status",
 			Handle: submit(d, "transition", d.renderTrack, d.transition), Body: typeOf[parley.TransitionRequest](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/second-factor", Policy: route.PolicyAdmin, ID: "pageRequireSecondFactor", Summary: "Page form: require a second factor of every member of the track, or no longer (administrators)",
+			Handle: submit(d, "second-factor", d.renderTrack, d.requireSecondFactor), Body: typeOf[action.RequirementInput](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/meetings", Policy: trackEditor, Scope: onTrack, ID: "pageAddMeeting", Summary: "Page form: record a meeting of the track",
 			Handle: submit(d, "meeting", d.renderTrack, d.addMeeting), Body: typeOf[action.MeetingInput](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/events", Policy: trackEditor, Scope: onTrack, ID: "pageAddEvent", Summary: "Page form: record an outside event linked to the track",

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,10 +28,26 @@ type textPage struct {
 	Version  *parley.TextVersion
 	Parties  map[int64]string
 	Previous int
-	Changes  []parley.ClauseChange
+	Changes  []changeView
 	Mediator bool
 	Draft    *parley.TextVersion // the latest version, if it is a draft
 	Clauses  string              // the version form's textarea: the latest version's markup
+	Joint    *jointTextNote      // nil unless the text is part of a joint text
+}
+
+// jointTextNote is what the caller reads of the joint text a text is part
+// of: the other parts it reads, their latest clauses, the number of the
+// rest, and whether every part is agreed.
+type jointTextNote struct {
+	Others []jointTextOther
+	Hidden int
+	Agreed bool
+}
+
+type jointTextOther struct {
+	Text    *parley.NegotiatingText
+	Track   string
+	Clauses []parley.Clause
 }
 
 func (d *Desk) showText(w http.ResponseWriter, r *http.Request) error {
@@ -98,12 +115,45 @@ func (d *Desk) renderTextOf(w http.ResponseWriter, r *http.Request, id int64, re
 		}
 		if from >= 0 && from != i {
 			data.Previous = versions[from].Number
-			if data.Changes, err = parley.DiffVersions(versions[from], versions[i]); err != nil {
+			changes, err := parley.DiffVersions(versions[from], versions[i])
+			if err != nil {
 				return err
 			}
+			data.Changes = changeViews(data.p, changes)
 		}
 	}
+	if data.Joint, err = d.jointTextNote(ctx, text); err != nil {
+		return err
+	}
 	return d.render(w, "text", data)
+}
+
+// jointTextNote reads the joint text the text is part of, as the caller
+// reads it (the store's audience check on every part); nil for none.
+func (d *Desk) jointTextNote(ctx context.Context, text *parley.NegotiatingText) (*jointTextNote, error) {
+	jt, err := d.store.FindJointText(ctx, text.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := &jointTextNote{Hidden: jt.Hidden, Agreed: jt.Agreed}
+	for _, part := range jt.Parts {
+		if part.Text.ID == text.ID {
+			continue
+		}
+		t, err := d.store.FindTrackByID(ctx, part.Text.TrackID)
+		if err != nil {
+			return nil, err
+		}
+		o := jointTextOther{Text: part.Text, Track: t.Title}
+		if part.Latest != nil {
+			o.Clauses = part.Latest.Clauses
+		}
+		n.Others = append(n.Others, o)
+	}
+	return n, nil
 }
 
 // renderTextOfVersion renders the page of the text of the version in the path:
@@ -136,4 +186,51 @@ func (d *Desk) freeze(r *http.Request, id int64, in *action.VersionUpdate) (stri
 		return "", err
 	}
 	return fmt.Sprintf("/texts/%d?version=%d&done=frozen", v.TextID, v.Number), nil
+}
+
+// changeView is one changed clause as the page shows it: where it was and
+// is, its status and its brackets before and after, and its wording with
+// the words removed and added marked.
+type changeView struct {
+	Kind     string
+	From, To *int
+	Status   string // "bracketed → agreed", "" if unchanged
+	Brackets string // the alternatives before and after, "" if unchanged
+	Wording  []diffPart
+}
+
+// changeViews are the changed clauses of a diff (the unchanged left out).
+func changeViews(p *i18n.Printer, changes []parley.ClauseChange) []changeView {
+	var out []changeView
+	for _, c := range changes {
+		if c.Kind == "unchanged" {
+			continue
+		}
+		v := changeView{Kind: c.Kind, From: c.From, To: c.To}
+		var before, after string
+		var alts [2]int
+		if c.Before != nil {
+			before, alts[0] = clauseText(*c.Before), len(c.Before.Alternatives)
+		}
+		if c.After != nil {
+			after, alts[1] = clauseText(*c.After), len(c.After.Alternatives)
+		}
+		if c.Before != nil && c.After != nil && c.Before.Status != c.After.Status {
+			v.Status = p.Word(i18n.ClauseStatus, string(c.Before.Status)) + " → " + p.Word(i18n.ClauseStatus, string(c.After.Status))
+		}
+		if alts[0] != alts[1] {
+			v.Brackets = bracketWords(p, alts[0]) + " → " + bracketWords(p, alts[1])
+		}
+		v.Wording = wordDiff(before, after)
+		out = append(out, v)
+	}
+	return out
+}
+
+// bracketWords says how many bracketed alternatives a clause has.
+func bracketWords(p *i18n.Printer, n int) string {
+	if n == 0 {
+		return p.T("no brackets")
+	}
+	return p.N(n, "{n} bracketed alternative", "{n} bracketed alternatives", "n", n)
 }

@@ -18,24 +18,27 @@ import (
 
 type trackPage struct {
 	pageBase
-	Summary     *trackSummary
-	Timeline    []*parley.TimelineEntry // a page, newest first
-	Older       string                  // the cursor of the next, older page; "" at the first entry
-	Members     []memberRow
-	Themes      []*parley.Theme
-	Venues      map[int64]string
-	Parties     map[int64]string
-	Profiles    []profileLink
-	Ballots     []*parley.Ballot // those put to the caller's party (all, for mediators)
-	Texts       []*parley.NegotiatingText
-	Exchanges   []*parley.Exchange // prisoner exchanges (exchange.go)
-	Mediator    bool
-	Collapsed   bool            // a collapsed track offers no form that would change it
-	Next        []parley.Status // the statuses the track may move to
-	Events      []*parley.Event // events linked to the track, for the transition form
-	TrackVenues []*parley.Venue
-	Audiences   []audienceChoice // for the new text form
-	Formats     []parley.MeetingFormat
+	Summary   *trackSummary
+	Timeline  []*parley.TimelineEntry // a page, newest first
+	Older     string                  // the cursor of the next, older page; "" at the first entry
+	Members   []memberRow
+	Themes    []*parley.Theme
+	Venues    map[int64]string
+	Parties   map[int64]string
+	Profiles  []profileLink
+	Ballots   []*parley.Ballot // those put to the caller's party (all, for mediators)
+	Texts     []*parley.NegotiatingText
+	Exchanges []*parley.Exchange // prisoner exchanges (exchange.go)
+	Mediator  bool
+	// SecondFactor is, for administrators, whether the track requires a
+	// second factor of its members (nil for anyone else).
+	SecondFactor *action.RequirementInput
+	Collapsed    bool            // a collapsed track offers no form that would change it
+	Next         []parley.Status // the statuses the track may move to
+	Events       []*parley.Event // events linked to the track, for the transition form
+	TrackVenues  []*parley.Venue
+	Audiences    []audienceChoice // for the new text form
+	Formats      []parley.MeetingFormat
 
 	// Agreements (agreement.go).
 	Agreements   []agreementRow
@@ -117,6 +120,13 @@ func (d *Desk) renderTrack(w http.ResponseWriter, r *http.Request, ref *Refusal,
 				data.Profiles = append(data.Profiles, profileLink{PartyID: p.PartyID, Party: names[p.PartyID]})
 			}
 		}
+	}
+	if parley.CallerFromContext(ctx).IsAdmin() {
+		required, err := d.actions.TrackRequiresSecondFactor(ctx, id)
+		if err != nil {
+			return err
+		}
+		data.SecondFactor = &action.RequirementInput{Required: required}
 	}
 	if data.Ballots, err = d.store.FindBallots(ctx, id); err != nil {
 		return err
@@ -228,4 +238,13 @@ func (d *Desk) trackAgreementsSection(ctx context.Context, data *trackPage, t *p
 	}
 	data.Today = parley.Now().UTC().Format("2006-01-02")
 	return nil
+}
+
+// requireSecondFactor sets whether the track requires a second factor of
+// its members (administrators).
+func (d *Desk) requireSecondFactor(r *http.Request, id int64, in *action.RequirementInput) (string, error) {
+	if _, err := d.actions.RequireSecondFactor(r.Context(), id, *in); err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/tracks/%d", id), "saved", "second-factor"), nil
 }

@@ -92,6 +92,12 @@ func init() {
 		fieldSchemas["Blocker."+f] = vector
 	}
 	fieldSchemas["Zone.count"] = object{"oneOf": []any{object{"type": "string"}, object{"type": "null"}}}
+	// The joint analysis's points are null when its zone is empty.
+	jointPoint := object{"oneOf": []any{ref("JointJointPoint"), object{"type": "null"}}}
+	fieldSchemas["JointReport.nash"], fieldSchemas["JointReport.kalai_smorodinsky"] = jointPoint, jointPoint
+	fieldSchemas["JointTrackReport.nash"] = object{"oneOf": []any{ref("JointTrackPoint"), object{"type": "null"}}}
+	fieldSchemas["JointZone.count"] = fieldSchemas["Zone.count"]
+	fieldSchemas["JointBlocker.nash"] = vector
 	// A simulation's agreement and distances are null without an agreement.
 	number := object{"oneOf": []any{object{"type": "number"}, object{"type": "null"}}}
 	fieldSchemas["Trace.agreement"] = object{"oneOf": []any{ref("TraceAgreement"), object{"type": "null"}}}
@@ -220,6 +226,15 @@ func (ss *schemaSet) named(t reflect.Type, build func() (object, error)) (object
 	return ref(name), nil
 }
 
+// fieldKey names a struct in fieldSchemas' keys: its name, with the joint
+// analysis's types prefixed as their schemas are ("JointReport").
+func fieldKey(t reflect.Type) string {
+	if strings.HasSuffix(t.PkgPath(), "/negotiation/linked") {
+		return "Joint" + t.Name()
+	}
+	return t.Name()
+}
+
 func (ss *schemaSet) structSchema(t reflect.Type) (object, error) {
 	props := object{}
 	required := []string{}
@@ -228,7 +243,7 @@ func (ss *schemaSet) structSchema(t reflect.Type) (object, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
 		}
-		if o, ok := fieldSchemas[t.Name()+"."+f.Name]; ok {
+		if o, ok := fieldSchemas[fieldKey(t)+"."+f.Name]; ok {
 			s = o
 		}
 		props[f.Name] = s
@@ -275,6 +290,8 @@ var tags = []struct{ name, description string }{
 	{"users", "Accounts and their grants"},
 	{"notes", "Sealed meeting notes"},
 	{"proposals", "Proposals, responses, utilities and improvements"},
+	{"packages", "Packages across linked tracks: a proposal per track, under each track's audience rules"},
+	{"joint-texts", "Single negotiating texts across linked tracks: a text per track, under each track's audience rules"},
 	{"ballots", "The mediators' proposals with secret answers"},
 	{"texts", "Negotiating texts and their versions"},
 	{"versions", "Versions of a text: clauses, diffs, exports"},

@@ -82,6 +82,7 @@
     form.addEventListener("change", schedule);
     form.addEventListener("submit", function (e) { e.preventDefault(); schedule(); });
   }
+
   var keptKey = "parley.ledger.checkpoint";
 
   function watchLedger() {

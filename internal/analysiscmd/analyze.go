@@ -1,4 +1,4 @@
-package main
+package analysiscmd
 
 import (
 	"bytes"
@@ -12,15 +12,16 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/parley-talks/parley/internal/cli"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/genius"
 )
 
 func init() {
-	register(&command{
-		name:    "analyze",
-		summary: "find the frontier, the fair points, the zone of agreement and its blockers",
-		usage: `Usage:
+	cli.Register(&cli.Command{
+		Name:    "analyze",
+		Summary: "find the frontier, the fair points, the zone of agreement and its blockers",
+		Usage: `Usage:
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] DOMAIN.xml PROFILE.xml...
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.json
   parley analyze [--format text|json] [--step 0.1] [--budget 10s] SCENARIO.zip
@@ -56,29 +57,29 @@ Examples:
   parley analyze laptop_domain.xml laptop_buyer.xml laptop_seller.xml
   parley analyze --format json talks.json | jq .agreement_zone
   parley analyze --link energy-for-prisoners.json --weight 'Ukraine:Energy moratorium=0.5'`,
-		run: runAnalyze,
+		Run: runAnalyze,
 	})
 }
 
-func runAnalyze(ctx context.Context, env *Env, args []string) error {
-	c := commands["analyze"]
-	fs := c.flagSet(env)
+func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
+	c := cli.Commands["analyze"]
+	fs := c.FlagSet(env)
 	format := fs.String("format", "text", "output format: text or json")
 	step := fs.Float64("step", 0.1, "how far the blockers lower a reservation value, in (0,1]")
 	budget := fs.Duration("budget", 10*time.Second, "time budget; past it the answer is bounds and labelled estimates (0: no limit)")
 	var lf linkFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
-		return usagef("unknown --format %q (text or json)", *format)
+		return cli.Usagef("unknown --format %q (text or json)", *format)
 	}
 	if !(*step > 0 && *step <= 1) {
-		return usagef("--step must be in (0,1]")
+		return cli.Usagef("--step must be in (0,1]")
 	}
 	if *budget < 0 {
-		return usagef("--budget must not be negative")
+		return cli.Usagef("--budget must not be negative")
 	}
 	if lf.link != "" || lf.used() {
 		return runAnalyzeLink(ctx, env, &lf, fs.Args(), *format, *budget)
@@ -104,9 +105,9 @@ func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, e
 	var err error
 	switch {
 	case len(files) == 0:
-		return nil, nil, usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
+		return nil, nil, cli.Usagef("give a GENIUS domain and its profiles, or one scenario JSON file")
 	case len(files) == 1 && strings.EqualFold(filepath.Ext(files[0]), ".zip"):
-		s, err = loadScenarioZip(files[0])
+		s, err = LoadScenarioZip(files[0])
 	case len(files) == 1:
 		s, err = loadScenarioJSON(files[0])
 	default:
@@ -122,9 +123,9 @@ func loadProblem(files []string) (*negotiation.Scenario, *negotiation.Problem, e
 	return s, p, nil
 }
 
-// loadScenarioZip reads a zip of GENIUS files (genius.ReadZip).
-func loadScenarioZip(path string) (*negotiation.Scenario, error) {
-	data, err := readZipFile(path)
+// LoadScenarioZip reads a zip of GENIUS files (genius.ReadZip).
+func LoadScenarioZip(path string) (*negotiation.Scenario, error) {
+	data, err := ReadZipFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func loadScenarioZip(path string) (*negotiation.Scenario, error) {
 
 func loadScenarioJSON(path string) (*negotiation.Scenario, error) {
 	if strings.EqualFold(filepath.Ext(path), ".xml") {
-		return nil, usagef("%s: a GENIUS domain needs its profile files after it", path)
+		return nil, cli.Usagef("%s: a GENIUS domain needs its profile files after it", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -256,3 +257,22 @@ func (e *errWriter) Write(b []byte) (int, error) {
 }
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// ReadZipFile reads a zip named on the command line, refusing one larger
+// than a scenario zip may be.
+func ReadZipFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const max = 64 << 20
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a scenario zip", path, max)
+	}
+	return data, nil
+}

@@ -1,4 +1,4 @@
-package main
+package analysiscmd
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/parley-talks/parley/internal/cli"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/linked"
 )
@@ -50,12 +51,12 @@ func (lf *linkFlags) register(fs *flag.FlagSet) {
 func (lf *linkFlags) used() bool { return len(lf.unlink) > 0 || len(lf.weights) > 0 }
 
 // runAnalyzeLink is `parley analyze --link`.
-func runAnalyzeLink(ctx context.Context, env *Env, lf *linkFlags, args []string, format string, budget time.Duration) error {
+func runAnalyzeLink(ctx context.Context, env *cli.Env, lf *linkFlags, args []string, format string, budget time.Duration) error {
 	if lf.link == "" {
-		return usagef("--unlink and --weight need --link LINK.json")
+		return cli.Usagef("--unlink and --weight need --link LINK.json")
 	}
 	if len(args) > 0 {
-		return usagef("--link takes no scenario files: the link file names them")
+		return cli.Usagef("--link takes no scenario files: the link file names them")
 	}
 	l, j, err := linked.LoadLink(lf.link)
 	if err != nil {
@@ -189,6 +190,21 @@ func writeLinkReport(out io.Writer, name string, r *linked.Report) error {
 				verb = "gives"
 			}
 			w.printf("  %s on %s: %s → %s (%s %.3f)\n", s.Party, s.Track, f3(s.Alone), f3(s.Joint), verb, abs(s.Change))
+		}
+	}
+	if len(r.Themes) > 0 {
+		w.printf("\nConcessions at the joint Nash point (joint utility given up against each party's best option):\n")
+		for _, th := range r.Themes {
+			var gives []string
+			for p, x := range th.Concession {
+				if x > 0 {
+					gives = append(gives, fmt.Sprintf("%s %.3f", r.Parties[p], x))
+				}
+			}
+			if len(gives) == 0 {
+				gives = []string{"nobody"}
+			}
+			w.printf("  %s: %s = %s — %s\n", th.Track, th.Theme, th.Option, strings.Join(gives, ", "))
 		}
 	}
 	if len(r.Trades) > 0 {

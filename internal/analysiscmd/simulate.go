@@ -1,4 +1,4 @@
-package main
+package analysiscmd
 
 import (
 	"context"
@@ -6,15 +6,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parley-talks/parley/internal/cli"
 	"github.com/parley-talks/parley/negotiation"
 	"github.com/parley-talks/parley/negotiation/sim"
 )
 
 func init() {
-	register(&command{
-		name:    "simulate",
-		summary: "simulate how the parties might concede, round by round, and where they would meet",
-		usage: `Usage:
+	cli.Register(&cli.Command{
+		Name:    "simulate",
+		Summary: "simulate how the parties might concede, round by round, and where they would meet",
+		Usage: `Usage:
   parley simulate [--format text|json] [--steps 1000] --strategies S1,S2[,…] [--protocol saop|single-text] [--seed 0] DOMAIN.xml PROFILE.xml...
   parley simulate [flags] --strategies S1,S2[,…] SCENARIO.json
 
@@ -38,29 +39,29 @@ reproducible: --seed picks among near-equal offers.
 Examples:
   parley simulate --strategies boulware,conceder laptop_domain.xml buyer.xml seller.xml
   parley simulate --format json --steps 200 --strategies linear,tit-for-tat talks.json`,
-		run: runSimulate,
+		Run: runSimulate,
 	})
 }
 
-func runSimulate(ctx context.Context, env *Env, args []string) error {
-	c := commands["simulate"]
-	fs := c.flagSet(env)
+func runSimulate(ctx context.Context, env *cli.Env, args []string) error {
+	c := cli.Commands["simulate"]
+	fs := c.FlagSet(env)
 	format := fs.String("format", "text", "output format: text or json")
 	steps := fs.Int("steps", 1000, "deadline in rounds, 1 to "+strconv.Itoa(sim.MaxRounds))
 	strategies := fs.String("strategies", "", "one strategy per party, comma-separated (boulware, linear, conceder, time:E, tit-for-tat)")
 	protocol := fs.String("protocol", sim.SAOP, "saop or single-text")
 	seed := fs.Uint64("seed", 0, "seed of the choice among near-equal offers")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
-		return usagef("unknown --format %q (text or json)", *format)
+		return cli.Usagef("unknown --format %q (text or json)", *format)
 	}
 	if *strategies == "" {
-		return usagef("--strategies: name one strategy per party, e.g. --strategies boulware,linear")
+		return cli.Usagef("--strategies: name one strategy per party, e.g. --strategies boulware,linear")
 	}
 	if *steps < 1 || *steps > sim.MaxRounds {
-		return usagef("--steps %d: must be between 1 and %d", *steps, sim.MaxRounds)
+		return cli.Usagef("--steps %d: must be between 1 and %d", *steps, sim.MaxRounds)
 	}
 	s, p, err := loadProblem(fs.Args())
 	if err != nil {
