@@ -136,11 +136,11 @@ func (c *ProfileContent) Validate(themes []*Theme) error {
 			return err
 		}
 	}
-	if err := c.checkWeighted(themes); err != nil {
-		return err
-	}
 	if w := c.LinkWeight; w != nil && !(*w >= 0 && *w <= MaxLinkWeight) {
 		return Errorf(EINVALID, "link_weight", "the weight of this track among its linked tracks must be a number from 0 to %d", MaxLinkWeight)
+	}
+	if err := c.checkWeighted(themes); err != nil {
+		return err
 	}
 	return checkText("notes", c.Notes)
 }

@@ -210,6 +210,11 @@ func TestDeskScenarios(t *testing.T) {
 	for k := range rec.hits {
 		d.hits[k] = true
 	}
+	sd := newDesk(t) // the search signs in three more: a desk of its own
+	testSearch(t, sd)
+	for k := range sd.hits {
+		d.hits[k] = true
+	}
 	testJointPages(t, d) // links_test.go
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)

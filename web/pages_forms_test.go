@@ -219,6 +219,10 @@ func testTextForms(t *testing.T, d *testDesk) {
 		t.Errorf("refused clauses changed the text")
 	}
 	freeze := fmt.Sprintf("/versions/%d/freeze", vs[0].ID)
+	// Freezing is one-way: without the confirmation ticked, nothing changes.
+	if status, body := med.post(freeze, url.Values{}); status != http.StatusBadRequest || !strings.Contains(body, `field-error`) || versions()[0].FrozenAt != nil {
+		t.Errorf("freeze without the confirmation: %d", status)
+	}
 	if status, body := med.post(freeze, url.Values{"frozen": {"true"}}); status != http.StatusOK || !strings.Contains(body, "The version was frozen.") {
 		t.Errorf("freeze: %d", status)
 	}

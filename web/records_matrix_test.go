@@ -58,6 +58,11 @@ func (m *matrix) recordPageExpectations(table map[string]func() []target, main, 
 		return []target{{name: "its track", path: fmt.Sprintf("/tracks/%d/audit", main), want: readsTrack(main)},
 			{name: "another track", path: fmt.Sprintf("/tracks/%d/audit", other), want: readsTrack(other)}}
 	}
+	// Search: every signed-in caller, over what it may read (the leak
+	// test, pages_search_test.go, checks what it finds).
+	table["GET /search"] = func() []target {
+		return []target{{name: "a query", path: "/search?q=round", want: always(http.StatusOK)}}
+	}
 	table["GET /audit/entries/{index}"] = func() []target {
 		// One entry of each kind the ledger holds, as for the API's proofs:
 		// of no track, and of each track and audience.

@@ -207,6 +207,8 @@ func (d *Desk) recordRoutes() []route.Route {
 			Handle: submit(d, "note-{id}", d.renderNotesOfMeeting, d.addNote), Body: typeOf[action.NoteInput](), Status: seeOther, Media: html},
 		{Method: "GET", Pattern: "/tracks/{id}/audit", Policy: trackReader, Scope: onTrack, ID: "pageAudit", Summary: "Page: the track's audit trail that the caller may see, newest first: who did what when (?offset= pages)",
 			Handle: d.showAudit, Status: ok, Media: html},
+		{Method: "GET", Pattern: "/search", Policy: signedIn, ID: "pageSearch", Summary: "Page: search (?q=) across the tracks, meetings and their notes, proposals, texts and agreements the caller may read",
+			Handle: d.showSearch, Status: ok, Media: html},
 		{Method: "GET", Pattern: "/audit/entries/{index}", Policy: signedIn, ID: "pageAuditEntry", Summary: "Page: an audit entry the caller may see, with the proof of its inclusion in the ledger checked against the signed checkpoint",
 			Handle: d.showAuditEntry, Status: ok, Media: html},
 	}
