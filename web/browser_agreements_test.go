@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/parley-talks/parley"
 )
 
 // TestBrowserAgreement: in a real browser, the mediator enters an agreement
@@ -31,9 +32,21 @@ func TestBrowserAgreement(t *testing.T) {
 		t.Fatal(err)
 	}
 	energy := d.tracks["Energy-infrastructure strike moratorium"]
+	// The demo packages the energy moratorium with the prisoner exchanges,
+	// and a package refuses an agreement until both tracks have an agreed
+	// text: this test enters one directly, so it dissolves the package first.
+	links, err := d.store.FindLinks(sysCtx, energy.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range links {
+		if _, err := d.store.TransitionLink(sysCtx, l.ID, parley.LinkTransitionRequest{To: parley.LinkDissolved, Reason: "the browser test enters an agreement on energy alone"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	const marker = "BROWSER-EVIDENCE-MEDIATORS-2c9d"
 	med, medProblems := d.browserSignIn(t, "mediator@demo.parley")
-	err := chromedp.Do(med,
+	err = chromedp.Do(med,
 		chromedp.Navigate(d.http.URL+fmt.Sprintf("/tracks/%d", energy.ID)),
 		chromedp.WaitVisible(chromedp.CSS(`#enter-agreement`)),
 		chromedp.SendKeys(chromedp.CSS(`#g-title`), "Energy strike moratorium, browser"),
