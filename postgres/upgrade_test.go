@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
+	"github.com/parley-talks/parley/internal/sqlcopy"
 	"github.com/parley-talks/parley/internal/sqlstore"
 	"github.com/parley-talks/parley/postgres"
 	"github.com/parley-talks/parley/seal"
@@ -90,6 +91,35 @@ func migrateTo(t *testing.T, raw *sql.DB, version int) {
 // tables, parents first, verbatim (but booleans from SQLite's integers), as
 // a backup restored into PostgreSQL would, and moves the identity
 // sequences past the ids copied.
+// moveRows copies every row of the SQLite file at path into raw's schema
+// as backups move between engines: through sqlcopy, which writes a
+// reference no order satisfies (proposals.superseded_by names a later
+// proposal) once every row is in.
+func moveRows(t *testing.T, raw *sql.DB, path string) {
+	t.Helper()
+	old, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	src, err := old.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Rollback()
+	dst, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Rollback()
+	if _, err := sqlcopy.Copy(ctx, src, sqlcopy.SQLite, dst, sqlcopy.PostgreSQL); err != nil {
+		t.Fatalf("move the rows: %v", err)
+	}
+	if err := dst.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func copySQLite(t *testing.T, raw *sql.DB, path string) {
 	t.Helper()
 	old, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
@@ -197,7 +227,7 @@ func TestRowsMoveBetweenEngines(t *testing.T) {
 	}
 	files, _ := filepath.Glob("migrations/*.sql")
 	migrateTo(t, raw, len(files))
-	copySQLite(t, raw, path)
+	moveRows(t, raw, path)
 	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema), postgres.MasterKey(key), postgres.ReadOnly())
 	if err != nil {
 		t.Fatal(err)

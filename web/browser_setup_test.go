@@ -100,7 +100,7 @@ func TestBrowserSetUpTalks(t *testing.T) {
 	run(med, "the mediator accepts",
 		chromedp.Navigate(mediatorLink),
 		chromedp.SetValue(chromedp.CSS(`#a-password`), deskPassword),
-		submitted(`#accept`, "Map of the talks"))
+		submitted(`#accept`, "Welcome to Parley"))
 	run(med, "open the track",
 		chromedp.Navigate(d.http.URL+"/tracks/new"),
 		chromedp.SetValue(chromedp.CSS(`#t-title`), "Black Sea energy and shipping"),
@@ -177,7 +177,7 @@ func TestBrowserSetUpTalks(t *testing.T) {
 		run(guest, name+" accepts",
 			chromedp.Navigate(links[name]),
 			chromedp.SetValue(chromedp.CSS(`#a-password`), deskPassword),
-			submitted(`#accept`, "Black Sea energy and shipping"))
+			submitted(`#accept`, "Welcome to Parley"))
 		v, ok := profiles[name]
 		if !ok {
 			continue

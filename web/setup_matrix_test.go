@@ -145,7 +145,7 @@ func (m *matrix) setupPageExpectations(table map[string]func() []target, main, o
 	table["POST /invitations"] = one("/invitations", form, adminOnly(415))
 	table["GET /tracks/{id}/setup"] = perTrack("/tracks/%d/setup", nil, func(t int64) func(*role) int { return grants(t, 200) })
 	table["POST /tracks/{id}/invitations"] = perTrack("/tracks/%d/invitations", form, func(t int64) func(*role) int { return grants(t, 415) })
-	for _, p := range []string{"parties", "venues", "themes", "start", "revival"} {
+	for _, p := range []string{"parties", "venues", "themes", "start", "revival", "exchanges"} {
 		table["POST /tracks/{id}/"+p] = perTrack("/tracks/%d/"+p, form, edits)
 	}
 	table["POST /invitations/{id}/revoke"] = one("/invitations/1/revoke", form, always(415))

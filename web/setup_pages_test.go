@@ -34,7 +34,7 @@ func testSetupPages(t *testing.T, d *testDesk) {
 		t.Fatalf("the mediator's invitation page: %d\n%s", status, body)
 	}
 	status, body = med.post(link, url.Values{"name": {"Mediator Two"}, "password": {deskPassword}})
-	if status != http.StatusOK || !strings.Contains(body, `<ul class="cards">`) {
+	if status != http.StatusOK || !strings.Contains(body, "Welcome to Parley") || !strings.Contains(body, "second factor") {
 		t.Fatalf("accepting the mediator's invitation: %d\n%s", status, body)
 	}
 	med.csrf = csrfRE.FindStringSubmatch(body)[1]
@@ -86,6 +86,19 @@ func testSetupPages(t *testing.T, d *testDesk) {
 	}
 	if status, body := med.post(fmt.Sprintf("/tracks/%d/themes", tr.ID), url.Values{"name": {"Enclaves"}, "options": {"exchange\nkeep\n"}}); status != http.StatusOK || !strings.Contains(body, "keep") {
 		t.Fatalf("adding a theme: %d\n%s", status, body)
+	}
+
+	// A prisoner exchange between the principals: the same side twice is
+	// refused beside the field.
+	azerbaijan := partyNamed(t, d, "Azerbaijan")
+	status, body = med.post(fmt.Sprintf("/tracks/%d/exchanges", tr.ID), url.Values{"title": {"First exchange"}, "terms": {"all for all"},
+		"side_a": {fmt.Sprint(azerbaijan)}, "side_b": {fmt.Sprint(azerbaijan)}})
+	if status != http.StatusBadRequest || !strings.Contains(body, `value="First exchange"`) || !strings.Contains(body, `class="error`) {
+		t.Errorf("an exchange with itself: %d\n%s", status, body)
+	}
+	if status, body := med.post(fmt.Sprintf("/tracks/%d/exchanges", tr.ID), url.Values{"title": {"First exchange"}, "terms": {"all for all"},
+		"side_a": {fmt.Sprint(partyNamed(t, d, "Armenia"))}, "side_b": {fmt.Sprint(azerbaijan)}}); status != http.StatusOK || !strings.Contains(body, "First exchange") {
+		t.Errorf("starting an exchange: %d\n%s", status, body)
 	}
 
 	// Invitations: a delegate names its party; one more is revoked.
@@ -146,7 +159,7 @@ func testSetupPages(t *testing.T, d *testDesk) {
 	if status, body := del.post(delegateLink, url.Values{"name": {"Armen"}, "password": {"short"}}); status != http.StatusBadRequest || !strings.Contains(body, "password") {
 		t.Errorf("a short password: %d\n%s", status, body)
 	}
-	if status, body := del.post(delegateLink, url.Values{"name": {"Armen"}, "password": {deskPassword}}); status != http.StatusOK || !strings.Contains(body, "Border delimitation") {
+	if status, body := del.post(delegateLink, url.Values{"name": {"Armen"}, "password": {deskPassword}}); status != http.StatusOK || !strings.Contains(body, "Welcome to Parley") {
 		t.Fatalf("the delegate accepts: %d\n%s", status, body)
 	}
 	if _, body := med.get(setup); !strings.Contains(body, "Armen — "+"delegate of Armenia") {

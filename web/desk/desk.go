@@ -302,6 +302,8 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The note was added.")
 	case "totp-removed":
 		return p.T("The authenticator app is removed.")
+	case "welcome":
+		return p.T("Welcome to Parley. Add a second factor now, so that a stolen password alone opens nothing; the map of your talks is one click away.")
 	case "track-opened":
 		return p.T("The track is open. Add its parties, venues, themes and members.")
 	}

@@ -92,6 +92,8 @@ type setupPage struct {
 	PartyKinds  []parley.PartyKind
 	Start       string // the track's first recorded date, for the form
 	Collapsed   bool
+	Principals  []profileLink // the sides an exchange may have
+	Terms       []parley.ExchangeTerms
 	Link        string // an invitation link just made, shown this once
 	Now         string
 }
@@ -173,6 +175,12 @@ func (d *Desk) setupData(r *http.Request) (*setupPage, error) {
 		}
 		data.Members = append(data.Members, row)
 	}
+	for _, p := range t.Parties {
+		if p.Role == parley.RolePrincipal {
+			data.Principals = append(data.Principals, profileLink{PartyID: p.PartyID, Party: data.PartyNames[p.PartyID]})
+		}
+	}
+	data.Terms = []parley.ExchangeTerms{parley.TermsAllForAll, parley.TermsNForN}
 	c := parley.CallerFromContext(ctx)
 	for _, role := range parley.MemberRoles {
 		if c.CanGrant(id, role) {
@@ -309,6 +317,16 @@ func (d *Desk) addTheme(r *http.Request, id int64, in *themeForm) (string, error
 	return seeOther(fmt.Sprintf("/tracks/%d/setup", id), "saved", "themes"), nil
 }
 
+// startExchange starts a prisoner exchange between two of the track's
+// principals and goes to its page.
+func (d *Desk) startExchange(r *http.Request, id int64, in *action.ExchangeInput) (string, error) {
+	e, err := d.actions.StartExchange(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/exchanges/%d", e.ID), "saved"), nil
+}
+
 func (d *Desk) revokeInvitation(r *http.Request, id int64, _ *buttonForm) (string, error) {
 	if err := d.store.RevokeInvitation(r.Context(), id); err != nil {
 		return "", err
@@ -382,7 +400,8 @@ type acceptForm struct {
 }
 
 // acceptInvitation accepts the invitation, signs the person in and takes
-// them to the track (or the map).
+// a new account on to set its second factor, an existing one to the track
+// (or the map).
 func (d *Desk) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	if d.auth == nil {
 		return parley.Errorf(parley.EUNAVAILABLE, "", "this server runs without accounts")
@@ -398,7 +417,7 @@ func (d *Desk) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err := d.forms.Decode(r.PostForm, &in); err != nil {
 		return err
 	}
-	inv, _, err := d.actions.PendingInvitation(r.Context(), token)
+	inv, exists, err := d.actions.PendingInvitation(r.Context(), token)
 	if err == nil {
 		_, err = d.actions.AcceptInvitation(r.Context(), action.AcceptInput{Token: token, Name: in.Name, Password: in.Password})
 	}
@@ -415,7 +434,10 @@ func (d *Desk) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	next := "/map"
-	if inv.TrackID != nil {
+	switch {
+	case !exists: // a new account goes on to set its second factor
+		next = seeOther("/account/security", "welcome")
+	case inv.TrackID != nil:
 		next = fmt.Sprintf("/tracks/%d", *inv.TrackID)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -465,6 +487,8 @@ func (d *Desk) setupRoutes() []route.Route {
 			Handle: submit(d, "venue", d.renderSetup, d.addTrackVenue), Body: typeOf[trackVenueForm](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/themes", Policy: editor, Scope: onTrack, ID: "pageAddTheme", Summary: "Page form: add a theme and its options (one a line) to the track's agenda (mediators)",
 			Handle: submit(d, "theme", d.renderSetup, d.addTheme), Body: typeOf[themeForm](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/exchanges", Policy: editor, Scope: onTrack, ID: "pageStartExchange", Summary: "Page form: start a prisoner exchange between two of the track's principals (mediators)",
+			Handle: submit(d, "exchange", d.renderSetup, d.startExchange), Body: typeOf[action.ExchangeInput](), Status: seeOther, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/invitations", Policy: grantor, Scope: onTrack, ID: "pageInvite", Summary: "Page form: invite a person to a role on the track; the page answers with the one-time link, shown once",
 			Handle: d.inviteToTrack, Body: typeOf[action.InvitationInput](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/invitations/{id}/revoke", Policy: route.PolicySignedIn, ID: "pageRevokeInvitation", Summary: "Page form: revoke a pending invitation (who may make it)",
