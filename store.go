@@ -47,6 +47,7 @@ type Store interface {
 	AgreementService
 	LinkService
 	PackageService
+	BallotPackageService
 	JointTextService
 	AuditService
 	InvitationService

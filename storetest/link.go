@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/parley-talks/parley"
 )
@@ -14,6 +16,7 @@ func RunLinks(t *testing.T, open Opener) {
 	t.Run("LinkKinds", func(t *testing.T) { testLinkKinds(t, open(t)) })
 	t.Run("Packages", func(t *testing.T) { testPackages(t, open(t)) })
 	t.Run("JointTexts", func(t *testing.T) { testJointTexts(t, open(t)) })
+	t.Run("BallotPackages", func(t *testing.T) { testBallotPackages(t, open(t)) })
 }
 
 // linkFixture adds a mediator of both tracks of f and a third track C
@@ -260,6 +263,14 @@ func linkTamperExtras(t *testing.T, s parley.Store) {
 			}
 			_, err = s.JoinTexts(ctx, parley.JointTextInput{TextIDs: ids})
 			must(t, err)
+			if len(common) >= 2 {
+				slices.Sort(common)
+				choice := func(tr *parley.Track) parley.BallotPart {
+					return parley.BallotPart{TrackID: tr.ID, Package: part(tr).Package}
+				}
+				_, err = s.CreateBallotPackage(ctx, parley.BallotPackageInput{Parts: []parley.BallotPart{choice(a), choice(b)}, PartyIDs: common[:2], Deadline: time.Now().Add(1000 * 24 * time.Hour)})
+				must(t, err)
+			}
 			return
 		}
 	}
@@ -278,6 +289,10 @@ func init() {
 	}
 	readers["text_parts"] = func(s parley.Store, r map[string]any) error {
 		_, err := s.FindJointText(ctx, rowInt(r, "text_id"))
+		return err
+	}
+	readers["ballot_parts"] = func(s parley.Store, r map[string]any) error {
+		_, err := s.FindBallotPackage(ctx, rowInt(r, "ballot_id"))
 		return err
 	}
 	readers["package_parts"] = func(s parley.Store, r map[string]any) error {
@@ -453,6 +468,91 @@ func testJointTexts(t *testing.T, s parley.Store) {
 		}},
 		{"a track the caller does not mediate", parley.EFORBIDDEN, "", nil, func() error {
 			_, err := s.JoinTexts(as(mediatorAObserverB), parley.JointTextInput{TextIDs: []int64{tA2.ID, tB2.ID}})
+			return err
+		}},
+	})
+}
+
+func testBallotPackages(t *testing.T, s parley.Store) {
+	f := NewConfidential(t, s)
+	both, c := linkFixture(t, s, f)
+	must2(t, s.CreateLink(as(both), &parley.Link{TrackA: f.A.ID, TrackB: f.B.ID, Kind: parley.LinkPackage, Reason: "one package"}))
+	must2(t, s.CreateLink(as(both), &parley.Link{TrackA: f.A.ID, TrackB: c.ID, Kind: parley.LinkCondition, Reason: "C holds A"}))
+	part := func(track int64, option string) parley.BallotPart {
+		return parley.BallotPart{TrackID: track, Package: []parley.Choice{{Theme: "Ceasefire", Option: option}}}
+	}
+	deadline := time.Now().Add(30 * 24 * time.Hour)
+	in := parley.BallotPackageInput{Parts: []parley.BallotPart{part(f.A.ID, "full"), part(f.B.ID, "none")}, PartyIDs: []int64{f.UA.ID, f.RU.ID}, Deadline: deadline}
+	bp, err := s.CreateBallotPackage(as(both), in)
+	must2(t, err)
+	if len(bp.Parts) != 2 || bp.ID != bp.Parts[0].ID || bp.Parts[1].TrackID != f.B.ID || bp.Parts[1].Package[0].Option != "none" ||
+		bp.Parts[0].Outcome != parley.BallotPending {
+		t.Fatalf("cross-track ballot %+v", bp)
+	}
+	got, err := s.FindBallotPackage(as(both), bp.Parts[1].ID)
+	must2(t, err)
+	if len(got.Parts) != 2 || got.Hidden != 0 || got.ID != bp.ID || got.Parts[1].Package[0].Option != "none" {
+		t.Errorf("what the mediator of both reads: %+v", got)
+	}
+	// A delegate on track A only reads A's part, and only the number of
+	// the others; B's part is not found for it.
+	mine, err := s.FindBallotPackage(as(f.DelegateUA), bp.Parts[0].ID)
+	must2(t, err)
+	if len(mine.Parts) != 1 || mine.Parts[0].TrackID != f.A.ID || mine.Hidden != 1 {
+		t.Errorf("what a delegate of one track reads: %+v", mine)
+	}
+	if _, err := s.FindBallotPackage(as(f.DelegateUA), bp.Parts[1].ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("the other track's part: %v", err)
+	}
+	if _, err := s.FindBallotPackage(as(f.Out), bp.Parts[0].ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("an outsider: %v", err)
+	}
+	lone := &parley.Ballot{TrackID: f.A.ID, Package: []parley.Choice{{Theme: "Ceasefire", Option: "none"}}, PartyIDs: []int64{f.UA.ID, f.RU.ID}, Deadline: deadline}
+	must2(t, s.CreateBallot(as(both), lone))
+	if _, err := s.FindBallotPackage(as(both), lone.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("a ballot of no cross-track ballot: %v", err)
+	}
+	mediatorAObserverB := &parley.Caller{User: f.Mediator.User, Grants: append(append([]*parley.Member{}, f.Mediator.Grants...),
+		&parley.Member{TrackID: f.B.ID, UserID: f.Mediator.User.ID, Role: parley.MemberObserver})}
+	// C has the theme but not the parties; D is linked to nothing.
+	must2(t, s.CreateTheme(ctx, &parley.Theme{TrackID: c.ID, Name: "Ceasefire", Options: []parley.Option{{Label: "none"}, {Label: "full"}}}))
+	d := &parley.Track{Title: "Track D", Parties: []parley.TrackParty{{PartyID: f.UA.ID, Role: parley.RolePrincipal}, {PartyID: f.RU.ID, Role: parley.RolePrincipal}},
+		Themes: []*parley.Theme{{Name: "Ceasefire", Options: []parley.Option{{Label: "none"}, {Label: "full"}}}}}
+	must2(t, s.CreateTrack(ctx, d))
+	g := &parley.Member{TrackID: d.ID, UserID: both.User.ID, Role: parley.MemberMediator}
+	must2(t, s.CreateMember(ctx, g))
+	both.Grants = append(both.Grants, g)
+	checkRefusals(t, s, []refusal{
+		{"one track only", parley.EINVALID, "parts", nil, func() error {
+			_, err := s.CreateBallotPackage(as(both), parley.BallotPackageInput{Parts: in.Parts[:1], PartyIDs: in.PartyIDs, Deadline: deadline})
+			return err
+		}},
+		{"a party on one track only", parley.EINVALID, "party_ids", []string{"every one of its tracks"}, func() error {
+			_, err := s.CreateBallotPackage(as(both), parley.BallotPackageInput{Parts: []parley.BallotPart{part(f.A.ID, "full"), part(c.ID, "full")}, PartyIDs: in.PartyIDs, Deadline: deadline})
+			return err
+		}},
+		{"tracks not linked", parley.EINVALID, "parts.track_id", []string{"not linked"}, func() error {
+			_, err := s.CreateBallotPackage(as(both), parley.BallotPackageInput{Parts: []parley.BallotPart{part(f.B.ID, "full"), part(d.ID, "full")}, PartyIDs: in.PartyIDs, Deadline: deadline})
+			return err
+		}},
+		{"an option the track does not have", parley.EINVALID, "package", nil, func() error {
+			_, err := s.CreateBallotPackage(as(both), parley.BallotPackageInput{Parts: []parley.BallotPart{part(f.A.ID, "full"), part(f.B.ID, "partial")}, PartyIDs: in.PartyIDs, Deadline: deadline})
+			return err
+		}},
+		{"a deadline in the past", parley.EINVALID, "deadline", nil, func() error {
+			_, err := s.CreateBallotPackage(as(both), parley.BallotPackageInput{Parts: in.Parts, PartyIDs: in.PartyIDs, Deadline: time.Now().Add(-time.Hour)})
+			return err
+		}},
+		{"a track the caller does not see", parley.EINVALID, "parts.track_id", nil, func() error {
+			_, err := s.CreateBallotPackage(as(f.Mediator), in)
+			return err
+		}},
+		{"a track the caller does not mediate", parley.EFORBIDDEN, "", nil, func() error {
+			_, err := s.CreateBallotPackage(as(mediatorAObserverB), in)
+			return err
+		}},
+		{"a delegate", parley.EINVALID, "parts.track_id", nil, func() error {
+			_, err := s.CreateBallotPackage(as(f.DelegateUA), in)
 			return err
 		}},
 	})

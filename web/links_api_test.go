@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/parley-talks/parley"
 )
@@ -48,6 +49,15 @@ func (a *testAPI) linkHappyPaths(t *testing.T, f *fixture) {
 		{"track_id": energy.ID, "package": []M{{"theme": "Scope", "option": "high"}}, "rationale": ""},
 		{"track_id": prisoners.ID, "package": []M{{"theme": "Terms", "option": "low"}}, "rationale": ""}}}, 201, &pkg)
 	a.call("GET", fmt.Sprintf("/api/v1/proposals/%d/package", pkg.Parts[1].ID), nil, 200, nil)
+	var bp parley.BallotPackage
+	a.call("POST", "/api/v1/ballot-packages", M{"party_ids": []int64{f.ukraine.ID, f.russia.ID}, "deadline": time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339), "parts": []M{
+		{"track_id": energy.ID, "package": []M{{"theme": "Scope", "option": "high"}}},
+		{"track_id": prisoners.ID, "package": []M{{"theme": "Terms", "option": "low"}}}}}, 201, &bp)
+	var gotBP parley.BallotPackage
+	a.call("GET", fmt.Sprintf("/api/v1/ballots/%d/package", bp.Parts[1].ID), nil, 200, &gotBP)
+	if len(gotBP.Parts) != 2 || gotBP.Hidden != 0 || gotBP.ID != bp.ID {
+		t.Errorf("cross-track ballot %+v", gotBP)
+	}
 	var ids []int64
 	for _, tr := range []int64{energy.ID, prisoners.ID} {
 		x := &parley.NegotiatingText{TrackID: tr, Title: "Joint", Audience: parley.AudiencePlenary}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/parley-talks/parley"
 )
@@ -69,6 +70,35 @@ func (m *matrix) linkExpectations(table map[string]func() []target, main, other 
 		{TrackID: third.ID, Package: []parley.Choice{{Theme: "Prisoners", Option: "all for all"}}},
 	}, Audience: parley.AudiencePlenary, PartyIDs: []int64{m.f.ukraine.ID, m.f.russia.ID}})
 	must(m.a.t, err)
+	// A cross-track ballot of the same two tracks: the readers of the main
+	// track's ballot read its part; the third's is not found for all.
+	bp, err := m.a.store.CreateBallotPackage(m.ctx, parley.BallotPackageInput{Parts: []parley.BallotPart{
+		{TrackID: main, Package: []parley.Choice{{Theme: mainTheme.Name, Option: mainTheme.Options[0].Label}}},
+		{TrackID: third.ID, Package: []parley.Choice{{Theme: "Prisoners", Option: "all for all"}}},
+	}, PartyIDs: []int64{m.f.ukraine.ID, m.f.russia.ID}, Deadline: time.Now().Add(30 * 24 * time.Hour)})
+	must(m.a.t, err)
+	table["GET /api/v1/ballots/{id}/package"] = func() []target {
+		return []target{
+			{name: "its track's part", path: fmt.Sprintf("/api/v1/ballots/%d/package", bp.Parts[0].ID), want: func(r *role) int {
+				if r.reads(main, parley.PartyAudience(m.f.ukraine.ID)) || r.reads(main, parley.PartyAudience(m.f.russia.ID)) {
+					return http.StatusOK
+				}
+				return http.StatusNotFound
+			}},
+			{name: "a part on a track of no role", path: fmt.Sprintf("/api/v1/ballots/%d/package", bp.Parts[1].ID), want: always(http.StatusNotFound)},
+		}
+	}
+	table["POST /api/v1/ballot-packages"] = one("across two tracks", "/api/v1/ballot-packages", fixed(M{"party_ids": []int64{m.f.ukraine.ID, m.f.russia.ID}, "deadline": time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339),
+		"parts": []M{{"track_id": main, "package": []M{{"theme": mainTheme.Name, "option": mainTheme.Options[0].Label}}}, {"track_id": other, "package": []M{{"theme": "x", "option": "y"}}}}}),
+		func(r *role) int {
+			switch {
+			case !seesBoth(r):
+				return http.StatusBadRequest
+			case !(r.edits(main) && r.edits(other)):
+				return http.StatusForbidden
+			}
+			return http.StatusBadRequest // the other track has no theme "x"
+		})
 	table["GET /api/v1/proposals/{id}/package"] = func() []target {
 		return []target{
 			{name: "its track's part", path: fmt.Sprintf("/api/v1/proposals/%d/package", pkg.Parts[0].ID), want: func(r *role) int {

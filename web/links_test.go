@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
@@ -243,6 +244,24 @@ func TestLinkedTrackLeaks(t *testing.T) {
 		t.Errorf("the mediator's package note: %d", status)
 	}
 
+	// A cross-track ballot on the same two tracks, put to both delegations.
+	ballotBody := func(parties ...int64) string {
+		b, _ := json.Marshal(map[string]any{"party_ids": parties, "deadline": time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339), "parts": []map[string]any{
+			{"track_id": energy.ID, "package": []parley.Choice{{Theme: "Scope of the moratorium", Option: "All energy infrastructure including oil and gas"}}},
+			{"track_id": prisoners.ID, "package": []parley.Choice{{Theme: "Exchange terms", Option: "All for all"}}},
+		}})
+		return string(b)
+	}
+	if status, body := med.api("POST", "/api/v1/ballot-packages", ballotBody(ua, d.party["Qatar"])); status != http.StatusBadRequest || !strings.Contains(body, "not a principal") {
+		t.Errorf("a cross-track ballot to a party of neither track as a principal: %d %s", status, body)
+	}
+	status, body = med.api("POST", "/api/v1/ballot-packages", ballotBody(ua, d.party["Russia"]))
+	var bp parley.BallotPackage
+	if status != http.StatusCreated || json.Unmarshal([]byte(body), &bp) != nil || len(bp.Parts) != 2 {
+		t.Fatalf("put a cross-track ballot: %d %s", status, body)
+	}
+	energyBallot, prisonersBallot := bp.Parts[0].ID, bp.Parts[1].ID
+
 	// A single text whose clauses belong to both tracks.
 	var textIDs []int64
 	for _, tc := range []struct {
@@ -294,6 +313,23 @@ func TestLinkedTrackLeaks(t *testing.T) {
 			!strings.Contains(page, fmt.Sprintf(`id="package-%d"`, energyPart)) || !strings.Contains(page, "1 more part is on a track you are not a member of") ||
 			strings.Contains(page, "All for all") || strings.Contains(page, "PRISONERS-PART-RATIONALE") {
 			t.Errorf("%s: the energy proposals page's package note: %d", email, status)
+		}
+		status, body = b.api("GET", fmt.Sprintf("/api/v1/ballots/%d/package", energyBallot), "")
+		if status != http.StatusOK || !strings.Contains(body, `"hidden":1`) || !strings.Contains(body, "All energy infrastructure") {
+			t.Errorf("%s: the energy part's cross-track ballot: %d %s", email, status, body)
+		}
+		for _, leak := range []string{"All for all", "Exchange terms", fmt.Sprint(prisoners.ID) + ","} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: the cross-track ballot shows %q", email, leak)
+			}
+		}
+		for _, path := range []string{fmt.Sprintf("/api/v1/ballots/%d/package", prisonersBallot), fmt.Sprintf("/api/v1/ballots/%d", prisonersBallot)} {
+			if status, _ := b.api("GET", path, ""); status != http.StatusNotFound {
+				t.Errorf("%s: GET %s: %d, want 404", email, path, status)
+			}
+		}
+		if status, _ := b.api("POST", "/api/v1/ballot-packages", ballotBody(ua, d.party["Russia"])); status != http.StatusBadRequest {
+			t.Errorf("%s puts a cross-track ballot across a track it does not see: %d", email, status)
 		}
 		if status, _ := b.api("POST", "/api/v1/packages", pkgBody(ua)); status != http.StatusBadRequest {
 			t.Errorf("%s puts a package across a track it does not see: %d", email, status)

@@ -164,11 +164,18 @@ func (s *Store) CreateBallot(ctx context.Context, b *parley.Ballot) (err error) 
 	if err := requireEditTrack(ctx, b.TrackID); err != nil {
 		return err
 	}
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return s.createBallot(ctx, tx, b) })
+}
+
+// createBallot checks, seals and stores a ballot in tx, with its parties
+// and audit entry; the caller has validated it and checked the caller's
+// right.
+func (s *Store) createBallot(ctx context.Context, tx *Tx, b *parley.Ballot) error {
 	plain, err := json.Marshal(b.Package)
 	if err != nil {
 		return fmt.Errorf("encode ballot: %w", err)
 	}
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	{
 		if err := lockTrack(ctx, tx, b.TrackID); err != nil {
 			return err
 		}
@@ -212,7 +219,7 @@ func (s *Store) CreateBallot(ctx context.Context, b *parley.Ballot) (err error) 
 			}
 		}
 		return appendAudit(ctx, tx, auditRecord{action: "ballot.create", object: "ballot/" + rec, trackID: b.TrackID, audience: parley.AudienceMediators})
-	})
+	}
 }
 
 // AnswerBallot seals and records a party's answer. Its work and its result

@@ -92,6 +92,7 @@ var (
 		"id:int link_id:int from_status:text to_status:text reason:text event_id:int? actor_id:int? at:int")
 	tSecondFactorTracks = newTable("second_factor_tracks", "track_id", "track_id:int required_by:int? required_at:int")
 	tPackageParts       = newTable("package_parts", "proposal_id", "proposal_id:int package_id:int track_id:int position:int")
+	tBallotParts        = newTable("ballot_parts", "ballot_id", "ballot_id:int package_id:int track_id:int position:int")
 	tTextParts          = newTable("text_parts", "text_id", "text_id:int joint_id:int track_id:int position:int")
 )
 
@@ -104,7 +105,7 @@ var tables = []*table{
 	tRenewals, tCommitments, tReports, tScores, tUserLanguages, tVenueZones, tFeeds,
 	tTOTP, tRecoveryCodes, tSecondFactorTracks,
 	tMediators, tInvitations, tRevivals,
-	tLinks, tLinkSteps, tPackageParts, tTextParts,
+	tLinks, tLinkSteps, tPackageParts, tBallotParts, tTextParts,
 }
 
 func init() {

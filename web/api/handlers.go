@@ -207,6 +207,20 @@ func (a *API) listEvents(r *http.Request, p parley.Page) ([]*parley.Event, int, 
 	return a.store.FindEvents(r.Context(), parley.EventFilter{TrackID: trackID, Page: p})
 }
 
+// createBallotPackage serves POST /api/v1/ballot-packages: 201 with the
+// cross-track ballot, its location that of its first part.
+func (a *API) createBallotPackage(w http.ResponseWriter, r *http.Request) error {
+	var in parley.BallotPackageInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	bp, err := a.store.CreateBallotPackage(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeCreated(w, "/api/v1/ballots", bp.ID, bp) // its cross-track ballot is read at …/{id}/package
+}
+
 // createPackage serves POST /api/v1/packages: 201 with the package, its
 // location that of its first part's package.
 func (a *API) createPackage(w http.ResponseWriter, r *http.Request) error {

@@ -247,6 +247,10 @@ func (a *API) Routes() []route.Route {
 			Handle: create("/api/v1/ballots", func(b *parley.Ballot) int64 { return b.ID }, act.PutBallot), Body: typeOf[action.BallotInput](), Status: created, Resp: typeOf[parley.Ballot]()},
 		{Method: "GET", Pattern: "/api/v1/ballots/{id}", Policy: signedIn, ID: "getBallot", Summary: "A ballot and its outcome: pending, accepted by all, or not accepted",
 			Handle: getOne(s.FindBallotByID), Status: ok, Resp: typeOf[parley.Ballot]()},
+		{Method: "GET", Pattern: "/api/v1/ballots/{id}/package", Policy: signedIn, ID: "getBallotPackage", Summary: "The cross-track ballot a ballot the caller reads is part of: the parts the caller reads, and only the number of the others (parts on tracks it is not a member of, or put to parties it is not a delegate of)",
+			Handle: getOne(s.FindBallotPackage), Status: ok, Resp: typeOf[parley.BallotPackage]()},
+		{Method: "POST", Pattern: "/api/v1/ballot-packages", Policy: signedIn, ID: "createBallotPackage", Summary: "Put a ballot across linked tracks (mediators of every one of them): a ballot per track, each under that track's rules, to parties that are principals of every track; all parts or none",
+			Handle: a.createBallotPackage, Body: typeOf[parley.BallotPackageInput](), Status: created, Resp: typeOf[parley.BallotPackage]()},
 		{Method: "POST", Pattern: "/api/v1/ballots/{id}/answer", Policy: signedIn, ID: "answerBallot", Summary: "Answer a ballot for the caller's party, in secret; the same empty response for either answer",
 			Handle: a.answerBallot, Body: typeOf[action.AnswerInput](), Status: noContent},
 

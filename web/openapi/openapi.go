@@ -293,6 +293,7 @@ var tags = []struct{ name, description string }{
 	{"packages", "Packages across linked tracks: a proposal per track, under each track's audience rules"},
 	{"joint-texts", "Single negotiating texts across linked tracks: a text per track, under each track's audience rules"},
 	{"ballots", "The mediators' proposals with secret answers"},
+	{"ballot-packages", "Ballots across linked tracks: a ballot per track, under each track's rules"},
 	{"texts", "Negotiating texts and their versions"},
 	{"versions", "Versions of a text: clauses, diffs, exports"},
 	{"exchanges", "Prisoner exchanges: sealed lists, matches, handovers, reconciliation"},

@@ -1,0 +1,14 @@
+-- Cross-track ballots.
+--
+-- ballot_parts: the parts of a cross-track ballot, each a ballot of its
+-- own track; package_id is the id of its first part.
+--
+-- Each row is authenticated (mac), as every row of the domain.
+CREATE TABLE ballot_parts (
+	ballot_id  INTEGER PRIMARY KEY REFERENCES ballots (id),
+	package_id INTEGER NOT NULL REFERENCES ballots (id),
+	track_id   INTEGER NOT NULL REFERENCES tracks (id),
+	position   INTEGER NOT NULL,
+	mac        BLOB
+) STRICT;
+CREATE INDEX ballot_parts_package ON ballot_parts (package_id, position);
