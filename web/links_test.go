@@ -261,6 +261,10 @@ func TestLinkedTrackLeaks(t *testing.T) {
 		t.Fatalf("put a cross-track ballot: %d %s", status, body)
 	}
 	energyBallot, prisonersBallot := bp.Parts[0].ID, bp.Parts[1].ID
+	if status, page := med.get(fmt.Sprintf("/ballots/%d", energyBallot)); status != http.StatusOK || !strings.Contains(page, `id="ballot-package"`) ||
+		!strings.Contains(page, prisoners.Title) || strings.Contains(page, "more part is on a track") {
+		t.Errorf("the mediator's cross-track ballot note: %d", status)
+	}
 
 	// A single text whose clauses belong to both tracks.
 	var textIDs []int64
@@ -322,6 +326,13 @@ func TestLinkedTrackLeaks(t *testing.T) {
 			if strings.Contains(body, leak) {
 				t.Errorf("%s: the cross-track ballot shows %q", email, leak)
 			}
+		}
+		if status, page := b.get(fmt.Sprintf("/ballots/%d", energyBallot)); status != http.StatusOK || !strings.Contains(page, `id="ballot-package"`) ||
+			!strings.Contains(page, "1 more part is on a track you are not a member of") || strings.Contains(page, "All for all") || strings.Contains(page, "Exchange terms") {
+			t.Errorf("%s: the energy ballot page's cross-track note: %d", email, status)
+		}
+		if status, _ := b.get(fmt.Sprintf("/ballots/%d", prisonersBallot)); status != http.StatusNotFound {
+			t.Errorf("%s: the prisoners' ballot page: %d, want 404", email, status)
 		}
 		for _, path := range []string{fmt.Sprintf("/api/v1/ballots/%d/package", prisonersBallot), fmt.Sprintf("/api/v1/ballots/%d", prisonersBallot)} {
 			if status, _ := b.api("GET", path, ""); status != http.StatusNotFound {

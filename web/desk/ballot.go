@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -25,6 +26,7 @@ type ballotPage struct {
 	Party     string // the caller's party, for a delegate it is put to
 	CanAnswer bool
 	Answered  bool
+	Package   *packageNote // nil unless it is part of a cross-track ballot
 }
 
 func (d *Desk) showBallot(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +65,34 @@ func (d *Desk) renderBallot(w http.ResponseWriter, r *http.Request, ref *Refusal
 		data.Answered = *b.YouAnswered
 		data.CanAnswer = !data.Answered && b.Outcome == parley.BallotPending
 	}
+	if data.Package, err = d.ballotPackageNote(ctx, b); err != nil {
+		return err
+	}
 	return d.render(w, "ballot", data)
+}
+
+// ballotPackageNote reads the cross-track ballot b is part of, as the
+// caller reads it (the store's audience check on every part); nil for none.
+func (d *Desk) ballotPackageNote(ctx context.Context, b *parley.Ballot) (*packageNote, error) {
+	pkg, err := d.store.FindBallotPackage(ctx, b.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := &packageNote{Hidden: pkg.Hidden}
+	for _, part := range pkg.Parts {
+		if part.ID == b.ID {
+			continue
+		}
+		t, err := d.store.FindTrackByID(ctx, part.TrackID)
+		if err != nil {
+			return nil, err
+		}
+		n.Others = append(n.Others, packageOther{Track: t, Package: part.Package})
+	}
+	return n, nil
 }
 
 // answer answers the ballot in the path for the caller's party: the same
