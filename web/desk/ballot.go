@@ -90,7 +90,7 @@ func (d *Desk) ballotPackageNote(ctx context.Context, b *parley.Ballot) (*packag
 		if err != nil {
 			return nil, err
 		}
-		n.Others = append(n.Others, packageOther{Track: t, Package: part.Package})
+		n.Others = append(n.Others, packageOther{Track: t, Package: part.Package, Outcome: part.Outcome})
 	}
 	return n, nil
 }

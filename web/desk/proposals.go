@@ -66,6 +66,7 @@ type packageNote struct {
 type packageOther struct {
 	Track   *parley.Track
 	Package []parley.Choice
+	Outcome parley.BallotOutcome // of a cross-track ballot's part; "" for a proposal's
 }
 
 type namedUtility struct {
