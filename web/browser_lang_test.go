@@ -10,11 +10,16 @@ import (
 )
 
 // shownText is what the reader of the page in the browser sees and
-// hears: the body's rendered text without code samples, the texts of the
+// hears: the body's rendered text without code samples and other data, the texts of the
 // attributes read out, the titles of the pictures and the page's title.
 const shownText = `(() => {
-	let text = document.body.innerText;
-	document.querySelectorAll("code, pre").forEach(e => { text = text.split(e.innerText).join("\n"); });
+	// Code samples, signed checkpoints and a text's compared wording are
+	// data, as in the HTTP crawl: hidden while the text is read.
+	const data = Array.from(document.querySelectorAll("code, pre, textarea, .wording, del, ins"));
+	const shown = data.map(e => e.style.display);
+	data.forEach(e => { e.style.display = "none"; });
+	const text = document.body.innerText;
+	data.forEach((e, i) => { e.style.display = shown[i]; });
 	const attrs = Array.from(document.querySelectorAll("[aria-label], [title], [placeholder], [alt], optgroup[label]"))
 		.map(e => ["aria-label", "title", "placeholder", "alt", "label"].map(a => e.getAttribute(a) || "").join("\n"));
 	const titles = Array.from(document.querySelectorAll("svg title")).map(e => e.textContent);

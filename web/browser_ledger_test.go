@@ -87,7 +87,7 @@ func keptCheckpoint(t *testing.T, ctx context.Context, d *testDesk, after int64)
 	if err := chromedp.Do(ctx, chromedp.Navigate(d.http.URL+"/map"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(45 * time.Second) // a loaded machine runs the check late
 	for {
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem("parley.ledger.checkpoint") || ""`))
 		if err != nil {
