@@ -62,37 +62,25 @@ func (s *Store) CreateBallotPackage(ctx context.Context, in parley.BallotPackage
 
 // checkBallotTracks refuses a cross-track ballot whose tracks are not
 // joined by active links, or that is put to a party that is not a
-// principal of every one of its tracks.
+// principal of every one of its tracks (findCrossTrackGap, package.go).
 func checkBallotTracks(ctx context.Context, tx *Tx, in parley.BallotPackageInput) error {
-	for _, p := range in.Parts {
-		if err := requireTrack(ctx, tx, p.TrackID); err != nil {
-			return parley.Errorf(parley.EINVALID, "parts.track_id", "track %d does not exist", p.TrackID)
-		}
+	tracks := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		tracks[i] = p.TrackID
 	}
-	links, err := activeLinks(ctx, tx)
-	if err != nil {
+	g, err := findCrossTrackGap(ctx, tx, tracks, in.PartyIDs)
+	switch {
+	case err != nil || g == nil:
 		return err
+	case g.kind == gapMissing:
+		return parley.Errorf(parley.EINVALID, "parts.track_id", "track %d does not exist", g.track)
+	case g.kind == gapUnlinked:
+		return parley.Errorf(parley.EINVALID, "parts.track_id",
+			"tracks %d and %d are not linked: link them before putting a ballot across them", tracks[0], g.track)
+	default:
+		return parley.Errorf(parley.EINVALID, "party_ids",
+			"party %d is not a principal of track %d: a cross-track ballot is put only to parties of every one of its tracks", g.party, g.track)
 	}
-	joined := parley.LinkedTracks(in.Parts[0].TrackID, links)
-	for _, p := range in.Parts[1:] {
-		if !slices.Contains(joined, p.TrackID) {
-			return parley.Errorf(parley.EINVALID, "parts.track_id",
-				"tracks %d and %d are not linked: link them before putting a ballot across them", in.Parts[0].TrackID, p.TrackID)
-		}
-	}
-	for _, party := range in.PartyIDs {
-		for _, p := range in.Parts {
-			ok, err := isTrackParty(ctx, tx, p.TrackID, party, parley.RolePrincipal)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return parley.Errorf(parley.EINVALID, "party_ids",
-					"party %d is not a principal of track %d: a cross-track ballot is put only to parties of every one of its tracks", party, p.TrackID)
-			}
-		}
-	}
-	return nil
 }
 
 // ballotPart is a row of tBallotParts.

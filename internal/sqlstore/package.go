@@ -67,35 +67,70 @@ func (s *Store) CreatePackage(ctx context.Context, in parley.PackageInput) (_ *p
 // active links, or that is put to a party that is not a principal of every
 // one of its tracks.
 func checkPackageTracks(ctx context.Context, tx *Tx, in parley.PackageInput) error {
-	for _, p := range in.Parts {
-		if err := requireTrack(ctx, tx, p.TrackID); err != nil {
-			return parley.Errorf(parley.EINVALID, "parts.track_id", "track %d does not exist", p.TrackID)
+	tracks := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		tracks[i] = p.TrackID
+	}
+	g, err := findCrossTrackGap(ctx, tx, tracks, in.PartyIDs)
+	switch {
+	case err != nil || g == nil:
+		return err
+	case g.kind == gapMissing:
+		return parley.Errorf(parley.EINVALID, "parts.track_id", "track %d does not exist", g.track)
+	case g.kind == gapUnlinked:
+		return parley.Errorf(parley.EINVALID, "parts.track_id",
+			"tracks %d and %d are not linked: link them before putting a package across them", tracks[0], g.track)
+	default:
+		return parley.Errorf(parley.EINVALID, "party_ids",
+			"party %d is not a principal of track %d: a cross-track package is put only to parties of every one of its tracks", g.party, g.track)
+	}
+}
+
+// crossTrackGap is what keeps a cross-track package or ballot from its
+// tracks; each caller words the refusal for what it puts.
+type crossTrackGap struct {
+	kind  int   // gapMissing, gapUnlinked or gapNotPrincipal
+	track int64 // the track missing, not linked to the first, or the party's
+	party int64 // for gapNotPrincipal
+}
+
+const (
+	gapMissing = iota + 1
+	gapUnlinked
+	gapNotPrincipal
+)
+
+// findCrossTrackGap returns the first gap among tracks (the first track's
+// active links must reach every other) and parties (each a principal of
+// every track), or nil for none.
+func findCrossTrackGap(ctx context.Context, tx *Tx, tracks, parties []int64) (*crossTrackGap, error) {
+	for _, t := range tracks {
+		if err := requireTrack(ctx, tx, t); err != nil {
+			return &crossTrackGap{kind: gapMissing, track: t}, nil
 		}
 	}
 	links, err := activeLinks(ctx, tx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	joined := parley.LinkedTracks(in.Parts[0].TrackID, links)
-	for _, p := range in.Parts[1:] {
-		if !slices.Contains(joined, p.TrackID) {
-			return parley.Errorf(parley.EINVALID, "parts.track_id",
-				"tracks %d and %d are not linked: link them before putting a package across them", in.Parts[0].TrackID, p.TrackID)
+	joined := parley.LinkedTracks(tracks[0], links)
+	for _, t := range tracks[1:] {
+		if !slices.Contains(joined, t) {
+			return &crossTrackGap{kind: gapUnlinked, track: t}, nil
 		}
 	}
-	for _, party := range in.PartyIDs {
-		for _, p := range in.Parts {
-			ok, err := isTrackParty(ctx, tx, p.TrackID, party, parley.RolePrincipal)
+	for _, party := range parties {
+		for _, t := range tracks {
+			ok, err := isTrackParty(ctx, tx, t, party, parley.RolePrincipal)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if !ok {
-				return parley.Errorf(parley.EINVALID, "party_ids",
-					"party %d is not a principal of track %d: a cross-track package is put only to parties of every one of its tracks", party, p.TrackID)
+				return &crossTrackGap{kind: gapNotPrincipal, track: t, party: party}, nil
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // packagePart is a row of tPackageParts.
