@@ -81,18 +81,13 @@ func (d *Desk) ballotPackageNote(ctx context.Context, b *parley.Ballot) (*packag
 	if err != nil {
 		return nil, err
 	}
-	n := &packageNote{Hidden: pkg.Hidden}
+	var others []packageOther
 	for _, part := range pkg.Parts {
-		if part.ID == b.ID {
-			continue
+		if part.ID != b.ID {
+			others = append(others, packageOther{TrackID: part.TrackID, Package: part.Package, Outcome: part.Outcome})
 		}
-		t, err := d.store.FindTrackByID(ctx, part.TrackID)
-		if err != nil {
-			return nil, err
-		}
-		n.Others = append(n.Others, packageOther{Track: t, Package: part.Package, Outcome: part.Outcome})
 	}
-	return n, nil
+	return d.crossTrackNote(ctx, others, pkg.Hidden)
 }
 
 // answer answers the ballot in the path for the caller's party: the same

@@ -64,6 +64,7 @@ type packageNote struct {
 }
 
 type packageOther struct {
+	TrackID int64
 	Track   *parley.Track
 	Package []parley.Choice
 	Outcome parley.BallotOutcome // of a cross-track ballot's part; "" for a proposal's
@@ -265,16 +266,25 @@ func (d *Desk) packageNote(ctx context.Context, p *parley.Proposal) (*packageNot
 	if err != nil {
 		return nil, err
 	}
-	n := &packageNote{Hidden: pkg.Hidden}
+	var others []packageOther
 	for _, part := range pkg.Parts {
-		if part.ID == p.ID {
-			continue
+		if part.ID != p.ID {
+			others = append(others, packageOther{TrackID: part.TrackID, Package: part.Package})
 		}
-		t, err := d.store.FindTrackByID(ctx, part.TrackID)
+	}
+	return d.crossTrackNote(ctx, others, pkg.Hidden)
+}
+
+// crossTrackNote completes the note of a cross-track package or ballot:
+// the other parts the caller reads, each with its track, and the number
+// of those it does not.
+func (d *Desk) crossTrackNote(ctx context.Context, others []packageOther, hidden int) (*packageNote, error) {
+	for i := range others {
+		t, err := d.store.FindTrackByID(ctx, others[i].TrackID)
 		if err != nil {
 			return nil, err
 		}
-		n.Others = append(n.Others, packageOther{Track: t, Package: part.Package})
+		others[i].Track = t
 	}
-	return n, nil
+	return &packageNote{Others: others, Hidden: hidden}, nil
 }
