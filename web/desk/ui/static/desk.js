@@ -133,9 +133,10 @@
   // an Ed25519 verifier key "<name>+<hash, 8 hex>+<base64(0x01 || key)>",
   // and that its text is the C2SP checkpoint of size and root.
   async function verifyNote(note, verifierKey, size, root) {
-    var parts = verifierKey.split("+");
-    if (parts.length !== 3) { return false; }
-    var name = parts[0], hash = parts[1], key = unb64(parts[2]);
+    // The key's base64 may itself hold "+": only the first two separate.
+    var i = verifierKey.indexOf("+"), j = verifierKey.indexOf("+", i + 1);
+    if (i <= 0 || j !== i + 9) { return false; }
+    var name = verifierKey.slice(0, i), hash = verifierKey.slice(i + 1, j), key = unb64(verifierKey.slice(j + 1));
     if (key.length !== 33 || key[0] !== 1) { return false; }
     var split = note.indexOf("\n\n");
     if (split < 0) { return false; }
