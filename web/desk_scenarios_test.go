@@ -216,6 +216,11 @@ func TestDeskScenarios(t *testing.T) {
 		d.hits[k] = true
 	}
 	testJointPages(t, d) // links_test.go
+	ld := newDesk(t)     // the map's forms of links (pages_links_test.go), on a desk of their own
+	testLinkPages(t, ld)
+	for k := range ld.hits {
+		d.hits[k] = true
+	}
 	if status, _ := med.post("/signout", url.Values{}); status != http.StatusOK {
 		t.Errorf("sign out: %d", status)
 	}

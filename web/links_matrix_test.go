@@ -156,6 +156,11 @@ func (m *matrix) linkExpectations(table map[string]func() []target, main, other 
 		}
 		return http.StatusNotFound
 	})
+	// The map's forms of links: every signed-in caller may send them (the
+	// store decides, as for the API above); the matrix's JSON is no form.
+	pageForm := fixed(M{"csrf_token": "x"})
+	table["POST /links"] = one("link two tracks", "/links", pageForm, always(http.StatusUnsupportedMediaType))
+	table["POST /links/{id}/transitions"] = one("link of both tracks", fmt.Sprintf("/links/%d/transitions", l.ID), pageForm, always(http.StatusUnsupportedMediaType))
 	table["POST /api/v1/links/{id}/transitions"] = one("link of both tracks", fmt.Sprintf("/api/v1/links/%d/transitions", l.ID),
 		fixed(M{"to": "dissolved", "reason": "matrix"}), func(r *role) int {
 			switch {

@@ -304,6 +304,10 @@ func notice(p *i18n.Printer, done string) string {
 		return p.T("The authenticator app is removed.")
 	case "welcome":
 		return p.T("Welcome to Parley. Add a second factor now, so that a stolen password alone opens nothing; the map of your talks is one click away.")
+	case "linked":
+		return p.T("The tracks are linked.")
+	case "link-status":
+		return p.T("The link's status was changed.")
 	case "track-opened":
 		return p.T("The track is open. Add its parties, venues, themes and members.")
 	}

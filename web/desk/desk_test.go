@@ -100,7 +100,7 @@ func TestTemplatesSayNothingUntranslated(t *testing.T) {
 // translated into Ukrainian and Russian.
 func TestWordsCoverTheDomain(t *testing.T) {
 	declared := map[string]bool{}
-	for _, list := range append(slices.Clone(i18n.DomainWords), bargainingPoints, errorWords, httpTitles, strategyWords) {
+	for _, list := range append(slices.Clone(i18n.DomainWords), bargainingPoints, errorWords, httpTitles, strategyWords, linkStatusWords) {
 		for _, k := range list {
 			declared[k] = true
 		}
@@ -136,6 +136,7 @@ func TestWordsCoverTheDomain(t *testing.T) {
 	want(i18n.ProposalStatus, string(parley.ProposalOpen), string(parley.ProposalWithdrawn), string(parley.ProposalSuperseded))
 	want(i18n.ResponseKind, string(parley.ResponseAccept), string(parley.ResponseReject), string(parley.ResponseCounter))
 	want(i18n.LinkKind, string(parley.LinkPackage), string(parley.LinkSequence), string(parley.LinkCondition))
+	want("link status", string(parley.LinkActive), string(parley.LinkDissolved))
 	want("strategy", StrategyChoices...)
 	for _, m := range plot.Marks(&negotiation.Report{}) {
 		want("bargaining point", m.Name)

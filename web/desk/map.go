@@ -19,9 +19,10 @@ type mapPage struct {
 	// Implementation is the block of deadlines and early warnings
 	// (map_agreements.go); nil when there is none.
 	Implementation *implementationBlock
-	// Links draws the links between the tracks (map_links.go); nil when
-	// there is none the caller sees.
-	Links *linkMap
+	// Links are the links between the tracks: drawn, listed with their
+	// histories, and the forms that change them (map_links.go, links.go);
+	// nil when there is none the caller sees and it may make none.
+	Links *linkSection
 }
 
 type trackSummary struct {
@@ -80,6 +81,11 @@ type stripSegment struct {
 const stripWidth = 300.0
 
 func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
+	return d.renderMap(w, r, nil, 0)
+}
+
+// renderMap writes the map, with a refused form of its links shown again.
+func (d *Desk) renderMap(w http.ResponseWriter, r *http.Request, ref *Refusal, status int) error {
 	ctx := r.Context()
 	summaries, err := d.store.TrackSummaries(ctx, 0)
 	if err != nil {
@@ -95,6 +101,7 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := parley.Now()
 	data := &mapPage{pageBase: newBase(r, i18n.M("Map of the talks"))}
+	data.Refusal, data.Status = ref, status
 	tracks := make([]*parley.Track, len(summaries))
 	for i, s := range summaries {
 		ts := summarize(s, names, now)
@@ -108,7 +115,9 @@ func (d *Desk) showMap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data.Links = newLinkMap(tracks, links)
+	if data.Links, err = d.linkSection(ctx, &data.pageBase, tracks, links); err != nil {
+		return err
+	}
 	byID := map[int64]*parley.Track{}
 	for _, t := range tracks {
 		byID[t.ID] = t

@@ -103,14 +103,23 @@ func (b *pageBase) FieldError(form, field string) string {
 	return ""
 }
 
+// refusedOnPage is a refusal that refuse shows on the form's page again
+// whatever its code, for a form whose page everyone who may send it sees
+// (the map's links: refusedOnMap).
+type refusedOnPage struct{ error }
+
+func (e refusedOnPage) Unwrap() error { return e.error }
+
 // refuse answers a form the use case (or the decoder) refused: for an
-// error the person can fix (invalid, conflict), the form's page again, with
-// the refusal beside the form and what was typed; any other error, or a
-// form with no page to show again (again nil: a button with nothing typed),
-// as it is, which Failure shows as an error page.
+// error the person can fix (invalid, conflict, or one marked
+// refusedOnPage), the form's page again, with the refusal beside the form
+// and what was typed; any other error, or a form with no page to show
+// again (again nil: a button with nothing typed), as it is, which Failure
+// shows as an error page.
 func refuse(w http.ResponseWriter, r *http.Request, formName string, again againFunc, err error) error {
 	code := parley.ErrorCode(err)
-	if again == nil || (code != parley.EINVALID && code != parley.ECONFLICT) {
+	var onPage refusedOnPage
+	if again == nil || (code != parley.EINVALID && code != parley.ECONFLICT && !errors.As(err, &onPage)) {
 		return err
 	}
 	p := i18n.New(languageOf(r))

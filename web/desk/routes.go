@@ -66,8 +66,12 @@ func (d *Desk) Routes() []route.Route {
 			Handle: d.confirmTOTP, Body: typeOf[action.CodeInput](), Status: ok, Media: html},
 		{Method: "POST", Pattern: "/account/security/totp/remove", Policy: signedIn, ID: "pageRemoveTOTP", Summary: "Page form: remove the authenticator app and its recovery codes, with a current code from it",
 			Handle: d.removeTOTP, Body: typeOf[action.CodeInput](), Status: seeOther, Media: html},
-		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see",
+		{Method: "GET", Pattern: "/map", Policy: signedIn, ID: "pageMap", Summary: "Page: the map of every track the caller may see, with the links between them, their histories and, for mediators, the forms that change them",
 			Handle: d.showMap, Status: ok, Media: html},
+		{Method: "POST", Pattern: "/links", Policy: signedIn, ID: "pageCreateLink", Summary: "Page form: link two tracks as a package, a sequence or a condition, with a reason (mediators of both)",
+			Handle: submitNew(d, "link", d.renderMap, d.createLink), Body: typeOf[action.LinkInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/links/{id}/transitions", Policy: signedIn, ID: "pageTransitionLink", Summary: "Page form: dissolve a link or make it active again, with a reason (mediators of both tracks)",
+			Handle: submit(d, "link-{id}", d.renderMap, d.transitionLink), Body: typeOf[parley.LinkTransitionRequest](), Status: seeOther, Media: html},
 
 		{Method: "GET", Pattern: "/tracks/{id}", Policy: trackReader, Scope: onTrack, ID: "pageTrack", Summary: "Page: a track's timeline, members, themes, agreements and, for mediators, its actions",
 			Handle: d.showTrack, Status: ok, Media: html},
