@@ -14,8 +14,10 @@ import (
 // the link between the energy moratorium and the prisoner exchanges drawn
 // on the map, follows it to the joint analysis, which shows that neither
 // track has a zone alone and that linked they have one, with each party's
-// gain; unlinking the prisoner exchanges in the what-if form closes the
-// zone again. No page raises a console error.
+// gain; puts the joint Nash package to the parties through the page's
+// form and finds it on the proposals page as a package across the linked
+// tracks; back on the joint page, unlinking the prisoner exchanges in the
+// what-if form closes the zone again. No page raises a console error.
 func TestBrowserLinkedPackage(t *testing.T) {
 	browserBinary(t)
 	d := newLinkedDesk(t)
@@ -57,6 +59,27 @@ func TestBrowserLinkedPackage(t *testing.T) {
 		t.Errorf("the plot's Nash point: %v", err)
 	}
 	shot(t, b.ctx, t.ArtifactDir()+"/joint.png")
+
+	// The joint Nash package, as the form offers it, put to the parties.
+	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.CSS(`#jp-0-rationale`), "A halt to strikes for an exchange.")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`#joint-package button[type=submit]`))); err != nil {
+		t.Fatalf("put the package: %v", err)
+	}
+	note := b.text(`.package-note`)
+	if !strings.Contains(note, "Part of a package across linked tracks") || !strings.Contains(note, "On "+prisonersTitle+":") {
+		t.Errorf("the package note: %q", note)
+	}
+	loc, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + location.hash`))
+	if err != nil || !strings.HasPrefix(loc, fmt.Sprintf("/tracks/%d/proposals#package-", energy.ID)) {
+		t.Errorf("after the package form: %q %v", loc, err)
+	}
+	if notice := b.text(`main`); !strings.Contains(notice, "A halt to strikes for an exchange.") {
+		t.Error("the proposals page lacks the package's rationale")
+	}
+	shot(t, b.ctx, t.ArtifactDir()+"/joint-package.png")
+	b.html(d.http.URL + fmt.Sprintf("/tracks/%d/joint", energy.ID))
 
 	// What-if: unlink the prisoner exchanges.
 	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#unlink_%d`, prisoners.ID)))); err != nil {

@@ -40,9 +40,12 @@ func (m *matrix) linkExpectations(table map[string]func() []target, main, other 
 			}
 			return http.StatusCreated
 		})
-	// The joint analysis is for mediators of every linked track: no role
-	// of the matrix mediates both, so it is not found for all.
-	for _, key := range []string{"GET /api/v1/tracks/{id}/joint-analysis", "POST /api/v1/tracks/{id}/joint-analysis", "GET /tracks/{id}/joint", "POST /tracks/{id}/joint"} {
+	// The joint analysis, and its forms that put a package, a ballot or a
+	// joint text across the linked tracks, are for mediators of every
+	// linked track: no role of the matrix mediates both, so they are not
+	// found for all.
+	for _, key := range []string{"GET /api/v1/tracks/{id}/joint-analysis", "POST /api/v1/tracks/{id}/joint-analysis", "GET /tracks/{id}/joint", "POST /tracks/{id}/joint",
+		"POST /tracks/{id}/joint/package", "POST /tracks/{id}/joint/ballot", "POST /tracks/{id}/joint/texts"} {
 		method, pattern, _ := strings.Cut(key, " ")
 		var body func(*role) any
 		if method == "POST" {

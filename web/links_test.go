@@ -411,4 +411,23 @@ func testJointPages(t *testing.T, d *testDesk) {
 	if status, page := med.post(path, url.Values{"unlink": {fmt.Sprint(prisoners.ID)}}); status != http.StatusOK || !strings.Contains(page, `id="joint-zone"`) {
 		t.Errorf("joint what-if page: %d", status)
 	}
+	// The joint page's forms (joint_forms_test.go tests them).
+	form := jointNashForm(t, d, med)
+	if status, page := med.post(path+"/package", form); status != http.StatusOK || !strings.Contains(page, "Part of a package across linked tracks") {
+		t.Errorf("joint package form: %d", status)
+	}
+	form.Del("audience")
+	form.Set("deadline", time.Now().Add(72*time.Hour).UTC().Format("2006-01-02T15:04"))
+	if status, page := med.post(path+"/ballot", form); status != http.StatusOK || !strings.Contains(page, `id="ballot-package"`) {
+		t.Errorf("joint ballot form: %d", status)
+	}
+	texts := url.Values{}
+	for _, tr := range []int64{energy.ID, prisoners.ID} {
+		x := &parley.NegotiatingText{TrackID: tr, Title: "Joint scenario text", Audience: parley.AudiencePlenary}
+		must(t, d.store.CreateText(sysCtx, x))
+		texts.Add("text_ids", fmt.Sprint(x.ID))
+	}
+	if status, page := med.post(path+"/texts", texts); status != http.StatusOK || !strings.Contains(page, `id="joint-text"`) {
+		t.Errorf("joint texts form: %d", status)
+	}
 }

@@ -55,28 +55,9 @@ type JointAnalysis struct {
 // a track whose profiles do not make a problem. A party's weight on a track is its profile's LinkWeight
 // there (1 when it states none).
 func (a *Actions) JointInput(ctx context.Context, trackID int64) (*linked.Joint, []JointTrack, []*parley.Link, error) {
-	c := parley.CallerFromContext(ctx)
-	if !c.IsMediator(trackID) {
-		return nil, nil, nil, NotFound("joint analysis of track", trackID)
-	}
-	all, err := a.Store.FindLinks(ctx, 0)
+	ids, links, err := a.JointTracks(ctx, trackID)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	ids := parley.LinkedTracks(trackID, all)
-	for _, id := range ids {
-		if !c.IsMediator(id) {
-			return nil, nil, nil, NotFound("joint analysis of track", trackID)
-		}
-	}
-	if len(ids) < 2 {
-		return nil, nil, nil, parley.Errorf(parley.ENOTFOUND, "", "no joint analysis of track %d: it is linked to no other track the caller sees", trackID)
-	}
-	var links []*parley.Link
-	for _, l := range all {
-		if l.Status == parley.LinkActive && slices.Contains(ids, l.TrackA) && slices.Contains(ids, l.TrackB) {
-			links = append(links, l)
-		}
 	}
 	in := linked.Input{Weights: linked.Weights{}}
 	var tracks []JointTrack
@@ -113,6 +94,107 @@ func (a *Actions) JointInput(ctx context.Context, trackID int64) (*linked.Joint,
 		return nil, nil, nil, jointError(err)
 	}
 	return j, tracks, links, nil
+}
+
+// JointTracks returns the track and every track joined to it by active
+// links that the caller sees, the track first, with those links: the
+// tracks of its joint analysis and of what is put across them from it.
+// ENOTFOUND unless the caller mediates all of them, or when the track is
+// linked to none, as for a track that does not exist.
+func (a *Actions) JointTracks(ctx context.Context, trackID int64) ([]int64, []*parley.Link, error) {
+	c := parley.CallerFromContext(ctx)
+	if !c.IsMediator(trackID) {
+		return nil, nil, NotFound("joint analysis of track", trackID)
+	}
+	all, err := a.Store.FindLinks(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := parley.LinkedTracks(trackID, all)
+	for _, id := range ids {
+		if !c.IsMediator(id) {
+			return nil, nil, NotFound("joint analysis of track", trackID)
+		}
+	}
+	if len(ids) < 2 {
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "", "no joint analysis of track %d: it is linked to no other track the caller sees", trackID)
+	}
+	var links []*parley.Link
+	for _, l := range all {
+		if l.Status == parley.LinkActive && slices.Contains(ids, l.TrackA) && slices.Contains(ids, l.TrackB) {
+			links = append(links, l)
+		}
+	}
+	return ids, links, nil
+}
+
+// PutJointPackage puts a package across the track's linked tracks, as the
+// joint analysis proposes it or as the mediator changed it: ENOTFOUND as
+// JointTracks, EINVALID for a part on a track that is not one of them; the
+// store checks the rest (parley.PackageService).
+func (a *Actions) PutJointPackage(ctx context.Context, trackID int64, in parley.PackageInput) (*parley.ProposalPackage, error) {
+	ids, _, err := a.JointTracks(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range in.Parts {
+		if err := inJoint(ids, "parts.track_id", p.TrackID); err != nil {
+			return nil, err
+		}
+	}
+	return a.Store.CreatePackage(ctx, in)
+}
+
+// PutJointBallot puts a ballot across the track's linked tracks: ENOTFOUND
+// as JointTracks, EINVALID for a part on a track that is not one of them;
+// the store checks the rest (parley.BallotPackageService).
+func (a *Actions) PutJointBallot(ctx context.Context, trackID int64, in parley.BallotPackageInput) (*parley.BallotPackage, error) {
+	ids, _, err := a.JointTracks(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range in.Parts {
+		if err := inJoint(ids, "parts.track_id", p.TrackID); err != nil {
+			return nil, err
+		}
+	}
+	return a.Store.CreateBallotPackage(ctx, in)
+}
+
+// JoinJointTexts joins texts of the track's linked tracks, one per track:
+// ENOTFOUND as JointTracks, EINVALID for a text the caller does not read
+// or of a track that is not one of them; the store checks the rest
+// (parley.JointTextService).
+func (a *Actions) JoinJointTexts(ctx context.Context, trackID int64, in parley.JointTextInput) (*parley.JointText, error) {
+	ids, _, err := a.JointTracks(ctx, trackID)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	for _, id := range in.TextIDs {
+		t, err := a.Store.FindTextByID(ctx, id)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return nil, parley.Errorf(parley.EINVALID, "text_ids", "text %d does not exist", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := inJoint(ids, "text_ids", t.TrackID); err != nil {
+			return nil, err
+		}
+	}
+	return a.Store.JoinTexts(ctx, in)
+}
+
+// inJoint refuses, as EINVALID of field, a track that is not one of the
+// joint tracks ids.
+func inJoint(ids []int64, field string, track int64) error {
+	if !slices.Contains(ids, track) {
+		return parley.Errorf(parley.EINVALID, field, "track %d is not one of the linked tracks", track)
+	}
+	return nil
 }
 
 // jointError is the engine's refusal as EINVALID: its messages name tracks

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -19,7 +20,10 @@ import (
 // that does not exist). It shows the tracks alone and together, the value
 // of linkage per party, the joint Nash package, the trades across tracks
 // and the red lines that block the joint deal, with a what-if form that
-// unlinks a track or moves a cross-track weight.
+// unlinks a track or moves a cross-track weight. Its forms put what the
+// analysis proposes across the linked tracks: the joint Nash package, as
+// it is or as the mediator changes it, as a package or a cross-track
+// ballot, and the tracks' negotiating texts joined into one.
 
 type jointPage struct {
 	pageBase
@@ -32,6 +36,71 @@ type jointPage struct {
 	Weights  []jointWeight // the what-if's weight fields
 	Problem  string        // a refused what-if, in the reader's words
 	Modified bool
+
+	// The package and ballot forms: a part per track of the joint Nash
+	// package, prefilled from it, put to the principals of every one of
+	// those tracks.
+	Parts     []jointPart
+	Parties   []profileLink
+	Audiences []audienceChoice
+	// The joint text form: each linked track's texts.
+	Texts []jointTexts
+}
+
+// jointPart is one track's part of the package and ballot forms.
+type jointPart struct {
+	Index   int
+	TrackID int64
+	Title   string
+	Themes  []jointTheme
+}
+
+// Field is the form field of the part's member, e.g. parts[0].package.
+func (p jointPart) Field(member string) string { return fmt.Sprintf("parts[%d].%s", p.Index, member) }
+
+type jointTheme struct {
+	Name    string
+	Options []jointOption
+}
+
+// jointOption is a theme's option; Nash if the joint Nash package chose it.
+type jointOption struct {
+	Label string
+	Nash  bool
+}
+
+// jointTexts is one linked track's texts, for the joint text form.
+type jointTexts struct {
+	TrackID int64
+	Title   string
+	Texts   []*parley.NegotiatingText
+}
+
+// jointChoices is what the package and ballot forms share, for the
+// template "joint-choices": the parts to choose, in the form named Form
+// (whose refusal refills them), with ids prefixed by Prefix and a
+// rationale per part if Rationale.
+type jointChoices struct {
+	Form, Prefix string
+	Rationale    bool
+	Parts        []jointPart
+	Page         *jointPage
+}
+
+// CanJoinTexts reports whether two linked tracks or more have a text to join.
+func (p *jointPage) CanJoinTexts() bool {
+	n := 0
+	for _, jt := range p.Texts {
+		if len(jt.Texts) > 0 {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// Choices is the parts of the form named form.
+func (p *jointPage) Choices(form, prefix string, rationale bool) jointChoices {
+	return jointChoices{Form: form, Prefix: prefix, Rationale: rationale, Parts: p.Parts, Page: p}
 }
 
 type jointTrackRow struct {
@@ -114,7 +183,60 @@ func newJointPlot(rep *linked.Report) *jointPlot {
 }
 
 func (d *Desk) showJoint(w http.ResponseWriter, r *http.Request) error {
-	return d.renderJoint(w, r, nil)
+	return d.renderJoint(w, r, nil, nil, 0)
+}
+
+// jointSubmit is submit behind the joint page's own check: 404 before a
+// form is read unless the caller mediates every linked track, as for the
+// page.
+func jointSubmit[In any](d *Desk, name string, act func(r *http.Request, id int64, in *In) (string, error)) route.Handler {
+	form := submit(d, name, d.renderJointRefused, act)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := route.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if _, _, err := d.actions.JointTracks(r.Context(), id); err != nil {
+			return err
+		}
+		return form(w, r)
+	}
+}
+
+// renderJointRefused shows the joint page again with a refused form.
+func (d *Desk) renderJointRefused(w http.ResponseWriter, r *http.Request, ref *Refusal, status int) error {
+	return d.renderJoint(w, r, nil, ref, status)
+}
+
+// putJointPackage puts the package form's package across the linked
+// tracks and shows its first part, with its package note.
+func (d *Desk) putJointPackage(r *http.Request, id int64, in *parley.PackageInput) (string, error) {
+	pkg, err := d.actions.PutJointPackage(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	first := pkg.Parts[0]
+	return seeOther(fmt.Sprintf("/tracks/%d/proposals", first.TrackID), "proposal", fmt.Sprintf("package-%d", first.ID)), nil
+}
+
+// putJointBallot puts the ballot form's cross-track ballot and shows its
+// first part.
+func (d *Desk) putJointBallot(r *http.Request, id int64, in *parley.BallotPackageInput) (string, error) {
+	bp, err := d.actions.PutJointBallot(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/ballots/%d", bp.ID), "ballot"), nil
+}
+
+// joinJointTexts joins the chosen texts and shows the first, with the
+// joint text's note.
+func (d *Desk) joinJointTexts(r *http.Request, id int64, in *parley.JointTextInput) (string, error) {
+	jt, err := d.actions.JoinJointTexts(r.Context(), id, *in)
+	if err != nil {
+		return "", err
+	}
+	return seeOther(fmt.Sprintf("/texts/%d", jt.ID), "saved", "joint-text"), nil
 }
 
 // jointWhatIf answers the what-if form with the page recomputed.
@@ -125,7 +247,7 @@ func (d *Desk) jointWhatIf(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Before a form is read: 404 unless the caller mediates every linked
 	// track, as for a track that does not exist.
-	if _, _, _, err := d.actions.JointInput(r.Context(), id); err != nil {
+	if _, _, err := d.actions.JointTracks(r.Context(), id); err != nil {
 		return err
 	}
 	if err := parseForm(r); err != nil {
@@ -135,10 +257,12 @@ func (d *Desk) jointWhatIf(w http.ResponseWriter, r *http.Request) error {
 	if err := d.forms.Decode(r.PostForm, &wi); err != nil {
 		return err
 	}
-	return d.renderJoint(w, r, &wi)
+	return d.renderJoint(w, r, &wi, nil, 0)
 }
 
-func (d *Desk) renderJoint(w http.ResponseWriter, r *http.Request, wi *action.JointWhatIf) error {
+// renderJoint renders the joint page, with the what-if wi if not nil; ref
+// and status report a refused form.
+func (d *Desk) renderJoint(w http.ResponseWriter, r *http.Request, wi *action.JointWhatIf, ref *Refusal, status int) error {
 	id, err := route.PathID(r, "id")
 	if err != nil {
 		return err
@@ -154,6 +278,10 @@ func (d *Desk) renderJoint(w http.ResponseWriter, r *http.Request, wi *action.Jo
 		return err
 	}
 	data := &jointPage{pageBase: newBase(r, i18n.M("Joint analysis — {track}", "track", t.Title)), Track: t, Modified: wi != nil}
+	data.Refusal, data.Status = ref, status
+	if err := d.jointTextsForm(ctx, data, tracks); err != nil {
+		return err
+	}
 	titles := map[int64]string{}
 	for _, jt := range tracks {
 		titles[jt.ID] = jt.Name
@@ -209,6 +337,9 @@ func (d *Desk) renderJoint(w http.ResponseWriter, r *http.Request, wi *action.Jo
 		for _, tp := range ja.Report.Nash.Tracks {
 			data.Nash = append(data.Nash, choices(tp.Track, tp.Package)...)
 		}
+		if err := d.jointPackageForms(ctx, data, ja); err != nil {
+			return err
+		}
 	}
 	for k := range data.Weights {
 		wt := &data.Weights[k]
@@ -218,6 +349,68 @@ func (d *Desk) renderJoint(w http.ResponseWriter, r *http.Request, wi *action.Jo
 		}
 	}
 	return d.render(w, "joint", data)
+}
+
+// jointPackageForms fills the package and ballot forms from the joint
+// Nash package: a part per track it covers, each theme's select showing
+// the track's options with the Nash point's chosen, and the parties that
+// are principals of every one of those tracks. None with fewer than two
+// tracks (a what-if that unlinks the others).
+func (d *Desk) jointPackageForms(ctx context.Context, data *jointPage, ja *action.JointAnalysis) error {
+	if len(ja.Report.Nash.Tracks) < 2 {
+		return nil
+	}
+	names, err := d.actions.PartyNames(ctx)
+	if err != nil {
+		return err
+	}
+	nash := map[int64]map[string]string{}
+	for _, tp := range ja.Report.Nash.Tracks {
+		nash[ja.IDs[tp.Track]] = tp.Package
+	}
+	var every map[int64]int // party → the number of the tracks it is a principal of
+	for _, jt := range ja.Tracks {
+		t, err := d.store.FindTrackByID(ctx, jt.ID)
+		if err != nil {
+			return err
+		}
+		themes, err := d.store.FindThemes(ctx, jt.ID)
+		if err != nil {
+			return err
+		}
+		part := jointPart{Index: len(data.Parts), TrackID: jt.ID, Title: jt.Name}
+		for _, th := range action.SortedThemes(themes) {
+			row := jointTheme{Name: th.Name}
+			for _, o := range th.Options {
+				row.Options = append(row.Options, jointOption{Label: o.Label, Nash: nash[jt.ID][th.Name] == o.Label})
+			}
+			part.Themes = append(part.Themes, row)
+		}
+		data.Parts = append(data.Parts, part)
+		if every == nil {
+			every = map[int64]int{}
+			data.Parties = principals(t, names)
+		}
+		for _, p := range principals(t, names) {
+			every[p.PartyID]++
+		}
+	}
+	data.Parties = slices.DeleteFunc(data.Parties, func(p profileLink) bool { return every[p.PartyID] != len(data.Parts) })
+	data.Audiences = audiences(data.p, nil, nil, nil)
+	return nil
+}
+
+// jointTextsForm fills the joint text form: each linked track's texts the
+// caller reads, in the order of the tracks.
+func (d *Desk) jointTextsForm(ctx context.Context, data *jointPage, tracks []action.JointTrack) error {
+	for _, jt := range tracks {
+		texts, err := d.store.FindTexts(ctx, jt.ID)
+		if err != nil {
+			return err
+		}
+		data.Texts = append(data.Texts, jointTexts{TrackID: jt.ID, Title: jt.Name, Texts: texts})
+	}
+	return nil
 }
 
 // choices lists a track's package theme by theme, in the order of names.

@@ -186,6 +186,12 @@ func (d *Desk) profileRoutes() []route.Route {
 			Handle: d.showJoint, Status: ok, Media: html},
 		{Method: "POST", Pattern: "/tracks/{id}/joint", Policy: trackReader, Scope: onTrack, ID: "pageJointWhatIf", Summary: "Page form: the joint analysis with tracks unlinked or cross-track weights moved; nothing is saved (mediators of every linked track)",
 			Handle: d.jointWhatIf, Body: typeOf[action.JointWhatIf](), Status: ok, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/joint/package", Policy: trackReader, Scope: onTrack, ID: "pagePutJointPackage", Summary: "Page form: put a package across the linked tracks — the joint Nash package, as it is or changed — to parties that are principals of every one of them; all parts or none (mediators of every linked track)",
+			Handle: jointSubmit(d, "joint-package", d.putJointPackage), Body: typeOf[parley.PackageInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/joint/ballot", Policy: trackReader, Scope: onTrack, ID: "pagePutJointBallot", Summary: "Page form: put a ballot across the linked tracks to parties that are principals of every one of them; all parts or none (mediators of every linked track)",
+			Handle: jointSubmit(d, "joint-ballot", d.putJointBallot), Body: typeOf[parley.BallotPackageInput](), Status: seeOther, Media: html},
+		{Method: "POST", Pattern: "/tracks/{id}/joint/texts", Policy: trackReader, Scope: onTrack, ID: "pageJoinJointTexts", Summary: "Page form: join negotiating texts of the linked tracks, one per track, into a single text (mediators of every linked track)",
+			Handle: jointSubmit(d, "joint-texts", d.joinJointTexts), Body: typeOf[parley.JointTextInput](), Status: seeOther, Media: html},
 	}
 }
 
