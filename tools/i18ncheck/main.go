@@ -273,7 +273,7 @@ func extractGo(path string, add func(key, where string, plural bool)) error {
 // parley.Errorf(code, field, format, …) — not fmt.Errorf, whose first
 // argument is the format — and package exchange's reject(row, column,
 // format, …) and listErr(format, …).
-var formatFuncs = map[string]int{"Errorf": 2, "reject": 2, "listErr": 0}
+var formatFuncs = map[string]int{"Errorf": 2, "reject": 2, "listErr": 0, "forbidden": 0}
 
 // hasDirective says whether a comment group holds the //name directive,
 // which go/ast leaves out of Text.
