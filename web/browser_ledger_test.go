@@ -49,8 +49,9 @@ func TestBrowserKeepsCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flipped := []byte(latest.Root)
-	flipped[0] ^= 'A' ^ 'B'
+	flipped := []byte(latest.Root) // another root, still base64
+	flipped[0] = map[bool]byte{true: 'B', false: 'A'}[flipped[0] == 'A']
+	notBase64 := "(" + latest.Root[1:]
 	otherKey := strings.Replace(latest.VerifierKey, "+", "x+", 1)
 	for _, c := range []struct {
 		name string
@@ -60,6 +61,7 @@ func TestBrowserKeepsCheckpoint(t *testing.T) {
 		{"a checkpoint of another root at the same size (rewritten)", parley.SignedCheckpoint{Size: latest.Size, Root: string(flipped), VerifierKey: latest.VerifierKey}},
 		{"a checkpoint of another root at an earlier size (rewritten)", parley.SignedCheckpoint{Size: first.Size, Root: string(flipped), VerifierKey: latest.VerifierKey}},
 		{"a checkpoint signed with another key", parley.SignedCheckpoint{Size: first.Size, Root: first.Root, VerifierKey: otherKey}},
+		{"a checkpoint whose root is not base64", parley.SignedCheckpoint{Size: first.Size, Root: notBase64, VerifierKey: latest.VerifierKey}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b, _ := json.Marshal(c.kept)
@@ -68,7 +70,10 @@ func TestBrowserKeepsCheckpoint(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, page := range []string{"/map", fmt.Sprintf("/tracks/%d", d.tracks["Energy-infrastructure strike moratorium"].ID)} {
-				if err := chromedp.Do(ctx, chromedp.Navigate(d.http.URL+page), chromedp.WaitVisible(chromedp.CSS(`#ledger-warning`))); err != nil {
+				wait, cancel := context.WithTimeout(ctx, 60*time.Second)
+				err := chromedp.Do(wait, chromedp.Navigate(d.http.URL+page), chromedp.WaitVisible(chromedp.CSS(`#ledger-warning`)))
+				cancel()
+				if err != nil {
 					t.Fatalf("%s: the ledger warning does not show: %v", page, err)
 				}
 			}

@@ -191,8 +191,12 @@
     return new Uint8Array(await crypto.subtle.digest("SHA-256", b));
   }
 
+  // unb64 decodes standard base64; what is not base64 (a kept checkpoint
+  // someone edited) decodes to no bytes, which no check accepts.
   function unb64(s) {
-    var bin = atob(s), out = new Uint8Array(bin.length);
+    var bin;
+    try { bin = atob(s); } catch (e) { return new Uint8Array(0); }
+    var out = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
     return out;
   }
