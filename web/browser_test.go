@@ -47,6 +47,11 @@ func browserBinary(t *testing.T) string {
 // nothing but the test server, and collects the page's console errors,
 // exceptions, browser log errors and CSP violations. extra adds options
 // (a test's TLS certificate to accept, a flag).
+// browserDeadline bounds one test's browser: the longest walk (TestBrowser,
+// every page of every demo account) takes a few minutes on a loaded
+// two-core machine.
+const browserDeadline = 15 * time.Minute
+
 func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *pageProblems) {
 	bin := browserBinary(t)
 	opts := []chromedp.ExecAllocatorOption{
@@ -66,7 +71,12 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Co
 		chromedp.WindowSize(1280, 900),
 	}
 	opts = append(opts, extra...)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	// A wait for something that never shows fails the test after
+	// browserDeadline instead of hanging the package until go test's
+	// timeout, which loses every other test's result.
+	dctx, cancel0 := context.WithTimeout(context.Background(), browserDeadline)
+	t.Cleanup(cancel0)
+	actx, cancel := chromedp.NewExecAllocator(dctx, opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
