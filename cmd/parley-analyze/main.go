@@ -35,7 +35,7 @@ Examples:
   parley-analyze simulate --strategies boulware,conceder scenario.zip
 `
 
-func init() { cli.Register(cli.VersionCommand(&Version)) }
+func init() { cli.Register(cli.VersionCommand("parley-analyze", &Version)) }
 
 // Run runs the command line args (without the program name) and returns the
 // process exit status, as parley's Run does.

@@ -31,6 +31,9 @@ func TestCommands(t *testing.T) {
 			t.Errorf("%s -h: %d %q", c, code, out)
 		}
 	}
+	if code, out, _ := run(t, "version"); code != 0 || !strings.HasPrefix(out, "parley-analyze dev ") {
+		t.Errorf("version: %d %q, want it to name parley-analyze", code, out)
+	}
 	dir := filepath.Join(fixture.GeniusDir(t), "y2011", "Laptop")
 	code, out, errs := run(t, "analyze", "--format", "json", filepath.Join(dir, "laptop_domain.xml"), filepath.Join(dir, "laptop_buyer_utility.xml"), filepath.Join(dir, "laptop_seller_utility.xml"))
 	if code != 0 || !strings.Contains(out, `"frontier"`) {

@@ -41,7 +41,7 @@ var (
 )
 
 func init() {
-	register(cli.VersionCommand(&Version))
+	register(cli.VersionCommand("parley", &Version))
 	cli.Message = message
 }
 
