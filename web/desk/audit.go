@@ -61,7 +61,7 @@ var auditActions = map[string]string{
 	"commitment.create": "added a commitment", "report.create": "added a monitoring report", "score.create": "scored a commitment",
 	"link.create": "linked two tracks", "link.transition": "changed a link between tracks",
 	"package.create": "put a package across linked tracks", "text.join": "joined texts of linked tracks",
-	"track.start": "started the track", "track.revive": "revived the track as a new one",
+	"track.start": "moved the track's start", "track.revive": "revived the track as a new one",
 	"invitation.create": "invited a member", "invitation.accept": "accepted an invitation", "invitation.revoke": "revoked an invitation",
 }
 
@@ -75,7 +75,7 @@ var auditWords = i18n.Words("audit action", "created the track", "changed the tr
 	"verified a match", "opened a child's case", "recorded a child's case's stage", "entered an agreement",
 	"changed an agreement's status", "renewed an agreement", "set an agreement's warning thresholds", "added a commitment",
 	"added a monitoring report", "scored a commitment", "linked two tracks", "changed a link between tracks",
-	"put a package across linked tracks", "joined texts of linked tracks", "started the track", "revived the track as a new one",
+	"put a package across linked tracks", "joined texts of linked tracks", "moved the track's start", "revived the track as a new one",
 	"invited a member", "accepted an invitation", "revoked an invitation")
 
 // actionText is an entry's action in words; an action without words is
