@@ -148,6 +148,11 @@ func For(err error) Problem {
 			}
 		}
 		return p
+	case errors.Is(err, context.Canceled):
+		// The client went away (or the server is shutting down) before the
+		// answer: nothing failed, and nobody reads the answer.
+		return Problem{Type: Type("canceled"), Title: "Client Closed Request", Status: StatusClientClosed,
+			Detail: "the request was cancelled before it was answered"}
 	case errors.Is(err, context.DeadlineExceeded):
 		st := http.StatusServiceUnavailable
 		return Problem{Type: Type(parley.EUNAVAILABLE), Title: http.StatusText(st), Status: st,
@@ -156,6 +161,10 @@ func For(err error) Problem {
 	return Problem{Type: Type(parley.EINTERNAL), Title: http.StatusText(http.StatusInternalServerError),
 		Status: http.StatusInternalServerError, Detail: "internal error"}
 }
+
+// StatusClientClosed is the status of a request whose client went away
+// before the answer (nginx's 499): logged, never an internal error.
+const StatusClientClosed = 499
 
 // Type is the URN of a problem's kind.
 func Type(code string) string { return "urn:parley:problem:" + code }
@@ -172,7 +181,12 @@ func BodyTooLarge(limit int64) string {
 func Log(r *http.Request, log *slog.Logger, requestID string, err error) Problem {
 	p := For(err)
 	p.Instance = requestID
-	if p.Status >= 500 {
+	if p.Status == StatusClientClosed {
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request cancelled",
+			slog.String("request_id", p.Instance),
+			slog.String("method", r.Method),
+			slog.String("path", LogPath(r)))
+	} else if p.Status >= 500 {
 		log.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("request_id", p.Instance),
 			slog.String("method", r.Method),
