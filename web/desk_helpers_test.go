@@ -254,6 +254,29 @@ func (b *browser) get(path string) (int, string) {
 	return b.do(req)
 }
 
+// submit sends a page's form without following the redirect: the status
+// and the Location it answers with, or the page it shows again.
+func (b *browser) submit(path string, form url.Values) (status int, location, page string) {
+	b.t.Helper()
+	form.Set(authn.CSRFFormField, b.csrf)
+	req, err := http.NewRequest("POST", b.d.http.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	client := *b.client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
 // post sends a form; the CSRF token is added when the browser has one.
 func (b *browser) post(path string, form url.Values) (int, string) {
 	b.t.Helper()

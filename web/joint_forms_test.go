@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,35 +12,11 @@ import (
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
 	"github.com/parley-talks/parley/password"
-	"github.com/parley-talks/parley/web/authn"
 )
 
 // The joint analysis page's forms put what it proposes across the linked
 // tracks: the joint Nash package as a package or a cross-track ballot,
 // and the tracks' texts joined into one.
-
-// submit sends a page's form without following the redirect: the status
-// and the Location it answers with, or the page it shows again.
-func (b *browser) submit(path string, form url.Values) (status int, location, page string) {
-	b.t.Helper()
-	form.Set(authn.CSRFFormField, b.csrf)
-	req, err := http.NewRequest("POST", b.d.http.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "text/html")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	client := *b.client
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(body)
-}
 
 // addMember makes an account that is a member of one track.
 func addMember(t *testing.T, d *testDesk, email string, m parley.Member) {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/parley-talks/parley"
 	"github.com/parley-talks/parley/demo"
-	"github.com/parley-talks/parley/web/authn"
 )
 
 // testLinkPages walks the map's forms of links: the demo's mediator links
@@ -126,7 +125,7 @@ func testLinkPages(t *testing.T, d *testDesk) {
 
 	// The link made: the answer leads to its row on the map.
 	before := allLinks(t, d)
-	status, loc := med.postNoFollow("/links", linkForm(children.ID, principles.ID, "sequence", "active", "Children's return first: it builds the trust principles need"))
+	status, loc, _ := med.submit("/links", linkForm(children.ID, principles.ID, "sequence", "active", "Children's return first: it builds the trust principles need"))
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/map?done=linked#link-row-") {
 		t.Fatalf("link two tracks: %d %q", status, loc)
 	}
@@ -182,7 +181,7 @@ func testLinkPages(t *testing.T, d *testDesk) {
 	changeRefused(ua, "a delegate's dissolution", fmt.Sprintf("/links/%d/transitions", pkg.ID), url.Values{"to": {"dissolved"}, "reason": {"Delegate's wish"}}, http.StatusForbidden, "only a mediator of both tracks")
 	changeRefused(med, "a link that does not exist", "/links/999999/transitions", url.Values{"to": {"dissolved"}, "reason": {"None"}}, http.StatusNotFound, "")
 
-	status, loc = med.postNoFollow(change, url.Values{"to": {"dissolved"}, "reason": {"The principles track stalled"}})
+	status, loc, _ = med.submit(change, url.Values{"to": {"dissolved"}, "reason": {"The principles track stalled"}})
 	if status != http.StatusSeeOther || loc != fmt.Sprintf("/map?done=link-status#link-row-%d", seq.ID) {
 		t.Fatalf("dissolve: %d %q", status, loc)
 	}
@@ -256,28 +255,4 @@ func formOf(body, id string) string {
 		rest = rest[:end]
 	}
 	return rest
-}
-
-// postNoFollow sends a form as post does and returns the status and the
-// Location of its answer, without following it.
-func (b *browser) postNoFollow(path string, form url.Values) (int, string) {
-	b.t.Helper()
-	if b.csrf != "" && form.Get(authn.CSRFFormField) == "" {
-		form.Set(authn.CSRFFormField, b.csrf)
-	}
-	req, err := http.NewRequest("POST", b.d.http.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "text/html,application/xhtml+xml")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	c := *b.client
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("Location")
 }

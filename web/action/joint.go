@@ -133,14 +133,12 @@ func (a *Actions) JointTracks(ctx context.Context, trackID int64) ([]int64, []*p
 // JointTracks, EINVALID for a part on a track that is not one of them; the
 // store checks the rest (parley.PackageService).
 func (a *Actions) PutJointPackage(ctx context.Context, trackID int64, in parley.PackageInput) (*parley.ProposalPackage, error) {
-	ids, _, err := a.JointTracks(ctx, trackID)
-	if err != nil {
-		return nil, err
+	parts := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		parts[i] = p.TrackID
 	}
-	for _, p := range in.Parts {
-		if err := inJoint(ids, "parts.track_id", p.TrackID); err != nil {
-			return nil, err
-		}
+	if err := a.partsInJoint(ctx, trackID, parts); err != nil {
+		return nil, err
 	}
 	return a.Store.CreatePackage(ctx, in)
 }
@@ -149,16 +147,30 @@ func (a *Actions) PutJointPackage(ctx context.Context, trackID int64, in parley.
 // as JointTracks, EINVALID for a part on a track that is not one of them;
 // the store checks the rest (parley.BallotPackageService).
 func (a *Actions) PutJointBallot(ctx context.Context, trackID int64, in parley.BallotPackageInput) (*parley.BallotPackage, error) {
-	ids, _, err := a.JointTracks(ctx, trackID)
-	if err != nil {
+	parts := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		parts[i] = p.TrackID
+	}
+	if err := a.partsInJoint(ctx, trackID, parts); err != nil {
 		return nil, err
 	}
-	for _, p := range in.Parts {
-		if err := inJoint(ids, "parts.track_id", p.TrackID); err != nil {
-			return nil, err
+	return a.Store.CreateBallotPackage(ctx, in)
+}
+
+// partsInJoint checks that the caller may put something across the
+// track's linked tracks (JointTracks) and that every part's track is one
+// of them.
+func (a *Actions) partsInJoint(ctx context.Context, trackID int64, parts []int64) error {
+	ids, _, err := a.JointTracks(ctx, trackID)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if err := inJoint(ids, "parts.track_id", p); err != nil {
+			return err
 		}
 	}
-	return a.Store.CreateBallotPackage(ctx, in)
+	return nil
 }
 
 // JoinJointTexts joins texts of the track's linked tracks, one per track:
