@@ -245,6 +245,10 @@
     }
     form.addEventListener("input", refresh);
   }
+  // The ledger's checks, pure functions of what they are given, named so
+  // that a browser test can hold them against Go's (TestBrowserLedgerProofs).
+  window.ParleyLedger = Object.freeze({ consistent: consistent, verifyNote: verifyNote, unb64: unb64 });
+
   function start() { init(); initProfile(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
