@@ -36,6 +36,15 @@ type BallotPart struct {
 	Package []Choice `json:"package"`
 }
 
+// TrackIDs returns the tracks of the parts, in their order.
+func (in *BallotPackageInput) TrackIDs() []int64 {
+	ids := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		ids[i] = p.TrackID
+	}
+	return ids
+}
+
 // Validate checks the fields on their own; the store checks the tracks,
 // their links, their themes and the parties.
 func (in *BallotPackageInput) Validate() error {

@@ -35,6 +35,15 @@ type PackagePart struct {
 	Rationale string   `json:"rationale"`
 }
 
+// TrackIDs returns the tracks of the parts, in their order.
+func (in *PackageInput) TrackIDs() []int64 {
+	ids := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		ids[i] = p.TrackID
+	}
+	return ids
+}
+
 // Validate checks the fields on their own; the store checks the tracks,
 // their links, their themes and the parties.
 func (in *PackageInput) Validate() error {

@@ -64,10 +64,7 @@ func (s *Store) CreateBallotPackage(ctx context.Context, in parley.BallotPackage
 // joined by active links, or that is put to a party that is not a
 // principal of every one of its tracks (findCrossTrackGap, package.go).
 func checkBallotTracks(ctx context.Context, tx *Tx, in parley.BallotPackageInput) error {
-	tracks := make([]int64, len(in.Parts))
-	for i, p := range in.Parts {
-		tracks[i] = p.TrackID
-	}
+	tracks := in.TrackIDs()
 	g, err := findCrossTrackGap(ctx, tx, tracks, in.PartyIDs)
 	switch {
 	case err != nil || g == nil:

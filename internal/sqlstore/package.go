@@ -67,10 +67,7 @@ func (s *Store) CreatePackage(ctx context.Context, in parley.PackageInput) (_ *p
 // active links, or that is put to a party that is not a principal of every
 // one of its tracks.
 func checkPackageTracks(ctx context.Context, tx *Tx, in parley.PackageInput) error {
-	tracks := make([]int64, len(in.Parts))
-	for i, p := range in.Parts {
-		tracks[i] = p.TrackID
-	}
+	tracks := in.TrackIDs()
 	g, err := findCrossTrackGap(ctx, tx, tracks, in.PartyIDs)
 	switch {
 	case err != nil || g == nil:

@@ -133,11 +133,7 @@ func (a *Actions) JointTracks(ctx context.Context, trackID int64) ([]int64, []*p
 // JointTracks, EINVALID for a part on a track that is not one of them; the
 // store checks the rest (parley.PackageService).
 func (a *Actions) PutJointPackage(ctx context.Context, trackID int64, in parley.PackageInput) (*parley.ProposalPackage, error) {
-	parts := make([]int64, len(in.Parts))
-	for i, p := range in.Parts {
-		parts[i] = p.TrackID
-	}
-	if err := a.partsInJoint(ctx, trackID, parts); err != nil {
+	if err := a.partsInJoint(ctx, trackID, in.TrackIDs()); err != nil {
 		return nil, err
 	}
 	return a.Store.CreatePackage(ctx, in)
@@ -147,11 +143,7 @@ func (a *Actions) PutJointPackage(ctx context.Context, trackID int64, in parley.
 // as JointTracks, EINVALID for a part on a track that is not one of them;
 // the store checks the rest (parley.BallotPackageService).
 func (a *Actions) PutJointBallot(ctx context.Context, trackID int64, in parley.BallotPackageInput) (*parley.BallotPackage, error) {
-	parts := make([]int64, len(in.Parts))
-	for i, p := range in.Parts {
-		parts[i] = p.TrackID
-	}
-	if err := a.partsInJoint(ctx, trackID, parts); err != nil {
+	if err := a.partsInJoint(ctx, trackID, in.TrackIDs()); err != nil {
 		return nil, err
 	}
 	return a.Store.CreateBallotPackage(ctx, in)
